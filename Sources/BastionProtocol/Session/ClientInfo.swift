@@ -1,0 +1,23 @@
+/// What the client said about itself in `initialize`.
+public struct ClientInfo: Sendable, Hashable {
+    /// `clientInfo.name`.
+    public var name: String
+    /// `clientInfo.version`.
+    public var version: String
+    /// The client's `capabilities` object as sent.
+    public var capabilities: [String: JSONValue]
+
+    /// Creates a description of a client.
+    public init(name: String, version: String, capabilities: [String: JSONValue]) {
+        self.name = name
+        self.version = version
+        self.capabilities = capabilities
+    }
+
+    /// Whether the client declared `roots`.
+    public var supportsRoots: Bool { capabilities["roots"] != nil }
+    /// Whether the client declared `elicitation`.
+    public var supportsElicitation: Bool { capabilities["elicitation"] != nil }
+    /// Whether the client declared `sampling`.
+    public var supportsSampling: Bool { capabilities["sampling"] != nil }
+}

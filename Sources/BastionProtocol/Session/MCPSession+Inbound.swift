@@ -1,0 +1,170 @@
+import Dispatch
+import Logging
+import Synchronization
+
+extension MCPSession {
+    /// Handles one complete inbound frame (one line on stdio, one body over HTTP).
+    ///
+    /// Called from the transport's reader; may block while the concurrency limit is reached, which
+    /// pushes back on the peer instead of dropping its messages.
+    public func receive(_ frame: UnsafeRawBufferPointer) {
+        let receivedAt = ContinuousClock.now
+        let parsed: JSONValue
+        do {
+            parsed = try JSONParser.parse(frame, limits: configuration.limits)
+        } catch {
+            let rpcError: JSONRPCError =
+                error.code == .tooLarge
+                ? .invalidRequest("message exceeds \(configuration.limits.maxBytes) bytes")
+                : .parseError(error.description)
+            reject(id: nil, method: nil, error: rpcError, byteCount: frame.count, since: receivedAt)
+            return
+        }
+        if case .array(let elements) = parsed {
+            receiveBatch(elements, byteCount: frame.count, receivedAt: receivedAt)
+            return
+        }
+        switch JSONRPCMessage.decode(parsed) {
+        case .success(let message):
+            receive(message, byteCount: frame.count, receivedAt: receivedAt)
+        case .failure(let failure):
+            reject(id: failure.id, method: parsed["method"]?.stringValue, error: failure.error,
+                   byteCount: frame.count, since: receivedAt)
+        }
+    }
+
+    /// Answers a frame the transport had to drop because it exceeded the size limit.
+    public func receiveOversizedFrame(byteCount: Int) {
+        let error = JSONRPCError.invalidRequest("message exceeds \(configuration.limits.maxBytes) bytes")
+        reject(id: nil, method: nil, error: error, byteCount: byteCount, since: .now)
+    }
+
+    func receive(_ message: JSONRPCMessage, byteCount: Int, receivedAt: ContinuousClock.Instant) {
+        switch message {
+        case .request(let id, let method, let params):
+            receiveRequest(id: id, method: method, params: params, byteCount: byteCount, receivedAt: receivedAt)
+        case .notification(let method, let params):
+            receiveNotification(method: method, params: params)
+        case .response(let id, let result):
+            resolveReply(id: id, with: .success(result))
+        case .errorResponse(let id?, let error):
+            resolveReply(id: id, with: .failure(error))
+        case .errorResponse(nil, let error):
+            logger.notice("Client reported an error without id", metadata: ["rpc.code": "\(error.code)"])
+        }
+    }
+
+    private func receiveRequest(
+        id: RequestID, method: String, params: JSONValue?, byteCount: Int, receivedAt: ContinuousClock.Instant
+    ) {
+        if let inline = inlineAnswer(id: id, method: method, params: params) {
+            let outcome: RequestRecord.Outcome
+            let message: JSONRPCMessage
+            switch inline {
+            case .success(let result):
+                outcome = .ok
+                message = .response(id: id, result: result)
+            case .failure(let error):
+                outcome = .rejected(code: error.code, message: error.message)
+                message = .errorResponse(id: id, error: error)
+            }
+            observer.sessionRecorded(
+                self,
+                RequestRecord(id: id, method: method, outcome: outcome, duration: .now - receivedAt,
+                              byteCount: byteCount))
+            write(message)
+            return
+        }
+        concurrencySlots.wait()
+        let context = RequestContext(id: id, method: method, params: params, session: self)
+        let accepted = state.withLock { state -> Bool in
+            guard state.inFlight[id] == nil else { return false }
+            let task = Task { [self] in
+                defer { concurrencySlots.signal() }
+                let result = await dispatch(method: method, params: params, context: context)
+                finish(context, result: result, byteCount: byteCount)
+            }
+            state.inFlight[id] = InFlight(context: context, task: task)
+            return true
+        }
+        if !accepted {
+            concurrencySlots.signal()
+            reject(id: id, method: method, error: .invalidRequest("request id \(id) is already in use"),
+                   byteCount: byteCount, since: receivedAt)
+        }
+    }
+
+    /// Runs a routed handler; unknown methods get -32601.
+    func dispatch(method: String, params: JSONValue?, context: RequestContext) async -> Result<JSONValue, JSONRPCError> {
+        guard let handler = router.requestHandler(for: method) else { return .failure(.methodNotFound(method)) }
+        do {
+            return .success(try await handler(params, context))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private func finish(_ context: RequestContext, result: Result<JSONValue, JSONRPCError>, byteCount: Int) {
+        state.withLock { _ = $0.inFlight.removeValue(forKey: context.id) }
+        let shouldAnswer = context.markFinished()
+        let record = RequestRecord(
+            id: context.id, method: context.method, outcome: shouldAnswer ? result.outcome : .cancelled,
+            duration: .now - context.receivedAt, byteCount: byteCount, annotations: context.annotations)
+        observer.sessionRecorded(self, record)
+        guard shouldAnswer else { return }
+        switch result {
+        case .success(let value): write(.response(id: context.id, result: value))
+        case .failure(let error): write(.errorResponse(id: context.id, error: error))
+        }
+    }
+
+    private func receiveNotification(method: String, params: JSONValue?) {
+        switch method {
+        case "notifications/initialized":
+            return
+        case "notifications/cancelled":
+            guard let rawID = params?["requestId"], let id = RequestID(json: rawID) else { return }
+            cancelRequest(id)
+        default:
+            // Unknown notifications are ignored, as the spec requires; never answered.
+            guard isInitialized, let handler = router.notificationHandler(for: method) else { return }
+            handler(params, self)
+        }
+    }
+
+    /// Cancels an in-flight request: its handler task is cancelled and its answer suppressed.
+    func cancelRequest(_ id: RequestID) {
+        let task = state.withLock { state -> Task<Void, Never>? in
+            guard let entry = state.inFlight[id], entry.context.markCancelled() else { return nil }
+            return entry.task
+        }
+        task?.cancel()
+    }
+
+    var isInitialized: Bool { negotiatedVersion != nil }
+
+    /// Records and answers a message refused before dispatch. Notifications are never answered.
+    func reject(
+        id: RequestID?, method: String?, error: JSONRPCError, byteCount: Int, since receivedAt: ContinuousClock.Instant
+    ) {
+        // The payload is never logged: only its size and what was wrong with it.
+        logger.notice(
+            "Rejected inbound message",
+            metadata: ["rpc.code": "\(error.code)", "rpc.reason": "\(error.message)", "message.bytes": "\(byteCount)"])
+        observer.sessionRecorded(
+            self,
+            RequestRecord(id: id, method: method, outcome: .rejected(code: error.code, message: error.message),
+                          duration: .now - receivedAt, byteCount: byteCount))
+        let isNotification = id == nil && method != nil
+        if !isNotification { write(.errorResponse(id: id, error: error)) }
+    }
+}
+
+extension Result where Success == JSONValue, Failure == JSONRPCError {
+    var outcome: RequestRecord.Outcome {
+        switch self {
+        case .success: return .ok
+        case .failure(let error): return .error(code: error.code, message: error.message)
+        }
+    }
+}

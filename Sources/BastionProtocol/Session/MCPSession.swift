@@ -1,0 +1,140 @@
+import Dispatch
+public import Logging
+import Synchronization
+
+/// One MCP connection: the lifecycle state machine, the dispatcher of inbound messages and the
+/// correlator of the server's own requests.
+///
+/// The session does no I/O. A transport feeds it complete frames with ``receive(_:)`` from its reader
+/// thread and gives it a ``MessageSink`` to write to. Requests run concurrently, each in its own task;
+/// lifecycle messages (`initialize`, `ping`, `logging/setLevel`, cancellation, responses) are handled
+/// inline, in arrival order, so a client may pipeline `initialize` and its first calls.
+public final class MCPSession: Sendable {
+    /// Fixed settings of a session.
+    public struct Configuration: Sendable {
+        /// How the server introduces itself.
+        public var identity: ServerIdentity
+        /// What the server declares.
+        public var capabilities: ServerCapabilities
+        /// Size and depth limits of inbound JSON.
+        public var limits: JSONLimits
+        /// Longest wait for an answer to a server-to-client request.
+        public var requestTimeout: Duration
+        /// Requests running at once before the reader waits (backpressure, not rejection).
+        public var maxConcurrentRequests: Int
+
+        /// Creates a configuration.
+        public init(
+            identity: ServerIdentity, capabilities: ServerCapabilities, limits: JSONLimits = .default,
+            requestTimeout: Duration = .seconds(60), maxConcurrentRequests: Int = 256
+        ) {
+            self.identity = identity
+            self.capabilities = capabilities
+            self.limits = limits
+            self.requestTimeout = requestTimeout
+            self.maxConcurrentRequests = maxConcurrentRequests
+        }
+    }
+
+    enum Phase {
+        case awaitingInitialize
+        case initialized(ProtocolVersion, ClientInfo)
+        case closed
+    }
+
+    struct InFlight {
+        let context: RequestContext
+        var task: Task<Void, Never>?
+    }
+
+    typealias ReplyContinuation = CheckedContinuation<Result<JSONValue, JSONRPCError>, Never>
+
+    struct State {
+        var phase = Phase.awaitingInitialize
+        var logLevel = LogLevel.info
+        var inFlight: [RequestID: InFlight] = [:]
+        var batchTasks: [Int: Task<Void, Never>] = [:]
+        var nextBatchKey = 0
+        var pendingReplies: [RequestID: ReplyContinuation] = [:]
+        var nextOutgoingID: Int64 = 1
+    }
+
+    let configuration: Configuration
+    let router: RequestRouter
+    let sink: any MessageSink
+    let observer: any SessionObserver
+    let logger: Logger
+    let state = Mutex(State())
+    let concurrencySlots: DispatchSemaphore
+
+    /// An identifier for logs and audit records (`s-…`), unique within the process.
+    public let id: String
+
+    /// Creates a session.
+    /// - Parameters:
+    ///   - configuration: Identity, capabilities and limits.
+    ///   - router: The method handlers.
+    ///   - sink: Where answers and notifications go.
+    ///   - observer: Told about every request before its answer is written (the audit hook).
+    ///   - id: The session id used in logs and audit records.
+    ///   - logger: The server's logger (stderr).
+    public init(
+        configuration: Configuration, router: RequestRouter, sink: any MessageSink, observer: any SessionObserver,
+        id: String, logger: Logger
+    ) {
+        self.configuration = configuration
+        self.router = router
+        self.sink = sink
+        self.observer = observer
+        self.id = id
+        var logger = logger
+        logger[metadataKey: "session.id"] = .string(id)
+        self.logger = logger
+        self.concurrencySlots = DispatchSemaphore(value: max(1, configuration.maxConcurrentRequests))
+    }
+
+    /// The negotiated protocol version, once `initialize` has been answered.
+    public var negotiatedVersion: ProtocolVersion? {
+        state.withLock { state in
+            if case .initialized(let version, _) = state.phase { return version }
+            return nil
+        }
+    }
+
+    /// The client's self-description, once `initialize` has been answered.
+    public var clientInfo: ClientInfo? {
+        state.withLock { state in
+            if case .initialized(_, let client) = state.phase { return client }
+            return nil
+        }
+    }
+
+    /// Ends the session: cancels in-flight requests and waits for them, fails pending server requests.
+    public func close() async {
+        let (tasks, replies) = state.withLock { state -> ([Task<Void, Never>], [ReplyContinuation]) in
+            state.phase = .closed
+            var tasks: [Task<Void, Never>] = []
+            for entry in state.inFlight.values {
+                _ = entry.context.markCancelled()
+                if let task = entry.task { tasks.append(task) }
+            }
+            tasks.append(contentsOf: state.batchTasks.values)
+            let replies = Array(state.pendingReplies.values)
+            state.pendingReplies.removeAll()
+            return (tasks, replies)
+        }
+        for reply in replies { reply.resume(returning: .failure(.internalError("session closed"))) }
+        for task in tasks { task.cancel() }
+        for task in tasks { await task.value }
+        observer.sessionClosed(self)
+    }
+
+    /// Encodes and writes one message.
+    @discardableResult
+    func write(_ message: JSONRPCMessage) -> Bool {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256)
+        JSONWriter.write(message.json, into: &bytes)
+        return sink.send(bytes)
+    }
+}

@@ -1,0 +1,84 @@
+import Synchronization
+
+/// One in-flight request as its handler sees it: identity, progress, cancellation, audit notes.
+public final class RequestContext: Sendable {
+    /// The request id.
+    public let id: RequestID
+    /// The method being served.
+    public let method: String
+    /// The session the request arrived on.
+    public let session: MCPSession
+    /// `params._meta.progressToken`, when the client asked for progress.
+    public let progressToken: JSONValue?
+    /// When the request was received.
+    public let receivedAt: ContinuousClock.Instant
+
+    private struct State {
+        var isCancelled = false
+        var isFinished = false
+        var lastProgress: Double?
+        var annotations: [String: JSONValue] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    /// Creates a context; the session does this for each request.
+    package init(id: RequestID, method: String, params: JSONValue?, session: MCPSession) {
+        self.id = id
+        self.method = method
+        self.session = session
+        let token = params?["_meta"]?["progressToken"]
+        switch token {
+        case .string?, .int?: self.progressToken = token
+        default: self.progressToken = nil
+        }
+        self.receivedAt = .now
+    }
+
+    /// Whether the client cancelled this request (its answer will not be sent).
+    public var isCancelled: Bool { state.withLock { $0.isCancelled } }
+
+    /// Sends `notifications/progress` if the client asked for it.
+    ///
+    /// Values that do not increase are dropped (the spec requires progress to increase), and nothing
+    /// is sent once the request has completed.
+    public func reportProgress(_ progress: Double, total: Double? = nil, message: String? = nil) {
+        guard let progressToken else { return }
+        let shouldSend = state.withLock { state -> Bool in
+            guard !state.isFinished, !state.isCancelled else { return false }
+            if let last = state.lastProgress, progress <= last { return false }
+            state.lastProgress = progress
+            return true
+        }
+        guard shouldSend else { return }
+        var params: [String: JSONValue] = ["progressToken": progressToken, "progress": .double(progress)]
+        if let total { params["total"] = .double(total) }
+        if let message, session.negotiatedVersion?.hasProgressMessage ?? false { params["message"] = .string(message) }
+        session.notify(method: "notifications/progress", params: .object(params))
+    }
+
+    /// Adds a fact to this request's audit record (tool name, decision, permission, …).
+    public func annotate(_ key: String, _ value: JSONValue) {
+        state.withLock { $0.annotations[key] = value }
+    }
+
+    /// The facts added so far.
+    public var annotations: [String: JSONValue] { state.withLock { $0.annotations } }
+
+    /// Marks the request cancelled; returns `false` if it had already finished.
+    package func markCancelled() -> Bool {
+        state.withLock { state in
+            guard !state.isFinished else { return false }
+            state.isCancelled = true
+            return true
+        }
+    }
+
+    /// Marks the request finished; returns whether its answer should still be sent.
+    package func markFinished() -> Bool {
+        state.withLock { state in
+            state.isFinished = true
+            return !state.isCancelled
+        }
+    }
+}

@@ -1,0 +1,63 @@
+public import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The stdio transport: newline-delimited JSON-RPC on stdin and stdout (transports.mdx).
+///
+/// Hand-written rather than built on SwiftNIO's pipe bootstrap: a blocking reader thread and a
+/// mutex-guarded `write(2)` keep the round trip to two syscalls and one task hop, which is most of
+/// the latency budget of a stdio call.
+public struct StdioTransport: Sendable {
+    /// Descriptor messages are read from (stdin).
+    public var input: Int32
+    /// Descriptor messages are written to (stdout).
+    public var output: Int32
+    /// The longest accepted line.
+    public var maxFrameBytes: Int
+
+    /// Creates a stdio transport.
+    public init(input: Int32 = 0, output: Int32 = 1, maxFrameBytes: Int) {
+        self.input = input
+        self.output = output
+        self.maxFrameBytes = maxFrameBytes
+    }
+
+    /// The sink that writes to ``output``.
+    public func makeSink() -> FileDescriptorSink { FileDescriptorSink(descriptor: output) }
+
+    /// Reads frames until end of input and hands each to `receiver`; returns at EOF or read error.
+    public func run(receiver: some FrameReceiver, logger: Logger) async {
+        let input = self.input
+        let maxFrameBytes = self.maxFrameBytes
+        await ReaderThread.run {
+            Self.readLoop(input: input, maxFrameBytes: maxFrameBytes, receiver: receiver, logger: logger)
+        }
+    }
+
+    private static func readLoop(input: Int32, maxFrameBytes: Int, receiver: some FrameReceiver, logger: Logger) {
+        var framer = LineFramer(maxFrameBytes: maxFrameBytes)
+        let emit: (LineFramer.Event) -> Void = { event in
+            switch event {
+            case .frame(let bytes): receiver.receive(bytes)
+            case .oversized(let count): receiver.receiveOversizedFrame(byteCount: count)
+            }
+        }
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+        defer { chunk.deallocate() }
+        while true {
+            let count = read(input, chunk.baseAddress, chunk.count)
+            if count > 0 {
+                framer.append(UnsafeRawBufferPointer(rebasing: chunk[..<count]), emit)
+            } else if count == 0 {
+                break
+            } else if errno != EINTR {
+                logger.error("stdin read failed", metadata: ["errno": "\(errno)"])
+                break
+            }
+        }
+        framer.finish(emit)
+        logger.debug("stdin closed")
+    }
+}
