@@ -161,3 +161,67 @@ def test_stdout_carries_only_protocol_messages(session):
     for line in session.raw_lines:
         msg = json.loads(line)
         assert isinstance(msg, (dict, list))
+
+
+# -- behaviour that depends on the negotiated version ----------------------------------------------
+
+
+@pytest.mark.parametrize("version", ALL_VERSIONS)
+def test_whoami_structured_content_only_from_2025_06_18(server, version):
+    server.initialize(version)
+    res = server.call_tool("whoami", {})
+    who = json.loads(text_of(res))
+    assert who["client"] == "local" and isinstance(who["permissions"], list) and who["workdir"]
+    if version >= "2025-06-18":
+        assert res.get("structuredContent") == who, res
+    else:
+        assert "structuredContent" not in res, f"structuredContent does not exist at {version}: {res}"
+    server.close()
+
+
+@pytest.mark.parametrize("version", ALL_VERSIONS)
+def test_completion_for_prompt_argument(spawn, full_config, version):
+    server = spawn("--config", full_config, "--client", "full")
+    server.initialize(version)
+    res = server.result(
+        "completion/complete",
+        {"ref": {"type": "ref/prompt", "name": "review"}, "argument": {"name": "path", "value": ""}},
+    )
+    values = res["completion"]["values"]
+    assert isinstance(values, list) and len(values) <= 100 and all(isinstance(v, str) for v in values), res
+    server.close()
+
+
+def test_tools_list_pagination_lists_each_tool_once(session):
+    names = session.tool_names()  # follows nextCursor until it is absent
+    assert len(names) == len(set(names)), f"a tool listed twice across pages: {names}"
+    assert {"echo", "sleep", "whoami", "list_workdir"} <= set(names)
+    first = session.result("tools/list", {})
+    for tool in first["tools"]:
+        assert isinstance(tool["name"], str) and tool["inputSchema"]["type"] == "object", tool
+    if "nextCursor" in first:
+        assert isinstance(first["nextCursor"], str)
+    session.close()
+
+
+@pytest.mark.parametrize("level", ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"])
+def test_logging_set_level(session, level):
+    assert session.result("logging/setLevel", {"level": level}) == {}
+    session.close()
+
+
+def test_log_messages_respect_level(spawn, full_config):
+    order = ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"]
+    server = spawn("--config", full_config, "--client", "restricted")
+    server.initialize()
+    assert server.result("logging/setLevel", {"level": "emergency"}) == {}
+    # Provoke whatever the server might log: a denial, an error, an unknown tool, a bad message.
+    server.request("tools/call", {"name": "list_workdir", "arguments": {}})
+    server.request("tools/call", {"name": "no_such_tool", "arguments": {}})
+    server.request("resources/read", {"uri": "bastion://nope"})
+    server.send_raw(b"{bad json\n")
+    server.assert_alive()
+    server.others += server.recv_all(0.3)
+    for msg in server.notifications("notifications/message"):
+        assert order.index(msg["params"]["level"]) >= order.index("emergency"), msg
+    server.close()
