@@ -242,9 +242,12 @@ def test_arguments_not_an_object(session):
         {"jsonrpc": "2.0", "method": "notifications/roots/list_changed"},
         {"jsonrpc": "2.0", "method": "tools/list"},
         {"jsonrpc": "2.0", "method": "tools/call", "params": {"name": "echo", "arguments": {"text": 1}}},
+        {"jsonrpc": "2.0", "id": 987654, "result": {}},
+        {"jsonrpc": "2.0", "id": 987655, "error": {"code": -32601, "message": "no"}},
     ],
     ids=["unknown-notification", "unknown-method", "cancel-unknown-id", "cancel-bad-params", "cancel-no-params",
-         "initialized-again", "roots-changed", "request-method-as-notification", "bad-call-as-notification"],
+         "initialized-again", "roots-changed", "request-method-as-notification", "bad-call-as-notification", "stray-result",
+         "stray-error"],
 )
 def test_notifications_get_no_reply(session, msg):
     session.send(msg)
