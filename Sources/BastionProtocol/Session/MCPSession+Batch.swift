@@ -55,21 +55,25 @@ extension MCPSession {
                     for (context, params) in requests {
                         group.addTask {
                             let result = await self.dispatch(method: context.method, params: params, context: context)
-                            return self.finishBatched(context, result: result, byteCount: byteCount)
+                            return self.recordBatched(context, result: result, byteCount: byteCount)
                         }
                     }
                     for await answer in group { if let answer { answers.append(answer) } }
                 }
                 if !answers.isEmpty { writeBatch(answers) }
-                self.state.withLock { _ = $0.batchTasks.removeValue(forKey: key) }
+                let waiters = self.state.withLock { state in
+                    for (context, _) in requests { state.inFlight.removeValue(forKey: context.id) }
+                    state.batchTasks.removeValue(forKey: key)
+                    return state.takeIdleWaitersIfIdle()
+                }
+                for waiter in waiters { waiter.resume() }
             }
         }
     }
 
-    private func finishBatched(_ context: RequestContext, result: Result<JSONValue, JSONRPCError>, byteCount: Int)
+    private func recordBatched(_ context: RequestContext, result: Result<JSONValue, JSONRPCError>, byteCount: Int)
         -> JSONValue?
     {
-        state.withLock { _ = $0.inFlight.removeValue(forKey: context.id) }
         let shouldAnswer = context.markFinished()
         observer.sessionRecorded(
             self,

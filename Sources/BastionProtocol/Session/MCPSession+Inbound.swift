@@ -105,17 +105,19 @@ extension MCPSession {
     }
 
     private func finish(_ context: RequestContext, result: Result<JSONValue, JSONRPCError>, byteCount: Int) {
-        state.withLock { _ = $0.inFlight.removeValue(forKey: context.id) }
         let shouldAnswer = context.markFinished()
         let record = RequestRecord(
             id: context.id, method: context.method, outcome: shouldAnswer ? result.outcome : .cancelled,
             duration: .now - context.receivedAt, byteCount: byteCount, annotations: context.annotations)
         observer.sessionRecorded(self, record)
-        guard shouldAnswer else { return }
-        switch result {
-        case .success(let value): write(.response(id: context.id, result: value))
-        case .failure(let error): write(.errorResponse(id: context.id, error: error))
+        if shouldAnswer {
+            switch result {
+            case .success(let value): write(.response(id: context.id, result: value))
+            case .failure(let error): write(.errorResponse(id: context.id, error: error))
+            }
         }
+        // Removed only after the answer is written, so close() never drains ahead of it.
+        removeInFlight(context.id)
     }
 
     private func receiveNotification(method: String, params: JSONValue?) {

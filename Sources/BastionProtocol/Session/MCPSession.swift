@@ -57,6 +57,17 @@ public final class MCPSession: Sendable {
         var nextBatchKey = 0
         var pendingReplies: [RequestID: ReplyContinuation] = [:]
         var nextOutgoingID: Int64 = 1
+        var idleWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
+        var nextWaiterKey = 0
+
+        var isIdle: Bool { inFlight.isEmpty && batchTasks.isEmpty }
+
+        /// Takes the waiters to wake once no request is left.
+        mutating func takeIdleWaitersIfIdle() -> [CheckedContinuation<Void, Never>] {
+            guard isIdle, !idleWaiters.isEmpty else { return [] }
+            defer { idleWaiters.removeAll() }
+            return Array(idleWaiters.values)
+        }
     }
 
     let configuration: Configuration
@@ -109,8 +120,18 @@ public final class MCPSession: Sendable {
         }
     }
 
-    /// Ends the session: cancels in-flight requests and waits for them, fails pending server requests.
-    public func close() async {
+    /// Ends the session: lets in-flight requests finish for up to `grace`, then cancels the rest and
+    /// waits for them, and fails pending server requests.
+    ///
+    /// The grace period keeps answers to requests a client sent just before closing its input from
+    /// being lost; a request still running after it is cancelled.
+    public func close(grace: Duration = .seconds(2)) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.waitUntilIdle() }
+            group.addTask { try? await Task.sleep(for: grace) }
+            await group.next()
+            group.cancelAll()
+        }
         let (tasks, replies) = state.withLock { state -> ([Task<Void, Never>], [ReplyContinuation]) in
             state.phase = .closed
             var tasks: [Task<Void, Never>] = []
@@ -127,6 +148,35 @@ public final class MCPSession: Sendable {
         for task in tasks { task.cancel() }
         for task in tasks { await task.value }
         observer.sessionClosed(self)
+    }
+
+    /// Returns once no request is in flight, or when the calling task is cancelled.
+    func waitUntilIdle() async {
+        let key = state.withLock { state -> Int in
+            defer { state.nextWaiterKey += 1 }
+            return state.nextWaiterKey
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { state -> Bool in
+                    if state.isIdle || Task.isCancelled { return true }
+                    state.idleWaiters[key] = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            state.withLock { $0.idleWaiters.removeValue(forKey: key) }?.resume()
+        }
+    }
+
+    /// Forgets a finished request and wakes anyone waiting for the session to become idle.
+    func removeInFlight(_ id: RequestID) {
+        let waiters = state.withLock { state in
+            state.inFlight.removeValue(forKey: id)
+            return state.takeIdleWaitersIfIdle()
+        }
+        for waiter in waiters { waiter.resume() }
     }
 
     /// Encodes and writes one message.

@@ -1,0 +1,115 @@
+import BastionProtocol
+import BastionSecurity
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Tools and resources for checking a Bastion installation, and for tests and benchmarks.
+///
+/// Off by default; enabled by `[server] diagnostics = true` or `bastion serve --diagnostics`.
+public struct DiagnosticsModule: BastionModule {
+    /// The server version reported by the info resource.
+    public var serverVersion: String
+
+    /// Creates the module.
+    public init(serverVersion: String) {
+        self.serverVersion = serverVersion
+    }
+
+    public var name: String { "diagnostics" }
+
+    public func register(in tools: inout ToolRegistry) {
+        tools.register(
+            name: "echo", title: "Echo", description: "Returns its text argument unchanged.",
+            inputSchema: [
+                "type": "object", "properties": ["text": ["type": "string", "description": "Text to return"]],
+                "required": ["text"], "additionalProperties": false,
+            ],
+            annotations: ToolAnnotations(readOnlyHint: true, idempotentHint: true, openWorldHint: false)
+        ) { _, call in
+            .text(call.string("text") ?? "")
+        }
+        tools.register(
+            name: "sleep", title: "Sleep",
+            description: "Waits the given number of milliseconds, reporting progress; cancellable.",
+            inputSchema: [
+                "type": "object",
+                "properties": ["ms": ["type": "integer", "minimum": 0, "maximum": 60_000, "description": "Duration"]],
+                "required": ["ms"], "additionalProperties": false,
+            ],
+            annotations: ToolAnnotations(readOnlyHint: true, idempotentHint: true, openWorldHint: false),
+            handler: Self.sleep)
+        tools.register(
+            name: "whoami", title: "Who am I",
+            description: "Describes the calling client: its id, permissions and working directory.",
+            inputSchema: ["type": "object", "additionalProperties": false],
+            outputSchema: [
+                "type": "object",
+                "properties": [
+                    "client": ["type": "string"], "permissions": ["type": "array", "items": ["type": "string"]],
+                    "workdir": ["type": "string"],
+                ],
+                "required": ["client", "permissions", "workdir"],
+            ],
+            annotations: .readOnly
+        ) { client, _ in
+            .structured([
+                "client": .string(client.id), "permissions": .array(client.permissions.map { .string($0.description) }),
+                "workdir": .string(client.workdir),
+            ])
+        }
+        tools.register(
+            name: "list_workdir", title: "List workdir", description: "Lists the client's working directory.",
+            inputSchema: ["type": "object", "additionalProperties": false], annotations: .readOnly,
+            permissions: [.fileRead(glob: nil)]
+        ) { client, _ in
+            .text(try Self.listDirectory(client.workdir))
+        }
+    }
+
+    public func register(in resources: inout ResourceRegistry) {
+        let version = serverVersion
+        resources.register(
+            uri: "bastion://diagnostics/info", name: "Server information",
+            description: "Bastion's version and the calling client", mimeType: "application/json"
+        ) { client in
+            let info: JSONValue = ["server": "bastion", "version": .string(version), "client": .string(client.id)]
+            return [.text(uri: "bastion://diagnostics/info", mimeType: "application/json", text: JSONWriter.string(info))]
+        }
+        resources.registerTemplate(
+            "bastion://diagnostics/echo/{text}", name: "Echo resource", description: "Returns the text in its URI",
+            mimeType: "text/plain",
+            complete: { _, prefix in ["hello", "help", "world"].filter { $0.hasPrefix(prefix) } }
+        ) { _, uri, variables in
+            [.text(uri: uri, mimeType: "text/plain", text: variables["text"] ?? "")]
+        }
+    }
+
+    @Sendable
+    private static func sleep(_ client: ClientContext, _ call: ToolCall) async throws -> ToolResult {
+        let total = Int(call.integer("ms") ?? 0)
+        var elapsed = 0
+        while elapsed < total {
+            let step = min(100, total - elapsed)
+            try await Task.sleep(for: .milliseconds(step))
+            elapsed += step
+            call.reportProgress(Double(elapsed), total: Double(total), message: "slept \(elapsed) of \(total) ms")
+        }
+        return .text("slept \(total) ms")
+    }
+
+    private static func listDirectory(_ path: String) throws -> String {
+        guard let directory = opendir(path) else { throw ToolError("cannot list \(path)") }
+        defer { closedir(directory) }
+        var lines: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name == "." || name == ".." { continue }
+            lines.append((entry.pointee.d_type == DT_DIR ? "[DIR] " : "[FILE] ") + name)
+        }
+        return lines.isEmpty ? "(empty)" : lines.sorted().joined(separator: "\n")
+    }
+}

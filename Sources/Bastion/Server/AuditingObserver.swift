@@ -1,0 +1,59 @@
+import BastionProtocol
+import BastionSecurity
+
+/// Step 5 of the security chain: turns every session event into an audit record, synchronously,
+/// before the answer it describes is written.
+struct AuditingObserver: SessionObserver {
+    let audit: AuditLogger
+    let client: ClientContext
+
+    func sessionInitialized(_ session: MCPSession, version: ProtocolVersion, client info: ClientInfo) {
+        audit.record(
+            AuditEntry(
+                event: "session-start", client: client.id, transport: client.transport, session: session.id,
+                fields: [
+                    "protocol": .string(version.rawValue), "client_name": .string(String(info.name.prefix(128))),
+                    "client_version": .string(String(info.version.prefix(64))),
+                ]))
+    }
+
+    func sessionRecorded(_ session: MCPSession, _ record: RequestRecord) {
+        var fields: [String: JSONValue] = ["duration_us": .int(record.duration.microseconds), "bytes": .int(Int64(record.byteCount))]
+        switch record.outcome {
+        case .ok:
+            fields["outcome"] = "ok"
+        case .error(let code, let message):
+            fields["outcome"] = "error"
+            fields["code"] = .int(Int64(code))
+            fields["error"] = .string(message)
+        case .cancelled:
+            fields["outcome"] = "cancelled"
+        case .rejected(let code, let message):
+            fields["outcome"] = "rejected"
+            fields["decision"] = "reject"
+            fields["code"] = .int(Int64(code))
+            fields["error"] = .string(message)
+        }
+        // The handler's own notes (tool, decision, permission, args, finer outcome) take precedence.
+        fields.merge(record.annotations) { _, annotated in annotated }
+        if record.outcome == .cancelled { fields["outcome"] = "cancelled" }
+        audit.record(
+            AuditEntry(
+                event: "request", client: client.id, transport: client.transport, session: session.id,
+                method: record.method.map { String($0.prefix(128)) }, requestID: record.id?.json, fields: fields))
+    }
+
+    func sessionClosed(_ session: MCPSession) {
+        audit.record(
+            AuditEntry(event: "session-end", client: client.id, transport: client.transport, session: session.id))
+        audit.flush()
+    }
+}
+
+extension Duration {
+    /// Whole microseconds, for audit records.
+    var microseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
+    }
+}

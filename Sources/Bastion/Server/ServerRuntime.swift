@@ -1,0 +1,61 @@
+import BastionProtocol
+import BastionResources
+import BastionSecurity
+import Logging
+
+/// The assembled server: the managers every session shares, and the routes that bind a session's
+/// requests to them for one authenticated client.
+final class ServerRuntime: Sendable {
+    let tools: ToolManager
+    let resources: ResourceManager
+    let prompts: PromptManager
+    let completion: CompletionService
+    let pageSize: Int
+
+    init(tools: ToolManager, resources: ResourceManager, prompts: PromptManager, pageSize: Int) {
+        self.tools = tools
+        self.resources = resources
+        self.prompts = prompts
+        self.completion = CompletionService(prompts: prompts, resources: resources)
+        self.pageSize = pageSize
+    }
+
+    /// What every session declares: all of it is served.
+    static let capabilities = ServerCapabilities(
+        tools: true, resources: true, resourceSubscriptions: false, prompts: true, logging: true, completions: true)
+
+    /// The routes of one client's session. Every handler runs with that client's context.
+    func makeRouter(for client: ClientContext) -> RequestRouter {
+        var router = RequestRouter()
+        router.on("tools/list") { [self] params, context throws(JSONRPCError) in
+            try tools.list(params: params, client: client, version: context.version, pageSize: pageSize)
+        }
+        router.on("tools/call") { [self] params, context throws(JSONRPCError) in
+            try await tools.call(params: params, client: client, context: context, version: context.version)
+        }
+        router.on("resources/list") { [self] params, _ throws(JSONRPCError) in
+            try resources.list(params: params, client: client, pageSize: pageSize)
+        }
+        router.on("resources/templates/list") { [self] params, _ throws(JSONRPCError) in
+            try resources.listTemplates(params: params, client: client, pageSize: pageSize)
+        }
+        router.on("resources/read") { [self] params, context throws(JSONRPCError) in
+            try await resources.read(params: params, client: client, context: context)
+        }
+        router.on("prompts/list") { [self] params, context throws(JSONRPCError) in
+            try prompts.list(params: params, version: context.version, pageSize: pageSize)
+        }
+        router.on("prompts/get") { [self] params, _ throws(JSONRPCError) in
+            try prompts.get(params: params)
+        }
+        router.on("completion/complete") { [self] params, _ throws(JSONRPCError) in
+            try completion.complete(params: params, client: client)
+        }
+        return router
+    }
+}
+
+extension RequestContext {
+    /// The session's negotiated version; requests only run after `initialize`, so the fallback is moot.
+    var version: ProtocolVersion { session.negotiatedVersion ?? .latest }
+}

@@ -1,0 +1,38 @@
+public import BastionProtocol
+
+/// One invocation of a tool, as its handler sees it: validated arguments plus the request's
+/// progress, logging and cancellation.
+public struct ToolCall: Sendable {
+    /// The tool's name.
+    public let name: String
+    /// The arguments, already validated against the tool's input schema.
+    public let arguments: [String: JSONValue]
+    /// The request this call belongs to.
+    public let request: RequestContext
+
+    /// Creates a call; the tool manager does this.
+    package init(name: String, arguments: [String: JSONValue], request: RequestContext) {
+        self.name = name
+        self.arguments = arguments
+        self.request = request
+    }
+
+    /// The string argument `key`, if present and a string.
+    public func string(_ key: String) -> String? { arguments[key]?.stringValue }
+
+    /// The integer argument `key`, if present and integral.
+    public func integer(_ key: String) -> Int64? { arguments[key]?.intValue }
+
+    /// Reports progress to the client when it asked for it.
+    public func reportProgress(_ progress: Double, total: Double? = nil, message: String? = nil) {
+        request.reportProgress(progress, total: total, message: message)
+    }
+
+    /// Sends a log message to the client at `level` (respecting the level it set).
+    public func log(_ level: LogLevel, _ data: JSONValue) {
+        request.session.log(level, logger: name, data: data)
+    }
+
+    /// Whether the client cancelled this call.
+    public var isCancelled: Bool { request.isCancelled || Task.isCancelled }
+}

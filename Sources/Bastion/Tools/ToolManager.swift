@@ -1,0 +1,99 @@
+import BastionProtocol
+import BastionResources
+import BastionSecurity
+import Logging
+
+/// Lists and calls tools through the security chain: permission check, argument validation,
+/// sandbox validation, execution, with every decision noted for the audit record.
+final class ToolManager: Sendable {
+    private let tools: [ToolDefinition]
+    private let index: [String: Int]
+    private let sandbox: any SandboxValidator
+    private let logger: Logger
+
+    init(tools: [ToolDefinition], sandbox: any SandboxValidator, logger: Logger) {
+        self.tools = tools
+        self.index = Dictionary(tools.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.sandbox = sandbox
+        self.logger = logger
+    }
+
+    /// The tools a client may call: a client never sees a tool it lacks the permissions for.
+    func visibleTools(for client: ClientContext) -> [ToolDefinition] {
+        tools.filter { client.check($0.permissions).isAllowed }
+    }
+
+    /// Answers `tools/list`.
+    func list(params: JSONValue?, client: ClientContext, version: ProtocolVersion, pageSize: Int)
+        throws(JSONRPCError) -> JSONValue
+    {
+        let pagination = Pagination(list: "tools", pageSize: pageSize)
+        let (page, next) = try pagination.page(visibleTools(for: client), cursor: params?["cursor"])
+        var result: [String: JSONValue] = ["tools": .array(page.map { $0.listing(for: version) })]
+        if let next { result["nextCursor"] = .string(next) }
+        return .object(result)
+    }
+
+    /// Answers `tools/call`.
+    func call(params: JSONValue?, client: ClientContext, context: RequestContext, version: ProtocolVersion)
+        async throws(JSONRPCError) -> JSONValue
+    {
+        guard let name = params?["name"]?.stringValue else { throw .invalidParams("\"name\" must be a string") }
+        context.annotate("tool", .string(name))
+        guard let position = index[name] else { throw .invalidParams("unknown tool \"\(name)\"") }
+        let tool = tools[position]
+        // [2] Permission check. A denial is a tool result the model can read, never a crash.
+        let decision = client.check(tool.permissions)
+        if case .deny(let missing) = decision {
+            context.annotate("decision", "deny")
+            context.annotate("permission", .string(missing.description))
+            return ToolResult.error(decision.reason(action: "tool \"\(name)\"") ?? "Permission denied").json(for: version)
+        }
+        context.annotate("decision", "allow")
+        let arguments: [String: JSONValue]
+        switch validate(params?["arguments"], for: tool) {
+        case .success(let valid):
+            arguments = valid
+        case .failure(let problem):
+            // -32602 up to 2025-06-18; from 2025-11-25 an isError result the model can correct.
+            context.annotate("outcome", "invalid-arguments")
+            let message = "Invalid arguments for tool \"\(name)\": \(problem.message)"
+            guard version.reportsArgumentErrorsAsToolResults else { throw .invalidParams(message) }
+            return ToolResult.error(message).json(for: version)
+        }
+        context.annotate("args", AuditRedactor.summarize(.object(arguments)))
+        // [3] Sandbox validation.
+        if let refusal = sandbox.validate(tool: name, arguments: arguments, client: client) {
+            context.annotate("outcome", "sandbox-refused")
+            return ToolResult.error("Refused: \(refusal)").json(for: version)
+        }
+        // [4] Execution.
+        let result = await execute(tool, arguments: arguments, client: client, context: context)
+        context.annotate("outcome", result.isError ? "error" : "ok")
+        return result.json(for: version)
+    }
+
+    private func validate(_ raw: JSONValue?, for tool: ToolDefinition) -> Result<[String: JSONValue], ToolError> {
+        let arguments: JSONValue = raw.flatMap { $0.isNull ? nil : $0 } ?? .object([:])
+        guard case .object(let members) = arguments else { return .failure(ToolError("arguments must be an object")) }
+        if let problem = ArgumentValidator.validate(arguments, against: tool.inputSchema) {
+            return .failure(ToolError(problem))
+        }
+        return .success(members)
+    }
+
+    private func execute(
+        _ tool: ToolDefinition, arguments: [String: JSONValue], client: ClientContext, context: RequestContext
+    ) async -> ToolResult {
+        do {
+            return try await tool.handler(client, ToolCall(name: tool.name, arguments: arguments, request: context))
+        } catch let error as ToolError {
+            return .error(error.message)
+        } catch is CancellationError {
+            return .error("The call was cancelled")
+        } catch {
+            logger.error("Tool failed", metadata: ["tool.name": "\(tool.name)", "error": "\(error)"])
+            return .error("The tool \"\(tool.name)\" failed with an internal error")
+        }
+    }
+}

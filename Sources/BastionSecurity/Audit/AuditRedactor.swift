@@ -1,0 +1,41 @@
+public import BastionProtocol
+
+/// Shrinks arguments for the audit log: secrets are masked, large payloads replaced by their size.
+///
+/// The audit log must say what was done without becoming a copy of the data (or of a secret).
+public enum AuditRedactor {
+    /// Strings longer than this are recorded as `<N bytes>`.
+    public static let maxStringBytes = 256
+    /// Containers deeper than this are recorded as `<nested>`.
+    public static let maxDepth = 4
+
+    private static let secretMarkers = ["password", "passwd", "secret", "token", "apikey", "api_key",
+                                        "authorization", "credential", "private_key", "privatekey"]
+
+    /// A redacted copy of `value`.
+    public static func summarize(_ value: JSONValue, depth: Int = 0) -> JSONValue {
+        switch value {
+        case .string(let text) where text.utf8.count > maxStringBytes:
+            return .string("<\(text.utf8.count) bytes>")
+        case .object(let members):
+            guard depth < maxDepth else { return "<nested>" }
+            var redacted: [String: JSONValue] = [:]
+            for (key, member) in members {
+                redacted[key] = isSecret(key) ? "<redacted>" : summarize(member, depth: depth + 1)
+            }
+            return .object(redacted)
+        case .array(let elements):
+            guard depth < maxDepth else { return "<nested>" }
+            if elements.count > 32 { return .string("<\(elements.count) items>") }
+            return .array(elements.map { summarize($0, depth: depth + 1) })
+        default:
+            return value
+        }
+    }
+
+    /// Whether an argument name suggests a secret.
+    public static func isSecret(_ key: String) -> Bool {
+        let lowered = key.lowercased()
+        return secretMarkers.contains { lowered.contains($0) }
+    }
+}

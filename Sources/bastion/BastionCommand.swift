@@ -1,0 +1,19 @@
+import ArgumentParser
+import Bastion
+
+/// `bastion`: the command-line entry point.
+@main
+struct BastionCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bastion",
+        abstract: "A secure MCP server: lets AI clients work on this computer under your rules.",
+        discussion: """
+            Add `bastion serve` to your MCP client's configuration. Without --config, Bastion runs its \
+            embedded default: one client "local" that may read and write only in its private working \
+            directory, with every action recorded in the audit log.
+            """,
+        version: BastionServer.version,
+        subcommands: [ServeCommand.self, CheckConfigCommand.self],
+        defaultSubcommand: nil
+    )
+}

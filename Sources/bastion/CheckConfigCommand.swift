@@ -1,0 +1,24 @@
+import ArgumentParser
+import Bastion
+import Foundation
+
+/// `bastion check-config FILE`: validates a configuration and prints the effective result.
+struct CheckConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-config",
+        abstract: "Validate a configuration file and print the effective configuration."
+    )
+
+    @Argument(help: ArgumentHelp("Configuration file (TOML).", valueName: "file"))
+    var file: String
+
+    func run() throws {
+        do {
+            let configuration = try BastionConfiguration.load(
+                path: file, environment: ProcessInfo.processInfo.environment)
+            print(configuration.renderedTOML(), terminator: "")
+        } catch {
+            throw CommandFailure(error.description)
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Bastion
+import Foundation
+import Logging
+
+/// `bastion serve`: serves one client over stdio.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve MCP over stdin/stdout for one client.",
+        discussion: """
+            Each DIR is granted to the client for reading and writing, like the arguments of the reference \
+            filesystem server. Logs go to stderr; stdout carries only MCP messages.
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("Configuration file (TOML).", valueName: "file"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp("The configured client this process serves.", valueName: "id"))
+    var client: String = "local"
+
+    @Flag(name: .long, help: "Enable the diagnostics module (echo, sleep, whoami, list_workdir).")
+    var diagnostics = false
+
+    @Argument(help: ArgumentHelp("Directories the client may read and write.", valueName: "dir"))
+    var directories: [String] = []
+
+    func run() async throws {
+        signal(SIGPIPE, SIG_IGN)
+        let environment = ProcessInfo.processInfo.environment
+        var configuration: BastionConfiguration
+        do {
+            configuration = try config.map { try BastionConfiguration.load(path: $0, environment: environment) }
+                ?? .embeddedDefault(environment: environment)
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+        if diagnostics { configuration.server.diagnostics = true }
+        if !directories.isEmpty {
+            configuration.grantDirectories(try directories.map(Self.canonicalDirectory), toClient: client)
+        }
+        let logger = StderrLogging.bootstrap(level: configuration.server.logLevel)
+        if isatty(STDIN_FILENO) != 0 { FileHandle.standardError.write(Data(Self.terminalGuide.utf8)) }
+        do {
+            try await BastionServer(configuration: configuration).serveStdio(clientID: client, logger: logger)
+        } catch {
+            throw CommandFailure(error.description)
+        }
+    }
+
+    /// A directory argument as a canonical absolute path; it must exist.
+    static func canonicalDirectory(_ path: String) throws -> String {
+        guard let resolved = realpath(path, nil) else {
+            throw CommandFailure("directory \(path) does not exist or cannot be resolved")
+        }
+        defer { free(resolved) }
+        let canonical = String(cString: resolved)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: canonical, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CommandFailure("\(path) is not a directory")
+        }
+        return canonical
+    }
+
+    static let terminalGuide = """
+        Bastion \(BastionServer.version) — a secure MCP server, now waiting for MCP messages on stdin.
+
+        It is meant to be started by an MCP client (Claude Desktop, an IDE, the Python `mcp` client), not
+        typed at. To connect a desktop client, add this to its MCP configuration (e.g. claude_desktop_config.json):
+
+            "mcpServers": { "bastion": { "command": "bastion", "args": ["serve"] } }
+
+        Try it by hand: paste one JSON-RPC message per line, e.g.
+            {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"me","version":"1"}}}
+        Press Ctrl-D to stop. `bastion --help` lists every option.
+
+        """
+}
