@@ -90,7 +90,6 @@ func renderReport(_ results: [Measurement], targetLabel: String, command: String
     out.append(
         "Machine: \(ProcessInfo.processInfo.activeProcessorCount) CPUs, Linux \(release), \(date); measured over stdio with `\(command)`."
     )
-    if let note { out.append(note) }
 
     if let b = results.first(where: { $0.label == targetLabel }) {
         if b.available {
@@ -104,17 +103,23 @@ func renderReport(_ results: [Measurement], targetLabel: String, command: String
             let wrong = b.errors > 0 ? " — but \(b.errors) wrong answers, so these numbers do not count" : ""
             // The floor of the same run tells how much of the round trip is the machine's.
             let floor = results.first { $0.label.hasPrefix("floor") && $0.available }
-            let floorNote = floor?.p50Us.map { " (p50 \(micros(b.p50Us)); floor \(micros($0)) in this run)" } ?? ""
+            let floorNote = floor?.p50Us.map { "; floor \(micros($0)) µs in this run" } ?? ""
+            func value(_ text: String?, _ extra: String = "") -> String { text.map { " (\($0)\(extra))" } ?? "" }
             out.append(
                 "Targets for \(targetLabel): "
-                    + "p50 ≤ \(Int(Targets.p50Us)) µs: \(mark(b.p50Us.map { $0 <= Targets.p50Us }))\(floorNote) · "
-                    + "≥ \(grouped(Targets.callsPerSecond)) calls/s: \(mark(b.callsPerSecond.map { $0 >= Targets.callsPerSecond })) · "
-                    + "cold start ≤ \(Int(Targets.coldStartMs)) ms: \(mark(b.coldMedianMs.map { $0 <= Targets.coldStartMs })) · "
+                    + "p50 ≤ \(Int(Targets.p50Us)) µs: \(mark(b.p50Us.map { $0 <= Targets.p50Us }))"
+                    + "\(value(b.p50Us.map { micros($0) + " µs" }, floorNote)) · "
+                    + "≥ \(grouped(Targets.callsPerSecond)) calls/s: \(mark(b.callsPerSecond.map { $0 >= Targets.callsPerSecond }))"
+                    + "\(value(b.callsPerSecond.map(grouped))) · "
+                    + "cold start ≤ \(Int(Targets.coldStartMs)) ms: \(mark(b.coldMedianMs.map { $0 <= Targets.coldStartMs }))"
+                    + "\(value(b.coldMedianMs.map { fixed($0, 1) + " ms" })) · "
                     + "peak RSS ≤ \(Int(Targets.peakRSSMB)) MB: \(mark(b.peakRSSKB.map { Double($0) * 1024 / 1e6 <= Targets.peakRSSMB }))"
+                    + "\(value(b.peakRSSKB.map(megabytes)))"
                     + wrong)
         } else {
             out.append("Targets for \(targetLabel): not measured (\(b.note ?? "not available")).")
         }
     }
+    if let note { out.append(note) }
     return out.joined(separator: "\n") + "\n"
 }
