@@ -1,6 +1,5 @@
 import ArgumentParser
 import Bastion
-import Foundation
 
 /// `bastion check-config FILE`: validates a configuration and prints the effective result.
 struct CheckConfigCommand: ParsableCommand {
@@ -15,7 +14,7 @@ struct CheckConfigCommand: ParsableCommand {
     func run() throws {
         do {
             let configuration = try BastionConfiguration.load(
-                path: file, environment: ProcessInfo.processInfo.environment)
+                path: file, environment: ProcessEnvironment.current())
             print(configuration.renderedTOML(), terminator: "")
         } catch {
             throw CommandFailure(error.description)

@@ -1,7 +1,10 @@
 import ArgumentParser
 import Bastion
-import Foundation
 import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `bastion serve`: serves one client over stdio.
 struct ServeCommand: AsyncParsableCommand {
@@ -28,7 +31,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
-        let environment = ProcessInfo.processInfo.environment
+        let environment = ProcessEnvironment.current()
         var configuration: BastionConfiguration
         do {
             configuration = try config.map { try BastionConfiguration.load(path: $0, environment: environment) }
@@ -41,7 +44,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.grantDirectories(try directories.map(Self.canonicalDirectory), toClient: client)
         }
         let logger = StderrLogging.bootstrap(level: configuration.server.logLevel)
-        if isatty(STDIN_FILENO) != 0 { FileHandle.standardError.write(Data(Self.terminalGuide.utf8)) }
+        if isatty(STDIN_FILENO) != 0 { Self.writeToStandardError(Self.terminalGuide) }
         do {
             try await BastionServer(configuration: configuration).serveStdio(clientID: client, logger: logger)
         } catch {
@@ -56,11 +59,25 @@ struct ServeCommand: AsyncParsableCommand {
         }
         defer { free(resolved) }
         let canonical = String(cString: resolved)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: canonical, isDirectory: &isDirectory), isDirectory.boolValue else {
+        var info = stat()
+        guard stat(canonical, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
             throw CommandFailure("\(path) is not a directory")
         }
         return canonical
+    }
+
+    /// Writes text straight to file descriptor 2 (stdout belongs to the MCP stream).
+    static func writeToStandardError(_ text: String) {
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes.withUnsafeBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return write(STDERR_FILENO, base + offset, buffer.count - offset)
+            }
+            if count <= 0 { return }
+            offset += count
+        }
     }
 
     static let terminalGuide = """

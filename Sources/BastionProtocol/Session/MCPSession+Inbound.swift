@@ -79,19 +79,28 @@ extension MCPSession {
         let context = RequestContext(id: id, method: method, params: params, session: self)
         let accepted = state.withLock { state -> Bool in
             guard state.inFlight[id] == nil else { return false }
-            let task = Task { [self] in
-                defer { concurrencySlots.signal() }
-                let result = await dispatch(method: method, params: params, context: context)
-                finish(context, result: result, byteCount: byteCount)
-            }
-            state.inFlight[id] = InFlight(context: context, task: task)
+            state.inFlight[id] = InFlight(context: context, task: nil)
             return true
         }
-        if !accepted {
+        guard accepted else {
             concurrencySlots.signal()
             reject(id: id, method: method, error: .invalidRequest("request id \(id) is already in use"),
                    byteCount: byteCount, since: receivedAt)
+            return
         }
+        // The task is created outside the lock: it may start (and contend for the lock) at once.
+        let task = Task { [self] in
+            defer { concurrencySlots.signal() }
+            let result = await dispatch(method: method, params: params, context: context)
+            finish(context, result: result, byteCount: byteCount)
+        }
+        let isStillRunning = state.withLock { state -> Bool in
+            guard state.inFlight[id]?.context === context else { return false }
+            state.inFlight[id]?.task = task
+            return true
+        }
+        // A cancellation that arrived before the handle was stored has only set the flag.
+        if isStillRunning, context.isCancelled { task.cancel() }
     }
 
     /// Runs a routed handler; unknown methods get -32601.

@@ -14,14 +14,9 @@ extension MCPSession {
         default:
             break
         }
-        let phase = state.withLock { $0.phase }
-        switch phase {
-        case .awaitingInitialize:
+        if isClosed { return .failure(.invalidRequest("the session is closing")) }
+        guard isInitialized else {
             return .failure(.invalidRequest("the session is not initialized; send \"initialize\" first"))
-        case .closed:
-            return .failure(.invalidRequest("the session is closing"))
-        case .initialized:
-            break
         }
         if method == "logging/setLevel", configuration.capabilities.logging {
             return setLogLevel(params: params)
@@ -45,6 +40,7 @@ extension MCPSession {
         let accepted = state.withLock { state -> Bool in
             guard case .awaitingInitialize = state.phase else { return false }
             state.phase = .initialized(version, client)
+            publish(version)
             return true
         }
         guard accepted else { return .failure(.invalidRequest("the session is already initialized")) }

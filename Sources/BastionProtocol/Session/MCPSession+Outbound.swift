@@ -5,11 +5,7 @@ import Synchronization
 extension MCPSession {
     /// Sends a notification to the client. Dropped once the session is closed.
     public func notify(method: String, params: JSONValue? = nil) {
-        let isOpen = state.withLock { state -> Bool in
-            if case .closed = state.phase { return false }
-            return true
-        }
-        guard isOpen else { return }
+        guard !isClosed else { return }
         write(.notification(method: method, params: params))
     }
 

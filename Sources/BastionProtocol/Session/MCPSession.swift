@@ -76,6 +76,11 @@ public final class MCPSession: Sendable {
     let observer: any SessionObserver
     let logger: Logger
     let state = Mutex(State())
+    /// Index in `ProtocolVersion.allCases` of the negotiated version, -1 before `initialize`.
+    /// An atomic rather than a read of `state`: every request reads it, and the mutex is contended.
+    private let versionIndex = Atomic<Int>(-1)
+    /// Set once by ``close(grace:)``.
+    private let closedFlag = Atomic<Bool>(false)
     let concurrencySlots: DispatchSemaphore
 
     /// An identifier for logs and audit records (`s-…`), unique within the process.
@@ -106,10 +111,16 @@ public final class MCPSession: Sendable {
 
     /// The negotiated protocol version, once `initialize` has been answered.
     public var negotiatedVersion: ProtocolVersion? {
-        state.withLock { state in
-            if case .initialized(let version, _) = state.phase { return version }
-            return nil
-        }
+        let index = versionIndex.load(ordering: .acquiring)
+        return index >= 0 ? ProtocolVersion.allCases[index] : nil
+    }
+
+    /// Whether ``close(grace:)`` has begun.
+    var isClosed: Bool { closedFlag.load(ordering: .acquiring) }
+
+    /// Publishes the negotiated version; called once, under the state lock, by `initialize`.
+    func publish(_ version: ProtocolVersion) {
+        versionIndex.store(ProtocolVersion.allCases.firstIndex(of: version) ?? -1, ordering: .releasing)
     }
 
     /// The client's self-description, once `initialize` has been answered.
@@ -132,6 +143,7 @@ public final class MCPSession: Sendable {
             await group.next()
             group.cancelAll()
         }
+        closedFlag.store(true, ordering: .releasing)
         let (tasks, replies) = state.withLock { state -> ([Task<Void, Never>], [ReplyContinuation]) in
             state.phase = .closed
             var tasks: [Task<Void, Never>] = []

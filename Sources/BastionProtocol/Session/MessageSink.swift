@@ -5,5 +5,5 @@ public protocol MessageSink: Sendable {
     /// Writes one complete, encoded message (without framing); the sink adds its own framing.
     /// - Returns: `false` when the peer is gone and the message was dropped.
     @discardableResult
-    func send(_ message: [UInt8]) -> Bool
+    func send(_ message: consuming [UInt8]) -> Bool
 }

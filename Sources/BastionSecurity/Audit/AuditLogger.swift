@@ -42,21 +42,31 @@ public final class AuditLogger: Sendable {
     }
 
     /// Writes one record; returns its sequence number.
+    ///
+    /// The record is encoded outside the lock; only numbering, stamping and the `write(2)` happen
+    /// under it, so records reach the file in sequence order. `seq` and `ts` lead the object.
     @discardableResult
     public func record(_ entry: AuditEntry) -> Int64 {
-        var members = entry.members()
-        return state.withLock { state -> Int64 in
+        var body: [UInt8] = []
+        body.reserveCapacity(320)
+        JSONWriter.write(.object(entry.members()), into: &body)
+        let (sequence, mustSync) = state.withLock { state -> (Int64, Bool) in
             state.sequence += 1
-            members["seq"] = .int(state.sequence)
-            members["ts"] = .string(AuditTimestamp.now())
             var line: [UInt8] = []
-            line.reserveCapacity(320)
-            JSONWriter.write(.object(members), into: &line)
+            line.reserveCapacity(body.count + 64)
+            line.append(contentsOf: #"{"seq":"#.utf8)
+            line.append(contentsOf: String(state.sequence).utf8)
+            line.append(contentsOf: #","ts":""#.utf8)
+            AuditTimestamp.appendNow(to: &line)
+            line.append(UInt8(ascii: "\""))
+            if body.count > 2 { line.append(UInt8(ascii: ",")) }
+            line.append(contentsOf: body.dropFirst())
             line.append(0x0A)
             line.withUnsafeBytes { writeAll($0) }
-            syncIfDue(&state)
-            return state.sequence
+            return (state.sequence, syncIsDue(&state))
         }
+        if mustSync { sync() }
+        return sequence
     }
 
     /// Forces buffered records to disk (at shutdown).
@@ -68,22 +78,26 @@ public final class AuditLogger: Sendable {
         }
     }
 
-    private func syncIfDue(_ state: inout State) {
+    /// Whether this record must be synced, per the policy; the sync itself runs outside the lock.
+    private func syncIsDue(_ state: inout State) -> Bool {
         switch policy {
         case .none:
-            return
+            return false
         case .always:
-            fsync(descriptor)
+            return true
         case .batch:
-            // At most 100 ms of records at risk; a group commit thread replaces this inline check later.
+            // At most ~100 ms of records at risk on power loss; a group-commit thread replaces this later.
             state.isDirty = true
             let now = ContinuousClock.now
-            if now - state.lastSync >= .milliseconds(100) {
-                fdatasync(descriptor)
-                state.lastSync = now
-                state.isDirty = false
-            }
+            guard now - state.lastSync >= .milliseconds(100) else { return false }
+            state.lastSync = now
+            state.isDirty = false
+            return true
         }
+    }
+
+    private func sync() {
+        if policy == .always { fsync(descriptor) } else { fdatasync(descriptor) }
     }
 
     private func writeAll(_ bytes: UnsafeRawBufferPointer) {

@@ -7,32 +7,71 @@ import Glibc
 
 /// Writes newline-terminated messages to a file descriptor, one writer at a time.
 ///
-/// Messages from concurrent requests are serialized by a mutex around the `write(2)` loop, so they
-/// never interleave. After the peer goes away (`EPIPE`) every later send is dropped and reported.
+/// Concurrent senders never interleave and never wait on each other's `write(2)`: a sender that
+/// finds a write in progress appends its message to a queue and returns; the sender doing the
+/// write drains the queue afterwards, in order, coalescing queued messages into one system call.
+/// The lock is held only to move bytes, never across a system call. After the peer goes away
+/// (`EPIPE`) every later send is dropped and reported.
 public final class FileDescriptorSink: MessageSink {
+    private struct State {
+        var queued: [UInt8] = []
+        var isWriting = false
+        var isClosed = false
+    }
+
     private let descriptor: Int32
-    // The mutex guards the descriptor's write position as well as the flag.
-    private let isClosed = Mutex(false)
+    private let state = Mutex(State())
 
     /// Creates a sink writing to `descriptor` (not owned: never closed by the sink).
     public init(descriptor: Int32) {
         self.descriptor = descriptor
     }
 
+    /// Queues or writes one message followed by `\n`.
+    /// - Returns: `false` when the peer is gone and the message was dropped.
     @discardableResult
-    public func send(_ message: [UInt8]) -> Bool {
-        var framed = message
-        framed.append(0x0A)
-        return isClosed.withLock { closed -> Bool in
-            guard !closed else { return false }
-            let written = framed.withUnsafeBytes { writeAll($0) }
-            if !written { closed = true }
-            return written
+    public func send(_ message: consuming [UInt8]) -> Bool {
+        var pending = message
+        pending.append(0x0A)
+        let mustWrite = state.withLock { state -> Bool? in
+            if state.isClosed { return nil }
+            if state.isWriting {
+                state.queued.append(contentsOf: pending)
+                return false
+            }
+            state.isWriting = true
+            return true
         }
+        guard let mustWrite else { return false }
+        guard mustWrite else { return true }
+        return drain(startingWith: pending)
     }
 
     /// Whether a write has failed because the peer is gone.
-    public var isPeerGone: Bool { isClosed.withLock { $0 } }
+    public var isPeerGone: Bool { state.withLock { $0.isClosed } }
+
+    private func drain(startingWith first: [UInt8]) -> Bool {
+        var batch = first
+        while true {
+            let written = batch.withUnsafeBytes { writeAll($0) }
+            batch.removeAll(keepingCapacity: true)
+            let done = state.withLock { state -> Bool in
+                if !written {
+                    state.isClosed = true
+                    state.isWriting = false
+                    state.queued = []
+                    return true
+                }
+                if state.queued.isEmpty {
+                    state.isWriting = false
+                    return true
+                }
+                swap(&batch, &state.queued)
+                return false
+            }
+            if done { return written }
+        }
+    }
 
     private func writeAll(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard var next = bytes.baseAddress else { return true }
