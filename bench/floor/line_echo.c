@@ -3,7 +3,7 @@
  * correctly. It copies the id (and, for tools/call, the text) of each request line into a fixed
  * response template, with no JSON parsing. Its round trip is what the pipes, the scheduler and the
  * driver cost on this machine; whatever a real server measures above it is the server's own.
- * Assumes the driver's request layout ("id" before "method", "text" value without escapes).
+ * Assumes the driver's request layout ("id" before "method"); the text is copied still escaped.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,8 +54,8 @@ int main(void) {
                         id_len, id);
                 } else if (text != NULL) {
                     text += 8;
-                    char *text_end = strchr(text, '"');
-                    if (text_end == NULL) text_end = text;
+                    char *text_end = text; /* the closing quote: skip escaped characters */
+                    while (*text_end != '\0' && *text_end != '"') text_end += (*text_end == '\\' && text_end[1] != '\0') ? 2 : 1;
                     olen += (size_t)snprintf(out + olen, sizeof out - olen,
                         "{\"jsonrpc\":\"2.0\",\"id\":%.*s,\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"%.*s\"}],"
                         "\"isError\":false}}\n",

@@ -55,6 +55,12 @@ private let callMiddle = Array(#","method":"tools/call","params":{"name":"echo",
 private let callTail = Array("\"}}}\n".utf8)
 /// Every call echoes a distinct text, with a non-ASCII character to check UTF-8 handling.
 private let textPrefix = Array("bench é #".utf8)
+/// Every 64th call also carries characters that JSON must escape and one outside the BMP
+/// (a surrogate pair when \u-escaped), to check escaping both ways.
+private let specialSuffix = Array(" \"q\" \\ \t 🚀".utf8)
+private let specialSuffixJSON = Array(#" \"q\" \\ \t 🚀"#.utf8)
+@inline(__always)
+private func isSpecial(_ id: Int64) -> Bool { id & 63 == 0 }
 
 @inline(__always)
 private func appendDecimal(_ value: Int64, to a: inout [UInt8]) {
@@ -82,6 +88,7 @@ private func appendCall(id: Int64, to a: inout [UInt8]) {
     a.append(contentsOf: callMiddle)
     a.append(contentsOf: textPrefix)
     appendDecimal(id, to: &a)
+    if isSpecial(id) { a.append(contentsOf: specialSuffixJSON) }
     a.append(contentsOf: callTail)
 }
 
@@ -90,6 +97,7 @@ private func expectedText(id: Int64, into a: inout [UInt8]) {
     a.removeAll(keepingCapacity: true)
     a.append(contentsOf: textPrefix)
     appendDecimal(id, to: &a)
+    if isSpecial(id) { a.append(contentsOf: specialSuffix) }
 }
 
 /// Nearest-rank percentile of sorted values.
@@ -350,13 +358,14 @@ func measure(_ config: MeasureConfig) -> Measurement {
     // One long session for the steady-state numbers.
     guard let session = start() else { return m }
     var notes: [String] = []
-    defer {
+    func tally() {
         m.errors = session.errors
         m.firstError = session.firstError
         m.serverMessages = session.serverMessages
     }
     guard session.initialize() != nil, session.initialized() else {
         m.note = "no valid initialize answer" + (session.close().map { "; server \($0)" } ?? "")
+        tally()
         return m
     }
     m.available = true
@@ -386,5 +395,6 @@ func measure(_ config: MeasureConfig) -> Measurement {
     m.peakRSSKB = peakRSSKB(pid: session.server.pid)
     if let ending = session.close() { notes.append("server \(ending)") }
     if !notes.isEmpty { m.note = notes.joined(separator: "; ") }
+    tally()
     return m
 }
