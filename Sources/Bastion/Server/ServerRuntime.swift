@@ -27,28 +27,28 @@ final class ServerRuntime: Sendable {
     /// The routes of one client's session. Every handler runs with that client's context.
     func makeRouter(for client: ClientContext) -> RequestRouter {
         var router = RequestRouter()
-        router.on("tools/list") { [self] params, context throws(JSONRPCError) in
+        router.on("tools/list", start: .inline) { [self] params, context throws(JSONRPCError) in
             try tools.list(params: params, client: client, version: context.version, pageSize: pageSize)
         }
-        router.on("tools/call") { [self] params, context throws(JSONRPCError) in
+        router.on("tools/call", start: .inlineWhen { [tools] in tools.isNonBlocking($0?["name"]?.stringValue) }) { [self] params, context throws(JSONRPCError) in
             try await tools.call(params: params, client: client, context: context, version: context.version)
         }
-        router.on("resources/list") { [self] params, _ throws(JSONRPCError) in
+        router.on("resources/list", start: .inline) { [self] params, _ throws(JSONRPCError) in
             try resources.list(params: params, client: client, pageSize: pageSize)
         }
-        router.on("resources/templates/list") { [self] params, _ throws(JSONRPCError) in
+        router.on("resources/templates/list", start: .inline) { [self] params, _ throws(JSONRPCError) in
             try resources.listTemplates(params: params, client: client, pageSize: pageSize)
         }
         router.on("resources/read") { [self] params, context throws(JSONRPCError) in
             try await resources.read(params: params, client: client, context: context)
         }
-        router.on("prompts/list") { [self] params, context throws(JSONRPCError) in
+        router.on("prompts/list", start: .inline) { [self] params, context throws(JSONRPCError) in
             try prompts.list(params: params, version: context.version, pageSize: pageSize)
         }
-        router.on("prompts/get") { [self] params, _ throws(JSONRPCError) in
+        router.on("prompts/get", start: .inline) { [self] params, _ throws(JSONRPCError) in
             try prompts.get(params: params)
         }
-        router.on("completion/complete") { [self] params, _ throws(JSONRPCError) in
+        router.on("completion/complete", start: .inline) { [self] params, _ throws(JSONRPCError) in
             try completion.complete(params: params, client: client)
         }
         return router

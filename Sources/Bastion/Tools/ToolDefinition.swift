@@ -20,6 +20,9 @@ public struct ToolDefinition: Sendable {
     public var annotations: ToolAnnotations
     /// What a client must hold to see and call the tool.
     public var permissions: [Permission]
+    /// The handler never blocks its thread (no blocking system call, no long computation), so it may
+    /// start on the connection's reader thread. Leave `false` when unsure.
+    public var isNonBlocking: Bool
     /// The implementation.
     public var handler: Handler
 

@@ -18,6 +18,12 @@ final class ToolManager: Sendable {
         self.logger = logger
     }
 
+    /// Whether the named tool's handler never blocks its thread (it may then start inline).
+    func isNonBlocking(_ name: String?) -> Bool {
+        guard let name, let position = index[name] else { return true }  // unknown tool: an instant error
+        return tools[position].isNonBlocking
+    }
+
     /// The tools a client may call: a client never sees a tool it lacks the permissions for.
     func visibleTools(for client: ClientContext) -> [ToolDefinition] {
         tools.filter { client.check($0.permissions).isAllowed }

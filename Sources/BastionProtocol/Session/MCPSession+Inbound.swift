@@ -89,11 +89,14 @@ extension MCPSession {
             return
         }
         // The task is created outside the lock: it may start (and contend for the lock) at once.
-        let task = Task { [self] in
+        // Handlers that never block start right here on the reader thread (no wake-up of a pool
+        // thread); the others hop to the pool so a slow call never holds up the connection.
+        let body: @Sendable () async -> Void = { [self] in
             defer { concurrencySlots.signal() }
             let result = await dispatch(method: method, params: params, context: context)
             finish(context, result: result, byteCount: byteCount)
         }
+        let task = router.startsInline(method, params: params) ? Task.immediate(operation: body) : Task(operation: body)
         let isStillRunning = state.withLock { state -> Bool in
             guard state.inFlight[id]?.context === context else { return false }
             state.inFlight[id]?.task = task

@@ -33,9 +33,28 @@ public enum AuditRedactor {
         }
     }
 
-    /// Whether an argument name suggests a secret.
+    /// Whether an argument name suggests a secret (ASCII case-insensitive substring match).
+    ///
+    /// A byte loop rather than `String.contains`: this runs for every argument of every call, and the
+    /// standard library's substring search builds a lookup table per call.
     public static func isSecret(_ key: String) -> Bool {
-        let lowered = key.lowercased()
-        return secretMarkers.contains { lowered.contains($0) }
+        let bytes = Array(key.utf8)
+        return secretMarkerBytes.contains { marker in containsFolded(bytes, marker) }
+    }
+
+    private static let secretMarkerBytes: [[UInt8]] = secretMarkers.map { Array($0.utf8) }
+
+    private static func containsFolded(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard haystack.count >= needle.count else { return false }
+        for start in 0...(haystack.count - needle.count) {
+            var index = 0
+            while index < needle.count, fold(haystack[start + index]) == needle[index] { index += 1 }
+            if index == needle.count { return true }
+        }
+        return false
+    }
+
+    private static func fold(_ byte: UInt8) -> UInt8 {
+        (byte >= 0x41 && byte <= 0x5A) ? byte + 0x20 : byte
     }
 }

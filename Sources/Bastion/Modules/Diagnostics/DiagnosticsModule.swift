@@ -26,7 +26,8 @@ public struct DiagnosticsModule: BastionModule {
                 "type": "object", "properties": ["text": ["type": "string", "description": "Text to return"]],
                 "required": ["text"], "additionalProperties": false,
             ],
-            annotations: ToolAnnotations(readOnlyHint: true, idempotentHint: true, openWorldHint: false)
+            annotations: ToolAnnotations(readOnlyHint: true, idempotentHint: true, openWorldHint: false),
+            isNonBlocking: true
         ) { _, call in
             .text(call.string("text") ?? "")
         }
@@ -39,7 +40,7 @@ public struct DiagnosticsModule: BastionModule {
                 "required": ["ms"], "additionalProperties": false,
             ],
             annotations: ToolAnnotations(readOnlyHint: true, idempotentHint: true, openWorldHint: false),
-            handler: Self.sleep)
+            isNonBlocking: true, handler: Self.sleep)
         tools.register(
             name: "whoami", title: "Who am I",
             description: "Describes the calling client: its id, permissions and working directory.",
@@ -52,7 +53,7 @@ public struct DiagnosticsModule: BastionModule {
                 ],
                 "required": ["client", "permissions", "workdir"],
             ],
-            annotations: .readOnly
+            annotations: .readOnly, isNonBlocking: true
         ) { client, _ in
             .structured([
                 "client": .string(client.id), "permissions": .array(client.permissions.map { .string($0.description) }),
