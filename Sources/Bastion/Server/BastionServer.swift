@@ -54,11 +54,16 @@ public struct BastionServer: Sendable {
                 event: "start", client: client.id, transport: "stdio", session: session.id,
                 fields: ["version": .string(Self.version), "pid": .int(Int64(getpid()))]))
         logger.info("Serving on stdio", metadata: ["client.id": "\(client.id)", "audit.path": "\(audit.path)"])
+        let stop: @Sendable (String, Duration) async -> Void = { reason, grace in
+            await session.close(grace: grace)
+            audit.record(AuditEntry(event: "stop", client: client.id, transport: "stdio", session: session.id,
+                                    fields: ["reason": .string(reason)]))
+            audit.flush()
+        }
+        let signals = ShutdownSignals { name in await stop("signal \(name)", .milliseconds(500)) }
         await transport.run(receiver: session, logger: logger)
-        await session.close()
-        audit.record(AuditEntry(event: "stop", client: client.id, transport: "stdio", session: session.id,
-                                fields: ["reason": "end of input"]))
-        audit.flush()
+        signals.cancel()
+        await stop("end of input", .seconds(2))
     }
 
     private func openAudit() throws(ServerError) -> AuditLogger {
