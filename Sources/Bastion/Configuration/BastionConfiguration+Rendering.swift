@@ -1,0 +1,102 @@
+import BastionSecurity
+
+extension BastionConfiguration {
+    /// The effective configuration as a TOML document, every value spelled out.
+    ///
+    /// `bastion check-config FILE` prints it. Paths are absolute, so parsing the result with
+    /// ``parse(toml:source:environment:)`` gives back an equal configuration in any environment.
+    /// - Returns: A TOML document.
+    public func renderedTOML() -> String {
+        var lines = ["# Effective Bastion configuration", ""]
+        lines += renderServer(server)
+        if let http {
+            lines += ["", "[transport.http]", "listen = \(q(http.listen))"]
+            if let tlsCert = http.tlsCert { lines.append("tls_cert = \(q(tlsCert))") }
+            if let tlsKey = http.tlsKey { lines.append("tls_key = \(q(tlsKey))") }
+            if let clientCA = http.clientCA { lines.append("client_ca = \(q(clientCA))") }
+            lines.append("allowed_origins = \(array(http.allowedOrigins.map(q)))")
+        }
+        if let dbus {
+            lines += ["", "[transport.dbus]", "bus = \(q(dbus.bus))"]
+        }
+        for client in clients {
+            lines += [""] + renderClient(client)
+        }
+        for prompt in prompts {
+            lines += [""] + renderPrompt(prompt)
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func renderServer(_ server: ServerConfiguration) -> [String] {
+        [
+            "[server]",
+            "name = \(q(server.name))",
+            "audit_log = \(q(server.auditLog))",
+            "audit_sync = \(q(server.auditSync.rawValue))",
+            "max_message_bytes = \(server.maxMessageBytes)",
+            "max_depth = \(server.maxDepth)",
+            "diagnostics = \(server.diagnostics)",
+            "log_level = \(q(server.logLevel))",
+            "request_timeout_ms = \(server.requestTimeoutMs)",
+            "page_size = \(server.pageSize)",
+        ]
+    }
+
+    private func renderClient(_ client: ClientConfiguration) -> [String] {
+        let limits = client.limits
+        var lines = [
+            "[[clients]]",
+            "id = \(q(client.id))",
+            "workdir = \(q(client.workdir))",
+            "permissions = \(array(client.permissions.map { q($0.description) }))",
+            "limits = { cpu_seconds = \(limits.cpuSeconds), memory_mb = \(limits.memoryMB), "
+                + "open_files = \(limits.openFiles), processes = \(limits.processes), "
+                + "timeout_ms = \(limits.timeoutMs), output_kb = \(limits.outputKB) }",
+        ]
+        var auth: [String] = []
+        if let subject = client.auth.jwtSubject { auth.append("jwt_subject = \(q(subject))") }
+        if let subject = client.auth.mtlsSubject { auth.append("mtls_subject = \(q(subject))") }
+        if let uid = client.auth.dbusUID { auth.append("dbus_uid = \(uid)") }
+        if !auth.isEmpty { lines.append("auth = { \(auth.joined(separator: ", ")) }") }
+        lines += [
+            "deny = \(array(client.deny.map(q)))",
+            "approval = \(q(client.approval.rawValue))",
+            "approval_channel = \(q(client.approvalChannel.rawValue))",
+            "isolation = \(q(client.isolation.rawValue))",
+            "read_only = \(client.readOnly)",
+        ]
+        return lines
+    }
+
+    private func renderPrompt(_ prompt: PromptDefinition) -> [String] {
+        var lines = ["[[prompts]]", "name = \(q(prompt.name))"]
+        if let title = prompt.title { lines.append("title = \(q(title))") }
+        if let description = prompt.description { lines.append("description = \(q(description))") }
+        if !prompt.arguments.isEmpty {
+            let arguments = prompt.arguments.map { argument in
+                var fields = ["name = \(q(argument.name))"]
+                if let description = argument.description { fields.append("description = \(q(description))") }
+                fields.append("required = \(argument.isRequired)")
+                if !argument.completions.isEmpty {
+                    fields.append("completions = \(array(argument.completions.map(q)))")
+                }
+                return "{ \(fields.joined(separator: ", ")) }"
+            }
+            lines.append("arguments = \(array(arguments))")
+        }
+        if prompt.messages.count == 1, let only = prompt.messages.first, only.role == .user {
+            lines.append("text = \(q(only.text))")
+        } else {
+            let messages = prompt.messages.map { "{ role = \(q($0.role.rawValue)), text = \(q($0.text)) }" }
+            lines.append("messages = \(array(messages))")
+        }
+        return lines
+    }
+
+    private func q(_ text: String) -> String { TOMLString.quoted(text) }
+
+    private func array(_ elements: [String]) -> String {
+        elements.isEmpty ? "[]" : "[" + elements.joined(separator: ", ") + "]"
+    }
+}

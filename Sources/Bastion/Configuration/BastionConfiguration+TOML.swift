@@ -1,0 +1,170 @@
+import TOMLKit
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+extension BastionConfiguration {
+    /// The keys allowed at the top of a configuration file.
+    static let tomlKeys = ["server", "transport", "clients", "prompts"]
+    /// Configuration files larger than this are refused (they are a few KiB in practice).
+    static let maximumFileBytes = 4 * 1_024 * 1_024
+
+    /// Reads and validates a TOML configuration file.
+    ///
+    /// Relative paths in the file (`workdir`, `audit_log`, TLS files) are resolved against the file's
+    /// directory; see ``parse(toml:source:environment:)`` for the rules.
+    /// - Parameters:
+    ///   - path: The file to read; errors name it as given.
+    ///   - environment: The process environment (`HOME`, `XDG_STATE_HOME`).
+    /// - Returns: The effective configuration.
+    /// - Throws: ``ConfigurationError`` naming the file, line, column and key path of the first problem.
+    public static func load(path: String, environment: [String: String]) throws(ConfigurationError)
+        -> BastionConfiguration
+    {
+        func failure(_ code: ConfigurationError.Code, _ message: String) -> ConfigurationError {
+            ConfigurationError(code: code, file: path, line: nil, column: nil, keyPath: "", message: message)
+        }
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw failure(.unreadable, "cannot read the configuration file: \(error)")
+        }
+        guard data.count <= maximumFileBytes else {
+            throw failure(.unreadable, "the configuration file is larger than \(maximumFileBytes) bytes")
+        }
+        guard let text = String(validating: data, as: UTF8.self) else {
+            throw failure(.syntax, "the configuration file is not valid UTF-8")
+        }
+        return try parse(toml: text, source: path, environment: environment)
+    }
+
+    /// Parses and validates a TOML configuration.
+    ///
+    /// - Unknown keys, values of the wrong type, unknown permission types, out-of-range limits,
+    ///   duplicate client ids or prompt names, a file without `[[clients]]`, and a non-loopback HTTP
+    ///   listener without TLS are errors.
+    /// - Paths: a leading `~`, `$HOME` or `$XDG_STATE_HOME` is expanded; relative paths resolve against
+    ///   the directory of `source`. A `~` that starts a permission or deny glob is expanded.
+    /// - Omitted values: `audit_log` is `$XDG_STATE_HOME/bastion/audit.jsonl`, a client's `workdir` is
+    ///   `$XDG_STATE_HOME/bastion/clients/<id>`, and a client's `permissions` are empty.
+    /// - Parameters:
+    ///   - toml: The document.
+    ///   - source: The file the document came from, used in errors and for relative paths.
+    ///   - environment: The process environment (`HOME`, `XDG_STATE_HOME`).
+    /// - Returns: The effective configuration.
+    /// - Throws: ``ConfigurationError`` naming the file, line, column and key path of the first problem.
+    public static func parse(toml: String, source: String, environment: [String: String]) throws(ConfigurationError)
+        -> BastionConfiguration
+    {
+        let (table, context) = try parseDocument(toml, source: source, environment: environment)
+        let root = TOMLTableReader(table: table, path: .root, context: context)
+        try root.checkKeys(tomlKeys)
+        let server = try ServerConfiguration.decode(root.table("server"), context: context)
+        var configuration = BastionConfiguration(server: server)
+        if let transport = try root.table("transport") {
+            try transport.checkKeys(["http", "dbus"])
+            if let http = try transport.table("http") {
+                configuration.http = try HTTPTransportConfiguration.decode(http)
+            }
+            if let dbus = try transport.table("dbus") {
+                configuration.dbus = try DBusTransportConfiguration.decode(dbus)
+            }
+        }
+        configuration.clients = try decodeClients(root)
+        configuration.prompts = try decodePrompts(root)
+        return configuration
+    }
+
+    /// Refuses NUL characters, parses with TOMLKit and maps the positions of the source.
+    private static func parseDocument(_ toml: String, source: String, environment: [String: String])
+        throws(ConfigurationError) -> (TOMLTable, ConfigurationDecodingContext)
+    {
+        func failure(_ position: TOMLSourceMap.Position?, _ keyPath: String, _ message: String) -> ConfigurationError {
+            ConfigurationError(
+                code: .syntax, file: source, line: position?.line, column: position?.column, keyPath: keyPath,
+                message: message)
+        }
+        // TOMLKit passes the document to C as a NUL-terminated string: a NUL would silently end it early.
+        if let position = TOMLSourceMap.firstRawNUL(in: toml) {
+            throw failure(position, "", "the configuration contains a NUL character")
+        }
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: toml)
+        } catch let error as TOMLParseError {
+            let begin = error.source.begin
+            throw failure(.init(line: begin.line, column: begin.column), "", "invalid TOML: \(error.description)")
+        } catch {
+            throw failure(nil, "", "invalid TOML: \(error)")
+        }
+        let sourceMap = TOMLSourceMap(source: toml)
+        if let nul = sourceMap.firstNUL {
+            throw failure(nul.position, nul.path.description, "strings must not contain NUL (\\u0000)")
+        }
+        var directory = "."
+        if let slash = source.lastIndex(of: "/") {
+            directory = slash == source.startIndex ? "/" : String(source[..<slash])
+        }
+        let paths = ConfigurationPaths(environment: environment, baseDirectory: directory)
+        return (table, ConfigurationDecodingContext(file: source, sourceMap: sourceMap, paths: paths))
+    }
+
+    private static func decodeClients(_ root: TOMLTableReader) throws(ConfigurationError) -> [ClientConfiguration] {
+        let context = root.context
+        guard let readers = try root.tableArray("clients"), !readers.isEmpty else {
+            throw context.error(
+                .missingKey, at: ConfigKeyPath.root.appending("clients"),
+                "a configuration file needs at least one [[clients]] table")
+        }
+        var clients: [ClientConfiguration] = []
+        var seen = UniqueValues(context: context)
+        for reader in readers {
+            let client = try ClientConfiguration.decode(reader)
+            let auth = reader.path.appending("auth")
+            try seen.insert(client.id, as: "client id", at: reader.path.appending("id"))
+            if let subject = client.auth.jwtSubject {
+                try seen.insert(subject, as: "auth.jwt_subject", at: auth.appending("jwt_subject"))
+            }
+            if let subject = client.auth.mtlsSubject {
+                try seen.insert(subject, as: "auth.mtls_subject", at: auth.appending("mtls_subject"))
+            }
+            if let uid = client.auth.dbusUID {
+                try seen.insert(String(uid), as: "auth.dbus_uid", at: auth.appending("dbus_uid"))
+            }
+            clients.append(client)
+        }
+        return clients
+    }
+
+    private static func decodePrompts(_ root: TOMLTableReader) throws(ConfigurationError) -> [PromptDefinition] {
+        var prompts: [PromptDefinition] = []
+        var seen = UniqueValues(context: root.context)
+        for reader in try root.tableArray("prompts") ?? [] {
+            let prompt = try PromptDefinition.decode(reader)
+            try seen.insert(prompt.name, as: "prompt name", at: reader.path.appending("name"))
+            prompts.append(prompt)
+        }
+        return prompts
+    }
+}
+
+/// Remembers where each value was first seen and refuses a second occurrence of the same kind.
+///
+/// Two clients sharing an authentication subject would make the peer-to-client mapping ambiguous.
+private struct UniqueValues {
+    let context: ConfigurationDecodingContext
+    var firstSeen: [String: [String: ConfigKeyPath]] = [:]
+
+    mutating func insert(_ value: String, as kind: String, at path: ConfigKeyPath) throws(ConfigurationError) {
+        if let first = firstSeen[kind]?[value] {
+            throw context.error(
+                .duplicate, at: path,
+                "duplicate \(kind) \(TOMLString.quoted(value)) (first used at \(context.location(of: first)))")
+        }
+        firstSeen[kind, default: [:]][value] = path
+    }
+}

@@ -1,0 +1,47 @@
+import BastionSecurity
+
+extension ClientConfiguration {
+    /// The keys of a `[[clients]]` table.
+    static let tomlKeys = [
+        "id", "workdir", "permissions", "limits", "auth", "deny", "approval", "approval_channel", "isolation",
+        "read_only",
+    ]
+
+    /// Reads one `[[clients]]` table. A client without `permissions` gets none.
+    static func decode(_ reader: TOMLTableReader) throws(ConfigurationError) -> ClientConfiguration {
+        let context = reader.context
+        try reader.checkKeys(tomlKeys)
+        let id = try reader.requiredString("id")
+        guard isValidID(id) else {
+            throw context.error(
+                .invalidValue, at: reader.path.appending("id"),
+                "invalid client id \(TOMLString.quoted(id)); expected 1 to 64 characters from [A-Za-z0-9_.-]")
+        }
+        var client = ClientConfiguration(id: id, workdir: context.paths.defaultWorkdir(clientID: id))
+        if let workdir = try reader.string("workdir") {
+            client.workdir = try context.resolvePath(workdir, at: reader.path.appending("workdir"))
+        }
+        for element in try reader.stringArray("permissions") ?? [] {
+            let permission: Permission
+            do {
+                permission = try Permission(parsing: element.value)
+            } catch {
+                throw context.error(.invalidValue, at: element.path, error.message)
+            }
+            client.permissions.append(permission.expandingTilde(home: context.paths.home))
+        }
+        client.limits = try ResourceLimits.decode(reader.table("limits"))
+        client.auth = try ClientAuthConfiguration.decode(reader.table("auth"))
+        for element in try reader.stringArray("deny") ?? [] {
+            try context.checkGlob(element.value, at: element.path)
+            client.deny.append(context.paths.expandingTilde(element.value))
+        }
+        if let approval = try reader.choice("approval", as: ApprovalPolicy.self) { client.approval = approval }
+        if let channel = try reader.choice("approval_channel", as: ApprovalChannel.self) {
+            client.approvalChannel = channel
+        }
+        if let isolation = try reader.choice("isolation", as: IsolationMode.self) { client.isolation = isolation }
+        if let readOnly = try reader.bool("read_only") { client.readOnly = readOnly }
+        return client
+    }
+}

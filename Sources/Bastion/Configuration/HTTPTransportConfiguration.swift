@@ -1,0 +1,70 @@
+/// The HTTP transport (`[transport.http]`): Streamable HTTP, legacy SSE and WebSocket on one listener.
+///
+/// The loader refuses a listener on a non-loopback address unless both ``tlsCert`` and ``tlsKey``
+/// are set: MCP traffic carries file contents and commands, so it never crosses a network in clear.
+public struct HTTPTransportConfiguration: Sendable, Hashable {
+    /// The address to listen on, `HOST:PORT` or `[IPV6]:PORT` (`listen`).
+    public var listen: String
+    /// The absolute path of the server certificate chain, PEM (`tls_cert`).
+    public var tlsCert: String?
+    /// The absolute path of the server private key, PEM (`tls_key`).
+    public var tlsKey: String?
+    /// The absolute path of the CA bundle that client certificates must chain to: mutual TLS (`client_ca`).
+    public var clientCA: String?
+    /// The `Origin` header values accepted from browsers, e.g. `http://localhost` (`allowed_origins`).
+    public var allowedOrigins: [String]
+
+    /// Creates an HTTP transport configuration.
+    /// - Parameters:
+    ///   - listen: The address to listen on (default `127.0.0.1:8765`).
+    ///   - tlsCert: The server certificate chain path.
+    ///   - tlsKey: The server private key path.
+    ///   - clientCA: The client CA bundle path (mutual TLS).
+    ///   - allowedOrigins: The accepted `Origin` values.
+    public init(
+        listen: String = "127.0.0.1:8765",
+        tlsCert: String? = nil,
+        tlsKey: String? = nil,
+        clientCA: String? = nil,
+        allowedOrigins: [String] = []
+    ) {
+        self.listen = listen
+        self.tlsCert = tlsCert
+        self.tlsKey = tlsKey
+        self.clientCA = clientCA
+        self.allowedOrigins = allowedOrigins
+    }
+
+    /// The host and port of ``listen``, or `nil` when it is malformed (brackets are removed from IPv6 hosts).
+    public var listenHostAndPort: (host: String, port: Int)? {
+        let host: Substring
+        let portText: Substring
+        if listen.hasPrefix("[") {
+            guard let close = listen.firstIndex(of: "]") else { return nil }
+            host = listen[listen.index(after: listen.startIndex)..<close]
+            let rest = listen[listen.index(after: close)...]
+            guard rest.hasPrefix(":") else { return nil }
+            portText = rest.dropFirst()
+        } else {
+            guard let colon = listen.lastIndex(of: ":") else { return nil }
+            host = listen[..<colon]
+            portText = listen[listen.index(after: colon)...]
+            if host.contains(":") { return nil }  // a bare IPv6 address must be bracketed
+        }
+        guard !host.isEmpty, !portText.isEmpty, portText.allSatisfy(\.isASCII),
+            let port = Int(portText), (0...65_535).contains(port)
+        else { return nil }
+        return (String(host), port)
+    }
+
+    /// Whether ``listen`` names a loopback address (`localhost`, `127.0.0.0/8` or `::1`).
+    public var isLoopback: Bool {
+        guard let host = listenHostAndPort?.host.lowercased() else { return false }
+        if host == "localhost" || host == "::1" || host == "0:0:0:0:0:0:0:1" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4, octets[0] == "127" else { return false }
+        return octets.allSatisfy { octet in
+            !octet.isEmpty && octet.count <= 3 && octet.allSatisfy { $0.isASCII && $0.isNumber } && UInt8(octet) != nil
+        }
+    }
+}

@@ -1,0 +1,118 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Expands and resolves the paths of a configuration: `~`, `$HOME`, `$XDG_STATE_HOME`, relative paths.
+///
+/// Resolution is lexical (`.`, `..` and repeated `/` are removed) because a workdir or an audit log
+/// may not exist yet; the permission checker canonicalizes again, symlinks included, at each call.
+struct ConfigurationPaths: Sendable {
+    /// The absolute home directory.
+    let home: String
+    /// The absolute XDG state directory (`$XDG_STATE_HOME`, else `$HOME/.local/state`).
+    let stateHome: String
+    /// The absolute directory that relative paths are resolved against (the configuration file's).
+    let baseDirectory: String
+
+    /// - Parameters:
+    ///   - environment: The process environment; `HOME` and `XDG_STATE_HOME` are read.
+    ///   - baseDirectory: The directory relative paths resolve against; made absolute against the cwd.
+    init(environment: [String: String], baseDirectory: String) {
+        let home = Self.home(environment: environment)
+        self.home = home
+        // The XDG Base Directory specification says to ignore relative values.
+        if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") {
+            self.stateHome = Self.normalize(state)
+        } else {
+            self.stateHome = Self.join(home, ".local/state")
+        }
+        self.baseDirectory =
+            baseDirectory.hasPrefix("/")
+            ? Self.normalize(baseDirectory) : Self.join(Self.currentDirectory(), baseDirectory)
+    }
+
+    /// Where the audit log goes when `audit_log` is omitted.
+    var defaultAuditLog: String { Self.join(stateHome, "bastion/audit.jsonl") }
+
+    /// The workdir of a client whose `workdir` is omitted.
+    func defaultWorkdir(clientID: String) -> String { Self.join(stateHome, "bastion/clients/\(clientID)") }
+
+    /// Replaces a leading `~`, `$HOME` or `$XDG_STATE_HOME` (alone or followed by `/`); anything else is kept.
+    func expandingHome(_ path: String) -> String {
+        for (prefix, replacement) in [("~", home), ("$HOME", home), ("$XDG_STATE_HOME", stateHome)] {
+            guard path.hasPrefix(prefix) else { continue }
+            let rest = path.dropFirst(prefix.count)
+            if rest.isEmpty { return replacement }
+            if rest.first == "/" { return Self.join(replacement, String(rest.dropFirst())) }
+        }
+        return path
+    }
+
+    /// Replaces a leading `~` (alone or followed by `/`) of a glob; `~user` and later `~` are kept.
+    func expandingTilde(_ glob: String) -> String {
+        guard glob == "~" || glob.hasPrefix("~/") else { return glob }
+        // Plain concatenation: normalizing would change the glob's meaning (a trailing `/`, `**/..`).
+        if home == "/" { return glob == "~" ? "/" : String(glob.dropFirst()) }
+        return home + glob.dropFirst()
+    }
+
+    /// Expands the home prefixes, then resolves a relative path against ``baseDirectory``.
+    func resolve(_ path: String) -> String {
+        let expanded = expandingHome(path)
+        return expanded.hasPrefix("/") ? Self.normalize(expanded) : Self.join(baseDirectory, expanded)
+    }
+
+    /// `base/relative`, normalized; `relative` is taken as relative even if it starts with `/`.
+    static func join(_ base: String, _ relative: String) -> String {
+        normalize(base + "/" + relative)
+    }
+
+    /// Removes empty and `.` segments and applies `..` lexically; the result is absolute for absolute input.
+    static func normalize(_ path: String) -> String {
+        var segments: [Substring] = []
+        for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
+            switch segment {
+            case ".": continue
+            case "..": if !segments.isEmpty { segments.removeLast() }
+            default: segments.append(segment)
+            }
+        }
+        return "/" + segments.joined(separator: "/")
+    }
+
+    /// The canonical form of an existing path (symlinks resolved), else its lexical normal form.
+    static func canonical(_ path: String) -> String {
+        let absolute = path.hasPrefix("/") ? normalize(path) : join(currentDirectory(), path)
+        guard let resolved = realpath(absolute, nil) else { return absolute }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// The process's current directory, or `/` when it cannot be determined.
+    static func currentDirectory() -> String {
+        guard let buffer = getcwd(nil, 0) else { return "/" }
+        defer { free(buffer) }
+        return String(cString: buffer)
+    }
+
+    /// `$HOME` when absolute, else the home directory of the password database, else `/`.
+    private static func home(environment: [String: String]) -> String {
+        if let home = environment["HOME"], home.hasPrefix("/") { return normalize(home) }
+        var entry = passwd()
+        var result: UnsafeMutablePointer<passwd>?
+        var buffer = [CChar](repeating: 0, count: 16_384)
+        // `pw_dir` points into `buffer`, so read it while the buffer is pinned.
+        let home = buffer.withUnsafeMutableBufferPointer { storage -> String in
+            guard let base = storage.baseAddress,
+                getpwuid_r(getuid(), &entry, base, storage.count, &result) == 0, result != nil,
+                let directory = entry.pw_dir
+            else { return "/" }
+            return String(cString: directory)
+        }
+        return home.hasPrefix("/") ? normalize(home) : "/"
+    }
+}

@@ -1,0 +1,44 @@
+import BastionSecurity
+
+extension ServerConfiguration {
+    /// The keys of `[server]`.
+    static let tomlKeys = [
+        "name", "audit_log", "audit_sync", "max_message_bytes", "max_depth", "diagnostics", "log_level",
+        "request_timeout_ms", "page_size",
+    ]
+
+    /// Reads `[server]`; an absent table gives the defaults.
+    static func decode(_ reader: TOMLTableReader?, context: ConfigurationDecodingContext) throws(ConfigurationError)
+        -> ServerConfiguration
+    {
+        var server = ServerConfiguration(auditLog: context.paths.defaultAuditLog)
+        guard let reader else { return server }
+        try reader.checkKeys(tomlKeys)
+        if let name = try reader.string("name") {
+            guard !name.isEmpty, name.count <= 256, !name.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
+                throw context.error(
+                    .invalidValue, at: reader.path.appending("name"),
+                    "the server name must be 1 to 256 characters without control characters")
+            }
+            server.name = name
+        }
+        if let auditLog = try reader.string("audit_log") {
+            server.auditLog = try context.resolvePath(auditLog, at: reader.path.appending("audit_log"))
+        }
+        if let auditSync = try reader.choice("audit_sync", as: AuditSyncPolicy.self) { server.auditSync = auditSync }
+        if let bytes = try reader.int("max_message_bytes", in: 1_024...1_073_741_824) { server.maxMessageBytes = bytes }
+        if let depth = try reader.int("max_depth", in: 1...1_024) { server.maxDepth = depth }
+        if let diagnostics = try reader.bool("diagnostics") { server.diagnostics = diagnostics }
+        if let level = try reader.string("log_level") {
+            guard logLevels.contains(level) else {
+                throw context.error(
+                    .invalidValue, at: reader.path.appending("log_level"),
+                    "unknown value \(TOMLString.quoted(level)); expected one of \(logLevels.joined(separator: ", "))")
+            }
+            server.logLevel = level
+        }
+        if let timeout = try reader.int("request_timeout_ms", in: 1...86_400_000) { server.requestTimeoutMs = timeout }
+        if let pageSize = try reader.int("page_size", in: 1...10_000) { server.pageSize = pageSize }
+        return server
+    }
+}

@@ -1,0 +1,59 @@
+public import BastionSecurity
+
+/// Server-wide settings (the `[server]` table).
+public struct ServerConfiguration: Sendable, Hashable {
+    /// The server name announced in `initialize` (`name`).
+    public var name: String
+    /// The absolute path of the audit log, JSON Lines (`audit_log`).
+    public var auditLog: String
+    /// When audit records are forced to stable storage (`audit_sync`).
+    public var auditSync: AuditSyncPolicy
+    /// The largest accepted message, in bytes (`max_message_bytes`).
+    public var maxMessageBytes: Int
+    /// The deepest accepted JSON nesting (`max_depth`).
+    public var maxDepth: Int
+    /// Whether the diagnostics module is enabled (`diagnostics`).
+    public var diagnostics: Bool
+    /// The stderr log level: trace, debug, info, notice, warning, error or critical (`log_level`).
+    public var logLevel: String
+    /// How long the server waits for a client's answer to a server→client request, in ms (`request_timeout_ms`).
+    public var requestTimeoutMs: Int
+    /// The number of items per page of a `…/list` result (`page_size`).
+    public var pageSize: Int
+
+    /// The log levels `logLevel` accepts, from most to least verbose.
+    public static let logLevels: [String] = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+
+    /// Creates server settings; everything but the audit log path has a default.
+    /// - Parameters:
+    ///   - name: The server name (default `bastion`).
+    ///   - auditLog: The absolute path of the audit log.
+    ///   - auditSync: The fsync policy of the audit log (default ``AuditSyncPolicy/batch``).
+    ///   - maxMessageBytes: The largest accepted message (default 4 MiB).
+    ///   - maxDepth: The deepest accepted JSON nesting (default 64).
+    ///   - diagnostics: Whether the diagnostics module is enabled (default `false`).
+    ///   - logLevel: The stderr log level (default `info`).
+    ///   - requestTimeoutMs: The timeout of server→client requests (default 60 s).
+    ///   - pageSize: The list page size (default 50).
+    public init(
+        name: String = "bastion",
+        auditLog: String,
+        auditSync: AuditSyncPolicy = .batch,
+        maxMessageBytes: Int = 4_194_304,
+        maxDepth: Int = 64,
+        diagnostics: Bool = false,
+        logLevel: String = "info",
+        requestTimeoutMs: Int = 60_000,
+        pageSize: Int = 50
+    ) {
+        self.name = name
+        self.auditLog = auditLog
+        self.auditSync = auditSync
+        self.maxMessageBytes = maxMessageBytes
+        self.maxDepth = maxDepth
+        self.diagnostics = diagnostics
+        self.logLevel = logLevel
+        self.requestTimeoutMs = requestTimeoutMs
+        self.pageSize = pageSize
+    }
+}

@@ -1,0 +1,43 @@
+/// Per-client limits applied to every child process and tool call of that client.
+///
+/// The execution layer turns these into rlimits (`RLIMIT_CPU`, `RLIMIT_AS`, `RLIMIT_NOFILE`,
+/// `RLIMIT_NPROC`), a wall-clock timeout and an output cap. The defaults are safe for an
+/// interactive assistant.
+public struct ResourceLimits: Sendable, Hashable {
+    /// CPU time per process, in seconds (`cpu_seconds`).
+    public var cpuSeconds: Int
+    /// Address space per process, in MiB (`memory_mb`).
+    public var memoryMB: Int
+    /// Open file descriptors per process (`open_files`).
+    public var openFiles: Int
+    /// Processes per client (`processes`).
+    public var processes: Int
+    /// Wall-clock timeout of a call, in milliseconds (`timeout_ms`).
+    public var timeoutMs: Int
+    /// Captured output per stream, in KiB (`output_kb`); anything beyond is cut and flagged.
+    public var outputKB: Int
+
+    /// Creates limits; every parameter defaults to the safe value.
+    /// - Parameters:
+    ///   - cpuSeconds: CPU time per process, in seconds.
+    ///   - memoryMB: Address space per process, in MiB.
+    ///   - openFiles: Open file descriptors per process.
+    ///   - processes: Processes per client.
+    ///   - timeoutMs: Wall-clock timeout, in milliseconds.
+    ///   - outputKB: Captured output per stream, in KiB.
+    public init(
+        cpuSeconds: Int = 30,
+        memoryMB: Int = 512,
+        openFiles: Int = 256,
+        processes: Int = 64,
+        timeoutMs: Int = 30_000,
+        outputKB: Int = 1024
+    ) {
+        self.cpuSeconds = cpuSeconds
+        self.memoryMB = memoryMB
+        self.openFiles = openFiles
+        self.processes = processes
+        self.timeoutMs = timeoutMs
+        self.outputKB = outputKB
+    }
+}

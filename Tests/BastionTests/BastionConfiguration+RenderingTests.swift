@@ -1,0 +1,76 @@
+import BastionSecurity
+import Testing
+
+@testable import Bastion
+
+struct BastionConfigurationRenderingTests {
+    typealias Support = ConfigurationTestSupport
+
+    private func roundTrip(_ configuration: BastionConfiguration) throws -> BastionConfiguration {
+        // A different environment and source: the rendering must not depend on either.
+        try BastionConfiguration.parse(
+            toml: configuration.renderedTOML(), source: "/elsewhere/rendered.toml", environment: ["HOME": "/root"])
+    }
+
+    @Test("The full example round-trips through its rendering")
+    func fullExampleRoundTrips() throws {
+        let configuration = try Support.parse(BastionConfigurationTOMLTests.fullExample)
+        #expect(try roundTrip(configuration) == configuration)
+    }
+
+    @Test("The embedded default round-trips through its rendering")
+    func embeddedDefaultRoundTrips() throws {
+        let configuration = BastionConfiguration.embeddedDefault(environment: Support.environment)
+        #expect(try roundTrip(configuration) == configuration)
+    }
+
+    @Test("Awkward strings, several messages and completions survive rendering")
+    func awkwardValuesRoundTrip() throws {
+        var configuration = BastionConfiguration.embeddedDefault(environment: Support.environment)
+        configuration.clients[0].workdir = "/tmp/quote\"back\\slash é 😀 #[x]"
+        configuration.clients[0].permissions += [
+            .fileWriteGlobal(glob: "/srv/{a,b}/**"), .codeExecution(unrestricted: true), .codeExecutionSudo,
+            .systemCommand(pattern: "/usr/bin/git"), .custom(name: "mod.x"),
+        ]
+        configuration.clients[0].deny = ["**/.env", "/a\u{7F}b"]
+        configuration.clients[0].auth = ClientAuthConfiguration(dbusUID: 0)
+        configuration.clients.append(ClientConfiguration(id: "second", workdir: "/w2", readOnly: true))
+        configuration.http = HTTPTransportConfiguration(listen: "[::1]:9000")
+        configuration.dbus = DBusTransportConfiguration(bus: "unix:path=/run/bus")
+        configuration.prompts = [
+            PromptDefinition(
+                name: "chat",
+                arguments: [PromptArgument(name: "x", isRequired: true, completions: ["a", "b\"c"])],
+                messages: [
+                    .init(role: .user, text: "hi {{x}}\n\"quoted\"\t\u{1}"), .init(role: .assistant, text: "ok"),
+                ]),
+            PromptDefinition(name: "solo", messages: [.init(role: .assistant, text: "only the model")]),
+        ]
+        #expect(try roundTrip(configuration) == configuration)
+    }
+
+    @Test("The rendering spells out every server key and the client's effective values")
+    func renderingSpellsOutValues() {
+        let text = BastionConfiguration.embeddedDefault(environment: Support.environment).renderedTOML()
+        for line in [
+            "[server]", "name = \"bastion\"", "audit_log = \"/state/bastion/audit.jsonl\"", "audit_sync = \"batch\"",
+            "max_message_bytes = 4194304", "max_depth = 64", "diagnostics = false", "log_level = \"info\"",
+            "request_timeout_ms = 60000", "page_size = 50", "[[clients]]", "id = \"local\"",
+            "workdir = \"/state/bastion/clients/local\"",
+            "permissions = [\"file_read\", \"file_write\", \"code_execution\"]", "isolation = \"in-process\"",
+        ] {
+            #expect(text.split(separator: "\n").contains(Substring(line)), "missing \(line)")
+        }
+        #expect(!text.contains("[transport"))
+        #expect(!text.contains("auth ="))
+    }
+
+    @Test("A single user message renders as text; other messages as a messages array")
+    func promptTextShortcut() throws {
+        var configuration = BastionConfiguration.embeddedDefault(environment: Support.environment)
+        configuration.prompts = [PromptDefinition(name: "p", messages: [.init(role: .user, text: "t")])]
+        #expect(configuration.renderedTOML().contains("text = \"t\"\n"))
+        configuration.prompts[0].messages.append(.init(role: .assistant, text: "u"))
+        #expect(configuration.renderedTOML().contains("messages = [{ role = \"user\", text = \"t\" }, "))
+    }
+}
