@@ -9,18 +9,3 @@ public protocol SandboxValidator: Sendable {
     /// - Returns: `nil` to proceed, or the reason the call is refused.
     func validate(tool: String, arguments: [String: JSONValue], client: ClientContext) -> String?
 }
-
-/// The baseline rule: the client's workdir must still be its private directory.
-public struct WorkdirSandboxValidator: SandboxValidator {
-    /// Creates the validator.
-    public init() {}
-
-    public func validate(tool: String, arguments: [String: JSONValue], client: ClientContext) -> String? {
-        do {
-            try WorkdirProvisioner.verify(client.workdir)
-            return nil
-        } catch {
-            return "the client's sandbox is not usable: \(error.message)"
-        }
-    }
-}
