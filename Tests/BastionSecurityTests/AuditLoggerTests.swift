@@ -1,0 +1,141 @@
+import BastionProtocol
+import Foundation
+import Testing
+
+@testable import BastionSecurity
+
+struct AuditLoggerTests {
+    /// Every line of the file, parsed.
+    private func records(_ path: String) throws -> [JSONValue] {
+        try ScratchDirectory.lines(of: path).map { try JSONParser.parse($0) }
+    }
+
+    @Test func recordsAreJSONLinesWithIncreasingSequenceNumbers() throws {
+        let scratch = try ScratchDirectory()
+        let logger = try AuditLogger(path: scratch.file("audit.jsonl"), policy: .none)
+        #expect(logger.record(AuditEntry(event: "start", client: "local")) == 1)
+        #expect(logger.record(AuditEntry(event: "request", method: "tools/list", requestID: 1)) == 2)
+        #expect(logger.record(AuditEntry(event: "stop")) == 3)
+
+        let lines = try records(logger.path)
+        #expect(lines.map { $0["seq"] } == [1, 2, 3])
+        #expect(lines.map { $0["event"] } == ["start", "request", "stop"])
+        #expect(lines[0]["client"] == "local")
+        #expect(lines[1]["method"] == "tools/list")
+        #expect(lines[1]["id"] == 1)
+        for line in lines {
+            let stamp = try #require(line["ts"]?.stringValue)
+            #expect(stamp.count == 27 && stamp.hasSuffix("Z"))
+        }
+    }
+
+    @Test func theFileIsCreatedWithMode0600() throws {
+        let scratch = try ScratchDirectory()
+        let logger = try AuditLogger(path: scratch.file("audit.jsonl"), policy: .batch)
+        logger.record(AuditEntry(event: "start"))
+        #expect(ScratchDirectory.mode(of: logger.path) == 0o600)
+    }
+
+    @Test func missingParentsAreCreatedWithMode0700() throws {
+        let scratch = try ScratchDirectory()
+        let path = scratch.file("state/bastion/audit.jsonl")
+        _ = try AuditLogger(path: path, policy: .none)
+        #expect(ScratchDirectory.mode(of: scratch.file("state")) == 0o700)
+        #expect(ScratchDirectory.mode(of: scratch.file("state/bastion")) == 0o700)
+        #expect(ScratchDirectory.mode(of: path) == 0o600)
+    }
+
+    @Test func anExistingFileIsAppendedToNeverRewritten() throws {
+        let scratch = try ScratchDirectory()
+        let path = scratch.file("audit.jsonl")
+        try "{\"seq\":1,\"event\":\"old\"}\n".write(toFile: path, atomically: false, encoding: .utf8)
+        let logger = try AuditLogger(path: path, policy: .none)
+        logger.record(AuditEntry(event: "new"))
+        #expect(try records(path).map { $0["event"] } == ["old", "new"])
+    }
+
+    @Test func twoLoggersOnOneFileInterleaveWholeLines() async throws {
+        let scratch = try ScratchDirectory()
+        let path = scratch.file("audit.jsonl")
+        let first = try AuditLogger(path: path, policy: .none)
+        let second = try AuditLogger(path: path, policy: .none)
+        let payload = JSONValue.string(String(repeating: "p", count: 200))
+        await withTaskGroup(of: Void.self) { group in
+            for (name, logger) in [("first", first), ("second", second)] {
+                group.addTask {
+                    for _ in 0..<200 { logger.record(AuditEntry(event: name, fields: ["payload": payload])) }
+                }
+            }
+        }
+        let lines = try records(path)
+        #expect(lines.count == 400)
+        for name in ["first", "second"] {
+            let sequence = lines.filter { $0["event"] == .string(name) }.compactMap { $0["seq"]?.intValue }
+            #expect(sequence == Array(1...200), "records of the \(name) logger")
+        }
+        #expect(lines.allSatisfy { $0["payload"] == payload })
+    }
+
+    @Test func concurrentRecordsAreAllPresentAndInSequenceOrder() async throws {
+        let scratch = try ScratchDirectory()
+        let logger = try AuditLogger(path: scratch.file("audit.jsonl"), policy: .batch)
+        let returned = await withTaskGroup(of: Int64.self, returning: [Int64].self) { group in
+            for index in 0..<100 {
+                group.addTask { logger.record(AuditEntry(event: "request", fields: ["n": .int(Int64(index))])) }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(returned.sorted() == Array(1...100))
+        let lines = try records(logger.path)
+        #expect(lines.compactMap { $0["seq"]?.intValue } == Array(1...100))
+        #expect(Set(lines.compactMap { $0["n"]?.intValue }) == Set(0..<100))
+    }
+
+    @Test(arguments: AuditSyncPolicy.allCases)
+    func everyPolicyWritesAndFlushes(policy: AuditSyncPolicy) throws {
+        let scratch = try ScratchDirectory()
+        let logger = try AuditLogger(path: scratch.file("audit.jsonl"), policy: policy)
+        logger.record(AuditEntry(event: "a"))
+        logger.flush()
+        logger.record(AuditEntry(event: "b"))
+        logger.flush()
+        logger.flush()
+        #expect(try records(logger.path).map { $0["event"] } == ["a", "b"])
+    }
+
+    @Test func aPathUnderARegularFileIsRefusedNamingThePath() throws {
+        let scratch = try ScratchDirectory()
+        let blocker = scratch.file("blocker")
+        try "x".write(toFile: blocker, atomically: false, encoding: .utf8)
+        let path = blocker + "/audit.jsonl"
+        let error = try #require(throws: AuditError.self) { try AuditLogger(path: path, policy: .none) }
+        #expect(error.message.contains(path))
+    }
+
+    @Test func aSymbolicLinkIsNotFollowed() throws {
+        let scratch = try ScratchDirectory()
+        let target = scratch.file("elsewhere.txt")
+        try "keep\n".write(toFile: target, atomically: false, encoding: .utf8)
+        let link = scratch.file("audit.jsonl")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        #expect(throws: AuditError.self) { try AuditLogger(path: link, policy: .none) }
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "keep\n")
+    }
+
+    @Test(.disabled("bug: a field named seq or ts is written a second time, so the line has duplicate keys"))
+    func fieldsNamedSeqOrTsCannotForgeTheNumbering() throws {
+        let scratch = try ScratchDirectory()
+        let logger = try AuditLogger(path: scratch.file("audit.jsonl"), policy: .none)
+        logger.record(AuditEntry(event: "request", fields: ["seq": 999, "ts": "1970-01-01T00:00:00.000000Z"]))
+        let lines = try ScratchDirectory.lines(of: logger.path)
+        let record = try #require(lines.first.flatMap { try? JSONParser.parse($0) }, "line: \(lines)")
+        #expect(record["seq"] == 1)
+        #expect(record["ts"] != "1970-01-01T00:00:00.000000Z")
+    }
+
+    @Test func thePathIsKept() throws {
+        let scratch = try ScratchDirectory()
+        let logger = try AuditLogger(path: scratch.file("a.jsonl"), policy: .none)
+        #expect(logger.path == scratch.file("a.jsonl"))
+    }
+}

@@ -1,0 +1,77 @@
+import BastionProtocol
+import Testing
+
+@testable import BastionSecurity
+
+struct AuditRedactorTests {
+    @Test func scalarsAndShortStringsAreKept() {
+        let value: JSONValue = ["path": "notes.txt", "count": 3, "ratio": 0.5, "dry": true, "none": nil]
+        #expect(AuditRedactor.summarize(value) == value)
+    }
+
+    @Test func aStringAtTheLimitIsKept() {
+        let text = String(repeating: "a", count: AuditRedactor.maxStringBytes)
+        #expect(AuditRedactor.summarize(.string(text)) == .string(text))
+    }
+
+    @Test func aLongStringBecomesItsSize() {
+        let text = String(repeating: "a", count: AuditRedactor.maxStringBytes + 1)
+        #expect(AuditRedactor.summarize(["content": .string(text)]) == ["content": "<257 bytes>"])
+    }
+
+    @Test func theSizeCountsUTF8Bytes() {
+        let text = String(repeating: "é", count: 200)  // 400 bytes, 200 characters
+        #expect(AuditRedactor.summarize(.string(text)) == "<400 bytes>")
+    }
+
+    @Test(arguments: [
+        "password", "PASSWORD", "db_passwd", "client_secret", "githubToken", "apiKey", "api_key", "Authorization",
+        "aws_credentials", "private_key", "privateKey",
+    ])
+    func secretLookingKeysAreRedacted(key: String) {
+        #expect(AuditRedactor.isSecret(key))
+        #expect(AuditRedactor.summarize([key: "hunter2", "path": "a"]) == [key: "<redacted>", "path": "a"])
+    }
+
+    @Test(arguments: ["path", "content", "command", "name", "limit", "cursor"])
+    func ordinaryKeysAreNotSecret(key: String) {
+        #expect(!AuditRedactor.isSecret(key))
+    }
+
+    @Test func aSecretIsRedactedWhateverItsType() {
+        let value: JSONValue = ["token": ["nested": "x"], "auth": ["password": 1234]]
+        #expect(AuditRedactor.summarize(value) == ["token": "<redacted>", "auth": ["password": "<redacted>"]])
+    }
+
+    @Test func secretsInsideArraysAreRedacted() {
+        let value: JSONValue = ["env": [["name": "A", "secret": "s"]]]
+        #expect(AuditRedactor.summarize(value) == ["env": [["name": "A", "secret": "<redacted>"]]])
+    }
+
+    @Test func containersBelowTheDepthCapBecomeNested() {
+        let value: JSONValue = ["a": ["b": ["c": ["d": ["e": 1]]]]]
+        #expect(AuditRedactor.summarize(value) == ["a": ["b": ["c": ["d": "<nested>"]]]])
+    }
+
+    @Test func arraysCountTowardsTheDepthCap() {
+        let value: JSONValue = [[[[[1]]]]]
+        #expect(AuditRedactor.summarize(value) == [[[["<nested>"]]]])
+    }
+
+    @Test func scalarsAtTheDepthCapAreKept() {
+        let value: JSONValue = ["a": ["b": ["c": ["d": 1]]]]
+        #expect(AuditRedactor.summarize(value) == value)
+    }
+
+    @Test func anArrayOf32IsKeptAndLongerOnesBecomeACount() {
+        let kept = JSONValue.array((0..<32).map { .int(Int64($0)) })
+        #expect(AuditRedactor.summarize(kept) == kept)
+        let big = JSONValue.array((0..<33).map { .int(Int64($0)) })
+        #expect(AuditRedactor.summarize(["paths": big]) == ["paths": "<33 items>"])
+    }
+
+    @Test func longStringsAreShrunkAtEveryDepth() {
+        let long = JSONValue.string(String(repeating: "x", count: 1000))
+        #expect(AuditRedactor.summarize(["a": ["b": [long]]]) == ["a": ["b": ["<1000 bytes>"]]])
+    }
+}

@@ -1,0 +1,99 @@
+import BastionProtocol
+import Testing
+
+@testable import BastionSecurity
+
+struct ClientContextTests {
+    static func makeContext(
+        id: String = "claude",
+        permissions: [Permission] = [.fileRead(glob: nil)],
+        workdir: String = "/tmp/w"
+    ) -> ClientContext {
+        ClientContext(
+            identity: ClientIdentity(clientID: id, transport: "stdio", method: .stdioProcess),
+            permissions: permissions,
+            workdir: workdir,
+            limits: ResourceLimits(cpuSeconds: 5)
+        )
+    }
+
+    @Test func initTakesTheIdentityAndSettings() {
+        let context = Self.makeContext(id: "claude", workdir: "/srv/claude")
+        #expect(context.id == "claude")
+        #expect(context.transport == "stdio")
+        #expect(context.authentication == .stdioProcess)
+        #expect(context.workdir == "/srv/claude")
+        #expect(context.limits == ResourceLimits(cpuSeconds: 5))
+        #expect(context.permissions == [.fileRead(glob: nil)])
+    }
+
+    @Test func replacePermissionsAppliesToTheNextCheck() {
+        let context = Self.makeContext(permissions: [.fileRead(glob: nil)])
+        #expect(context.check([.fileRead(glob: nil)]) == .allow)
+        #expect(context.check([.fileWrite(glob: nil)]) == .deny(missing: .fileWrite(glob: nil)))
+
+        context.replacePermissions([.fileWrite(glob: nil)])
+
+        #expect(context.permissions == [.fileWrite(glob: nil)])
+        #expect(context.check([.fileWrite(glob: nil)]) == .allow)
+        #expect(context.check([.fileRead(glob: nil)]) == .deny(missing: .fileRead(glob: nil)))
+    }
+
+    @Test func replacingWithNothingRevokesEverything() {
+        let context = Self.makeContext(permissions: [.fileRead(glob: nil), .custom(name: "x")])
+        context.replacePermissions([])
+        #expect(context.permissions.isEmpty)
+        #expect(!context.check([.custom(name: "x")]).isAllowed)
+    }
+
+    @Test func emptyRequirementsAreAlwaysAllowed() {
+        #expect(Self.makeContext(permissions: []).check([]) == .allow)
+    }
+
+    @Test func checkUsesThePermissionChecker() {
+        let context = Self.makeContext(permissions: [.codeExecution(unrestricted: false)])
+        #expect(
+            context.check([.codeExecution(unrestricted: true)]) == .deny(missing: .codeExecution(unrestricted: true))
+        )
+    }
+
+    @Test func storageSetsReadsAndRemovesValues() {
+        let context = Self.makeContext()
+        #expect(context.value(forKey: "git.cwd") == nil)
+        context.setValue("/repo", forKey: "git.cwd")
+        #expect(context.value(forKey: "git.cwd") == "/repo")
+        context.setValue(["n": 1], forKey: "git.cwd")
+        #expect(context.value(forKey: "git.cwd") == ["n": 1])
+        context.setValue(nil, forKey: "git.cwd")
+        #expect(context.value(forKey: "git.cwd") == nil)
+    }
+
+    @Test func storageIsPrivateToEachContext() {
+        let first = Self.makeContext(id: "a")
+        let second = Self.makeContext(id: "b")
+        first.setValue("secret of a", forKey: "state")
+        #expect(second.value(forKey: "state") == nil)
+        second.setValue("state of b", forKey: "state")
+        #expect(first.value(forKey: "state") == "secret of a")
+        #expect(second.value(forKey: "state") == "state of b")
+    }
+
+    @Test func permissionsArePrivateToEachContext() {
+        let first = Self.makeContext(id: "a", permissions: [.fileRead(glob: nil)])
+        let second = Self.makeContext(id: "b", permissions: [.fileRead(glob: nil)])
+        first.replacePermissions([.codeExecutionSudo])
+        #expect(second.permissions == [.fileRead(glob: nil)])
+    }
+
+    @Test func concurrentWritesToDistinctKeysAreAllKept() async {
+        let context = Self.makeContext()
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<100 {
+                group.addTask { context.setValue(.int(Int64(index)), forKey: "k\(index)") }
+            }
+        }
+        for index in 0..<100 {
+            #expect(context.value(forKey: "k\(index)") == .int(Int64(index)))
+        }
+    }
+}

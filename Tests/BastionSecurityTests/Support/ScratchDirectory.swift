@@ -1,0 +1,36 @@
+import Foundation
+
+/// A private temporary directory (made with `mkdtemp`) that tests remove when they are done.
+struct ScratchDirectory: ~Copyable {
+    /// The absolute path of the directory.
+    let path: String
+
+    /// Creates a fresh directory under the system's temporary directory.
+    init() throws {
+        var template = Array("/tmp/bastion-security-tests.XXXXXX".utf8CString)
+        guard let created = mkdtemp(&template) else {
+            throw CocoaError(.fileWriteUnknown)
+        }
+        path = String(cString: created)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    /// `name` inside the directory.
+    func file(_ name: String) -> String { path + "/" + name }
+
+    /// The permission bits of `path` (without the file type), read with `lstat`.
+    static func mode(of path: String) -> mode_t? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        return info.st_mode & 0o7777
+    }
+
+    /// The lines of a text file, without the trailing empty line.
+    static func lines(of path: String) throws -> [String] {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+    }
+}

@@ -1,0 +1,114 @@
+import BastionProtocol
+import BastionSecurity
+import Foundation
+import Testing
+
+@testable import Bastion
+
+/// A module whose registration always fails, so `serveStdio` stops before reading stdin.
+private struct BrokenModule: BastionModule {
+    var toolName = "bad name"
+    var name: String { "broken" }
+    func register(in tools: inout ToolRegistry) {
+        tools.register(name: toolName, description: "d", inputSchema: ["type": "object"]) { _, _ in .text("") }
+    }
+}
+
+struct BastionServerTests {
+    private func configuration(
+        _ scratch: borrowing ScratchDirectory,
+        clients: [String] = ["local", "claude"],
+        diagnostics: Bool = false
+    ) -> BastionConfiguration {
+        BastionConfiguration(
+            server: ServerConfiguration(auditLog: scratch.file("state/audit.jsonl"), diagnostics: diagnostics),
+            clients: clients.map { ClientConfiguration(id: $0, workdir: scratch.file("clients/\($0)")) }
+        )
+    }
+
+    private func serveError(_ server: BastionServer, client: String = "local") async -> ServerError? {
+        await #expect(throws: ServerError.self) {
+            try await server.serveStdio(clientID: client, logger: SessionTestSupport.quietLogger)
+        }
+    }
+
+    @Test func theVersionIs010() {
+        #expect(BastionServer.version == "0.1.0")
+    }
+
+    @Test func theConfigurationIsKept() throws {
+        let scratch = try ScratchDirectory()
+        let configuration = configuration(scratch)
+        #expect(BastionServer(configuration: configuration).configuration == configuration)
+    }
+
+    @Test func anUnknownClientIsRefusedNamingTheConfiguredOnes() async throws {
+        let scratch = try ScratchDirectory()
+        let error = await serveError(BastionServer(configuration: configuration(scratch)), client: "nobody")
+        let message = try #require(error?.message)
+        #expect(message.contains("\"nobody\""))
+        #expect(message.contains("configured clients: local, claude"))
+    }
+
+    @Test func anAuthenticationFailureIsAudited() async throws {
+        let scratch = try ScratchDirectory()
+        _ = await serveError(BastionServer(configuration: configuration(scratch)), client: "nobody")
+        let entries = try ScratchDirectory.jsonLines(of: scratch.file("state/audit.jsonl"))
+        let failure = try #require(entries.first { $0["event"] == "auth-failure" })
+        #expect(failure["transport"] == "stdio")
+        #expect(failure["reason"]?.stringValue?.contains("nobody") == true)
+        #expect(ScratchDirectory.mode(of: scratch.file("state/audit.jsonl")) == 0o600)
+    }
+
+    @Test func anUnusableAuditLogStopsTheStart() async throws {
+        let scratch = try ScratchDirectory()
+        try "x".write(toFile: scratch.file("state"), atomically: false, encoding: .utf8)
+        let error = await serveError(BastionServer(configuration: configuration(scratch)))
+        #expect(error?.message.contains("cannot open audit log") == true)
+        #expect(error?.message.contains(scratch.file("state/audit.jsonl")) == true)
+    }
+
+    @Test func anUnusableWorkdirStopsTheStart() async throws {
+        let scratch = try ScratchDirectory()
+        try FileManager.default.createDirectory(atPath: scratch.file("clients"), withIntermediateDirectories: true)
+        try "x".write(toFile: scratch.file("clients/local"), atomically: false, encoding: .utf8)
+        let error = await serveError(BastionServer(configuration: configuration(scratch)))
+        #expect(error?.message.contains(scratch.file("clients/local")) == true)
+    }
+
+    @Test func theWorkdirIsProvisionedBeforeModulesAreChecked() async throws {
+        let scratch = try ScratchDirectory()
+        var server = BastionServer(configuration: configuration(scratch))
+        server.register(module: BrokenModule())
+        _ = await serveError(server)
+        #expect(ScratchDirectory.mode(of: scratch.file("clients/local")) == 0o700)
+        #expect(ScratchDirectory.mode(of: scratch.file("clients/claude")) == nil)
+    }
+
+    @Test func moduleRegistrationProblemsStopTheStart() async throws {
+        let scratch = try ScratchDirectory()
+        var server = BastionServer(configuration: configuration(scratch))
+        server.register(module: BrokenModule())
+        let error = await serveError(server)
+        #expect(error?.message.hasPrefix("module registration failed") == true)
+        #expect(error?.message.contains("\"bad name\"") == true)
+    }
+
+    @Test func diagnosticsAreRegisteredWhenEnabled() async throws {
+        let scratch = try ScratchDirectory()
+        var server = BastionServer(configuration: configuration(scratch, diagnostics: true))
+        server.register(module: BrokenModule(toolName: "echo"))
+        let error = await serveError(server)
+        #expect(error?.message.contains("tool \"echo\" is registered twice") == true)
+    }
+
+    @Test func diagnosticsAreAbsentByDefault() async throws {
+        let scratch = try ScratchDirectory()
+        var server = BastionServer(configuration: configuration(scratch, diagnostics: false))
+        server.register(module: BrokenModule(toolName: "echo"))
+        server.register(module: BrokenModule())  // keeps the start failing, so stdin is never read
+        let error = await serveError(server)
+        #expect(error?.message.contains("registered twice") == false)
+        #expect(error?.message.contains("\"bad name\"") == true)
+    }
+}

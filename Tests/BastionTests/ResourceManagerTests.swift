@@ -1,0 +1,162 @@
+import BastionProtocol
+import BastionSecurity
+import Testing
+
+@testable import Bastion
+
+private struct DiskFailure: Error, CustomStringConvertible {
+    var description: String { "EIO on /secret/path" }
+}
+
+struct ResourceManagerTests {
+    private func makeManager(log: CapturingLogHandler? = nil) -> ResourceManager {
+        var registry = ResourceRegistry()
+        registry.register(uri: "bastion://public", name: "Public", mimeType: "text/plain") { client in
+            [.text(uri: "bastion://public", mimeType: "text/plain", text: "hello \(client.id)")]
+        }
+        registry.register(uri: "bastion://private", name: "Private", permissions: [.fileRead(glob: nil)]) { _ in
+            [.text(uri: "bastion://private", mimeType: nil, text: "secret")]
+        }
+        registry.register(uri: "bastion://tool-error", name: "ToolError") { _ in throw ToolError("not ready") }
+        registry.register(uri: "bastion://disk-error", name: "DiskError") { _ in throw DiskFailure() }
+        registry.registerTemplate(
+            "bastion://echo/{text}",
+            name: "Echo",
+            complete: { _, prefix in
+                ["hello", "help", "world"].filter { $0.hasPrefix(prefix) }
+            },
+            read: { _, uri, variables in [.text(uri: uri, mimeType: nil, text: variables["text"] ?? "")] }
+        )
+        registry.registerTemplate("bastion://files/{name}", name: "Files", permissions: [.fileRead(glob: nil)]) {
+            _,
+            uri,
+            variables in [.text(uri: uri, mimeType: nil, text: "file \(variables["name"] ?? "")")]
+        }
+        let logger = log.map(SessionTestSupport.logger(into:)) ?? SessionTestSupport.quietLogger
+        return ResourceManager(registry: registry, logger: logger)
+    }
+
+    private let reader = SessionTestSupport.makeClient(id: "reader", permissions: [.fileRead(glob: nil)])
+    private let nobody = SessionTestSupport.makeClient(id: "nobody")
+
+    private func read(
+        _ uri: JSONValue,
+        client: ClientContext,
+        manager: ResourceManager? = nil
+    )
+        async throws(JSONRPCError) -> (JSONValue, RequestContext)
+    {
+        let context = SessionTestSupport.makeContext(method: "resources/read")
+        let result = try await (manager ?? makeManager()).read(params: ["uri": uri], client: client, context: context)
+        return (result, context)
+    }
+
+    @Test func listShowsOnlyPermittedResources() throws {
+        let manager = makeManager()
+        let all = try manager.list(params: nil, client: reader, pageSize: 50)
+        #expect(
+            all["resources"]?.arrayValue?.compactMap { $0["uri"]?.stringValue }.contains("bastion://private") == true
+        )
+        let some = try manager.list(params: nil, client: nobody, pageSize: 50)
+        let uris = try #require(some["resources"]?.arrayValue).compactMap { $0["uri"]?.stringValue }
+        #expect(uris == ["bastion://public", "bastion://tool-error", "bastion://disk-error"])
+        #expect(
+            some["resources"]?.arrayValue?.first == [
+                "uri": "bastion://public", "name": "Public", "mimeType": "text/plain",
+            ]
+        )
+    }
+
+    @Test func listPaginatesWithItsOwnCursors() throws {
+        let manager = makeManager()
+        let first = try manager.list(params: nil, client: reader, pageSize: 3)
+        #expect(first["nextCursor"] == "resources:3")
+        let second = try manager.list(params: ["cursor": "resources:3"], client: reader, pageSize: 3)
+        #expect(second["resources"]?.arrayValue?.count == 1)
+        #expect(second["nextCursor"] == nil)
+        #expect(throws: JSONRPCError.self) {
+            try manager.list(params: ["cursor": "tools:3"], client: reader, pageSize: 3)
+        }
+    }
+
+    @Test func templatesListIsFilteredToo() throws {
+        let manager = makeManager()
+        let forReader = try manager.listTemplates(params: nil, client: reader, pageSize: 50)
+        #expect(forReader["resourceTemplates"]?.arrayValue?.count == 2)
+        let forNobody = try manager.listTemplates(params: nil, client: nobody, pageSize: 50)
+        #expect(forNobody["resourceTemplates"] == [["uriTemplate": "bastion://echo/{text}", "name": "Echo"]])
+        #expect(throws: JSONRPCError.self) {
+            try manager.listTemplates(params: ["cursor": "resources:1"], client: reader, pageSize: 1)
+        }
+    }
+
+    @Test func aFixedResourceIsRead() async throws {
+        let (result, context) = try await read("bastion://public", client: nobody)
+        #expect(
+            result == ["contents": [["uri": "bastion://public", "mimeType": "text/plain", "text": "hello nobody"]]]
+        )
+        #expect(context.annotations["uri"] == "bastion://public")
+    }
+
+    @Test func aTemplateResourceIsReadWithDecodedVariables() async throws {
+        let (result, _) = try await read("bastion://echo/hello%20there", client: nobody)
+        #expect(result == ["contents": [["uri": "bastion://echo/hello%20there", "text": "hello there"]]])
+    }
+
+    @Test(arguments: ["bastion://missing", "bastion://echo/a/b", "bastion://echo/", "other://x"])
+    func anUnknownURIIsResourceNotFound(uri: String) async throws {
+        let error = await #expect(throws: JSONRPCError.self) { try await read(.string(uri), client: reader) }
+        #expect(error?.code == JSONRPCError.resourceNotFoundCode)
+        #expect(error?.data == ["uri": .string(uri)])
+    }
+
+    @Test(arguments: ["bastion://private", "bastion://files/a.txt"])
+    func aHiddenResourceLooksUnknown(uri: String) async throws {
+        let error = await #expect(throws: JSONRPCError.self) { try await read(.string(uri), client: nobody) }
+        #expect(error?.code == JSONRPCError.resourceNotFoundCode)
+        let (result, _) = try await read(.string(uri), client: reader)
+        #expect(result["contents"]?.arrayValue?.count == 1)
+    }
+
+    @Test(arguments: [JSONValue.null, 3, ["u": "x"]])
+    func aNonStringURIIsInvalidParams(uri: JSONValue) async throws {
+        let error = await #expect(throws: JSONRPCError.self) { try await read(uri, client: reader) }
+        #expect(error?.code == JSONRPCError.invalidParamsCode)
+    }
+
+    @Test func aToolErrorFromTheReaderIsAnInternalErrorWithItsMessage() async throws {
+        let error = await #expect(throws: JSONRPCError.self) { try await read("bastion://tool-error", client: reader) }
+        #expect(error?.code == JSONRPCError.internalErrorCode)
+        #expect(error?.message.contains("not ready") == true)
+    }
+
+    @Test func anyOtherReaderErrorIsGenericAndLogged() async throws {
+        let log = CapturingLogHandler()
+        let manager = makeManager(log: log)
+        let error = await #expect(throws: JSONRPCError.self) {
+            try await read("bastion://disk-error", client: reader, manager: manager)
+        }
+        #expect(error?.code == JSONRPCError.internalErrorCode)
+        #expect(error?.message.contains("/secret/path") == false)
+        #expect(log.lines.contains { $0.contains("/secret/path") })
+    }
+
+    @Test func aLongURIIsAnnotatedByItsSize() async throws {
+        let uri = "bastion://" + String(repeating: "x", count: 600)
+        let context = SessionTestSupport.makeContext(method: "resources/read")
+        _ = try? await makeManager().read(params: ["uri": .string(uri)], client: reader, context: context)
+        #expect(context.annotations["uri"] == "<610 bytes>")
+    }
+
+    @Test func completionOffersTheTemplatesValues() {
+        let manager = makeManager()
+        #expect(
+            manager.complete(uri: "bastion://echo/{text}", variable: "text", prefix: "he", client: nobody) == [
+                "hello", "help",
+            ]
+        )
+        #expect(manager.complete(uri: "bastion://files/{name}", variable: "name", prefix: "", client: reader) == [])
+        #expect(manager.complete(uri: "bastion://files/{name}", variable: "name", prefix: "", client: nobody) == nil)
+        #expect(manager.complete(uri: "bastion://nope/{x}", variable: "x", prefix: "", client: reader) == nil)
+    }
+}
