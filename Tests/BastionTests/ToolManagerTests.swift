@@ -174,9 +174,7 @@ struct ToolManagerTests {
         #expect(result["structuredContent"] == ["client": "claude"])
     }
 
-    @Test(
-        .disabled("bug: JSONValue's nil literal turns `$0.isNull ? nil : $0` into .null, so null arguments are refused")
-    )
+    @Test
     func nullArgumentsCountAsAnEmptyObject() async throws {
         let (result, _) = try await call(makeManager(), ["name": "whoami", "arguments": nil])
         #expect(result["isError"] == nil, "\(result)")

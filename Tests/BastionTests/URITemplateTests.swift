@@ -69,7 +69,7 @@ struct URITemplateTests {
         #expect(URITemplate(pattern) == nil)
     }
 
-    @Test(.disabled("bug: a stray \"}\" before the first variable is accepted as a literal"))
+    @Test
     func aStrayClosingBraceBeforeAVariableIsRefused() {
         #expect(URITemplate("x://a}{b}") == nil)
     }

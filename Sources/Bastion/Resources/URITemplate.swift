@@ -18,6 +18,7 @@ public struct URITemplate: Sendable, Hashable {
         var parts: [Part] = []
         var rest = Substring(pattern)
         while let open = rest.firstIndex(of: "{") {
+            guard !rest[..<open].contains("}") else { return nil }
             if open > rest.startIndex { parts.append(.literal(String(rest[..<open]))) }
             guard let close = rest[open...].firstIndex(of: "}") else { return nil }
             let name = rest[rest.index(after: open)..<close]

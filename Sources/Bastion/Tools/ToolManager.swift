@@ -80,7 +80,10 @@ final class ToolManager: Sendable {
     }
 
     private func validate(_ raw: JSONValue?, for tool: ToolDefinition) -> Result<[String: JSONValue], ToolError> {
-        let arguments: JSONValue = raw.flatMap { $0.isNull ? nil : $0 } ?? .object([:])
+        // Absent and null arguments both mean "no arguments" (JSONValue is nil-literal convertible,
+        // so the optional is unwrapped explicitly rather than with a `nil`-returning closure).
+        var arguments: JSONValue = .object([:])
+        if let raw, !raw.isNull { arguments = raw }
         guard case .object(let members) = arguments else { return .failure(ToolError("arguments must be an object")) }
         if let problem = ArgumentValidator.validate(arguments, against: tool.inputSchema) {
             return .failure(ToolError(problem))

@@ -8,9 +8,9 @@ import Glibc
 
 /// The baseline sandbox rule: the client's workdir must still be its private directory.
 ///
-/// The workdir is opened once (`O_DIRECTORY | O_NOFOLLOW`) and then checked with `fstat(2)` on each
-/// call: no path walk on the hot path. The descriptor keeps pointing at the directory that was
-/// verified; if that directory is deleted, the path is verified again from scratch.
+/// The workdir is verified and opened once (`O_DIRECTORY | O_NOFOLLOW`); each call then compares
+/// `fstat(2)` of that descriptor with `lstat(2)` of the path, so a workdir swapped for a link or for
+/// a symbolic link is refused and a new directory is verified from scratch before it is adopted.
 public final class WorkdirSandboxValidator: SandboxValidator {
     private let descriptors = Mutex<[String: Int32]>([:])
 
@@ -25,13 +25,14 @@ public final class WorkdirSandboxValidator: SandboxValidator {
 
     public func validate(tool: String, arguments: [String: JSONValue], client: ClientContext) -> String? {
         do {
-            let descriptor = try self.descriptor(for: client.workdir)
-            var info = stat()
-            guard fstat(descriptor, &info) == 0, info.st_nlink > 0 else {
+            var info = try check(client.workdir)
+            if info == nil {
+                // The path no longer names the verified directory: verify whatever it names now
+                // from scratch (a link or a foreign directory fails there) and adopt it if private.
                 forget(client.workdir)
-                try WorkdirProvisioner.verify(client.workdir)
-                return nil
+                info = try check(client.workdir)
             }
+            guard let info else { return "the client's workdir \(client.workdir) changed while being checked" }
             guard info.st_uid == geteuid(), info.st_mode & 0o077 == 0 else {
                 return "the client's workdir \(client.workdir) is no longer private to the server's user"
             }
@@ -39,6 +40,17 @@ public final class WorkdirSandboxValidator: SandboxValidator {
         } catch {
             return "the client's sandbox is not usable: \(error.message)"
         }
+    }
+
+    /// The descriptor's status when the path still names the same directory (device and inode).
+    private func check(_ workdir: String) throws(SandboxError) -> stat? {
+        let descriptor = try self.descriptor(for: workdir)
+        var info = stat()
+        var current = stat()
+        guard fstat(descriptor, &info) == 0, lstat(workdir, &current) == 0,
+            info.st_dev == current.st_dev, info.st_ino == current.st_ino
+        else { return nil }
+        return info
     }
 
     private func descriptor(for workdir: String) throws(SandboxError) -> Int32 {

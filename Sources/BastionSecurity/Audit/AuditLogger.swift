@@ -49,7 +49,11 @@ public final class AuditLogger: Sendable {
     public func record(_ entry: AuditEntry) -> Int64 {
         var body: [UInt8] = []
         body.reserveCapacity(320)
-        JSONWriter.write(.object(entry.members()), into: &body)
+        var members = entry.members()
+        // The logger owns numbering and time: a field named like them must not forge either.
+        members["seq"] = nil
+        members["ts"] = nil
+        JSONWriter.write(.object(members), into: &body)
         let (sequence, mustSync) = state.withLock { state -> (Int64, Bool) in
             state.sequence += 1
             var line: [UInt8] = []
