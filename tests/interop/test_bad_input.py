@@ -84,9 +84,10 @@ def test_moderate_nesting_is_accepted(session):
 # -- size limit ------------------------------------------------------------------------------------
 
 
-def test_20_mb_line_is_rejected_and_server_keeps_working(session):
+@pytest.mark.parametrize("size", [20 * 1000 * 1000, 4 * MIB + 1024], ids=["20MB", "just-over-4MiB"])
+def test_oversized_line_is_rejected_and_server_keeps_working(session, size):
     line = b'{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"text":"'
-    line += b"A" * (20 * 1000 * 1000) + b'"}}}\n'
+    line += b"A" * size + b'"}}}\n'
     session.send_raw(line, timeout=60)
     resp = session.recv(timeout=30)
     assert_error(resp, -32600, None)
@@ -367,18 +368,19 @@ def test_1000_pipelined_requests_all_answered(session):
     session.finish()
 
 
-def test_cancelled_call_gets_no_response(session):
-    session.send({"jsonrpc": "2.0", "id": 42, "method": "tools/call",
+@pytest.mark.parametrize("call_id", [42, "call-42"])
+def test_cancelled_call_gets_no_response(session, call_id):
+    session.send({"jsonrpc": "2.0", "id": call_id, "method": "tools/call",
                   "params": {"name": "sleep", "arguments": {"ms": 1500}}})
     time.sleep(0.3)
-    session.notify("notifications/cancelled", {"requestId": 42, "reason": "test"})
+    session.notify("notifications/cancelled", {"requestId": call_id, "reason": "test"})
     started = time.monotonic()
     session.send({"jsonrpc": "2.0", "id": 43, "method": "ping"})
     assert session.wait_response(43, timeout=1) == {"jsonrpc": "2.0", "id": 43, "result": {}}
     assert time.monotonic() - started < 1
-    # Wait past the time the sleep would have finished: no response for id 42 ever.
+    # Wait past the time the sleep would have finished: no response for the cancelled id, ever.
     late = session.recv_all(2.5)
-    assert not [m for m in late + session.others if isinstance(m, dict) and m.get("id") == 42], late
+    assert not [m for m in late + session.others if isinstance(m, dict) and same_id(m.get("id"), call_id)], late
     session.finish()
 
 

@@ -135,3 +135,10 @@ def test_serve_missing_config_file(run_cli, tmp_path: Path):
     proc = run_cli("serve", "--config", tmp_path / "absent.toml", timeout=15)
     assert proc.returncode != 0
     assert "absent.toml" in proc.stderr, proc.stderr
+
+
+def test_serve_missing_directory_argument(run_cli, tmp_path: Path):
+    proc = run_cli("serve", tmp_path / "no-such-dir", timeout=15)
+    assert proc.returncode != 0
+    assert "no-such-dir" in proc.stderr, proc.stderr
+    assert proc.stdout == ""

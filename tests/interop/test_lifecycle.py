@@ -93,6 +93,7 @@ def test_ping_with_params_and_meta(session):
 def test_request_before_initialize_is_rejected(server, method, params):
     resp = server.request(method, params, id=11)
     assert_error(resp, -32600, 11)
+    server.assert_alive()
     # The server still accepts the handshake afterwards.
     server.initialize()
     assert "echo" in server.tool_names()
