@@ -1,0 +1,52 @@
+import Testing
+
+@testable import BastionProtocol
+
+struct ClientInfoTests {
+    @Test func keepsNameVersionAndCapabilities() {
+        let info = ClientInfo(name: "claude", version: "1.0", capabilities: ["roots": ["listChanged": true]])
+        #expect(info.name == "claude")
+        #expect(info.version == "1.0")
+        #expect(info.capabilities["roots"] == ["listChanged": true])
+    }
+
+    @Test func declaresNothingWithoutCapabilities() {
+        let info = ClientInfo(name: "c", version: "1", capabilities: [:])
+        #expect(!info.supportsRoots)
+        #expect(!info.supportsElicitation)
+        #expect(!info.supportsSampling)
+    }
+
+    @Test(
+        arguments: [
+            (["roots": [:]], true, false, false),
+            (["elicitation": [:]], false, true, false),
+            (["sampling": [:]], false, false, true),
+            (
+                ["roots": ["listChanged": false], "sampling": ["tools": [:]], "elicitation": ["form": [:]]], true, true,
+                true
+            ),
+            (["experimental": ["roots": [:]], "tasks": [:]], false, false, false),
+        ] as [([String: JSONValue], Bool, Bool, Bool)])
+    func supportFlagsFollowTheDeclaredKeys(
+        capabilities: [String: JSONValue], roots: Bool, elicitation: Bool, sampling: Bool
+    ) {
+        let info = ClientInfo(name: "c", version: "1", capabilities: capabilities)
+        #expect(info.supportsRoots == roots)
+        #expect(info.supportsElicitation == elicitation)
+        #expect(info.supportsSampling == sampling)
+    }
+
+    @Test func anEmptyObjectStillDeclaresTheCapability() {
+        // The spec's `sampling: {}` means "supported"; only absence means "not supported".
+        #expect(ClientInfo(name: "c", version: "1", capabilities: ["sampling": [:]]).supportsSampling)
+    }
+
+    @Test func equalityComparesEveryField() {
+        let info = ClientInfo(name: "c", version: "1", capabilities: [:])
+        #expect(info == ClientInfo(name: "c", version: "1", capabilities: [:]))
+        #expect(info != ClientInfo(name: "d", version: "1", capabilities: [:]))
+        #expect(info != ClientInfo(name: "c", version: "2", capabilities: [:]))
+        #expect(info != ClientInfo(name: "c", version: "1", capabilities: ["roots": [:]]))
+    }
+}

@@ -1,0 +1,114 @@
+import Testing
+
+@testable import BastionProtocol
+
+/// The session's state, `close` and the audit ordering (MCPSession.swift).
+struct MCPSessionTests {
+    @Test func aNewSessionIsNotInitialized() {
+        let harness = SessionHarness(id: "s-42")
+        #expect(harness.session.id == "s-42")
+        #expect(harness.session.negotiatedVersion == nil)
+        #expect(harness.session.clientInfo == nil)
+        #expect(harness.sink.messages.isEmpty)
+        #expect(harness.observer.records.isEmpty)
+    }
+
+    @Test func configurationDefaultsAreSafe() {
+        let configuration = MCPSession.Configuration(
+            identity: SessionHarness.identity, capabilities: ServerCapabilities())
+        #expect(configuration.limits == .default)
+        #expect(configuration.requestTimeout == .seconds(60))
+        #expect(configuration.maxConcurrentRequests == 256)
+    }
+
+    // MARK: close
+
+    @Test func closingAnIdleSessionTellsTheObserverOnce() async {
+        let harness = SessionHarness(id: "s-idle")
+        harness.initialize()
+        await harness.session.close(grace: .seconds(30))
+        #expect(harness.observer.closedSessions == ["s-idle"])
+    }
+
+    @Test func closeCancelsWorkStillRunningAfterTheGracePeriod() async throws {
+        let routes = TestRoutes()
+        let harness = SessionHarness(router: routes.router, id: "s-close")
+        harness.initialize()
+        harness.receive(json: SessionHarness.request(1, "slow"))
+        _ = await routes.started.wait(forCount: 1)
+        await harness.session.close(grace: .milliseconds(50))
+        // close returns only after the handler stopped and was recorded.
+        #expect(routes.interrupted.elements == [.int(1)])
+        #expect(harness.observer.records(for: .int(1)).map(\.outcome) == [.cancelled])
+        #expect(harness.sink.responses(to: 1).isEmpty)
+        #expect(harness.observer.closedSessions == ["s-close"])
+    }
+
+    @Test func closeLetsRequestsFinishWithinTheGracePeriod() async throws {
+        let routes = TestRoutes()
+        let harness = SessionHarness(router: routes.router)
+        harness.initialize()
+        harness.receive(json: SessionHarness.request(1, "gated"))
+        async let closing: Void = harness.session.close(grace: .seconds(30))
+        routes.gate.open()
+        await closing
+        #expect(harness.sink.responses(to: 1).first?["result"] == ["done": true])
+        #expect(harness.observer.records(for: .int(1)).map(\.outcome) == [.ok])
+    }
+
+    @Test func requestsAfterCloseAreRefused() async throws {
+        let routes = TestRoutes()
+        let harness = SessionHarness(router: routes.router)
+        harness.initialize()
+        await harness.session.close(grace: .milliseconds(50))
+        harness.receive(json: SessionHarness.request(2, "echo", [:]))
+        let response = try #require(harness.sink.responses(to: 2).first)
+        #expect(response.errorCode == -32600)
+        #expect(response["error"]?["message"]?.stringValue?.contains("closing") == true)
+    }
+
+    @Test func initializeAfterCloseIsRefused() async throws {
+        let harness = SessionHarness()
+        await harness.session.close(grace: .milliseconds(50))
+        let response = try #require(harness.initialize(id: 1))
+        #expect(response.errorCode == -32600)
+    }
+
+    // MARK: audit ordering
+
+    @Test func theObserverRecordsEachRequestBeforeItsResponseIsWritten() async throws {
+        let observer = RecordingObserver()
+        // For each message written: its id, and the ids the observer had recorded at that moment.
+        let writes = Recorder<(id: JSONValue?, recorded: [RequestID?])>()
+        let sink = RecordingSink { message in
+            writes.append((message["id"], observer.records.map(\.id)))
+        }
+        let harness = SessionHarness(router: TestRoutes().router, sink: sink, observer: observer)
+        harness.receive(json: SessionHarness.request("early", "tools/list"))
+        harness.initialize(id: "init")
+        harness.receive(json: SessionHarness.request(1, "ping"))
+        harness.receive(json: SessionHarness.request(2, "echo", ["a": 1]))
+        harness.receive(json: SessionHarness.request(3, "fail"))
+        harness.receive(json: SessionHarness.request(4, "nope"))
+        harness.receive("{broken")
+        harness.receive(#"{"jsonrpc":"2.0","id":5,"method":7}"#)
+        harness.session.receiveOversizedFrame(byteCount: 10_000_000)
+        let ids: [JSONValue] = ["early", "init", 1, 2, 3, 4, 5]
+        _ = await harness.sink.waitForMessages { messages in
+            ids.allSatisfy { id in messages.contains { $0["id"] == id } }
+        }
+        let written = writes.elements
+        #expect(written.count == 9)
+        var answersWithoutID = 0
+        for write in written {
+            if let id = write.id, id != .null {
+                #expect(write.recorded.contains(RequestID(json: id)), "response to \(id) written before its record")
+            } else {
+                // Each refusal with a null id needs its own record, written before it.
+                answersWithoutID += 1
+                #expect(write.recorded.filter { $0 == nil }.count >= answersWithoutID)
+            }
+        }
+        #expect(answersWithoutID == 2)
+    }
+}

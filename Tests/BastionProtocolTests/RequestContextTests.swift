@@ -1,0 +1,136 @@
+import Testing
+
+@testable import BastionProtocol
+
+struct RequestContextTests {
+    /// An initialized session and a context for a request with `params`.
+    private func makeContext(
+        params: JSONValue?, version: ProtocolVersion = .latest
+    ) -> (context: RequestContext, harness: SessionHarness) {
+        let harness = SessionHarness()
+        harness.initialize(version.rawValue)
+        let context = RequestContext(id: .int(9), method: "tools/call", params: params, session: harness.session)
+        return (context, harness)
+    }
+
+    private func progressNotifications(_ harness: SessionHarness) -> [JSONValue] {
+        harness.sink.notifications("notifications/progress").compactMap { $0["params"] }
+    }
+
+    @Test func keepsIDAndMethod() {
+        let (context, harness) = makeContext(params: nil)
+        #expect(context.id == .int(9))
+        #expect(context.method == "tools/call")
+        #expect(context.session === harness.session)
+        #expect(!context.isCancelled)
+    }
+
+    /// Request params (as JSON text, `nil` for none) and the progress token they carry.
+    static let tokenCases: [(String?, JSONValue?)] = [
+        (#"{"_meta":{"progressToken":"tok"}}"#, .string("tok")),
+        (#"{"_meta":{"progressToken":42}}"#, .int(42)),
+        (#"{"_meta":{"progressToken":1.5}}"#, nil),
+        (#"{"_meta":{"progressToken":null}}"#, nil),
+        (#"{"_meta":{"progressToken":{"a":1}}}"#, nil),
+        (#"{"_meta":{"progressToken":true}}"#, nil),
+        (#"{"_meta":{}}"#, nil),
+        (#"{"progressToken":"tok"}"#, nil),
+        ("[1,2]", nil),
+        (nil, nil),
+    ]
+
+    @Test(arguments: tokenCases)
+    func progressTokenIsAStringOrIntegerFromMeta(params: String?, expected: JSONValue?) throws {
+        let json = try params.map { try JSONParser.parse($0) }
+        #expect(makeContext(params: json).context.progressToken == expected)
+    }
+
+    @Test func withoutATokenNoProgressIsSent() {
+        let (context, harness) = makeContext(params: ["name": "x"])
+        let before = harness.sink.messages.count
+        context.reportProgress(1, total: 2, message: "half")
+        #expect(harness.sink.messages.count == before)
+    }
+
+    @Test func progressCarriesTokenProgressAndTotal() throws {
+        let (context, harness) = makeContext(params: ["_meta": ["progressToken": "p1"]])
+        context.reportProgress(1, total: 4)
+        context.reportProgress(2)
+        let sent = progressNotifications(harness)
+        try #require(sent.count == 2)
+        #expect(sent[0] == ["progressToken": "p1", "progress": 1.0, "total": 4.0])
+        #expect(sent[1] == ["progressToken": "p1", "progress": 2.0])
+    }
+
+    @Test func progressMustIncrease() {
+        let (context, harness) = makeContext(params: ["_meta": ["progressToken": 7]])
+        for value in [1.0, 1.0, 0.5, 2.0, 1.9, 2.5, -1] { context.reportProgress(value) }
+        #expect(progressNotifications(harness).map { $0["progress"] } == [1.0, 2.0, 2.5])
+        #expect(progressNotifications(harness).allSatisfy { $0["progressToken"] == 7 })
+    }
+
+    @Test func fractionalProgressIsAllowed() {
+        let (context, harness) = makeContext(params: ["_meta": ["progressToken": 7]])
+        context.reportProgress(0.25)
+        context.reportProgress(0.5)
+        #expect(progressNotifications(harness).map { $0["progress"] } == [0.25, 0.5])
+    }
+
+    @Test func noProgressAfterTheRequestFinished() {
+        let (context, harness) = makeContext(params: ["_meta": ["progressToken": "p"]])
+        context.reportProgress(1)
+        #expect(context.markFinished())
+        context.reportProgress(2)
+        #expect(progressNotifications(harness).count == 1)
+    }
+
+    @Test func noProgressAfterCancellation() {
+        let (context, harness) = makeContext(params: ["_meta": ["progressToken": "p"]])
+        #expect(context.markCancelled())
+        #expect(context.isCancelled)
+        context.reportProgress(1)
+        #expect(progressNotifications(harness).isEmpty)
+    }
+
+    @Test func cancellingAFinishedRequestFails() {
+        let (context, _) = makeContext(params: nil)
+        #expect(context.markFinished())
+        #expect(!context.markCancelled())
+        #expect(!context.isCancelled)
+    }
+
+    @Test func aCancelledRequestIsNotAnswered() {
+        let (context, _) = makeContext(params: nil)
+        #expect(context.markCancelled())
+        #expect(!context.markFinished())
+    }
+
+    @Test(arguments: ProtocolVersion.allCases)
+    func progressMessageOnlyFrom2025_03_26(version: ProtocolVersion) throws {
+        let (context, harness) = makeContext(params: ["_meta": ["progressToken": "p"]], version: version)
+        context.reportProgress(1, total: 3, message: "step 1")
+        let sent = try #require(progressNotifications(harness).first)
+        if version >= .v2025_03_26 {
+            #expect(sent["message"] == "step 1")
+        } else {
+            #expect(sent["message"] == nil)
+        }
+        #expect(sent["total"] == 3.0)
+    }
+
+    @Test func annotationsAccumulateAndLaterValuesWin() {
+        let (context, _) = makeContext(params: nil)
+        #expect(context.annotations.isEmpty)
+        context.annotate("tool.name", "echo")
+        context.annotate("decision", "allow")
+        context.annotate("decision", "deny")
+        #expect(context.annotations == ["tool.name": "echo", "decision": "deny"])
+    }
+
+    @Test func noProgressOnAClosedSession() async {
+        let (context, harness) = makeContext(params: ["_meta": ["progressToken": "p"]])
+        await harness.session.close(grace: .milliseconds(50))
+        context.reportProgress(1)
+        #expect(progressNotifications(harness).isEmpty)
+    }
+}
