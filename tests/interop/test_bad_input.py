@@ -448,10 +448,20 @@ def test_cancel_of_initialize_id_is_harmless(server):
 # -- resources -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("uri", ["bastion://nope", "file:///etc/passwd", "bastion://diagnostics/other"])
+@pytest.mark.parametrize(
+    "uri",
+    ["bastion://nope", "file:///etc/passwd", "bastion://diagnostics/other", "bastion://diagnostics/echo/a/b",
+     "bastion://diagnostics/info/extra", "BASTION://diagnostics/inf"],
+)
 def test_read_unknown_resource(session, uri):
     err = session.error("resources/read", {"uri": uri}, -32002, id=91)
     assert isinstance(err["message"], str)
+    session.finish()
+
+
+def test_resource_template_variable_is_percent_decoded(session):
+    res = session.result("resources/read", {"uri": "bastion://diagnostics/echo/a%20b%2Fc"})
+    assert [c["text"] for c in res["contents"]] == ["a b/c"], res
     session.finish()
 
 
