@@ -105,7 +105,7 @@ struct JSONRPCMessageTests {
     }
 
     @Test func nullIDIsNamedInTheError() throws {
-        guard case .failure(let failure) = JSONRPCMessage.decode(["jsonrpc": "2.0", "id": nil, "method": "ping"]) else {
+        guard case .failure(let failure) = JSONRPCMessage.decode(["jsonrpc": "2.0", "id": .null, "method": "ping"]) else {
             Issue.record("expected a failure")
             return
         }
@@ -153,7 +153,7 @@ struct JSONRPCMessageTests {
         .request(id: .string("s"), method: "ping", params: nil),
         .notification(method: "notifications/initialized", params: nil),
         .notification(method: "n", params: [1]),
-        .response(id: .int(2), result: ["a": [true, nil]]),
+        .response(id: .int(2), result: ["a": [true, .null]]),
         .errorResponse(id: .string("e"), error: JSONRPCError(code: -32602, message: "bad", data: ["k": "v"])),
     ])
     func encodingThenDecodingGivesTheSameMessage(message: JSONRPCMessage) {
@@ -161,7 +161,7 @@ struct JSONRPCMessageTests {
     }
 
     @Test func errorResponseWithNullIDDecodes() {
-        let json: JSONValue = ["jsonrpc": "2.0", "id": nil, "error": ["code": -32700, "message": "Parse error"]]
+        let json: JSONValue = ["jsonrpc": "2.0", "id": .null, "error": ["code": -32700, "message": "Parse error"]]
         #expect(
             JSONRPCMessage.decode(json)
                 == .success(.errorResponse(id: nil, error: JSONRPCError(code: -32700, message: "Parse error"))))

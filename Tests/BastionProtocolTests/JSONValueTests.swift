@@ -4,7 +4,6 @@ import Testing
 
 struct JSONValueTests {
     @Test func literalsBuildTheMatchingCases() {
-        #expect((nil as JSONValue) == .null)
         #expect((true as JSONValue) == .bool(true))
         #expect((42 as JSONValue) == .int(42))
         #expect((1.5 as JSONValue) == .double(1.5))
@@ -31,7 +30,7 @@ struct JSONValueTests {
     }
 
     @Test func accessorsReturnPayloadsOnlyForTheirCase() {
-        let object: JSONValue = ["a": [1, 2], "s": "x", "b": true, "n": nil, "d": 2.5]
+        let object: JSONValue = ["a": [1, 2], "s": "x", "b": true, "n": .null, "d": 2.5]
         #expect(object["a"]?.arrayValue == [.int(1), .int(2)])
         #expect(object["s"]?.stringValue == "x")
         #expect(object["b"]?.boolValue == true)

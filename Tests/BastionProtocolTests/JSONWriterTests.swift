@@ -57,7 +57,7 @@ struct JSONWriterTests {
     }
 
     @Test func writesCompactOutput() {
-        let value: JSONValue = [1, [2, 3], [:], ["k": "v"], nil, true]
+        let value: JSONValue = [1, [2, 3], [:], ["k": "v"], .null, true]
         #expect(JSONWriter.string(value) == #"[1,[2,3],{},{"k":"v"},null,true]"#)
     }
 
@@ -87,7 +87,7 @@ struct JSONWriterTests {
     @Test func appendsToExistingBytes() {
         var output = Array("prefix:".utf8)
         JSONWriter.write(["a": [1, 2]], into: &output)
-        JSONWriter.write(nil, into: &output)
+        JSONWriter.write(.null, into: &output)
         #expect(String(decoding: output, as: UTF8.self) == #"prefix:{"a":[1,2]}null"#)
     }
 

@@ -154,12 +154,12 @@ struct MCPSessionInboundTests {
         (#"{"jsonrpc":"2.0","id":1}"#, 1),
         (#"{"jsonrpc":"2.0","id":1,"result":{},"error":{"code":1,"message":"m"}}"#, 1),
         (#"{"jsonrpc":"2.0","id":1,"id2":2}"#, 1),
-        (#"{"jsonrpc":"2.0"}"#, nil),
-        (#"{}"#, nil),
-        ("5", nil),
-        (#""ping""#, nil),
-        ("null", nil),
-        ("true", nil),
+        (#"{"jsonrpc":"2.0"}"#, .null),
+        (#"{}"#, .null),
+        ("5", .null),
+        (#""ping""#, .null),
+        ("null", .null),
+        ("true", .null),
     ])
     func invalidRequestsAreAnsweredWithInvalidRequest(frame: String, id: JSONValue) throws {
         let (harness, _) = initializedHarness()

@@ -63,7 +63,7 @@ struct MCPSessionLifecycleTests {
 
     @Test(arguments: [
         JSONValue?.none, .some([1, 2]), .some([:]), .some(["protocolVersion": 20250618]),
-        .some(["protocolVersion": nil]),
+        .some(["protocolVersion": .null]),
     ])
     func initializeWithBadParamsIsInvalidParamsAndChangesNothing(params: JSONValue?) throws {
         let harness = SessionHarness()

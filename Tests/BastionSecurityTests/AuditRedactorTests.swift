@@ -5,7 +5,7 @@ import Testing
 
 struct AuditRedactorTests {
     @Test func scalarsAndShortStringsAreKept() {
-        let value: JSONValue = ["path": "notes.txt", "count": 3, "ratio": 0.5, "dry": true, "none": nil]
+        let value: JSONValue = ["path": "notes.txt", "count": 3, "ratio": 0.5, "dry": true, "none": .null]
         #expect(AuditRedactor.summarize(value) == value)
     }
 

@@ -131,7 +131,7 @@ struct ArgumentValidatorTests {
             value: ["path": "a", "tags": ["x", "y", "z"]],
             problem: "arguments.tags allows at most 2 items"
         ),
-        Case(label: "type list accepts null", schema: object, value: ["path": "a", "maybe": nil], problem: nil),
+        Case(label: "type list accepts null", schema: object, value: ["path": "a", "maybe": .null], problem: nil),
         Case(
             label: "type list refuses others",
             schema: object,

@@ -176,7 +176,7 @@ struct ToolManagerTests {
 
     @Test
     func nullArgumentsCountAsAnEmptyObject() async throws {
-        let (result, _) = try await call(makeManager(), ["name": "whoami", "arguments": nil])
+        let (result, _) = try await call(makeManager(), ["name": "whoami", "arguments": .null])
         #expect(result["isError"] == nil, "\(result)")
         #expect(result["structuredContent"] == ["client": "claude"])
     }

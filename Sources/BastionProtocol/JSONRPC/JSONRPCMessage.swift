@@ -42,6 +42,10 @@ extension JSONRPCMessage {
         guard members["jsonrpc"] == .string("2.0") else {
             return .failure(DecodingFailure(id: id, error: .invalidRequest("\"jsonrpc\" must be \"2.0\"")))
         }
+        if rawID == .null, members["method"] == nil, let error = members["error"] {
+            // A peer reporting an error it could not tie to a request (e.g. our unparsable message).
+            return decodeErrorObject(error, id: nil)
+        }
         if let rawID, id == nil {
             let detail = rawID.isNull ? "\"id\" must not be null" : "\"id\" must be a string or an integer"
             return .failure(DecodingFailure(id: nil, error: .invalidRequest(detail)))
@@ -80,14 +84,18 @@ extension JSONRPCMessage {
         case (let result?, nil):
             return .success(.response(id: id, result: result))
         case (nil, let error?):
-            guard let code = error["code"]?.intValue, let message = error["message"]?.stringValue else {
-                return .failure(DecodingFailure(id: id, error: .invalidRequest("malformed \"error\" object")))
-            }
-            let rpcError = JSONRPCError(code: Int(clamping: code), message: message, data: error["data"])
-            return .success(.errorResponse(id: id, error: rpcError))
+            return decodeErrorObject(error, id: id)
         default:
             return .failure(
                 DecodingFailure(id: id, error: .invalidRequest("a response needs exactly one of result or error")))
         }
+    }
+
+    private static func decodeErrorObject(_ error: JSONValue, id: RequestID?) -> Result<JSONRPCMessage, DecodingFailure> {
+        guard let code = error["code"]?.intValue, let message = error["message"]?.stringValue else {
+            return .failure(DecodingFailure(id: id, error: .invalidRequest("malformed \"error\" object")))
+        }
+        let rpcError = JSONRPCError(code: Int(clamping: code), message: message, data: error["data"])
+        return .success(.errorResponse(id: id, error: rpcError))
     }
 }

@@ -4,6 +4,9 @@ import Synchronization
 
 extension MCPSession {
     /// Handles a JSON array: a batch in 2025-03-26, an invalid request in every other version.
+    ///
+    /// Every member is recorded with the observer (so audited) and answered in one array, except
+    /// notifications and responses, which never get an answer.
     func receiveBatch(_ elements: [JSONValue], byteCount: Int, receivedAt: ContinuousClock.Instant) {
         guard let version = negotiatedVersion, version.allowsBatches else {
             let when = negotiatedVersion.map { "in protocol version \($0.rawValue)" } ?? "before initialization"
@@ -20,22 +23,55 @@ extension MCPSession {
         for element in elements {
             switch JSONRPCMessage.decode(element) {
             case .failure(let failure):
-                immediate.append(JSONRPCMessage.errorResponse(id: failure.id, error: failure.error).json)
-            case .success(.request(let id, "initialize", _)):
-                // initialize MUST NOT be part of a batch (2025-03-26 lifecycle).
-                let error = JSONRPCError.invalidRequest("initialize cannot be batched")
-                immediate.append(JSONRPCMessage.errorResponse(id: id, error: error).json)
+                let answer = record(failure.id, element["method"]?.stringValue, .failure(failure.error), byteCount, receivedAt)
+                if !Self.isNotificationShaped(element) { immediate.append(answer) }
             case .success(.request(let id, let method, let params)):
-                if let answer = inlineAnswer(id: id, method: method, params: params) {
-                    immediate.append(answer.responseJSON(id: id))
+                let context = RequestContext(id: id, method: method, params: params, session: self)
+                if let answer = batchedInlineAnswer(context, params: params) {
+                    immediate.append(record(id, method, answer, byteCount, receivedAt))
                 } else {
-                    requests.append((RequestContext(id: id, method: method, params: params, session: self), params))
+                    requests.append((context, params))
                 }
             case .success(let other):
-                receive(other, byteCount: 0, receivedAt: .now)
+                receive(other, byteCount: 0, receivedAt: receivedAt)
             }
         }
         runBatch(requests, immediate: immediate, byteCount: byteCount)
+    }
+
+    /// The answer to a batch member that is settled without running a handler, or `nil` after
+    /// registering it as in flight.
+    private func batchedInlineAnswer(_ context: RequestContext, params: JSONValue?) -> Result<JSONValue, JSONRPCError>? {
+        if context.method == "initialize" {
+            // initialize MUST NOT be part of a batch (2025-03-26 lifecycle).
+            return .failure(.invalidRequest("initialize cannot be batched"))
+        }
+        if let answer = inlineAnswer(id: context.id, method: context.method, params: params) { return answer }
+        let registered = state.withLock { state -> Bool in
+            guard state.inFlight[context.id] == nil else { return false }
+            state.inFlight[context.id] = InFlight(context: context, task: nil)
+            return true
+        }
+        return registered ? nil : .failure(.invalidRequest("request id \(context.id) is already in use"))
+    }
+
+    /// Records a batch member settled inline and returns its answer.
+    private func record(
+        _ id: RequestID?, _ method: String?, _ result: Result<JSONValue, JSONRPCError>, _ byteCount: Int,
+        _ receivedAt: ContinuousClock.Instant
+    ) -> JSONValue {
+        let outcome: RequestRecord.Outcome
+        switch result {
+        case .success: outcome = .ok
+        case .failure(let error): outcome = .rejected(code: error.code, message: error.message)
+        }
+        observer.sessionRecorded(
+            self, RequestRecord(id: id, method: method, outcome: outcome, duration: .now - receivedAt, byteCount: byteCount))
+        switch (id, result) {
+        case (let id?, _): return result.responseJSON(id: id)
+        case (nil, .failure(let error)): return JSONRPCMessage.errorResponse(id: nil, error: error).json
+        case (nil, .success): return JSONRPCMessage.errorResponse(id: nil, error: .internalError("no request id")).json
+        }
     }
 
     private func runBatch(_ requests: [(RequestContext, JSONValue?)], immediate: [JSONValue], byteCount: Int) {
@@ -46,9 +82,6 @@ extension MCPSession {
         state.withLock { state in
             let key = state.nextBatchKey
             state.nextBatchKey += 1
-            for (context, _) in requests where state.inFlight[context.id] == nil {
-                state.inFlight[context.id] = InFlight(context: context, task: nil)
-            }
             state.batchTasks[key] = Task { [self] in
                 var answers = immediate
                 await withTaskGroup(of: JSONValue?.self) { group in
@@ -62,7 +95,9 @@ extension MCPSession {
                 }
                 if !answers.isEmpty { writeBatch(answers) }
                 let waiters = self.state.withLock { state in
-                    for (context, _) in requests { state.inFlight.removeValue(forKey: context.id) }
+                    for (context, _) in requests where state.inFlight[context.id]?.context === context {
+                        state.inFlight.removeValue(forKey: context.id)
+                    }
                     state.batchTasks.removeValue(forKey: key)
                     return state.takeIdleWaitersIfIdle()
                 }
@@ -80,7 +115,9 @@ extension MCPSession {
             RequestRecord(id: context.id, method: context.method, outcome: shouldAnswer ? result.outcome : .cancelled,
                           duration: .now - context.receivedAt, byteCount: byteCount,
                           annotations: context.annotations))
-        return shouldAnswer ? result.responseJSON(id: context.id) : nil
+        // Spelled out: `cond ? value : nil` would make JSONValue.null (it is nil-literal convertible).
+        guard shouldAnswer else { return Optional<JSONValue>.none }
+        return result.responseJSON(id: context.id)
     }
 
     private func writeBatch(_ answers: [JSONValue]) {

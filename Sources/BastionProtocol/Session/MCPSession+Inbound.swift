@@ -29,7 +29,7 @@ extension MCPSession {
             receive(message, byteCount: frame.count, receivedAt: receivedAt)
         case .failure(let failure):
             reject(id: failure.id, method: parsed["method"]?.stringValue, error: failure.error,
-                   byteCount: frame.count, since: receivedAt)
+                   byteCount: frame.count, since: receivedAt, answer: !Self.isNotificationShaped(parsed))
         }
     }
 
@@ -129,7 +129,7 @@ extension MCPSession {
             }
         }
         // Removed only after the answer is written, so close() never drains ahead of it.
-        removeInFlight(context.id)
+        removeInFlight(context)
     }
 
     private func receiveNotification(method: String, params: JSONValue?) {
@@ -157,9 +157,18 @@ extension MCPSession {
 
     var isInitialized: Bool { negotiatedVersion != nil }
 
-    /// Records and answers a message refused before dispatch. Notifications are never answered.
+    /// Whether a malformed message still has the shape of a notification: a string method and no
+    /// `id` member at all. Those are never answered; anything else with a problem is, with id null
+    /// when the id itself is unusable (JSON-RPC 2.0 §5).
+    static func isNotificationShaped(_ message: JSONValue) -> Bool {
+        guard case .object(let members) = message else { return false }
+        return members["id"] == nil && members["method"]?.stringValue != nil
+    }
+
+    /// Records a message refused before dispatch and, unless told otherwise, answers it.
     func reject(
-        id: RequestID?, method: String?, error: JSONRPCError, byteCount: Int, since receivedAt: ContinuousClock.Instant
+        id: RequestID?, method: String?, error: JSONRPCError, byteCount: Int, since receivedAt: ContinuousClock.Instant,
+        answer: Bool = true
     ) {
         // The payload is never logged: only its size and what was wrong with it.
         logger.notice(
@@ -169,8 +178,7 @@ extension MCPSession {
             self,
             RequestRecord(id: id, method: method, outcome: .rejected(code: error.code, message: error.message),
                           duration: .now - receivedAt, byteCount: byteCount))
-        let isNotification = id == nil && method != nil
-        if !isNotification { write(.errorResponse(id: id, error: error)) }
+        if answer { write(.errorResponse(id: id, error: error)) }
     }
 }
 

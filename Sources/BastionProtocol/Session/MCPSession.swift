@@ -183,9 +183,9 @@ public final class MCPSession: Sendable {
     }
 
     /// Forgets a finished request and wakes anyone waiting for the session to become idle.
-    func removeInFlight(_ id: RequestID) {
+    func removeInFlight(_ context: RequestContext) {
         let waiters = state.withLock { state in
-            state.inFlight.removeValue(forKey: id)
+            if state.inFlight[context.id]?.context === context { state.inFlight.removeValue(forKey: context.id) }
             return state.takeIdleWaitersIfIdle()
         }
         for waiter in waiters { waiter.resume() }

@@ -16,6 +16,8 @@ public struct LineFramer {
     private var pending: [UInt8] = []
     /// Length of the line being discarded, or `nil` when not discarding.
     private var discarding: Int?
+    /// Whether the last byte kept or discarded so far was `\r` (for the count of a discarded line).
+    private var discardedEndsWithCR = false
 
     /// Creates a framer.
     /// - Parameter maxFrameBytes: The longest line accepted, in bytes, newline excluded.
@@ -35,7 +37,9 @@ public struct LineFramer {
             start = newline + 1
             if let discarded = discarding {
                 discarding = nil
-                emit(.oversized(byteCount: discarded + piece.count))
+                // Counted like a line that fits in one chunk: without its trailing \r.
+                let endsWithCR = piece.isEmpty ? discardedEndsWithCR : piece[piece.count - 1] == 0x0D
+                emit(.oversized(byteCount: discarded + piece.count - (endsWithCR ? 1 : 0)))
             } else if pending.isEmpty {
                 // Fast path: the whole line is inside this chunk, no copy.
                 emitLine(piece, emit)
@@ -61,6 +65,7 @@ public struct LineFramer {
     }
 
     private mutating func keep(_ rest: UnsafeRawBufferPointer) {
+        if !rest.isEmpty { discardedEndsWithCR = rest[rest.count - 1] == 0x0D }
         if let discarded = discarding {
             discarding = discarded + rest.count
         } else if pending.count + rest.count > maxFrameBytes + 1 {
