@@ -126,6 +126,7 @@ public struct BastionServer: Sendable {
                 name: configuration.server.name, version: Self.version, title: "Bastion", instructions: instructions),
             capabilities: ServerRuntime.capabilities,
             limits: JSONLimits(maxBytes: configuration.server.maxMessageBytes, maxDepth: configuration.server.maxDepth),
-            requestTimeout: .milliseconds(configuration.server.requestTimeoutMs))
+            requestTimeout: .milliseconds(configuration.server.requestTimeoutMs),
+            handlerDeadline: .milliseconds(client.limits.timeoutMs))
     }
 }

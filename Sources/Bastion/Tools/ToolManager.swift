@@ -94,11 +94,16 @@ final class ToolManager: Sendable {
     private func execute(
         _ tool: ToolDefinition, arguments: [String: JSONValue], client: ClientContext, context: RequestContext
     ) async -> ToolResult {
+        // Past the session's handler deadline (the client's timeout_ms) the session cancels the
+        // handler; the call then ends with an error result saying so.
         do {
             return try await tool.handler(client, ToolCall(name: tool.name, arguments: arguments, request: context))
         } catch let error as ToolError {
             return .error(error.message)
         } catch is CancellationError {
+            if context.isTimedOut {
+                return .error("The tool \"\(tool.name)\" timed out after \(client.limits.timeoutMs) ms")
+            }
             return .error("The call was cancelled")
         } catch {
             logger.error("Tool failed", metadata: ["tool.name": "\(tool.name)", "error": "\(error)"])

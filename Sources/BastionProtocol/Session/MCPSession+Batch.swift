@@ -47,11 +47,12 @@ extension MCPSession {
             return .failure(.invalidRequest("initialize cannot be batched"))
         }
         if let answer = inlineAnswer(id: context.id, method: context.method, params: params) { return answer }
-        let registered = state.withLock { state -> Bool in
-            guard state.inFlight[context.id] == nil else { return false }
+        let (registered, watchdog) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
+            guard state.inFlight[context.id] == nil else { return (false, nil) }
             state.inFlight[context.id] = InFlight(context: context, task: nil)
-            return true
+            return (true, armWatchdog(&state))
         }
+        watchdog?.resume()
         return registered ? nil : .failure(.invalidRequest("request id \(context.id) is already in use"))
     }
 

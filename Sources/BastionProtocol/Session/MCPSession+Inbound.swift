@@ -77,11 +77,12 @@ extension MCPSession {
         }
         concurrencySlots.wait()
         let context = RequestContext(id: id, method: method, params: params, session: self)
-        let accepted = state.withLock { state -> Bool in
-            guard state.inFlight[id] == nil else { return false }
+        let (accepted, watchdog) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
+            guard state.inFlight[id] == nil else { return (false, nil) }
             state.inFlight[id] = InFlight(context: context, task: nil)
-            return true
+            return (true, armWatchdog(&state))
         }
+        watchdog?.resume()
         guard accepted else {
             concurrencySlots.signal()
             reject(id: id, method: method, error: .invalidRequest("request id \(id) is already in use"),
@@ -152,6 +153,14 @@ extension MCPSession {
             guard let entry = state.inFlight[id], entry.context.markCancelled() else { return nil }
             return entry.task
         }
+        task?.cancel()
+    }
+
+    /// Ends a request that ran past its deadline: its task is cancelled, but unlike a client
+    /// cancellation the handler's answer (normally an error saying so) is still sent.
+    public func expire(_ context: RequestContext) {
+        guard context.markTimedOut() else { return }
+        let task = state.withLock { $0.inFlight[context.id]?.context === context ? $0.inFlight[context.id]?.task : nil }
         task?.cancel()
     }
 

@@ -22,17 +22,21 @@ public final class MCPSession: Sendable {
         public var requestTimeout: Duration
         /// Requests running at once before the reader waits (backpressure, not rejection).
         public var maxConcurrentRequests: Int
+        /// Longest a handler may run; past it the handler's task is cancelled (see ``MCPSession/expire(_:)``).
+        public var handlerDeadline: Duration
 
         /// Creates a configuration.
         public init(
             identity: ServerIdentity, capabilities: ServerCapabilities, limits: JSONLimits = .default,
-            requestTimeout: Duration = .seconds(60), maxConcurrentRequests: Int = 256
+            requestTimeout: Duration = .seconds(60), maxConcurrentRequests: Int = 256,
+            handlerDeadline: Duration = .seconds(300)
         ) {
             self.identity = identity
             self.capabilities = capabilities
             self.limits = limits
             self.requestTimeout = requestTimeout
             self.maxConcurrentRequests = maxConcurrentRequests
+            self.handlerDeadline = handlerDeadline
         }
     }
 
@@ -58,6 +62,8 @@ public final class MCPSession: Sendable {
         var pendingReplies: [RequestID: ReplyContinuation] = [:]
         var nextOutgoingID: Int64 = 1
         var idleWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
+        var watchdog: Task<Void, Never>?
+        var watchdogWaiter: CheckedContinuation<Void, Never>?
         var nextWaiterKey = 0
 
         var isIdle: Bool { inFlight.isEmpty && batchTasks.isEmpty }
@@ -152,6 +158,9 @@ public final class MCPSession: Sendable {
                 if let task = entry.task { tasks.append(task) }
             }
             tasks.append(contentsOf: state.batchTasks.values)
+            // Cancelled outside the lock with the others: its cancellation handler takes the lock.
+            if let watchdog = state.watchdog { tasks.append(watchdog) }
+            state.watchdog = nil
             let replies = Array(state.pendingReplies.values)
             state.pendingReplies.removeAll()
             return (tasks, replies)

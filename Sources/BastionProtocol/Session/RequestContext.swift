@@ -16,6 +16,7 @@ public final class RequestContext: Sendable {
     private struct State {
         var isCancelled = false
         var isFinished = false
+        var isTimedOut = false
         var lastProgress: Double?
         var annotations: [String: JSONValue] = [:]
     }
@@ -64,6 +65,19 @@ public final class RequestContext: Sendable {
 
     /// The facts added so far.
     public var annotations: [String: JSONValue] { state.withLock { $0.annotations } }
+
+    /// Whether the request ran past its deadline (see ``MCPSession/expire(_:)``); unlike a client
+    /// cancellation, it still gets an answer.
+    public var isTimedOut: Bool { state.withLock { $0.isTimedOut } }
+
+    /// Marks the request timed out; returns `false` if it had already finished.
+    package func markTimedOut() -> Bool {
+        state.withLock { state in
+            guard !state.isFinished else { return false }
+            state.isTimedOut = true
+            return true
+        }
+    }
 
     /// Marks the request cancelled; returns `false` if it had already finished.
     package func markCancelled() -> Bool {

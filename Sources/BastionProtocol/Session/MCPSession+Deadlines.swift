@@ -1,0 +1,69 @@
+import Logging
+import Synchronization
+
+extension MCPSession {
+    /// Makes sure the deadline watchdog runs and wakes it if it is waiting for work.
+    ///
+    /// Called under the state lock when a request is registered: one check, no allocation, so the
+    /// hot path pays nothing for deadlines (no timer per request).
+    func armWatchdog(_ state: inout State) -> CheckedContinuation<Void, Never>? {
+        if state.watchdog == nil, !isClosed {
+            state.watchdog = Task { [self] in await watchOverDeadlines() }
+        }
+        defer { state.watchdogWaiter = nil }
+        return state.watchdogWaiter
+    }
+
+    /// One task per session: sleeps until the oldest in-flight request's deadline, expires what is
+    /// overdue, and waits without a timer while nothing is in flight.
+    private func watchOverDeadlines() async {
+        let limit = configuration.handlerDeadline
+        while !Task.isCancelled {
+            let now = ContinuousClock.now
+            let (overdue, next) = state.withLock { state -> ([RequestContext], ContinuousClock.Instant?) in
+                var overdue: [RequestContext] = []
+                var next: ContinuousClock.Instant?
+                for entry in state.inFlight.values where !entry.context.isTimedOut {
+                    let deadline = entry.context.receivedAt + limit
+                    if deadline <= now {
+                        overdue.append(entry.context)
+                    } else if next.map({ deadline < $0 }) ?? true {
+                        next = deadline
+                    }
+                }
+                return (overdue, next)
+            }
+            for context in overdue {
+                logger.notice(
+                    "Request passed its deadline", metadata: ["rpc.id": "\(context.id)", "rpc.method": "\(context.method)"])
+                expire(context)
+            }
+            if let next {
+                try? await Task.sleep(until: next, clock: .continuous)
+            } else if overdue.isEmpty {
+                await waitForWork()
+            }
+        }
+    }
+
+    private func waitForWork() async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { state -> Bool in
+                    // Requests already expired but still running (ignoring cancellation) are not
+                    // work to watch: waiting on them would spin.
+                    let hasWork = state.inFlight.values.contains { !$0.context.isTimedOut }
+                    if hasWork || Task.isCancelled { return true }
+                    state.watchdogWaiter = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            state.withLock { state -> CheckedContinuation<Void, Never>? in
+                defer { state.watchdogWaiter = nil }
+                return state.watchdogWaiter
+            }?.resume()
+        }
+    }
+}
