@@ -226,3 +226,18 @@ def test_log_messages_respect_level(spawn, full_config):
     for msg in server.notifications("notifications/message"):
         assert order.index(msg["params"]["level"]) >= order.index("emergency"), msg
     server.close()
+
+
+@pytest.mark.parametrize(("level", "expected"), [("debug", {"info", "debug"}), ("info", {"info"}), ("warning", set())])
+def test_sleep_logs_at_and_above_the_set_level(spawn, full_config, level, expected):
+    server = spawn("--config", full_config, "--client", "restricted")
+    server.initialize()
+    assert server.result("logging/setLevel", {"level": level}) == {}
+    result = server.result("tools/call", {"name": "sleep", "arguments": {"ms": 250}})
+    assert result["content"][0]["text"] == "slept 250 ms"
+    server.others += server.recv_all(0.2)
+    seen = {msg["params"]["level"] for msg in server.notifications("notifications/message")}
+    assert seen == expected
+    for msg in server.notifications("notifications/message"):
+        assert msg["params"]["logger"] == "sleep" and isinstance(msg["params"]["data"], str), msg
+    server.close()

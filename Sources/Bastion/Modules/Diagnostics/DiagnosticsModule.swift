@@ -33,7 +33,7 @@ public struct DiagnosticsModule: BastionModule {
         }
         tools.register(
             name: "sleep", title: "Sleep",
-            description: "Waits the given number of milliseconds, reporting progress; cancellable.",
+            description: "Waits the given number of milliseconds, reporting progress and logging; cancellable.",
             inputSchema: [
                 "type": "object",
                 "properties": ["ms": ["type": "integer", "minimum": 0, "maximum": 60_000, "description": "Duration"]],
@@ -90,12 +90,15 @@ public struct DiagnosticsModule: BastionModule {
     @Sendable
     private static func sleep(_ client: ClientContext, _ call: ToolCall) async throws -> ToolResult {
         let total = Int(call.integer("ms") ?? 0)
+        // Log lines at two levels, so clients can see `logging/setLevel` at work.
+        call.log(.info, .string("sleeping \(total) ms"))
         var elapsed = 0
         while elapsed < total {
             let step = min(100, total - elapsed)
             try await Task.sleep(for: .milliseconds(step))
             elapsed += step
             call.reportProgress(Double(elapsed), total: Double(total), message: "slept \(elapsed) of \(total) ms")
+            call.log(.debug, .string("slept \(elapsed) of \(total) ms"))
         }
         return .text("slept \(total) ms")
     }
