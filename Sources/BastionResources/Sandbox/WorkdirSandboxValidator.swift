@@ -6,68 +6,53 @@ import Synchronization
 import Glibc
 #endif
 
-/// The baseline sandbox rule: the client's workdir must still be its private directory.
+/// The baseline sandbox rule: the client's workdir must still be the private directory that was
+/// verified.
 ///
-/// The workdir is verified and opened once (`O_DIRECTORY | O_NOFOLLOW`); each call then compares
-/// `fstat(2)` of that descriptor with `lstat(2)` of the path, so a workdir swapped for a link or for
-/// a symbolic link is refused and a new directory is verified from scratch before it is adopted.
+/// The first call verifies the workdir from scratch and remembers its device and inode; each call
+/// then costs one `lstat(2)`: the path must still name that very directory (a workdir swapped for a
+/// link or another directory is refused until it verifies again), owned by the server's user, mode
+/// 0700. The file-system layer adds descriptor-relative checks at each system call.
 public final class WorkdirSandboxValidator: SandboxValidator {
-    private let descriptors = Mutex<[String: Int32]>([:])
+    private struct Identity: Equatable {
+        var device: UInt64
+        var inode: UInt64
+    }
+
+    private let verified = Mutex<[String: Identity]>([:])
+    /// The server's effective uid: fixed for the life of the process, so read once, not per call.
+    private static let serverUID = geteuid()
 
     /// Creates the validator.
     public init() {}
 
-    deinit {
-        descriptors.withLock { open in
-            for descriptor in open.values { close(descriptor) }
-        }
-    }
-
     public func validate(tool: String, arguments: [String: JSONValue], client: ClientContext) -> String? {
-        do {
-            var info = try check(client.workdir)
-            if info == nil {
-                // The path no longer names the verified directory: verify whatever it names now
-                // from scratch (a link or a foreign directory fails there) and adopt it if private.
-                forget(client.workdir)
-                info = try check(client.workdir)
-            }
-            guard let info else { return "the client's workdir \(client.workdir) changed while being checked" }
-            guard info.st_uid == geteuid(), info.st_mode & 0o077 == 0 else {
-                return "the client's workdir \(client.workdir) is no longer private to the server's user"
+        let workdir = client.workdir
+        var info = stat()
+        guard lstat(workdir, &info) == 0 else {
+            forget(workdir)
+            return "the client's sandbox is not usable: its workdir \(workdir) is missing"
+        }
+        let current = Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        if let known = verified.withLock({ $0[workdir] }), known == current {
+            guard (info.st_mode & S_IFMT) == S_IFDIR, info.st_uid == Self.serverUID, info.st_mode & 0o077 == 0 else {
+                forget(workdir)
+                return "the client's workdir \(workdir) is no longer private to the server's user"
             }
             return nil
+        }
+        // First call, or the path now names something else: verify it from scratch before adopting it.
+        do {
+            try WorkdirProvisioner.verify(workdir)
         } catch {
+            forget(workdir)
             return "the client's sandbox is not usable: \(error.message)"
         }
-    }
-
-    /// The descriptor's status when the path still names the same directory (device and inode).
-    private func check(_ workdir: String) throws(SandboxError) -> stat? {
-        let descriptor = try self.descriptor(for: workdir)
-        var info = stat()
-        var current = stat()
-        guard fstat(descriptor, &info) == 0, lstat(workdir, &current) == 0,
-            info.st_dev == current.st_dev, info.st_ino == current.st_ino
-        else { return nil }
-        return info
-    }
-
-    private func descriptor(for workdir: String) throws(SandboxError) -> Int32 {
-        if let open = descriptors.withLock({ $0[workdir] }) { return open }
-        try WorkdirProvisioner.verify(workdir)
-        let opened = open(workdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        guard opened >= 0 else { throw SandboxError(message: "cannot open workdir \(workdir)") }
-        let kept = descriptors.withLock { open -> Int32 in
-            if let existing = open[workdir] { return existing }
-            open[workdir] = opened
-            return opened
-        }
-        if kept != opened { close(opened) }
-        return kept
+        verified.withLock { $0[workdir] = current }
+        return nil
     }
 
     private func forget(_ workdir: String) {
-        if let descriptor = descriptors.withLock({ $0.removeValue(forKey: workdir) }) { close(descriptor) }
+        _ = verified.withLock { $0.removeValue(forKey: workdir) }
     }
 }
