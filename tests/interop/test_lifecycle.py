@@ -241,3 +241,15 @@ def test_sleep_logs_at_and_above_the_set_level(spawn, full_config, level, expect
     for msg in server.notifications("notifications/message"):
         assert msg["params"]["logger"] == "sleep" and isinstance(msg["params"]["data"], str), msg
     server.close()
+
+
+def test_sigterm_stops_cleanly_and_is_audited(spawn, state_home):
+    import json, signal
+    server = spawn("--diagnostics")
+    server.initialize()
+    server.send({"jsonrpc": "2.0", "id": 77, "method": "tools/call", "params": {"name": "sleep", "arguments": {"ms": 5000}}})
+    server.proc.send_signal(signal.SIGTERM)
+    assert server.proc.wait(timeout=5) == 0
+    audit = (state_home / "bastion" / "audit.jsonl").read_text().splitlines()
+    last = json.loads(audit[-1])
+    assert last["event"] == "stop" and last["reason"] == "signal SIGTERM", last
