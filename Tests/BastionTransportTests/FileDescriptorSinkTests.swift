@@ -1,4 +1,5 @@
 import BastionProtocol
+import Synchronization
 import Testing
 
 @testable import BastionTransport
@@ -87,5 +88,36 @@ struct FileDescriptorSinkTests {
         pipe.write("y\n")
         pipe.closeWrite()
         #expect(String(decoding: pipe.readToEnd(), as: UTF8.self) == "x\ny\n")
+    }
+
+    @Test func waitingWithNothingQueuedReturnsAtOnce() throws {
+        let pipe = try Pipe()
+        let sink = FileDescriptorSink(descriptor: pipe.writeEnd, backlogLimit: 16)
+        sink.waitWhileBacklogged()
+        #expect(sink.send(Array("{}".utf8)))
+    }
+
+    @Test func aBackloggedReaderGoesOnOnceThePeerHasReadEverything() async throws {
+        let pipe = try Pipe()
+        let sink = FileDescriptorSink(descriptor: pipe.writeEnd, backlogLimit: 1024)
+        // One message larger than the pipe's buffer keeps its writer busy until the test reads;
+        // the small ones sent meanwhile queue up past the limit.
+        let big = [UInt8](repeating: UInt8(ascii: "a"), count: 256 << 10)
+        let small = [UInt8](repeating: UInt8(ascii: "b"), count: 100)
+        let expected = big.count + 1 + 50 * (small.count + 1)
+        async let writers: Void = ReaderThread.run {
+            sink.send(big)
+            for _ in 0..<50 { sink.send(small) }
+        }
+        async let reader: Void = ReaderThread.run { sink.waitWhileBacklogged() }
+        let received = Mutex<[UInt8]>([])
+        // Read on a thread of its own: a blocking read must not hold a cooperative-pool thread.
+        await ReaderThread.run { received.withLock { $0 = pipe.readExactly(expected) } }
+        await writers
+        await reader
+        let bytes = received.withLock { $0 }
+        #expect(bytes.count == expected)
+        #expect(bytes.prefix(big.count).allSatisfy { $0 == UInt8(ascii: "a") })
+        #expect(bytes.last == 0x0A)
     }
 }

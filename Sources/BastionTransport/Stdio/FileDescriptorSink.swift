@@ -1,4 +1,5 @@
 public import BastionProtocol
+import Dispatch
 import Synchronization
 
 #if canImport(Glibc)
@@ -11,20 +12,44 @@ import Glibc
 /// finds a write in progress appends its message to a queue and returns; the sender doing the
 /// write drains the queue afterwards, in order, coalescing queued messages into one system call.
 /// The lock is held only to move bytes, never across a system call. After the peer goes away
-/// (`EPIPE`) every later send is dropped and reported.
+/// (`EPIPE`) every later send is dropped and reported. A peer that stops reading cannot make the
+/// queue grow without bound: ``waitWhileBacklogged()`` lets the transport stop reading new requests
+/// until the queue has drained below ``backlogLimit``.
 public final class FileDescriptorSink: MessageSink {
     private struct State {
         var queued: [UInt8] = []
         var isWriting = false
         var isClosed = false
+        var isReaderWaiting = false
     }
 
     private let descriptor: Int32
     private let state = Mutex(State())
+    private let drained = DispatchSemaphore(value: 0)
+    /// Queued bytes above which ``waitWhileBacklogged()`` blocks.
+    public let backlogLimit: Int
 
     /// Creates a sink writing to `descriptor` (not owned: never closed by the sink).
-    public init(descriptor: Int32) {
+    /// - Parameters:
+    ///   - descriptor: Where messages are written.
+    ///   - backlogLimit: Queued bytes above which the reader is held back (default 16 MiB).
+    public init(descriptor: Int32, backlogLimit: Int = 16 << 20) {
         self.descriptor = descriptor
+        self.backlogLimit = backlogLimit
+    }
+
+    /// Blocks the calling (reader) thread while more than ``backlogLimit`` bytes wait to be written.
+    ///
+    /// Called by the transport between reads: a client that sends requests without reading the
+    /// answers is slowed to its own reading speed instead of filling the server's memory.
+    public func waitWhileBacklogged() {
+        while state.withLock({ state -> Bool in
+            guard !state.isClosed, state.queued.count > backlogLimit else { return false }
+            state.isReaderWaiting = true
+            return true
+        }) {
+            drained.wait()
+        }
     }
 
     /// Queues or writes one message followed by `\n`.
@@ -55,20 +80,24 @@ public final class FileDescriptorSink: MessageSink {
         while true {
             let written = batch.withUnsafeBytes { writeAll($0) }
             batch.removeAll(keepingCapacity: true)
-            let done = state.withLock { state -> Bool in
+            let (done, wakeReader) = state.withLock { state -> (Bool, Bool) in
+                let wakeReader = state.isReaderWaiting
+                state.isReaderWaiting = false
                 if !written {
                     state.isClosed = true
                     state.isWriting = false
                     state.queued = []
-                    return true
+                    return (true, wakeReader)
                 }
                 if state.queued.isEmpty {
                     state.isWriting = false
-                    return true
+                    return (true, wakeReader)
                 }
                 swap(&batch, &state.queued)
-                return false
+                return (false, wakeReader)
             }
+            // The queue was just emptied (taken or dropped): a held-back reader may go on.
+            if wakeReader { drained.signal() }
             if done { return written }
         }
     }

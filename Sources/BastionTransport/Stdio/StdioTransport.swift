@@ -16,27 +16,33 @@ public struct StdioTransport: Sendable {
     public var output: Int32
     /// The longest accepted line.
     public var maxFrameBytes: Int
+    /// The writer of ``output``; the reader holds back while it is backlogged.
+    public let sink: FileDescriptorSink
 
     /// Creates a stdio transport.
     public init(input: Int32 = 0, output: Int32 = 1, maxFrameBytes: Int) {
         self.input = input
         self.output = output
         self.maxFrameBytes = maxFrameBytes
+        self.sink = FileDescriptorSink(descriptor: output)
     }
 
     /// The sink that writes to ``output``.
-    public func makeSink() -> FileDescriptorSink { FileDescriptorSink(descriptor: output) }
+    public func makeSink() -> FileDescriptorSink { sink }
 
     /// Reads frames until end of input and hands each to `receiver`; returns at EOF or read error.
     public func run(receiver: some FrameReceiver, logger: Logger) async {
         let input = self.input
         let maxFrameBytes = self.maxFrameBytes
+        let sink = self.sink
         await ReaderThread.run {
-            Self.readLoop(input: input, maxFrameBytes: maxFrameBytes, receiver: receiver, logger: logger)
+            Self.readLoop(input: input, maxFrameBytes: maxFrameBytes, receiver: receiver, sink: sink, logger: logger)
         }
     }
 
-    private static func readLoop(input: Int32, maxFrameBytes: Int, receiver: some FrameReceiver, logger: Logger) {
+    private static func readLoop(
+        input: Int32, maxFrameBytes: Int, receiver: some FrameReceiver, sink: FileDescriptorSink, logger: Logger
+    ) {
         var framer = LineFramer(maxFrameBytes: maxFrameBytes)
         let emit: (LineFramer.Event) -> Void = { event in
             switch event {
@@ -50,6 +56,7 @@ public struct StdioTransport: Sendable {
             let count = read(input, chunk.baseAddress, chunk.count)
             if count > 0 {
                 framer.append(UnsafeRawBufferPointer(rebasing: chunk[..<count]), emit)
+                sink.waitWhileBacklogged()
             } else if count == 0 {
                 break
             } else if errno != EINTR {

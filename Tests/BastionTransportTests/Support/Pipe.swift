@@ -54,6 +54,21 @@ final class Pipe: @unchecked Sendable {
     }
 
     /// Reads the read end until end of file (blocks: close the write end first, or read on a thread).
+    /// Reads exactly `count` bytes, or fewer if the write end closes first.
+    func readExactly(_ wanted: Int) -> [UInt8] {
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while result.count < wanted {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(readEnd, $0.baseAddress, min($0.count, wanted - result.count)) }
+            if count > 0 {
+                result.append(contentsOf: chunk[..<count])
+            } else if count == 0 || errno != EINTR {
+                break
+            }
+        }
+        return result
+    }
+
     func readToEnd() -> [UInt8] {
         var result: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
