@@ -14,7 +14,9 @@ struct CheckConfigCommand: ParsableCommand {
     func run() throws {
         do {
             let configuration = try BastionConfiguration.load(
-                path: file, environment: ProcessEnvironment.current())
+                path: file,
+                environment: ProcessEnvironment.current()
+            )
             print(configuration.renderedTOML(), terminator: "")
         } catch {
             throw CommandFailure(error.description)

@@ -34,7 +34,8 @@ struct ServeCommand: AsyncParsableCommand {
         let environment = ProcessEnvironment.current()
         var configuration: BastionConfiguration
         do {
-            configuration = try config.map { try BastionConfiguration.load(path: $0, environment: environment) }
+            configuration =
+                try config.map { try BastionConfiguration.load(path: $0, environment: environment) }
                 ?? .embeddedDefault(environment: environment)
         } catch {
             throw CommandFailure("\(error)")

@@ -27,9 +27,13 @@ struct ClientInfoTests {
                 true
             ),
             (["experimental": ["roots": [:]], "tasks": [:]], false, false, false),
-        ] as [([String: JSONValue], Bool, Bool, Bool)])
+        ] as [([String: JSONValue], Bool, Bool, Bool)]
+    )
     func supportFlagsFollowTheDeclaredKeys(
-        capabilities: [String: JSONValue], roots: Bool, elicitation: Bool, sampling: Bool
+        capabilities: [String: JSONValue],
+        roots: Bool,
+        elicitation: Bool,
+        sampling: Bool
     ) {
         let info = ClientInfo(name: "c", version: "1", capabilities: capabilities)
         #expect(info.supportsRoots == roots)

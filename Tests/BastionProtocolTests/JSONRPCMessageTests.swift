@@ -40,7 +40,9 @@ struct JSONRPCMessageTests {
         (
             #"{"jsonrpc":"2.0","id":7,"error":{"code":-32002,"message":"gone","data":{"uri":"u"}}}"#,
             .errorResponse(
-                id: .int(7), error: JSONRPCError(code: -32002, message: "gone", data: .object(["uri": .string("u")])))
+                id: .int(7),
+                error: JSONRPCError(code: -32002, message: "gone", data: .object(["uri": .string("u")]))
+            )
         ),
         (
             #"{"jsonrpc":"2.0","id":8,"error":{"code":7.0,"message":"m"}}"#,
@@ -105,7 +107,8 @@ struct JSONRPCMessageTests {
     }
 
     @Test func nullIDIsNamedInTheError() throws {
-        guard case .failure(let failure) = JSONRPCMessage.decode(["jsonrpc": "2.0", "id": .null, "method": "ping"]) else {
+        guard case .failure(let failure) = JSONRPCMessage.decode(["jsonrpc": "2.0", "id": .null, "method": "ping"])
+        else {
             Issue.record("expected a failure")
             return
         }
@@ -116,7 +119,8 @@ struct JSONRPCMessageTests {
         let json: JSONValue = ["jsonrpc": "2.0", "id": 1, "error": ["code": .int(.max), "message": "m"]]
         #expect(
             JSONRPCMessage.decode(json)
-                == .success(.errorResponse(id: .int(1), error: JSONRPCError(code: .max, message: "m"))))
+                == .success(.errorResponse(id: .int(1), error: JSONRPCError(code: .max, message: "m")))
+        )
     }
 
     // MARK: encoding
@@ -125,10 +129,12 @@ struct JSONRPCMessageTests {
         #expect(
             JSONRPCMessage.request(id: .int(1), method: "ping", params: nil).json == [
                 "jsonrpc": "2.0", "id": 1, "method": "ping",
-            ])
+            ]
+        )
         #expect(
             JSONRPCMessage.request(id: .string("a"), method: "m", params: ["k": 1]).json
-                == ["jsonrpc": "2.0", "id": "a", "method": "m", "params": ["k": 1]])
+                == ["jsonrpc": "2.0", "id": "a", "method": "m", "params": ["k": 1]]
+        )
     }
 
     @Test func notificationJSONHasNoID() {
@@ -164,6 +170,7 @@ struct JSONRPCMessageTests {
         let json: JSONValue = ["jsonrpc": "2.0", "id": .null, "error": ["code": -32700, "message": "Parse error"]]
         #expect(
             JSONRPCMessage.decode(json)
-                == .success(.errorResponse(id: nil, error: JSONRPCError(code: -32700, message: "Parse error"))))
+                == .success(.errorResponse(id: nil, error: JSONRPCError(code: -32700, message: "Parse error")))
+        )
     }
 }

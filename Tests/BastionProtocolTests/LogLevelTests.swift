@@ -6,7 +6,8 @@ struct LogLevelTests {
     @Test func namesFollowTheSpecificationLowestFirst() {
         #expect(
             LogLevel.allCases.map(\.rawValue)
-                == ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"])
+                == ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"]
+        )
     }
 
     @Test func eachLevelIsBelowEveryLaterOne() {

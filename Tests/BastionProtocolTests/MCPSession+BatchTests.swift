@@ -54,7 +54,9 @@ struct MCPSessionBatchTests {
                 SessionHarness.request("two", "echo", ["v": 2]),
                 SessionHarness.request(3, "does/not/exist"),
                 SessionHarness.notification("notifications/whatever"),
-            ], in: harness)
+            ],
+            in: harness
+        )
         let answers = try #require(answer?.arrayValue)
         #expect(answers.count == 3)
         let responses = byID(answers)
@@ -66,7 +68,9 @@ struct MCPSessionBatchTests {
     @Test func routedBatchMembersAreRecorded() async throws {
         let (harness, _) = batchHarness()
         _ = await answer(
-            to: [SessionHarness.request(1, "annotate"), SessionHarness.request(2, "fail")], in: harness)
+            to: [SessionHarness.request(1, "annotate"), SessionHarness.request(2, "fail")],
+            in: harness
+        )
         #expect(harness.observer.records(for: .int(1)).first?.outcome == .ok)
         #expect(harness.observer.records(for: .int(1)).first?.annotations == ["tool.name": "echo"])
         #expect(harness.observer.records(for: .int(2)).first?.outcome == .error(code: -32000, message: "custom"))
@@ -97,8 +101,10 @@ struct MCPSessionBatchTests {
     @Test func initializeInsideABatchIsRefused() async throws {
         let (harness, _) = batchHarness()
         let initialize = SessionHarness.request(
-            9, "initialize",
-            ["protocolVersion": "2025-06-18", "capabilities": [:], "clientInfo": ["name": "c", "version": "1"]])
+            9,
+            "initialize",
+            ["protocolVersion": "2025-06-18", "capabilities": [:], "clientInfo": ["name": "c", "version": "1"]]
+        )
         let answer = await answer(to: [initialize, SessionHarness.request(10, "ping")], in: harness)
         let responses = byID(try #require(answer?.arrayValue))
         #expect(responses[9]?.errorCode == -32600)
@@ -121,7 +127,8 @@ struct MCPSessionBatchTests {
     @Test(
         .disabled(
             "bug: a cancelled batch member leaves a null in the answer array ([{…id 2…}, null]): recordBatched's `shouldAnswer ? … : nil` makes JSONValue.null, not Optional.none"
-        ))
+        )
+    )
     func aCancelledMemberIsLeftOutOfTheAnswer() async throws {
         let (harness, routes) = batchHarness()
         let before = harness.sink.messages.count
@@ -140,8 +147,10 @@ struct MCPSessionBatchTests {
         let (harness, _) = batchHarness()
         let before = harness.observer.records.count
         let initialize = SessionHarness.request(
-            3, "initialize",
-            ["protocolVersion": "2025-03-26", "capabilities": [:], "clientInfo": ["name": "c", "version": "1"]])
+            3,
+            "initialize",
+            ["protocolVersion": "2025-03-26", "capabilities": [:], "clientInfo": ["name": "c", "version": "1"]]
+        )
         _ = await answer(to: [SessionHarness.request(1, "ping"), 5, initialize], in: harness)
         let records = harness.observer.records.dropFirst(before)
         #expect(records.count == 3)

@@ -242,7 +242,8 @@ struct MCPSessionInboundTests {
         harness.receive(json: SessionHarness.request(7, "slow"))
         #expect(await routes.started.wait(forCount: 1) == [.int(7)])
         harness.receive(
-            json: SessionHarness.notification("notifications/cancelled", ["requestId": 7, "reason": "user"]))
+            json: SessionHarness.notification("notifications/cancelled", ["requestId": 7, "reason": "user"])
+        )
         let record = try #require(await harness.observer.waitForRecord(.int(7)))
         #expect(record.outcome == .cancelled)
         // The handler's task was cancelled, not merely ignored.

@@ -62,7 +62,7 @@ struct MCPSessionLifecycleTests {
     }
 
     @Test(arguments: [
-        JSONValue?.none, .some([1, 2]), .some([:]), .some(["protocolVersion": 20250618]),
+        JSONValue?.none, .some([1, 2]), .some([:]), .some(["protocolVersion": 20_250_618]),
         .some(["protocolVersion": .null]),
     ])
     func initializeWithBadParamsIsInvalidParamsAndChangesNothing(params: JSONValue?) throws {

@@ -10,7 +10,8 @@ struct MCPSessionOutboundTests {
 
     private func setLevel(_ level: String, _ harness: SessionHarness) {
         harness.receive(
-            json: SessionHarness.request(.string("level-\(level)"), "logging/setLevel", ["level": .string(level)]))
+            json: SessionHarness.request(.string("level-\(level)"), "logging/setLevel", ["level": .string(level)])
+        )
     }
 
     // MARK: notify
@@ -23,7 +24,8 @@ struct MCPSessionOutboundTests {
         #expect(
             harness.sink.notifications("notifications/tools/list_changed") == [
                 ["jsonrpc": "2.0", "method": "notifications/tools/list_changed"]
-            ])
+            ]
+        )
         #expect(harness.sink.notifications("notifications/x").first?["params"] == ["a": 1])
     }
 
@@ -53,7 +55,8 @@ struct MCPSessionOutboundTests {
         #expect(
             logMessages(harness) == [
                 ["level": "info", "logger": "core", "data": ["k": "v"]], ["level": "warning", "data": "w"],
-            ])
+            ]
+        )
     }
 
     @Test(arguments: LogLevel.allCases)

@@ -15,7 +15,9 @@ struct MCPSessionTests {
 
     @Test func configurationDefaultsAreSafe() {
         let configuration = MCPSession.Configuration(
-            identity: SessionHarness.identity, capabilities: ServerCapabilities())
+            identity: SessionHarness.identity,
+            capabilities: ServerCapabilities()
+        )
         #expect(configuration.limits == .default)
         #expect(configuration.requestTimeout == .seconds(60))
         #expect(configuration.maxConcurrentRequests == 256)

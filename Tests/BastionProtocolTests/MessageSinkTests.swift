@@ -18,9 +18,15 @@ struct MessageSinkTests {
     private func makeSession(sink: RawSink) -> MCPSession {
         MCPSession(
             configuration: MCPSession.Configuration(
-                identity: SessionHarness.identity, capabilities: ServerCapabilities()),
-            router: RequestRouter(), sink: sink, observer: RecordingObserver(), id: "s-raw",
-            logger: SessionHarness.logger)
+                identity: SessionHarness.identity,
+                capabilities: ServerCapabilities()
+            ),
+            router: RequestRouter(),
+            sink: sink,
+            observer: RecordingObserver(),
+            id: "s-raw",
+            logger: SessionHarness.logger
+        )
     }
 
     @Test func theSessionHandsOverOneCompactMessageWithoutFraming() throws {

@@ -45,17 +45,45 @@ struct ProtocolVersionTests {
 
     @Test(arguments: [
         Features(
-            version: .v2024_11_05, batches: false, toolAnnotations: false, completions: false, structuredContent: false,
-            elicitation: false, argumentErrorsAsToolResults: false, progressMessage: false),
+            version: .v2024_11_05,
+            batches: false,
+            toolAnnotations: false,
+            completions: false,
+            structuredContent: false,
+            elicitation: false,
+            argumentErrorsAsToolResults: false,
+            progressMessage: false
+        ),
         Features(
-            version: .v2025_03_26, batches: true, toolAnnotations: true, completions: true, structuredContent: false,
-            elicitation: false, argumentErrorsAsToolResults: false, progressMessage: true),
+            version: .v2025_03_26,
+            batches: true,
+            toolAnnotations: true,
+            completions: true,
+            structuredContent: false,
+            elicitation: false,
+            argumentErrorsAsToolResults: false,
+            progressMessage: true
+        ),
         Features(
-            version: .v2025_06_18, batches: false, toolAnnotations: true, completions: true, structuredContent: true,
-            elicitation: true, argumentErrorsAsToolResults: false, progressMessage: true),
+            version: .v2025_06_18,
+            batches: false,
+            toolAnnotations: true,
+            completions: true,
+            structuredContent: true,
+            elicitation: true,
+            argumentErrorsAsToolResults: false,
+            progressMessage: true
+        ),
         Features(
-            version: .v2025_11_25, batches: false, toolAnnotations: true, completions: true, structuredContent: true,
-            elicitation: true, argumentErrorsAsToolResults: true, progressMessage: true),
+            version: .v2025_11_25,
+            batches: false,
+            toolAnnotations: true,
+            completions: true,
+            structuredContent: true,
+            elicitation: true,
+            argumentErrorsAsToolResults: true,
+            progressMessage: true
+        ),
     ])
     func featureFlagsFollowTheSpecification(expected: Features) {
         let version = expected.version

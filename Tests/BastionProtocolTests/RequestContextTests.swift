@@ -5,7 +5,8 @@ import Testing
 struct RequestContextTests {
     /// An initialized session and a context for a request with `params`.
     private func makeContext(
-        params: JSONValue?, version: ProtocolVersion = .latest
+        params: JSONValue?,
+        version: ProtocolVersion = .latest
     ) -> (context: RequestContext, harness: SessionHarness) {
         let harness = SessionHarness()
         harness.initialize(version.rawValue)

@@ -5,7 +5,12 @@ import Testing
 struct RequestRecordTests {
     @Test func keepsEveryFieldAndDefaultsToNoAnnotations() {
         let record = RequestRecord(
-            id: .int(4), method: "tools/call", outcome: .ok, duration: .milliseconds(3), byteCount: 120)
+            id: .int(4),
+            method: "tools/call",
+            outcome: .ok,
+            duration: .milliseconds(3),
+            byteCount: 120
+        )
         #expect(record.id == .int(4))
         #expect(record.method == "tools/call")
         #expect(record.outcome == .ok)
@@ -16,8 +21,13 @@ struct RequestRecordTests {
 
     @Test func keepsAnnotations() {
         let record = RequestRecord(
-            id: nil, method: nil, outcome: .rejected(code: -32700, message: "Parse error"), duration: .zero,
-            byteCount: 5, annotations: ["tool.name": "echo"])
+            id: nil,
+            method: nil,
+            outcome: .rejected(code: -32700, message: "Parse error"),
+            duration: .zero,
+            byteCount: 5,
+            annotations: ["tool.name": "echo"]
+        )
         #expect(record.id == nil)
         #expect(record.method == nil)
         #expect(record.annotations == ["tool.name": "echo"])

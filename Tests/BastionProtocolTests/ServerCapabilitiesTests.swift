@@ -25,7 +25,13 @@ struct ServerCapabilitiesTests {
     @Test(arguments: ProtocolVersion.allCases)
     func everythingDeclaredFollowsTheVersion(version: ProtocolVersion) {
         let capabilities = ServerCapabilities(
-            tools: true, resources: true, resourceSubscriptions: true, prompts: true, logging: true, completions: true)
+            tools: true,
+            resources: true,
+            resourceSubscriptions: true,
+            prompts: true,
+            logging: true,
+            completions: true
+        )
         var expected: [String: JSONValue] = [
             "tools": ["listChanged": false],
             "resources": ["subscribe": true, "listChanged": false],

@@ -13,10 +13,17 @@ struct SessionObserverTests {
         let observer = MinimalObserver()
         let sink = RecordingSink()
         let configuration = MCPSession.Configuration(
-            identity: SessionHarness.identity, capabilities: ServerCapabilities())
+            identity: SessionHarness.identity,
+            capabilities: ServerCapabilities()
+        )
         let session = MCPSession(
-            configuration: configuration, router: RequestRouter(), sink: sink, observer: observer, id: "s-min",
-            logger: SessionHarness.logger)
+            configuration: configuration,
+            router: RequestRouter(),
+            sink: sink,
+            observer: observer,
+            id: "s-min",
+            logger: SessionHarness.logger
+        )
         for frame in [
             #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"c","version":"1"}}}"#,
             #"{"jsonrpc":"2.0","id":2,"method":"ping"}"#,

@@ -9,7 +9,9 @@ struct AuditSyncPolicyTests {
     }
 
     @Test(
-        "Spellings parse back; anything else is refused", arguments: ["none", "batch", "always", "Batch", "fsync", ""])
+        "Spellings parse back; anything else is refused",
+        arguments: ["none", "batch", "always", "Batch", "fsync", ""]
+    )
     func parsing(spelling: String) {
         let policy = AuditSyncPolicy(rawValue: spelling)
         #expect((policy != nil) == ["none", "batch", "always"].contains(spelling))

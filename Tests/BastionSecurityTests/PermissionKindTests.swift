@@ -13,7 +13,8 @@ struct PermissionKindTests {
             (.codeExecutionSudo, "code_execution_sudo"),
             (.systemCommand, "system_command"),
             (.custom("git.push"), "custom:git.push"),
-        ])
+        ]
+    )
     func spelling(kind: PermissionKind, expected: String) {
         #expect(kind.spelling == expected)
     }
@@ -32,7 +33,8 @@ struct PermissionKindTests {
             PermissionKind.typeNames == [
                 "file_read", "file_write", "file_write_global", "code_execution", "code_execution_sudo",
                 "system_command", "custom",
-            ])
+            ]
+        )
     }
 
     @Test("Custom kinds compare by name")

@@ -14,13 +14,15 @@ struct PermissionParseErrorTests {
         #expect(
             error.message
                 == "unknown permission type \"file_exec\"; expected one of file_read, file_write, "
-                + "file_write_global, code_execution, code_execution_sudo, system_command, custom")
+                + "file_write_global, code_execution, code_execution_sudo, system_command, custom"
+        )
         #expect(error.description == error.message)
     }
 
     @Test(
         "Argument errors name the whole spelling and list the valid permissions",
-        arguments: ["file_read:", "code_execution:yes", "code_execution_sudo:x", "system_command", "custom:a b"])
+        arguments: ["file_read:", "code_execution:yes", "code_execution_sudo:x", "system_command", "custom:a b"]
+    )
     func argumentErrorMessage(spelling: String) throws {
         let error = try error(for: spelling)
         #expect(error.message.hasPrefix("invalid permission \"\(spelling)\": "))

@@ -90,7 +90,8 @@ struct PermissionTests {
             (.systemCommand(pattern: "~/bin/tool"), .systemCommand(pattern: "~/bin/tool")),
             (.custom(name: "x"), .custom(name: "x")),
             (.codeExecution(unrestricted: false), .codeExecution(unrestricted: false)),
-        ])
+        ]
+    )
     func expandsTilde(permission: Permission, expected: Permission) {
         #expect(permission.expandingTilde(home: "/home/ada") == expected)
     }

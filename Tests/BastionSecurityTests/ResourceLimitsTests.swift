@@ -17,10 +17,17 @@ struct ResourceLimitsTests {
     @Test("The initializer sets each limit independently")
     func initializerSetsEachLimit() {
         let limits = ResourceLimits(
-            cpuSeconds: 1, memoryMB: 2, openFiles: 3, processes: 4, timeoutMs: 5, outputKB: 6)
+            cpuSeconds: 1,
+            memoryMB: 2,
+            openFiles: 3,
+            processes: 4,
+            timeoutMs: 5,
+            outputKB: 6
+        )
         #expect(
             [limits.cpuSeconds, limits.memoryMB, limits.openFiles, limits.processes, limits.timeoutMs, limits.outputKB]
-                == [1, 2, 3, 4, 5, 6])
+                == [1, 2, 3, 4, 5, 6]
+        )
         #expect(limits != ResourceLimits())
     }
 

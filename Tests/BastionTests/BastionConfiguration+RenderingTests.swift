@@ -9,7 +9,10 @@ struct BastionConfigurationRenderingTests {
     private func roundTrip(_ configuration: BastionConfiguration) throws -> BastionConfiguration {
         // A different environment and source: the rendering must not depend on either.
         try BastionConfiguration.parse(
-            toml: configuration.renderedTOML(), source: "/elsewhere/rendered.toml", environment: ["HOME": "/root"])
+            toml: configuration.renderedTOML(),
+            source: "/elsewhere/rendered.toml",
+            environment: ["HOME": "/root"]
+        )
     }
 
     @Test("The full example round-trips through its rendering")
@@ -43,7 +46,8 @@ struct BastionConfigurationRenderingTests {
                 arguments: [PromptArgument(name: "x", isRequired: true, completions: ["a", "b\"c"])],
                 messages: [
                     .init(role: .user, text: "hi {{x}}\n\"quoted\"\t\u{1}"), .init(role: .assistant, text: "ok"),
-                ]),
+                ]
+            ),
             PromptDefinition(name: "solo", messages: [.init(role: .assistant, text: "only the model")]),
         ]
         #expect(try roundTrip(configuration) == configuration)

@@ -55,14 +55,27 @@ struct BastionConfigurationTOMLTests {
         #expect(
             configuration.server
                 == ServerConfiguration(
-                    name: "bastion", auditLog: "/var/log/bastion/audit.jsonl", auditSync: .always,
-                    maxMessageBytes: 1_048_576, maxDepth: 32, diagnostics: true, logLevel: "debug",
-                    requestTimeoutMs: 5000, pageSize: 20))
+                    name: "bastion",
+                    auditLog: "/var/log/bastion/audit.jsonl",
+                    auditSync: .always,
+                    maxMessageBytes: 1_048_576,
+                    maxDepth: 32,
+                    diagnostics: true,
+                    logLevel: "debug",
+                    requestTimeoutMs: 5000,
+                    pageSize: 20
+                )
+        )
         #expect(
             configuration.http
                 == HTTPTransportConfiguration(
-                    listen: "127.0.0.1:8765", tlsCert: "/etc/bastion/server.pem", tlsKey: "/etc/bastion/server.key",
-                    clientCA: "/etc/bastion/clients-ca.pem", allowedOrigins: ["http://localhost"]))
+                    listen: "127.0.0.1:8765",
+                    tlsCert: "/etc/bastion/server.pem",
+                    tlsKey: "/etc/bastion/server.key",
+                    clientCA: "/etc/bastion/clients-ca.pem",
+                    allowedOrigins: ["http://localhost"]
+                )
+        )
         #expect(configuration.dbus == DBusTransportConfiguration(bus: "session"))
         let client = try #require(configuration.client(id: "claude"))
         #expect(client.workdir == "/home/ada/bastion/claude")
@@ -70,11 +83,19 @@ struct BastionConfigurationTOMLTests {
             client.permissions == [
                 .fileRead(glob: "/home/ada/projects/**"), .fileWrite(glob: nil), .codeExecution(unrestricted: false),
                 .systemCommand(pattern: "git"),
-            ])
+            ]
+        )
         #expect(
             client.limits
                 == ResourceLimits(
-                    cpuSeconds: 10, memoryMB: 256, openFiles: 128, processes: 32, timeoutMs: 10_000, outputKB: 64))
+                    cpuSeconds: 10,
+                    memoryMB: 256,
+                    openFiles: 128,
+                    processes: 32,
+                    timeoutMs: 10_000,
+                    outputKB: 64
+                )
+        )
         #expect(client.auth == ClientAuthConfiguration(jwtSubject: "claude", mtlsSubject: "CN=claude", dbusUID: 1000))
         #expect(client.deny == ["**/.ssh/**", "**/.env", "/home/ada/secrets/**"])
         #expect(client.approval == .destructive)
@@ -88,7 +109,8 @@ struct BastionConfigurationTOMLTests {
             prompt.arguments == [
                 PromptArgument(name: "path", description: "File to review", isRequired: true),
                 PromptArgument(name: "focus"),
-            ])
+            ]
+        )
         #expect(prompt.messages == [.init(role: .user, text: "Please review {{path}}. Focus: {{focus}}")])
     }
 
@@ -107,7 +129,10 @@ struct BastionConfigurationTOMLTests {
     func stateHomeDefaults() throws {
         for environment in [["HOME": "/home/bob"], ["HOME": "/home/bob", "XDG_STATE_HOME": "relative/state"]] {
             let configuration = try BastionConfiguration.parse(
-                toml: Support.minimalClient, source: "/etc/b.toml", environment: environment)
+                toml: Support.minimalClient,
+                source: "/etc/b.toml",
+                environment: environment
+            )
             #expect(configuration.server.auditLog == "/home/bob/.local/state/bastion/audit.jsonl")
             #expect(configuration.clients.first?.workdir == "/home/bob/.local/state/bastion/clients/a")
         }
@@ -125,10 +150,12 @@ struct BastionConfigurationTOMLTests {
             ("$XDG_STATE_HOME/w", "/state/w"),
             ("/abs//x/./y", "/abs/x/y"),
             ("~bob/w", "/etc/bastion/~bob/w"),
-        ])
+        ]
+    )
     func resolvesRelativePaths(workdir: String, expected: String) throws {
         let configuration = try Support.parse(
-            "[server]\naudit_log = \"\(workdir)\"\n" + "[[clients]]\nid = \"a\"\nworkdir = \"\(workdir)\"\n")
+            "[server]\naudit_log = \"\(workdir)\"\n" + "[[clients]]\nid = \"a\"\nworkdir = \"\(workdir)\"\n"
+        )
         #expect(configuration.clients.first?.workdir == expected)
         #expect(configuration.server.auditLog == expected)
     }

@@ -18,7 +18,8 @@ struct BastionConfigurationTests {
         let local = try #require(configuration.client(id: "local"))
         #expect(local.workdir == "/state/bastion/clients/local")
         #expect(
-            local.permissions == [.fileRead(glob: nil), .fileWrite(glob: nil), .codeExecution(unrestricted: false)])
+            local.permissions == [.fileRead(glob: nil), .fileWrite(glob: nil), .codeExecution(unrestricted: false)]
+        )
         #expect(local.readOnly == false)
         #expect(local.deny.isEmpty)
     }
@@ -34,7 +35,8 @@ struct BastionConfigurationTests {
     func clientByID() {
         let configuration = BastionConfiguration(
             server: ServerConfiguration(auditLog: "/a"),
-            clients: [ClientConfiguration(id: "one", workdir: "/1"), ClientConfiguration(id: "two", workdir: "/2")])
+            clients: [ClientConfiguration(id: "one", workdir: "/1"), ClientConfiguration(id: "two", workdir: "/2")]
+        )
         #expect(configuration.client(id: "two")?.workdir == "/2")
         #expect(configuration.client(id: "three") == nil)
         #expect(configuration.client(id: "") == nil)
@@ -57,7 +59,8 @@ struct BastionConfigurationTests {
                 .fileRead(glob: nil), .fileWrite(glob: nil), .codeExecution(unrestricted: false),
                 .fileRead(glob: canonical + "/**"), .fileWrite(glob: canonical + "/**"),
                 .fileRead(glob: "/does/exist/**"), .fileWrite(glob: "/does/exist/**"),
-            ])
+            ]
+        )
     }
 
     @Test("grantDirectories resolves relative paths against the current directory")
@@ -74,7 +77,8 @@ struct BastionConfigurationTests {
         configuration.grantDirectories(["/nonexistent/a*b?[c]{d}\\e"], toClient: "local")
         #expect(
             configuration.client(id: "local")?.permissions.last
-                == .fileWrite(glob: "/nonexistent/a\\*b\\?\\[c\\]\\{d\\}\\\\e/**"))
+                == .fileWrite(glob: "/nonexistent/a\\*b\\?\\[c\\]\\{d\\}\\\\e/**")
+        )
     }
 
     @Test("grantDirectories on the root grants /**; an unknown client or an unnameable path changes nothing")
@@ -89,6 +93,7 @@ struct BastionConfigurationTests {
         #expect(
             configuration.client(id: "local")?.permissions.suffix(2) == [
                 .fileRead(glob: "/**"), .fileWrite(glob: "/**"),
-            ])
+            ]
+        )
     }
 }

@@ -21,7 +21,8 @@ struct ClientAuthConfigurationTOMLTests {
             ("auth = { dbus_uid = -1 }", "clients[0].auth.dbus_uid"),
             ("auth = { dbus_uid = 4294967295 }", "clients[0].auth.dbus_uid"),
             ("auth = { dbus_uid = \"1000\" }", "clients[0].auth.dbus_uid"),
-        ])
+        ]
+    )
     func badValues(body: String, keyPath: String) throws {
         let error = try Support.error("[[clients]]\nid = \"c\"\n" + body + "\n")
         #expect(error.keyPath == keyPath)

@@ -24,12 +24,14 @@ struct ClientConfigurationTOMLTests {
                 "file_read:~/p/**", "file_write:~", "file_write_global:~/g", "system_command:~/bin/x", "file_read:**/*.md",
             ]
             deny = ["~/.ssh/**", "**/.env", "~other/x"]
-            """)
+            """
+        )
         #expect(
             client.permissions == [
                 .fileRead(glob: "/home/ada/p/**"), .fileWrite(glob: "/home/ada"), .fileWriteGlobal(glob: "/home/ada/g"),
                 .systemCommand(pattern: "~/bin/x"), .fileRead(glob: "**/*.md"),
-            ])
+            ]
+        )
         #expect(client.deny == ["/home/ada/.ssh/**", "**/.env", "~other/x"])
     }
 
@@ -55,7 +57,8 @@ struct ClientConfigurationTOMLTests {
             ("read_only = 1", "clients[0].read_only", 3),
             ("limits = 5", "clients[0].limits", 3),
             ("auth = []", "clients[0].auth", 3),
-        ])
+        ]
+    )
     func badValues(body: String, keyPath: String, line: Int) throws {
         let error = try Support.error("[[clients]]\nid = \"c\"\n" + body + "\n")
         #expect(error.keyPath == keyPath)

@@ -23,7 +23,8 @@ struct ClientConfigurationTests {
             ("claude", true), ("a", true), ("A-z_0.9", true), (String(repeating: "x", count: 64), true),
             ("", false), (String(repeating: "x", count: 65), false), ("has space", false), ("a/b", false),
             ("é", false), ("a:b", false),
-        ])
+        ]
+    )
     func validIDs(id: String, isValid: Bool) {
         #expect(ClientConfiguration.isValidID(id) == isValid)
     }

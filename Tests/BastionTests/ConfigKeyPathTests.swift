@@ -6,7 +6,8 @@ struct ConfigKeyPathTests {
     @Test("Keys join with dots, indexes follow in brackets, counting from 0")
     func description() {
         let path = ConfigKeyPath.root.appending("clients").appending(index: 1).appending("permissions").appending(
-            index: 2)
+            index: 2
+        )
         #expect(path.description == "clients[1].permissions[2]")
         #expect(ConfigKeyPath.root.description == "")
     }

@@ -4,8 +4,10 @@ import Testing
 
 struct ConfigurationDecodingContextTests {
     private let context = ConfigurationDecodingContext(
-        file: "f.toml", sourceMap: TOMLSourceMap(source: "\n[server]\nname = 1\n"),
-        paths: ConfigurationPaths(environment: ["HOME": "/h"], baseDirectory: "/base"))
+        file: "f.toml",
+        sourceMap: TOMLSourceMap(source: "\n[server]\nname = 1\n"),
+        paths: ConfigurationPaths(environment: ["HOME": "/h"], baseDirectory: "/base")
+    )
 
     @Test("Errors carry the file, the located position and the key path")
     func error() {

@@ -11,10 +11,17 @@ struct ConfigurationErrorTests {
             (nil, nil, "server", "bastion.toml: server: bad"),
             (3, 1, "", "bastion.toml:3:1: bad"),
             (nil, 4, "", "bastion.toml: bad"),
-        ] as [(Int?, Int?, String, String)])
+        ] as [(Int?, Int?, String, String)]
+    )
     func description(line: Int?, column: Int?, keyPath: String, expected: String) {
         let error = ConfigurationError(
-            code: .invalidValue, file: "bastion.toml", line: line, column: column, keyPath: keyPath, message: "bad")
+            code: .invalidValue,
+            file: "bastion.toml",
+            line: line,
+            column: column,
+            keyPath: keyPath,
+            message: "bad"
+        )
         #expect(error.description == expected)
     }
 
@@ -27,6 +34,7 @@ struct ConfigurationErrorTests {
         #expect(
             all.map(\.description) == [
                 "unreadable", "syntax", "unknownKey", "wrongType", "missingKey", "invalidValue", "duplicate", "unsafe",
-            ])
+            ]
+        )
     }
 }

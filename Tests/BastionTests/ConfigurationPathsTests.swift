@@ -5,14 +5,17 @@ import Testing
 
 struct ConfigurationPathsTests {
     private let paths = ConfigurationPaths(
-        environment: ["HOME": "/home/ada", "XDG_STATE_HOME": "/state/"], baseDirectory: "/etc/bastion")
+        environment: ["HOME": "/home/ada", "XDG_STATE_HOME": "/state/"],
+        baseDirectory: "/etc/bastion"
+    )
 
     @Test(
         "normalize removes empty and dot segments and applies .. lexically",
         arguments: [
             ("/a//b/./c/", "/a/b/c"), ("/a/../../b", "/b"), ("/", "/"), ("//", "/"), ("/a/b/..", "/a"),
             ("/a/.../b", "/a/.../b"),
-        ])
+        ]
+    )
     func normalize(path: String, expected: String) {
         #expect(ConfigurationPaths.normalize(path) == expected)
     }
@@ -23,7 +26,8 @@ struct ConfigurationPathsTests {
             ("~", "/home/ada"), ("~/x", "/home/ada/x"), ("$HOME/x", "/home/ada/x"), ("$XDG_STATE_HOME", "/state"),
             ("$HOMEX/y", "/etc/bastion/$HOMEX/y"), ("~x", "/etc/bastion/~x"), ("rel/../f", "/etc/bastion/f"),
             ("/abs", "/abs"),
-        ])
+        ]
+    )
     func resolve(path: String, expected: String) {
         #expect(paths.resolve(path) == expected)
     }
@@ -56,7 +60,8 @@ struct ConfigurationPathsTests {
     func relativeBase() {
         let relative = ConfigurationPaths(environment: ["HOME": "/h"], baseDirectory: "conf")
         #expect(
-            relative.baseDirectory == ConfigurationPaths.normalize(FileManager.default.currentDirectoryPath + "/conf"))
+            relative.baseDirectory == ConfigurationPaths.normalize(FileManager.default.currentDirectoryPath + "/conf")
+        )
     }
 
     @Test("canonical resolves symlinks of existing paths and normalizes the others")

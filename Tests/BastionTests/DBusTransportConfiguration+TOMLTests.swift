@@ -18,7 +18,8 @@ struct DBusTransportConfigurationTOMLTests {
         arguments: [
             ("bus = \"tcp:host=x\"", "transport.dbus.bus"), ("bus = 1", "transport.dbus.bus"),
             ("name = \"org.x\"", "transport.dbus.name"),
-        ])
+        ]
+    )
     func refused(body: String, keyPath: String) throws {
         let error = try Support.error("[transport.dbus]\n" + body + "\n" + Support.minimalClient)
         #expect(error.keyPath == keyPath)

@@ -14,7 +14,8 @@ struct DBusTransportConfigurationTests {
             ("session", true), ("system", true), ("unix:path=/run/user/1000/bus", true), ("Session", false),
             ("unix:path=relative", false), ("unix:abstract=x", false), ("tcp:host=a,port=1", false),
             ("unix:path=/a,guid=1", false), ("", false),
-        ])
+        ]
+    )
     func validBuses(bus: String, isValid: Bool) {
         #expect(DBusTransportConfiguration.isValidBus(bus) == isValid)
     }

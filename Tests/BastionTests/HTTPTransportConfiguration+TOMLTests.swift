@@ -33,7 +33,8 @@ struct HTTPTransportConfigurationTOMLTests {
             ("allowed_origins = [\"http://x/path\"]", "transport.http.allowed_origins[0]", .invalidValue),
             ("allowed_origins = [\"*\"]", "transport.http.allowed_origins[0]", .invalidValue),
             ("port = 1", "transport.http.port", .unknownKey),
-        ])
+        ]
+    )
     func refused(body: String, keyPath: String, code: ConfigurationError.Code) throws {
         let error = try Support.error("[transport.http]\n" + body + "\n" + Support.minimalClient)
         #expect(error.keyPath == keyPath)
@@ -53,7 +54,8 @@ struct HTTPTransportConfigurationTOMLTests {
         arguments: [
             ("http://localhost", true), ("https://a.example:8443", true), ("http://", false), ("ftp://x", false),
             ("http://x/", false), ("http://u@x", false), ("null", false),
-        ])
+        ]
+    )
     func origins(origin: String, isValid: Bool) {
         #expect(HTTPTransportConfiguration.isValidOrigin(origin) == isValid)
     }

@@ -17,7 +17,8 @@ struct HTTPTransportConfigurationTests {
         arguments: [
             ("127.0.0.1:8765", "127.0.0.1", 8765), ("[::1]:443", "::1", 443), ("localhost:0", "localhost", 0),
             ("example.org:65535", "example.org", 65535),
-        ])
+        ]
+    )
     func splitsListen(listen: String, host: String, port: Int) throws {
         let parts = try #require(HTTPTransportConfiguration(listen: listen).listenHostAndPort)
         #expect(parts.host == host)
@@ -26,7 +27,8 @@ struct HTTPTransportConfigurationTests {
 
     @Test(
         "Malformed listen values have no host and port",
-        arguments: ["8765", ":8765", "host:", "host:65536", "host:-1", "::1:80", "[::1]80", "[::1", "h:8a"])
+        arguments: ["8765", ":8765", "host:", "host:65536", "host:-1", "::1:80", "[::1]80", "[::1", "h:8a"]
+    )
     func malformedListen(listen: String) {
         #expect(HTTPTransportConfiguration(listen: listen).listenHostAndPort == nil)
     }
@@ -38,7 +40,8 @@ struct HTTPTransportConfigurationTests {
             ("[::1]:1", true), ("0.0.0.0:1", false), ("[::]:1", false), ("10.0.0.1:1", false),
             ("127.0.0.256:1", false), ("127.0.0:1", false), ("127.0.0.+1:1", false), ("localhost.evil.com:1", false),
             ("127.0.0.1.evil.com:1", false), ("bad", false),
-        ])
+        ]
+    )
     func loopback(listen: String, isLoopback: Bool) {
         #expect(HTTPTransportConfiguration(listen: listen).isLoopback == isLoopback)
     }

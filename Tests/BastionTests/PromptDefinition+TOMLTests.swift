@@ -20,19 +20,24 @@ struct PromptDefinitionTOMLTests {
               { role = "user", text = "Hello in {{lang}}" },
               { role = "assistant", text = "Sure" },
             ]
-            """)
+            """
+        )
         #expect(
             prompts == [
                 PromptDefinition(
-                    name: "chat", arguments: [PromptArgument(name: "lang", completions: ["swift", "c"])],
-                    messages: [.init(role: .user, text: "Hello in {{lang}}"), .init(role: .assistant, text: "Sure")])
-            ])
+                    name: "chat",
+                    arguments: [PromptArgument(name: "lang", completions: ["swift", "c"])],
+                    messages: [.init(role: .user, text: "Hello in {{lang}}"), .init(role: .assistant, text: "Sure")]
+                )
+            ]
+        )
     }
 
     @Test("Arguments may also be written as [[prompts.arguments]] tables")
     func argumentTables() throws {
         let prompts = try prompts(
-            "[[prompts]]\nname = \"p\"\ntext = \"t\"\n[[prompts.arguments]]\nname = \"a\"\nrequired = true\n")
+            "[[prompts]]\nname = \"p\"\ntext = \"t\"\n[[prompts.arguments]]\nname = \"a\"\nrequired = true\n"
+        )
         #expect(prompts.first?.arguments == [PromptArgument(name: "a", isRequired: true)])
     }
 
@@ -67,7 +72,8 @@ struct PromptDefinitionTOMLTests {
                 "name = \"p\"\ntext = \"t\"\narguments = [{ name = \"a\", kind = 1 }]", "prompts[0].arguments[0].kind",
                 6, .unknownKey
             ),
-        ])
+        ]
+    )
     func refused(body: String, keyPath: String, line: Int, code: ConfigurationError.Code) throws {
         let error = try Support.error(Support.minimalClient + "[[prompts]]\n" + body + "\n")
         #expect(error.keyPath == keyPath)

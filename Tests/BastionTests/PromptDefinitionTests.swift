@@ -9,12 +9,15 @@ struct PromptDefinitionTests {
         messages: [
             .init(role: .user, text: "Please review {{path}}. Focus: {{focus}}"),
             .init(role: .assistant, text: "Reviewing {{path}} ({{unknown}})"),
-        ])
+        ]
+    )
 
     private func render(_ text: String, _ values: [String: String]) throws -> String {
         let prompt = PromptDefinition(
-            name: "p", arguments: [PromptArgument(name: "a"), PromptArgument(name: "b")],
-            messages: [.init(role: .user, text: text)])
+            name: "p",
+            arguments: [PromptArgument(name: "a"), PromptArgument(name: "b")],
+            messages: [.init(role: .user, text: text)]
+        )
         return try #require(try prompt.render(arguments: values).first).text
     }
 
@@ -25,7 +28,8 @@ struct PromptDefinitionTests {
             messages == [
                 .init(role: .user, text: "Please review main.swift. Focus: safety"),
                 .init(role: .assistant, text: "Reviewing main.swift ({{unknown}})"),
-            ])
+            ]
+        )
     }
 
     @Test("A missing optional argument becomes the empty string")
@@ -58,7 +62,8 @@ struct PromptDefinitionTests {
             ("{{a}} and {{a}}", ["a": "é😀"], "é😀 and é😀"),
             ("no placeholders", [:], "no placeholders"),
             ("{{x {{a}}", ["a": "1"], "{{x 1"),
-        ] as [(String, [String: String], String)])
+        ] as [(String, [String: String], String)]
+    )
     func edgeCases(text: String, values: [String: String], expected: String) throws {
         #expect(try render(text, values) == expected)
     }
@@ -68,7 +73,8 @@ struct PromptDefinitionTests {
         arguments: [
             ("review", true), ("code.review-2_x", true), (String(repeating: "p", count: 128), true), ("", false),
             (String(repeating: "p", count: 129), false), ("with space", false), ("a/b", false),
-        ])
+        ]
+    )
     func validNames(name: String, isValid: Bool) {
         #expect(PromptDefinition.isValidName(name) == isValid)
     }

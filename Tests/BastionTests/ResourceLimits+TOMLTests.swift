@@ -17,7 +17,8 @@ struct ResourceLimitsTOMLTests {
         arguments: [
             ("cpu_seconds", 86_400), ("memory_mb", 1_048_576), ("open_files", 1_048_576), ("processes", 65_536),
             ("timeout_ms", 86_400_000), ("output_kb", 1_048_576),
-        ])
+        ]
+    )
     func ranges(key: String, maximum: Int) throws {
         for value in [1, maximum] {
             #expect(throws: Never.self) {

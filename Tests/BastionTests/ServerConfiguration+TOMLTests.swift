@@ -23,12 +23,22 @@ struct ServerConfigurationTOMLTests {
             log_level = "critical"
             request_timeout_ms = 1
             page_size = 10000
-            """)
+            """
+        )
         #expect(
             server
                 == ServerConfiguration(
-                    name: "mine", auditLog: "/etc/bastion/logs/audit.jsonl", auditSync: .none, maxMessageBytes: 2048,
-                    maxDepth: 8, diagnostics: true, logLevel: "critical", requestTimeoutMs: 1, pageSize: 10_000))
+                    name: "mine",
+                    auditLog: "/etc/bastion/logs/audit.jsonl",
+                    auditSync: .none,
+                    maxMessageBytes: 2048,
+                    maxDepth: 8,
+                    diagnostics: true,
+                    logLevel: "critical",
+                    requestTimeoutMs: 1,
+                    pageSize: 10_000
+                )
+        )
     }
 
     @Test("An empty [server] table keeps the defaults")
@@ -53,7 +63,8 @@ struct ServerConfigurationTOMLTests {
             ("page_size = 0", "server.page_size"),
             ("page_size = 10001", "server.page_size"),
             ("diagnostics = \"yes\"", "server.diagnostics"),
-        ])
+        ]
+    )
     func badValues(body: String, keyPath: String) throws {
         let error = try Support.error("[server]\n" + body + "\n" + Support.minimalClient)
         #expect(error.keyPath == keyPath)

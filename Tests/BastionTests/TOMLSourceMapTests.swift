@@ -27,7 +27,8 @@ struct TOMLSourceMapTests {
                 ]
                 [clients.auth]
                 dbus_uid = 1
-                """)
+                """
+        )
         #expect(position(map, root.appending("server")) == [2, 1])
         #expect(position(map, root.appending("server").appending("name")) == [3, 3])
         #expect(position(map, root.appending("clients")) == [4, 1])
@@ -36,7 +37,8 @@ struct TOMLSourceMapTests {
         #expect(position(map, root.appending("clients").appending(index: 0).appending("limits")) == [6, 1])
         #expect(
             position(map, root.appending("clients").appending(index: 0).appending("limits").appending("cpu_seconds"))
-                == [6, 8])
+                == [6, 8]
+        )
         #expect(position(map, root.appending("clients").appending(index: 1)) == [7, 1])
         #expect(position(map, root.appending("clients").appending(index: 1).appending("quoted key")) == [8, 1])
         let permissions = root.appending("clients").appending(index: 1).appending("permissions")
@@ -45,7 +47,8 @@ struct TOMLSourceMapTests {
         #expect(
             position(map, root.appending("clients").appending(index: 1).appending("auth").appending("dbus_uid")) == [
                 14, 1,
-            ])
+            ]
+        )
     }
 
     @Test("Multi-line strings with quotes, brackets and escapes do not confuse the scanner")
@@ -58,7 +61,8 @@ struct TOMLSourceMapTests {
                 b = '''
                 [[neither]]'''
                 c = { d = "x\"}", e = [1, { f = 'g' }] }
-                """#)
+                """#
+        )
         #expect(position(map, root.appending("b")) == [4, 1])
         #expect(map.positions[root.appending("not")] == nil)
         #expect(map.positions[root.appending("neither")] == nil)
@@ -88,7 +92,8 @@ struct TOMLSourceMapTests {
 
     @Test(
         "Malformed input ends the scan without crashing",
-        arguments: ["[", "a = [", "a = {", "\"", "= = =", "[[a", "a.", "a = \"\"\"x"])
+        arguments: ["[", "a = [", "a = {", "\"", "= = =", "[[a", "a.", "a = \"\"\"x"]
+    )
     func malformedInput(source: String) {
         let map = TOMLSourceMap(source: source)
         #expect(map.position(of: .root) != nil)

@@ -19,7 +19,8 @@ struct TOMLTableReaderTests {
             ("name = 1979-05-27T07:32:00Z", "expected a string, found a date-time"),
             ("diagnostics = \"true\"", "expected a boolean, found a string"),
             ("page_size = \"5\"", "expected an integer, found a string"),
-        ])
+        ]
+    )
     func typeErrors(body: String, message: String) throws {
         let error = try Support.error("[server]\n" + body + "\n" + Support.minimalClient)
         #expect(error.code == .wrongType)

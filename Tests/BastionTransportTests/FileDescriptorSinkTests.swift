@@ -5,7 +5,7 @@ import Testing
 @testable import BastionTransport
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 struct FileDescriptorSinkTests {

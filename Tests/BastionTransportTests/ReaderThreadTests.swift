@@ -3,7 +3,7 @@ import Testing
 @testable import BastionTransport
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 struct ReaderThreadTests {

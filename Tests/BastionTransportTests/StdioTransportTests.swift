@@ -77,7 +77,8 @@ struct StdioTransportTests {
         input.write(
             TestSession.initialize + "\n" + #"{"jsonrpc":"2.0","method":"notifications/initialized"}"# + "\n"
                 + #"{"jsonrpc":"2.0","id":2,"method":"ping"}"# + "\r\n"
-                + #"{"jsonrpc":"2.0","id":3,"method":"echo","params":{"text":"hi"}}"# + "\n" + "{oops\n")
+                + #"{"jsonrpc":"2.0","id":3,"method":"echo","params":{"text":"hi"}}"# + "\n" + "{oops\n"
+        )
         input.closeWrite()
         await transport.run(receiver: session, logger: TestSession.logger)
         await session.close(grace: .seconds(10))

@@ -1,9 +1,9 @@
 import TOMLKit
 
 #if canImport(FoundationEssentials)
-    import FoundationEssentials
+import FoundationEssentials
 #else
-    import Foundation
+import Foundation
 #endif
 
 extension BastionConfiguration {
@@ -21,7 +21,10 @@ extension BastionConfiguration {
     ///   - environment: The process environment (`HOME`, `XDG_STATE_HOME`).
     /// - Returns: The effective configuration.
     /// - Throws: ``ConfigurationError`` naming the file, line, column and key path of the first problem.
-    public static func load(path: String, environment: [String: String]) throws(ConfigurationError)
+    public static func load(
+        path: String,
+        environment: [String: String]
+    ) throws(ConfigurationError)
         -> BastionConfiguration
     {
         func failure(_ code: ConfigurationError.Code, _ message: String) -> ConfigurationError {
@@ -57,7 +60,11 @@ extension BastionConfiguration {
     ///   - environment: The process environment (`HOME`, `XDG_STATE_HOME`).
     /// - Returns: The effective configuration.
     /// - Throws: ``ConfigurationError`` naming the file, line, column and key path of the first problem.
-    public static func parse(toml: String, source: String, environment: [String: String]) throws(ConfigurationError)
+    public static func parse(
+        toml: String,
+        source: String,
+        environment: [String: String]
+    ) throws(ConfigurationError)
         -> BastionConfiguration
     {
         let (table, context) = try parseDocument(toml, source: source, environment: environment)
@@ -80,13 +87,22 @@ extension BastionConfiguration {
     }
 
     /// Refuses NUL characters, parses with TOMLKit and maps the positions of the source.
-    private static func parseDocument(_ toml: String, source: String, environment: [String: String])
+    private static func parseDocument(
+        _ toml: String,
+        source: String,
+        environment: [String: String]
+    )
         throws(ConfigurationError) -> (TOMLTable, ConfigurationDecodingContext)
     {
         func failure(_ position: TOMLSourceMap.Position?, _ keyPath: String, _ message: String) -> ConfigurationError {
             ConfigurationError(
-                code: .syntax, file: source, line: position?.line, column: position?.column, keyPath: keyPath,
-                message: message)
+                code: .syntax,
+                file: source,
+                line: position?.line,
+                column: position?.column,
+                keyPath: keyPath,
+                message: message
+            )
         }
         // TOMLKit passes the document to C as a NUL-terminated string: a NUL would silently end it early.
         if let position = TOMLSourceMap.firstRawNUL(in: toml) {
@@ -117,8 +133,10 @@ extension BastionConfiguration {
         let context = root.context
         guard let readers = try root.tableArray("clients"), !readers.isEmpty else {
             throw context.error(
-                .missingKey, at: ConfigKeyPath.root.appending("clients"),
-                "a configuration file needs at least one [[clients]] table")
+                .missingKey,
+                at: ConfigKeyPath.root.appending("clients"),
+                "a configuration file needs at least one [[clients]] table"
+            )
         }
         var clients: [ClientConfiguration] = []
         var seen = UniqueValues(context: context)
@@ -162,8 +180,10 @@ private struct UniqueValues {
     mutating func insert(_ value: String, as kind: String, at path: ConfigKeyPath) throws(ConfigurationError) {
         if let first = firstSeen[kind]?[value] {
             throw context.error(
-                .duplicate, at: path,
-                "duplicate \(kind) \(TOMLString.quoted(value)) (first used at \(context.location(of: first)))")
+                .duplicate,
+                at: path,
+                "duplicate \(kind) \(TOMLString.quoted(value)) (first used at \(context.location(of: first)))"
+            )
         }
         firstSeen[kind, default: [:]][value] = path
     }

@@ -19,8 +19,10 @@ extension ClientAuthConfiguration {
         guard !subject.isEmpty, !subject.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
         else {
             throw reader.context.error(
-                .invalidValue, at: reader.path.appending(key),
-                "a subject must be non-empty and free of control characters")
+                .invalidValue,
+                at: reader.path.appending(key),
+                "a subject must be non-empty and free of control characters"
+            )
         }
         return subject
     }

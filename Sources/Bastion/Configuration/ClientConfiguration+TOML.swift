@@ -14,8 +14,10 @@ extension ClientConfiguration {
         let id = try reader.requiredString("id")
         guard isValidID(id) else {
             throw context.error(
-                .invalidValue, at: reader.path.appending("id"),
-                "invalid client id \(TOMLString.quoted(id)); expected 1 to 64 characters from [A-Za-z0-9_.-]")
+                .invalidValue,
+                at: reader.path.appending("id"),
+                "invalid client id \(TOMLString.quoted(id)); expected 1 to 64 characters from [A-Za-z0-9_.-]"
+            )
         }
         var client = ClientConfiguration(id: id, workdir: context.paths.defaultWorkdir(clientID: id))
         if let workdir = try reader.string("workdir") {

@@ -9,8 +9,10 @@ extension DBusTransportConfiguration {
         if let bus = try reader.string("bus") {
             guard isValidBus(bus) else {
                 throw reader.context.error(
-                    .invalidValue, at: reader.path.appending("bus"),
-                    "invalid bus \(TOMLString.quoted(bus)); expected session, system or unix:path=/ABSOLUTE/PATH")
+                    .invalidValue,
+                    at: reader.path.appending("bus"),
+                    "invalid bus \(TOMLString.quoted(bus)); expected session, system or unix:path=/ABSOLUTE/PATH"
+                )
             }
             dbus.bus = bus
         }

@@ -10,8 +10,10 @@ extension HTTPTransportConfiguration {
         if let listen = try reader.string("listen") { http.listen = listen }
         guard http.listenHostAndPort != nil else {
             throw context.error(
-                .invalidValue, at: reader.path.appending("listen"),
-                "invalid address \(TOMLString.quoted(http.listen)); expected HOST:PORT or [IPV6]:PORT")
+                .invalidValue,
+                at: reader.path.appending("listen"),
+                "invalid address \(TOMLString.quoted(http.listen)); expected HOST:PORT or [IPV6]:PORT"
+            )
         }
         func path(_ key: String) throws(ConfigurationError) -> String? {
             guard let value = try reader.string(key) else { return nil }
@@ -23,29 +25,41 @@ extension HTTPTransportConfiguration {
         let prefix = reader.path.description + "."
         if http.tlsCert != nil, http.tlsKey == nil {
             throw context.error(
-                .missingKey, at: reader.path.appending("tls_cert"), "tls_cert requires \(prefix)tls_key")
+                .missingKey,
+                at: reader.path.appending("tls_cert"),
+                "tls_cert requires \(prefix)tls_key"
+            )
         }
         if http.tlsKey != nil, http.tlsCert == nil {
             throw context.error(
-                .missingKey, at: reader.path.appending("tls_key"), "tls_key requires \(prefix)tls_cert")
+                .missingKey,
+                at: reader.path.appending("tls_key"),
+                "tls_key requires \(prefix)tls_cert"
+            )
         }
         if http.clientCA != nil, http.tlsCert == nil {
             throw context.error(
-                .missingKey, at: reader.path.appending("client_ca"),
-                "client_ca (mutual TLS) requires \(prefix)tls_cert and \(prefix)tls_key")
+                .missingKey,
+                at: reader.path.appending("client_ca"),
+                "client_ca (mutual TLS) requires \(prefix)tls_cert and \(prefix)tls_key"
+            )
         }
         if !http.isLoopback, http.tlsCert == nil {
             throw context.error(
-                .unsafe, at: reader.path.appending("listen"),
+                .unsafe,
+                at: reader.path.appending("listen"),
                 "\(TOMLString.quoted(http.listen)) is not a loopback address: listening on it without TLS is "
-                    + "refused; set \(prefix)tls_cert and \(prefix)tls_key, or listen on 127.0.0.1")
+                    + "refused; set \(prefix)tls_cert and \(prefix)tls_key, or listen on 127.0.0.1"
+            )
         }
         for origin in try reader.stringArray("allowed_origins") ?? [] {
             guard isValidOrigin(origin.value) else {
                 throw context.error(
-                    .invalidValue, at: origin.path,
+                    .invalidValue,
+                    at: origin.path,
                     "invalid origin \(TOMLString.quoted(origin.value)); expected SCHEME://HOST[:PORT] with "
-                        + "scheme http or https and no path")
+                        + "scheme http or https and no path"
+                )
             }
             http.allowedOrigins.append(origin.value)
         }

@@ -8,7 +8,10 @@ extension ServerConfiguration {
     ]
 
     /// Reads `[server]`; an absent table gives the defaults.
-    static func decode(_ reader: TOMLTableReader?, context: ConfigurationDecodingContext) throws(ConfigurationError)
+    static func decode(
+        _ reader: TOMLTableReader?,
+        context: ConfigurationDecodingContext
+    ) throws(ConfigurationError)
         -> ServerConfiguration
     {
         var server = ServerConfiguration(auditLog: context.paths.defaultAuditLog)
@@ -17,8 +20,10 @@ extension ServerConfiguration {
         if let name = try reader.string("name") {
             guard !name.isEmpty, name.count <= 256, !name.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
                 throw context.error(
-                    .invalidValue, at: reader.path.appending("name"),
-                    "the server name must be 1 to 256 characters without control characters")
+                    .invalidValue,
+                    at: reader.path.appending("name"),
+                    "the server name must be 1 to 256 characters without control characters"
+                )
             }
             server.name = name
         }
@@ -32,8 +37,10 @@ extension ServerConfiguration {
         if let level = try reader.string("log_level") {
             guard logLevels.contains(level) else {
                 throw context.error(
-                    .invalidValue, at: reader.path.appending("log_level"),
-                    "unknown value \(TOMLString.quoted(level)); expected one of \(logLevels.joined(separator: ", "))")
+                    .invalidValue,
+                    at: reader.path.appending("log_level"),
+                    "unknown value \(TOMLString.quoted(level)); expected one of \(logLevels.joined(separator: ", "))"
+                )
             }
             server.logLevel = level
         }

@@ -35,7 +35,10 @@ struct PromptManager: Sendable {
         }
         var result: [String: JSONValue] = [
             "messages": .array(
-                messages.map { ["role": .string($0.role.rawValue), "content": ["type": "text", "text": .string($0.text)]] })
+                messages.map {
+                    ["role": .string($0.role.rawValue), "content": ["type": "text", "text": .string($0.text)]]
+                }
+            )
         ]
         if let description = prompt.description { result["description"] = .string(description) }
         return .object(result)
@@ -59,10 +62,13 @@ struct PromptManager: Sendable {
         if let description = prompt.description { members["description"] = .string(description) }
         members["arguments"] = .array(
             prompt.arguments.map { argument in
-                var entry: [String: JSONValue] = ["name": .string(argument.name), "required": .bool(argument.isRequired)]
+                var entry: [String: JSONValue] = [
+                    "name": .string(argument.name), "required": .bool(argument.isRequired),
+                ]
                 if let description = argument.description { entry["description"] = .string(description) }
                 return .object(entry)
-            })
+            }
+        )
         return .object(members)
     }
 }

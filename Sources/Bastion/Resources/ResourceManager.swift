@@ -18,7 +18,10 @@ final class ResourceManager: Sendable {
     /// Answers `resources/list`.
     func list(params: JSONValue?, client: ClientContext, pageSize: Int) throws(JSONRPCError) -> JSONValue {
         let visible = resources.filter { client.check($0.permissions).isAllowed }
-        let (page, next) = try Pagination(list: "resources", pageSize: pageSize).page(visible, cursor: params?["cursor"])
+        let (page, next) = try Pagination(list: "resources", pageSize: pageSize).page(
+            visible,
+            cursor: params?["cursor"]
+        )
         var result: [String: JSONValue] = ["resources": .array(page.map(\.listing))]
         if let next { result["nextCursor"] = .string(next) }
         return .object(result)
@@ -35,7 +38,11 @@ final class ResourceManager: Sendable {
     }
 
     /// Answers `resources/read`; an unknown or hidden URI is -32002, as if it did not exist.
-    func read(params: JSONValue?, client: ClientContext, context: RequestContext) async throws(JSONRPCError)
+    func read(
+        params: JSONValue?,
+        client: ClientContext,
+        context: RequestContext
+    ) async throws(JSONRPCError)
         -> JSONValue
     {
         guard let uri = params?["uri"]?.stringValue else { throw .invalidParams("\"uri\" must be a string") }
@@ -68,7 +75,8 @@ final class ResourceManager: Sendable {
         return template.complete?(variable, prefix) ?? []
     }
 
-    private func matchTemplate(_ uri: String, client: ClientContext) -> (ResourceTemplateDefinition, [String: String])? {
+    private func matchTemplate(_ uri: String, client: ClientContext) -> (ResourceTemplateDefinition, [String: String])?
+    {
         for template in templates where client.check(template.permissions).isAllowed {
             if let variables = template.template.match(uri) { return (template, variables) }
         }

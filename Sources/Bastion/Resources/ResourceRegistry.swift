@@ -14,8 +14,12 @@ public struct ResourceRegistry: Sendable {
 
     /// Registers a resource with a fixed URI.
     public mutating func register(
-        uri: String, name: String, description: String? = nil, mimeType: String? = nil,
-        permissions: [Permission] = [], read: @escaping ResourceDefinition.Reader
+        uri: String,
+        name: String,
+        description: String? = nil,
+        mimeType: String? = nil,
+        permissions: [Permission] = [],
+        read: @escaping ResourceDefinition.Reader
     ) {
         guard !resources.contains(where: { $0.uri == uri }) else {
             problems.append("resource \"\(uri)\" is registered twice")
@@ -23,14 +27,24 @@ public struct ResourceRegistry: Sendable {
         }
         resources.append(
             ResourceDefinition(
-                uri: uri, name: name, description: description, mimeType: mimeType, permissions: permissions,
-                read: read))
+                uri: uri,
+                name: name,
+                description: description,
+                mimeType: mimeType,
+                permissions: permissions,
+                read: read
+            )
+        )
     }
 
     /// Registers a URI template.
     public mutating func registerTemplate(
-        _ pattern: String, name: String, description: String? = nil, mimeType: String? = nil,
-        permissions: [Permission] = [], complete: ResourceTemplateDefinition.Completer? = nil,
+        _ pattern: String,
+        name: String,
+        description: String? = nil,
+        mimeType: String? = nil,
+        permissions: [Permission] = [],
+        complete: ResourceTemplateDefinition.Completer? = nil,
         read: @escaping ResourceTemplateDefinition.Reader
     ) {
         guard let template = URITemplate(pattern) else {
@@ -39,7 +53,14 @@ public struct ResourceRegistry: Sendable {
         }
         templates.append(
             ResourceTemplateDefinition(
-                template: template, name: name, description: description, mimeType: mimeType,
-                permissions: permissions, read: read, complete: complete))
+                template: template,
+                name: name,
+                description: description,
+                mimeType: mimeType,
+                permissions: permissions,
+                read: read,
+                complete: complete
+            )
+        )
     }
 }

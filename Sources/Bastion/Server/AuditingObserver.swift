@@ -10,15 +10,22 @@ struct AuditingObserver: SessionObserver {
     func sessionInitialized(_ session: MCPSession, version: ProtocolVersion, client info: ClientInfo) {
         audit.record(
             AuditEntry(
-                event: "session-start", client: client.id, transport: client.transport, session: session.id,
+                event: "session-start",
+                client: client.id,
+                transport: client.transport,
+                session: session.id,
                 fields: [
                     "protocol": .string(version.rawValue), "client_name": .string(String(info.name.prefix(128))),
                     "client_version": .string(String(info.version.prefix(64))),
-                ]))
+                ]
+            )
+        )
     }
 
     func sessionRecorded(_ session: MCPSession, _ record: RequestRecord) {
-        var fields: [String: JSONValue] = ["duration_us": .int(record.duration.microseconds), "bytes": .int(Int64(record.byteCount))]
+        var fields: [String: JSONValue] = [
+            "duration_us": .int(record.duration.microseconds), "bytes": .int(Int64(record.byteCount)),
+        ]
         switch record.outcome {
         case .ok:
             fields["outcome"] = "ok"
@@ -39,13 +46,21 @@ struct AuditingObserver: SessionObserver {
         if record.outcome == .cancelled { fields["outcome"] = "cancelled" }
         audit.record(
             AuditEntry(
-                event: "request", client: client.id, transport: client.transport, session: session.id,
-                method: record.method.map { String($0.prefix(128)) }, requestID: record.id?.json, fields: fields))
+                event: "request",
+                client: client.id,
+                transport: client.transport,
+                session: session.id,
+                method: record.method.map { String($0.prefix(128)) },
+                requestID: record.id?.json,
+                fields: fields
+            )
+        )
     }
 
     func sessionClosed(_ session: MCPSession) {
         audit.record(
-            AuditEntry(event: "session-end", client: client.id, transport: client.transport, session: session.id))
+            AuditEntry(event: "session-end", client: client.id, transport: client.transport, session: session.id)
+        )
         audit.flush()
     }
 }

@@ -46,18 +46,34 @@ public struct BastionServer: Sendable {
         let runtime = try makeRuntime(logger: logger)
         let transport = StdioTransport(maxFrameBytes: configuration.server.maxMessageBytes)
         let session = MCPSession(
-            configuration: sessionConfiguration(for: client), router: runtime.makeRouter(for: client),
-            sink: transport.makeSink(), observer: AuditingObserver(audit: audit, client: client),
-            id: "s-\(getpid())-1", logger: logger)
+            configuration: sessionConfiguration(for: client),
+            router: runtime.makeRouter(for: client),
+            sink: transport.makeSink(),
+            observer: AuditingObserver(audit: audit, client: client),
+            id: "s-\(getpid())-1",
+            logger: logger
+        )
         audit.record(
             AuditEntry(
-                event: "start", client: client.id, transport: "stdio", session: session.id,
-                fields: ["version": .string(Self.version), "pid": .int(Int64(getpid()))]))
+                event: "start",
+                client: client.id,
+                transport: "stdio",
+                session: session.id,
+                fields: ["version": .string(Self.version), "pid": .int(Int64(getpid()))]
+            )
+        )
         logger.info("Serving on stdio", metadata: ["client.id": "\(client.id)", "audit.path": "\(audit.path)"])
         let stop: @Sendable (String, Duration) async -> Void = { reason, grace in
             await session.close(grace: grace)
-            audit.record(AuditEntry(event: "stop", client: client.id, transport: "stdio", session: session.id,
-                                    fields: ["reason": .string(reason)]))
+            audit.record(
+                AuditEntry(
+                    event: "stop",
+                    client: client.id,
+                    transport: "stdio",
+                    session: session.id,
+                    fields: ["reason": .string(reason)]
+                )
+            )
             audit.flush()
         }
         let signals = ShutdownSignals { name in await stop("signal \(name)", .milliseconds(500)) }
@@ -75,7 +91,11 @@ public struct BastionServer: Sendable {
     }
 
     /// Step 1: authenticates the peer and builds its isolated context (workdir created 0700).
-    private func authenticate(clientID: String, transport: String, audit: AuditLogger) throws(ServerError)
+    private func authenticate(
+        clientID: String,
+        transport: String,
+        audit: AuditLogger
+    ) throws(ServerError)
         -> ClientContext
     {
         let authenticator = StdioAuthenticator(clientIDs: configuration.clients.map(\.id))
@@ -84,7 +104,8 @@ public struct BastionServer: Sendable {
             identity = try authenticator.authenticate(.stdio(clientID: clientID), transport: transport)
         } catch {
             audit.record(
-                AuditEntry(event: "auth-failure", transport: transport, fields: ["reason": .string(error.message)]))
+                AuditEntry(event: "auth-failure", transport: transport, fields: ["reason": .string(error.message)])
+            )
             let known = configuration.clients.map(\.id).joined(separator: ", ")
             throw ServerError("\(error.message) (configured clients: \(known))")
         }
@@ -97,7 +118,11 @@ public struct BastionServer: Sendable {
             throw ServerError(error.message)
         }
         return ClientContext(
-            identity: identity, permissions: settings.permissions, workdir: settings.workdir, limits: settings.limits)
+            identity: identity,
+            permissions: settings.permissions,
+            workdir: settings.workdir,
+            limits: settings.limits
+        )
     }
 
     private func makeRuntime(logger: Logger) throws(ServerError) -> ServerRuntime {
@@ -108,11 +133,15 @@ public struct BastionServer: Sendable {
             module.register(in: &resources)
         }
         let problems = tools.problems + resources.problems
-        guard problems.isEmpty else { throw ServerError("module registration failed: " + problems.joined(separator: "; ")) }
+        guard problems.isEmpty else {
+            throw ServerError("module registration failed: " + problems.joined(separator: "; "))
+        }
         return ServerRuntime(
             tools: ToolManager(tools: tools.tools, sandbox: WorkdirSandboxValidator(), logger: logger),
             resources: ResourceManager(registry: resources, logger: logger),
-            prompts: PromptManager(prompts: configuration.prompts), pageSize: configuration.server.pageSize)
+            prompts: PromptManager(prompts: configuration.prompts),
+            pageSize: configuration.server.pageSize
+        )
     }
 
     private func sessionConfiguration(for client: ClientContext) -> MCPSession.Configuration {
@@ -123,10 +152,15 @@ public struct BastionServer: Sendable {
             """
         return MCPSession.Configuration(
             identity: ServerIdentity(
-                name: configuration.server.name, version: Self.version, title: "Bastion", instructions: instructions),
+                name: configuration.server.name,
+                version: Self.version,
+                title: "Bastion",
+                instructions: instructions
+            ),
             capabilities: ServerRuntime.capabilities,
             limits: JSONLimits(maxBytes: configuration.server.maxMessageBytes, maxDepth: configuration.server.maxDepth),
             requestTimeout: .milliseconds(configuration.server.requestTimeoutMs),
-            handlerDeadline: .milliseconds(client.limits.timeoutMs))
+            handlerDeadline: .milliseconds(client.limits.timeoutMs)
+        )
     }
 }

@@ -22,7 +22,13 @@ final class ServerRuntime: Sendable {
 
     /// What every session declares: all of it is served.
     static let capabilities = ServerCapabilities(
-        tools: true, resources: true, resourceSubscriptions: false, prompts: true, logging: true, completions: true)
+        tools: true,
+        resources: true,
+        resourceSubscriptions: false,
+        prompts: true,
+        logging: true,
+        completions: true
+    )
 
     /// The routes of one client's session. Every handler runs with that client's context.
     func makeRouter(for client: ClientContext) -> RequestRouter {
@@ -30,7 +36,8 @@ final class ServerRuntime: Sendable {
         router.on("tools/list", start: .inline) { [self] params, context throws(JSONRPCError) in
             try tools.list(params: params, client: client, version: context.version, pageSize: pageSize)
         }
-        router.on("tools/call", start: .inlineWhen { [tools] in tools.isNonBlocking($0?["name"]?.stringValue) }) { [self] params, context throws(JSONRPCError) in
+        router.on("tools/call", start: .inlineWhen { [tools] in tools.isNonBlocking($0?["name"]?.stringValue) }) {
+            [self] params, context throws(JSONRPCError) in
             try await tools.call(params: params, client: client, context: context, version: context.version)
         }
         router.on("resources/list", start: .inline) { [self] params, _ throws(JSONRPCError) in

@@ -45,7 +45,11 @@ enum ArgumentValidator {
         }
     }
 
-    private static func checkObject(_ members: [String: JSONValue], _ rules: [String: JSONValue], path: String)
+    private static func checkObject(
+        _ members: [String: JSONValue],
+        _ rules: [String: JSONValue],
+        path: String
+    )
         -> String?
     {
         for case .string(let key) in rules["required"]?.arrayValue ?? [] where members[key] == nil {

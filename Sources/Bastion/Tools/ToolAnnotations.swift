@@ -16,7 +16,10 @@ public struct ToolAnnotations: Sendable, Hashable {
 
     /// Creates annotations; `nil` leaves a hint at the spec's default.
     public init(
-        title: String? = nil, readOnlyHint: Bool? = nil, destructiveHint: Bool? = nil, idempotentHint: Bool? = nil,
+        title: String? = nil,
+        readOnlyHint: Bool? = nil,
+        destructiveHint: Bool? = nil,
+        idempotentHint: Bool? = nil,
         openWorldHint: Bool? = nil
     ) {
         self.title = title

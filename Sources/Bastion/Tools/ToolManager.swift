@@ -30,7 +30,12 @@ final class ToolManager: Sendable {
     }
 
     /// Answers `tools/list`.
-    func list(params: JSONValue?, client: ClientContext, version: ProtocolVersion, pageSize: Int)
+    func list(
+        params: JSONValue?,
+        client: ClientContext,
+        version: ProtocolVersion,
+        pageSize: Int
+    )
         throws(JSONRPCError) -> JSONValue
     {
         let pagination = Pagination(list: "tools", pageSize: pageSize)
@@ -41,7 +46,12 @@ final class ToolManager: Sendable {
     }
 
     /// Answers `tools/call`.
-    func call(params: JSONValue?, client: ClientContext, context: RequestContext, version: ProtocolVersion)
+    func call(
+        params: JSONValue?,
+        client: ClientContext,
+        context: RequestContext,
+        version: ProtocolVersion
+    )
         async throws(JSONRPCError) -> JSONValue
     {
         guard let name = params?["name"]?.stringValue else { throw .invalidParams("\"name\" must be a string") }
@@ -53,7 +63,9 @@ final class ToolManager: Sendable {
         if case .deny(let missing) = decision {
             context.annotate("decision", "deny")
             context.annotate("permission", .string(missing.description))
-            return ToolResult.error(decision.reason(action: "tool \"\(name)\"") ?? "Permission denied").json(for: version)
+            return ToolResult.error(decision.reason(action: "tool \"\(name)\"") ?? "Permission denied").json(
+                for: version
+            )
         }
         context.annotate("decision", "allow")
         let arguments: [String: JSONValue]
@@ -92,7 +104,10 @@ final class ToolManager: Sendable {
     }
 
     private func execute(
-        _ tool: ToolDefinition, arguments: [String: JSONValue], client: ClientContext, context: RequestContext
+        _ tool: ToolDefinition,
+        arguments: [String: JSONValue],
+        client: ClientContext,
+        context: RequestContext
     ) async -> ToolResult {
         // Past the session's handler deadline (the client's timeout_ms) the session cancels the
         // handler; the call then ends with an error result saying so.

@@ -24,9 +24,15 @@ public struct ToolRegistry: Sendable {
     ///   - isNonBlocking: The handler never blocks its thread; it may then start without a thread hop.
     ///   - handler: Runs the call with the caller's client context.
     public mutating func register(
-        name: String, title: String? = nil, description: String, inputSchema: JSONValue,
-        outputSchema: JSONValue? = nil, annotations: ToolAnnotations = ToolAnnotations(),
-        permissions: [Permission] = [], isNonBlocking: Bool = false, handler: @escaping ToolDefinition.Handler
+        name: String,
+        title: String? = nil,
+        description: String,
+        inputSchema: JSONValue,
+        outputSchema: JSONValue? = nil,
+        annotations: ToolAnnotations = ToolAnnotations(),
+        permissions: [Permission] = [],
+        isNonBlocking: Bool = false,
+        handler: @escaping ToolDefinition.Handler
     ) {
         if let problem = Self.problem(name: name, inputSchema: inputSchema, outputSchema: outputSchema) {
             problems.append(problem)
@@ -38,9 +44,17 @@ public struct ToolRegistry: Sendable {
         }
         tools.append(
             ToolDefinition(
-                name: name, title: title, description: description, inputSchema: inputSchema,
-                outputSchema: outputSchema, annotations: annotations, permissions: permissions,
-                isNonBlocking: isNonBlocking, handler: handler))
+                name: name,
+                title: title,
+                description: description,
+                inputSchema: inputSchema,
+                outputSchema: outputSchema,
+                annotations: annotations,
+                permissions: permissions,
+                isNonBlocking: isNonBlocking,
+                handler: handler
+            )
+        )
     }
 
     private static func problem(name: String, inputSchema: JSONValue, outputSchema: JSONValue?) -> String? {

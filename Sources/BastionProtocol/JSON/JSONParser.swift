@@ -219,9 +219,15 @@ extension JSONParser {
         private mutating func parseScalar() throws(JSONParseError) -> JSONValue {
             switch bytes[index] {
             case UInt8(ascii: "\""): return .string(try parseString())
-            case UInt8(ascii: "t"): try parseLiteral("true"); return .bool(true)
-            case UInt8(ascii: "f"): try parseLiteral("false"); return .bool(false)
-            case UInt8(ascii: "n"): try parseLiteral("null"); return .null
+            case UInt8(ascii: "t"):
+                try parseLiteral("true")
+                return .bool(true)
+            case UInt8(ascii: "f"):
+                try parseLiteral("false")
+                return .bool(false)
+            case UInt8(ascii: "n"):
+                try parseLiteral("null")
+                return .null
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
             default: throw .syntax("unexpected character", at: index)
             }
@@ -323,12 +329,20 @@ extension JSONParser.Reader {
         var high: UInt8 = 0xBF
         switch lead {
         case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; low = 0xA0
+        case 0xE0:
+            length = 3
+            low = 0xA0
         case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; high = 0x9F
-        case 0xF0: length = 4; low = 0x90
+        case 0xED:
+            length = 3
+            high = 0x9F
+        case 0xF0:
+            length = 4
+            low = 0x90
         case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; high = 0x8F
+        case 0xF4:
+            length = 4
+            high = 0x8F
         default: throw .invalidUTF8(at: index)
         }
         guard bytes.count - index >= length, (low...high).contains(bytes[index + 1]) else {

@@ -60,7 +60,9 @@ extension JSONRPCMessage {
     }
 
     private static func decodeCall(
-        id: RequestID?, method: JSONValue, params: JSONValue?
+        id: RequestID?,
+        method: JSONValue,
+        params: JSONValue?
     ) -> Result<JSONRPCMessage, DecodingFailure> {
         guard case .string(let name) = method, !name.isEmpty else {
             return .failure(DecodingFailure(id: id, error: .invalidRequest("\"method\" must be a non-empty string")))
@@ -70,7 +72,8 @@ extension JSONRPCMessage {
             case .object, .array: break
             default:
                 return .failure(
-                    DecodingFailure(id: id, error: .invalidRequest("\"params\" must be an object or an array")))
+                    DecodingFailure(id: id, error: .invalidRequest("\"params\" must be an object or an array"))
+                )
             }
         }
         if let id { return .success(.request(id: id, method: name, params: params)) }
@@ -78,7 +81,8 @@ extension JSONRPCMessage {
     }
 
     private static func decodeResponse(
-        id: RequestID, members: [String: JSONValue]
+        id: RequestID,
+        members: [String: JSONValue]
     ) -> Result<JSONRPCMessage, DecodingFailure> {
         switch (members["result"], members["error"]) {
         case (let result?, nil):
@@ -87,11 +91,13 @@ extension JSONRPCMessage {
             return decodeErrorObject(error, id: id)
         default:
             return .failure(
-                DecodingFailure(id: id, error: .invalidRequest("a response needs exactly one of result or error")))
+                DecodingFailure(id: id, error: .invalidRequest("a response needs exactly one of result or error"))
+            )
         }
     }
 
-    private static func decodeErrorObject(_ error: JSONValue, id: RequestID?) -> Result<JSONRPCMessage, DecodingFailure> {
+    private static func decodeErrorObject(_ error: JSONValue, id: RequestID?) -> Result<JSONRPCMessage, DecodingFailure>
+    {
         guard let code = error["code"]?.intValue, let message = error["message"]?.stringValue else {
             return .failure(DecodingFailure(id: id, error: .invalidRequest("malformed \"error\" object")))
         }

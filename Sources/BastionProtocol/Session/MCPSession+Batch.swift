@@ -10,8 +10,13 @@ extension MCPSession {
     func receiveBatch(_ elements: [JSONValue], byteCount: Int, receivedAt: ContinuousClock.Instant) {
         guard let version = negotiatedVersion, version.allowsBatches else {
             let when = negotiatedVersion.map { "in protocol version \($0.rawValue)" } ?? "before initialization"
-            reject(id: nil, method: nil, error: .invalidRequest("batches are not supported \(when)"),
-                   byteCount: byteCount, since: receivedAt)
+            reject(
+                id: nil,
+                method: nil,
+                error: .invalidRequest("batches are not supported \(when)"),
+                byteCount: byteCount,
+                since: receivedAt
+            )
             return
         }
         guard !elements.isEmpty else {
@@ -23,7 +28,13 @@ extension MCPSession {
         for element in elements {
             switch JSONRPCMessage.decode(element) {
             case .failure(let failure):
-                let answer = record(failure.id, element["method"]?.stringValue, .failure(failure.error), byteCount, receivedAt)
+                let answer = record(
+                    failure.id,
+                    element["method"]?.stringValue,
+                    .failure(failure.error),
+                    byteCount,
+                    receivedAt
+                )
                 if !Self.isNotificationShaped(element) { immediate.append(answer) }
             case .success(.request(let id, let method, let params)):
                 let context = RequestContext(id: id, method: method, params: params, session: self)
@@ -41,7 +52,8 @@ extension MCPSession {
 
     /// The answer to a batch member that is settled without running a handler, or `nil` after
     /// registering it as in flight.
-    private func batchedInlineAnswer(_ context: RequestContext, params: JSONValue?) -> Result<JSONValue, JSONRPCError>? {
+    private func batchedInlineAnswer(_ context: RequestContext, params: JSONValue?) -> Result<JSONValue, JSONRPCError>?
+    {
         if context.method == "initialize" {
             // initialize MUST NOT be part of a batch (2025-03-26 lifecycle).
             return .failure(.invalidRequest("initialize cannot be batched"))
@@ -58,7 +70,10 @@ extension MCPSession {
 
     /// Records a batch member settled inline and returns its answer.
     private func record(
-        _ id: RequestID?, _ method: String?, _ result: Result<JSONValue, JSONRPCError>, _ byteCount: Int,
+        _ id: RequestID?,
+        _ method: String?,
+        _ result: Result<JSONValue, JSONRPCError>,
+        _ byteCount: Int,
         _ receivedAt: ContinuousClock.Instant
     ) -> JSONValue {
         let outcome: RequestRecord.Outcome
@@ -67,7 +82,9 @@ extension MCPSession {
         case .failure(let error): outcome = .rejected(code: error.code, message: error.message)
         }
         observer.sessionRecorded(
-            self, RequestRecord(id: id, method: method, outcome: outcome, duration: .now - receivedAt, byteCount: byteCount))
+            self,
+            RequestRecord(id: id, method: method, outcome: outcome, duration: .now - receivedAt, byteCount: byteCount)
+        )
         switch (id, result) {
         case (let id?, _): return result.responseJSON(id: id)
         case (nil, .failure(let error)): return JSONRPCMessage.errorResponse(id: nil, error: error).json
@@ -107,15 +124,25 @@ extension MCPSession {
         }
     }
 
-    private func recordBatched(_ context: RequestContext, result: Result<JSONValue, JSONRPCError>, byteCount: Int)
+    private func recordBatched(
+        _ context: RequestContext,
+        result: Result<JSONValue, JSONRPCError>,
+        byteCount: Int
+    )
         -> JSONValue?
     {
         let shouldAnswer = context.markFinished()
         observer.sessionRecorded(
             self,
-            RequestRecord(id: context.id, method: context.method, outcome: shouldAnswer ? result.outcome : .cancelled,
-                          duration: .now - context.receivedAt, byteCount: byteCount,
-                          annotations: context.annotations))
+            RequestRecord(
+                id: context.id,
+                method: context.method,
+                outcome: shouldAnswer ? result.outcome : .cancelled,
+                duration: .now - context.receivedAt,
+                byteCount: byteCount,
+                annotations: context.annotations
+            )
+        )
         // Spelled out: `cond ? value : nil` would make JSONValue.null (it is nil-literal convertible).
         guard shouldAnswer else { return Optional<JSONValue>.none }
         return result.responseJSON(id: context.id)

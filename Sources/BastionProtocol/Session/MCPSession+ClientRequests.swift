@@ -20,9 +20,13 @@ extension MCPSession {
     /// Asks the client for its roots (roots.mdx). Only for clients that declared `roots`.
     /// - Throws: -32601 when the client did not declare the capability; the client's error or a timeout.
     public func listRoots(timeout: Duration? = nil) async throws(JSONRPCError) -> [Root] {
-        guard clientInfo?.supportsRoots == true else { throw .methodNotFound("roots/list (not declared by the client)") }
+        guard clientInfo?.supportsRoots == true else {
+            throw .methodNotFound("roots/list (not declared by the client)")
+        }
         let result = try await sendRequest(method: "roots/list", timeout: timeout)
-        guard let roots = result["roots"]?.arrayValue else { throw .invalidParams("the client's roots/list answer has no roots") }
+        guard let roots = result["roots"]?.arrayValue else {
+            throw .invalidParams("the client's roots/list answer has no roots")
+        }
         return roots.compactMap { root in
             guard let uri = root["uri"]?.stringValue else { return nil }
             return Root(uri: uri, name: root["name"]?.stringValue)
@@ -36,15 +40,21 @@ extension MCPSession {
     ///   - timeout: Longest wait.
     /// - Throws: -32601 when the client or the negotiated version lacks elicitation; the client's
     ///   error or a timeout.
-    public func elicit(message: String, requestedSchema: JSONValue, timeout: Duration? = nil) async throws(JSONRPCError)
+    public func elicit(
+        message: String,
+        requestedSchema: JSONValue,
+        timeout: Duration? = nil
+    ) async throws(JSONRPCError)
         -> ElicitationAnswer
     {
         guard negotiatedVersion?.hasElicitation == true, clientInfo?.supportsElicitation == true else {
             throw .methodNotFound("elicitation/create (not available with this client)")
         }
         let result = try await sendRequest(
-            method: "elicitation/create", params: ["message": .string(message), "requestedSchema": requestedSchema],
-            timeout: timeout)
+            method: "elicitation/create",
+            params: ["message": .string(message), "requestedSchema": requestedSchema],
+            timeout: timeout
+        )
         switch result["action"]?.stringValue {
         case "accept": return .accept(result["content"]?.objectValue ?? [:])
         case "decline": return .decline

@@ -35,7 +35,9 @@ extension MCPSession {
             }
             for context in overdue {
                 logger.notice(
-                    "Request passed its deadline", metadata: ["rpc.id": "\(context.id)", "rpc.method": "\(context.method)"])
+                    "Request passed its deadline",
+                    metadata: ["rpc.id": "\(context.id)", "rpc.method": "\(context.method)"]
+                )
                 expire(context)
             }
             if let next {

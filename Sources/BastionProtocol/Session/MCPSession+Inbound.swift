@@ -28,8 +28,14 @@ extension MCPSession {
         case .success(let message):
             receive(message, byteCount: frame.count, receivedAt: receivedAt)
         case .failure(let failure):
-            reject(id: failure.id, method: parsed["method"]?.stringValue, error: failure.error,
-                   byteCount: frame.count, since: receivedAt, answer: !Self.isNotificationShaped(parsed))
+            reject(
+                id: failure.id,
+                method: parsed["method"]?.stringValue,
+                error: failure.error,
+                byteCount: frame.count,
+                since: receivedAt,
+                answer: !Self.isNotificationShaped(parsed)
+            )
         }
     }
 
@@ -55,7 +61,11 @@ extension MCPSession {
     }
 
     private func receiveRequest(
-        id: RequestID, method: String, params: JSONValue?, byteCount: Int, receivedAt: ContinuousClock.Instant
+        id: RequestID,
+        method: String,
+        params: JSONValue?,
+        byteCount: Int,
+        receivedAt: ContinuousClock.Instant
     ) {
         if let inline = inlineAnswer(id: id, method: method, params: params) {
             let outcome: RequestRecord.Outcome
@@ -70,8 +80,14 @@ extension MCPSession {
             }
             observer.sessionRecorded(
                 self,
-                RequestRecord(id: id, method: method, outcome: outcome, duration: .now - receivedAt,
-                              byteCount: byteCount))
+                RequestRecord(
+                    id: id,
+                    method: method,
+                    outcome: outcome,
+                    duration: .now - receivedAt,
+                    byteCount: byteCount
+                )
+            )
             write(message)
             return
         }
@@ -85,8 +101,13 @@ extension MCPSession {
         watchdog?.resume()
         guard accepted else {
             concurrencySlots.signal()
-            reject(id: id, method: method, error: .invalidRequest("request id \(id) is already in use"),
-                   byteCount: byteCount, since: receivedAt)
+            reject(
+                id: id,
+                method: method,
+                error: .invalidRequest("request id \(id) is already in use"),
+                byteCount: byteCount,
+                since: receivedAt
+            )
             return
         }
         // The task is created outside the lock: it may start (and contend for the lock) at once.
@@ -108,7 +129,8 @@ extension MCPSession {
     }
 
     /// Runs a routed handler; unknown methods get -32601.
-    func dispatch(method: String, params: JSONValue?, context: RequestContext) async -> Result<JSONValue, JSONRPCError> {
+    func dispatch(method: String, params: JSONValue?, context: RequestContext) async -> Result<JSONValue, JSONRPCError>
+    {
         guard let handler = router.requestHandler(for: method) else { return .failure(.methodNotFound(method)) }
         do {
             return .success(try await handler(params, context))
@@ -120,8 +142,13 @@ extension MCPSession {
     private func finish(_ context: RequestContext, result: Result<JSONValue, JSONRPCError>, byteCount: Int) {
         let shouldAnswer = context.markFinished()
         let record = RequestRecord(
-            id: context.id, method: context.method, outcome: shouldAnswer ? result.outcome : .cancelled,
-            duration: .now - context.receivedAt, byteCount: byteCount, annotations: context.annotations)
+            id: context.id,
+            method: context.method,
+            outcome: shouldAnswer ? result.outcome : .cancelled,
+            duration: .now - context.receivedAt,
+            byteCount: byteCount,
+            annotations: context.annotations
+        )
         observer.sessionRecorded(self, record)
         if shouldAnswer {
             switch result {
@@ -176,17 +203,28 @@ extension MCPSession {
 
     /// Records a message refused before dispatch and, unless told otherwise, answers it.
     func reject(
-        id: RequestID?, method: String?, error: JSONRPCError, byteCount: Int, since receivedAt: ContinuousClock.Instant,
+        id: RequestID?,
+        method: String?,
+        error: JSONRPCError,
+        byteCount: Int,
+        since receivedAt: ContinuousClock.Instant,
         answer: Bool = true
     ) {
         // The payload is never logged: only its size and what was wrong with it.
         logger.notice(
             "Rejected inbound message",
-            metadata: ["rpc.code": "\(error.code)", "rpc.reason": "\(error.message)", "message.bytes": "\(byteCount)"])
+            metadata: ["rpc.code": "\(error.code)", "rpc.reason": "\(error.message)", "message.bytes": "\(byteCount)"]
+        )
         observer.sessionRecorded(
             self,
-            RequestRecord(id: id, method: method, outcome: .rejected(code: error.code, message: error.message),
-                          duration: .now - receivedAt, byteCount: byteCount))
+            RequestRecord(
+                id: id,
+                method: method,
+                outcome: .rejected(code: error.code, message: error.message),
+                duration: .now - receivedAt,
+                byteCount: byteCount
+            )
+        )
         if answer { write(.errorResponse(id: id, error: error)) }
     }
 }

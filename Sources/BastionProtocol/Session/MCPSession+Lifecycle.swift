@@ -34,8 +34,10 @@ extension MCPSession {
         let capabilities = members["capabilities"]?.objectValue ?? [:]
         let info = members["clientInfo"]
         let client = ClientInfo(
-            name: info?["name"]?.stringValue ?? "unknown", version: info?["version"]?.stringValue ?? "unknown",
-            capabilities: capabilities)
+            name: info?["name"]?.stringValue ?? "unknown",
+            version: info?["version"]?.stringValue ?? "unknown",
+            capabilities: capabilities
+        )
         let version = ProtocolVersion.negotiate(requested: requested)
         let accepted = state.withLock { state -> Bool in
             guard case .awaitingInitialize = state.phase else { return false }
@@ -46,8 +48,11 @@ extension MCPSession {
         guard accepted else { return .failure(.invalidRequest("the session is already initialized")) }
         logger.info(
             "Session initialized",
-            metadata: ["mcp.version": "\(version.rawValue)", "client.name": "\(client.name)",
-                       "client.requested_version": "\(requested.prefix(32))"])
+            metadata: [
+                "mcp.version": "\(version.rawValue)", "client.name": "\(client.name)",
+                "client.requested_version": "\(requested.prefix(32))",
+            ]
+        )
         observer.sessionInitialized(self, version: version, client: client)
         return .success(initializeResult(version: version))
     }

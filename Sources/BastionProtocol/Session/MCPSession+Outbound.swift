@@ -33,7 +33,9 @@ extension MCPSession {
     /// - Returns: The client's `result`.
     /// - Throws: The client's error, or -32603 on timeout, cancellation or closed session.
     public func sendRequest(
-        method: String, params: JSONValue? = nil, timeout: Duration? = nil
+        method: String,
+        params: JSONValue? = nil,
+        timeout: Duration? = nil
     ) async throws(JSONRPCError) -> JSONValue {
         let id = state.withLock { state -> RequestID? in
             if case .closed = state.phase { return nil }

@@ -27,8 +27,11 @@ public final class MCPSession: Sendable {
 
         /// Creates a configuration.
         public init(
-            identity: ServerIdentity, capabilities: ServerCapabilities, limits: JSONLimits = .default,
-            requestTimeout: Duration = .seconds(60), maxConcurrentRequests: Int = 256,
+            identity: ServerIdentity,
+            capabilities: ServerCapabilities,
+            limits: JSONLimits = .default,
+            requestTimeout: Duration = .seconds(60),
+            maxConcurrentRequests: Int = 256,
             handlerDeadline: Duration = .seconds(300)
         ) {
             self.identity = identity
@@ -101,8 +104,12 @@ public final class MCPSession: Sendable {
     ///   - id: The session id used in logs and audit records.
     ///   - logger: The server's logger (stderr).
     public init(
-        configuration: Configuration, router: RequestRouter, sink: any MessageSink, observer: any SessionObserver,
-        id: String, logger: Logger
+        configuration: Configuration,
+        router: RequestRouter,
+        sink: any MessageSink,
+        observer: any SessionObserver,
+        id: String,
+        logger: Logger
     ) {
         self.configuration = configuration
         self.router = router

@@ -27,7 +27,11 @@ public struct RequestRecord: Sendable {
 
     /// Creates a record.
     public init(
-        id: RequestID?, method: String?, outcome: Outcome, duration: Duration, byteCount: Int,
+        id: RequestID?,
+        method: String?,
+        outcome: Outcome,
+        duration: Duration,
+        byteCount: Int,
         annotations: [String: JSONValue] = [:]
     ) {
         self.id = id

@@ -15,8 +15,12 @@ public struct ServerCapabilities: Sendable, Hashable {
 
     /// Creates a capability set.
     public init(
-        tools: Bool = false, resources: Bool = false, resourceSubscriptions: Bool = false, prompts: Bool = false,
-        logging: Bool = true, completions: Bool = false
+        tools: Bool = false,
+        resources: Bool = false,
+        resourceSubscriptions: Bool = false,
+        prompts: Bool = false,
+        logging: Bool = true,
+        completions: Bool = false
     ) {
         self.tools = tools
         self.resources = resources

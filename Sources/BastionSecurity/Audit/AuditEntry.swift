@@ -19,8 +19,13 @@ public struct AuditEntry: Sendable {
 
     /// Creates an entry.
     public init(
-        event: String, client: String? = nil, transport: String? = nil, session: String? = nil,
-        method: String? = nil, requestID: JSONValue? = nil, fields: [String: JSONValue] = [:]
+        event: String,
+        client: String? = nil,
+        transport: String? = nil,
+        session: String? = nil,
+        method: String? = nil,
+        requestID: JSONValue? = nil,
+        fields: [String: JSONValue] = [:]
     ) {
         self.event = event
         self.client = client

@@ -9,8 +9,10 @@ public enum AuditRedactor {
     /// Containers deeper than this are recorded as `<nested>`.
     public static let maxDepth = 4
 
-    private static let secretMarkers = ["password", "passwd", "secret", "token", "apikey", "api_key",
-                                        "authorization", "credential", "private_key", "privatekey"]
+    private static let secretMarkers = [
+        "password", "passwd", "secret", "token", "apikey", "api_key",
+        "authorization", "credential", "private_key", "privatekey",
+    ]
 
     /// A redacted copy of `value`.
     public static func summarize(_ value: JSONValue, depth: Int = 0) -> JSONValue {

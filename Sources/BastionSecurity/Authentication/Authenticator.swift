@@ -9,6 +9,9 @@ public protocol Authenticator: Sendable {
     ///   - transport: The transport's name for the identity (`stdio`, `http`, …).
     /// - Returns: The identity of a configured client.
     /// - Throws: ``AuthenticationError`` when the credentials prove nothing acceptable.
-    func authenticate(_ credentials: TransportCredentials, transport: String) throws(AuthenticationError)
+    func authenticate(
+        _ credentials: TransportCredentials,
+        transport: String
+    ) throws(AuthenticationError)
         -> ClientIdentity
 }

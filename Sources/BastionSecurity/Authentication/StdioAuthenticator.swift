@@ -10,16 +10,23 @@ public struct StdioAuthenticator: Authenticator {
         self.clientIDs = Set(clientIDs)
     }
 
-    public func authenticate(_ credentials: TransportCredentials, transport: String) throws(AuthenticationError)
+    public func authenticate(
+        _ credentials: TransportCredentials,
+        transport: String
+    ) throws(AuthenticationError)
         -> ClientIdentity
     {
         guard case .stdio(let clientID) = credentials else {
             throw AuthenticationError(
-                code: .unsupportedCredentials, message: "stdio accepts only a client id, not \(credentials.kindName)")
+                code: .unsupportedCredentials,
+                message: "stdio accepts only a client id, not \(credentials.kindName)"
+            )
         }
         guard clientIDs.contains(clientID) else {
             throw AuthenticationError(
-                code: .unknownClient, message: "no client \"\(clientID)\" is configured")
+                code: .unknownClient,
+                message: "no client \"\(clientID)\" is configured"
+            )
         }
         return ClientIdentity(clientID: clientID, transport: transport, method: .stdioProcess)
     }

@@ -22,7 +22,10 @@ public final class ClientContext: Sendable {
 
     /// Creates a context.
     public init(
-        identity: ClientIdentity, permissions: [Permission], workdir: String, limits: ResourceLimits
+        identity: ClientIdentity,
+        permissions: [Permission],
+        workdir: String,
+        limits: ResourceLimits
     ) {
         self.id = identity.clientID
         self.transport = identity.transport

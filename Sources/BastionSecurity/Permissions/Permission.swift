@@ -77,14 +77,19 @@ public enum Permission: Sendable, Hashable, CustomStringConvertible {
             }
             guard argument == "unrestricted" else {
                 throw .argument(
-                    .invalidArgument, spelling: spelling,
-                    reason: "code_execution accepts only the option \"unrestricted\"")
+                    .invalidArgument,
+                    spelling: spelling,
+                    reason: "code_execution accepts only the option \"unrestricted\""
+                )
             }
             self = .codeExecution(unrestricted: true)
         case "code_execution_sudo":
             guard argument == nil else {
                 throw .argument(
-                    .unexpectedArgument, spelling: spelling, reason: "code_execution_sudo takes no argument")
+                    .unexpectedArgument,
+                    spelling: spelling,
+                    reason: "code_execution_sudo takes no argument"
+                )
             }
             self = .codeExecutionSudo
         case "system_command":
@@ -128,14 +133,21 @@ public enum Permission: Sendable, Hashable, CustomStringConvertible {
         return base == "/" ? String(rest) : base + rest
     }
 
-    private static func optionalGlob(_ argument: Substring?, spelling: String) throws(PermissionParseError)
+    private static func optionalGlob(
+        _ argument: Substring?,
+        spelling: String
+    ) throws(PermissionParseError)
         -> String?
     {
         guard let argument else { return nil }
         return try requiredGlob(argument, what: "GLOB", spelling: spelling)
     }
 
-    private static func requiredGlob(_ argument: Substring?, what: String, spelling: String)
+    private static func requiredGlob(
+        _ argument: Substring?,
+        what: String,
+        spelling: String
+    )
         throws(PermissionParseError) -> String
     {
         guard let argument else {
@@ -146,7 +158,10 @@ public enum Permission: Sendable, Hashable, CustomStringConvertible {
         }
         if argument.unicodeScalars.contains(where: { $0 == "\0" || $0 == "\n" || $0 == "\r" }) {
             throw .argument(
-                .invalidArgument, spelling: spelling, reason: "the \(what) contains a NUL or line-break character")
+                .invalidArgument,
+                spelling: spelling,
+                reason: "the \(what) contains a NUL or line-break character"
+            )
         }
         return String(argument)
     }
@@ -157,7 +172,10 @@ public enum Permission: Sendable, Hashable, CustomStringConvertible {
         }
         guard !argument.isEmpty, argument.unicodeScalars.allSatisfy(isNameCharacter) else {
             throw .argument(
-                .invalidArgument, spelling: spelling, reason: "a custom NAME must match [A-Za-z0-9_.-]+")
+                .invalidArgument,
+                spelling: spelling,
+                reason: "a custom NAME must match [A-Za-z0-9_.-]+"
+            )
         }
         return String(argument)
     }

@@ -60,15 +60,19 @@ public struct PermissionParseError: Error, Sendable, Hashable, CustomStringConve
     static func unknownType(_ type: String, spelling: String) -> PermissionParseError {
         let expected = PermissionKind.typeNames.joined(separator: ", ")
         return PermissionParseError(
-            code: .unknownType, spelling: spelling,
-            message: "unknown permission type \"\(escaped(type))\"; expected one of \(expected)")
+            code: .unknownType,
+            spelling: spelling,
+            message: "unknown permission type \"\(escaped(type))\"; expected one of \(expected)"
+        )
     }
 
     /// Makes an error about the argument of a known type.
     static func argument(_ code: Code, spelling: String, reason: String) -> PermissionParseError {
         PermissionParseError(
-            code: code, spelling: spelling,
-            message: "invalid permission \"\(escaped(spelling))\": \(reason); valid permissions are \(validSyntax)")
+            code: code,
+            spelling: spelling,
+            message: "invalid permission \"\(escaped(spelling))\": \(reason); valid permissions are \(validSyntax)"
+        )
     }
 
     /// Shows control characters as escapes so a message stays on one line.

@@ -22,12 +22,17 @@ enum ReaderThread {
             }
             var thread: pthread_t = 0
             let unmanaged = Unmanaged.passRetained(job)
-            let status = pthread_create(&thread, nil, { argument in
-                guard let argument else { return nil }
-                let job = Unmanaged<Job>.fromOpaque(argument).takeRetainedValue()
-                job.body()
-                return nil
-            }, unmanaged.toOpaque())
+            let status = pthread_create(
+                &thread,
+                nil,
+                { argument in
+                    guard let argument else { return nil }
+                    let job = Unmanaged<Job>.fromOpaque(argument).takeRetainedValue()
+                    job.body()
+                    return nil
+                },
+                unmanaged.toOpaque()
+            )
             if status != 0 {
                 // No thread could be made: run inline rather than hang.
                 unmanaged.release()

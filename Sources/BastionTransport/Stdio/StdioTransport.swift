@@ -41,7 +41,11 @@ public struct StdioTransport: Sendable {
     }
 
     private static func readLoop(
-        input: Int32, maxFrameBytes: Int, receiver: some FrameReceiver, sink: FileDescriptorSink, logger: Logger
+        input: Int32,
+        maxFrameBytes: Int,
+        receiver: some FrameReceiver,
+        sink: FileDescriptorSink,
+        logger: Logger
     ) {
         var framer = LineFramer(maxFrameBytes: maxFrameBytes)
         let emit: (LineFramer.Event) -> Void = { event in

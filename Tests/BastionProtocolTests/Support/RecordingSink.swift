@@ -36,7 +36,8 @@ final class RecordingSink: MessageSink {
 
     /// Waits until `condition` holds for the messages written (or `timeout` passed) and returns them.
     func waitForMessages(
-        timeout: Duration = .seconds(10), until condition: @escaping @Sendable ([JSONValue]) -> Bool
+        timeout: Duration = .seconds(10),
+        until condition: @escaping @Sendable ([JSONValue]) -> Bool
     ) async -> [JSONValue] {
         await recorder.wait(timeout: timeout, until: condition)
     }

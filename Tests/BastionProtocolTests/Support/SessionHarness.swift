@@ -23,10 +23,19 @@ struct SessionHarness {
         self.sink = sink
         self.observer = observer
         let configuration = MCPSession.Configuration(
-            identity: identity, capabilities: capabilities, limits: limits, requestTimeout: requestTimeout)
+            identity: identity,
+            capabilities: capabilities,
+            limits: limits,
+            requestTimeout: requestTimeout
+        )
         self.session = MCPSession(
-            configuration: configuration, router: router, sink: sink, observer: observer, id: id,
-            logger: Self.logger)
+            configuration: configuration,
+            router: router,
+            sink: sink,
+            observer: observer,
+            id: id,
+            logger: Self.logger
+        )
     }
 
     /// A logger that drops everything.
@@ -50,8 +59,10 @@ struct SessionHarness {
     /// Sends `initialize` (answered inline) and `notifications/initialized`; returns the response.
     @discardableResult
     func initialize(
-        _ version: String = ProtocolVersion.latest.rawValue, id: JSONValue = "init",
-        capabilities: JSONValue = [:], clientName: String = "test-client"
+        _ version: String = ProtocolVersion.latest.rawValue,
+        id: JSONValue = "init",
+        capabilities: JSONValue = [:],
+        clientName: String = "test-client"
     ) -> JSONValue? {
         receive(json: [
             "jsonrpc": "2.0", "id": id, "method": "initialize",

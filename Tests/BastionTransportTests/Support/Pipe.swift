@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// A `pipe(2)` whose ends the test closes explicitly (closing twice is harmless).
@@ -59,7 +59,9 @@ final class Pipe: @unchecked Sendable {
         var result: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while result.count < wanted {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(readEnd, $0.baseAddress, min($0.count, wanted - result.count)) }
+            let count = chunk.withUnsafeMutableBytes {
+                Glibc.read(readEnd, $0.baseAddress, min($0.count, wanted - result.count))
+            }
             if count > 0 {
                 result.append(contentsOf: chunk[..<count])
             } else if count == 0 || errno != EINTR {

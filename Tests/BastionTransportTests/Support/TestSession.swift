@@ -10,11 +10,18 @@ enum TestSession {
         var router = RequestRouter()
         router.on("echo") { params, _ in params ?? [:] }
         let configuration = MCPSession.Configuration(
-            identity: ServerIdentity(name: "bastion-test", version: "1"), capabilities: ServerCapabilities(tools: true),
-            limits: limits)
+            identity: ServerIdentity(name: "bastion-test", version: "1"),
+            capabilities: ServerCapabilities(tools: true),
+            limits: limits
+        )
         return MCPSession(
-            configuration: configuration, router: router, sink: sink, observer: NoObserver(), id: "s-transport",
-            logger: logger)
+            configuration: configuration,
+            router: router,
+            sink: sink,
+            observer: NoObserver(),
+            id: "s-transport",
+            logger: logger
+        )
     }
 
     struct NoObserver: SessionObserver {

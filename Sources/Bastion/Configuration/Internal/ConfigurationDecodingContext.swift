@@ -11,8 +11,13 @@ struct ConfigurationDecodingContext: Sendable {
     func error(_ code: ConfigurationError.Code, at path: ConfigKeyPath, _ message: String) -> ConfigurationError {
         let position = sourceMap.position(of: path)
         return ConfigurationError(
-            code: code, file: file, line: position?.line, column: position?.column, keyPath: path.description,
-            message: message)
+            code: code,
+            file: file,
+            line: position?.line,
+            column: position?.column,
+            keyPath: path.description,
+            message: message
+        )
     }
 
     /// `line N` when `path` appears in the source, else the key path itself (for "first defined at …").

@@ -19,8 +19,10 @@ struct TOMLTableReader {
         }
         guard let first = ordered.first else { return }
         throw context.error(
-            .unknownKey, at: path.appending(first),
-            "unknown key \(TOMLString.quoted(first)); expected one of \(allowed.joined(separator: ", "))")
+            .unknownKey,
+            at: path.appending(first),
+            "unknown key \(TOMLString.quoted(first)); expected one of \(allowed.joined(separator: ", "))"
+        )
     }
 
     /// Whether the table has `key`.
@@ -52,8 +54,10 @@ struct TOMLTableReader {
         guard let int = value.int else { throw wrongType(path.appending(key), "an integer", value) }
         guard range.contains(int) else {
             throw context.error(
-                .invalidValue, at: path.appending(key),
-                "\(int) is out of range; expected \(range.lowerBound) to \(range.upperBound)")
+                .invalidValue,
+                at: path.appending(key),
+                "\(int) is out of range; expected \(range.lowerBound) to \(range.upperBound)"
+            )
         }
         return int
     }
@@ -65,8 +69,10 @@ struct TOMLTableReader {
         guard let choice = T(rawValue: string) else {
             let expected = T.allCases.map(\.rawValue).joined(separator: ", ")
             throw context.error(
-                .invalidValue, at: path.appending(key),
-                "unknown value \(TOMLString.quoted(string)); expected one of \(expected)")
+                .invalidValue,
+                at: path.appending(key),
+                "unknown value \(TOMLString.quoted(string)); expected one of \(expected)"
+            )
         }
         return choice
     }
@@ -116,7 +122,11 @@ struct TOMLTableReader {
         context.error(.missingKey, at: path.appending(key), "missing required key \(TOMLString.quoted(key))")
     }
 
-    private func wrongType(_ path: ConfigKeyPath, _ expected: String, _ value: any TOMLValueConvertible)
+    private func wrongType(
+        _ path: ConfigKeyPath,
+        _ expected: String,
+        _ value: any TOMLValueConvertible
+    )
         -> ConfigurationError
     {
         context.error(.wrongType, at: path, "expected \(expected), found \(Self.describe(value.type))")

@@ -21,7 +21,9 @@ public struct DiagnosticsModule: BastionModule {
 
     public func register(in tools: inout ToolRegistry) {
         tools.register(
-            name: "echo", title: "Echo", description: "Returns its text argument unchanged.",
+            name: "echo",
+            title: "Echo",
+            description: "Returns its text argument unchanged.",
             inputSchema: [
                 "type": "object", "properties": ["text": ["type": "string", "description": "Text to return"]],
                 "required": ["text"], "additionalProperties": false,
@@ -32,7 +34,8 @@ public struct DiagnosticsModule: BastionModule {
             .text(call.string("text") ?? "")
         }
         tools.register(
-            name: "sleep", title: "Sleep",
+            name: "sleep",
+            title: "Sleep",
             description: "Waits the given number of milliseconds, reporting progress and logging; cancellable.",
             inputSchema: [
                 "type": "object",
@@ -40,9 +43,12 @@ public struct DiagnosticsModule: BastionModule {
                 "required": ["ms"], "additionalProperties": false,
             ],
             annotations: ToolAnnotations(readOnlyHint: true, idempotentHint: true, openWorldHint: false),
-            isNonBlocking: true, handler: Self.sleep)
+            isNonBlocking: true,
+            handler: Self.sleep
+        )
         tools.register(
-            name: "whoami", title: "Who am I",
+            name: "whoami",
+            title: "Who am I",
             description: "Describes the calling client: its id, permissions and working directory.",
             inputSchema: ["type": "object", "additionalProperties": false],
             outputSchema: [
@@ -53,7 +59,8 @@ public struct DiagnosticsModule: BastionModule {
                 ],
                 "required": ["client", "permissions", "workdir"],
             ],
-            annotations: .readOnly, isNonBlocking: true
+            annotations: .readOnly,
+            isNonBlocking: true
         ) { client, _ in
             .structured([
                 "client": .string(client.id), "permissions": .array(client.permissions.map { .string($0.description) }),
@@ -61,8 +68,11 @@ public struct DiagnosticsModule: BastionModule {
             ])
         }
         tools.register(
-            name: "list_workdir", title: "List workdir", description: "Lists the client's working directory.",
-            inputSchema: ["type": "object", "additionalProperties": false], annotations: .readOnly,
+            name: "list_workdir",
+            title: "List workdir",
+            description: "Lists the client's working directory.",
+            inputSchema: ["type": "object", "additionalProperties": false],
+            annotations: .readOnly,
             permissions: [.fileRead(glob: nil)]
         ) { client, _ in
             .text(try Self.listDirectory(client.workdir))
@@ -72,19 +82,26 @@ public struct DiagnosticsModule: BastionModule {
     public func register(in resources: inout ResourceRegistry) {
         let version = serverVersion
         resources.register(
-            uri: "bastion://diagnostics/info", name: "Server information",
-            description: "Bastion's version and the calling client", mimeType: "application/json"
+            uri: "bastion://diagnostics/info",
+            name: "Server information",
+            description: "Bastion's version and the calling client",
+            mimeType: "application/json"
         ) { client in
             let info: JSONValue = ["server": "bastion", "version": .string(version), "client": .string(client.id)]
-            return [.text(uri: "bastion://diagnostics/info", mimeType: "application/json", text: JSONWriter.string(info))]
+            return [
+                .text(uri: "bastion://diagnostics/info", mimeType: "application/json", text: JSONWriter.string(info))
+            ]
         }
         resources.registerTemplate(
-            "bastion://diagnostics/echo/{text}", name: "Echo resource", description: "Returns the text in its URI",
+            "bastion://diagnostics/echo/{text}",
+            name: "Echo resource",
+            description: "Returns the text in its URI",
             mimeType: "text/plain",
-            complete: { _, prefix in ["hello", "help", "world"].filter { $0.hasPrefix(prefix) } }
-        ) { _, uri, variables in
-            [.text(uri: uri, mimeType: "text/plain", text: variables["text"] ?? "")]
-        }
+            complete: { _, prefix in ["hello", "help", "world"].filter { $0.hasPrefix(prefix) } },
+            read: { _, uri, variables in
+                [.text(uri: uri, mimeType: "text/plain", text: variables["text"] ?? "")]
+            }
+        )
     }
 
     @Sendable
