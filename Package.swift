@@ -18,6 +18,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
@@ -37,7 +38,11 @@ let package = Package(
         // Layer 3: authentication, permissions, client contexts, audit.
         .target(
             name: "BastionSecurity",
-            dependencies: ["BastionProtocol", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "BastionProtocol",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         // Layer 4: file system, execution, sandboxes.
@@ -59,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "bastion",
             dependencies: [
-                "Bastion",
+                "Bastion", "BastionSecurity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -67,10 +72,16 @@ let package = Package(
         ),
         .testTarget(name: "BastionProtocolTests", dependencies: ["BastionProtocol"], swiftSettings: strictSettings),
         .testTarget(
-            name: "BastionTransportTests", dependencies: ["BastionTransport"], swiftSettings: strictSettings),
+            name: "BastionTransportTests",
+            dependencies: ["BastionTransport"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "BastionSecurityTests", dependencies: ["BastionSecurity"], swiftSettings: strictSettings),
         .testTarget(
-            name: "BastionResourcesTests", dependencies: ["BastionResources"], swiftSettings: strictSettings),
+            name: "BastionResourcesTests",
+            dependencies: ["BastionResources"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "BastionTests", dependencies: ["Bastion"], swiftSettings: strictSettings),
         .testTarget(name: "bastionTests", dependencies: ["bastion"], swiftSettings: strictSettings),
     ]

@@ -13,7 +13,7 @@ struct BastionCommand: AsyncParsableCommand {
             directory, with every action recorded in the audit log.
             """,
         version: BastionServer.version,
-        subcommands: [ServeCommand.self, CheckConfigCommand.self],
+        subcommands: [ServeCommand.self, CheckConfigCommand.self, AuditCommand.self],
         defaultSubcommand: nil
     )
 }

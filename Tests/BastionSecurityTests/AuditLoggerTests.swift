@@ -52,6 +52,63 @@ struct AuditLoggerTests {
         let logger = try AuditLogger(path: path, policy: .none)
         logger.record(AuditEntry(event: "new"))
         #expect(try records(path).map { $0["event"] } == ["old", "new"])
+        #expect(try records(path).map { $0["seq"] } == [1, 2])
+    }
+
+    @Test func recordsAreChainedBySHA256OfTheirCanonicalForm() throws {
+        let scratch = try ScratchDirectory()
+        let logger = try AuditLogger(path: scratch.file("audit.jsonl"), policy: .none)
+        for event in ["start", "request", "stop"] { logger.record(AuditEntry(event: event)) }
+        var previous = AuditCanonicalForm.genesisHash
+        for case .object(let record) in try records(logger.path) {
+            #expect(record["prev"] == .string(previous))
+            let hash = try #require(record["hash"]?.stringValue)
+            #expect(hash == AuditCanonicalForm.hash(AuditCanonicalForm.encode(record)))
+            previous = hash
+        }
+    }
+
+    @Test func aNewLoggerContinuesTheChainOfTheFile() throws {
+        let scratch = try ScratchDirectory()
+        let path = scratch.file("audit.jsonl")
+        try AuditLogger(path: path, policy: .none).record(AuditEntry(event: "first run"))
+        #expect(try AuditLogger(path: path, policy: .none).record(AuditEntry(event: "second run")) == 2)
+        #expect(try AuditVerifier.verify(path: path).recordCount == 2)
+    }
+
+    @Test func aTornLastLineIsClosedBeforeTheNextRecord() throws {
+        let scratch = try ScratchDirectory()
+        let path = scratch.file("audit.jsonl")
+        try AuditLogger(path: path, policy: .none).record(AuditEntry(event: "before"))
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        handle.seekToEndOfFile()
+        handle.write(Data(#"{"seq":2,"to"#.utf8))
+        try handle.close()
+        #expect(try AuditLogger(path: path, policy: .none).record(AuditEntry(event: "after")) == 2)
+        let lines = try ScratchDirectory.lines(of: path)
+        #expect(lines.count == 3 && lines[1] == #"{"seq":2,"to"#)
+        #expect(try JSONParser.parse(lines[2])["event"] == "after")
+    }
+
+    @Test func flushWritesTheHeadOfTheChain() throws {
+        let scratch = try ScratchDirectory()
+        let logger = try AuditLogger(path: scratch.file("audit.jsonl"), policy: .batch)
+        logger.record(AuditEntry(event: "a"))
+        logger.record(AuditEntry(event: "b"))
+        logger.flush()
+        let head = try #require(try AuditChainHead.read(from: logger.headPath))
+        let last = try #require(try records(logger.path).last)
+        #expect(head.sequence == 2 && last["hash"] == .string(head.hash))
+        #expect(ScratchDirectory.mode(of: logger.headPath) == 0o600)
+    }
+
+    @Test func theHeadFollowsWithinAHundredMilliseconds() async throws {
+        let scratch = try ScratchDirectory()
+        let logger = try AuditLogger(path: scratch.file("audit.jsonl"), policy: .none)
+        logger.record(AuditEntry(event: "a"))
+        try await Task.sleep(for: .milliseconds(150))
+        logger.record(AuditEntry(event: "b"))
+        #expect(try AuditChainHead.read(from: logger.headPath)?.sequence == 2)
     }
 
     @Test func twoLoggersOnOneFileInterleaveWholeLines() async throws {
@@ -69,11 +126,14 @@ struct AuditLoggerTests {
         }
         let lines = try records(path)
         #expect(lines.count == 400)
+        // One chain across both writers: seq runs 1...400 in file order, and verify accepts it.
+        #expect(lines.compactMap { $0["seq"]?.intValue } == Array(1...400))
         for name in ["first", "second"] {
             let sequence = lines.filter { $0["event"] == .string(name) }.compactMap { $0["seq"]?.intValue }
-            #expect(sequence == Array(1...200), "records of the \(name) logger")
+            #expect(sequence == sequence.sorted() && sequence.count == 200, "records of the \(name) logger")
         }
         #expect(lines.allSatisfy { $0["payload"] == payload })
+        #expect(try AuditVerifier.verify(path: path).isIntact)
     }
 
     @Test func concurrentRecordsAreAllPresentAndInSequenceOrder() async throws {
@@ -123,10 +183,16 @@ struct AuditLoggerTests {
     }
 
     @Test
-    func fieldsNamedSeqOrTsCannotForgeTheNumbering() throws {
+    func fieldsNamedSeqTsPrevOrHashCannotForgeTheChain() throws {
         let scratch = try ScratchDirectory()
         let logger = try AuditLogger(path: scratch.file("audit.jsonl"), policy: .none)
-        logger.record(AuditEntry(event: "request", fields: ["seq": 999, "ts": "1970-01-01T00:00:00.000000Z"]))
+        logger.record(
+            AuditEntry(
+                event: "request",
+                fields: ["seq": 999, "ts": "1970-01-01T00:00:00.000000Z", "prev": "x", "hash": "y"]
+            )
+        )
+        #expect(try AuditVerifier.verify(path: logger.path).isIntact)
         let lines = try ScratchDirectory.lines(of: logger.path)
         let record = try #require(lines.first.flatMap { try? JSONParser.parse($0) }, "line: \(lines)")
         #expect(record["seq"] == 1)
