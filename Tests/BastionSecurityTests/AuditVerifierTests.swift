@@ -140,6 +140,16 @@ struct AuditVerifierTests {
         #expect(result.warnings == ["line 6: last line has no line feed (a write cut short); ignored"])
     }
 
+    @Test func aTailCutMidRecordIsCaughtAtThatLineThroughTheHead() throws {
+        let scratch = try ScratchDirectory()
+        let path = try makeLog(scratch)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        try String(text.dropLast(20)).write(toFile: path, atomically: false, encoding: .utf8)
+        let result = try AuditVerifier.verify(path: path)
+        #expect(result.failure?.line == 5 && result.failure?.sequence == 5)
+        #expect(result.warnings.count == 1)
+    }
+
     @Test func aMissingFileThrows() throws {
         let scratch = try ScratchDirectory()
         #expect(throws: AuditError.self) { try AuditVerifier.verify(path: scratch.file("none.jsonl")) }

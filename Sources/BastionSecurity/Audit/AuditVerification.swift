@@ -2,7 +2,7 @@
 public struct AuditVerification: Sendable, Hashable {
     /// The first record found wrong.
     public struct Failure: Sendable, Hashable {
-        /// The 1-based line number of the bad record (one past the last line for a truncated tail).
+        /// The 1-based line number of the bad record (for a truncated tail, the line after the last good record).
         public var line: Int
         /// The record's `seq`, when it could be read (for truncation, the head's `seq`).
         public var sequence: Int64?

@@ -31,6 +31,8 @@ package struct AuditChainChecker {
     private let head: AuditChainHead?
     private var result = AuditVerification()
     private var lineNumber = 0
+    /// The line of the last good record.
+    private var lastGoodLine = 0
     private var expectedSequence: Int64 = 1
     private var previousHash = AuditCanonicalForm.genesisHash
     private var isHeadMatched = false
@@ -80,6 +82,7 @@ package struct AuditChainChecker {
         }
         result.recordCount += 1
         result.lastSequence = sequence
+        lastGoodLine = lineNumber
         expectedSequence = sequence + 1
         previousHash = hash
         return true
@@ -93,7 +96,7 @@ package struct AuditChainChecker {
         if result.failure == nil, let head, !isHeadMatched, head.sequence > 0 {
             let last = result.lastSequence.map { "seq \($0)" } ?? "no record"
             result.failure = .init(
-                line: lineNumber + 1,
+                line: lastGoodLine + 1,
                 sequence: head.sequence,
                 reason: "missing: the head file names seq \(head.sequence) but the log ends at \(last) (truncated)"
             )
