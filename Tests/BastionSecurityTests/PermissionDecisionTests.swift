@@ -33,4 +33,28 @@ struct PermissionDecisionTests {
         #expect(PermissionDecision.deny(missing: .fileRead(glob: nil)) != .deny(missing: .fileWrite(glob: nil)))
         #expect(PermissionDecision.allow != .deny(missing: .fileRead(glob: nil)))
     }
+
+    @Test(arguments: [
+        (
+            PermissionDecision.missing(.fileRead(glob: "/etc/shadow"), target: "/etc/shadow"),
+            "\"file_read:/etc/shadow\""
+        ),
+        (.denyRule("**/.env", target: "/srv/.env"), "deny rule \"**/.env\""),
+        (.protected("**/.bashrc", target: "/home/a/.bashrc"), "protected"),
+        (.readOnly(target: "/w/a"), "read_only"),
+        (.invalidPath("/w/a\nb", problem: "too long"), "too long"),
+    ])
+    func callLevelDenialsNameTheRuleAndTheTarget(decision: PermissionDecision, rule: String) throws {
+        #expect(!decision.isAllowed)
+        let reason = try #require(decision.reason(action: "writing"))
+        #expect(reason.hasPrefix("Permission denied: writing \""))
+        #expect(reason.contains(rule))
+        #expect(!reason.contains("\n"))
+    }
+
+    @Test func longTargetsAreShortenedInReasons() throws {
+        let long = "/" + String(repeating: "x", count: 5000)
+        let reason = try #require(PermissionDecision.readOnly(target: long).reason(action: "writing"))
+        #expect(reason.count < 1000)
+    }
 }

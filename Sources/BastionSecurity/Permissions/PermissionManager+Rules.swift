@@ -1,0 +1,132 @@
+extension PermissionManager {
+    /// One client's call-level rules, as read from the configuration.
+    public struct ClientRules: Sendable, Hashable {
+        /// The client's grants (only `file_read`, `file_write`, `file_write_global` and
+        /// `system_command` matter at call level).
+        public var permissions: [Permission]
+        /// Globs that override every grant; `**/…` globs match anywhere, other relative globs
+        /// are relative to the workdir.
+        public var deny: [String]
+        /// `read_only = true`: every write and execution is refused.
+        public var isReadOnly: Bool
+        /// The client's absolute working directory; relative paths and globs start here.
+        public var workdir: String
+        /// The absolute directory `~` stands for.
+        public var home: String
+
+        /// Creates a client's rules.
+        /// - Parameters:
+        ///   - permissions: The grants.
+        ///   - deny: Globs that override every grant.
+        ///   - isReadOnly: Whether every write and execution is refused.
+        ///   - workdir: The absolute working directory.
+        ///   - home: The absolute home directory.
+        public init(
+            permissions: [Permission],
+            deny: [String] = [],
+            isReadOnly: Bool = false,
+            workdir: String,
+            home: String
+        ) {
+            self.permissions = permissions
+            self.deny = deny
+            self.isReadOnly = isReadOnly
+            self.workdir = workdir
+            self.home = home
+        }
+    }
+
+    /// A client's rules with every glob compiled and every directory canonical.
+    struct CompiledRules: Sendable {
+        var reads: [GlobPattern] = []
+        var writes: [GlobPattern] = []
+        var globalWrites: [GlobPattern] = []
+        /// `system_command` patterns without `/`, matched against a bare command name.
+        var commandNames: [GlobPattern] = []
+        /// `system_command` patterns with `/`, matched against the canonical executable path.
+        var commandPaths: [GlobPattern] = []
+        var deny: [GlobPattern] = []
+        var isReadOnly: Bool
+        var workdir: String
+        var home: String
+
+        init(_ rules: ClientRules) throws(PermissionParseError) {
+            self.workdir = try PathCanonicalizer.canonical(rules.workdir, relativeTo: "/", home: rules.home)
+            self.home = try PathCanonicalizer.canonical(rules.home, relativeTo: "/", home: rules.home)
+            self.isReadOnly = rules.isReadOnly
+            let scope = try GlobPattern(GlobPattern.escaped(workdir) + "/**")
+            for permission in rules.permissions {
+                switch permission.expandingTilde(home: home) {
+                case .fileRead(let glob):
+                    reads.append(try glob.map { g throws(PermissionParseError) in try compile(g) } ?? scope)
+                case .fileWrite(let glob):
+                    writes.append(try glob.map { g throws(PermissionParseError) in try compile(g) } ?? scope)
+                case .fileWriteGlobal(let glob):
+                    globalWrites.append(try compile(glob))
+                case .systemCommand(let pattern):
+                    if pattern.contains("/") {
+                        commandPaths.append(try compile(pattern))
+                    } else {
+                        commandNames.append(try GlobPattern("/" + pattern))
+                    }
+                case .codeExecution, .codeExecutionSudo, .custom:
+                    continue
+                }
+            }
+            for glob in rules.deny {
+                let expanded = Permission.expandTilde(glob, home: home)
+                deny.append(try expanded.hasPrefix("**") ? GlobPattern(expanded) : compile(expanded))
+            }
+            addResolvedVariants()
+        }
+
+        private func compile(_ glob: String) throws(PermissionParseError) -> GlobPattern {
+            try GlobPattern(glob, relativeTo: workdir)
+        }
+
+        /// Adds to each list the globs whose fixed directory part resolves elsewhere (symlinks), so
+        /// that `file_read:~/link/**` and `deny = ["~/link/**"]` still meet canonical paths.
+        mutating func addResolvedVariants() {
+            func resolve(_ path: String) -> String? {
+                try? PathCanonicalizer.canonical(path, relativeTo: "/", home: home)
+            }
+            func variants(_ globs: [GlobPattern]) -> [GlobPattern] {
+                globs + globs.compactMap { $0.resolvingLiteralPrefix(resolve) }
+            }
+            reads = variants(reads)
+            writes = variants(writes)
+            globalWrites = variants(globalWrites)
+            commandPaths = variants(commandPaths)
+            deny = variants(deny)
+        }
+    }
+
+    /// The built-in protected list: never writable by any client, whatever it holds.
+    static let builtInProtectedGlobs: [String] = [
+        // Shell start-up files and git hooks run code the next time a person works.
+        // `dir/**` also matches `dir` itself, so a protected directory cannot be renamed or replaced.
+        "**/.bashrc", "**/.bash_profile", "**/.profile", "**/.zshrc", "**/.zprofile", "**/.config/fish/**",
+        "**/.git/hooks/**", "**/.ssh/**",
+        // `.git/config` can name hooks and fsmonitor commands, which git runs.
+        "**/.git/config",
+        // MCP client configurations: an AI must not be able to grant itself more.
+        "**/claude_desktop_config.json", "**/.cursor/mcp.json", "**/.vscode/mcp.json", "**/.config/Claude/**",
+        "**/.codeium/windsurf/mcp_config.json", "**/.mcp.json",
+        // Bastion's own configuration.
+        "**/.config/bastion/**",
+    ]
+
+    /// Compiles the protected list: the built-in globs plus each given file and its siblings that
+    /// start with its name (`audit.jsonl*`: rotated logs, chain heads), both as given and canonical.
+    static func compileProtected(_ paths: [String]) throws(PermissionParseError) -> [GlobPattern] {
+        var globs: [GlobPattern] = []
+        for glob in builtInProtectedGlobs { globs.append(try GlobPattern(glob)) }
+        for path in paths {
+            let canonical = try PathCanonicalizer.canonical(path, relativeTo: "/", home: "/")
+            for form in Set([path, canonical]) where form.hasPrefix("/") {
+                globs.append(try GlobPattern(GlobPattern.escaped(form) + "*"))
+            }
+        }
+        return globs
+    }
+}
