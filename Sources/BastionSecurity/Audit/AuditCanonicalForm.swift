@@ -18,11 +18,15 @@ package enum AuditCanonicalForm {
     /// - Parameter record: The record's members; a `hash` member, if present, is left out.
     /// - Returns: The compact, key-sorted JSON of the record without `hash`.
     package static func encode(_ record: [String: JSONValue]) -> [UInt8] {
-        var members = record
-        members["hash"] = nil
         var output: [UInt8] = []
-        output.reserveCapacity(384)
-        JSONWriter.write(.object(members), into: &output)
+        output.reserveCapacity(512)
+        if record["hash"] == nil {
+            JSONWriter.write(.object(record), into: &output)
+        } else {
+            var members = record
+            members["hash"] = nil
+            JSONWriter.write(.object(members), into: &output)
+        }
         return output
     }
 

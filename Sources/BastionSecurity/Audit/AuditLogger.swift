@@ -30,6 +30,9 @@ public final class AuditLogger: Sendable {
         var isHeadStale = false
     }
 
+    /// The members the logger sets; an entry's own are dropped so they cannot forge the chain.
+    private static let ownedKeys = ["seq", "ts", "prev", "hash"]
+
     /// How often, at most, the head file is rewritten (and a `batch` sync runs).
     static let headInterval = Duration.milliseconds(100)
 
@@ -67,7 +70,9 @@ public final class AuditLogger: Sendable {
     @discardableResult
     public func record(_ entry: AuditEntry) -> Int64 {
         var members = entry.members()
-        for key in ["seq", "ts", "prev", "hash"] { members[key] = nil }
+        for key in Self.ownedKeys { members[key] = nil }
+        // Room for the three members added under the lock, so no rehash happens while it is held.
+        members.reserveCapacity(members.count + 3)
         return state.withLock { state in
             flock(descriptor, LOCK_EX)
             defer { flock(descriptor, LOCK_UN) }
