@@ -31,10 +31,9 @@ final class ShutdownSignals {
         }
     }
 
-    /// Removes the handlers (restoring the default action).
+    /// Stops handling the signals. They stay ignored until the process exits: libdispatch restores
+    /// the disposition it found (ignore) asynchronously, so resetting it here would race with it.
     func cancel() {
         for source in sources { source.cancel() }
-        signal(SIGTERM, SIG_DFL)
-        signal(SIGINT, SIG_DFL)
     }
 }
