@@ -27,7 +27,6 @@ public final class AuditLogger: Sendable {
         var lastSync: ContinuousClock.Instant = .now
         var lastHead: ContinuousClock.Instant = .now
         var isDirty = false
-        var isHeadStale = false
     }
 
     /// The members the logger sets; an entry's own are dropped so they cannot forge the chain.
@@ -94,7 +93,6 @@ public final class AuditLogger: Sendable {
             state.end = isWritten ? size + Int64(line.count) : -1
             (state.sequence, state.lastHash) = (sequence, hash)
             state.isDirty = true
-            state.isHeadStale = true
             syncAndWriteHeadIfDue(&state)
             return sequence
         }
@@ -143,7 +141,6 @@ public final class AuditLogger: Sendable {
 
     private func writeHead(_ state: inout State) {
         AuditChainHead(sequence: state.sequence, hash: state.lastHash).write(to: headPath)
-        state.isHeadStale = false
         state.lastHead = .now
     }
 
