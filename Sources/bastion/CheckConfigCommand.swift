@@ -15,7 +15,8 @@ struct CheckConfigCommand: ParsableCommand {
         do {
             let configuration = try BastionConfiguration.load(
                 path: file,
-                environment: ProcessEnvironment.current()
+                environment: ProcessEnvironment.current(),
+                customPermissions: BastionServer.builtInCustomPermissions
             )
             print(configuration.renderedTOML(), terminator: "")
         } catch {

@@ -32,22 +32,38 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
         let environment = ProcessEnvironment.current()
-        var configuration: BastionConfiguration
+        let directories = try self.directories.map(Self.canonicalDirectory)
+        // What `bastion serve` is: the file (or the embedded default) plus the command-line
+        // overrides. SIGHUP runs it again, so a reload keeps --diagnostics and the DIR grants.
+        let load: @Sendable () throws(ConfigurationError) -> BastionConfiguration = {
+            [config, client, diagnostics] () throws(ConfigurationError) -> BastionConfiguration in
+            var configuration = BastionConfiguration.embeddedDefault(environment: environment)
+            if let config {
+                configuration = try BastionConfiguration.load(
+                    path: config,
+                    environment: environment,
+                    customPermissions: BastionServer.builtInCustomPermissions
+                )
+            }
+            if diagnostics { configuration.server.diagnostics = true }
+            if !directories.isEmpty { configuration.grantDirectories(directories, toClient: client) }
+            return configuration
+        }
+        let configuration: BastionConfiguration
         do {
-            configuration =
-                try config.map { try BastionConfiguration.load(path: $0, environment: environment) }
-                ?? .embeddedDefault(environment: environment)
+            configuration = try load()
         } catch {
             throw CommandFailure("\(error)")
         }
-        if diagnostics { configuration.server.diagnostics = true }
-        if !directories.isEmpty {
-            configuration.grantDirectories(try directories.map(Self.canonicalDirectory), toClient: client)
-        }
         let logger = StderrLogging.bootstrap(level: configuration.server.logLevel)
         if isatty(STDIN_FILENO) != 0 { Self.writeToStandardError(Self.terminalGuide) }
+        var server = BastionServer(configuration: configuration)
+        if let config {
+            server.configurationFile = config
+            server.reloadConfiguration = load
+        }
         do {
-            try await BastionServer(configuration: configuration).serveStdio(clientID: client, logger: logger)
+            try await server.serveStdio(clientID: client, logger: logger)
         } catch {
             throw CommandFailure(error.description)
         }

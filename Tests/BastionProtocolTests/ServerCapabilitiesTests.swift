@@ -60,10 +60,12 @@ struct ServerCapabilitiesTests {
         #expect(json == [:])
     }
 
-    @Test func listChangedIsNeverDeclared() {
+    @Test func listChangedIsDeclaredOnlyForToolsAndOnlyWhenAsked() {
         let json = ServerCapabilities(tools: true, resources: true, prompts: true).json(for: .latest)
         for key in ["tools", "resources", "prompts"] {
             #expect(json[key]?["listChanged"] == false, "\(key)")
         }
+        let changing = ServerCapabilities(tools: true, toolsListChanged: true).json(for: .latest)
+        #expect(changing["tools"] == ["listChanged": true])
     }
 }

@@ -96,4 +96,35 @@ struct ClientContextTests {
             #expect(context.value(forKey: "k\(index)") == .int(Int64(index)))
         }
     }
+
+    @Test func callLevelChecksGoThroughTheSharedPermissionManager() throws {
+        let scratch = try ScratchDirectory()
+        let rules = try PermissionManager(
+            protectedPaths: [],
+            rules: [
+                "claude": .init(
+                    permissions: [.fileRead(glob: nil)],
+                    deny: ["**/.env"],
+                    workdir: scratch.path,
+                    home: scratch.path
+                )
+            ]
+        )
+        let context = ClientContext(
+            identity: ClientIdentity(clientID: "claude", transport: "stdio", method: .stdioProcess),
+            permissions: [.fileRead(glob: nil)],
+            workdir: scratch.path,
+            limits: ResourceLimits(),
+            rules: rules
+        )
+        #expect(context.check(.read, path: "notes.txt") == .allow)
+        #expect(context.check(.read, path: ".env") == .denyRule("**/.env", target: scratch.file(".env")))
+        #expect(!context.check(.write, path: "notes.txt").isAllowed)
+    }
+
+    @Test func withoutAPermissionManagerEveryCallLevelCheckIsDenied() {
+        let context = Self.makeContext(permissions: [.fileRead(glob: nil), .fileWrite(glob: nil)])
+        #expect(!context.check(.read, path: "/tmp/w/a").isAllowed)
+        #expect(!context.check(.write, path: "/tmp/w/a").isAllowed)
+    }
 }

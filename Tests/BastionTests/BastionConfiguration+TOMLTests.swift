@@ -154,10 +154,11 @@ struct BastionConfigurationTOMLTests {
     )
     func resolvesRelativePaths(workdir: String, expected: String) throws {
         let configuration = try Support.parse(
-            "[server]\naudit_log = \"\(workdir)\"\n" + "[[clients]]\nid = \"a\"\nworkdir = \"\(workdir)\"\n"
+            "[server]\naudit_log = \"\(workdir)\"\n" + "[[clients]]\nid = \"a\"\nworkdir = \"/w\"\n"
+                + "[[clients]]\nid = \"b\"\nworkdir = \"\(workdir)/b\"\n"
         )
-        #expect(configuration.clients.first?.workdir == expected)
         #expect(configuration.server.auditLog == expected)
+        #expect(configuration.clients.last?.workdir == (expected == "/" ? "/b" : expected + "/b"))
     }
 
     @Test("A relative source resolves against the current directory")
@@ -331,5 +332,37 @@ struct BastionConfigurationTOMLTests {
         }
         #expect(error.code == .unreadable)
         #expect(error.file == "/nonexistent/bastion.toml")
+    }
+
+    @Test(
+        "Clients whose workdirs are the same or nested are refused at the later one",
+        arguments: [("/w/a", "/w/a"), ("/w/a", "/w/a/b"), ("/w/a/b", "/w/a"), ("/srv", "/srv/x/y")]
+    )
+    func sharedWorkdirsAreRefused(first: String, second: String) throws {
+        let error = try Support.error(
+            "[[clients]]\nid = \"a\"\nworkdir = \"\(first)\"\n[[clients]]\nid = \"b\"\nworkdir = \"\(second)\"\n"
+        )
+        #expect(error.code == .unsafe)
+        #expect(error.keyPath == "clients[1].workdir")
+        #expect(error.line == 6)
+        #expect(error.message.contains("client \"a\" (line 3)"))
+    }
+
+    @Test("Sibling workdirs with a common prefix are not shared")
+    func siblingWorkdirsAreFine() throws {
+        let configuration = try Support.parse(
+            "[[clients]]\nid = \"a\"\nworkdir = \"/w/a\"\n[[clients]]\nid = \"b\"\nworkdir = \"/w/a-evil\"\n"
+        )
+        #expect(configuration.clients.map(\.workdir) == ["/w/a", "/w/a-evil"])
+    }
+
+    @Test("An audit log inside a client's workdir is refused")
+    func auditLogInsideAWorkdirIsRefused() throws {
+        let error = try Support.error(
+            "[server]\naudit_log = \"/w/a/logs/audit.jsonl\"\n[[clients]]\nid = \"a\"\nworkdir = \"/w/a\"\n"
+        )
+        #expect(error.code == .unsafe)
+        #expect(error.keyPath == "server.audit_log")
+        #expect(error.line == 2)
     }
 }

@@ -57,6 +57,10 @@ struct ClientConfigurationTOMLTests {
             ("read_only = 1", "clients[0].read_only", 3),
             ("limits = 5", "clients[0].limits", 3),
             ("auth = []", "clients[0].auth", 3),
+            ("permissions = [\"file_read\", \"file_read:/x/a**\"]", "clients[0].permissions[1]", 3),
+            ("permissions = [\"file_write_global:/x/\\\\\"]", "clients[0].permissions[0]", 3),
+            ("permissions = [\"system_command:git**\"]", "clients[0].permissions[0]", 3),
+            ("deny = [\"**/.env\", \"a**/b\"]", "clients[0].deny[1]", 3),
         ]
     )
     func badValues(body: String, keyPath: String, line: Int) throws {
@@ -69,5 +73,33 @@ struct ClientConfigurationTOMLTests {
     func enumerationMessage() throws {
         let error = try Support.error("[[clients]]\nid = \"c\"\napproval = \"maybe\"\n")
         #expect(error.message == "unknown value \"maybe\"; expected one of never, destructive, always")
+    }
+
+    @Test("A bad glob is refused with the glob and the reason")
+    func badGlobMessage() throws {
+        let error = try Support.error("[[clients]]\nid = \"c\"\ndeny = [\"x/**y\"]\n")
+        #expect(error.code == .invalidValue)
+        #expect(error.message.contains("invalid glob \"x/**y\""))
+        #expect(error.message.contains("whole path segment"))
+    }
+
+    @Test("custom:NAME must be declared by a registered module when the modules are known")
+    func customPermissionsMustBeDeclared() throws {
+        let toml = "[[clients]]\nid = \"c\"\npermissions = [\"file_read\", \"custom:git.push\"]\n"
+        let parse = { (declared: Set<String>?) throws(ConfigurationError) in
+            try BastionConfiguration.parse(
+                toml: toml,
+                source: "b.toml",
+                environment: Support.environment,
+                customPermissions: declared
+            )
+        }
+        #expect(try parse(nil).clients[0].permissions.last == .custom(name: "git.push"))
+        #expect(try parse(["git.push"]).clients[0].permissions.last == .custom(name: "git.push"))
+        let error = try #require(throws: ConfigurationError.self) { try parse(["git.pull"]) }
+        #expect(error.keyPath == "clients[0].permissions[1]")
+        #expect(error.line == 3)
+        #expect(error.message.contains("unknown permission \"custom:git.push\""))
+        #expect(error.message.contains("declared: git.pull"))
     }
 }

@@ -13,7 +13,7 @@ struct CheckConfigCommandTests {
         [[clients]]
         id = "claude"
         workdir = "/var/tmp/bastion-check/claude"
-        permissions = ["file_read", "custom:git.push"]
+        permissions = ["file_read", "system_command:git"]
         """
 
     @Test func aGoodFileIsPrintedAsTheEffectiveTOML() async throws {
@@ -26,7 +26,7 @@ struct CheckConfigCommandTests {
         #expect(output.stdout.contains("page_size = 20"))
         #expect(output.stdout.contains("[[clients]]"))
         #expect(output.stdout.contains(#"id = "claude""#))
-        #expect(output.stdout.contains(#""custom:git.push""#))
+        #expect(output.stdout.contains(#""system_command:git""#))
         #expect(output.stdout.contains(#"audit_log = "/var/tmp/bastion-check/audit.jsonl""#))
     }
 
@@ -38,6 +38,18 @@ struct CheckConfigCommandTests {
         let second = try await BastionBinary.run(["check-config", rendered], home: scratch.path)
         #expect(second.status == 0)
         #expect(second.stdout == first.stdout)
+    }
+
+    @Test func aCustomPermissionNoModuleDeclaresIsRefusedWithItsLine() async throws {
+        let scratch = try ScratchDirectory()
+        let file = try scratch.write(
+            Self.goodConfiguration.replacingOccurrences(of: "system_command:git", with: "custom:git.push"),
+            to: "bastion.toml"
+        )
+        let output = try await BastionBinary.run(["check-config", file], home: scratch.path)
+        #expect(output.status != 0)
+        #expect(output.stderr.contains("bastion.toml:8:"))
+        #expect(output.stderr.contains(#"clients[0].permissions[1]: unknown permission "custom:git.push""#))
     }
 
     @Test func aBadFileFailsWithFileAndLineOnStderr() async throws {

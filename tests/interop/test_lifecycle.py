@@ -38,7 +38,8 @@ def test_capabilities_advertised(server, version):
         assert isinstance(caps.get(key), dict), f"capability {key} missing at {version}: {caps}"
     if version >= "2025-03-26":
         assert isinstance(caps.get("completions"), dict), f"completions missing at {version}: {caps}"
-    # Nothing the server cannot do: no listChanged / subscribe unless it sends those notifications.
+    # Nothing the server cannot do: listChanged only for tools (sent after a reload), no subscribe.
+    assert caps["tools"].get("listChanged") is True and caps["prompts"].get("listChanged") is False
     server.close()
 
 

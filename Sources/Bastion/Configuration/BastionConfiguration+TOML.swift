@@ -19,11 +19,14 @@ extension BastionConfiguration {
     /// - Parameters:
     ///   - path: The file to read; errors name it as given.
     ///   - environment: The process environment (`HOME`, `XDG_STATE_HOME`).
+    ///   - customPermissions: The `custom:NAME` permissions the registered modules declare; a grant
+    ///     of any other custom name is refused. `nil` accepts every name.
     /// - Returns: The effective configuration.
     /// - Throws: ``ConfigurationError`` naming the file, line, column and key path of the first problem.
     public static func load(
         path: String,
-        environment: [String: String]
+        environment: [String: String],
+        customPermissions: Set<String>? = nil
     ) throws(ConfigurationError)
         -> BastionConfiguration
     {
@@ -42,7 +45,7 @@ extension BastionConfiguration {
         guard let text = String(validating: data, as: UTF8.self) else {
             throw failure(.syntax, "the configuration file is not valid UTF-8")
         }
-        return try parse(toml: text, source: path, environment: environment)
+        return try parse(toml: text, source: path, environment: environment, customPermissions: customPermissions)
     }
 
     /// Parses and validates a TOML configuration.
@@ -58,16 +61,20 @@ extension BastionConfiguration {
     ///   - toml: The document.
     ///   - source: The file the document came from, used in errors and for relative paths.
     ///   - environment: The process environment (`HOME`, `XDG_STATE_HOME`).
+    ///   - customPermissions: The `custom:NAME` permissions the registered modules declare; `nil`
+    ///     accepts every name.
     /// - Returns: The effective configuration.
     /// - Throws: ``ConfigurationError`` naming the file, line, column and key path of the first problem.
     public static func parse(
         toml: String,
         source: String,
-        environment: [String: String]
+        environment: [String: String],
+        customPermissions: Set<String>? = nil
     ) throws(ConfigurationError)
         -> BastionConfiguration
     {
-        let (table, context) = try parseDocument(toml, source: source, environment: environment)
+        var (table, context) = try parseDocument(toml, source: source, environment: environment)
+        context.customPermissions = customPermissions
         let root = TOMLTableReader(table: table, path: .root, context: context)
         try root.checkKeys(tomlKeys)
         let server = try ServerConfiguration.decode(root.table("server"), context: context)
@@ -82,6 +89,7 @@ extension BastionConfiguration {
             }
         }
         configuration.clients = try decodeClients(root)
+        try checkSeparation(configuration, context: context)
         configuration.prompts = try decodePrompts(root)
         return configuration
     }
@@ -156,6 +164,44 @@ extension BastionConfiguration {
             clients.append(client)
         }
         return clients
+    }
+
+    /// Refuses settings that are each valid but contradict the isolation promise: two clients whose
+    /// workdirs are the same or nested (workdirs are never shared), and an audit log inside a
+    /// client's workdir (a client could then delete or replace it).
+    private static func checkSeparation(
+        _ configuration: BastionConfiguration,
+        context: ConfigurationDecodingContext
+    ) throws(ConfigurationError) {
+        func contains(_ directory: String, _ path: String) -> Bool {
+            path == directory || path.hasPrefix(directory == "/" ? "/" : directory + "/")
+        }
+        let clients = configuration.clients
+        for (index, client) in clients.enumerated() {
+            let workdir = ConfigKeyPath.root.appending("clients").appending(index: index).appending("workdir")
+            for (otherIndex, other) in clients.enumerated().prefix(index)
+            where contains(client.workdir, other.workdir) || contains(other.workdir, client.workdir) {
+                let otherPath = ConfigKeyPath.root.appending("clients").appending(index: otherIndex).appending(
+                    "workdir"
+                )
+                throw context.error(
+                    .unsafe,
+                    at: workdir,
+                    "the workdir \(TOMLString.quoted(client.workdir)) of client \(TOMLString.quoted(client.id)) "
+                        + "overlaps the workdir \(TOMLString.quoted(other.workdir)) of client "
+                        + "\(TOMLString.quoted(other.id)) (\(context.location(of: otherPath))); "
+                        + "each client needs a private workdir"
+                )
+            }
+            if contains(client.workdir, configuration.server.auditLog) {
+                throw context.error(
+                    .unsafe,
+                    at: ConfigKeyPath.root.appending("server").appending("audit_log"),
+                    "the audit log \(TOMLString.quoted(configuration.server.auditLog)) is inside the workdir of "
+                        + "client \(TOMLString.quoted(client.id)), which could then delete or replace it"
+                )
+            }
+        }
     }
 
     private static func decodePrompts(_ root: TOMLTableReader) throws(ConfigurationError) -> [PromptDefinition] {

@@ -30,13 +30,16 @@ extension ClientConfiguration {
             } catch {
                 throw context.error(.invalidValue, at: element.path, error.message)
             }
-            client.permissions.append(permission.expandingTilde(home: context.paths.home))
+            let expanded = permission.expandingTilde(home: context.paths.home)
+            try checkArgument(of: expanded, workdir: client.workdir, at: element.path, context: context)
+            client.permissions.append(expanded)
         }
         client.limits = try ResourceLimits.decode(reader.table("limits"))
         client.auth = try ClientAuthConfiguration.decode(reader.table("auth"))
         for element in try reader.stringArray("deny") ?? [] {
-            try context.checkGlob(element.value, at: element.path)
-            client.deny.append(context.paths.expandingTilde(element.value))
+            let glob = context.paths.expandingTilde(element.value)
+            try context.compileGlob(glob, relativeTo: client.workdir, at: element.path)
+            client.deny.append(glob)
         }
         if let approval = try reader.choice("approval", as: ApprovalPolicy.self) { client.approval = approval }
         if let channel = try reader.choice("approval_channel", as: ApprovalChannel.self) {
@@ -45,5 +48,32 @@ extension ClientConfiguration {
         if let isolation = try reader.choice("isolation", as: IsolationMode.self) { client.isolation = isolation }
         if let readOnly = try reader.bool("read_only") { client.readOnly = readOnly }
         return client
+    }
+
+    /// Checks what the permission checker will compile from a grant: its glob or pattern, and that
+    /// a `custom:NAME` is declared by a registered module.
+    private static func checkArgument(
+        of permission: Permission,
+        workdir: String,
+        at path: ConfigKeyPath,
+        context: ConfigurationDecodingContext
+    ) throws(ConfigurationError) {
+        switch permission {
+        case .fileRead(let glob?), .fileWrite(let glob?), .fileWriteGlobal(let glob):
+            try context.compileGlob(glob, relativeTo: workdir, at: path)
+        case .systemCommand(let pattern):
+            try context.compileGlob(pattern.contains("/") ? pattern : "/" + pattern, relativeTo: workdir, at: path)
+        case .custom(let name):
+            guard let declared = context.customPermissions, !declared.contains(name) else { return }
+            let known =
+                declared.isEmpty ? "no module declares any" : "declared: " + declared.sorted().joined(separator: ", ")
+            throw context.error(
+                .invalidValue,
+                at: path,
+                "unknown permission \"custom:\(name)\": no registered module declares it (\(known))"
+            )
+        case .fileRead(nil), .fileWrite(nil), .codeExecution, .codeExecutionSudo:
+            return
+        }
     }
 }

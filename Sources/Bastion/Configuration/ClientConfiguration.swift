@@ -67,4 +67,29 @@ public struct ClientConfiguration: Sendable, Hashable {
     public static func isValidID(_ id: String) -> Bool {
         ConfigurationName.isValid(id, maxLength: 64)
     }
+
+    /// The rights the client actually holds: with ``readOnly`` set, only its `file_read` grants
+    /// (a module's `custom:` right may write or run things, so it goes too: fail closed).
+    public var effectivePermissions: [Permission] {
+        guard readOnly else { return permissions }
+        return permissions.filter { permission in
+            switch permission {
+            case .fileRead: return true
+            case .fileWrite, .fileWriteGlobal, .codeExecution, .codeExecutionSudo, .systemCommand, .custom:
+                return false
+            }
+        }
+    }
+
+    /// The client's call-level rules for the ``PermissionManager``.
+    /// - Parameter home: What `~` stands for in paths the client gives.
+    public func permissionRules(home: String) -> PermissionManager.ClientRules {
+        PermissionManager.ClientRules(
+            permissions: effectivePermissions,
+            deny: deny,
+            isReadOnly: readOnly,
+            workdir: workdir,
+            home: home
+        )
+    }
 }

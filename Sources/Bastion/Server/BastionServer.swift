@@ -21,6 +21,13 @@ public struct BastionServer: Sendable {
 
     /// The effective configuration.
     public var configuration: BastionConfiguration
+    /// The file the configuration came from, if any: protected from every client, named in reload records.
+    public var configurationFile: String?
+    /// Produces the configuration again on `SIGHUP` (re-reading ``configurationFile``); `nil`
+    /// means there is nothing to reload (the embedded default).
+    public var reloadConfiguration: (@Sendable () throws(ConfigurationError) -> BastionConfiguration)?
+    /// What `~` stands for in paths clients give (default: this process's home directory).
+    public var home: String = ConfigurationPaths.processHome
     private var modules: [any BastionModule] = []
 
     /// Creates a server; the diagnostics module is added when the configuration enables it.
@@ -34,15 +41,43 @@ public struct BastionServer: Sendable {
         modules.append(module)
     }
 
+    /// The `custom:NAME` permissions that the modules built into the `bastion` command declare.
+    public static var builtInCustomPermissions: Set<String> {
+        var everything = BastionConfiguration(server: ServerConfiguration(auditLog: "/dev/null"))
+        everything.server.diagnostics = true
+        return BastionServer(configuration: everything).declaredCustomPermissions
+    }
+
+    /// The `custom:NAME` permissions the registered modules' tools declare; a configuration may
+    /// grant only these (pass them to ``BastionConfiguration/load(path:environment:customPermissions:)``).
+    public var declaredCustomPermissions: Set<String> {
+        var tools = ToolRegistry()
+        for module in modules { module.register(in: &tools) }
+        var names: Set<String> = []
+        for tool in tools.tools {
+            for case .custom(let name) in tool.permissions { names.insert(name) }
+        }
+        return names
+    }
+
     /// Serves one client over stdin/stdout until end of input.
     ///
     /// Runs the whole security chain: [1] the stdio peer is authenticated as `clientID`; each request
-    /// then passes [2] permissions, [3] sandbox validation, [4] execution and [5] audit.
+    /// then passes [2] permissions, [3] sandbox validation, [4] execution and [5] audit. `SIGHUP`
+    /// reloads the configuration (``reloadConfiguration``) for the next request.
     /// - Throws: ``ServerError`` when start-up fails (unknown client, unusable audit log or workdir,
     ///   module registration mistakes).
     public func serveStdio(clientID: String, logger: Logger) async throws(ServerError) {
         let audit = try openAudit()
-        let client = try authenticate(clientID: clientID, transport: "stdio", audit: audit)
+        try checkCustomPermissions(configuration)
+        let clients = try makeClientManager(audit: audit)
+        let client: ClientContext
+        do {
+            client = try clients.connect(.stdio(clientID: clientID), transport: "stdio")
+        } catch {
+            let known = configuration.clients.map(\.id).joined(separator: ", ")
+            throw ServerError("\(error.message) (configured clients: \(known))")
+        }
         let runtime = try makeRuntime(logger: logger)
         let transport = StdioTransport(maxFrameBytes: configuration.server.maxMessageBytes)
         let session = MCPSession(
@@ -65,6 +100,7 @@ public struct BastionServer: Sendable {
         logger.info("Serving on stdio", metadata: ["client.id": "\(client.id)", "audit.path": "\(audit.path)"])
         let stop: @Sendable (String, Duration) async -> Void = { reason, grace in
             await session.close(grace: grace)
+            clients.disconnect(client)
             audit.record(
                 AuditEntry(
                     event: "stop",
@@ -77,9 +113,67 @@ public struct BastionServer: Sendable {
             audit.flush()
         }
         let signals = ShutdownSignals { name in await stop("signal \(name)", .milliseconds(500)) }
+        let reload = ReloadSignal { [self] in
+            let before = runtime.tools.visibleTools(for: client).map(\.name)
+            guard self.reload(clients: clients, audit: audit, logger: logger),
+                runtime.tools.visibleTools(for: client).map(\.name) != before, session.negotiatedVersion != nil
+            else { return }
+            session.notify(method: "notifications/tools/list_changed")
+        }
         await transport.run(receiver: session, logger: logger)
+        reload.cancel()
         signals.cancel()
         await stop("end of input", .seconds(2))
+    }
+
+    /// Re-reads the configuration and applies it, or keeps the old one; audited either way.
+    /// - Returns: Whether a new configuration is in force.
+    @discardableResult
+    func reload(clients: ClientManager, audit: AuditLogger, logger: Logger) -> Bool {
+        var fields: [String: JSONValue] = [:]
+        if let configurationFile { fields["file"] = .string(configurationFile) }
+        guard let reloadConfiguration else {
+            logger.warning("SIGHUP ignored: the embedded default configuration has no file to reload")
+            fields["outcome"] = "ignored"
+            fields["error"] = "no configuration file (embedded default)"
+            audit.record(AuditEntry(event: "config-reload", fields: fields))
+            return false
+        }
+        do throws(ServerError) {
+            let new: BastionConfiguration
+            do {
+                new = try reloadConfiguration()
+            } catch {
+                throw ServerError(error.description)
+            }
+            try checkCustomPermissions(new)
+            let report = try clients.reload(new, home: home)
+            fields["outcome"] = "ok"
+            fields["changed"] = .array(report.changed.map(JSONValue.string))
+            fields["added"] = .array(report.added.map(JSONValue.string))
+            fields["removed"] = .array(report.removed.map(JSONValue.string))
+            fields["not_applied"] = .array(report.notApplied.map(JSONValue.string))
+            audit.record(AuditEntry(event: "config-reload", fields: fields))
+            logger.notice(
+                "Configuration reloaded; new rules apply to the next request",
+                metadata: [
+                    "clients.changed": "\(report.changed.joined(separator: ","))",
+                    "clients.removed": "\(report.removed.joined(separator: ","))",
+                ]
+            )
+            if !report.notApplied.isEmpty {
+                logger.warning(
+                    "Some changed settings apply only after a restart: \(report.notApplied.joined(separator: ", "))"
+                )
+            }
+            return true
+        } catch {
+            fields["outcome"] = "error"
+            fields["error"] = .string(String(error.message.prefix(2_048)))
+            audit.record(AuditEntry(event: "config-reload", fields: fields))
+            logger.error("Configuration reload failed; the previous rules stay in force: \(error.message)")
+            return false
+        }
     }
 
     private func openAudit() throws(ServerError) -> AuditLogger {
@@ -90,39 +184,40 @@ public struct BastionServer: Sendable {
         }
     }
 
-    /// Step 1: authenticates the peer and builds its isolated context (workdir created 0700).
-    private func authenticate(
-        clientID: String,
-        transport: String,
-        audit: AuditLogger
-    ) throws(ServerError)
-        -> ClientContext
-    {
-        let authenticator = StdioAuthenticator(clientIDs: configuration.clients.map(\.id))
-        let identity: ClientIdentity
-        do {
-            identity = try authenticator.authenticate(.stdio(clientID: clientID), transport: transport)
-        } catch {
+    /// Bastion's own files, which no client may write whatever it was granted.
+    var protectedPaths: [String] {
+        var paths = [configuration.server.auditLog]
+        if let configurationFile { paths.append(ConfigurationPaths.canonical(configurationFile)) }
+        if let http = configuration.http { paths += [http.tlsCert, http.tlsKey, http.clientCA].compactMap { $0 } }
+        return paths
+    }
+
+    /// Step 1 and the clients' isolation: authentication (failures audited) and per-client contexts.
+    private func makeClientManager(audit: AuditLogger) throws(ServerError) -> ClientManager {
+        try ClientManager(configuration: configuration, home: home, protectedPaths: protectedPaths) {
+            error,
+            credentials,
+            transport in
             audit.record(
-                AuditEntry(event: "auth-failure", transport: transport, fields: ["reason": .string(error.message)])
+                AuditEntry(
+                    event: "auth-failure",
+                    transport: transport,
+                    fields: ["reason": .string(error.message), "credentials": .string(credentials)]
+                )
             )
-            let known = configuration.clients.map(\.id).joined(separator: ", ")
-            throw ServerError("\(error.message) (configured clients: \(known))")
         }
-        guard let settings = configuration.client(id: identity.clientID) else {
-            throw ServerError("no client \"\(identity.clientID)\" is configured")
+    }
+
+    /// Refuses a configuration that grants a `custom:NAME` no registered module declares.
+    private func checkCustomPermissions(_ configuration: BastionConfiguration) throws(ServerError) {
+        let declared = declaredCustomPermissions
+        for client in configuration.clients {
+            for case .custom(let name) in client.permissions where !declared.contains(name) {
+                throw ServerError(
+                    "client \"\(client.id)\" is granted \"custom:\(name)\", which no registered module declares"
+                )
+            }
         }
-        do {
-            try WorkdirProvisioner.provision(settings.workdir)
-        } catch {
-            throw ServerError(error.message)
-        }
-        return ClientContext(
-            identity: identity,
-            permissions: settings.permissions,
-            workdir: settings.workdir,
-            limits: settings.limits
-        )
     }
 
     private func makeRuntime(logger: Logger) throws(ServerError) -> ServerRuntime {

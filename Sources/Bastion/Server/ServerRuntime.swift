@@ -23,6 +23,7 @@ final class ServerRuntime: Sendable {
     /// What every session declares: all of it is served.
     static let capabilities = ServerCapabilities(
         tools: true,
+        toolsListChanged: true,
         resources: true,
         resourceSubscriptions: false,
         prompts: true,

@@ -2,6 +2,9 @@
 public struct ServerCapabilities: Sendable, Hashable {
     /// `tools/list` and `tools/call`.
     public var tools: Bool
+    /// The server sends `notifications/tools/list_changed` when a client's tools change (a
+    /// configuration reload that grants or removes rights).
+    public var toolsListChanged: Bool
     /// `resources/list`, `resources/read`, `resources/templates/list`.
     public var resources: Bool
     /// `resources/subscribe` with `notifications/resources/updated`.
@@ -16,6 +19,7 @@ public struct ServerCapabilities: Sendable, Hashable {
     /// Creates a capability set.
     public init(
         tools: Bool = false,
+        toolsListChanged: Bool = false,
         resources: Bool = false,
         resourceSubscriptions: Bool = false,
         prompts: Bool = false,
@@ -23,6 +27,7 @@ public struct ServerCapabilities: Sendable, Hashable {
         completions: Bool = false
     ) {
         self.tools = tools
+        self.toolsListChanged = toolsListChanged
         self.resources = resources
         self.resourceSubscriptions = resourceSubscriptions
         self.prompts = prompts
@@ -30,11 +35,12 @@ public struct ServerCapabilities: Sendable, Hashable {
         self.completions = completions
     }
 
-    /// The `capabilities` object for a negotiated version. `listChanged` is false: Bastion's lists
-    /// are fixed for the life of a session, and the spec forbids the notification unless declared.
+    /// The `capabilities` object for a negotiated version. The spec forbids a `list_changed`
+    /// notification unless its `listChanged` is declared; resources and prompts are fixed for the
+    /// life of a session.
     public func json(for version: ProtocolVersion) -> JSONValue {
         var members: [String: JSONValue] = [:]
-        if tools { members["tools"] = ["listChanged": false] }
+        if tools { members["tools"] = ["listChanged": .bool(toolsListChanged)] }
         if resources {
             members["resources"] = ["subscribe": .bool(resourceSubscriptions), "listChanged": false]
         }

@@ -19,13 +19,22 @@ public final class ClientContext: Sendable {
 
     private let grants: Mutex<[Permission]>
     private let storage = Mutex<[String: JSONValue]>([:])
+    private let rules: PermissionManager?
 
     /// Creates a context.
+    /// - Parameters:
+    ///   - identity: Who the client is.
+    ///   - permissions: Its effective grants (tool-level checks).
+    ///   - workdir: Its private working directory.
+    ///   - limits: Its resource limits.
+    ///   - rules: The server's call-level permission engine, which holds this client's rules; without
+    ///     it every call-level check is denied (fail closed).
     public init(
         identity: ClientIdentity,
         permissions: [Permission],
         workdir: String,
-        limits: ResourceLimits
+        limits: ResourceLimits,
+        rules: PermissionManager? = nil
     ) {
         self.id = identity.clientID
         self.transport = identity.transport
@@ -33,6 +42,7 @@ public final class ClientContext: Sendable {
         self.workdir = workdir
         self.limits = limits
         self.grants = Mutex(permissions)
+        self.rules = rules
     }
 
     /// The permissions the client holds now.
@@ -47,6 +57,21 @@ public final class ClientContext: Sendable {
     public func check(_ required: [Permission]) -> PermissionDecision {
         guard !required.isEmpty else { return .allow }
         return PermissionChecker.check(required: required, granted: permissions)
+    }
+
+    /// The call-level check every file-system and execution tool makes before touching a path.
+    ///
+    /// Cached per client (``PermissionManager``); a configuration reload applies to the next call.
+    /// - Parameters:
+    ///   - access: Read, write, or execute (with the command as asked for).
+    ///   - path: The path as the client gave it (absolute, relative to the workdir, or `~/…`).
+    /// - Returns: `.allow`, or a denial whose ``PermissionDecision/reason(action:)`` names the
+    ///   permission or rule and the canonical path.
+    public func check(_ access: PermissionManager.Access, path: String) -> PermissionDecision {
+        guard let rules else {
+            return .missing(PermissionManager.neededPermission(access, outsideScope: true, path: path), target: path)
+        }
+        return rules.check(client: id, access: access, path: path)
     }
 
     /// Per-client session state for modules, keyed by a module-chosen name.

@@ -10,7 +10,7 @@ extension PermissionManager {
         case execute(command: String)
 
         /// The verb used in denial reasons.
-        var verb: String {
+        public var verb: String {
             switch self {
             case .read: return "reading"
             case .write: return "writing"

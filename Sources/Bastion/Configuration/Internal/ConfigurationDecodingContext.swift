@@ -1,3 +1,5 @@
+import BastionSecurity
+
 /// What every reader of one configuration document shares: the file name, positions and path rules.
 struct ConfigurationDecodingContext: Sendable {
     /// The file name shown in errors.
@@ -6,6 +8,9 @@ struct ConfigurationDecodingContext: Sendable {
     let sourceMap: TOMLSourceMap
     /// How paths in values are expanded and resolved.
     let paths: ConfigurationPaths
+    /// The `custom:NAME` permissions the registered modules declare; `nil` accepts any name (the
+    /// modules are not known, as in `check-config` without them).
+    var customPermissions: Set<String>? = nil
 
     /// An error located at `path` (or at its nearest ancestor that appears in the source).
     func error(_ code: ConfigurationError.Code, at path: ConfigKeyPath, _ message: String) -> ConfigurationError {
@@ -31,6 +36,17 @@ struct ConfigurationDecodingContext: Sendable {
         if glob.isEmpty { throw error(.invalidValue, at: path, "a glob must not be empty") }
         if glob.unicodeScalars.contains(where: { $0 == "\0" || $0 == "\n" || $0 == "\r" }) {
             throw error(.invalidValue, at: path, "a glob must not contain a NUL or line-break character")
+        }
+    }
+
+    /// Checks that a glob compiles as the permission checker will compile it (relative globs start
+    /// at `base`; `**/…` globs match anywhere).
+    func compileGlob(_ glob: String, relativeTo base: String, at path: ConfigKeyPath) throws(ConfigurationError) {
+        try checkGlob(glob, at: path)
+        do {
+            _ = try glob.hasPrefix("**") ? GlobPattern(glob) : GlobPattern(glob, relativeTo: base)
+        } catch {
+            throw self.error(.invalidValue, at: path, error.message)
         }
     }
 

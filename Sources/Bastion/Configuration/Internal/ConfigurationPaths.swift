@@ -35,6 +35,13 @@ struct ConfigurationPaths: Sendable {
             ? Self.normalize(baseDirectory) : Self.join(Self.currentDirectory(), baseDirectory)
     }
 
+    /// The home directory of this process: `$HOME` when absolute, else the password database's.
+    static var processHome: String {
+        var environment: [String: String] = [:]
+        if let home = getenv("HOME") { environment["HOME"] = String(cString: home) }
+        return home(environment: environment)
+    }
+
     /// Where the audit log goes when `audit_log` is omitted.
     var defaultAuditLog: String { Self.join(stateHome, "bastion/audit.jsonl") }
 
@@ -100,7 +107,7 @@ struct ConfigurationPaths: Sendable {
     }
 
     /// `$HOME` when absolute, else the home directory of the password database, else `/`.
-    private static func home(environment: [String: String]) -> String {
+    static func home(environment: [String: String]) -> String {
         if let home = environment["HOME"], home.hasPrefix("/") { return normalize(home) }
         var entry = passwd()
         var result: UnsafeMutablePointer<passwd>?
