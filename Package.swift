@@ -45,10 +45,12 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Linux system calls Swift cannot call directly (no glibc wrapper; syscall(2) is variadic).
+        .target(name: "CBastionLinux"),
         // Layer 4: file system, execution, sandboxes.
         .target(
             name: "BastionResources",
-            dependencies: ["BastionSecurity", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["BastionSecurity", "CBastionLinux", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         // Core: server assembly, tools, modules, configuration.

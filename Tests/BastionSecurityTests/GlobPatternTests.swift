@@ -114,4 +114,12 @@ struct GlobPatternTests {
         #expect(try GlobPattern("/a/*") != GlobPattern("/a/?"))
         #expect(try GlobPattern("/a/*").description == "/a/*")
     }
+
+    @Test(arguments: [
+        ("/home/ana/projects/**", "/home/ana/projects"), ("/home/ana/*.md", "/home/ana"), ("/srv/a.txt", "/srv"),
+        ("/**", "/"), ("**/.ssh/**", "/"), ("/a", "/"),
+    ])
+    func theLiteralDirectoryHoldsEveryMatch(pattern: String, directory: String) throws {
+        #expect(try GlobPattern(pattern).literalDirectory == directory)
+    }
 }

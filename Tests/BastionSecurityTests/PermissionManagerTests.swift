@@ -190,4 +190,35 @@ struct PermissionManagerTests {
             return
         }
     }
+
+    @Test func resolveReturnsTheCanonicalPathWithTheDecision() throws {
+        let m = try manager(["file_read"])
+        let resolution = m.resolve(client: "ana", access: .read, path: "a/../b.txt")
+        #expect(resolution.decision == .allow)
+        #expect(resolution.canonicalPath == Self.workdir + "/b.txt")
+        #expect(m.resolve(client: "ana", access: .read, path: "a\u{0}b").canonicalPath == nil)
+        #expect(m.resolve(client: "bob", access: .read, path: "x").canonicalPath == nil)
+    }
+
+    @Test func aCanonicalPathIsCheckedWithoutResolvingIt() throws {
+        let m = try manager(["file_read", "file_write"], deny: ["**/.env"])
+        #expect(m.check(client: "ana", access: .write, canonicalPath: Self.workdir + "/x") == .allow)
+        #expect(!m.check(client: "ana", access: .read, canonicalPath: Self.workdir + "/a/.env").isAllowed)
+        #expect(!m.check(client: "ana", access: .write, canonicalPath: Self.workdir + "/.bashrc").isAllowed)
+        #expect(!m.check(client: "bob", access: .read, canonicalPath: Self.workdir + "/x").isAllowed)
+        #expect(m.cachedCount(client: "ana") == 0)
+    }
+
+    @Test func scopeRootsAreTheOutermostLiteralDirectoriesOfTheGrants() throws {
+        let m = try manager([
+            "file_read", "file_read:~/projects/**", "file_read:~/projects/a/*.md", "file_write:out/**",
+            "file_write_global:/srv/www/index.html",
+        ])
+        let roots = m.scopeRoots(client: "ana")
+        #expect(roots.read == [Self.home + "/projects", Self.workdir])
+        #expect(roots.write == [Self.workdir + "/out", "/srv/www"])
+        let readOnly = try manager(["file_read", "file_write"], readOnly: true)
+        #expect(readOnly.scopeRoots(client: "ana").write.isEmpty)
+        #expect(m.scopeRoots(client: "bob").read.isEmpty)
+    }
 }

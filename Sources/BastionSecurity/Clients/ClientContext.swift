@@ -19,6 +19,7 @@ public final class ClientContext: Sendable {
 
     private let grants: Mutex<[Permission]>
     private let storage = Mutex<[String: JSONValue]>([:])
+    private let offered = Mutex<[String]?>(nil)
     private let rules: PermissionManager?
 
     /// Creates a context.
@@ -72,6 +73,46 @@ public final class ClientContext: Sendable {
             return .missing(PermissionManager.neededPermission(access, outsideScope: true, path: path), target: path)
         }
         return rules.check(client: id, access: access, path: path)
+    }
+
+    /// The call-level check that also returns the canonical path it was made on: the path the
+    /// file-system layer must then open, refusing symlinks at the system call.
+    public func resolve(_ access: PermissionManager.Access, path: String) -> PermissionManager.Resolution {
+        guard let rules else {
+            let denial = PermissionDecision.missing(
+                PermissionManager.neededPermission(access, outsideScope: true, path: path),
+                target: path
+            )
+            return PermissionManager.Resolution(decision: denial, canonicalPath: nil)
+        }
+        return rules.resolve(client: id, access: access, path: path)
+    }
+
+    /// The call-level check of a path that is already canonical (directory walks, a symlink acted on
+    /// itself); uncached, no system call.
+    public func check(_ access: PermissionManager.Access, canonicalPath: String) -> PermissionDecision {
+        guard let rules else {
+            return .missing(
+                PermissionManager.neededPermission(access, outsideScope: true, path: canonicalPath),
+                target: canonicalPath
+            )
+        }
+        return rules.check(client: id, access: access, canonicalPath: canonicalPath)
+    }
+
+    /// The directories the client's grants can reach, for reading and for writing (canonical,
+    /// outermost only), before any narrowing by the client's MCP roots.
+    public var grantedRoots: (read: [String], write: [String]) {
+        rules?.scopeRoots(client: id) ?? ([], [])
+    }
+
+    /// The directories the client offered as MCP roots (canonical), or `nil` when it offered none;
+    /// the file-system layer narrows the client's scope to them.
+    public var offeredRoots: [String]? { offered.withLock { $0 } }
+
+    /// Records the client's MCP roots (after `roots/list`); `nil` forgets them.
+    public func setOfferedRoots(_ roots: [String]?) {
+        offered.withLock { $0 = roots }
     }
 
     /// Per-client session state for modules, keyed by a module-chosen name.

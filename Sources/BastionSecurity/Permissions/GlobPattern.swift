@@ -100,6 +100,18 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
         return GlobPattern(pattern: pattern, segments: head + segments[count...])
     }
 
+    /// The deepest directory under which every match lies: the pattern's leading literal segments,
+    /// or the parent of the last one when the whole pattern is literal (`/` at worst).
+    var literalDirectory: String {
+        var count = segments.prefix { if case .literal = $0 { return true } else { return false } }.count
+        if count == segments.count, count > 0 { count -= 1 }
+        var prefix = ""
+        for case .literal(let bytes) in segments[..<count] {
+            prefix += "/" + String(decoding: bytes, as: UTF8.self)
+        }
+        return prefix.isEmpty ? "/" : prefix
+    }
+
     private init(pattern: String, segments: [Segment]) {
         self.pattern = pattern
         self.segments = segments

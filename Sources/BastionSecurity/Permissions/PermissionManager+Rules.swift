@@ -46,6 +46,10 @@ extension PermissionManager {
         /// `system_command` patterns with `/`, matched against the canonical executable path.
         var commandPaths: [GlobPattern] = []
         var deny: [GlobPattern] = []
+        /// The outermost directories the read grants can match under (see ``PermissionManager/scopeRoots(client:)``).
+        var readRoots: [String] = []
+        /// The outermost directories the write grants (scoped and global) can match under.
+        var writeRoots: [String] = []
         var isReadOnly: Bool
         var workdir: String
         var home: String
@@ -78,6 +82,21 @@ extension PermissionManager {
                 deny.append(try expanded.hasPrefix("**") ? GlobPattern(expanded) : compile(expanded))
             }
             addResolvedVariants()
+            readRoots = Self.outermost(reads.map(\.literalDirectory))
+            writeRoots = isReadOnly ? [] : Self.outermost((writes + globalWrites).map(\.literalDirectory))
+        }
+
+        /// The directories not inside another one of the list, sorted and without duplicates.
+        static func outermost(_ directories: [String]) -> [String] {
+            let sorted = Set(directories).sorted()
+            var result: [String] = []
+            for directory in sorted {
+                let isNested = result.contains { root in
+                    root == "/" || directory == root || directory.hasPrefix(root + "/")
+                }
+                if !isNested { result.append(directory) }
+            }
+            return result
         }
 
         private func compile(_ glob: String) throws(PermissionParseError) -> GlobPattern {

@@ -22,8 +22,17 @@ public final class PermissionManager: Sendable {
     }
 
     struct CacheEntry {
-        var decision: PermissionDecision
+        var resolution: Resolution
         var expires: UInt64
+    }
+
+    /// A decision and the canonical path it was made on.
+    public struct Resolution: Sendable, Hashable {
+        /// Allowed, or why not.
+        public var decision: PermissionDecision
+        /// The canonical absolute path that was checked; `nil` when the path was not acceptable.
+        /// File-system code must open exactly this path, refusing symlinks at the system call.
+        public var canonicalPath: String?
     }
 
     struct ClientState {
@@ -32,7 +41,7 @@ public final class PermissionManager: Sendable {
     }
 
     enum Lookup {
-        case hit(PermissionDecision)
+        case hit(Resolution)
         case miss(UInt64, CompiledRules)
         case unknownClient
     }
@@ -93,30 +102,72 @@ public final class PermissionManager: Sendable {
     ///     the executable file (resolved by the caller from the server's `PATH`).
     /// - Returns: `.allow`, or a denial naming the permission or rule and the canonical path.
     public func check(client: String, access: Access, path: String) -> PermissionDecision {
+        resolve(client: client, access: access, path: path).decision
+    }
+
+    /// Canonicalizes a path and decides whether a client may access it (cached like ``check(client:access:path:)``).
+    /// - Parameters:
+    ///   - client: The client id.
+    ///   - access: Read, write, or execute.
+    ///   - path: The path as given.
+    /// - Returns: The decision and the canonical path it applies to.
+    public func resolve(client: String, access: Access, path: String) -> Resolution {
         let now = Self.monotonicNanoseconds()
         let key = CacheKey(access: access, path: path)
         let lookup = state.withLock { state -> Lookup in
             guard let client = state.clients[client] else { return .unknownClient }
-            if let entry = client.cache[key], entry.expires > now { return .hit(entry.decision) }
+            if let entry = client.cache[key], entry.expires > now { return .hit(entry.resolution) }
             return .miss(state.generation, client.rules)
         }
         let generation: UInt64
         let rules: CompiledRules
         switch lookup {
-        case .hit(let decision): return decision
+        case .hit(let resolution): return resolution
         case .unknownClient:
-            return .missing(Self.neededPermission(access, outsideScope: true, path: path), target: path)
+            let denial = PermissionDecision.missing(
+                Self.neededPermission(access, outsideScope: true, path: path),
+                target: path
+            )
+            return Resolution(decision: denial, canonicalPath: nil)
         case .miss(let current, let compiled): (generation, rules) = (current, compiled)
         }
-        let decision = decide(rules, access, path)
+        let resolution = resolve(rules, access, path)
         state.withLock { state in
             guard state.generation == generation, state.clients[client] != nil else { return }
             if state.clients[client]?.cache.count ?? 0 >= cacheCapacity {
                 state.clients[client]?.cache.removeAll(keepingCapacity: true)
             }
-            state.clients[client]?.cache[key] = CacheEntry(decision: decision, expires: now &+ lifetimeNanoseconds)
+            state.clients[client]?.cache[key] = CacheEntry(resolution: resolution, expires: now &+ lifetimeNanoseconds)
         }
-        return decision
+        return resolution
+    }
+
+    /// Decides on a path that is already canonical, without touching the file system or the cache:
+    /// for directory walks (which never follow symlinks) and for the link itself when a call acts
+    /// on a symlink rather than its target (delete, move).
+    /// - Parameters:
+    ///   - client: The client id.
+    ///   - access: Read, write, or execute.
+    ///   - canonicalPath: An absolute path without `.`, `..` or symlinks in its directory part.
+    /// - Returns: `.allow` or a denial.
+    public func check(client: String, access: Access, canonicalPath: String) -> PermissionDecision {
+        guard let rules = state.withLock({ $0.clients[client]?.rules }) else {
+            return .missing(
+                Self.neededPermission(access, outsideScope: true, path: canonicalPath),
+                target: canonicalPath
+            )
+        }
+        return decide(rules, access, canonicalPath: canonicalPath)
+    }
+
+    /// The directories under which a client's grants can match, per access: the fixed (wildcard-free)
+    /// leading directories of its globs. The file-system layer opens paths *beneath* one of these
+    /// with the kernel's help, so a mistake in glob logic still cannot leave them.
+    /// - Parameter client: The client id.
+    /// - Returns: Canonical directories for reading and for writing (empty for an unknown client).
+    public func scopeRoots(client: String) -> (read: [String], write: [String]) {
+        guard let rules = state.withLock({ $0.clients[client]?.rules }) else { return ([], []) }
+        return (rules.readRoots, rules.writeRoots)
     }
 
     /// How many decisions are cached for a client (for tests and diagnostics).
@@ -126,16 +177,21 @@ public final class PermissionManager: Sendable {
 
     // MARK: - Deciding
 
-    func decide(_ rules: CompiledRules, _ access: Access, _ input: String) -> PermissionDecision {
+    func resolve(_ rules: CompiledRules, _ access: Access, _ input: String) -> Resolution {
         let path: String
         do {
             path = try PathCanonicalizer.canonical(input, relativeTo: rules.workdir, home: rules.home)
         } catch {
-            return .invalidPath(
+            let denial = PermissionDecision.invalidPath(
                 input,
                 problem: "the path is not acceptable (empty, NUL byte, too long, or a symlink loop)"
             )
+            return Resolution(decision: denial, canonicalPath: nil)
         }
+        return Resolution(decision: decide(rules, access, canonicalPath: path), canonicalPath: path)
+    }
+
+    func decide(_ rules: CompiledRules, _ access: Access, canonicalPath path: String) -> PermissionDecision {
         if access != .read, rules.isReadOnly { return .readOnly(target: path) }
         if access == .write, let rule = protected.first(where: { $0.matches(path) }) {
             return .protected(rule.pattern, target: path)

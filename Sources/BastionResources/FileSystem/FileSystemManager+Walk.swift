@@ -1,0 +1,179 @@
+public import BastionSecurity
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension FileSystemManager {
+    /// What a walk reports, in depth-first order with entries sorted by name.
+    public enum WalkEvent: Sendable {
+        /// A file, symlink or special file (never followed).
+        case entry(relative: String, DirectoryReader.Entry)
+        /// A directory; the visitor's answer decides whether it is entered.
+        case enter(relative: String, DirectoryReader.Entry)
+        /// The end of a directory that was entered.
+        case leave(relative: String)
+    }
+
+    /// What the visitor wants next.
+    public enum WalkAnswer: Sendable {
+        /// Go on (and enter the directory, for `.enter`).
+        case proceed
+        /// Skip this directory's content (for `.enter`; same as `.proceed` otherwise).
+        case skip
+        /// Stop the walk.
+        case stop
+    }
+
+    /// How a walk ended.
+    public struct WalkSummary: Sendable, Hashable {
+        /// Entries reported.
+        public var entries = 0
+        /// Whether the entry limit cut the walk short.
+        public var reachedLimit = false
+        /// Whether the visitor stopped it.
+        public var wasStopped = false
+        /// Entries hidden because the client may not read them (`deny` rules).
+        public var hidden = 0
+        /// Directories not entered because they were deeper than the depth limit.
+        public var tooDeep = 0
+    }
+
+    /// Walks a directory tree beneath an authorized directory, never following links and never
+    /// reporting an entry the client may not read.
+    /// - Parameters:
+    ///   - target: An authorized directory (read access).
+    ///   - client: The caller; entries its rules deny are hidden.
+    ///   - maxEntries: Entries reported at most.
+    ///   - maxDepth: Directory levels entered at most.
+    ///   - visit: Called for each event; runs on the caller's thread.
+    /// - Returns: How the walk ended.
+    public func walk(
+        _ target: AuthorizedPath,
+        client: ClientContext,
+        maxEntries: Int,
+        maxDepth: Int = 128,
+        visit: (WalkEvent) -> WalkAnswer
+    ) throws(FileSystemError) -> WalkSummary {
+        let directory = try open(target, flags: O_RDONLY | O_DIRECTORY)
+        var summary = WalkSummary()
+        _ = try walk(
+            directory,
+            path: target.path,
+            relative: "",
+            depth: 0,
+            client: client,
+            maxEntries: maxEntries,
+            maxDepth: maxDepth,
+            summary: &summary,
+            visit: visit
+        )
+        return summary
+    }
+
+    /// Returns `false` when the walk must end.
+    private func walk(
+        _ directory: Descriptor,
+        path: String,
+        relative: String,
+        depth: Int,
+        client: ClientContext,
+        maxEntries: Int,
+        maxDepth: Int,
+        summary: inout WalkSummary,
+        visit: (WalkEvent) -> WalkAnswer
+    ) throws(FileSystemError) -> Bool {
+        var entries = try DirectoryReader.entries(of: directory, path: path)
+        entries.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        for entry in entries {
+            let childPath = path == "/" ? "/" + entry.name : path + "/" + entry.name
+            guard client.check(.read, canonicalPath: childPath).isAllowed else {
+                summary.hidden += 1
+                continue
+            }
+            guard summary.entries < maxEntries else {
+                summary.reachedLimit = true
+                return false
+            }
+            summary.entries += 1
+            let childRelative = relative.isEmpty ? entry.name : relative + "/" + entry.name
+            guard entry.kind == .directory else {
+                if case .stop = visit(.entry(relative: childRelative, entry)) {
+                    summary.wasStopped = true
+                    return false
+                }
+                continue
+            }
+            switch visit(.enter(relative: childRelative, entry)) {
+            case .stop:
+                summary.wasStopped = true
+                return false
+            case .skip:
+                continue
+            case .proceed:
+                break
+            }
+            var keepGoing = true
+            if depth + 1 >= maxDepth {
+                summary.tooDeep += 1
+            } else {
+                // A directory that vanished or was swapped for a link since it was listed is skipped.
+                if let child = try? opener.open(
+                    entry.name,
+                    beneath: directory,
+                    flags: O_RDONLY | O_DIRECTORY,
+                    displayPath: childPath
+                ) {
+                    keepGoing = try walk(
+                        child,
+                        path: childPath,
+                        relative: childRelative,
+                        depth: depth + 1,
+                        client: client,
+                        maxEntries: maxEntries,
+                        maxDepth: maxDepth,
+                        summary: &summary,
+                        visit: visit
+                    )
+                }
+            }
+            if case .stop = visit(.leave(relative: childRelative)) {
+                summary.wasStopped = true
+                return false
+            }
+            if !keepGoing { return false }
+        }
+        return true
+    }
+
+    /// The entries of an authorized directory that the client may read, sorted by name.
+    /// - Parameters:
+    ///   - target: An authorized directory (read access).
+    ///   - client: The caller; entries its rules deny are hidden.
+    ///   - withStatus: Whether to fill each entry's size and modification time (one `fstatat` each).
+    /// - Returns: The entries, and how many were hidden by the client's rules.
+    public func list(
+        _ target: AuthorizedPath,
+        client: ClientContext,
+        withStatus: Bool = false
+    ) throws(FileSystemError) -> (entries: [DirectoryReader.Entry], hidden: Int) {
+        let directory = try open(target, flags: O_RDONLY | O_DIRECTORY)
+        var hidden = 0
+        var entries: [DirectoryReader.Entry] = []
+        for var entry in try DirectoryReader.entries(of: directory, path: target.path) {
+            let path = target.path == "/" ? "/" + entry.name : target.path + "/" + entry.name
+            guard client.check(.read, canonicalPath: path).isAllowed else {
+                hidden += 1
+                continue
+            }
+            var info = stat()
+            if withStatus, fstatat(directory.raw, entry.name, &info, AT_SYMLINK_NOFOLLOW) == 0 {
+                entry.size = Int64(info.st_size)
+                entry.modified = Int64(info.st_mtim.tv_sec)
+            }
+            entries.append(entry)
+        }
+        entries.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        return (entries, hidden)
+    }
+}

@@ -1,0 +1,282 @@
+public import BastionSecurity
+import CBastionLinux
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension FileSystemManager {
+    /// Replaces (or creates) a file atomically: a temporary file in the same directory, written and
+    /// `fsync`ed, then renamed over the name. A reader sees the old file or the new one, never a
+    /// mix; a crash leaves the old file intact. The rename replaces a symlink at the last component
+    /// instead of following it. An existing file keeps its permission bits; a new one gets 0644.
+    /// - Parameters:
+    ///   - target: An authorized path (write access).
+    ///   - bytes: The new content.
+    /// - Throws: ``FileSystemError``; the target is untouched when anything fails.
+    public func writeAtomically(_ target: AuthorizedPath, bytes: [UInt8]) throws(FileSystemError) {
+        guard let (parent, name) = target.parentAndName else {
+            throw FileSystemError(.invalid, "\"\(FileSystemError.shown(target.path))\" is a directory, not a file")
+        }
+        let directory: Descriptor
+        do {
+            directory = try openParent(parent, of: target)
+        } catch  where error.kind == .notFound {
+            throw FileSystemError(
+                .notFound,
+                "Cannot write \"\(FileSystemError.shown(target.path))\": its parent directory does not exist "
+                    + "(create it with create_directory)"
+            )
+        }
+        var mode: mode_t = 0o644
+        var existing = stat()
+        if fstatat(directory.raw, name, &existing, AT_SYMLINK_NOFOLLOW) == 0 {
+            switch existing.st_mode & S_IFMT {
+            case S_IFDIR:
+                throw FileSystemError(.invalid, "\"\(FileSystemError.shown(target.path))\" is a directory, not a file")
+            case S_IFREG:
+                mode = existing.st_mode & 0o7777
+            default:
+                break
+            }
+        }
+        let temporary = Self.temporaryName(for: name)
+        let created = openat(directory.raw, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard created >= 0 else { throw .system(errno, operation: "write", path: target.path) }
+        let file = Descriptor(created)
+        do throws(FileSystemError) {
+            try Self.writeAll(file.raw, bytes, path: target.path)
+            guard fchmod(file.raw, mode) == 0, fsync(file.raw) == 0 else {
+                throw FileSystemError.system(errno, operation: "write", path: target.path)
+            }
+            guard renameat(directory.raw, temporary, directory.raw, name) == 0 else {
+                throw FileSystemError.system(errno, operation: "write", path: target.path)
+            }
+        } catch {
+            unlinkat(directory.raw, temporary, 0)
+            throw error
+        }
+        // The rename is durable once the directory is.
+        fsync(directory.raw)
+    }
+
+    /// Creates a directory and its missing parents (like `mkdir -p`), never through a symlink.
+    /// Succeeds when it already exists.
+    public func createDirectories(_ target: AuthorizedPath) throws(FileSystemError) {
+        var current = try opener.openDirectory(target.root)
+        for component in target.relative.split(separator: "/") {
+            let name = String(component)
+            if mkdirat(current.raw, name, 0o755) != 0, errno != EEXIST {
+                throw .system(errno, operation: "create directory", path: target.path)
+            }
+            current = try opener.open(
+                name,
+                beneath: current,
+                flags: CBASTION_O_PATH | O_DIRECTORY,
+                displayPath: target.path
+            )
+        }
+    }
+
+    /// Moves or renames a file or directory; fails when the destination exists (no replacement, atomically).
+    ///
+    /// A directory moves only when every entry beneath it may be written both where it is and where
+    /// it would land, so a move cannot carry files out of a `deny` rule or into a protected place.
+    /// - Parameters:
+    ///   - source: The authorized source (write access, the link itself for a symlink).
+    ///   - destination: The authorized destination (write access).
+    ///   - client: The caller, whose rules every moved entry must satisfy.
+    ///   - maxEntries: The largest directory that may be moved.
+    public func move(
+        _ source: AuthorizedPath,
+        to destination: AuthorizedPath,
+        client: ClientContext,
+        maxEntries: Int
+    ) throws(FileSystemError) {
+        guard let (sourceParent, sourceName) = source.parentAndName else {
+            throw FileSystemError(
+                .invalid,
+                "Cannot move \"\(FileSystemError.shown(source.path))\": it is an allowed directory itself"
+            )
+        }
+        guard let (destinationParent, destinationName) = destination.parentAndName else {
+            throw FileSystemError(
+                .exists,
+                "Cannot move to \"\(FileSystemError.shown(destination.path))\": it already exists"
+            )
+        }
+        guard !FileSystemScope.contains(source.path, destination.path) || source.path == destination.path else {
+            throw FileSystemError(.invalid, "Cannot move \"\(FileSystemError.shown(source.path))\" into itself")
+        }
+        let from = try openParent(sourceParent, of: source)
+        let to = try openParent(destinationParent, of: destination)
+        var info = stat()
+        guard fstatat(from.raw, sourceName, &info, AT_SYMLINK_NOFOLLOW) == 0 else {
+            throw .system(errno, operation: "move", path: source.path)
+        }
+        if info.st_mode & S_IFMT == S_IFDIR {
+            let directory = try opener.open(
+                sourceName,
+                beneath: from,
+                flags: O_RDONLY | O_DIRECTORY,
+                displayPath: source.path
+            )
+            var count = 0
+            try checkSubtree(directory, at: source.path, maxEntries: maxEntries, count: &count, action: "move") {
+                relative in
+                for path in [source.path + "/" + relative, destination.path + "/" + relative] {
+                    let decision = client.check(.write, canonicalPath: path)
+                    if !decision.isAllowed { return Self.denied(decision, .write) }
+                }
+                return nil
+            }
+        }
+        guard cbastion_renameat2(from.raw, sourceName, to.raw, destinationName, CBASTION_RENAME_NOREPLACE) == 0 else {
+            if errno == EXDEV {
+                throw FileSystemError(
+                    .invalid,
+                    "Cannot move \"\(FileSystemError.shown(source.path))\" to another file system"
+                )
+            }
+            throw .system(errno, operation: "move to", path: destination.path)
+        }
+        fsync(from.raw)
+        if sourceParent != destinationParent { fsync(to.raw) }
+    }
+
+    /// Deletes a file or symlink, or a directory with `recursive`; every entry beneath must be
+    /// writable for the client, or nothing is deleted.
+    /// - Parameters:
+    ///   - target: The authorized path (write access, the link itself for a symlink).
+    ///   - recursive: Whether a directory and its content go.
+    ///   - client: The caller, whose rules every deleted entry must satisfy.
+    ///   - maxEntries: The largest directory that may be deleted.
+    /// - Returns: How many entries were removed.
+    @discardableResult
+    public func delete(
+        _ target: AuthorizedPath,
+        recursive: Bool,
+        client: ClientContext,
+        maxEntries: Int
+    ) throws(FileSystemError) -> Int {
+        guard let (parent, name) = target.parentAndName else {
+            throw FileSystemError(
+                .invalid,
+                "Cannot delete \"\(FileSystemError.shown(target.path))\": it is an allowed directory itself"
+            )
+        }
+        let directory = try openParent(parent, of: target)
+        var info = stat()
+        guard fstatat(directory.raw, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else {
+            throw .system(errno, operation: "delete", path: target.path)
+        }
+        guard info.st_mode & S_IFMT == S_IFDIR else {
+            guard unlinkat(directory.raw, name, 0) == 0 else {
+                throw .system(errno, operation: "delete", path: target.path)
+            }
+            return 1
+        }
+        guard recursive else {
+            if unlinkat(directory.raw, name, AT_REMOVEDIR) == 0 { return 1 }
+            if errno == ENOTEMPTY || errno == EEXIST {
+                throw FileSystemError(
+                    .invalid,
+                    "\"\(FileSystemError.shown(target.path))\" is a directory that is not empty; pass recursive: true to delete it with its content"
+                )
+            }
+            throw .system(errno, operation: "delete", path: target.path)
+        }
+        let opened = try opener.open(name, beneath: directory, flags: O_RDONLY | O_DIRECTORY, displayPath: target.path)
+        var count = 0
+        try checkSubtree(opened, at: target.path, maxEntries: maxEntries, count: &count, action: "delete") { relative in
+            let decision = client.check(.write, canonicalPath: target.path + "/" + relative)
+            return decision.isAllowed ? nil : Self.denied(decision, .write)
+        }
+        let removed = try removeContents(of: opened, path: target.path)
+        guard unlinkat(directory.raw, name, AT_REMOVEDIR) == 0 else {
+            throw .system(errno, operation: "delete", path: target.path)
+        }
+        return removed + 1
+    }
+
+    /// Visits every entry beneath a directory (never following links) and stops at the first refusal.
+    private func checkSubtree(
+        _ directory: Descriptor,
+        at path: String,
+        maxEntries: Int,
+        count: inout Int,
+        action: String,
+        refusal: (String) -> FileSystemError?
+    ) throws(FileSystemError) {
+        var stack: [(Descriptor, String)] = [(directory, "")]
+        while let (current, prefix) = stack.popLast() {
+            for entry in try DirectoryReader.entries(of: current, path: path) {
+                count += 1
+                guard count <= maxEntries else {
+                    throw FileSystemError(
+                        .limit,
+                        "Refused to \(action) \"\(FileSystemError.shown(path))\": it holds more than \(maxEntries) entries"
+                    )
+                }
+                let relative = prefix.isEmpty ? entry.name : prefix + "/" + entry.name
+                if let refusal = refusal(relative) { throw refusal }
+                if entry.kind == .directory {
+                    let child = try opener.open(
+                        entry.name,
+                        beneath: current,
+                        flags: O_RDONLY | O_DIRECTORY,
+                        displayPath: path + "/" + relative
+                    )
+                    stack.append((child, relative))
+                }
+            }
+        }
+    }
+
+    /// Removes everything inside a directory, depth first, never following links.
+    private func removeContents(of directory: Descriptor, path: String) throws(FileSystemError) -> Int {
+        var removed = 0
+        for entry in try DirectoryReader.entries(of: directory, path: path) {
+            let childPath = path + "/" + entry.name
+            if entry.kind == .directory {
+                let child = try opener.open(
+                    entry.name,
+                    beneath: directory,
+                    flags: O_RDONLY | O_DIRECTORY,
+                    displayPath: childPath
+                )
+                removed += try removeContents(of: child, path: childPath)
+                guard unlinkat(directory.raw, entry.name, AT_REMOVEDIR) == 0 else {
+                    throw .system(errno, operation: "delete", path: childPath)
+                }
+            } else {
+                guard unlinkat(directory.raw, entry.name, 0) == 0 else {
+                    throw .system(errno, operation: "delete", path: childPath)
+                }
+            }
+            removed += 1
+        }
+        return removed
+    }
+
+    /// `.<name>.bastion-<random>.tmp`, short enough for any file system.
+    static func temporaryName(for name: String) -> String {
+        let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        let base = name.utf8.count > 180 ? "" : name
+        return ".\(base).bastion-\(suffix).tmp"
+    }
+
+    static func writeAll(_ descriptor: Int32, _ bytes: [UInt8], path: String) throws(FileSystemError) {
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes.withUnsafeBytes { buffer in
+                write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .system(errno, operation: "write", path: path)
+            }
+            offset += count
+        }
+    }
+}

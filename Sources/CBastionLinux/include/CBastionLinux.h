@@ -1,0 +1,30 @@
+#ifndef CBASTION_LINUX_H
+#define CBASTION_LINUX_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+/// Linux system calls that Swift cannot reach through Glibc: glibc has no wrapper for them, and
+/// `syscall(2)` is variadic, which Swift does not import. Each returns -1 and sets errno on failure.
+
+/// openat2(2): opens `path` relative to `dirfd` with `resolve` flags (RESOLVE_BENEATH, …).
+/// Sets errno to ENOSYS on kernels older than 5.6.
+int cbastion_openat2(int dirfd, const char *path, uint64_t flags, uint64_t mode, uint64_t resolve);
+
+/// renameat2(2) with `flags` (RENAME_NOREPLACE: fail with EEXIST instead of replacing).
+int cbastion_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned int flags);
+
+/// The birth time of an open file from statx(2), in seconds and nanoseconds; returns -1 when the
+/// file system does not record it.
+int cbastion_birth_time(int fd, int64_t *seconds, uint32_t *nanoseconds);
+
+/// RESOLVE_* and RENAME_* constants, for Swift.
+extern const uint64_t CBASTION_RESOLVE_NO_XDEV;
+extern const uint64_t CBASTION_RESOLVE_NO_MAGICLINKS;
+extern const uint64_t CBASTION_RESOLVE_NO_SYMLINKS;
+extern const uint64_t CBASTION_RESOLVE_BENEATH;
+extern const unsigned int CBASTION_RENAME_NOREPLACE;
+/// O_PATH, which Glibc's Swift module hides behind _GNU_SOURCE.
+extern const int CBASTION_O_PATH;
+
+#endif
