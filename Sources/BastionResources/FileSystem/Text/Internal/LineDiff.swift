@@ -53,7 +53,8 @@ struct LineDiff {
     private mutating func run() -> [Component]? {
         let oldCount = old.count
         let newCount = new.count
-        let offset = oldCount + newCount + 1
+        // Diagonals stay within ±(edit length + 1), and the edit length is bounded.
+        let offset = min(oldCount + newCount, Self.maximumEditLength) + 1
         var best = [Path?](repeating: nil, count: 2 * offset + 1)
         var seed = Path(oldPosition: -1, last: -1)
         var newPosition = extractCommon(&seed, diagonal: 0)
