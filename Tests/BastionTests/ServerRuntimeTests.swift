@@ -28,7 +28,8 @@ struct ServerRuntimeTests {
             tools: ToolManager(tools: tools.tools, sandbox: AllowAll(), logger: SessionTestSupport.quietLogger),
             resources: ResourceManager(registry: resources, logger: SessionTestSupport.quietLogger),
             prompts: PromptManager(prompts: prompts),
-            pageSize: pageSize
+            pageSize: pageSize,
+            logger: SessionTestSupport.quietLogger
         )
     }
 

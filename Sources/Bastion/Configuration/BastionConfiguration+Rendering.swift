@@ -52,7 +52,8 @@ extension BastionConfiguration {
             "permissions = \(array(client.permissions.map { q($0.description) }))",
             "limits = { cpu_seconds = \(limits.cpuSeconds), memory_mb = \(limits.memoryMB), "
                 + "open_files = \(limits.openFiles), processes = \(limits.processes), "
-                + "timeout_ms = \(limits.timeoutMs), output_kb = \(limits.outputKB) }",
+                + "timeout_ms = \(limits.timeoutMs), output_kb = \(limits.outputKB), read_mb = \(limits.readMB), "
+                + "list_entries = \(limits.listEntries) }",
         ]
         var auth: [String] = []
         if let subject = client.auth.jwtSubject { auth.append("jwt_subject = \(q(subject))") }

@@ -9,6 +9,8 @@ extension ResourceLimits {
         "processes": 1...65_536,
         "timeout_ms": 1...86_400_000,  // one day
         "output_kb": 1...1_048_576,  // 1 GiB
+        "read_mb": 1...16_384,  // 16 GiB
+        "list_entries": 1...100_000_000,
     ]
 
     /// Reads a `limits` table; absent keys keep their defaults.
@@ -26,6 +28,8 @@ extension ResourceLimits {
         if let value = try read("processes") { limits.processes = value }
         if let value = try read("timeout_ms") { limits.timeoutMs = value }
         if let value = try read("output_kb") { limits.outputKB = value }
+        if let value = try read("read_mb") { limits.readMB = value }
+        if let value = try read("list_entries") { limits.listEntries = value }
         return limits
     }
 }

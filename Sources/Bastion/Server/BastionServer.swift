@@ -30,9 +30,11 @@ public struct BastionServer: Sendable {
     public var home: String = ConfigurationPaths.processHome
     private var modules: [any BastionModule] = []
 
-    /// Creates a server; the diagnostics module is added when the configuration enables it.
+    /// Creates a server with the file-system module; the diagnostics module is added when the
+    /// configuration enables it.
     public init(configuration: BastionConfiguration) {
         self.configuration = configuration
+        modules.append(FileSystemModule())
         if configuration.server.diagnostics { modules.append(DiagnosticsModule(serverVersion: Self.version)) }
     }
 
@@ -235,7 +237,8 @@ public struct BastionServer: Sendable {
             tools: ToolManager(tools: tools.tools, sandbox: WorkdirSandboxValidator(), logger: logger),
             resources: ResourceManager(registry: resources, logger: logger),
             prompts: PromptManager(prompts: configuration.prompts),
-            pageSize: configuration.server.pageSize
+            pageSize: configuration.server.pageSize,
+            logger: logger
         )
     }
 

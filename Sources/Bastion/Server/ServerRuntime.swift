@@ -11,8 +11,10 @@ final class ServerRuntime: Sendable {
     let prompts: PromptManager
     let completion: CompletionService
     let pageSize: Int
+    let logger: Logger
 
-    init(tools: ToolManager, resources: ResourceManager, prompts: PromptManager, pageSize: Int) {
+    init(tools: ToolManager, resources: ResourceManager, prompts: PromptManager, pageSize: Int, logger: Logger) {
+        self.logger = logger
         self.tools = tools
         self.resources = resources
         self.prompts = prompts
@@ -58,6 +60,11 @@ final class ServerRuntime: Sendable {
         }
         router.on("completion/complete", start: .inline) { [self] params, _ throws(JSONRPCError) in
             try completion.complete(params: params, client: client)
+        }
+        for notification in ["notifications/initialized", "notifications/roots/list_changed"] {
+            router.onNotification(notification) { [logger] _, session in
+                ClientRoots.refresh(session: session, client: client, logger: logger)
+            }
         }
         return router
     }

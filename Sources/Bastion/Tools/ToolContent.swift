@@ -12,6 +12,8 @@ public enum ToolContent: Sendable, Hashable {
     case resourceLink(uri: String, name: String, mimeType: String?)
     /// An embedded text resource.
     case resourceText(uri: String, mimeType: String?, text: String)
+    /// An embedded binary resource (base64 `blob`).
+    case resourceBlob(uri: String, mimeType: String?, base64: String)
 
     /// The content item for a negotiated version.
     public func json(for version: ProtocolVersion) -> JSONValue {
@@ -32,6 +34,10 @@ public enum ToolContent: Sendable, Hashable {
             return .object(members)
         case .resourceText(let uri, let mimeType, let text):
             var resource: [String: JSONValue] = ["uri": .string(uri), "text": .string(text)]
+            if let mimeType { resource["mimeType"] = .string(mimeType) }
+            return ["type": "resource", "resource": .object(resource)]
+        case .resourceBlob(let uri, let mimeType, let blob):
+            var resource: [String: JSONValue] = ["uri": .string(uri), "blob": .string(blob)]
             if let mimeType { resource["mimeType"] = .string(mimeType) }
             return ["type": "resource", "resource": .object(resource)]
         }

@@ -163,7 +163,9 @@ extension MCPSession {
     private func receiveNotification(method: String, params: JSONValue?) {
         switch method {
         case "notifications/initialized":
-            return
+            // The server may now send requests (roots/list, …): let the router know.
+            guard isInitialized, let handler = router.notificationHandler(for: method) else { return }
+            handler(params, self)
         case "notifications/cancelled":
             guard let rawID = params?["requestId"], let id = RequestID(json: rawID) else { return }
             cancelRequest(id)

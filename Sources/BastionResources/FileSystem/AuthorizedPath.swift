@@ -5,6 +5,13 @@ public struct AuthorizedPath: Sendable, Hashable {
     /// The scope root that contains it.
     public var root: String
 
+    /// Creates an authorized path. Only ``FileSystemManager/authorize(_:for:client:followingLastLink:)``
+    /// and walks beneath an authorized directory should make one: the path must have been checked.
+    public init(path: String, root: String) {
+        self.path = path
+        self.root = root
+    }
+
     /// The path below ``root``: empty for the root itself, never starting with `/`.
     public var relative: String {
         if path == root { return "" }

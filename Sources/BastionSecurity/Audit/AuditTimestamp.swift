@@ -5,7 +5,7 @@ import Glibc
 /// RFC 3339 UTC timestamps with microseconds (`2026-11-25T14:03:11.123456Z`), without Foundation.
 ///
 /// Written digit by digit into the record's bytes: one timestamp per request is on the hot path.
-enum AuditTimestamp {
+public enum AuditTimestamp {
     /// The current wall-clock time, formatted.
     static func now() -> String {
         var bytes: [UInt8] = []
@@ -21,7 +21,7 @@ enum AuditTimestamp {
     }
 
     /// Formats seconds since the epoch plus microseconds.
-    static func format(seconds: Int, microseconds: Int) -> String {
+    public static func format(seconds: Int, microseconds: Int) -> String {
         var bytes: [UInt8] = []
         append(seconds: seconds, microseconds: microseconds, to: &bytes)
         return String(decoding: bytes, as: UTF8.self)

@@ -16,6 +16,10 @@ public struct ResourceLimits: Sendable, Hashable {
     public var timeoutMs: Int
     /// Captured output per stream, in KiB (`output_kb`); anything beyond is cut and flagged.
     public var outputKB: Int
+    /// Bytes a file-system call reads at most, in MiB (`read_mb`); a bigger file is read with head or tail.
+    public var readMB: Int
+    /// Entries a listing, tree or search reports at most (`list_entries`); the result says when it stopped.
+    public var listEntries: Int
 
     /// Creates limits; every parameter defaults to the safe value.
     /// - Parameters:
@@ -25,13 +29,17 @@ public struct ResourceLimits: Sendable, Hashable {
     ///   - processes: Processes per client.
     ///   - timeoutMs: Wall-clock timeout, in milliseconds.
     ///   - outputKB: Captured output per stream, in KiB.
+    ///   - readMB: Bytes read per file-system call, in MiB.
+    ///   - listEntries: Entries per listing, tree or search.
     public init(
         cpuSeconds: Int = 30,
         memoryMB: Int = 512,
         openFiles: Int = 256,
         processes: Int = 64,
         timeoutMs: Int = 30_000,
-        outputKB: Int = 1024
+        outputKB: Int = 1024,
+        readMB: Int = 64,
+        listEntries: Int = 100_000
     ) {
         self.cpuSeconds = cpuSeconds
         self.memoryMB = memoryMB
@@ -39,5 +47,10 @@ public struct ResourceLimits: Sendable, Hashable {
         self.processes = processes
         self.timeoutMs = timeoutMs
         self.outputKB = outputKB
+        self.readMB = readMB
+        self.listEntries = listEntries
     }
+
+    /// ``readMB`` in bytes.
+    public var readBytes: Int { readMB * 1_048_576 }
 }

@@ -1,0 +1,152 @@
+import BastionProtocol
+import BastionResources
+import BastionSecurity
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension FileSystemModule {
+    func registerReading(in tools: inout ToolRegistry) {
+        let lines: JSONValue = ["type": "integer", "minimum": 1, "maximum": 10_000_000]
+        let textInput = Self.pathSchema([
+            "head": lines.merging(["description": "Return only the first N lines"]),
+            "tail": lines.merging(["description": "Return only the last N lines"]),
+        ])
+        for (name, title, deprecated) in [
+            ("read_text_file", "Read Text File", false), ("read_file", "Read File (Deprecated)", true),
+        ] {
+            tools.register(
+                name: name,
+                title: title,
+                description: (deprecated ? "DEPRECATED: use read_text_file. " : "")
+                    + "Read a UTF-8 text file. Use head or tail to read only the first or last N lines "
+                    + "(memory stays proportional to the lines returned, so tail works on huge logs). "
+                    + "Only works within allowed directories.",
+                inputSchema: textInput,
+                outputSchema: Self.outputSchema(["truncated": ["type": "boolean"]]),
+                annotations: Self.readOnly,
+                permissions: [.fileRead(glob: nil)]
+            ) { client, call in try readText(client, call) }
+        }
+        tools.register(
+            name: "read_media_file",
+            title: "Read Media File",
+            description: "Read an image or audio file (or any file) and return it base64-encoded with its MIME type. "
+                + "Only works within allowed directories.",
+            inputSchema: Self.pathSchema(),
+            annotations: Self.readOnly,
+            permissions: [.fileRead(glob: nil)]
+        ) { client, call in try readMedia(client, call) }
+        tools.register(
+            name: "read_multiple_files",
+            title: "Read Multiple Files",
+            description: "Read several text files at once; each is returned with its path, and a file that "
+                + "fails is reported inline without stopping the others. Only works within allowed directories.",
+            inputSchema: [
+                "type": "object",
+                "properties": [
+                    "paths": ["type": "array", "items": ["type": "string"], "minItems": 1, "maxItems": 1_000]
+                ],
+                "required": ["paths"], "additionalProperties": false,
+            ],
+            outputSchema: Self.outputSchema(),
+            annotations: Self.readOnly,
+            permissions: [.fileRead(glob: nil)]
+        ) { client, call in try readMultiple(client, call) }
+    }
+
+    func readText(_ client: ClientContext, _ call: ToolCall) throws(ToolError) -> ToolResult {
+        let path = try Self.path(call)
+        let head = call.integer("head").map(Int.init)
+        let tail = call.integer("tail").map(Int.init)
+        guard head == nil || tail == nil else { throw ToolError("Cannot specify both head and tail") }
+        return try Self.run { () throws(FileSystemError) in
+            let target = try files.authorize(path, for: .read, client: client)
+            guard head != nil || tail != nil else {
+                let text = try Self.text(
+                    try files.readFile(target, maxBytes: client.limits.readBytes),
+                    path: target.path
+                )
+                return Self.result(text, data: ["truncated": false])
+            }
+            let (file, info) = try files.openRegularFile(target)
+            let window: LineWindow.Excerpt
+            if let head {
+                window = try Self.lineWindow(path: target.path) { () throws(LineWindowError) in
+                    try LineWindow.head(fd: file.raw, lines: head, maxBytes: client.limits.readBytes)
+                }
+            } else {
+                window = try Self.lineWindow(path: target.path) { () throws(LineWindowError) in
+                    try LineWindow.tail(
+                        fd: file.raw,
+                        size: Int64(info.st_size),
+                        lines: tail ?? 0,
+                        maxBytes: client.limits.readBytes
+                    )
+                }
+            }
+            var text = window.text
+            if window.isTruncated { text += "\n[truncated at \(client.limits.readMB) MiB]" }
+            return Self.result(text, data: ["truncated": .bool(window.isTruncated)])
+        }
+    }
+
+    /// Maps the line window's error to a file-system error naming the path.
+    static func lineWindow(
+        path: String,
+        _ body: () throws(LineWindowError) -> LineWindow.Excerpt
+    ) throws(FileSystemError) -> LineWindow.Excerpt {
+        do {
+            return try body()
+        } catch {
+            throw FileSystemError(.invalid, "\"\(path)\": \(error.message)")
+        }
+    }
+
+    func readMedia(_ client: ClientContext, _ call: ToolCall) throws(ToolError) -> ToolResult {
+        let path = try Self.path(call)
+        return try Self.run { () throws(FileSystemError) in
+            let target = try files.authorize(path, for: .read, client: client)
+            let bytes = try files.readFile(target, maxBytes: client.limits.readBytes)
+            let extensionName = target.path.split(separator: "/").last?.split(separator: ".").dropFirst().last ?? ""
+            let mimeType = ContentSniffer.mimeType(forPathExtension: String(extensionName).lowercased())
+            let data = Base64.encode(bytes)
+            let content: ToolContent
+            if mimeType.hasPrefix("image/") {
+                content = .image(base64: data, mimeType: mimeType)
+            } else if mimeType.hasPrefix("audio/") {
+                content = .audio(base64: data, mimeType: mimeType)
+            } else {
+                content = .resourceBlob(uri: FileURI.encode(target.path), mimeType: mimeType, base64: data)
+            }
+            return ToolResult(content: [content])
+        }
+    }
+
+    func readMultiple(_ client: ClientContext, _ call: ToolCall) throws(ToolError) -> ToolResult {
+        let paths = call.arguments["paths"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        var budget = client.limits.readBytes
+        var parts: [String] = []
+        for path in paths {
+            do throws(FileSystemError) {
+                let target = try files.authorize(path, for: .read, client: client)
+                let bytes = try files.readFile(target, maxBytes: max(0, budget))
+                budget -= bytes.count
+                parts.append("\(path):\n\(try Self.text(bytes, path: target.path))\n")
+            } catch {
+                parts.append("\(path): Error - \(error.message)")
+            }
+        }
+        return Self.result(parts.joined(separator: "\n---\n"))
+    }
+}
+
+extension JSONValue {
+    /// An object with `other`'s members added (for building schemas).
+    func merging(_ other: [String: JSONValue]) -> JSONValue {
+        guard case .object(var members) = self else { return self }
+        members.merge(other) { _, new in new }
+        return .object(members)
+    }
+}

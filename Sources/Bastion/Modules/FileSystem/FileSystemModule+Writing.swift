@@ -1,0 +1,175 @@
+import BastionProtocol
+import BastionResources
+import BastionSecurity
+
+extension FileSystemModule {
+    func registerWriting(in tools: inout ToolRegistry) {
+        tools.register(
+            name: "write_file",
+            title: "Write File",
+            description: "Create a new file or completely overwrite an existing one with new content (atomically: "
+                + "readers see the old or the new file, never a mix). Only works within allowed directories.",
+            inputSchema: Self.pathSchema(["content": ["type": "string"]], required: ["path", "content"]),
+            outputSchema: Self.outputSchema(["bytes": ["type": "integer"]]),
+            annotations: ToolAnnotations(
+                readOnlyHint: false,
+                destructiveHint: true,
+                idempotentHint: true,
+                openWorldHint: false
+            ),
+            permissions: [.fileWrite(glob: nil)]
+        ) { client, call in try writeFile(client, call) }
+        tools.register(
+            name: "edit_file",
+            title: "Edit File",
+            description: "Make line-based edits to a text file: each edit replaces an exact text (or, failing that, "
+                + "the same lines ignoring indentation) with new text. Returns a git-style diff; with dryRun "
+                + "nothing is written. Only works within allowed directories.",
+            inputSchema: Self.pathSchema(
+                [
+                    "edits": [
+                        "type": "array", "minItems": 1, "maxItems": 1_000,
+                        "items": [
+                            "type": "object",
+                            "properties": [
+                                "oldText": ["type": "string", "description": "Text to search for"],
+                                "newText": ["type": "string", "description": "Text to replace it with"],
+                            ],
+                            "required": ["oldText", "newText"], "additionalProperties": false,
+                        ],
+                    ],
+                    "dryRun": ["type": "boolean", "default": false, "description": "Preview the diff only"],
+                ],
+                required: ["path", "edits"]
+            ),
+            outputSchema: Self.outputSchema(),
+            annotations: ToolAnnotations(
+                readOnlyHint: false,
+                destructiveHint: true,
+                idempotentHint: false,
+                openWorldHint: false
+            ),
+            permissions: [.fileWrite(glob: nil)]
+        ) { client, call in try editFile(client, call) }
+        tools.register(
+            name: "create_directory",
+            title: "Create Directory",
+            description: "Create a directory and any missing parents; succeeds if it already exists. "
+                + "Only works within allowed directories.",
+            inputSchema: Self.pathSchema(),
+            outputSchema: Self.outputSchema(),
+            annotations: ToolAnnotations(
+                readOnlyHint: false,
+                destructiveHint: false,
+                idempotentHint: true,
+                openWorldHint: false
+            ),
+            permissions: [.fileWrite(glob: nil)]
+        ) { client, call in try createDirectory(client, call) }
+        tools.register(
+            name: "move_file",
+            title: "Move File",
+            description: "Move or rename a file or directory. Fails if the destination exists. "
+                + "Both paths must be within allowed directories.",
+            inputSchema: [
+                "type": "object",
+                "properties": ["source": ["type": "string"], "destination": ["type": "string"]],
+                "required": ["source", "destination"], "additionalProperties": false,
+            ],
+            outputSchema: Self.outputSchema(),
+            annotations: ToolAnnotations(
+                readOnlyHint: false,
+                destructiveHint: true,
+                idempotentHint: false,
+                openWorldHint: false
+            ),
+            permissions: [.fileWrite(glob: nil)]
+        ) { client, call in try moveFile(client, call) }
+        tools.register(
+            name: "delete_path",
+            title: "Delete Path",
+            description: "Delete a file or symbolic link (the link itself, never its target), or a directory with "
+                + "recursive: true. Nothing is deleted when anything inside may not be written. "
+                + "Only works within allowed directories.",
+            inputSchema: Self.pathSchema(["recursive": ["type": "boolean", "default": false]]),
+            outputSchema: Self.outputSchema(["deleted": ["type": "integer"]]),
+            annotations: ToolAnnotations(
+                readOnlyHint: false,
+                destructiveHint: true,
+                idempotentHint: true,
+                openWorldHint: false
+            ),
+            permissions: [.fileWrite(glob: nil)]
+        ) { client, call in try deletePath(client, call) }
+    }
+
+    func writeFile(_ client: ClientContext, _ call: ToolCall) throws(ToolError) -> ToolResult {
+        let path = try Self.path(call)
+        let content = Array((call.string("content") ?? "").utf8)
+        return try Self.run { () throws(FileSystemError) in
+            let target = try files.authorize(path, for: .write, client: client)
+            try files.writeAtomically(target, bytes: content)
+            return Self.result("Successfully wrote to \(path)", data: ["bytes": .int(Int64(content.count))])
+        }
+    }
+
+    func editFile(_ client: ClientContext, _ call: ToolCall) throws(ToolError) -> ToolResult {
+        let path = try Self.path(call)
+        let edits = (call.arguments["edits"]?.arrayValue ?? []).map { edit in
+            TextEdit(oldText: edit["oldText"]?.stringValue ?? "", newText: edit["newText"]?.stringValue ?? "")
+        }
+        let isDryRun = call.arguments["dryRun"]?.boolValue ?? false
+        return try Self.run { () throws(FileSystemError) in
+            // Checked for writing even on a dry run: a preview of an edit the client may not make is refused.
+            let target = try files.authorize(path, for: .write, client: client)
+            let original = try Self.text(
+                try files.readFile(target, maxBytes: client.limits.readBytes),
+                path: target.path
+            )
+            let modified: String
+            do throws(TextEditError) {
+                modified = try TextEditor.apply(edits, to: original)
+            } catch {
+                throw FileSystemError(.invalid, "\"\(path)\": \(error.message)")
+            }
+            let diff = UnifiedDiff.fenced(UnifiedDiff.make(original: original, modified: modified, path: target.path))
+            if !isDryRun { try files.writeAtomically(target, bytes: Array(modified.utf8)) }
+            return Self.result(diff)
+        }
+    }
+
+    func createDirectory(_ client: ClientContext, _ call: ToolCall) throws(ToolError) -> ToolResult {
+        let path = try Self.path(call)
+        return try Self.run { () throws(FileSystemError) in
+            try files.createDirectories(try files.authorize(path, for: .write, client: client))
+            return Self.result("Successfully created directory \(path)")
+        }
+    }
+
+    func moveFile(_ client: ClientContext, _ call: ToolCall) throws(ToolError) -> ToolResult {
+        let source = try Self.path(call, "source")
+        let destination = try Self.path(call, "destination")
+        return try Self.run { () throws(FileSystemError) in
+            let from = try files.authorize(source, for: .write, client: client, followingLastLink: false)
+            let to = try files.authorize(destination, for: .write, client: client, followingLastLink: false)
+            try files.move(from, to: to, client: client, maxEntries: client.limits.listEntries)
+            return Self.result("Successfully moved \(source) to \(destination)")
+        }
+    }
+
+    func deletePath(_ client: ClientContext, _ call: ToolCall) throws(ToolError) -> ToolResult {
+        let path = try Self.path(call)
+        let recursive = call.arguments["recursive"]?.boolValue ?? false
+        return try Self.run { () throws(FileSystemError) in
+            let target = try files.authorize(path, for: .write, client: client, followingLastLink: false)
+            let count = try files.delete(
+                target,
+                recursive: recursive,
+                client: client,
+                maxEntries: client.limits.listEntries
+            )
+            let detail = count > 1 ? " (\(count) entries)" : ""
+            return Self.result("Successfully deleted \(path)\(detail)", data: ["deleted": .int(Int64(count))])
+        }
+    }
+}
