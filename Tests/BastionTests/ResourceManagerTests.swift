@@ -51,13 +51,13 @@ struct ResourceManagerTests {
         return (result, context)
     }
 
-    @Test func listShowsOnlyPermittedResources() throws {
+    @Test func listShowsOnlyPermittedResources() async throws {
         let manager = makeManager()
-        let all = try manager.list(params: nil, client: reader, pageSize: 50)
+        let all = try await manager.list(params: nil, client: reader, pageSize: 50)
         #expect(
             all["resources"]?.arrayValue?.compactMap { $0["uri"]?.stringValue }.contains("bastion://private") == true
         )
-        let some = try manager.list(params: nil, client: nobody, pageSize: 50)
+        let some = try await manager.list(params: nil, client: nobody, pageSize: 50)
         let uris = try #require(some["resources"]?.arrayValue).compactMap { $0["uri"]?.stringValue }
         #expect(uris == ["bastion://public", "bastion://tool-error", "bastion://disk-error"])
         #expect(
@@ -67,15 +67,15 @@ struct ResourceManagerTests {
         )
     }
 
-    @Test func listPaginatesWithItsOwnCursors() throws {
+    @Test func listPaginatesWithItsOwnCursors() async throws {
         let manager = makeManager()
-        let first = try manager.list(params: nil, client: reader, pageSize: 3)
+        let first = try await manager.list(params: nil, client: reader, pageSize: 3)
         #expect(first["nextCursor"] == "resources:3")
-        let second = try manager.list(params: ["cursor": "resources:3"], client: reader, pageSize: 3)
+        let second = try await manager.list(params: ["cursor": "resources:3"], client: reader, pageSize: 3)
         #expect(second["resources"]?.arrayValue?.count == 1)
         #expect(second["nextCursor"] == nil)
-        #expect(throws: JSONRPCError.self) {
-            try manager.list(params: ["cursor": "tools:3"], client: reader, pageSize: 3)
+        await #expect(throws: JSONRPCError.self) {
+            try await manager.list(params: ["cursor": "tools:3"], client: reader, pageSize: 3)
         }
     }
 

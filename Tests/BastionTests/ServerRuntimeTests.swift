@@ -61,7 +61,7 @@ struct ServerRuntimeTests {
         let capabilities = ServerRuntime.capabilities
         #expect(capabilities.tools && capabilities.resources && capabilities.prompts)
         #expect(capabilities.logging && capabilities.completions)
-        #expect(!capabilities.resourceSubscriptions)
+        #expect(capabilities.resourceSubscriptions && capabilities.toolsListChanged)
     }
 
     @Test(arguments: methods)
@@ -72,8 +72,10 @@ struct ServerRuntimeTests {
 
     @Test func unservedMethodsAreNotRouted() {
         let router = makeRuntime().makeRouter(for: SessionTestSupport.makeClient())
-        #expect(router.requestHandler(for: "resources/subscribe") == nil)
+        #expect(router.requestHandler(for: "resources/subscribe") != nil)
+        #expect(router.requestHandler(for: "resources/unsubscribe") != nil)
         #expect(router.requestHandler(for: "sampling/createMessage") == nil)
+        #expect(router.notificationHandler(for: "notifications/roots/list_changed") != nil)
     }
 
     @Test func requestsReachTheManagersWithTheClientsContext() async throws {

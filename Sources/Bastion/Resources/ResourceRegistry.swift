@@ -6,11 +6,18 @@ public struct ResourceRegistry: Sendable {
     public private(set) var resources: [ResourceDefinition] = []
     /// Templates, in registration order.
     public private(set) var templates: [ResourceTemplateDefinition] = []
+    /// Providers of resources that are not a fixed list (files), in registration order.
+    public private(set) var providers: [any ResourceProvider] = []
     /// Registration mistakes; the server refuses to start while any remain.
     public private(set) var problems: [String] = []
 
     /// Creates an empty registry.
     public init() {}
+
+    /// Adds a provider of dynamic resources; they are listed after the fixed ones.
+    public mutating func register(provider: any ResourceProvider) {
+        providers.append(provider)
+    }
 
     /// Registers a resource with a fixed URI.
     public mutating func register(

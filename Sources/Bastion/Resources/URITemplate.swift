@@ -1,7 +1,9 @@
-/// A URI template with simple `{name}` variables (RFC 6570 level 1), matched against concrete URIs.
+/// A URI template with `{name}` and `{+name}` variables (RFC 6570 levels 1 and 2), matched against
+/// concrete URIs.
 ///
-/// A variable matches one or more characters other than `/`, `?` and `#`, so a value cannot smuggle
-/// extra path segments; matched values are percent-decoded.
+/// A `{name}` variable matches one or more characters other than `/`, `?` and `#`, so a value cannot
+/// smuggle extra path segments; a `{+name}` (reserved expansion) variable may span `/` (a file path).
+/// Matched values are percent-decoded; the variable is named without the `+`.
 public struct URITemplate: Sendable, Hashable {
     enum Part: Sendable, Hashable {
         case literal(String)
@@ -33,10 +35,10 @@ public struct URITemplate: Sendable, Hashable {
         self.parts = parts
     }
 
-    /// The variable names, in order.
+    /// The variable names, in order (without a reserved-expansion `+`).
     public var variables: [String] {
         parts.compactMap { part in
-            if case .variable(let name) = part { return name }
+            if case .variable(let name) = part { return name.hasPrefix("+") ? String(name.dropFirst()) : name }
             return nil
         }
     }
@@ -50,8 +52,11 @@ public struct URITemplate: Sendable, Hashable {
             case .literal(let text):
                 guard rest.hasPrefix(text) else { return nil }
                 rest = rest.dropFirst(text.count)
-            case .variable(let name):
-                var end = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
+            case .variable(let rawName):
+                let spansSegments = rawName.hasPrefix("+")
+                let name = spansSegments ? String(rawName.dropFirst()) : rawName
+                var end =
+                    rest.firstIndex(where: { ($0 == "/" && !spansSegments) || $0 == "?" || $0 == "#" }) ?? rest.endIndex
                 if position + 1 < parts.count, case .literal(let next) = parts[position + 1],
                     let found = rest[..<end].range(of: next)
                 {

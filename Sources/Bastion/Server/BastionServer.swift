@@ -102,6 +102,7 @@ public struct BastionServer: Sendable {
         logger.info("Serving on stdio", metadata: ["client.id": "\(client.id)", "audit.path": "\(audit.path)"])
         let stop: @Sendable (String, Duration) async -> Void = { reason, grace in
             await session.close(grace: grace)
+            runtime.resources.sessionEnded(session)
             clients.disconnect(client)
             audit.record(
                 AuditEntry(

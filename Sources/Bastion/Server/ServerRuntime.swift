@@ -22,12 +22,12 @@ final class ServerRuntime: Sendable {
         self.pageSize = pageSize
     }
 
-    /// What every session declares: all of it is served.
+    /// What every session declares: all of it is served (subscriptions by the file resources).
     static let capabilities = ServerCapabilities(
         tools: true,
         toolsListChanged: true,
         resources: true,
-        resourceSubscriptions: false,
+        resourceSubscriptions: true,
         prompts: true,
         logging: true,
         completions: true
@@ -43,8 +43,14 @@ final class ServerRuntime: Sendable {
             [self] params, context throws(JSONRPCError) in
             try await tools.call(params: params, client: client, context: context, version: context.version)
         }
-        router.on("resources/list", start: .inline) { [self] params, _ throws(JSONRPCError) in
-            try resources.list(params: params, client: client, pageSize: pageSize)
+        router.on("resources/list") { [self] params, _ throws(JSONRPCError) in
+            try await resources.list(params: params, client: client, pageSize: pageSize)
+        }
+        router.on("resources/subscribe") { [self] params, context throws(JSONRPCError) in
+            try await resources.subscribe(params: params, client: client, context: context)
+        }
+        router.on("resources/unsubscribe", start: .inline) { [self] params, context throws(JSONRPCError) in
+            try resources.unsubscribe(params: params, context: context)
         }
         router.on("resources/templates/list", start: .inline) { [self] params, _ throws(JSONRPCError) in
             try resources.listTemplates(params: params, client: client, pageSize: pageSize)

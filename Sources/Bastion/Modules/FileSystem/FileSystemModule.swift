@@ -9,11 +9,13 @@ import BastionSecurity
 /// kernel-confined open beneath the client's scope. Failures are `isError` results naming the path.
 public struct FileSystemModule: BastionModule {
     let files: FileSystemManager
+    private let resources: FileResourceProvider
 
     /// Creates the module.
     /// - Parameter files: How paths are checked and opened.
     public init(files: FileSystemManager = FileSystemManager()) {
         self.files = files
+        self.resources = FileResourceProvider(files: files)
     }
 
     public var name: String { "filesystem" }
@@ -23,6 +25,19 @@ public struct FileSystemModule: BastionModule {
         registerWriting(in: &tools)
         registerListing(in: &tools)
         registerSearching(in: &tools)
+    }
+
+    /// Registers the client's readable files as `file://` resources and the `file:///{+path}` template.
+    public func register(in resources: inout ResourceRegistry) {
+        resources.register(provider: self.resources)
+        resources.registerTemplate(
+            "file:///{+path}",
+            name: "file",
+            description: "A file the client may read, by absolute path (text, or base64 for binary files)",
+            permissions: [.fileRead(glob: nil)]
+        ) { [provider = self.resources] client, uri, _ in
+            try await provider.read(client: client, uri: uri)
+        }
     }
 
     // MARK: - Shared pieces

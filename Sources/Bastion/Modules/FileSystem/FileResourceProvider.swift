@@ -1,0 +1,189 @@
+import BastionProtocol
+import BastionResources
+import BastionSecurity
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The files a client may read, as `file://` resources: listed page by page (sorted, depth first,
+/// per scope root), read as text or base64 blob, and watched with inotify for
+/// `notifications/resources/updated`.
+final class FileResourceProvider: ResourceProvider {
+    private struct Subscription: Hashable {
+        var session: ObjectIdentifier
+        var uri: String
+    }
+
+    private let files: FileSystemManager
+    private let watcher = Mutex<FileWatcher?>(nil)
+    private let subscriptions = Mutex<[Subscription: FileWatcher.Token]>([:])
+
+    init(files: FileSystemManager) {
+        self.files = files
+    }
+
+    func owns(_ uri: String) -> Bool { uri.hasPrefix("file:") }
+
+    // MARK: - Listing
+
+    /// Cursors are `<root index>/<relative path of the last file listed>`.
+    func list(
+        client: ClientContext,
+        after cursor: String?,
+        limit: Int
+    ) async throws(JSONRPCError) -> (resources: [JSONValue], next: String?) {
+        let roots = files.scope(of: client).readRoots
+        var rootIndex = 0
+        var after: [Substring]?
+        if let cursor {
+            guard let slash = cursor.firstIndex(of: "/"), let index = Int(cursor[..<slash]),
+                roots.indices.contains(index)
+            else { throw .invalidParams("unknown cursor") }
+            rootIndex = index
+            after = cursor[cursor.index(after: slash)...].split(separator: "/")
+        }
+        var page: [JSONValue] = []
+        while rootIndex < roots.count {
+            let root = roots[rootIndex]
+            var last: String?
+            var isFull = false
+            if let target = try? files.authorize(root, for: .read, client: client) {
+                _ = try? files.walk(target, client: client, maxEntries: client.limits.listEntries) { event in
+                    switch event {
+                    case .enter(let relative, _):
+                        guard let after else { return .proceed }
+                        let components = relative.split(separator: "/")
+                        // Enter only directories on or after the cursor's path.
+                        return Self.precedes(components, after) && !after.starts(with: components) ? .skip : .proceed
+                    case .entry(let relative, let entry):
+                        guard entry.kind == .file else { return .proceed }
+                        if let after, !Self.precedes(after, relative.split(separator: "/")) { return .proceed }
+                        guard page.count < limit else {
+                            isFull = true
+                            return .stop
+                        }
+                        page.append(Self.listing(root: root, relative: relative))
+                        last = relative
+                        return .proceed
+                    case .leave:
+                        return .proceed
+                    }
+                }
+            }
+            if isFull, let last { return (page, "\(rootIndex)/\(last)") }
+            rootIndex += 1
+            after = nil
+            if page.count >= limit, rootIndex < roots.count { return (page, "\(rootIndex)/") }
+        }
+        return (page, nil)
+    }
+
+    /// Whether `a` comes strictly before `b` in the walk's order (component by component, bytewise).
+    static func precedes(_ a: [Substring], _ b: [Substring]) -> Bool {
+        for (left, right) in zip(a, b) where left != right {
+            return left.utf8.lexicographicallyPrecedes(right.utf8)
+        }
+        return a.count < b.count
+    }
+
+    static func listing(root: String, relative: String) -> JSONValue {
+        let path = root == "/" ? "/" + relative : root + "/" + relative
+        let name = relative.split(separator: "/").last.map(String.init) ?? relative
+        return [
+            "uri": .string(FileURI.encode(path)), "name": .string(name), "title": .string(relative),
+            "mimeType": .string(mimeType(of: path)),
+        ]
+    }
+
+    static func mimeType(of path: String) -> String {
+        let name = path.split(separator: "/").last ?? ""
+        let suffix = name.split(separator: ".").dropFirst().last.map { String($0).lowercased() } ?? ""
+        let type = ContentSniffer.mimeType(forPathExtension: suffix)
+        return type == "application/octet-stream" && suffix.isEmpty ? "text/plain" : type
+    }
+
+    // MARK: - Reading
+
+    func read(client: ClientContext, uri: String) async throws(JSONRPCError) -> [ResourceContents] {
+        let target = try authorize(uri, client: client)
+        let bytes: [UInt8]
+        do {
+            bytes = try files.readFile(target, maxBytes: client.limits.readBytes)
+        } catch {
+            throw error.kind == .notFound ? .resourceNotFound(uri) : .invalidParams(error.message)
+        }
+        let mimeType = Self.mimeType(of: target.path)
+        if !ContentSniffer.isBinary(bytes.prefix(ContentSniffer.sampleSize)),
+            let text = String(validating: bytes, as: UTF8.self)
+        {
+            let textType = ContentSniffer.isTextMimeType(mimeType) ? mimeType : "text/plain"
+            return [.text(uri: uri, mimeType: textType, text: text)]
+        }
+        return [.blob(uri: uri, mimeType: mimeType, base64: Base64.encode(bytes))]
+    }
+
+    private func authorize(_ uri: String, client: ClientContext) throws(JSONRPCError) -> AuthorizedPath {
+        guard let path = FileURI.decode(uri) else { throw .invalidParams("\"\(uri)\" is not a valid file:// URI") }
+        do {
+            return try files.authorize(path, for: .read, client: client)
+        } catch {
+            throw .invalidParams(error.message)
+        }
+    }
+
+    // MARK: - Subscriptions
+
+    func subscribe(client: ClientContext, uri: String, session: MCPSession) async throws(JSONRPCError) {
+        let target = try authorize(uri, client: client)
+        guard let (_, name) = target.parentAndName else {
+            throw .invalidParams("\"\(uri)\" is an allowed directory itself; subscribe to a file in it")
+        }
+        let key = Subscription(session: ObjectIdentifier(session), uri: uri)
+        guard subscriptions.withLock({ $0[key] }) == nil else { return }
+        do {
+            let directory = try files.open(
+                AuthorizedPath(path: String(target.path.dropLast(name.utf8.count + 1)), root: target.root),
+                flags: O_RDONLY | O_DIRECTORY
+            )
+            let token = try sharedWatcher().watch(directory: directory, name: name, path: target.path) {
+                [weak session] in
+                session?.notify(method: "notifications/resources/updated", params: ["uri": .string(uri)])
+            }
+            let previous = subscriptions.withLock { $0.updateValue(token, forKey: key) }
+            if let previous { try sharedWatcher().cancel(previous) }
+        } catch {
+            throw .invalidParams(error.message)
+        }
+    }
+
+    func unsubscribe(uri: String, session: MCPSession) {
+        let key = Subscription(session: ObjectIdentifier(session), uri: uri)
+        guard let token = subscriptions.withLock({ $0.removeValue(forKey: key) }) else { return }
+        watcher.withLock { $0 }?.cancel(token)
+    }
+
+    func sessionEnded(_ session: MCPSession) {
+        let id = ObjectIdentifier(session)
+        let tokens = subscriptions.withLock { subscriptions in
+            let mine = subscriptions.filter { $0.key.session == id }
+            for key in mine.keys { subscriptions[key] = nil }
+            return Array(mine.values)
+        }
+        guard let watcher = watcher.withLock({ $0 }) else { return }
+        for token in tokens { watcher.cancel(token) }
+    }
+
+    /// How many subscriptions are active (for tests).
+    var subscriptionCount: Int { subscriptions.withLock { $0.count } }
+
+    private func sharedWatcher() throws(FileSystemError) -> FileWatcher {
+        try watcher.withLock { (current: inout FileWatcher?) throws(FileSystemError) -> FileWatcher in
+            if let current { return current }
+            let created = try FileWatcher()
+            current = created
+            return created
+        }
+    }
+}

@@ -1,0 +1,30 @@
+public import BastionProtocol
+public import BastionSecurity
+
+/// Resources that are not a fixed list: they depend on the client and on the disk (files), so they
+/// are listed page by page, read by URI and can be subscribed to.
+public protocol ResourceProvider: Sendable {
+    /// Whether this provider answers for `uri` (typically by scheme).
+    func owns(_ uri: String) -> Bool
+
+    /// One page of the client's resources after `cursor` (`nil`: from the start).
+    /// - Returns: The page (`resources/list` entries) and the cursor of the next page, if any.
+    func list(
+        client: ClientContext,
+        after cursor: String?,
+        limit: Int
+    ) async throws(JSONRPCError) -> (resources: [JSONValue], next: String?)
+
+    /// Reads one resource.
+    /// - Throws: -32002 (resource not found) or another JSON-RPC error naming the problem.
+    func read(client: ClientContext, uri: String) async throws(JSONRPCError) -> [ResourceContents]
+
+    /// Starts sending `notifications/resources/updated` for `uri` to `session`.
+    func subscribe(client: ClientContext, uri: String, session: MCPSession) async throws(JSONRPCError)
+
+    /// Stops the notifications for `uri` to `session`.
+    func unsubscribe(uri: String, session: MCPSession)
+
+    /// Forgets everything about a session that ended.
+    func sessionEnded(_ session: MCPSession)
+}
