@@ -112,7 +112,7 @@ final class FileResourceProvider: ResourceProvider {
         do {
             bytes = try files.readFile(target, maxBytes: client.limits.readBytes)
         } catch {
-            throw error.kind == .notFound ? .resourceNotFound(uri) : .invalidParams(error.message)
+            throw error.kind == .notFound ? Self.notFound(uri, error.message) : .invalidParams(error.message)
         }
         let mimeType = Self.mimeType(of: target.path)
         if !ContentSniffer.isBinary(bytes.prefix(ContentSniffer.sampleSize)),
@@ -124,13 +124,25 @@ final class FileResourceProvider: ResourceProvider {
         return [.blob(uri: uri, mimeType: mimeType, base64: Base64.encode(bytes))]
     }
 
+    /// A refused or malformed URI is "resource not found" (-32002) for the client, with the reason in
+    /// the message: the reason is computed from the path alone and says nothing of what exists.
     private func authorize(_ uri: String, client: ClientContext) throws(JSONRPCError) -> AuthorizedPath {
-        guard let path = FileURI.decode(uri) else { throw .invalidParams("\"\(uri)\" is not a valid file:// URI") }
+        guard let path = FileURI.decode(uri) else {
+            throw Self.notFound(uri, "\"\(uri)\" is not a valid file:// URI")
+        }
         do {
             return try files.authorize(path, for: .read, client: client)
         } catch {
-            throw .invalidParams(error.message)
+            throw Self.notFound(uri, error.message)
         }
+    }
+
+    static func notFound(_ uri: String, _ reason: String) -> JSONRPCError {
+        JSONRPCError(
+            code: JSONRPCError.resourceNotFoundCode,
+            message: "Resource not found: \(reason)",
+            data: ["uri": .string(uri)]
+        )
     }
 
     // MARK: - Subscriptions
