@@ -65,6 +65,7 @@ public struct BastionServer: Sendable {
         logger.info("Serving on stdio", metadata: ["client.id": "\(client.id)", "audit.path": "\(audit.path)"])
         let stop: @Sendable (String, Duration) async -> Void = { reason, grace in
             await session.close(grace: grace)
+            runtime.tools.approvals?.shutdown()  // refuses waiting calls, removes the approval socket
             audit.record(
                 AuditEntry(
                     event: "stop",
@@ -137,7 +138,12 @@ public struct BastionServer: Sendable {
             throw ServerError("module registration failed: " + problems.joined(separator: "; "))
         }
         return ServerRuntime(
-            tools: ToolManager(tools: tools.tools, sandbox: WorkdirSandboxValidator(), logger: logger),
+            tools: ToolManager(
+                tools: tools.tools,
+                sandbox: WorkdirSandboxValidator(),
+                approvals: ApprovalManager(clients: configuration.clients, logger: logger),
+                logger: logger
+            ),
             resources: ResourceManager(registry: resources, logger: logger),
             prompts: PromptManager(prompts: configuration.prompts),
             pageSize: configuration.server.pageSize
