@@ -58,7 +58,7 @@ extension ApprovalManager {
             }
         } catch {
             if Task.isCancelled || context.isCancelled || context.isTimedOut {
-                return interrupted(.client, context: context)
+                return interrupted(.client, context: context, client: client)
             }
             if ContinuousClock.now - start >= timeout { return refused(.timeout, timeoutReason) }
             return refused(.denied, "the client's answer to the approval request was an error (\(error.message))")
@@ -92,8 +92,9 @@ extension ApprovalManager {
             createdAt: .now
         )
         context.annotate("approval_id", .string(id))
-        let logger = logger
+        let (logger, onPending) = (logger, onPending)
         let answer = await pending.wait(for: request, timeout: timeout) { request in
+            onPending?(request)
             logger.notice(
                 "approval needed: run \"bastion approve list\"",
                 metadata: [
@@ -114,7 +115,7 @@ extension ApprovalManager {
         case .timedOut:
             return refused(.timeout, timeoutReason)
         case .cancelled:
-            return interrupted(.local, context: context)
+            return interrupted(.local, context: context, client: client)
         }
     }
 }

@@ -1,6 +1,6 @@
 import BastionProtocol
 import BastionSecurity
-package import Logging
+import Logging
 import Synchronization
 
 #if canImport(Glibc)
@@ -46,6 +46,8 @@ package final class ApprovalManager: Sendable {
     private let settings: Mutex<[String: Settings]>
     private let listener = Mutex(Listener.idle)
     let logger: Logger
+    /// Told about each call that starts waiting for the local operator (after it is answerable).
+    let onPending: (@Sendable (ApprovalRequest) -> Void)?
 
     /// Creates a manager for the configured clients.
     /// - Parameters:
@@ -53,16 +55,19 @@ package final class ApprovalManager: Sendable {
     ///   - directory: The local sockets' directory (default: from the environment, see ``ApprovalDirectory``).
     ///   - timeout: How long a call waits (default ``defaultTimeout``).
     ///   - logger: Where "approval needed" is announced.
-    package init(
+    ///   - onPending: Told about each call that starts waiting for the local operator.
+    init(
         clients: [ClientConfiguration],
         directory: String? = ApprovalDirectory.path(),
         timeout: Duration = ApprovalManager.defaultTimeout,
-        logger: Logger
+        logger: Logger,
+        onPending: (@Sendable (ApprovalRequest) -> Void)? = nil
     ) {
         self.settings = Mutex(Self.settings(of: clients))
         self.directory = directory
         self.timeout = timeout
         self.logger = logger
+        self.onPending = onPending
     }
 
     /// Replaces every client's settings (configuration reload). Calls already waiting are unaffected.
@@ -163,24 +168,20 @@ package final class ApprovalManager: Sendable {
         return verdict
     }
 
-    /// A wait that ended without an answer: the deadline of the call, or the client's cancellation.
-    func interrupted(_ channel: ApprovalChannel, context: RequestContext) -> ApprovalVerdict {
-        if context.isTimedOut {
+    /// A wait that ended without an answer: the call's deadline (the client's `timeout_ms`, which
+    /// covers the wait for approval too), or the client's cancellation.
+    func interrupted(_ channel: ApprovalChannel, context: RequestContext, client: ClientContext) -> ApprovalVerdict {
+        guard context.isTimedOut else {
             return .refused(
                 ApprovalRefusal(
-                    kind: .timeout,
+                    kind: .cancelled,
                     channel: channel,
-                    reason: "the call's time limit passed while waiting for approval"
+                    reason: "the call was cancelled while waiting for approval"
                 )
             )
         }
-        return .refused(
-            ApprovalRefusal(
-                kind: .cancelled,
-                channel: channel,
-                reason: "the call was cancelled while waiting for approval"
-            )
-        )
+        let reason = "the call's time limit (timeout_ms = \(client.limits.timeoutMs)) passed while waiting for approval"
+        return .refused(ApprovalRefusal(kind: .timeout, channel: channel, reason: reason))
     }
 
     /// "no approval within 120 s".
