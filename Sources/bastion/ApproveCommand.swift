@@ -21,6 +21,7 @@ struct ApproveCommand: ParsableCommand {
     /// `bastion approve list`.
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List the calls waiting for approval, across every running server."
         )
 
@@ -41,7 +42,10 @@ struct ApproveCommand: ParsableCommand {
 
     /// `bastion approve show ID`.
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show everything about one waiting call.")
+        static let configuration = CommandConfiguration(
+            commandName: "show",
+            abstract: "Show everything about one waiting call."
+        )
 
         @Argument(help: "The id shown by `bastion approve list`.")
         var id: String
@@ -57,7 +61,10 @@ struct ApproveCommand: ParsableCommand {
 
     /// `bastion approve allow ID`.
     struct Allow: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Let a waiting call run.")
+        static let configuration = CommandConfiguration(
+            commandName: "allow",
+            abstract: "Let a waiting call run."
+        )
 
         @Argument(help: "The id shown by `bastion approve list`.")
         var id: String
@@ -70,7 +77,10 @@ struct ApproveCommand: ParsableCommand {
 
     /// `bastion approve deny ID [--reason TEXT]`.
     struct Deny: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Refuse a waiting call.")
+        static let configuration = CommandConfiguration(
+            commandName: "deny",
+            abstract: "Refuse a waiting call."
+        )
 
         @Argument(help: "The id shown by `bastion approve list`.")
         var id: String
