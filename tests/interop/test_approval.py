@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import stat
 import subprocess
 import time
@@ -24,7 +23,7 @@ from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 from mcp.types import CallToolResult, ElicitResult
 
-from conftest import text_of
+from conftest import LATEST, StdioClient, text_of
 
 CONFIG = """\
 [server]
@@ -205,7 +204,9 @@ def elicitation(answer: ElicitResult, seen: list[Any]):
         (ElicitResult(action="cancel"), True, "dismissed through the client", "denied"),
     ],
 )
-def test_client_channel_asks_through_elicitation(run_with, state_home: Path, answer, is_error, fragment, audit):
+def test_client_channel_asks_through_elicitation(
+    run_with, state_home: Path, answer: ElicitResult, is_error: bool, fragment: str, audit: str
+):
     seen: list[Any] = []
 
     async def body(session: ClientSession) -> CallToolResult:
@@ -242,3 +243,33 @@ def test_destructive_policy_lets_read_only_tools_run(run_with, approval_dir: Pat
     assert text_of(results[0].model_dump()) == "read only"
     assert not approval_dir.exists()  # nothing asked, so no socket was ever opened
     assert "approval" not in audit_records(state_home, "echo")[-1]
+
+
+def test_a_cancelled_call_leaves_the_queue(
+    bastion_bin: Path, server_env, write_config, approval_dir: Path, tmp_path: Path, approve_cli, state_home: Path
+):
+    """Raw JSON-RPC: the client cancels a waiting call; `bastion approve list` no longer shows it."""
+    config = write_config(CONFIG.format(approval="always", channel="local"))
+    env = dict(server_env, BASTION_APPROVAL_DIR=str(approval_dir))
+    argv = [str(bastion_bin), "serve", "--config", str(config), "--client", "operator-test"]
+    client = StdioClient(argv, env, tmp_path)
+    try:
+        client.initialize(LATEST)
+        call = {"name": "echo", "arguments": {"text": "x"}}
+        client.send({"jsonrpc": "2.0", "id": 7, "method": "tools/call", "params": call})
+        item = asyncio.run(wait_for_pending(approve_cli))
+        assert item["tool"] == "echo"
+        client.notify("notifications/cancelled", {"requestId": 7, "reason": "changed my mind"})
+        deadline = time.monotonic() + 10
+        while json.loads(approve_cli("list", "--json").stdout):
+            assert time.monotonic() < deadline, "the cancelled call stayed in the queue"
+            time.sleep(0.05)
+        assert approve_cli("allow", item["id"]).returncode != 0
+        # The client was told why its call waits, through an MCP log message.
+        messages = [m for m in client.recv_all(0.5) if m.get("method") == "notifications/message"]
+        assert any("bastion approve list" in str(m["params"]["data"]) for m in messages), messages
+        client.finish()
+    finally:
+        client.kill()
+    record = audit_records(state_home, "echo")[-1]
+    assert record["approval"] == "cancelled" and record["outcome"] == "cancelled"
