@@ -46,6 +46,18 @@ struct UnixSocketTests {
         #expect(UnixSocket.readLine(a, maxBytes: size) == .tooLong)
     }
 
+    @Test func aPartialLineCutByAFailedReadIsNotALine() throws {
+        let (a, b) = try pair()
+        defer {
+            close(a)
+            close(b)
+        }
+        #expect(UnixSocket.writeAll(b, Array(#"{"op":"allow","id":"abc"#.utf8)))
+        // Non-blocking: the read after the partial line fails at once (EAGAIN), as a timed-out one would.
+        #expect(fcntl(a, F_SETFL, fcntl(a, F_GETFL) | O_NONBLOCK) == 0)
+        #expect(UnixSocket.readLine(a, maxBytes: 100) == .none)
+    }
+
     @Test func thePeerUIDIsOurs() throws {
         let (a, b) = try pair()
         defer {

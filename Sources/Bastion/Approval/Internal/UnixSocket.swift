@@ -81,7 +81,7 @@ enum UnixSocket {
         case line([UInt8])
         /// More than the allowed bytes arrived before a newline.
         case tooLong
-        /// Nothing arrived, or the read failed.
+        /// Nothing arrived, or the read failed or timed out.
         case none
     }
 
@@ -92,6 +92,8 @@ enum UnixSocket {
         while true {
             let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if count < 0, errno == EINTR { continue }
+            // A failed or timed-out read ends the exchange: a partial line is never taken as a request.
+            guard count >= 0 else { return .none }
             guard count > 0 else { return line.isEmpty ? .none : .line(line) }
             if let newline = chunk[..<count].firstIndex(of: UInt8(ascii: "\n")) {
                 line += chunk[..<newline]
