@@ -13,7 +13,7 @@ struct BastionCommand: AsyncParsableCommand {
             directory, with every action recorded in the audit log.
             """,
         version: BastionServer.version,
-        subcommands: [ServeCommand.self, CheckConfigCommand.self, AuditCommand.self],
+        subcommands: [ServeCommand.self, CheckConfigCommand.self, AuditCommand.self, ApproveCommand.self],
         defaultSubcommand: nil
     )
 }

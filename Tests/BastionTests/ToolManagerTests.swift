@@ -1,6 +1,7 @@
 import BastionProtocol
 import BastionResources
 import BastionSecurity
+import Synchronization
 import Testing
 
 @testable import Bastion
@@ -11,6 +12,11 @@ private struct RefusingSandbox: SandboxValidator {
     func validate(tool: String, arguments: [String: JSONValue], client: ClientContext) -> String? {
         tool == refusedTool ? "the workdir is gone" : nil
     }
+}
+
+/// How many times a tool ran.
+private final class RunCounter: Sendable {
+    let count = Mutex(0)
 }
 
 private struct InternalFailure: Error, CustomStringConvertible {
@@ -215,5 +221,101 @@ struct ToolManagerTests {
         #expect(old["structuredContent"] == nil)
         let (new, _) = try await call(makeManager(), ["name": "whoami"], version: .v2025_06_18)
         #expect(new["structuredContent"] == ["client": "claude"])
+    }
+
+    /// A manager whose "counted" tool counts its runs, with approvals by `policy` on `channel`; the
+    /// local operator (simulated) answers every request with `answer`.
+    private func makeApprovingManager(
+        _ policy: ApprovalPolicy,
+        channel: ApprovalChannel = .local,
+        answer: PendingApprovals.Answer = .allowed,
+        directory: String
+    ) -> (ToolManager, RunCounter) {
+        let runs = RunCounter()
+        let box = Mutex<ApprovalManager?>(nil)
+        let approvals = ApprovalManager(
+            clients: [ClientConfiguration(id: "claude", workdir: "/x", approval: policy, approvalChannel: channel)],
+            directory: directory,
+            logger: SessionTestSupport.quietLogger,
+            onPending: { request in box.withLock { $0 }?.pending.resolve(id: request.id, with: answer) }
+        )
+        box.withLock { $0 = approvals }
+        let tools = [
+            ToolFixtures.tool("counted", annotations: ToolAnnotations(destructiveHint: true)) { _, _ in
+                runs.count.withLock { $0 += 1 }
+                return .text("ran")
+            },
+            ToolFixtures.tool("peek", annotations: .readOnly) { _, _ in .text("looked") },
+            ToolFixtures.tool("guarded", permissions: [.fileWrite(glob: nil)]),
+        ]
+        let manager = ToolManager(
+            tools: tools,
+            sandbox: RefusingSandbox(refusedTool: "none"),
+            approvals: approvals,
+            logger: SessionTestSupport.quietLogger
+        )
+        return (manager, runs)
+    }
+
+    @Test func anApprovedCallRuns() async throws {
+        let scratch = try ScratchDirectory()
+        let (manager, runs) = makeApprovingManager(.always, directory: scratch.file("approvals"))
+        defer { manager.approvals?.shutdown() }
+        let (result, context) = try await call(manager, ["name": "counted"])
+        #expect(SessionTestSupport.firstText(result) == "ran")
+        #expect(runs.count.withLock { $0 } == 1)
+        #expect(context.annotations["approval"] == "allowed")
+        #expect(context.annotations["outcome"] == "ok")
+    }
+
+    @Test func aRefusedCallDoesNotRunAndSaysWhy() async throws {
+        let scratch = try ScratchDirectory()
+        let (manager, runs) = makeApprovingManager(
+            .always,
+            answer: .denied(reason: nil),
+            directory: scratch.file("approvals")
+        )
+        defer { manager.approvals?.shutdown() }
+        let (result, context) = try await call(manager, ["name": "counted"])
+        #expect(result["isError"] == true)
+        #expect(SessionTestSupport.firstText(result) == "The call to counted was not approved: denied by the operator")
+        #expect(runs.count.withLock { $0 } == 0)
+        #expect(context.annotations["outcome"] == "not-approved")
+    }
+
+    @Test func theClientChannelWithoutElicitationFailsClosed() async throws {
+        let scratch = try ScratchDirectory()
+        let (manager, runs) = makeApprovingManager(.always, channel: .client, directory: scratch.file("approvals"))
+        let (result, context) = try await call(manager, ["name": "counted"])
+        #expect(result["isError"] == true)
+        #expect(SessionTestSupport.firstText(result)?.contains("did not declare") == true)
+        #expect(runs.count.withLock { $0 } == 0)
+        #expect(context.annotations["approval"] == "unavailable")
+        #expect(context.annotations["approval_channel"] == "client")
+    }
+
+    @Test func theDestructivePolicyLetsReadOnlyToolsRunUnasked() async throws {
+        let scratch = try ScratchDirectory()
+        let (manager, _) = makeApprovingManager(
+            .destructive,
+            answer: .denied(reason: nil),
+            directory: scratch.file("approvals")
+        )
+        let (peek, context) = try await call(manager, ["name": "peek"])
+        #expect(SessionTestSupport.firstText(peek) == "looked")
+        #expect(context.annotations["approval"] == nil)
+        let (counted, _) = try await call(manager, ["name": "counted"])
+        #expect(counted["isError"] == true)
+        manager.approvals?.shutdown()
+    }
+
+    @Test func aCallThePermissionsDenyIsNeverPutToAPerson() async throws {
+        let scratch = try ScratchDirectory()
+        let (manager, _) = makeApprovingManager(.always, directory: scratch.file("approvals"))
+        let (result, context) = try await call(manager, ["name": "guarded"])
+        #expect(result["isError"] == true)
+        #expect(context.annotations["decision"] == "deny")
+        #expect(context.annotations["approval"] == nil)
+        #expect(manager.approvals?.socketPath == nil)  // nobody was asked, so no socket was opened
     }
 }

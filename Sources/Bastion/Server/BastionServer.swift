@@ -102,6 +102,7 @@ public struct BastionServer: Sendable {
         logger.info("Serving on stdio", metadata: ["client.id": "\(client.id)", "audit.path": "\(audit.path)"])
         let stop: @Sendable (String, Duration) async -> Void = { reason, grace in
             await session.close(grace: grace)
+            runtime.tools.approvals?.shutdown()  // refuses waiting calls, removes the approval socket
             runtime.resources.sessionEnded(session)
             clients.disconnect(client)
             audit.record(
@@ -118,7 +119,7 @@ public struct BastionServer: Sendable {
         let signals = ShutdownSignals { name in await stop("signal \(name)", .milliseconds(500)) }
         let reload = ReloadSignal { [self] in
             let before = runtime.tools.visibleTools(for: client).map(\.name)
-            guard self.reload(clients: clients, audit: audit, logger: logger),
+            guard self.reload(clients: clients, audit: audit, logger: logger, applying: runtime.apply),
                 runtime.tools.visibleTools(for: client).map(\.name) != before, session.negotiatedVersion != nil
             else { return }
             session.notify(method: "notifications/tools/list_changed")
@@ -132,7 +133,12 @@ public struct BastionServer: Sendable {
     /// Re-reads the configuration and applies it, or keeps the old one; audited either way.
     /// - Returns: Whether a new configuration is in force.
     @discardableResult
-    func reload(clients: ClientManager, audit: AuditLogger, logger: Logger) -> Bool {
+    func reload(
+        clients: ClientManager,
+        audit: AuditLogger,
+        logger: Logger,
+        applying apply: (BastionConfiguration) -> Void = { _ in }
+    ) -> Bool {
         var fields: [String: JSONValue] = [:]
         if let configurationFile { fields["file"] = .string(configurationFile) }
         guard let reloadConfiguration else {
@@ -151,6 +157,7 @@ public struct BastionServer: Sendable {
             }
             try checkCustomPermissions(new)
             let report = try clients.reload(new, home: home)
+            apply(new)
             fields["outcome"] = "ok"
             fields["changed"] = .array(report.changed.map(JSONValue.string))
             fields["added"] = .array(report.added.map(JSONValue.string))
@@ -235,7 +242,12 @@ public struct BastionServer: Sendable {
             throw ServerError("module registration failed: " + problems.joined(separator: "; "))
         }
         return ServerRuntime(
-            tools: ToolManager(tools: tools.tools, sandbox: WorkdirSandboxValidator(), logger: logger),
+            tools: ToolManager(
+                tools: tools.tools,
+                sandbox: WorkdirSandboxValidator(),
+                approvals: ApprovalManager(clients: configuration.clients, logger: logger),
+                logger: logger
+            ),
             resources: ResourceManager(registry: resources, logger: logger),
             prompts: PromptManager(prompts: configuration.prompts),
             pageSize: configuration.server.pageSize,

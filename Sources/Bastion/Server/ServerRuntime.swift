@@ -22,6 +22,11 @@ final class ServerRuntime: Sendable {
         self.pageSize = pageSize
     }
 
+    /// Applies the parts of a reloaded configuration that the runtime holds (approval settings).
+    func apply(_ configuration: BastionConfiguration) {
+        tools.approvals?.replaceSettings(configuration.clients)
+    }
+
     /// What every session declares: all of it is served (subscriptions by the file resources).
     static let capabilities = ServerCapabilities(
         tools: true,

@@ -4,17 +4,20 @@ import BastionSecurity
 import Logging
 
 /// Lists and calls tools through the security chain: permission check, argument validation,
-/// sandbox validation, execution, with every decision noted for the audit record.
+/// sandbox validation, human approval, execution, with every decision noted for the audit record.
 final class ToolManager: Sendable {
     private let tools: [ToolDefinition]
     private let index: [String: Int]
     private let sandbox: any SandboxValidator
+    /// The human approval step; `nil` runs every permitted call without asking.
+    let approvals: ApprovalManager?
     private let logger: Logger
 
-    init(tools: [ToolDefinition], sandbox: any SandboxValidator, logger: Logger) {
+    init(tools: [ToolDefinition], sandbox: any SandboxValidator, approvals: ApprovalManager? = nil, logger: Logger) {
         self.tools = tools
         self.index = Dictionary(tools.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.sandbox = sandbox
+        self.approvals = approvals
         self.logger = logger
     }
 
@@ -84,6 +87,18 @@ final class ToolManager: Sendable {
         if let refusal = sandbox.validate(tool: name, arguments: arguments, client: client) {
             context.annotate("outcome", "sandbox-refused")
             return ToolResult.error("Refused: \(refusal)").json(for: version)
+        }
+        // Human approval, the last gate: only a call that would otherwise run is put to a person.
+        if let approvals,
+            case .refused(let refusal) = await approvals.review(
+                tool: tool,
+                arguments: arguments,
+                client: client,
+                context: context
+            )
+        {
+            context.annotate("outcome", "not-approved")
+            return ToolResult.error(refusal.message(tool: name)).json(for: version)
         }
         // [4] Execution.
         let result = await execute(tool, arguments: arguments, client: client, context: context)

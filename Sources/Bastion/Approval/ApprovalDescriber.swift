@@ -1,0 +1,77 @@
+import BastionProtocol
+import BastionSecurity
+
+/// Words for the person who approves a call: who asks, which tool, and the arguments that matter.
+///
+/// Arguments go through ``AuditRedactor`` first (secrets masked, large payloads replaced by their
+/// size), then every value is cut to ``maxValueCharacters``: the description must be readable in
+/// a terminal or a client's dialog, and must never become a copy of a secret or of a file.
+enum ApprovalDescriber {
+    /// The longest rendering of one argument value in the full description.
+    static let maxValueCharacters = 300
+    /// The longest one-line summary.
+    static let maxSummaryCharacters = 160
+
+    /// Argument names shown first: where the call acts and what it runs.
+    private static let leadingKeys = ["command", "path", "paths", "source", "destination", "cwd", "language"]
+
+    /// The arguments as `(name, rendered value)` pairs, the important ones first.
+    static func renderedArguments(_ arguments: [String: JSONValue]) -> [(String, String)] {
+        let redacted = AuditRedactor.summarize(.object(arguments)).objectValue ?? [:]
+        let keys = redacted.keys.sorted { lhs, rhs in
+            let left = leadingKeys.firstIndex(of: lhs) ?? leadingKeys.count
+            let right = leadingKeys.firstIndex(of: rhs) ?? leadingKeys.count
+            return left != right ? left < right : lhs < rhs
+        }
+        return keys.compactMap { key in
+            redacted[key].map { (clip(key, to: 64), clip(render($0), to: maxValueCharacters)) }
+        }
+    }
+
+    /// One line for `bastion approve list`.
+    static func summary(arguments: [String: JSONValue]) -> String {
+        let parts = renderedArguments(arguments).map { "\($0)=\($1)" }
+        return parts.isEmpty ? "(no arguments)" : clip(parts.joined(separator: " "), to: maxSummaryCharacters)
+    }
+
+    /// The full description, several lines.
+    static func description(
+        clientID: String,
+        tool: ToolDefinition,
+        arguments: [String: JSONValue]
+    ) -> String {
+        var lines = [
+            "Client \"\(clientID)\" wants to call the tool \"\(tool.name)\" (\(effect(of: tool.annotations)))."
+        ]
+        let rendered = renderedArguments(arguments)
+        if rendered.isEmpty {
+            lines.append("No arguments.")
+        } else {
+            lines.append("Arguments:")
+            lines += rendered.map { "  \($0): \($1)" }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// What the tool's annotations say it does, in a few words.
+    static func effect(of annotations: ToolAnnotations) -> String {
+        if annotations.readOnlyHint == true { return "read-only" }
+        if annotations.destructiveHint == false { return "modifies, not destructive" }
+        return "may modify or delete"
+    }
+
+    private static func render(_ value: JSONValue) -> String {
+        if case .string(let text) = value, text.hasPrefix("<"), text.hasSuffix(">") { return text }  // redactor markers
+        return JSONWriter.string(value)
+    }
+
+    /// `text` cut to `limit` characters with an ellipsis; control characters are shown as spaces, so
+    /// an argument cannot forge extra lines in the operator's terminal.
+    static func clip(_ text: String, to limit: Int) -> String {
+        let cleaned = String(
+            text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : Character($0) }
+        )
+        guard cleaned.count > limit else { return cleaned }
+        return String(cleaned.prefix(limit - 1)) + "…"
+    }
+}

@@ -1,0 +1,193 @@
+import BastionProtocol
+import BastionSecurity
+import Logging
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Decides which tool calls need a person's approval and obtains it, through the client
+/// (elicitation) or through the local operator (`bastion approve`).
+///
+/// The per-client settings sit behind a mutex and can be replaced while the server runs
+/// (configuration reload); a call in progress keeps the settings it started with. The local socket
+/// is opened on the first call that needs it, so a server without local approvals creates nothing.
+package final class ApprovalManager: Sendable {
+    /// One client's approval settings.
+    package struct Settings: Sendable, Hashable {
+        /// Which calls need approval.
+        package var policy: ApprovalPolicy
+        /// Where approval is asked.
+        package var channel: ApprovalChannel
+
+        /// Creates settings.
+        package init(policy: ApprovalPolicy, channel: ApprovalChannel) {
+            self.policy = policy
+            self.channel = channel
+        }
+    }
+
+    /// How long a call waits for an answer before it is refused.
+    package static let defaultTimeout: Duration = .seconds(120)
+
+    private enum Listener {
+        case idle
+        case running(ApprovalSocketServer)
+        case stopped
+    }
+
+    /// How long a call waits for an answer.
+    let timeout: Duration
+    /// The directory of the local sockets; `nil` when the environment gives none.
+    let directory: String?
+    /// The calls waiting for the local operator.
+    let pending = PendingApprovals()
+    private let settings: Mutex<[String: Settings]>
+    private let listener = Mutex(Listener.idle)
+    let logger: Logger
+    /// Told about each call that starts waiting for the local operator (after it is answerable).
+    let onPending: (@Sendable (ApprovalRequest) -> Void)?
+
+    /// Creates a manager for the configured clients.
+    /// - Parameters:
+    ///   - clients: The clients and their `approval` / `approval_channel` settings.
+    ///   - directory: The local sockets' directory (default: from the environment, see ``ApprovalDirectory``).
+    ///   - timeout: How long a call waits (default ``defaultTimeout``).
+    ///   - logger: Where "approval needed" is announced.
+    ///   - onPending: Told about each call that starts waiting for the local operator.
+    init(
+        clients: [ClientConfiguration],
+        directory: String? = ApprovalDirectory.path(),
+        timeout: Duration = ApprovalManager.defaultTimeout,
+        logger: Logger,
+        onPending: (@Sendable (ApprovalRequest) -> Void)? = nil
+    ) {
+        self.settings = Mutex(Self.settings(of: clients))
+        self.directory = directory
+        self.timeout = timeout
+        self.logger = logger
+        self.onPending = onPending
+    }
+
+    /// Replaces every client's settings (configuration reload). Calls already waiting are unaffected.
+    /// - Parameter clients: The new client list.
+    package func replaceSettings(_ clients: [ClientConfiguration]) {
+        let new = Self.settings(of: clients)
+        settings.withLock { $0 = new }
+    }
+
+    /// The settings of a client; an unknown client needs no approval (it cannot have been authenticated).
+    /// - Parameter clientID: The client's id.
+    /// - Returns: Its settings.
+    package func settings(for clientID: String) -> Settings {
+        settings.withLock { $0[clientID] } ?? Settings(policy: .never, channel: .local)
+    }
+
+    private static func settings(of clients: [ClientConfiguration]) -> [String: Settings] {
+        Dictionary(
+            clients.map { ($0.id, Settings(policy: $0.approval, channel: $0.approvalChannel)) },
+            uniquingKeysWith: { first, _ in first }
+        )
+    }
+
+    /// The local socket's path, once it is listening.
+    var socketPath: String? {
+        listener.withLock { state in
+            if case .running(let server) = state { return server.path }
+            return nil
+        }
+    }
+
+    /// Stops the local listener (its socket file is removed) and refuses every waiting call.
+    package func shutdown() {
+        let server = listener.withLock { state -> ApprovalSocketServer? in
+            defer { state = .stopped }
+            if case .running(let server) = state { return server }
+            return nil
+        }
+        server?.stop()
+        pending.resolveAll(with: .denied(reason: "the server is shutting down"))
+    }
+
+    /// Starts the local listener unless it runs already.
+    func startListener() throws(ApprovalError) -> String {
+        guard let directory else {
+            throw ApprovalError("no directory for approval sockets (set XDG_RUNTIME_DIR, HOME or BASTION_APPROVAL_DIR)")
+        }
+        let result = listener.withLock { state -> Result<String, ApprovalError> in
+            switch state {
+            case .running(let server):
+                return .success(server.path)
+            case .stopped:
+                return .failure(ApprovalError("the server is shutting down"))
+            case .idle:
+                do throws(ApprovalError) {
+                    let server = try ApprovalSocketServer(directory: directory, pending: pending, logger: logger)
+                    state = .running(server)
+                    return .success(server.path)
+                } catch {
+                    return .failure(error)
+                }
+            }
+        }
+        return try result.get()
+    }
+
+    /// Runs the approval step of one call: decides whether approval is needed, asks, and notes the
+    /// outcome for the audit record (`approval`, `approval_channel`, `approval_id`, `approval_reason`).
+    /// - Parameters:
+    ///   - tool: The tool.
+    ///   - arguments: Its validated arguments.
+    ///   - client: The caller.
+    ///   - context: The request.
+    /// - Returns: The verdict; the call runs only on ``ApprovalVerdict/notRequired`` or ``ApprovalVerdict/allowed(_:)``.
+    func review(
+        tool: ToolDefinition,
+        arguments: [String: JSONValue],
+        client: ClientContext,
+        context: RequestContext
+    ) async -> ApprovalVerdict {
+        let settings = settings(for: client.id)
+        guard settings.policy.requiresApproval(for: tool.annotations) else { return .notRequired }
+        context.annotate("approval_channel", .string(settings.channel.rawValue))
+        let verdict: ApprovalVerdict
+        switch settings.channel {
+        case .client: verdict = await askClient(tool: tool, arguments: arguments, client: client, context: context)
+        case .local: verdict = await askOperator(tool: tool, arguments: arguments, client: client, context: context)
+        }
+        switch verdict {
+        case .notRequired:
+            break
+        case .allowed:
+            context.annotate("approval", "allowed")
+        case .refused(let refusal):
+            context.annotate("approval", .string(refusal.kind.rawValue))
+            context.annotate("approval_reason", .string(refusal.reason))
+        }
+        return verdict
+    }
+
+    /// A wait that ended without an answer: the call's deadline (the client's `timeout_ms`, which
+    /// covers the wait for approval too), or the client's cancellation.
+    func interrupted(_ channel: ApprovalChannel, context: RequestContext, client: ClientContext) -> ApprovalVerdict {
+        guard context.isTimedOut else {
+            return .refused(
+                ApprovalRefusal(
+                    kind: .cancelled,
+                    channel: channel,
+                    reason: "the call was cancelled while waiting for approval"
+                )
+            )
+        }
+        let reason = "the call's time limit (timeout_ms = \(client.limits.timeoutMs)) passed while waiting for approval"
+        return .refused(ApprovalRefusal(kind: .timeout, channel: channel, reason: reason))
+    }
+
+    /// "no approval within 120 s".
+    var timeoutReason: String {
+        let (seconds, attoseconds) = timeout.components
+        let text = attoseconds == 0 ? "\(seconds) s" : "\(seconds * 1000 + attoseconds / 1_000_000_000_000_000) ms"
+        return "no approval within \(text)"
+    }
+}

@@ -1,0 +1,37 @@
+/// The outcome of the approval step of one tool call.
+enum ApprovalVerdict: Sendable, Hashable {
+    /// The client's policy does not ask for approval of this call.
+    case notRequired
+    /// A person allowed the call.
+    case allowed(ApprovalChannel)
+    /// The call must not run.
+    case refused(ApprovalRefusal)
+}
+
+/// Why a call that needed approval will not run.
+struct ApprovalRefusal: Sendable, Hashable {
+    /// The kind of refusal, as recorded in the audit log's `approval` field.
+    enum Kind: String, Sendable, Hashable {
+        /// A person said no.
+        case denied
+        /// Nobody answered in time.
+        case timeout
+        /// The client cancelled the call while it waited.
+        case cancelled
+        /// The channel could not ask anyone (no elicitation support, no socket): fail closed.
+        case unavailable
+    }
+
+    /// The kind of refusal.
+    var kind: Kind
+    /// The channel that was asked.
+    var channel: ApprovalChannel
+    /// The reason, in words for the model ("declined through the client").
+    var reason: String
+
+    /// The `isError` text the model reads.
+    /// - Parameter tool: The tool's name.
+    func message(tool: String) -> String {
+        "The call to \(tool) was not approved: \(reason)"
+    }
+}
