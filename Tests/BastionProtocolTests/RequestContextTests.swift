@@ -134,4 +134,12 @@ struct RequestContextTests {
         context.reportProgress(1)
         #expect(progressNotifications(harness).isEmpty)
     }
+
+    @Test func deadlineExtensionsAddUp() {
+        let context = RequestContext(id: .int(1), method: "m", params: nil, session: SessionHarness().session)
+        #expect(context.deadlineExtension == .zero)
+        context.extendDeadline(by: .seconds(2))
+        context.extendDeadline(by: .milliseconds(500))
+        #expect(context.deadlineExtension == .milliseconds(2_500))
+    }
 }

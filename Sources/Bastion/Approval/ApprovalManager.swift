@@ -151,6 +151,8 @@ package final class ApprovalManager: Sendable {
         let settings = settings(for: client.id)
         guard settings.policy.requiresApproval(for: tool.annotations) else { return .notRequired }
         context.annotate("approval_channel", .string(settings.channel.rawValue))
+        // A person's time to answer does not count against the call's own time limit.
+        context.extendDeadline(by: timeout)
         let verdict: ApprovalVerdict
         switch settings.channel {
         case .client: verdict = await askClient(tool: tool, arguments: arguments, client: client, context: context)
@@ -168,8 +170,8 @@ package final class ApprovalManager: Sendable {
         return verdict
     }
 
-    /// A wait that ended without an answer: the call's deadline (the client's `timeout_ms`, which
-    /// covers the wait for approval too), or the client's cancellation.
+    /// A wait that ended without an answer: the call's deadline (the client's `timeout_ms`, extended
+    /// by the approval timeout while a person is asked), or the client's cancellation.
     func interrupted(_ channel: ApprovalChannel, context: RequestContext, client: ClientContext) -> ApprovalVerdict {
         guard context.isTimedOut else {
             return .refused(

@@ -24,7 +24,7 @@ extension MCPSession {
                 var overdue: [RequestContext] = []
                 var next: ContinuousClock.Instant?
                 for entry in state.inFlight.values where !entry.context.isTimedOut {
-                    let deadline = entry.context.receivedAt + limit
+                    let deadline = entry.context.receivedAt + limit + entry.context.deadlineExtension
                     if deadline <= now {
                         overdue.append(entry.context)
                     } else if next.map({ deadline < $0 }) ?? true {

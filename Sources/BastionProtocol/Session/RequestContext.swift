@@ -19,6 +19,7 @@ public final class RequestContext: Sendable {
         var isTimedOut = false
         var lastProgress: Double?
         var annotations: [String: JSONValue] = [:]
+        var deadlineExtension: Duration = .zero
     }
 
     private let state = Mutex(State())
@@ -35,6 +36,15 @@ public final class RequestContext: Sendable {
         }
         self.receivedAt = .now
     }
+
+    /// Adds time to this request's deadline (the client's `timeout_ms`), for time the handler spends
+    /// waiting on a person rather than working (an approval). The watchdog sees it at its next check.
+    public func extendDeadline(by duration: Duration) {
+        state.withLock { $0.deadlineExtension += duration }
+    }
+
+    /// The time added with ``extendDeadline(by:)``.
+    var deadlineExtension: Duration { state.withLock { $0.deadlineExtension } }
 
     /// Whether the client cancelled this request (its answer will not be sent).
     public var isCancelled: Bool { state.withLock { $0.isCancelled } }

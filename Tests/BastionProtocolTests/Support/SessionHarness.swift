@@ -16,6 +16,7 @@ struct SessionHarness {
         identity: ServerIdentity = SessionHarness.identity,
         limits: JSONLimits = .default,
         requestTimeout: Duration = .seconds(60),
+        handlerDeadline: Duration? = nil,
         sink: RecordingSink = RecordingSink(),
         observer: RecordingObserver = RecordingObserver(),
         id: String = "s-test"
@@ -28,8 +29,10 @@ struct SessionHarness {
             limits: limits,
             requestTimeout: requestTimeout
         )
+        var configured = configuration
+        if let handlerDeadline { configured.handlerDeadline = handlerDeadline }
         self.session = MCPSession(
-            configuration: configuration,
+            configuration: configured,
             router: router,
             sink: sink,
             observer: observer,

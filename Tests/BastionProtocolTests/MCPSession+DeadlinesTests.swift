@@ -1,0 +1,33 @@
+import Testing
+
+@testable import BastionProtocol
+
+struct MCPSessionDeadlinesTests {
+    /// A route that sleeps `ms` (cancellably) and answers whether its context timed out.
+    private func router(extendingBy extra: Duration?) -> RequestRouter {
+        var router = RequestRouter()
+        router.on("slow") { params, context throws(JSONRPCError) in
+            if let extra { context.extendDeadline(by: extra) }
+            try? await Task.sleep(for: .milliseconds(params?["ms"]?.intValue ?? 0))
+            return ["timedOut": .bool(context.isTimedOut)]
+        }
+        return router
+    }
+
+    @Test func aRequestPastItsDeadlineIsMarkedTimedOut() async {
+        let harness = SessionHarness(router: router(extendingBy: nil), handlerDeadline: .milliseconds(50))
+        harness.initialize()
+        harness.receive(json: SessionHarness.request(1, "slow", ["ms": 5_000]))
+        let response = await harness.sink.waitForResponse(to: 1)
+        #expect(response?["result"]?["timedOut"] == true)
+    }
+
+    @Test func anExtendedDeadlineLetsTheRequestFinish() async {
+        // The deadline leaves the handler a full second to start and extend it, even on a loaded machine.
+        let harness = SessionHarness(router: router(extendingBy: .seconds(60)), handlerDeadline: .seconds(1))
+        harness.initialize()
+        harness.receive(json: SessionHarness.request(1, "slow", ["ms": 1_500]))
+        let response = await harness.sink.waitForResponse(to: 1)
+        #expect(response?["result"]?["timedOut"] == false)
+    }
+}
