@@ -2,7 +2,8 @@
 public enum ApprovalPolicy: String, Sendable, Hashable, CaseIterable {
     /// No call needs approval (the default).
     case never
-    /// Calls of tools annotated `destructiveHint: true` need approval.
+    /// Calls of tools that may modify their environment destructively need approval: tools not marked
+    /// `readOnlyHint: true` and not marked `destructiveHint: false` (MCP defaults: unannotated means destructive).
     case destructive
     /// Every tool call needs approval.
     case always
