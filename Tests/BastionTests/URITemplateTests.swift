@@ -78,4 +78,13 @@ struct URITemplateTests {
     func wellFormedTemplatesParse(pattern: String) {
         #expect(URITemplate(pattern) != nil)
     }
+
+    @Test func aReservedExpansionVariableSpansSegments() throws {
+        let template = try #require(URITemplate("file:///{+path}"))
+        #expect(template.variables == ["path"])
+        #expect(template.match("file:///home/ada/a%20b.txt") == ["path": "home/ada/a b.txt"])
+        #expect(template.match("file:///x?y") == nil)
+        let plain = try #require(URITemplate("file:///{path}"))
+        #expect(plain.match("file:///home/ada") == nil)
+    }
 }

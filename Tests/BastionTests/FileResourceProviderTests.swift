@@ -1,0 +1,103 @@
+import BastionProtocol
+import BastionResources
+import BastionSecurity
+import Foundation
+import Testing
+
+@testable import Bastion
+
+struct FileResourceProviderTests {
+    private let provider = FileResourceProvider(files: FileSystemManager())
+
+    @Test func listingIsPagedInWalkOrderWithResumableCursors() async throws {
+        let fixture = try FileToolFixture()
+        for path in ["b/2.txt", "b/1.txt", "a.md", "c/d/e.json", "b-side.txt"] { try fixture.write("x", path) }
+        var uris: [String] = []
+        var cursor: String?
+        var pages = 0
+        repeat {
+            let (page, next) = try await provider.list(client: fixture.client, after: cursor, limit: 2)
+            uris += page.compactMap { $0["uri"]?.stringValue }
+            cursor = next
+            pages += 1
+        } while cursor != nil && pages < 10
+        let expected = ["a.md", "b/1.txt", "b/2.txt", "b-side.txt", "c/d/e.json"].map {
+            FileURI.encode(fixture.workdir + "/" + $0)
+        }
+        #expect(uris == expected)
+        #expect(pages == 3)
+        let (first, _) = try await provider.list(client: fixture.client, after: nil, limit: 1)
+        #expect(first.first?["mimeType"] == "text/markdown")
+        #expect(first.first?["title"] == "a.md")
+    }
+
+    @Test func aForgedCursorIsRefused() async throws {
+        let fixture = try FileToolFixture()
+        await #expect(throws: JSONRPCError.self) {
+            try await provider.list(client: fixture.client, after: "9/x", limit: 5)
+        }
+        await #expect(throws: JSONRPCError.self) {
+            try await provider.list(client: fixture.client, after: "nope", limit: 5)
+        }
+    }
+
+    @Test func textAndBinaryFilesAreReadAccordingly() async throws {
+        let fixture = try FileToolFixture()
+        try fixture.write("{\"a\": 1}", "d.json")
+        try Data([0, 255]).write(to: URL(fileURLWithPath: fixture.workdir + "/b.bin"))
+        let text = try await provider.read(client: fixture.client, uri: FileURI.encode(fixture.workdir + "/d.json"))
+        #expect(
+            text == [
+                .text(
+                    uri: FileURI.encode(fixture.workdir + "/d.json"),
+                    mimeType: "application/json",
+                    text: "{\"a\": 1}"
+                )
+            ]
+        )
+        let blob = try await provider.read(client: fixture.client, uri: FileURI.encode(fixture.workdir + "/b.bin"))
+        #expect(
+            blob == [
+                .blob(
+                    uri: FileURI.encode(fixture.workdir + "/b.bin"),
+                    mimeType: "application/octet-stream",
+                    base64: "AP8="
+                )
+            ]
+        )
+    }
+
+    @Test(arguments: ["file:///etc/shadow", "file:///nonexistent-dir/x", "file://evil.example/etc", "file:///a%00b"])
+    func refusedAndMissingFilesAreResourceNotFound(uri: String) async throws {
+        let fixture = try FileToolFixture()
+        let error = await #expect(throws: JSONRPCError.self) {
+            try await provider.read(client: fixture.client, uri: uri)
+        }
+        #expect(error?.code == JSONRPCError.resourceNotFoundCode)
+    }
+
+    @Test func subscriptionsAreKeptPerSessionAndDroppedWithIt() async throws {
+        let fixture = try FileToolFixture()
+        try fixture.write("x", "watched.txt")
+        let session = SessionTestSupport.makeSession()
+        let uri = FileURI.encode(fixture.workdir + "/watched.txt")
+        try await provider.subscribe(client: fixture.client, uri: uri, session: session)
+        try await provider.subscribe(client: fixture.client, uri: uri, session: session)
+        #expect(provider.subscriptionCount == 1)
+        provider.sessionEnded(session)
+        #expect(provider.subscriptionCount == 0)
+        try await provider.subscribe(client: fixture.client, uri: uri, session: session)
+        provider.unsubscribe(uri: uri, session: session)
+        #expect(provider.subscriptionCount == 0)
+        await #expect(throws: JSONRPCError.self) {
+            try await provider.subscribe(client: fixture.client, uri: "file:///etc/passwd", session: session)
+        }
+    }
+
+    @Test func walkOrderComparesComponentByComponent() {
+        #expect(FileResourceProvider.precedes(["a"], ["a-c"]))
+        #expect(FileResourceProvider.precedes(["a", "z"], ["a-c"]))
+        #expect(!FileResourceProvider.precedes(["b"], ["a", "z"]))
+        #expect(FileResourceProvider.precedes(["a"], ["a", "b"]))
+    }
+}
