@@ -67,6 +67,10 @@ extension MCPSession {
         byteCount: Int,
         receivedAt: ContinuousClock.Instant
     ) {
+        if let refusal = observer.sessionShouldAccept(self, method: method) {
+            reject(id: id, method: method, error: refusal, byteCount: byteCount, since: receivedAt)
+            return
+        }
         if let inline = inlineAnswer(id: id, method: method, params: params) {
             let outcome: RequestRecord.Outcome
             let message: JSONRPCMessage
