@@ -11,7 +11,7 @@ import Crypto
 /// (same writer, same order), which the tests check against the verifier.
 struct AuditRecordBody {
     /// The length of the line, give or take the width of `seq`: for the rotation check.
-    var estimatedLineLength: Int { bytes.count + 190 }
+    var estimatedLineLength: Int { bytes.count + 220 }
 
     /// The entry's own members as `"key":value`, comma-separated within each run.
     private var bytes: [UInt8] = []

@@ -75,6 +75,7 @@ final class AuditWriter: Sendable {
         let (result, shouldWake) = state.withLock { state -> (Result<Int64, AuditError>, Bool) in
             let wasDirty = state.isDirty
             let result = lockedAppend(body, syslogFields: syslogFields, &state)
+            if case .failure = result, body != nil { state.lostCount += 1 }
             return (result, !wasDirty && state.isDirty)
         }
         // Outside the lock: one eventfd write per commit window at most.
@@ -118,7 +119,6 @@ final class AuditWriter: Sendable {
             (state.sequence, state.lastHash, isTorn) = (tail.sequence, tail.hash, tail.isTorn)
         }
         if state.failure != nil, let error = recover(&state, size: &size, isTorn: &isTorn) {
-            if body != nil { state.lostCount += 1 }
             return .failure(error)
         }
         guard let body else { return .success(state.sequence) }
@@ -164,7 +164,6 @@ final class AuditWriter: Sendable {
             AuditWriter.report("bastion: audit log unavailable, refusing requests until it is writable: \(error)")
         }
         state.failure = error
-        state.lostCount += 1
         // A partial write may have left a torn line: the next attempt reads the tail again.
         state.end = -1
         isHealthy.store(false, ordering: .releasing)
@@ -180,7 +179,6 @@ final class AuditWriter: Sendable {
         ])
         let fields = AuditSyslogFields(event: "audit-recovered")
         if case .failure(let error) = write(body, syslogFields: fields, size: size, isTorn: isTorn, &state) {
-            state.lostCount -= 1  // `write` counted the recovery record itself, which is no audit record
             return error
         }
         AuditWriter.report("bastion: audit log writable again; \(state.lostCount) records were lost")

@@ -1,0 +1,54 @@
+import BastionProtocol
+import Testing
+
+@testable import BastionSecurity
+
+struct AuditRecordBodyTests {
+    private static let previous = String(repeating: "a", count: 64)
+
+    /// The line must be the canonical form the verifier re-derives, whatever keys sort around the
+    /// spliced `prev`, `seq` and `ts`.
+    @Test(
+        arguments: [
+            [:],
+            ["event": "request"],
+            ["a": 1, "pz": 2, "q": 3, "sa": 4, "t": 5, "u": 6],
+            ["prev0": "x", "seq0": "y", "ts0": "z", "zz": ["nested": [1, 2]], "": "empty key"],
+            ["é": "non-ASCII key sorts last", "Z": "upper case sorts first", "s": true],
+        ] as [[String: JSONValue]]
+    )
+    func theLineIsTheCanonicalFormWithItsHash(members: [String: JSONValue]) throws {
+        var line: [UInt8] = [0x0A]
+        let (hash, timestamp) = AuditRecordBody(members).appendLine(sequence: 7, previous: Self.previous, to: &line)
+        #expect(line.first == 0x0A && line.last == 0x0A)
+        guard case .object(let record) = try JSONParser.parse(line.dropFirst().dropLast()) else {
+            Issue.record("not an object")
+            return
+        }
+        #expect(record["hash"] == .string(hash))
+        #expect(record["seq"] == 7 && record["prev"] == .string(Self.previous))
+        #expect(record["ts"] == .string(String(decoding: line[timestamp], as: UTF8.self)))
+        let canonical = AuditCanonicalForm.encode(record)
+        #expect(AuditCanonicalForm.hash(canonical) == hash)
+        #expect(
+            Array(line.dropFirst().dropLast()) == AuditCanonicalForm.line(canonical: canonical, hash: hash).dropLast()
+        )
+        for (key, value) in members { #expect(record[key] == value) }
+    }
+
+    @Test func ownedMembersOfTheEntryAreDropped() throws {
+        var line: [UInt8] = []
+        _ = AuditRecordBody(["seq": 99, "hash": "h", "prev": "p", "ts": "t", "event": "e"])
+            .appendLine(sequence: 1, previous: Self.previous, to: &line)
+        let record = try JSONParser.parse(line.dropLast())
+        #expect(record["seq"] == 1 && record["prev"] == .string(Self.previous))
+        #expect(record["hash"] != "h" && record["ts"] != "t")
+    }
+
+    @Test func theEstimateCoversTheLine() {
+        let body = AuditRecordBody(["event": "request", "tool": "echo"])
+        var line: [UInt8] = []
+        _ = body.appendLine(sequence: .max, previous: Self.previous, to: &line)
+        #expect(body.estimatedLineLength >= line.count)
+    }
+}
