@@ -52,3 +52,35 @@ struct AuditRecordBodyTests {
         #expect(body.estimatedLineLength >= line.count)
     }
 }
+
+extension AuditRecordBodyTests {
+    @Test func anEntryEncodesLikeItsMembers() {
+        let entries = [
+            AuditEntry(event: "start"),
+            AuditEntry(
+                event: "request",
+                client: "c",
+                transport: "stdio",
+                session: "s-1",
+                method: "tools/call",
+                requestID: 7,
+                fields: ["event": "shadowed", "client": "shadowed", "tool": "echo", "seq": 5, "args": ["a": 1]]
+            ),
+            AuditEntry(event: "request", fields: ["client": "kept: no named client", "id": "kept too"]),
+        ]
+        for entry in entries {
+            var fromEntry: [UInt8] = []
+            var fromMembers: [UInt8] = []
+            _ = AuditRecordBody(entry).appendLine(sequence: 3, previous: Self.previous, to: &fromEntry)
+            _ = AuditRecordBody(entry.members()).appendLine(sequence: 3, previous: Self.previous, to: &fromMembers)
+            // The lines differ only in `ts` and so `hash`: compare them without those.
+            func parsed(_ line: [UInt8]) -> JSONValue? {
+                guard case .object(var record)? = try? JSONParser.parse(line.dropLast()) else { return nil }
+                record["ts"] = nil
+                record["hash"] = nil
+                return .object(record)
+            }
+            #expect(parsed(fromEntry) != nil && parsed(fromEntry) == parsed(fromMembers))
+        }
+    }
+}

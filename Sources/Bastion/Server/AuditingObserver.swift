@@ -35,9 +35,10 @@ struct AuditingObserver: SessionObserver {
     }
 
     func sessionRecorded(_ session: MCPSession, _ record: RequestRecord) {
-        var fields: [String: JSONValue] = [
-            "duration_us": .int(record.duration.microseconds), "bytes": .int(Int64(record.byteCount)),
-        ]
+        // Sized once for everything merged below: no rehash on the request path.
+        var fields = [String: JSONValue](minimumCapacity: 6 + record.annotations.count)
+        fields["duration_us"] = .int(record.duration.microseconds)
+        fields["bytes"] = .int(Int64(record.byteCount))
         switch record.outcome {
         case .ok:
             fields["outcome"] = "ok"

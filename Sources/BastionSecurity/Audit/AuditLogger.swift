@@ -90,7 +90,7 @@ public final class AuditLogger: Sendable {
     @discardableResult
     public func record(_ entry: AuditEntry) -> Int64? {
         // Encoded before any lock is taken; see AuditRecordBody.
-        let body = AuditRecordBody(entry.members())
+        let body = AuditRecordBody(entry)
         let fields = AuditSyslogFields(
             event: entry.event,
             client: entry.client,

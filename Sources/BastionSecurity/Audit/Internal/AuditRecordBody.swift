@@ -18,8 +18,8 @@ struct AuditRecordBody {
     /// Run boundaries in `bytes`: members sorting before `prev`, before `seq`, before `ts`, and after.
     private var cuts = (0, 0, 0)
 
-    /// The members the logger owns; an entry's own are dropped so they cannot forge the chain.
-    static let ownedKeys: Set<String> = ["seq", "ts", "prev", "hash"]
+    /// The members the logger owns (`seq`, `ts`, `prev`, `hash`, see ``isOwned(_:)``); an entry's
+    /// own are dropped so they cannot forge the chain.
     /// The owned members spliced in by ``appendLine(sequence:previous:to:)``, in canonical order.
     private static let spliced = ["prev", "seq", "ts"]
 
@@ -27,10 +27,32 @@ struct AuditRecordBody {
     init(_ members: [String: JSONValue]) {
         var sorted: [(key: String, value: JSONValue)] = []
         sorted.reserveCapacity(members.count)
-        for member in members where !Self.ownedKeys.contains(member.key) { sorted.append(member) }
+        for member in members where !Self.isOwned(member.key) { sorted.append(member) }
+        self.init(sorted: &sorted)
+    }
+
+    /// Encodes an entry straight from its parts, as ``AuditEntry/members()`` would give them but
+    /// without building that dictionary (a copy of `fields` and up to six inserts per record).
+    init(_ entry: AuditEntry) {
+        var sorted: [(key: String, value: JSONValue)] = []
+        sorted.reserveCapacity(entry.fields.count + 6)
+        for member in entry.fields where !Self.isOwned(member.key) && !entry.names(member.key) {
+            sorted.append(member)
+        }
+        sorted.append(("event", .string(entry.event)))
+        if let client = entry.client { sorted.append(("client", .string(client))) }
+        if let transport = entry.transport { sorted.append(("transport", .string(transport))) }
+        if let session = entry.session { sorted.append(("session", .string(session))) }
+        if let method = entry.method { sorted.append(("method", .string(method))) }
+        if let requestID = entry.requestID { sorted.append(("id", requestID)) }
+        self.init(sorted: &sorted)
+    }
+
+    private init(sorted: inout [(key: String, value: JSONValue)]) {
         sorted.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
         bytes.reserveCapacity(64 * sorted.count)
         var cutList: [Int] = []
+        cutList.reserveCapacity(3)
         var isRunStart = true
         for (key, value) in sorted {
             // "prev" < "seq" < "ts" in UTF-8 order: close a run at each owned key passed.
@@ -46,6 +68,11 @@ struct AuditRecordBody {
         }
         while cutList.count < 3 { cutList.append(bytes.count) }
         cuts = (cutList[0], cutList[1], cutList[2])
+    }
+
+    /// Whether `key` is one of the logger's own members (plain comparisons: no hashing per key).
+    static func isOwned(_ key: String) -> Bool {
+        key == "seq" || key == "ts" || key == "prev" || key == "hash"
     }
 
     /// Appends the complete line (canonical form, then `"hash"`, then a line feed) to `line`.

@@ -24,9 +24,11 @@ final class AuditSyslogSender: Sendable {
     /// a couple of hundred times a second rather than once per record.
     static let gatherWindow = Duration.milliseconds(5)
 
-    private let destination: AuditSyslogDestination
     private let header: AuditSyslogMessage.Header
     private let queue = Mutex(Queue())
+    /// Held while a batch is taken from the queue and sent, by the thread or by ``drain()``, so
+    /// messages leave in queue order.
+    private let connection: Mutex<AuditSyslogConnection>
     private let isStopped = Atomic<Bool>(false)
     private let thread = Mutex<AuditThread?>(nil)
 
@@ -36,7 +38,7 @@ final class AuditSyslogSender: Sendable {
     ///   - configuration: The destination and facility.
     ///   - hostname: The HOSTNAME field (default: `gethostname`).
     init(configuration: AuditSyslogConfiguration, hostname: String? = nil) {
-        destination = configuration.destination
+        connection = Mutex(AuditSyslogConnection(destination: configuration.destination))
         header = AuditSyslogMessage.Header(
             facility: configuration.facility,
             hostname: hostname ?? Self.hostname(),
@@ -87,21 +89,30 @@ final class AuditSyslogSender: Sendable {
         if shouldWake { thread.withLock { $0?.wake() } }
     }
 
+    /// Sends what is queued now, on the calling thread (``AuditLogger/flush()``: at session end and
+    /// shutdown, so the last records are not left in the queue when the process exits).
+    func drain() {
+        connection.withLock { connection in sendQueued(&connection) }
+    }
+
     private func run(_ thread: AuditThread) {
-        var connection = AuditSyslogConnection(destination: destination)
         while true {
             thread.wait()
             let isLast = isStopped.load(ordering: .acquiring)
             if !isLast { AuditThread.sleep(Self.gatherWindow) }
-            let (batch, dropped) = queue.withLock { queue in
-                defer { queue.pending.removeAll(keepingCapacity: true) }
-                return (queue.pending, queue.dropped)
-            }
-            for message in batch {
-                let bytes = format(message, dropped: dropped, limit: connection.limit)
-                if !connection.send(bytes) { queue.withLock { $0.dropped += 1 } }
-            }
+            drain()
             if isLast { return }
+        }
+    }
+
+    private func sendQueued(_ connection: inout AuditSyslogConnection) {
+        let (batch, dropped) = queue.withLock { queue in
+            defer { queue.pending.removeAll(keepingCapacity: true) }
+            return (queue.pending, queue.dropped)
+        }
+        for message in batch {
+            let bytes = format(message, dropped: dropped, limit: connection.limit)
+            if !connection.send(bytes) { queue.withLock { $0.dropped += 1 } }
         }
     }
 

@@ -43,8 +43,10 @@ extension AuditWriter {
         syslog?.enqueueHead(head)
     }
 
-    /// Forces records to disk and writes the head (session end, shutdown).
+    /// Forces records to disk, writes the head and sends what syslog still has queued (session end,
+    /// shutdown).
     func flush() {
+        defer { syslog?.drain() }
         state.withLock { state in
             flock(state.file.descriptor, LOCK_EX)
             defer { flock(state.file.descriptor, LOCK_UN) }
