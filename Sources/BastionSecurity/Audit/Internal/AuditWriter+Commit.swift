@@ -20,6 +20,10 @@ extension AuditWriter {
     /// Group commit: one `fdatasync(2)` covers every record written since the last (policy
     /// `batch`), off the request path; then the head file names the newest synced record.
     func commitCycle() {
+        commitLock.withLock { _ in lockedCommitCycle() }
+    }
+
+    private func lockedCommitCycle() {
         let snapshot = state.withLock { state -> (AuditFile, AuditChainHead)? in
             guard state.isDirty else { return nil }
             state.isDirty = false

@@ -41,6 +41,10 @@ final class AuditWriter: Sendable {
     let isStopped = Atomic<Bool>(false)
     /// The group-commit thread, `nil` if it could not be started (then the request path syncs).
     private let committer = Mutex<AuditThread?>(nil)
+    /// Held for a whole commit cycle, so a cycle run from elsewhere (``AuditLogger/commitNow()``)
+    /// returns only once a concurrent one has written its head. Never taken on the request path
+    /// while the committer thread runs.
+    let commitLock = Mutex(())
 
     init(path: String, policy: AuditSyncPolicy, rotation: AuditRotation, syslog: AuditSyslogSender?) throws(AuditError)
     {
