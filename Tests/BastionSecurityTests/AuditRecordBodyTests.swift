@@ -15,6 +15,7 @@ struct AuditRecordBodyTests {
             ["a": 1, "pz": 2, "q": 3, "sa": 4, "t": 5, "u": 6],
             ["prev0": "x", "seq0": "y", "ts0": "z", "zz": ["nested": [1, 2]], "": "empty key"],
             ["é": "non-ASCII key sorts last", "Z": "upper case sorts first", "s": true],
+            ["quote\"key": "back\\slash", "tab\tkey": "new\nline \u{1} and é 😀", "ab": "a", "a": "ab"],
         ] as [[String: JSONValue]]
     )
     func theLineIsTheCanonicalFormWithItsHash(members: [String: JSONValue]) throws {
@@ -82,5 +83,23 @@ extension AuditRecordBodyTests {
             }
             #expect(parsed(fromEntry) != nil && parsed(fromEntry) == parsed(fromMembers))
         }
+    }
+}
+
+extension AuditRecordBodyTests {
+    @Test(arguments: [
+        ("a", "b"), ("a", "ab"), ("", "a"), ("Z", "a"), ("z", "é"), ("prev", "prev0"), ("seq", "session"),
+    ])
+    func keysSortByUTF8Bytes(lower: String, higher: String) {
+        #expect(AuditRecordBody.precedes(lower, higher))
+        #expect(!AuditRecordBody.precedes(higher, lower))
+        #expect(!AuditRecordBody.precedes(lower, lower))
+    }
+
+    @Test(arguments: ["plain", "", "quote\"", "back\\slash", "control\u{1}", "tab\t", "é 😀"])
+    func stringsAreWrittenAsTheWriterWritesThem(text: String) {
+        var bytes: [UInt8] = []
+        AuditRecordBody.appendString(text, to: &bytes)
+        #expect(bytes == JSONWriter.encode(.string(text)))
     }
 }
