@@ -74,4 +74,26 @@ struct AuditWriterRotationTests {
         #expect(fileSize(path) > 8192)
         #expect(!FileManager.default.fileExists(atPath: AuditRotation.rotatedPath(path, index: 1)))
     }
+
+    @Test func aRotationThatCannotMakeItsNewFileLeavesTheChainInTheOldOne() throws {
+        let scratch = try ScratchDirectory()
+        let path = scratch.file("audit.jsonl")
+        // The temporary name the rotation would use is taken by a directory.
+        try FileManager.default.createDirectory(
+            atPath: "\(path).\(getpid()).rotating",
+            withIntermediateDirectories: false
+        )
+        let logger = try AuditLogger(path: path, policy: .none, rotation: AuditRotation(maxBytes: 4096, keep: 2))
+        let payload = JSONValue.string(String(repeating: "w", count: 200))
+        for index in 0..<30 {
+            #expect(
+                logger.record(AuditEntry(event: "request", fields: ["n": .int(Int64(index)), "p": payload])) != nil
+            )
+        }
+        #expect(!FileManager.default.fileExists(atPath: AuditRotation.rotatedPath(path, index: 1)))
+        #expect(fileSize(path) > 4096)
+        let verification = try AuditVerifier.verify(path: path)
+        #expect(verification.isIntact && verification.lastSequence == 30)
+        #expect(logger.isHealthy)
+    }
 }

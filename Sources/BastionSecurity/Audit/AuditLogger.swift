@@ -91,11 +91,15 @@ public final class AuditLogger: Sendable {
     public func record(_ entry: AuditEntry) -> Int64? {
         // Encoded before any lock is taken; see AuditRecordBody.
         let body = AuditRecordBody(entry)
-        let fields = AuditSyslogFields(
-            event: entry.event,
-            client: entry.client,
-            decision: entry.fields["decision"]?.stringValue
-        )
+        // Only with syslog on: the `decision` lookup hashes a key per record.
+        let fields =
+            writer.syslog == nil
+            ? AuditSyslogFields.unused
+            : AuditSyslogFields(
+                event: entry.event,
+                client: entry.client,
+                decision: entry.fields["decision"]?.stringValue
+            )
         return try? writer.append(body, syslogFields: fields).get()
     }
 

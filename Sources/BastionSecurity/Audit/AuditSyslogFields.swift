@@ -19,4 +19,7 @@ public struct AuditSyslogFields: Sendable, Hashable {
         self.client = client
         self.decision = decision
     }
+
+    /// Placeholder fields when no syslog output is configured.
+    static let unused = AuditSyslogFields(event: "")
 }

@@ -43,6 +43,7 @@ extension AuditWriter {
         let body = AuditRecordBody([
             "event": "rotate", "reason": "size", "rotated_from": .string(name), "pid": .int(Int64(getpid())),
         ])
+        let chain = (state.sequence, state.lastHash)
         state.file = next
         state.end = 0
         guard
@@ -55,12 +56,14 @@ extension AuditWriter {
             ),
             fdatasync(next.descriptor) == 0, rename(temporary, path) == 0
         else {
-            // Back to the old file, which still has its name: nothing was lost.
+            // Back to the old file, which still has its name, and to the chain as it ends there:
+            // the rotate record went away with the temporary file.
             unlink(temporary)
             unlink(rotated)
             flock(next.descriptor, LOCK_UN)
             state.file = old
             state.end = -1
+            (state.sequence, state.lastHash) = chain
             return false
         }
         syncDirectory()
