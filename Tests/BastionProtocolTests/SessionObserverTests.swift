@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 
 @testable import BastionProtocol
@@ -45,5 +46,95 @@ struct SessionObserverTests {
         #expect(initialization.client.name == "inspector")
         #expect(initialization.client.supportsRoots)
         #expect(harness.observer.closedSessions == ["s-full"])
+    }
+
+    /// Refuses `guarded` requests, as the audit layer does while its log cannot be written.
+    final class RefusingObserver: SessionObserver {
+        let records = Recorder<RequestRecord>()
+        func sessionRecorded(_ session: MCPSession, _ record: RequestRecord) { records.append(record) }
+        func sessionShouldAccept(_ session: MCPSession, method: String) -> JSONRPCError? {
+            method == "guarded" ? JSONRPCError(code: -32603, message: "audit log unavailable: test") : nil
+        }
+    }
+
+    @Test func theDefaultAcceptsEveryRequest() {
+        let harness = SessionHarness()
+        #expect(MinimalObserver().sessionShouldAccept(harness.session, method: "tools/call") == nil)
+    }
+
+    @Test func aRefusedRequestIsAnsweredWithTheErrorRecordedAndNeverRun() async throws {
+        let observer = RefusingObserver()
+        let sink = RecordingSink()
+        let ran = Atomic<Int>(0)
+        var router = RequestRouter()
+        for method in ["guarded", "open"] {
+            router.on(method, start: .inline) { _, _ in
+                ran.add(1, ordering: .relaxed)
+                return "done"
+            }
+        }
+        let session = MCPSession(
+            configuration: MCPSession.Configuration(
+                identity: SessionHarness.identity,
+                capabilities: ServerCapabilities()
+            ),
+            router: router,
+            sink: sink,
+            observer: observer,
+            id: "s-refuse",
+            logger: SessionHarness.logger
+        )
+        for frame in [
+            #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"c","version":"1"}}}"#,
+            #"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
+            #"{"jsonrpc":"2.0","id":2,"method":"guarded"}"#,
+            #"{"jsonrpc":"2.0","id":3,"method":"open"}"#,
+        ] {
+            Array(frame.utf8).withUnsafeBytes { session.receive($0) }
+        }
+        let refused = try #require(await sink.waitForResponse(to: 2))
+        #expect(refused["error"] == ["code": -32603, "message": "audit log unavailable: test"])
+        let answered = try #require(await sink.waitForResponse(to: 3))
+        #expect(answered["result"] == "done")
+        await session.close(grace: .milliseconds(50))
+        #expect(ran.load(ordering: .relaxed) == 1)
+        let record = try #require(observer.records.elements.first { $0.id == .int(2) })
+        #expect(record.outcome == .rejected(code: -32603, message: "audit log unavailable: test"))
+    }
+
+    @Test func aBatchWithARefusedRequestIsRefusedWholeAndNothingRuns() async throws {
+        let observer = RefusingObserver()
+        let sink = RecordingSink()
+        let ran = Atomic<Int>(0)
+        var router = RequestRouter()
+        for method in ["guarded", "open"] {
+            router.on(method, start: .inline) { _, _ in
+                ran.add(1, ordering: .relaxed)
+                return "done"
+            }
+        }
+        let session = MCPSession(
+            configuration: MCPSession.Configuration(
+                identity: SessionHarness.identity,
+                capabilities: ServerCapabilities()
+            ),
+            router: router,
+            sink: sink,
+            observer: observer,
+            id: "s-batch",
+            logger: SessionHarness.logger
+        )
+        for frame in [
+            #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-03-26","capabilities":{},"clientInfo":{"name":"c","version":"1"}}}"#,
+            #"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
+            #"[{"jsonrpc":"2.0","id":2,"method":"open"},{"jsonrpc":"2.0","id":3,"method":"guarded"}]"#,
+        ] {
+            Array(frame.utf8).withUnsafeBytes { session.receive($0) }
+        }
+        let refused = try #require(await sink.waitForResponse(to: .null))
+        #expect(refused["error"] == ["code": -32603, "message": "audit log unavailable: test"])
+        await session.close(grace: .milliseconds(50))
+        #expect(ran.load(ordering: .relaxed) == 0)
+        #expect(sink.responses(to: 2).isEmpty && sink.responses(to: 3).isEmpty)
     }
 }

@@ -136,4 +136,30 @@ struct AuditingObserverTests {
     func durationsConvertToWholeMicroseconds(duration: Duration, microseconds: Int64) {
         #expect(duration.microseconds == microseconds)
     }
+
+    @Test func whileTheLogCannotBeWrittenRequestsAreRefusedUnexecuted() throws {
+        // /dev/full: every write fails with ENOSPC.
+        let observer = AuditingObserver(
+            audit: try AuditLogger(path: "/dev/full", policy: .batch),
+            client: SessionTestSupport.makeClient(id: "claude")
+        )
+        let sink = RecordingSink()
+        let session = SessionTestSupport.makeSession(sink: sink, observer: observer)
+        #expect(observer.sessionShouldAccept(session, method: "tools/call") == nil)
+        observer.sessionRecorded(session, record(.ok))
+        let refusal = try #require(observer.sessionShouldAccept(session, method: "tools/call"))
+        #expect(refusal.code == -32603)
+        #expect(refusal.message == "audit log unavailable: No space left on device")
+        SessionTestSupport.feed(session, #"{"jsonrpc":"2.0","id":9,"method":"ping"}"#)
+        let response = try #require(sink.response(to: 9))
+        #expect(response["error"]?["code"] == -32603)
+        #expect(response["result"] == nil)
+    }
+
+    @Test func aHealthyLogAcceptsRequests() throws {
+        let scratch = try ScratchDirectory()
+        let (observer, session, _) = try makeObserver(scratch)
+        observer.sessionRecorded(session, record(.ok))
+        #expect(observer.sessionShouldAccept(session, method: "tools/call") == nil)
+    }
 }

@@ -58,6 +58,7 @@ struct BastionConfigurationRenderingTests {
         let text = BastionConfiguration.embeddedDefault(environment: Support.environment).renderedTOML()
         for line in [
             "[server]", "name = \"bastion\"", "audit_log = \"/state/bastion/audit.jsonl\"", "audit_sync = \"batch\"",
+            "audit_max_bytes = 67108864", "audit_keep = 10", "audit_syslog_facility = \"authpriv\"",
             "max_message_bytes = 4194304", "max_depth = 64", "diagnostics = false", "log_level = \"info\"",
             "request_timeout_ms = 60000", "page_size = 50", "[[clients]]", "id = \"local\"",
             "workdir = \"/state/bastion/clients/local\"",
@@ -67,6 +68,19 @@ struct BastionConfigurationRenderingTests {
         }
         #expect(!text.contains("[transport"))
         #expect(!text.contains("auth ="))
+        #expect(!text.contains("audit_syslog ="))
+    }
+
+    @Test("Audit rotation and syslog settings survive rendering", arguments: ["unix:/dev/log", "tcp://[::1]:6514"])
+    func auditOutputsRoundTrip(syslog: String) throws {
+        var configuration = BastionConfiguration.embeddedDefault(environment: Support.environment)
+        configuration.server.auditMaxBytes = 0
+        configuration.server.auditKeep = 99
+        configuration.server.auditSyslog = AuditSyslogDestination(syslog)
+        configuration.server.auditSyslogFacility = .local7
+        let text = configuration.renderedTOML()
+        #expect(text.contains("audit_syslog = \"\(syslog)\"\n"))
+        #expect(try roundTrip(configuration) == configuration)
     }
 
     @Test("A single user message renders as text; other messages as a messages array")

@@ -17,6 +17,10 @@ struct ServerConfigurationTOMLTests {
             name = "mine"
             audit_log = "logs/audit.jsonl"
             audit_sync = "none"
+            audit_max_bytes = 0
+            audit_keep = 3
+            audit_syslog = "udp://[::1]:514"
+            audit_syslog_facility = "local4"
             max_message_bytes = 2048
             max_depth = 8
             diagnostics = true
@@ -31,6 +35,10 @@ struct ServerConfigurationTOMLTests {
                     name: "mine",
                     auditLog: "/etc/bastion/logs/audit.jsonl",
                     auditSync: .none,
+                    auditMaxBytes: 0,
+                    auditKeep: 3,
+                    auditSyslog: .udp(host: "::1", port: 514),
+                    auditSyslogFacility: .local4,
                     maxMessageBytes: 2048,
                     maxDepth: 8,
                     diagnostics: true,
@@ -53,6 +61,14 @@ struct ServerConfigurationTOMLTests {
             ("name = \"a\\nb\"", "server.name"),
             ("audit_log = \"\"", "server.audit_log"),
             ("audit_sync = \"sometimes\"", "server.audit_sync"),
+            ("audit_max_bytes = -1", "server.audit_max_bytes"),
+            ("audit_max_bytes = 100", "server.audit_max_bytes"),
+            ("audit_keep = 0", "server.audit_keep"),
+            ("audit_keep = 1001", "server.audit_keep"),
+            ("audit_syslog = \"/dev/log\"", "server.audit_syslog"),
+            ("audit_syslog = \"udp://host\"", "server.audit_syslog"),
+            ("audit_syslog = 514", "server.audit_syslog"),
+            ("audit_syslog_facility = \"local9\"", "server.audit_syslog_facility"),
             ("max_message_bytes = 100", "server.max_message_bytes"),
             ("max_message_bytes = 2000000000", "server.max_message_bytes"),
             ("max_depth = 0", "server.max_depth"),
@@ -68,6 +84,21 @@ struct ServerConfigurationTOMLTests {
     func badValues(body: String, keyPath: String) throws {
         let error = try Support.error("[server]\n" + body + "\n" + Support.minimalClient)
         #expect(error.keyPath == keyPath)
+        #expect(error.line == 2)
+    }
+
+    @Test("Audit rotation defaults to 64 MiB and 10 files; syslog is off with facility authpriv")
+    func auditOutputDefaults() throws {
+        let server = try server("")
+        #expect(server.auditRotation == AuditRotation(maxBytes: 64 << 20, keep: 10))
+        #expect(server.auditSyslog == nil && server.auditSyslogConfiguration == nil)
+        #expect(server.auditSyslogFacility == .authpriv)
+    }
+
+    @Test("A bad syslog destination names the accepted spellings")
+    func badSyslogMessage() throws {
+        let error = try Support.error("[server]\naudit_syslog = \"syslog.example:514\"\n" + Support.minimalClient)
+        #expect(error.message.contains("\"udp://HOST:PORT\""))
         #expect(error.line == 2)
     }
 

@@ -29,11 +29,17 @@ extension BastionConfiguration {
     }
 
     private func renderServer(_ server: ServerConfiguration) -> [String] {
-        [
+        var lines = [
             "[server]",
             "name = \(q(server.name))",
             "audit_log = \(q(server.auditLog))",
             "audit_sync = \(q(server.auditSync.rawValue))",
+            "audit_max_bytes = \(server.auditMaxBytes)",
+            "audit_keep = \(server.auditKeep)",
+        ]
+        if let syslog = server.auditSyslog { lines.append("audit_syslog = \(q(syslog.description))") }
+        lines += [
+            "audit_syslog_facility = \(q(server.auditSyslogFacility.rawValue))",
             "max_message_bytes = \(server.maxMessageBytes)",
             "max_depth = \(server.maxDepth)",
             "diagnostics = \(server.diagnostics)",
@@ -41,6 +47,7 @@ extension BastionConfiguration {
             "request_timeout_ms = \(server.requestTimeoutMs)",
             "page_size = \(server.pageSize)",
         ]
+        return lines
     }
 
     private func renderClient(_ client: ClientConfiguration) -> [String] {

@@ -3,7 +3,8 @@ import BastionSecurity
 extension ServerConfiguration {
     /// The keys of `[server]`.
     static let tomlKeys = [
-        "name", "audit_log", "audit_sync", "max_message_bytes", "max_depth", "diagnostics", "log_level",
+        "name", "audit_log", "audit_sync", "audit_max_bytes", "audit_keep", "audit_syslog", "audit_syslog_facility",
+        "max_message_bytes", "max_depth", "diagnostics", "log_level",
         "request_timeout_ms", "page_size",
     ]
 
@@ -31,6 +32,7 @@ extension ServerConfiguration {
             server.auditLog = try context.resolvePath(auditLog, at: reader.path.appending("audit_log"))
         }
         if let auditSync = try reader.choice("audit_sync", as: AuditSyncPolicy.self) { server.auditSync = auditSync }
+        try decodeAuditOutputs(reader, context: context, into: &server)
         if let bytes = try reader.int("max_message_bytes", in: 1_024...1_073_741_824) { server.maxMessageBytes = bytes }
         if let depth = try reader.int("max_depth", in: 1...1_024) { server.maxDepth = depth }
         if let diagnostics = try reader.bool("diagnostics") { server.diagnostics = diagnostics }
@@ -48,4 +50,40 @@ extension ServerConfiguration {
         if let pageSize = try reader.int("page_size", in: 1...10_000) { server.pageSize = pageSize }
         return server
     }
+
+    /// Reads the audit log's rotation and syslog keys.
+    private static func decodeAuditOutputs(
+        _ reader: TOMLTableReader,
+        context: ConfigurationDecodingContext,
+        into server: inout ServerConfiguration
+    ) throws(ConfigurationError) {
+        if let maxBytes = try reader.int("audit_max_bytes", in: 0...(1 << 40)) {
+            guard maxBytes == 0 || maxBytes >= minAuditMaxBytes else {
+                throw context.error(
+                    .invalidValue,
+                    at: reader.path.appending("audit_max_bytes"),
+                    "audit_max_bytes must be 0 (never rotate) or at least \(minAuditMaxBytes) bytes"
+                )
+            }
+            server.auditMaxBytes = Int64(maxBytes)
+        }
+        if let keep = try reader.int("audit_keep", in: 1...1_000) { server.auditKeep = keep }
+        if let syslog = try reader.string("audit_syslog") {
+            guard let destination = AuditSyslogDestination(syslog) else {
+                throw context.error(
+                    .invalidValue,
+                    at: reader.path.appending("audit_syslog"),
+                    "invalid syslog destination \(TOMLString.quoted(syslog)); expected \"unix:/PATH\", "
+                        + "\"udp://HOST:PORT\" or \"tcp://HOST:PORT\""
+                )
+            }
+            server.auditSyslog = destination
+        }
+        if let facility = try reader.choice("audit_syslog_facility", as: AuditSyslogFacility.self) {
+            server.auditSyslogFacility = facility
+        }
+    }
+
+    /// The smallest rotation size: a few records.
+    static let minAuditMaxBytes = 4_096
 }

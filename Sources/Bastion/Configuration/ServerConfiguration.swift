@@ -8,6 +8,14 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var auditLog: String
     /// When audit records are forced to stable storage (`audit_sync`).
     public var auditSync: AuditSyncPolicy
+    /// The audit log's size after which it is rotated, in bytes; 0 never rotates (`audit_max_bytes`).
+    public var auditMaxBytes: Int64
+    /// How many rotated audit logs are kept (`audit_keep`).
+    public var auditKeep: Int
+    /// Where audit records are also sent as RFC 5424 syslog messages; `nil` for nowhere (`audit_syslog`).
+    public var auditSyslog: AuditSyslogDestination?
+    /// The syslog facility of those messages (`audit_syslog_facility`).
+    public var auditSyslogFacility: AuditSyslogFacility
     /// The largest accepted message, in bytes (`max_message_bytes`).
     public var maxMessageBytes: Int
     /// The deepest accepted JSON nesting (`max_depth`).
@@ -21,6 +29,14 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// The number of items per page of a `…/list` result (`page_size`).
     public var pageSize: Int
 
+    /// The audit settings as the logger takes them: rotation.
+    public var auditRotation: AuditRotation { AuditRotation(maxBytes: auditMaxBytes, keep: auditKeep) }
+
+    /// The audit settings as the logger takes them: syslog, if configured.
+    public var auditSyslogConfiguration: AuditSyslogConfiguration? {
+        auditSyslog.map { AuditSyslogConfiguration(destination: $0, facility: auditSyslogFacility) }
+    }
+
     /// The log levels `logLevel` accepts, from most to least verbose.
     public static let logLevels: [String] = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
@@ -29,6 +45,10 @@ public struct ServerConfiguration: Sendable, Hashable {
     ///   - name: The server name (default `bastion`).
     ///   - auditLog: The absolute path of the audit log.
     ///   - auditSync: The fsync policy of the audit log (default ``AuditSyncPolicy/batch``).
+    ///   - auditMaxBytes: The audit log's rotation size (default 64 MiB; 0 never rotates).
+    ///   - auditKeep: The number of rotated audit logs kept (default 10).
+    ///   - auditSyslog: The syslog destination of audit records (default none).
+    ///   - auditSyslogFacility: Their syslog facility (default `authpriv`).
     ///   - maxMessageBytes: The largest accepted message (default 4 MiB).
     ///   - maxDepth: The deepest accepted JSON nesting (default 64).
     ///   - diagnostics: Whether the diagnostics module is enabled (default `false`).
@@ -39,6 +59,10 @@ public struct ServerConfiguration: Sendable, Hashable {
         name: String = "bastion",
         auditLog: String,
         auditSync: AuditSyncPolicy = .batch,
+        auditMaxBytes: Int64 = AuditRotation.defaultMaxBytes,
+        auditKeep: Int = AuditRotation.defaultKeep,
+        auditSyslog: AuditSyslogDestination? = nil,
+        auditSyslogFacility: AuditSyslogFacility = .authpriv,
         maxMessageBytes: Int = 4_194_304,
         maxDepth: Int = 64,
         diagnostics: Bool = false,
@@ -49,6 +73,10 @@ public struct ServerConfiguration: Sendable, Hashable {
         self.name = name
         self.auditLog = auditLog
         self.auditSync = auditSync
+        self.auditMaxBytes = auditMaxBytes
+        self.auditKeep = auditKeep
+        self.auditSyslog = auditSyslog
+        self.auditSyslogFacility = auditSyslogFacility
         self.maxMessageBytes = maxMessageBytes
         self.maxDepth = maxDepth
         self.diagnostics = diagnostics

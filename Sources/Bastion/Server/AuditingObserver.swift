@@ -3,9 +3,21 @@ import BastionSecurity
 
 /// Step 5 of the security chain: turns every session event into an audit record, synchronously,
 /// before the answer it describes is written.
+///
+/// It also fails closed: while the audit log cannot be written, every new request is refused with
+/// -32603 "audit log unavailable: …" without being executed, and each refusal first retries the
+/// log, so the server serves again as soon as records can be written (space freed, disk back).
 struct AuditingObserver: SessionObserver {
     let audit: AuditLogger
     let client: ClientContext
+
+    func sessionShouldAccept(_ session: MCPSession, method: String) -> JSONRPCError? {
+        // Hot path: an atomic load while the log is healthy.
+        guard let failure = audit.retry() else { return nil }
+        // The cause only ("No space left on device"): the log's path is the operator's business.
+        let cause = failure.message.split(separator: ": ").last.map(String.init) ?? failure.message
+        return JSONRPCError(code: JSONRPCError.internalErrorCode, message: "audit log unavailable: \(cause)")
+    }
 
     func sessionInitialized(_ session: MCPSession, version: ProtocolVersion, client info: ClientInfo) {
         audit.record(
@@ -23,9 +35,10 @@ struct AuditingObserver: SessionObserver {
     }
 
     func sessionRecorded(_ session: MCPSession, _ record: RequestRecord) {
-        var fields: [String: JSONValue] = [
-            "duration_us": .int(record.duration.microseconds), "bytes": .int(Int64(record.byteCount)),
-        ]
+        // Sized once for everything merged below: no rehash on the request path.
+        var fields = [String: JSONValue](minimumCapacity: 6 + record.annotations.count)
+        fields["duration_us"] = .int(record.duration.microseconds)
+        fields["bytes"] = .int(Int64(record.byteCount))
         switch record.outcome {
         case .ok:
             fields["outcome"] = "ok"

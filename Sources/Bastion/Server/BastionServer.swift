@@ -188,7 +188,12 @@ public struct BastionServer: Sendable {
 
     private func openAudit() throws(ServerError) -> AuditLogger {
         do {
-            return try AuditLogger(path: configuration.server.auditLog, policy: configuration.server.auditSync)
+            return try AuditLogger(
+                path: configuration.server.auditLog,
+                policy: configuration.server.auditSync,
+                rotation: configuration.server.auditRotation,
+                syslog: configuration.server.auditSyslogConfiguration
+            )
         } catch {
             throw ServerError(error.message)
         }

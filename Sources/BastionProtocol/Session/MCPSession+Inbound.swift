@@ -21,6 +21,10 @@ extension MCPSession {
             return
         }
         if case .array(let elements) = parsed {
+            if let refusal = batchRefusal(elements) {
+                reject(id: nil, method: nil, error: refusal, byteCount: frame.count, since: receivedAt)
+                return
+            }
             receiveBatch(elements, byteCount: frame.count, receivedAt: receivedAt)
             return
         }
@@ -67,6 +71,10 @@ extension MCPSession {
         byteCount: Int,
         receivedAt: ContinuousClock.Instant
     ) {
+        if let refusal = observer.sessionShouldAccept(self, method: method) {
+            reject(id: id, method: method, error: refusal, byteCount: byteCount, since: receivedAt)
+            return
+        }
         if let inline = inlineAnswer(id: id, method: method, params: params) {
             let outcome: RequestRecord.Outcome
             let message: JSONRPCMessage
@@ -126,6 +134,16 @@ extension MCPSession {
         }
         // A cancellation that arrived before the handle was stored has only set the flag.
         if isStillRunning, context.isCancelled { task.cancel() }
+    }
+
+    /// The observer's refusal of any request in a batch: the batch is then refused whole, unexecuted
+    /// (the audit gate refuses every request alike while the log cannot be written).
+    private func batchRefusal(_ elements: [JSONValue]) -> JSONRPCError? {
+        for element in elements where element["id"] != nil {
+            guard let method = element["method"]?.stringValue else { continue }
+            if let refusal = observer.sessionShouldAccept(self, method: method) { return refusal }
+        }
+        return nil
     }
 
     /// Runs a routed handler; unknown methods get -32601.

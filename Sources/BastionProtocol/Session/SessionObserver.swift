@@ -9,9 +9,19 @@ public protocol SessionObserver: Sendable {
     func sessionRecorded(_ session: MCPSession, _ record: RequestRecord)
     /// The session ended (end of input or shutdown); in-flight work has stopped.
     func sessionClosed(_ session: MCPSession)
+    /// Asked before a request is dispatched (or answered inline): an error refuses it unexecuted,
+    /// and it is then answered with that error and recorded as rejected. The audit layer refuses
+    /// requests while the audit log cannot be written.
+    ///
+    /// - Parameters:
+    ///   - session: The session.
+    ///   - method: The request's method.
+    /// - Returns: `nil` to go ahead (the default), or the error to answer with.
+    func sessionShouldAccept(_ session: MCPSession, method: String) -> JSONRPCError?
 }
 
 extension SessionObserver {
     public func sessionInitialized(_ session: MCPSession, version: ProtocolVersion, client: ClientInfo) {}
     public func sessionClosed(_ session: MCPSession) {}
+    public func sessionShouldAccept(_ session: MCPSession, method: String) -> JSONRPCError? { nil }
 }

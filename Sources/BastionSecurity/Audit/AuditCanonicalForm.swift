@@ -68,10 +68,15 @@ package enum AuditCanonicalForm {
     private static func hex(_ digest: SHA256.Digest) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(64)
+        appendHex(digest, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the 64 lowercase hex digits of `digest` to `bytes`.
+    static func appendHex(_ digest: SHA256.Digest, to bytes: inout [UInt8]) {
         for byte in digest {
             bytes.append(hexDigits[Int(byte >> 4)])
             bytes.append(hexDigits[Int(byte & 0x0F)])
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -36,6 +36,19 @@ public struct AuditEntry: Sendable {
         self.fields = fields
     }
 
+    /// Whether a named part (rather than `fields`) gives the member `key`.
+    func names(_ key: String) -> Bool {
+        switch key {
+        case "event": return true
+        case "client": return client != nil
+        case "transport": return transport != nil
+        case "session": return session != nil
+        case "method": return method != nil
+        case "id": return requestID != nil
+        default: return false
+        }
+    }
+
     /// The record's JSON members, without `seq` and `ts` (the logger adds those).
     func members() -> [String: JSONValue] {
         var members = fields

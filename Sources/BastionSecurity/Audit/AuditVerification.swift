@@ -14,6 +14,11 @@ public struct AuditVerification: Sendable, Hashable {
     public var recordCount = 0
     /// The `seq` of the last good record, or `nil` when there is none.
     public var lastSequence: Int64?
+    /// The last good record's `hash`, or `nil` when there is none.
+    public var lastHash: String?
+    /// The `seq` of the record the file's first record continues from: set when the file starts
+    /// with a `rotate` record (it continues an earlier file's chain), `nil` when it starts a chain.
+    public var continuedSequence: Int64?
     /// The first bad record, or `nil` when the chain is intact.
     public var failure: Failure?
     /// Things worth saying that do not break the chain (a torn last line).

@@ -9,6 +9,12 @@ import BastionProtocol
 /// show. A last line without a line feed is a write cut short by a crash: it is ignored with a
 /// warning. When a head (`<file>.head`, ``AuditChainHead``) is given, the file must reach the head's
 /// `seq` with the head's `hash` at it, so a truncated tail shows too.
+///
+/// A file that starts a chain begins at `seq` 1 with `prev` 64 zeros. A file written after a
+/// rotation (``AuditRotation``) instead begins with an `event: "rotate"` record whose `prev` is the
+/// last hash of the file before: checked alone, it is reported as continuing a chain from that
+/// `seq` (``AuditVerification/continuedSequence``) and everything within it is still checked;
+/// checked after that file (``verify(paths:)``), its first record must continue it exactly.
 public enum AuditVerifier {
     /// Verifies one audit file and, if it exists, its `.head` file.
     ///
@@ -16,9 +22,39 @@ public enum AuditVerifier {
     /// - Returns: The verification result; ``AuditVerification/failure`` names the first bad record.
     /// - Throws: ``AuditError`` when the file (or an existing head file) cannot be read.
     public static func verify(path: String) throws(AuditError) -> AuditVerification {
+        try verify(path: path, after: nil)
+    }
+
+    /// Verifies files that form one chain, oldest first (`audit.jsonl.2`, `audit.jsonl.1`,
+    /// `audit.jsonl`): each must continue the one before it. A file after a broken one (or one that
+    /// could not be read) is checked on its own.
+    ///
+    /// - Parameter paths: The files, oldest first.
+    /// - Returns: One result per file, or the error reading it.
+    public static func verify(paths: [String]) -> [Result<AuditVerification, AuditError>] {
+        var results: [Result<AuditVerification, AuditError>] = []
+        var previous: AuditVerification? = nil
+        for path in paths {
+            let result = Result { () throws(AuditError) in try verify(path: path, after: previous) }
+            previous = try? result.get()
+            if previous?.isIntact != true || previous?.lastHash == nil { previous = nil }
+            results.append(result)
+        }
+        return results
+    }
+
+    private static func verify(
+        path: String,
+        after previous: AuditVerification?
+    ) throws(AuditError)
+        -> AuditVerification
+    {
         let head = try AuditChainHead.read(from: AuditChainHead.path(for: path))
         var reader = try AuditLineReader(path: path)
         var checker = AuditChainChecker(head: head)
+        if let previous, let sequence = previous.lastSequence, let hash = previous.lastHash {
+            checker.expectContinuation(of: sequence, hash: hash)
+        }
         try reader.forEachLine { line, isTerminated in
             checker.check(line, isTerminated: isTerminated)
         }
@@ -36,12 +72,23 @@ package struct AuditChainChecker {
     private var expectedSequence: Int64 = 1
     private var previousHash = AuditCanonicalForm.genesisHash
     private var isHeadMatched = false
+    /// Whether the first record may continue a chain from elsewhere (not told which one).
+    private var isStartOpen = true
 
     /// Creates a checker.
     ///
     /// - Parameter head: The chain head kept beside the file, if any.
     package init(head: AuditChainHead?) {
         self.head = head
+    }
+
+    /// Requires the first record to continue a chain ending at `sequence` with `hash` (the file
+    /// before, when several are verified in order).
+    package mutating func expectContinuation(of sequence: Int64, hash: String) {
+        expectedSequence = sequence + 1
+        previousHash = hash
+        isStartOpen = false
+        result.continuedSequence = sequence
     }
 
     /// Checks the next line.
@@ -66,6 +113,9 @@ package struct AuditChainChecker {
         guard AuditCanonicalForm.hash(AuditCanonicalForm.encode(record)) == hash else {
             return fail(sequence, "hash does not match the record's content (record edited)")
         }
+        if result.recordCount == 0, let problem = checkStart(record, sequence: sequence) {
+            return fail(sequence, problem)
+        }
         guard sequence == expectedSequence else {
             return fail(
                 sequence,
@@ -73,7 +123,10 @@ package struct AuditChainChecker {
             )
         }
         guard record["prev"]?.stringValue == previousHash else {
-            let previous = sequence == 1 ? "the start of the file" : "record seq \(sequence - 1)"
+            let previous =
+                sequence == 1
+                ? "the start of the file"
+                : result.recordCount == 0 ? "the end of the previous file" : "record seq \(sequence - 1)"
             return fail(sequence, "prev does not match the hash of \(previous)")
         }
         if let head, head.sequence == sequence {
@@ -82,6 +135,7 @@ package struct AuditChainChecker {
         }
         result.recordCount += 1
         result.lastSequence = sequence
+        result.lastHash = hash
         lastGoodLine = lineNumber
         expectedSequence = sequence + 1
         previousHash = hash
@@ -102,6 +156,21 @@ package struct AuditChainChecker {
             )
         }
         return result
+    }
+
+    /// The first record: seq 1 starts a chain; otherwise, unless the previous file was given, it
+    /// must be a `rotate` record, and the chain is taken to continue from its `prev`.
+    private mutating func checkStart(_ record: [String: JSONValue], sequence: Int64) -> String? {
+        guard isStartOpen, sequence != 1 else { return nil }
+        guard record["event"]?.stringValue == "rotate", let prev = record["prev"]?.stringValue,
+            AuditCanonicalForm.isHash(prev), sequence > 1
+        else {
+            return "expected seq 1 or a rotate record at the start of the file (records deleted?)"
+        }
+        expectedSequence = sequence
+        previousHash = prev
+        result.continuedSequence = sequence - 1
+        return nil
     }
 
     private mutating func fail(_ sequence: Int64?, _ reason: String) -> Bool {
