@@ -28,10 +28,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import anyio
 import pytest
+from mcp.types import ListRootsResult, Root
 
 from conftest import LATEST, StdioClient
-from fs_support import Snapshot, assert_refused, dump, is_error, result_text
+from fs_support import Snapshot, assert_refused, dump, is_error, result_text, run_official
 
 WRITE_TOOLS = {"write_file", "edit_file", "create_directory", "move_file", "delete_path"}
 READ_TOOLS = {
@@ -294,6 +296,7 @@ def test_symlink_swap_race_never_reads_or_writes_outside(srv, tree):
     flip, spare = tree.work / "flip", tree.work / "flip.other"
     flip.mkdir()
     (flip / "secret.txt").write_text("harmless\n")
+    (flip / "sub").mkdir()
     os.symlink(tree.outside, spare)
     exchange = _exchanger()
     stop = threading.Event()
@@ -309,11 +312,15 @@ def test_symlink_swap_race_never_reads_or_writes_outside(srv, tree):
     thread.start()
     try:
         ids = []
-        for i in range(200):  # pipelined: the server sees them back to back
+        for i in range(200):  # pipelined: the server runs them concurrently
             for tool, args in (
                 ("read_text_file", {"path": f"{flip}/secret.txt"}),
                 ("write_file", {"path": f"{flip}/secret.txt", "content": f"overwrite {i}"}),
                 ("write_file", {"path": f"{flip}/new-{i}.txt", "content": "created"}),
+                ("edit_file", {"path": f"{flip}/secret.txt", "edits": [{"oldText": "e", "newText": "e"}]}),
+                ("create_directory", {"path": f"{flip}/dir-{i}/sub"}),
+                ("move_file", {"source": f"{flip}/secret.txt", "destination": f"{tree.work}/stolen-{i}"}),
+                ("delete_path", {"path": f"{flip}/sub", "recursive": True}),
             ):
                 id = srv.next_id()
                 ids.append((id, tool))
@@ -335,11 +342,13 @@ def test_symlink_swap_race_never_reads_or_writes_outside(srv, tree):
             if tool == "read_text_file" and not is_error(res):
                 text = result_text(res)
                 assert text == "harmless\n" or text.startswith("overwrite "), text
+        for stolen in tree.work.glob("stolen-*"):  # whatever was moved came from inside
+            assert tree.secret not in stolen.read_text()
     finally:
         stop.set()
         thread.join(5)
     assert flips > 10, f"the flipper barely ran ({flips} flips)"
-    assert outcomes["refused"] > 0, f"the race was never hit: {outcomes}"
+    assert outcomes["refused"] > 0 and outcomes["ok"] > 0, f"the race was never hit: {outcomes}"
     srv.finish()
     # The fixture checks that outside/secret.txt is unchanged and that no new-*.txt landed outside.
 
@@ -655,3 +664,83 @@ def test_file_write_global_writes_exactly_where_its_glob_matches(spawn, write_co
     assert sorted(os.listdir(g)) == ["app.log", "evil.log", "sub"] and os.listdir(g / "sub") == []
     assert not (tree.work / "x.log").exists() and not Path(f"{g}.log").exists()
     global_writer.finish()
+
+
+# ---------------------------------------------------------------------------------------------
+# Bastion's own files, recursive deletes through links, roots that try to widen the scope
+# ---------------------------------------------------------------------------------------------
+
+
+def test_bastion_audit_log_and_config_are_protected_even_inside_a_grant(
+    spawn, write_config, run_cli, tree, tmp_path, state_home
+):
+    top = Path(os.path.realpath(tmp_path))
+    srv = config_server(spawn, write_config, tree, "owner", f'permissions = ["file_read:{top}/**", "file_write:{top}/**"]')
+    srv.call_tool("list_allowed_directories", {})
+    audit = Path(os.path.realpath(state_home)) / "bastion" / "audit.jsonl"
+    config = top / "bastion.toml"
+    assert audit.exists() and config.exists()
+    config_snap = Snapshot.of(config)
+    head = audit.with_name("audit.jsonl.head")
+    for path in (audit, config, head):
+        name = path.name
+        refused(srv, tree, "write_file", {"path": str(path), "content": "{}"}, [name], "protected")
+        refused(srv, tree, "edit_file", {"path": str(path), "edits": [{"oldText": "a", "newText": "b"}]}, [name], "protected")
+        refused(srv, tree, "delete_path", {"path": str(path)}, [name], "protected")
+        refused(srv, tree, "move_file", {"source": str(path), "destination": str(top / "moved")}, [name], "protected")
+    refused(srv, tree, "delete_path", {"path": str(audit.parent), "recursive": True}, ["audit.jsonl"], "protected")
+    refused(srv, tree, "move_file", {"source": str(audit.parent), "destination": str(top / "b2")}, ["audit.jsonl"],
+            "protected")  # fmt: skip
+    config_snap.assert_unchanged()
+    assert audit.exists() and not (top / "moved").exists() and not (top / "b2").exists()
+    srv.finish()
+    verify = run_cli("audit", "verify", audit)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+def test_recursive_delete_removes_links_not_their_targets(srv, tree):
+    d = tree.work / "doomed"
+    (d / "inner").mkdir(parents=True)
+    os.symlink(tree.outside, d / "to_outside_dir")
+    os.symlink(tree.outside / "secret.txt", d / "inner" / "to_secret")
+    os.link(tree.outside / "secret.txt", d / "inner" / "hard_secret")
+    res = srv.call_tool("delete_path", {"path": str(d), "recursive": True})
+    assert not is_error(res), result_text(res)
+    assert not os.path.lexists(d)
+    assert os.stat(tree.outside / "secret.txt").st_nlink == 1
+    srv.finish()  # the fixture checks every outside file and directory is intact
+
+
+def test_roots_cannot_widen_the_scope(bastion_bin, server_env, tmp_path, tree):
+    """Roots offered through a symlink, `..` or outright outside the grant add nothing."""
+    def uri(path: str) -> str:
+        return "file://" + path
+
+    offered = [
+        uri(f"{tree.work}/link_dir"),  # a symlink to the outside
+        uri(f"{tree.work}/../outside"),  # `..` out of the grant
+        uri(str(tree.outside)),
+        uri(f"{tree.work}/sub"),
+    ]
+    (tree.work / "sub").mkdir()
+
+    async def list_roots(context) -> ListRootsResult:
+        return ListRootsResult(roots=[Root(uri=u) for u in offered])
+
+    async def body(session, init):
+        expected = [str(tree.work / "sub")]
+        got: list[str] = []
+        with anyio.move_on_after(5):
+            while got != expected:
+                got = result_text(await session.call_tool("list_allowed_directories", {})).splitlines()[1:]
+                await anyio.sleep(0.05)
+        assert got == expected
+        for path in (f"{tree.work}/link_dir/secret.txt", f"{tree.outside}/secret.txt", f"{tree.work}/inside.txt"):
+            res = await session.call_tool("read_text_file", {"path": path})
+            assert res.isError and tree.secret not in res.model_dump_json(), res
+        res = await session.call_tool("write_file", {"path": f"{tree.outside}/new.txt", "content": "x"})
+        assert res.isError
+        res = await session.call_tool("list_directory", {"path": str(tree.outside)})
+        assert res.isError and "secret.txt" not in result_text(res)
+
+    run_official(bastion_bin, server_env, tmp_path, [str(tree.work)], body, list_roots_callback=list_roots)
