@@ -549,3 +549,26 @@ def test_non_utf8_file_name_in_listings(fs_run, work):
 
     fs_run(body)
     assert os.path.exists(raw)
+
+
+def test_fifo_and_device_are_refused_without_hanging(fs_run, work):
+    os.mkfifo(work / "pipe")  # no writer: a blocking open would hang forever
+    os.symlink("/dev/zero", work / "zero")
+
+    async def body(session: ClientSession, init):
+        with anyio.fail_after(10):
+            for tool in ("read_text_file", "read_media_file", "read_file"):
+                await call_err(session, tool, {"path": str(work / "pipe")}, "pipe", "not a regular file")
+            await call_err(session, "read_text_file", {"path": str(work / "pipe"), "tail": 1}, "pipe")
+            await call_err(session, "read_text_file", {"path": str(work / "zero")}, "/dev/zero", "permission denied")
+            text, _ = await call_ok(session, "read_multiple_files", {"paths": [str(work / "pipe"), str(work / "a.txt")]})
+            assert "alpha" in text and f"{work / 'pipe'}: Error" in text
+            text, _ = await call_ok(session, "search_content", {"path": str(work), "pattern": "needle"})
+            assert "pipe" not in text and "needle here" in text
+            text, _ = await call_ok(session, "list_directory", {"path": str(work)})
+            assert "[FILE] pipe" in text and "zero" in text
+        assert (await call_ok(session, "get_file_info", {"path": str(work / "zero")}))[1].structuredContent[
+            "isSymbolicLink"
+        ] is True
+
+    fs_run(body)

