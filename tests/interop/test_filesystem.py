@@ -22,6 +22,7 @@ from mcp import ClientSession
 from mcp.shared.exceptions import McpError
 from mcp.types import ImageContent, ListRootsResult, Root
 
+from conftest import ALL_VERSIONS, assert_error, text_of
 from fs_support import is_error, result_text, run_official
 
 FS_TOOLS = {
@@ -204,6 +205,14 @@ def test_edit_file_dry_run_and_real_edit(fs_run, work):
         await call_err(session, "edit_file", {"path": str(target), "edits": [{"oldText": "nope", "newText": "x"}]},
                        "a.txt")  # fmt: skip
         assert target.read_text() == "alpha\nBETA\ngamma\n"
+        # Several edits apply in order, all or nothing.
+        edits = [{"oldText": "alpha", "newText": "ALPHA"}, {"oldText": "missing", "newText": "x"}]
+        await call_err(session, "edit_file", {"path": str(target), "edits": edits}, "a.txt")
+        assert target.read_text() == "alpha\nBETA\ngamma\n"
+        edits = [{"oldText": "alpha", "newText": "ALPHA"}, {"oldText": "ALPHA\nBETA", "newText": "one\ntwo"}]
+        diff, _ = await call_ok(session, "edit_file", {"path": str(target), "edits": edits})
+        assert target.read_text() == "one\ntwo\ngamma\n"
+        assert "-alpha" in diff and "+one" in diff and "+two" in diff, diff
 
     fs_run(body)
 
@@ -504,6 +513,20 @@ def test_wrong_argument_types_are_rejected(fs_run, work, tool, args):
         return init.protocolVersion
 
     fs_run(body)
+
+
+@pytest.mark.parametrize("version", ALL_VERSIONS)
+def test_wrong_argument_type_by_protocol_version(spawn, work, version):
+    """A raw client at each version: -32602 up to 2025-06-18, an isError result from 2025-11-25."""
+    srv = spawn(work)
+    assert srv.initialize(version)["protocolVersion"] == version
+    resp = srv.request("tools/call", {"name": "read_text_file", "arguments": {"path": 5}}, id=7)
+    if version >= "2025-11-25":
+        assert resp["result"]["isError"] is True and "path" in text_of(resp["result"]), resp
+    else:
+        assert_error(resp, -32602, 7)
+        assert "path" in resp["error"]["message"], resp
+    srv.finish()
 
 
 def test_missing_file_directory_as_file_and_binary_as_text(fs_run, work):

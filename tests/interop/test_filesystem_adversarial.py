@@ -132,6 +132,7 @@ FILE_ESCAPES = [
     ("proc-self-root", lambda t: f"/proc/self/root{t.outside}/secret.txt", ["secret.txt"]),
     ("proc-self-cwd", lambda t: "/proc/self/cwd/x/outside/secret.txt", ["secret.txt"]),
     ("proc-self-environ", lambda t: "/proc/self/environ", ["environ"]),
+    ("proc-self-fd", lambda t: "/proc/self/fd/0", ["fd"]),
     ("tilde-escape", lambda t: "~/../../../../" + str(t.outside)[1:] + "/secret.txt", ["secret.txt"]),
 ]
 FILE_READERS = ["read_text_file", "read_file", "read_media_file", "get_file_info", "search_content"]
@@ -217,6 +218,7 @@ WRITE_ESCAPES = [
     ("deep-under-symlinked-dir", lambda t: f"{t.work}/link_dir/sub/deep.txt", ["deep.txt"]),
     ("proc-self-root", lambda t: f"/proc/self/root{t.outside}/new.txt", ["new.txt"]),
     ("proc-self-cwd", lambda t: "/proc/self/cwd/x/outside/new.txt", ["new.txt"]),
+    ("relative-to-audit-log", lambda t: "../../audit.jsonl", ["audit.jsonl"]),
 ]
 
 
