@@ -23,7 +23,7 @@ from mcp.shared.exceptions import McpError
 from mcp.types import ImageContent, ListRootsResult, Root
 
 from conftest import ALL_VERSIONS, assert_error, text_of
-from fs_support import is_error, result_text, run_official
+from fs_support import result_text, run_official
 
 FS_TOOLS = {
     "read_text_file", "read_file", "read_media_file", "read_multiple_files", "write_file", "edit_file",
