@@ -33,6 +33,17 @@ struct DirectoryReaderTests {
         )
         let entry = try #require(try DirectoryReader.entries(of: listing, path: "w").first)
         #expect(!entry.isValidUTF8)
-        #expect(entry.name.hasPrefix("bad-"))
+        #expect(entry.name == "bad-\\xFF\\xFE")
+        #expect(
+            entry.rawName == Array("bad-".utf8CString.dropLast()) + [
+                CChar(bitPattern: 0xFF), CChar(bitPattern: 0xFE), 0,
+            ]
+        )
+    }
+
+    @Test func escapingKeepsValidSequencesAndMarksEachInvalidByte() {
+        #expect(DirectoryReader.escaped(Array("é-ok".utf8)) == "é-ok")
+        #expect(DirectoryReader.escaped([0x61, 0xC3, 0x28, 0xE2, 0x82]) == "a\\xC3(\\xE2\\x82")
+        #expect(DirectoryReader.escaped([0xEF, 0xBF, 0xBD]) == "\u{FFFD}")
     }
 }

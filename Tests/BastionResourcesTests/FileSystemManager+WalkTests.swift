@@ -15,7 +15,7 @@ struct FileSystemManagerWalkTests {
         var events: [String] = []
         let summary = try fixture.manager.walk(target, client: fixture.client, maxEntries: 100) { event in
             switch event {
-            case .entry(let relative, let entry): events.append("\(relative)\(entry.kind == .symlink ? "@" : "")")
+            case .entry(let relative, let entry, _): events.append("\(relative)\(entry.kind == .symlink ? "@" : "")")
             case .enter(let relative, _): events.append("\(relative)/")
             case .leave(let relative): events.append("<\(relative)")
             }
@@ -32,7 +32,7 @@ struct FileSystemManagerWalkTests {
         let target = try fixture.manager.authorize(".", for: .read, client: fixture.client)
         var names: [String] = []
         let summary = try fixture.manager.walk(target, client: fixture.client, maxEntries: 2) { event in
-            if case .entry(let relative, _) = event { names.append(relative) }
+            if case .entry(let relative, _, _) = event { names.append(relative) }
             return .proceed
         }
         #expect(names == ["a", "b"])
@@ -50,7 +50,7 @@ struct FileSystemManagerWalkTests {
         _ = try fixture.manager.walk(target, client: fixture.client, maxEntries: 100) { event in
             switch event {
             case .enter(let relative, _): return relative == "node_modules" ? .skip : .proceed
-            case .entry(let relative, _): files.append(relative)
+            case .entry(let relative, _, _): files.append(relative)
             case .leave: break
             }
             return .proceed

@@ -11,7 +11,11 @@ struct ContentSearchTests {
         let scratch = try ScratchDirectory()
         let path = scratch.file("f")
         try Data(text).write(to: URL(fileURLWithPath: path))
-        var search = ContentSearch(regex: try Regex(pattern), contextLines: context, maxResults: max)
+        var search = ContentSearch(
+            regex: try PosixRegex(pattern, caseSensitive: true),
+            contextLines: context,
+            maxResults: max
+        )
         let descriptor = open(path, O_RDONLY)
         defer { close(descriptor) }
         search.scan(descriptor, path: "f")

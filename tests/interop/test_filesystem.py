@@ -412,11 +412,6 @@ def test_search_content_grep_style_with_context(fs_run, work):
     fs_run(body)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="search_content on a single file walks it as a directory (FileSystemModule+Searching.swift: "
-    "the walk condition `target.path != target.root || …` is true for every file below the root) and fails",
-)
 def test_search_content_on_a_single_file(fs_run, work):
     async def body(session: ClientSession, init):
         c = str(work / "sub" / "deep" / "c.txt")
@@ -611,7 +606,6 @@ def _make_odd_pair(directory: Path) -> None:
     (directory / "bad-\ufffd-name.txt").write_text("replacement file\n")
 
 
-@pytest.mark.xfail(strict=True, reason=NON_UTF8_BUG + ": two entries shown with one name, one file searched twice")
 def test_non_utf8_name_is_not_confused_with_its_lossy_twin(fs_run, work):
     _make_odd_pair(work)
 
@@ -627,7 +621,6 @@ def test_non_utf8_name_is_not_confused_with_its_lossy_twin(fs_run, work):
     fs_run(body)
 
 
-@pytest.mark.xfail(strict=True, reason=NON_UTF8_BUG + ": delete_path recursive cannot remove a non-UTF-8 entry")
 def test_recursive_delete_of_a_directory_with_a_non_utf8_name(fs_run, work):
     odd = work / "odd"
     odd.mkdir()

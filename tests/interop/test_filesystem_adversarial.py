@@ -360,12 +360,7 @@ def test_symlink_swap_race_never_reads_or_writes_outside(srv, tree):
 # ---------------------------------------------------------------------------------------------
 
 
-NUL_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="FileSystemManager.authorize(followingLastLink: false) canonicalizes only the parent and appends the "
-    "raw last name, so a NUL in it is never refused and the C call truncates 'a\\0b' to 'a': get_file_info "
-    "describes, delete_path deletes and move_file moves the file 'a'",
-)
+NUL_BUG = ()  # fixed: a NUL in the last component is refused before any system call
 
 
 @pytest.mark.parametrize(
@@ -469,8 +464,7 @@ def test_protected_paths_cannot_be_created(srv, tree, protected, rel):
 
 
 def _unprotected(reason: str):
-    return pytest.mark.xfail(strict=True, reason="not on the built-in protected list "
-                             "(PermissionManager+Rules.swift builtInProtectedGlobs): " + reason)  # fmt: skip
+    return ()  # all on the built-in protected list now; the reason documents why each matters
 
 
 @pytest.mark.parametrize(
@@ -656,12 +650,6 @@ def global_setup(tree: Tree) -> Path:
     return g
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="PermissionChecker.covers: a file_write_global grant does not cover write_file's declared "
-    "file_write requirement at tool level (ARCHITECTURE §4: write_file needs FILE_WRITE / FILE_WRITE_GLOBAL), "
-    "so a client holding only file_write_global can never write anywhere",
-)
 def test_file_write_global_alone_allows_write_file_where_it_matches(spawn, write_config, tree):
     g = global_setup(tree)
     srv = config_server(
@@ -779,12 +767,6 @@ def test_roots_cannot_widen_the_scope(bastion_bin, server_env, tmp_path, tree):
     run_official(bastion_bin, server_env, tmp_path, [str(tree.work)], body, list_roots_callback=list_roots)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="search_content runs a backtracking Swift Regex with no time budget (ContentSearch.scan; cancellation is "
-    "only checked between files): '(a+)+$' on 40 'a's never ends, and as many such calls as cores starve every "
-    "other blocking tool call for good, notifications/cancelled notwithstanding",
-)
 def test_catastrophic_regex_cannot_starve_the_server(srv, tree):
     (tree.work / "aaa.txt").write_text("a" * 40 + "!\n")
     for i in range(os.cpu_count() or 2):
@@ -798,12 +780,6 @@ def test_catastrophic_regex_cannot_starve_the_server(srv, tree):
     assert result_text(res) == "inside\n"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a runaway search_content regex (see above) also keeps the process alive after stdin EOF and after "
-    "SIGTERM: the graceful shutdown waits for a handler that never ends, so an MCP client that closes the "
-    "server leaves it spinning on a core",
-)
 def test_server_exits_on_stdin_eof_despite_a_runaway_search(srv, tree):
     (tree.work / "aaa.txt").write_text("a" * 40 + "!\n")
     srv.send({"jsonrpc": "2.0", "id": 950, "method": "tools/call",

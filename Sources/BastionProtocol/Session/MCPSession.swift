@@ -145,7 +145,8 @@ public final class MCPSession: Sendable {
     }
 
     /// Ends the session: lets in-flight requests finish for up to `grace`, then cancels the rest and
-    /// waits for them, and fails pending server requests.
+    /// waits for them (one second at most: a handler ignoring cancellation is abandoned), and fails
+    /// pending server requests.
     ///
     /// The grace period keeps answers to requests a client sent just before closing its input from
     /// being lost; a request still running after it is cancelled.
@@ -174,7 +175,14 @@ public final class MCPSession: Sendable {
         }
         for reply in replies { reply.resume(returning: .failure(.internalError("session closed"))) }
         for task in tasks { task.cancel() }
-        for task in tasks { await task.value }
+        // A handler stuck in a call that ignores cancellation must not keep the server alive: wait
+        // for the cancelled work at most one more second, then close anyway.
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { for task in tasks { await task.value } }
+            group.addTask { try? await Task.sleep(for: .seconds(1)) }
+            await group.next()
+            group.cancelAll()
+        }
         observer.sessionClosed(self)
     }
 

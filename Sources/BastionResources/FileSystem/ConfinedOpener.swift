@@ -101,6 +101,22 @@ public struct ConfinedOpener: Sendable {
         }
     }
 
+    /// Opens one entry of a directory by its raw name (never a path: no `/`, not `.` or `..`, as
+    /// `readdir` gives them), without following a link.
+    public func open(
+        _ entry: DirectoryReader.Entry,
+        in directory: Descriptor,
+        flags: Int32,
+        displayPath: String
+    ) throws(FileSystemError) -> Descriptor {
+        let result = openat(directory.raw, entry.rawName, flags | O_NOFOLLOW | O_CLOEXEC)
+        guard result >= 0 else {
+            let code = errno == ENOTDIR && entry.kind == .symlink ? ELOOP : errno
+            throw .system(code, operation: "open", path: displayPath)
+        }
+        return try Self.refusingLink(Descriptor(result), flags: flags, displayPath: displayPath)
+    }
+
     /// `O_PATH | O_NOFOLLOW` opens a final symlink itself (both methods): refuse it here.
     private static func refusingLink(
         _ opened: Descriptor,

@@ -10,10 +10,13 @@ public enum DirectoryReader {
         public enum Kind: Sendable, Hashable {
             case file, directory, symlink, other
         }
-        /// The entry's name (not valid UTF-8 names are decoded with replacement characters).
+        /// The entry's name for people and permission checks: the name itself when it is valid UTF-8,
+        /// else with each invalid byte written `\xHH`, so two names never look alike.
         public var name: String
         /// Whether the raw name was valid UTF-8.
         public var isValidUTF8: Bool
+        /// The name's bytes as the file system has them, NUL-terminated: what system calls get.
+        public var rawName: [CChar]
         /// The entry's type.
         public var kind: Kind
         /// Its size in bytes, when asked for (``FileSystemManager/list(_:client:withStatus:)``).
@@ -42,21 +45,44 @@ public enum DirectoryReader {
                 if errno != 0 { throw .system(errno, operation: "list", path: path) }
                 return entries
             }
-            let (name, isValid) = withUnsafeBytes(of: &record.pointee.d_name) { raw -> (String, Bool) in
-                let bytes = raw.prefix { $0 != 0 }
+            let (name, isValid, rawName) = withUnsafeBytes(of: &record.pointee.d_name) {
+                raw -> (String, Bool, [CChar]) in
+                let bytes = Array(raw.prefix { $0 != 0 })
                 let decoded = String(validating: bytes, as: UTF8.self)
-                return (decoded ?? String(decoding: bytes, as: UTF8.self), decoded != nil)
+                return (decoded ?? Self.escaped(bytes), decoded != nil, bytes.map { CChar(bitPattern: $0) } + [0])
             }
             if name == "." || name == ".." { continue }
             var kind = Self.kind(Int32(record.pointee.d_type))
             if kind == nil {
                 var info = stat()
                 kind =
-                    fstatat(directory.raw, name, &info, AT_SYMLINK_NOFOLLOW) == 0
+                    fstatat(directory.raw, rawName, &info, AT_SYMLINK_NOFOLLOW) == 0
                     ? Self.kind(mode: info.st_mode) : .other
             }
-            entries.append(Entry(name: name, isValidUTF8: isValid, kind: kind ?? .other))
+            entries.append(Entry(name: name, isValidUTF8: isValid, rawName: rawName, kind: kind ?? .other))
         }
+    }
+
+    /// Valid UTF-8 sequences kept, every other byte written `\xHH`.
+    static func escaped(_ bytes: [UInt8]) -> String {
+        var result = ""
+        var index = 0
+        while index < bytes.count {
+            let lead = bytes[index]
+            let length =
+                lead < 0x80 ? 1 : lead >> 5 == 0b110 ? 2 : lead >> 4 == 0b1110 ? 3 : lead >> 3 == 0b11110 ? 4 : 0
+            if length > 0, index + length <= bytes.count,
+                let character = String(validating: bytes[index..<index + length], as: UTF8.self)
+            {
+                result += character
+                index += length
+            } else {
+                let hex = String(lead, radix: 16, uppercase: true)
+                result += "\\x" + (hex.count == 1 ? "0" + hex : hex)
+                index += 1
+            }
+        }
+        return result
     }
 
     static func kind(_ type: Int32) -> Entry.Kind? {

@@ -7,8 +7,9 @@ import Glibc
 extension FileSystemManager {
     /// What a walk reports, in depth-first order with entries sorted by name.
     public enum WalkEvent: Sendable {
-        /// A file, symlink or special file (never followed).
-        case entry(relative: String, DirectoryReader.Entry)
+        /// A file, symlink or special file (never followed), with the directory that holds it (for
+        /// ``FileSystemManager/openRegularFile(_:in:path:)``).
+        case entry(relative: String, DirectoryReader.Entry, directory: Descriptor)
         /// A directory; the visitor's answer decides whether it is entered.
         case enter(relative: String, DirectoryReader.Entry)
         /// The end of a directory that was entered.
@@ -98,7 +99,7 @@ extension FileSystemManager {
             summary.entries += 1
             let childRelative = relative.isEmpty ? entry.name : relative + "/" + entry.name
             guard entry.kind == .directory else {
-                if case .stop = visit(.entry(relative: childRelative, entry)) {
+                if case .stop = visit(.entry(relative: childRelative, entry, directory: directory)) {
                     summary.wasStopped = true
                     return false
                 }
@@ -119,8 +120,8 @@ extension FileSystemManager {
             } else {
                 // A directory that vanished or was swapped for a link since it was listed is skipped.
                 if let child = try? opener.open(
-                    entry.name,
-                    beneath: directory,
+                    entry,
+                    in: directory,
                     flags: O_RDONLY | O_DIRECTORY,
                     displayPath: childPath
                 ) {
@@ -167,7 +168,7 @@ extension FileSystemManager {
                 continue
             }
             var info = stat()
-            if withStatus, fstatat(directory.raw, entry.name, &info, AT_SYMLINK_NOFOLLOW) == 0 {
+            if withStatus, fstatat(directory.raw, entry.rawName, &info, AT_SYMLINK_NOFOLLOW) == 0 {
                 entry.size = Int64(info.st_size)
                 entry.modified = Int64(info.st_mtim.tv_sec)
             }

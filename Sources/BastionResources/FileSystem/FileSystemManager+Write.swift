@@ -222,8 +222,8 @@ extension FileSystemManager {
                 if let refusal = refusal(relative) { throw refusal }
                 if entry.kind == .directory {
                     let child = try opener.open(
-                        entry.name,
-                        beneath: current,
+                        entry,
+                        in: current,
                         flags: O_RDONLY | O_DIRECTORY,
                         displayPath: path + "/" + relative
                     )
@@ -240,17 +240,17 @@ extension FileSystemManager {
             let childPath = path + "/" + entry.name
             if entry.kind == .directory {
                 let child = try opener.open(
-                    entry.name,
-                    beneath: directory,
+                    entry,
+                    in: directory,
                     flags: O_RDONLY | O_DIRECTORY,
                     displayPath: childPath
                 )
                 removed += try removeContents(of: child, path: childPath)
-                guard unlinkat(directory.raw, entry.name, AT_REMOVEDIR) == 0 else {
+                guard unlinkat(directory.raw, entry.rawName, AT_REMOVEDIR) == 0 else {
                     throw .system(errno, operation: "delete", path: childPath)
                 }
             } else {
-                guard unlinkat(directory.raw, entry.name, 0) == 0 else {
+                guard unlinkat(directory.raw, entry.rawName, 0) == 0 else {
                     throw .system(errno, operation: "delete", path: childPath)
                 }
             }

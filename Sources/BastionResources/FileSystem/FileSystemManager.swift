@@ -42,7 +42,18 @@ public struct FileSystemManager: Sendable {
     ) throws(FileSystemError) -> AuthorizedPath {
         let canonical: String
         let decision: PermissionDecision
+        // A NUL would end the name at the system call: the call would act on another file.
+        guard !path.utf8.contains(0), path.utf8.count <= PathCanonicalizer.maximumLength else {
+            throw FileSystemError(
+                .denied,
+                "Permission denied: \(access.verb) \"\(FileSystemError.shown(path))\" is refused: the path contains a NUL "
+                    + "byte or is longer than \(PathCanonicalizer.maximumLength) bytes"
+            )
+        }
         if !followingLastLink, let (parent, name) = Self.splitLast(path) {
+            guard name.utf8.count <= 255 else {
+                throw FileSystemError(.invalid, "\"\(FileSystemError.shown(path))\": the name is longer than 255 bytes")
+            }
             let parentResolution = client.resolve(access, path: parent)
             guard let canonicalParent = parentResolution.canonicalPath else {
                 throw Self.denied(parentResolution.decision, access)
@@ -84,6 +95,19 @@ public struct FileSystemManager: Sendable {
         let file = try open(target, flags: O_RDONLY | O_NONBLOCK)
         let info = try file.status()
         try Self.requireRegularFile(info, path: target.path)
+        return (file, info)
+    }
+
+    /// Opens a regular file met during a walk, by its raw name in its directory.
+    /// - Throws: as ``openRegularFile(_:)``.
+    public func openRegularFile(
+        _ entry: DirectoryReader.Entry,
+        in directory: Descriptor,
+        path: String
+    ) throws(FileSystemError) -> (Descriptor, stat) {
+        let file = try opener.open(entry, in: directory, flags: O_RDONLY | O_NONBLOCK, displayPath: path)
+        let info = try file.status()
+        try Self.requireRegularFile(info, path: path)
         return (file, info)
     }
 

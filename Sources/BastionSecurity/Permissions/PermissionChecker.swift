@@ -2,7 +2,8 @@
 ///
 /// Call-level checks of paths and commands against globs come with the file-system and execution
 /// layers; here a grant covers a requirement when it has the same kind (the same name for
-/// `custom:`), and an unrestricted execution requirement needs an unrestricted grant.
+/// `custom:`), an unrestricted execution requirement needs an unrestricted grant, and
+/// `file_write_global` covers `file_write` (the call-level check narrows it to its glob).
 public enum PermissionChecker {
     /// Checks every requirement; the first uncovered one is reported.
     /// - Parameters:
@@ -21,6 +22,10 @@ public enum PermissionChecker {
         switch (grant, requirement) {
         case (.codeExecution(let unrestrictedGrant), .codeExecution(let unrestrictedNeed)):
             return unrestrictedGrant || !unrestrictedNeed
+        case (.fileWriteGlobal, .fileWrite):
+            // A tool that writes files works for a client that may write only outside its scope:
+            // the call-level check then allows exactly what the glob matches.
+            return true
         default:
             return grant.kind == requirement.kind
         }

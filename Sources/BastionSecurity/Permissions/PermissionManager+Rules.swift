@@ -122,15 +122,19 @@ extension PermissionManager {
 
     /// The built-in protected list: never writable by any client, whatever it holds.
     static let builtInProtectedGlobs: [String] = [
-        // Shell start-up files and git hooks run code the next time a person works.
+        // Shell start-up files run code the next time a person (or a script) starts a shell.
         // `dir/**` also matches `dir` itself, so a protected directory cannot be renamed or replaced.
-        "**/.bashrc", "**/.bash_profile", "**/.profile", "**/.zshrc", "**/.zprofile", "**/.config/fish/**",
-        "**/.git/hooks/**", "**/.ssh/**",
-        // `.git/config` can name hooks and fsmonitor commands, which git runs.
-        "**/.git/config",
-        // MCP client configurations: an AI must not be able to grant itself more.
-        "**/claude_desktop_config.json", "**/.cursor/mcp.json", "**/.vscode/mcp.json", "**/.config/Claude/**",
-        "**/.codeium/windsurf/mcp_config.json", "**/.mcp.json",
+        "**/.bashrc", "**/.bash_profile", "**/.bash_login", "**/.bash_logout", "**/.profile", "**/.zshrc",
+        "**/.zshenv", "**/.zprofile", "**/.zlogin", "**/.zlogout", "**/.cshrc", "**/.tcshrc", "**/.login",
+        "**/.kshrc", "**/.config/fish/**", "**/.pam_environment", "**/.xprofile", "**/.xsessionrc",
+        // Session autostart and user services run at the next login.
+        "**/.config/autostart/**", "**/.config/systemd/user/**",
+        // Git runs what its configuration names (hooks, fsmonitor, core.hooksPath), and SSH trusts its keys.
+        "**/.git/hooks/**", "**/.git/config", "**/.gitconfig", "**/.config/git/config", "**/.ssh/**",
+        // MCP and AI client configurations: an AI must not be able to grant itself more, or add hooks.
+        "**/claude_desktop_config.json", "**/.config/Claude/**", "**/.claude.json", "**/.claude/settings.json",
+        "**/.claude/settings.local.json", "**/.cursor/mcp.json", "**/.vscode/mcp.json",
+        "**/.codeium/windsurf/mcp_config.json", "**/.mcp.json", "**/.gemini/settings.json", "**/.codex/config.toml",
         // Bastion's own configuration.
         "**/.config/bastion/**",
     ]

@@ -10,14 +10,16 @@ struct ContentSearch {
     /// Lines longer than this are cut for matching and display (bounds the work per line).
     static let maximumLineBytes = 8_192
 
-    let regex: Regex<AnyRegexOutput>
+    let regex: PosixRegex
     let contextLines: Int
     let maxResults: Int
     private(set) var matches: [JSONValue] = []
     private(set) var filesSearched = 0
     private var output: [String] = []
+    /// The current line, NUL-terminated for the C matcher; reused between lines.
+    private var lineBuffer: [CChar] = []
 
-    init(regex: Regex<AnyRegexOutput>, contextLines: Int, maxResults: Int) {
+    init(regex: PosixRegex, contextLines: Int, maxResults: Int) {
         self.regex = regex
         self.contextLines = max(0, contextLines)
         self.maxResults = max(1, maxResults)
@@ -33,8 +35,9 @@ struct ContentSearch {
         return text
     }
 
-    /// Scans one open file; a file whose first chunk holds a NUL byte or invalid UTF-8 is skipped as binary.
-    mutating func scan(_ descriptor: Int32, path: String) {
+    /// Scans one open file; a file whose first chunk holds a NUL byte is skipped as binary.
+    /// - Parameter shouldStop: Asked between chunks; `true` (cancelled, past the deadline) ends the scan.
+    mutating func scan(_ descriptor: Int32, path: String, shouldStop: () -> Bool = { false }) {
         var chunk = [UInt8](repeating: 0, count: 65_536)
         var pending: [UInt8] = []
         var lineNumber = 0
@@ -49,7 +52,15 @@ struct ContentSearch {
             var line = bytes.prefix(Self.maximumLineBytes)
             if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
             let text = String(decoding: line, as: UTF8.self)
-            if !state.isFull, (try? state.regex.firstMatch(in: text)) != nil {
+            state.lineBuffer.removeAll(keepingCapacity: true)
+            state.lineBuffer.append(contentsOf: line.lazy.map { CChar(bitPattern: $0) })
+            state.lineBuffer.append(0)
+            let isMatch =
+                !state.isFull
+                && state.lineBuffer.withUnsafeBufferPointer { buffer in
+                    buffer.baseAddress.map { state.regex.matches($0) } ?? false
+                }
+            if isMatch {
                 if lastPrinted > 0, lineNumber - before.count > lastPrinted + 1 { state.output.append("--") }
                 for (number, context) in before { state.output.append("\(path)-\(number)-\(context)") }
                 before.removeAll()
@@ -67,7 +78,7 @@ struct ContentSearch {
             }
         }
 
-        while !isFull || afterRemaining > 0 {
+        while (!isFull || afterRemaining > 0) && !shouldStop() {
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count < 0, errno == EINTR { continue }
             if count <= 0 { break }

@@ -57,8 +57,9 @@ final class FileResourceProvider: ResourceProvider {
                         let components = relative.split(separator: "/")
                         // Enter only directories on or after the cursor's path.
                         return Self.precedes(components, after) && !after.starts(with: components) ? .skip : .proceed
-                    case .entry(let relative, let entry):
-                        guard entry.kind == .file else { return .proceed }
+                    case .entry(let relative, let entry, _):
+                        // A name that is not UTF-8 has no file:// URI a client could send back.
+                        guard entry.kind == .file, entry.isValidUTF8 else { return .proceed }
                         if let after, !Self.precedes(after, relative.split(separator: "/")) { return .proceed }
                         guard page.count < limit else {
                             isFull = true

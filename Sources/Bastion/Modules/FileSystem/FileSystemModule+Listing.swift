@@ -146,7 +146,7 @@ extension FileSystemModule {
             var builder = TreeTextBuilder()
             let summary = try files.walk(target, client: client, maxEntries: client.limits.listEntries) { event in
                 switch event {
-                case .entry(let relative, let entry):
+                case .entry(let relative, let entry, _):
                     if patterns.contains(where: { $0.matches(target.path + "/" + relative) }) { return .skip }
                     builder.file(entry.name)
                 case .enter(let relative, let entry):

@@ -36,7 +36,10 @@ extension FileSystemModule {
                 + "such as '*.swift') limits the files; binary files are skipped. Only within allowed directories.",
             inputSchema: Self.pathSchema(
                 [
-                    "pattern": ["type": "string", "description": "Regular expression (Swift Regex syntax)"],
+                    "pattern": [
+                        "type": "string",
+                        "description": "POSIX extended regular expression, as grep -E (\\w \\s \\b \\d work)",
+                    ],
                     "filePattern": ["type": "string", "description": "Glob on file names or relative paths"],
                     "contextLines": ["type": "integer", "minimum": 0, "maximum": 20, "default": 0],
                     "maxResults": ["type": "integer", "minimum": 1, "maximum": 10_000, "default": 100],
@@ -83,7 +86,7 @@ extension FileSystemModule {
             let summary = try files.walk(target, client: client, maxEntries: client.limits.listEntries) { event in
                 let relative: String
                 switch event {
-                case .entry(let path, _), .enter(let path, _): relative = path
+                case .entry(let path, _, _), .enter(let path, _): relative = path
                 case .leave: return .proceed
                 }
                 let full = target.path == "/" ? "/" + relative : target.path + "/" + relative
@@ -110,40 +113,37 @@ extension FileSystemModule {
         } catch {
             throw ToolError(error.message)
         }
-        let source = call.string("pattern") ?? ""
-        let regex: Regex<AnyRegexOutput>
-        do {
-            regex = try Regex(source)
-        } catch {
-            throw ToolError("Invalid regular expression \"\(source)\": \(error)")
-        }
-        let matcher = call.arguments["caseSensitive"]?.boolValue == false ? regex.ignoresCase() : regex
+        let regex = try PosixRegex(
+            call.string("pattern") ?? "",
+            caseSensitive: call.arguments["caseSensitive"]?.boolValue ?? true
+        )
         var filter: PathPattern?
         if let filePattern = call.string("filePattern") {
             filter = try PathPattern(filePattern.contains("/") ? filePattern : "**/" + filePattern, root: target.path)
         }
         var search = ContentSearch(
-            regex: matcher,
+            regex: regex,
             contextLines: Int(call.integer("contextLines") ?? 0),
             maxResults: Int(call.integer("maxResults") ?? 100)
         )
         return try Self.run { () throws(FileSystemError) in
-            let visit: (String) -> FileSystemManager.WalkAnswer = { full in
-                if let filter, !filter.matches(full) { return .proceed }
-                // Files that cannot be read (hard-linked, vanished, unreadable) are skipped, not fatal.
-                if let file = try? files.openRegularFile(AuthorizedPath(path: full, root: target.root)) {
-                    search.scan(file.0.raw, path: full)
-                }
-                return search.isFull || call.isCancelled ? .stop : .proceed
-            }
-            if target.path != target.root || (try? files.openRegularFile(target)) == nil {
+            let shouldStop = { call.isCancelled }
+            if try files.status(target).0.st_mode & S_IFMT == S_IFREG {
+                let (file, _) = try files.openRegularFile(target)
+                search.scan(file.raw, path: target.path, shouldStop: shouldStop)
+            } else {
                 _ = try files.walk(target, client: client, maxEntries: client.limits.listEntries) { event in
-                    guard case .entry(let relative, let entry) = event, entry.kind == .file else { return .proceed }
-                    return visit(target.path == "/" ? "/" + relative : target.path + "/" + relative)
+                    guard case .entry(let relative, let entry, let directory) = event, entry.kind == .file else {
+                        return .proceed
+                    }
+                    let full = target.path == "/" ? "/" + relative : target.path + "/" + relative
+                    if let filter, !filter.matches(full) { return .proceed }
+                    // Files that cannot be read (hard-linked, vanished, unreadable) are skipped, not fatal.
+                    if let (file, _) = try? files.openRegularFile(entry, in: directory, path: full) {
+                        search.scan(file.raw, path: full, shouldStop: shouldStop)
+                    }
+                    return search.isFull || shouldStop() ? .stop : .proceed
                 }
-            }
-            if search.filesSearched == 0, let (file, _) = try? files.openRegularFile(target) {
-                search.scan(file.raw, path: target.path)
             }
             return Self.result(
                 search.text(),
