@@ -10,6 +10,8 @@ struct FsConfig {
     var stderrPath = "/dev/null"
     var repetitions = 5
     var stallSeconds = 60.0
+    /// Run only the cases whose label contains this text (e.g. to profile one under perf).
+    var caseFilter: String?
 }
 
 /// One kind of call: its tool and arguments, the target if any, and how to check the answer.

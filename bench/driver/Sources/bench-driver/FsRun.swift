@@ -77,7 +77,7 @@ func measureFs(_ config: FsConfig) -> FsResult {
     }
     let watchdog = Watchdog(stallSeconds: config.stallSeconds)
     result.load1 = loadAverage()
-    for c in fsCases(data) {
+    for c in fsCases(data) where config.caseFilter.map({ c.label.contains($0) }) ?? true {
         FileHandle.standardError.write(Data("[bench] measuring \(c.label)\n".utf8))
         result.rows.append(measureCase(c, config, watchdog: watchdog))
     }

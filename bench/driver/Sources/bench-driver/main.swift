@@ -12,7 +12,7 @@ func usage() -> Never {
                bench-driver unavailable --label NAME --note WHY [--out FILE]
                bench-driver report [--target LABEL] [--command TEXT] [--note TEXT] [--out FILE] RESULT.json...
                bench-driver fs [--data DIR] [--state-base DIR] [--stderr FILE] [--reps N] [--out FILE.json]
-                   [--table FILE.md] [--command TEXT] -- BASTION serve [ARGS...]
+                   [--table FILE.md] [--command TEXT] [--case TEXT] -- BASTION serve [ARGS...]
                    (the data set's path is appended to ARGS; --data-only 1 generates it and exits)
 
         """
@@ -131,6 +131,7 @@ case "fs":
     config.stateBase = flags["state-base"] ?? config.stateBase
     config.stderrPath = flags["stderr"] ?? config.stderrPath
     config.repetitions = number(flags, "reps", config.repetitions)
+    config.caseFilter = flags["case"]
     guard config.repetitions >= 1 else { die("--reps must be at least 1") }
     let result = measureFs(config)
     let encoder = JSONEncoder()
