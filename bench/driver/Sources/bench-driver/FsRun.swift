@@ -110,7 +110,7 @@ func renderFsReport(_ result: FsResult, command: String, repetitions: Int) -> St
         text += "| \(r.label) | \(ms(r.minMs)) | \(ms(r.medianMs)) | \(ms(r.maxMs)) | \(target) | "
         text += "\(size(r.responseBytes)) | \(rss) | \(r.errors) |\n"
     }
-    text += "\n`\(command)`: \(repetitions) timed calls per row after one warm-up call, each row on a fresh "
+    text += "\n`\(command)`: \(repetitions) timed call\(repetitions == 1 ? "" : "s") per row after one warm-up call, each row on a fresh "
     text += "`bastion serve` (release, static stdlib); a target is met when the max is within it. "
     if let load = result.load1 { text += "Load average (1 min) at start: \(load). " }
     if let g = result.generationSeconds { text += String(format: "Data set generated in %.1f s. ", g) }
