@@ -1,6 +1,7 @@
 // bench-driver measure [options] -- command args...   → one server's numbers as JSON (--out or stdout)
 // bench-driver unavailable --label NAME --note WHY [--out FILE]  → a result saying the server is missing
 // bench-driver report [--target LABEL] [--command TEXT] [--note TEXT] [--out FILE] result.json...  → the table
+// bench-driver fs --data DIR [options] -- bastion serve ...  → the file-system table (see FsBench.swift)
 import Foundation
 
 func usage() -> Never {
@@ -10,6 +11,9 @@ func usage() -> Never {
                    [--inflight N] [--stall-seconds S] -- COMMAND [ARGS...]
                bench-driver unavailable --label NAME --note WHY [--out FILE]
                bench-driver report [--target LABEL] [--command TEXT] [--note TEXT] [--out FILE] RESULT.json...
+               bench-driver fs [--data DIR] [--state-base DIR] [--stderr FILE] [--reps N] [--out FILE.json]
+                   [--table FILE.md] [--command TEXT] [--case TEXT] -- BASTION serve [ARGS...]
+                   (the data set's path is appended to ARGS; --data-only 1 generates it and exits)
 
         """
     FileHandle.standardError.write(Data(text.utf8))
@@ -111,6 +115,34 @@ case "report":
         note: flags["note"])
     FileHandle.standardOutput.write(Data(text.utf8))
     if let out = flags["out"] { write(text, to: out) }
+case "fs":
+    var config = FsConfig()
+    config.data = flags["data"] ?? config.data
+    if flags["data-only"] != nil {
+        do {
+            _ = try FsDataSet(base: config.data).prepare()
+        } catch {
+            die("data set: \(error.description)")
+        }
+        exit(0)
+    }
+    guard !rest.isEmpty else { usage() }
+    config.argv = rest + [config.data]
+    config.stateBase = flags["state-base"] ?? config.stateBase
+    config.stderrPath = flags["stderr"] ?? config.stderrPath
+    config.repetitions = number(flags, "reps", config.repetitions)
+    config.caseFilter = flags["case"]
+    guard config.repetitions >= 1 else { die("--reps must be at least 1") }
+    let result = measureFs(config)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    if let out = flags["out"], let data = try? encoder.encode(result) {
+        write(String(decoding: data, as: UTF8.self) + "\n", to: out)
+    }
+    let text = renderFsReport(result, command: flags["command"] ?? "bench/run --only fs", repetitions: config.repetitions)
+    FileHandle.standardOutput.write(Data(text.utf8))
+    if let table = flags["table"] { write(text, to: table) }
+    if result.rows.isEmpty || result.rows.contains(where: { $0.errors > 0 }) { exit(1) }
 default:
     usage()
 }
