@@ -39,7 +39,7 @@ public struct ResourceLimits: Sendable, Hashable {
         timeoutMs: Int = 30_000,
         outputKB: Int = 1024,
         readMB: Int = 64,
-        listEntries: Int = 100_000
+        listEntries: Int = 250_000
     ) {
         self.cpuSeconds = cpuSeconds
         self.memoryMB = memoryMB
