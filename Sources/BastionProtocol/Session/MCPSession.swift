@@ -221,6 +221,6 @@ public final class MCPSession: Sendable {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(256)
         JSONWriter.write(message.json, into: &bytes)
-        return sink.send(bytes)
+        return sink.send(consume bytes)
     }
 }

@@ -56,7 +56,8 @@ public final class FileDescriptorSink: MessageSink {
     /// - Returns: `false` when the peer is gone and the message was dropped.
     @discardableResult
     public func send(_ message: consuming [UInt8]) -> Bool {
-        var pending = message
+        // Moved, not copied: a multi-megabyte answer (a directory tree) exists once in memory.
+        var pending = consume message
         pending.append(0x0A)
         let mustWrite = state.withLock { state -> Bool? in
             if state.isClosed { return nil }
@@ -69,17 +70,25 @@ public final class FileDescriptorSink: MessageSink {
         }
         guard let mustWrite else { return false }
         guard mustWrite else { return true }
-        return drain(startingWith: pending)
+        return drain(startingWith: consume pending)
     }
 
     /// Whether a write has failed because the peer is gone.
     public var isPeerGone: Bool { state.withLock { $0.isClosed } }
 
-    private func drain(startingWith first: [UInt8]) -> Bool {
-        var batch = first
+    /// Buffers above this capacity are released after their write rather than kept for reuse, so
+    /// one huge answer does not pin its memory for the rest of the session.
+    static let retainedCapacity = 1 << 20
+
+    private func drain(startingWith first: consuming [UInt8]) -> Bool {
+        var batch = consume first
         while true {
             let written = batch.withUnsafeBytes { writeAll($0) }
-            batch.removeAll(keepingCapacity: true)
+            if batch.capacity > Self.retainedCapacity {
+                batch = []
+            } else {
+                batch.removeAll(keepingCapacity: true)
+            }
             let (done, wakeReader) = state.withLock { state -> (Bool, Bool) in
                 let wakeReader = state.isReaderWaiting
                 state.isReaderWaiting = false
