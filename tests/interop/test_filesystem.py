@@ -21,6 +21,7 @@ import pytest
 from mcp import ClientSession
 from mcp.shared.exceptions import McpError
 from mcp.types import ImageContent, ListRootsResult, Root
+from pydantic import AnyUrl
 
 from conftest import ALL_VERSIONS, assert_error, text_of
 from fs_support import result_text, run_official
@@ -632,3 +633,66 @@ def test_recursive_delete_of_a_directory_with_a_non_utf8_name(fs_run, work):
         assert not odd.exists()
 
     fs_run(body)
+
+
+# -- files as resources -------------------------------------------------------------------------
+
+
+def test_files_are_listed_and_read_as_resources(fs_run, work):
+    async def body(session: ClientSession, init):
+        assert init.capabilities.resources.subscribe is True
+        uris: list[str] = []
+        cursor = None
+        for _ in range(50):
+            page = await session.list_resources(cursor=cursor) if cursor else await session.list_resources()
+            uris += [str(r.uri) for r in page.resources]
+            cursor = page.nextCursor
+            if not cursor:
+                break
+        assert f"file://{work}/a.txt" in uris and f"file://{work}/sub/deep/c.txt" in uris, uris
+        assert len(uris) == len(set(uris))
+        templates = await session.list_resource_templates()
+        assert any(t.uriTemplate == "file:///{+path}" for t in templates.resourceTemplates)
+        text = await session.read_resource(AnyUrl(f"file://{work}/a.txt"))
+        assert text.contents[0].text == "alpha\nbeta\ngamma\n" and text.contents[0].mimeType == "text/plain"
+        blob = await session.read_resource(AnyUrl(f"file://{work}/img.png"))
+        assert blob.contents[0].mimeType == "image/png"
+        assert base64.b64decode(blob.contents[0].blob) == (work / "img.png").read_bytes()
+        with pytest.raises(McpError) as refused:
+            await session.read_resource(AnyUrl("file:///etc/passwd"))
+        assert refused.value.error.code == -32002 and "file_read" in refused.value.error.message
+
+    fs_run(body)
+
+
+def test_a_subscribed_file_notifies_its_changes(fs_run, work):
+    updates: list[str] = []
+
+    async def on_message(message) -> None:
+        root = getattr(message, "root", None)
+        if getattr(root, "method", None) == "notifications/resources/updated":
+            updates.append(str(root.params.uri))
+
+    async def wait_for_update(count: int) -> None:
+        with anyio.fail_after(5):
+            while len(updates) <= count:
+                await anyio.sleep(0.02)
+
+    async def body(session: ClientSession, init):
+        uri = f"file://{work}/a.txt"
+        await session.subscribe_resource(AnyUrl(uri))
+        # Changed by another program, and by the client's own atomic write: both are seen.
+        (work / "a.txt").write_text("changed outside\n")
+        await wait_for_update(0)
+        assert updates[0] == uri
+        seen = len(updates)
+        await session.call_tool("write_file", {"path": str(work / "a.txt"), "content": "changed by the tool\n"})
+        await wait_for_update(seen)
+        await session.unsubscribe_resource(AnyUrl(uri))
+        await anyio.sleep(0.2)  # events already queued by the kernel may still arrive
+        count = len(updates)
+        (work / "a.txt").write_text("after unsubscribe\n")
+        await anyio.sleep(0.3)
+        assert len(updates) == count
+
+    fs_run(body, message_handler=on_message)
