@@ -71,7 +71,8 @@ public struct URITemplate: Sendable, Hashable {
         return rest.isEmpty ? values : nil
     }
 
-    private static func percentDecode(_ text: Substring) -> String? {
+    /// `%XX` escapes decoded; `nil` for a malformed escape or bytes that are not UTF-8.
+    static func percentDecode(_ text: Substring) -> String? {
         var bytes: [UInt8] = []
         var iterator = text.utf8.makeIterator()
         while let byte = iterator.next() {

@@ -1,3 +1,4 @@
+import BastionProtocol
 public import BastionSecurity
 import CBastionLinux
 
@@ -267,16 +268,8 @@ extension FileSystemManager {
     }
 
     static func writeAll(_ descriptor: Int32, _ bytes: [UInt8], path: String) throws(FileSystemError) {
-        var offset = 0
-        while offset < bytes.count {
-            let count = bytes.withUnsafeBytes { buffer in
-                write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-            }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw .system(errno, operation: "write", path: path)
-            }
-            offset += count
+        if let code = bytes.withUnsafeBytes({ FileDescriptorIO.writeAll(descriptor, $0) }) {
+            throw .system(code, operation: "write", path: path)
         }
     }
 }

@@ -112,17 +112,6 @@ public final class FileDescriptorSink: MessageSink {
     }
 
     private func writeAll(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard var next = bytes.baseAddress else { return true }
-        var remaining = bytes.count
-        while remaining > 0 {
-            let count = write(descriptor, next, remaining)
-            if count < 0 {
-                if errno == EINTR { continue }
-                return false
-            }
-            remaining -= count
-            next += count
-        }
-        return true
+        FileDescriptorIO.writeAll(descriptor, bytes) == nil
     }
 }

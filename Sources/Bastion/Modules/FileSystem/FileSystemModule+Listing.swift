@@ -132,12 +132,7 @@ extension FileSystemModule {
     func directoryTree(_ client: ClientContext, _ call: ToolCall) throws(ToolError) -> ToolResult {
         let path = try Self.path(call)
         let excludes = call.arguments["excludePatterns"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        let target: AuthorizedPath
-        do {
-            target = try files.authorize(path, for: .read, client: client)
-        } catch {
-            throw ToolError(error.message)
-        }
+        let target = try authorize(path, for: .read, client: client)
         var patterns: [PathPattern] = []
         for exclude in excludes {
             patterns.append(try PathPattern(exclude, root: target.path, matchingNamesAnywhere: true))

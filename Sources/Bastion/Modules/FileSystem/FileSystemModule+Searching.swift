@@ -70,12 +70,7 @@ extension FileSystemModule {
 
     func searchFiles(_ client: ClientContext, _ call: ToolCall) throws(ToolError) -> ToolResult {
         let path = try Self.path(call)
-        let target: AuthorizedPath
-        do {
-            target = try files.authorize(path, for: .read, client: client)
-        } catch {
-            throw ToolError(error.message)
-        }
+        let target = try authorize(path, for: .read, client: client)
         let pattern = try PathPattern(call.string("pattern") ?? "", root: target.path)
         var excludes: [PathPattern] = []
         for exclude in call.arguments["excludePatterns"]?.arrayValue?.compactMap(\.stringValue) ?? [] {
@@ -107,12 +102,7 @@ extension FileSystemModule {
 
     func searchContent(_ client: ClientContext, _ call: ToolCall) throws(ToolError) -> ToolResult {
         let path = try Self.path(call)
-        let target: AuthorizedPath
-        do {
-            target = try files.authorize(path, for: .read, client: client)
-        } catch {
-            throw ToolError(error.message)
-        }
+        let target = try authorize(path, for: .read, client: client)
         let regex = try PosixRegex(
             call.string("pattern") ?? "",
             caseSensitive: call.arguments["caseSensitive"]?.boolValue ?? true

@@ -82,6 +82,21 @@ public struct FileSystemModule: BastionModule {
         }
     }
 
+    /// Authorizes a path before a walk whose visitor needs it (patterns relative to it).
+    func authorize(
+        _ path: String,
+        for access: PermissionManager.Access,
+        client: ClientContext
+    ) throws(ToolError)
+        -> AuthorizedPath
+    {
+        do {
+            return try files.authorize(path, for: access, client: client)
+        } catch {
+            throw ToolError(error.message)
+        }
+    }
+
     /// A client path argument, refused when absent.
     static func path(_ call: ToolCall, _ key: String = "path") throws(ToolError) -> String {
         guard let path = call.string(key) else { throw ToolError("\"\(key)\" must be a string") }

@@ -1,3 +1,5 @@
+import BastionProtocol
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -43,18 +45,6 @@ final class AuditFile: Sendable {
     ///
     /// - Returns: `nil`, or the `errno` of the failure.
     func writeAll(_ bytes: UnsafeRawBufferPointer) -> Int32? {
-        guard var next = bytes.baseAddress else { return nil }
-        var remaining = bytes.count
-        while remaining > 0 {
-            let count = write(descriptor, next, remaining)
-            if count < 0 {
-                if errno == EINTR { continue }
-                return errno
-            }
-            if count == 0 { return EIO }
-            remaining -= count
-            next += count
-        }
-        return nil
+        FileDescriptorIO.writeAll(descriptor, bytes)
     }
 }

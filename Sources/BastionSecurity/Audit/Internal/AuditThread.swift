@@ -1,3 +1,5 @@
+import BastionProtocol
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,16 +11,6 @@ import Glibc
 final class AuditThread: Sendable {
     private let reader: Int32
     private let writer: Int32
-
-    private final class Job: @unchecked Sendable {
-        // Written once before the thread starts and read only by it: no shared mutation.
-        let body: @Sendable (AuditThread) -> Void
-        let thread: AuditThread
-        init(body: @escaping @Sendable (AuditThread) -> Void, thread: AuditThread) {
-            self.body = body
-            self.thread = thread
-        }
-    }
 
     private init(reader: Int32, writer: Int32) {
         self.reader = reader
@@ -40,25 +32,7 @@ final class AuditThread: Sendable {
         for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
         _ = fcntl(ends[1], F_SETFL, O_NONBLOCK)
         let handle = AuditThread(reader: ends[0], writer: ends[1])
-        let unmanaged = Unmanaged.passRetained(Job(body: body, thread: handle))
-        var thread = pthread_t()
-        let status = pthread_create(
-            &thread,
-            nil,
-            { argument in
-                guard let argument else { return nil }
-                let job = Unmanaged<Job>.fromOpaque(argument).takeRetainedValue()
-                job.body(job.thread)
-                return nil
-            },
-            unmanaged.toOpaque()
-        )
-        guard status == 0 else {
-            unmanaged.release()
-            return nil
-        }
-        pthread_detach(thread)
-        return handle
+        return DetachedThread.start { body(handle) } ? handle : nil
     }
 
     /// Wakes the thread (wake-ups before it waits are not lost: they stay in the pipe).
