@@ -126,8 +126,13 @@ final class ToolManager: Sendable {
     ) async -> ToolResult {
         // Past the session's handler deadline (the client's timeout_ms) the session cancels the
         // handler; the call then ends with an error result saying so.
+        let call = ToolCall(name: tool.name, arguments: arguments, request: context)
         do {
-            return try await tool.handler(client, ToolCall(name: tool.name, arguments: arguments, request: context))
+            // A handler that may block runs on its own thread, off the cooperative pool.
+            guard !tool.isNonBlocking else { return try await tool.handler(client, call) }
+            return try await withTaskExecutorPreference(BlockingExecutor.shared) {
+                try await tool.handler(client, call)
+            }
         } catch let error as ToolError {
             return .error(error.message)
         } catch is CancellationError {
