@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 import Testing
 
@@ -16,23 +17,25 @@ struct BlockingExecutorTests {
     @Test func blockingJobsLeaveTheCooperativePoolFree() async {
         let log = Log()
         let executor = BlockingExecutor()
-        // More blocked jobs than the machine has cores: on the cooperative pool they would starve it.
+        let gate = DispatchSemaphore(value: 0)
+        // More jobs blocked at once than the machine has cores, each until a task on the cooperative
+        // pool releases it: if the jobs held pool threads, that task could never run (each job then
+        // gives up after 10 s and says so).
         let blockers = 2 * Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) + 2
         await withTaskGroup(of: Void.self) { group in
-            for index in 0..<blockers {
+            for _ in 0..<blockers {
                 group.addTask(executorPreference: executor) { () async -> Void in
-                    usleep(300_000)
-                    log.add("blocker \(index)")
+                    log.add(gate.wait(timeout: .now() + 10) == .success ? "released" : "starved")
                 }
             }
             group.addTask { () async -> Void in
-                usleep(20_000)  // after the blockers have started
                 log.add("pool task")
+                for _ in 0..<blockers { gate.signal() }
             }
         }
         let events = log.events.withLock { $0 }
-        #expect(events.count == blockers + 1)
-        #expect(events.first == "pool task")
+        #expect(events.filter { $0 == "released" }.count == blockers)
+        #expect(events.contains("pool task"))
         #expect(await Self.threadsEnd(executor))
     }
 
