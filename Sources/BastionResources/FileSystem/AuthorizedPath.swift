@@ -1,3 +1,5 @@
+import BastionSecurity
+
 /// A path the permission layer allowed, with the scope root the kernel will keep it beneath.
 public struct AuthorizedPath: Sendable, Hashable {
     /// The canonical absolute path.
@@ -12,17 +14,15 @@ public struct AuthorizedPath: Sendable, Hashable {
         self.root = root
     }
 
-    /// The path below ``root``: empty for the root itself, never starting with `/`.
+    /// The path below ``root``: empty for the root itself, never starting with `/` (cut on bytes).
     public var relative: String {
-        if path == root { return "" }
-        return String(path.dropFirst(root == "/" ? 1 : root.utf8.count + 1))
+        PathBytes.relative(path, to: root) ?? ""
     }
 
     /// The parent's relative path and the last component; `nil` for the root itself.
     public var parentAndName: (parent: String, name: String)? {
         let relative = self.relative
-        guard !relative.isEmpty else { return nil }
-        guard let slash = relative.lastIndex(of: "/") else { return ("", relative) }
-        return (String(relative[..<slash]), String(relative[relative.index(after: slash)...]))
+        guard !relative.isEmpty, let (parent, name) = PathBytes.splitLast(relative) else { return nil }
+        return (parent, name)
     }
 }

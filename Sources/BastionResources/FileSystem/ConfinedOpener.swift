@@ -1,3 +1,4 @@
+import BastionSecurity
 import CBastionLinux
 
 #if canImport(Glibc)
@@ -51,7 +52,7 @@ public struct ConfinedOpener: Sendable {
         guard root >= 0 else { throw .system(errno, operation: "open", path: "/") }
         let slash = Descriptor(root)
         return try open(
-            String(path.drop { $0 == "/" }),
+            PathBytes.segments(path).joined(separator: "/"),
             beneath: slash,
             flags: CBASTION_O_PATH | O_DIRECTORY,
             displayPath: path
@@ -74,8 +75,9 @@ public struct ConfinedOpener: Sendable {
         mode: UInt32 = 0,
         displayPath: String
     ) throws(FileSystemError) -> Descriptor {
-        let components = relative.split(separator: "/", omittingEmptySubsequences: true)
-        for component in components where component == "." || component == ".." {
+        // Split on bytes: the kernel sees every `/` byte, whatever Characters surround it.
+        let components = PathBytes.segments(relative).map { Substring($0) }
+        for component in components where PathBytes.isDotSegment(component.utf8) {
             throw FileSystemError(
                 .confinement,
                 "Refused \"\(FileSystemError.shown(displayPath))\": \".\" and \"..\" are not allowed here"

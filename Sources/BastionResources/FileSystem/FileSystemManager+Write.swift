@@ -16,6 +16,10 @@ extension FileSystemManager {
     ///   - bytes: The new content.
     /// - Throws: ``FileSystemError``; the target is untouched when anything fails.
     public func writeAtomically(_ target: AuthorizedPath, bytes: [UInt8]) throws(FileSystemError) {
+        try Self.serialized { () throws(FileSystemError) in try writeAtomicallyNow(target, bytes: bytes) }
+    }
+
+    private func writeAtomicallyNow(_ target: AuthorizedPath, bytes: [UInt8]) throws(FileSystemError) {
         guard let (parent, name) = target.parentAndName else {
             throw FileSystemError(.invalid, "\"\(FileSystemError.shown(target.path))\" is a directory, not a file")
         }
@@ -36,7 +40,8 @@ extension FileSystemManager {
             case S_IFDIR:
                 throw FileSystemError(.invalid, "\"\(FileSystemError.shown(target.path))\" is a directory, not a file")
             case S_IFREG:
-                mode = existing.st_mode & 0o7777
+                // Permission bits only: a rewritten file never keeps setuid, setgid or sticky bits.
+                mode = existing.st_mode & 0o777
             default:
                 break
             }
@@ -64,8 +69,12 @@ extension FileSystemManager {
     /// Creates a directory and its missing parents (like `mkdir -p`), never through a symlink.
     /// Succeeds when it already exists.
     public func createDirectories(_ target: AuthorizedPath) throws(FileSystemError) {
+        try Self.serialized { () throws(FileSystemError) in try createDirectoriesNow(target) }
+    }
+
+    private func createDirectoriesNow(_ target: AuthorizedPath) throws(FileSystemError) {
         var current = try opener.openDirectory(target.root)
-        for component in target.relative.split(separator: "/") {
+        for component in PathBytes.segments(target.relative) {
             let name = String(component)
             if mkdirat(current.raw, name, 0o755) != 0, errno != EEXIST {
                 throw .system(errno, operation: "create directory", path: target.path)
@@ -89,6 +98,17 @@ extension FileSystemManager {
     ///   - client: The caller, whose rules every moved entry must satisfy.
     ///   - maxEntries: The largest directory that may be moved.
     public func move(
+        _ source: AuthorizedPath,
+        to destination: AuthorizedPath,
+        client: ClientContext,
+        maxEntries: Int
+    ) throws(FileSystemError) {
+        try Self.serialized { () throws(FileSystemError) in
+            try moveNow(source, to: destination, client: client, maxEntries: maxEntries)
+        }
+    }
+
+    private func moveNow(
         _ source: AuthorizedPath,
         to destination: AuthorizedPath,
         client: ClientContext,
@@ -125,7 +145,7 @@ extension FileSystemManager {
             var count = 0
             try checkSubtree(directory, at: source.path, maxEntries: maxEntries, count: &count, action: "move") {
                 relative in
-                for path in [source.path + "/" + relative, destination.path + "/" + relative] {
+                for path in [PathBytes.join(source.path, relative), PathBytes.join(destination.path, relative)] {
                     let decision = client.check(.write, canonicalPath: path)
                     if !decision.isAllowed { return Self.denied(decision, .write) }
                 }
@@ -141,6 +161,28 @@ extension FileSystemManager {
             }
             throw .system(errno, operation: "move to", path: destination.path)
         }
+        if info.st_mode & S_IFMT == S_IFDIR {
+            // Writes of this process are serialized with the move; another process (a second
+            // Bastion) could still have added an entry between the check and the rename: check the
+            // tree where it landed, and put it back if anything there may not be written.
+            do throws(FileSystemError) {
+                let moved = try opener.open(
+                    destinationName,
+                    beneath: to,
+                    flags: O_RDONLY | O_DIRECTORY,
+                    displayPath: destination.path
+                )
+                var count = 0
+                try checkSubtree(moved, at: destination.path, maxEntries: maxEntries, count: &count, action: "move") {
+                    relative in
+                    let decision = client.check(.write, canonicalPath: PathBytes.join(destination.path, relative))
+                    return decision.isAllowed ? nil : Self.denied(decision, .write)
+                }
+            } catch {
+                _ = cbastion_renameat2(to.raw, destinationName, from.raw, sourceName, CBASTION_RENAME_NOREPLACE)
+                throw error
+            }
+        }
         fsync(from.raw)
         if sourceParent != destinationParent { fsync(to.raw) }
     }
@@ -155,6 +197,17 @@ extension FileSystemManager {
     /// - Returns: How many entries were removed.
     @discardableResult
     public func delete(
+        _ target: AuthorizedPath,
+        recursive: Bool,
+        client: ClientContext,
+        maxEntries: Int
+    ) throws(FileSystemError) -> Int {
+        try Self.serialized { () throws(FileSystemError) -> Int in
+            try deleteNow(target, recursive: recursive, client: client, maxEntries: maxEntries)
+        }
+    }
+
+    private func deleteNow(
         _ target: AuthorizedPath,
         recursive: Bool,
         client: ClientContext,
@@ -190,10 +243,10 @@ extension FileSystemManager {
         let opened = try opener.open(name, beneath: directory, flags: O_RDONLY | O_DIRECTORY, displayPath: target.path)
         var count = 0
         try checkSubtree(opened, at: target.path, maxEntries: maxEntries, count: &count, action: "delete") { relative in
-            let decision = client.check(.write, canonicalPath: target.path + "/" + relative)
+            let decision = client.check(.write, canonicalPath: PathBytes.join(target.path, relative))
             return decision.isAllowed ? nil : Self.denied(decision, .write)
         }
-        let removed = try removeContents(of: opened, path: target.path)
+        let removed = try removeContents(of: opened, path: target.path, client: client)
         guard unlinkat(directory.raw, name, AT_REMOVEDIR) == 0 else {
             throw .system(errno, operation: "delete", path: target.path)
         }
@@ -235,10 +288,18 @@ extension FileSystemManager {
     }
 
     /// Removes everything inside a directory, depth first, never following links.
-    private func removeContents(of directory: Descriptor, path: String) throws(FileSystemError) -> Int {
+    /// Removes everything inside a directory, depth first, never following links; each entry is
+    /// checked again as it goes (another process may have added one since the tree was checked).
+    private func removeContents(
+        of directory: Descriptor,
+        path: String,
+        client: ClientContext
+    ) throws(FileSystemError) -> Int {
         var removed = 0
         for entry in try DirectoryReader.entries(of: directory, path: path) {
-            let childPath = path + "/" + entry.name
+            let childPath = PathBytes.join(path, entry.name)
+            let decision = client.check(.write, canonicalPath: childPath)
+            guard decision.isAllowed else { throw Self.denied(decision, .write) }
             if entry.kind == .directory {
                 let child = try opener.open(
                     entry,
@@ -246,7 +307,7 @@ extension FileSystemManager {
                     flags: O_RDONLY | O_DIRECTORY,
                     displayPath: childPath
                 )
-                removed += try removeContents(of: child, path: childPath)
+                removed += try removeContents(of: child, path: childPath, client: client)
                 guard unlinkat(directory.raw, entry.rawName, AT_REMOVEDIR) == 0 else {
                     throw .system(errno, operation: "delete", path: childPath)
                 }

@@ -1,5 +1,6 @@
 public import BastionSecurity
 import CBastionLinux
+import Synchronization
 
 #if canImport(Glibc)
 public import Glibc
@@ -15,6 +16,15 @@ public import Glibc
 public struct FileSystemManager: Sendable {
     /// How paths are opened.
     public let opener: ConfinedOpener
+
+    /// Serializes this process's changes to the file system (write, create, move, delete), so a
+    /// directory's content cannot change between the check of its entries and the move or delete.
+    private static let mutations = Mutex(())
+
+    /// Runs a change to the file system while no other change of this process runs.
+    static func serialized<T>(_ body: () throws(FileSystemError) -> T) throws(FileSystemError) -> T {
+        try mutations.withLock { _ throws(FileSystemError) -> T in try body() }
+    }
 
     /// Creates a manager.
     public init(opener: ConfinedOpener = ConfinedOpener()) {
@@ -58,13 +68,21 @@ public struct FileSystemManager: Sendable {
             guard let canonicalParent = parentResolution.canonicalPath else {
                 throw Self.denied(parentResolution.decision, access)
             }
-            canonical = canonicalParent == "/" ? "/" + name : canonicalParent + "/" + name
+            canonical = PathBytes.join(canonicalParent, name)
             decision = client.check(access, canonicalPath: canonical)
         } else {
             let resolution = client.resolve(access, path: path)
             guard let resolved = resolution.canonicalPath else { throw Self.denied(resolution.decision, access) }
             canonical = resolved
             decision = resolution.decision
+        }
+        // Checked on bytes again here, whatever the permission layer did: the kernel will walk
+        // exactly these segments beneath the root, and none may be empty, `.` or `..`.
+        guard PathBytes.isNormalAbsolute(canonical) else {
+            throw FileSystemError(
+                .denied,
+                "Permission denied: \(access.verb) \"\(FileSystemError.shown(path))\" is refused: the path is not in canonical form"
+            )
         }
         guard decision.isAllowed else { throw Self.denied(decision, access) }
         let isWrite = access != .read
@@ -192,18 +210,13 @@ public struct FileSystemManager: Sendable {
         return bytes
     }
 
-    /// `(parent, name)` of a client path whose last component is a real name, else `nil`.
+    /// `(parent, name)` of a client path whose last component is a real name, else `nil` (split
+    /// at the last `/` byte).
     static func splitLast(_ path: String) -> (String, String)? {
-        var trimmed = Substring(path)
-        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
-        guard let slash = trimmed.lastIndex(of: "/") else {
-            guard trimmed != ".", trimmed != "..", trimmed != "~", !trimmed.isEmpty else { return nil }
-            return (".", String(trimmed))
-        }
-        let name = String(trimmed[trimmed.index(after: slash)...])
-        guard !name.isEmpty, name != ".", name != ".." else { return nil }
-        let parent = slash == trimmed.startIndex ? "/" : String(trimmed[..<slash])
-        return (parent, name)
+        guard let (parent, name) = PathBytes.splitLast(path), !PathBytes.isDotSegment(name.utf8), name != "~",
+            !name.isEmpty
+        else { return nil }
+        return (parent.isEmpty ? "." : parent, name)
     }
 
     static func denied(_ decision: PermissionDecision, _ access: PermissionManager.Access) -> FileSystemError {

@@ -1,3 +1,5 @@
+import BastionSecurity
+
 /// The directories a client's file access may reach, per access: its grants' roots, narrowed to
 /// the MCP roots the client offered, if any.
 public struct FileSystemScope: Sendable, Hashable {
@@ -35,9 +37,9 @@ public struct FileSystemScope: Sendable, Hashable {
         (isWrite ? writeRoots : readRoots).first { Self.contains($0, path) }
     }
 
-    /// Whether `path` is `directory` or lies beneath it.
+    /// Whether `path` is `directory` or lies beneath it (compared on bytes).
     public static func contains(_ directory: String, _ path: String) -> Bool {
-        directory == "/" || path == directory || path.hasPrefix(directory + "/")
+        PathBytes.isWithin(path, directory)
     }
 
     static func narrow(_ roots: [String], to offered: [String]?) -> [String] {

@@ -41,12 +41,16 @@ public enum PathCanonicalizer {
             throw error(String(path.prefix(64)) + "…", "the path is longer than \(maximumLength) bytes")
         }
         guard !path.utf8.contains(0) else { throw error(path, "the path contains a NUL byte") }
+        // Bytes, not Characters: a combining mark after `/` must not hide the separator.
         var absolute = path
-        if path == "~" || path.hasPrefix("~/") {
-            guard home.hasPrefix("/") else { throw error(path, "the home directory is not absolute") }
-            absolute = home + "/" + path.dropFirst()
-        } else if !path.hasPrefix("/") {
-            guard workdir.hasPrefix("/") else { throw error(path, "the working directory is not absolute") }
+        let bytes = Array(path.utf8)
+        if bytes == [UInt8(ascii: "~")] || bytes.starts(with: [UInt8(ascii: "~"), PathBytes.slash]) {
+            guard home.utf8.first == PathBytes.slash else { throw error(path, "the home directory is not absolute") }
+            absolute = home + "/" + String(decoding: bytes.dropFirst(), as: UTF8.self)
+        } else if bytes.first != PathBytes.slash {
+            guard workdir.utf8.first == PathBytes.slash else {
+                throw error(path, "the working directory is not absolute")
+            }
             absolute = workdir + "/" + path
         }
         var components = lexicalComponents(absolute)
@@ -63,20 +67,21 @@ public enum PathCanonicalizer {
             }
             hops += 1
             guard hops <= maximumSymlinkHops else { throw error(path, "too many levels of symbolic links") }
-            let base = target.hasPrefix("/") ? target : join(resolved, [target[...]])
+            let base = target.utf8.first == PathBytes.slash ? target : join(resolved, [target[...]])
             components = lexicalComponents(join(base, rest.dropFirst()))
         }
     }
 
-    /// Splits an absolute path into segments with `.` and `..` resolved lexically.
+    /// Splits an absolute path into segments at `/` bytes, with `.` and `..` resolved lexically.
     static func lexicalComponents(_ absolute: String) -> [Substring] {
         var components: [Substring] = []
-        for part in absolute.split(separator: "/", omittingEmptySubsequences: true) {
-            switch part {
-            case ".": continue
-            case "..": if !components.isEmpty { components.removeLast() }
-            default: components.append(part)
+        for part in Array(absolute.utf8).split(separator: PathBytes.slash) {
+            if part.count == 1, part.first == PathBytes.dot { continue }
+            if PathBytes.isDotSegment(part) {
+                if !components.isEmpty { components.removeLast() }
+                continue
             }
+            components.append(Substring(String(decoding: part, as: UTF8.self)))
         }
         return components
     }
@@ -84,7 +89,7 @@ public enum PathCanonicalizer {
     static func join<S: Sequence<Substring>>(_ base: String, _ rest: S) -> String {
         var result = base
         for part in rest {
-            if !result.hasSuffix("/") { result += "/" }
+            if result.utf8.last != PathBytes.slash { result += "/" }
             result += part
         }
         return result.isEmpty ? "/" : result

@@ -91,9 +91,7 @@ extension PermissionManager {
             let sorted = Set(directories).sorted()
             var result: [String] = []
             for directory in sorted {
-                let isNested = result.contains { root in
-                    root == "/" || directory == root || directory.hasPrefix(root + "/")
-                }
+                let isNested = result.contains { PathBytes.isWithin(directory, $0) }
                 if !isNested { result.append(directory) }
             }
             return result
@@ -139,14 +137,13 @@ extension PermissionManager {
         "**/.config/bastion/**",
     ]
 
-    /// Compiles the protected list: the built-in globs plus each given file and its siblings that
-    /// start with its name (`audit.jsonl*`: rotated logs, chain heads), both as given and canonical.
-    static func compileProtected(_ paths: [String]) throws(PermissionParseError) -> [GlobPattern] {
+    /// Compiles Bastion's own files: each given file and its siblings that start with its name
+    /// (`audit.jsonl*`: rotated logs, chain heads), both as given and canonical.
+    static func compileOwn(_ paths: [String]) throws(PermissionParseError) -> [GlobPattern] {
         var globs: [GlobPattern] = []
-        for glob in builtInProtectedGlobs { globs.append(try GlobPattern(glob)) }
         for path in paths {
             let canonical = try PathCanonicalizer.canonical(path, relativeTo: "/", home: "/")
-            for form in Set([path, canonical]) where form.hasPrefix("/") {
+            for form in Set([path, canonical]) where form.utf8.first == PathBytes.slash {
                 globs.append(try GlobPattern(GlobPattern.escaped(form) + "*"))
             }
         }

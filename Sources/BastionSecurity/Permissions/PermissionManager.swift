@@ -57,12 +57,16 @@ public final class PermissionManager: Sendable {
     public let cacheLifetime: Duration
     private let lifetimeNanoseconds: UInt64
     private let protected: [GlobPattern]
+    /// Bastion's own files: no client may read or write them.
+    private let own: [GlobPattern]
     private let state: Mutex<State>
 
     /// Creates a manager.
     /// - Parameters:
     ///   - protectedPaths: Bastion's own files (configuration, keys, audit logs) that no client may
-    ///     write; files starting with the same name in the same directory are protected too.
+    ///     read or write; files starting with the same name in the same directory (rotated logs,
+    ///     chain heads) are covered too. The built-in protected list (shell start-up files, …) is
+    ///     refused for writing whatever this holds.
     ///   - rules: Each client's rules, by client id.
     ///   - cacheCapacity: Decisions kept per client (4096 by default).
     ///   - cacheLifetime: How long a cached decision is trusted (1 s by default).
@@ -73,7 +77,9 @@ public final class PermissionManager: Sendable {
         cacheCapacity: Int = 4096,
         cacheLifetime: Duration = .seconds(1)
     ) throws(PermissionParseError) {
-        self.protected = try Self.compileProtected(protectedPaths)
+        self.protected = try Self.builtInProtectedGlobs.map { glob throws(PermissionParseError) in try GlobPattern(glob)
+        }
+        self.own = try Self.compileOwn(protectedPaths)
         self.cacheCapacity = max(1, cacheCapacity)
         self.cacheLifetime = cacheLifetime
         let (seconds, attoseconds) = cacheLifetime.components
@@ -193,6 +199,11 @@ public final class PermissionManager: Sendable {
 
     func decide(_ rules: CompiledRules, _ access: Access, canonicalPath path: String) -> PermissionDecision {
         if access != .read, rules.isReadOnly { return .readOnly(target: path) }
+        // Defence in depth: canonical paths have no empty, `.` or `..` segment (checked on bytes).
+        guard PathBytes.isNormalAbsolute(path) else {
+            return .invalidPath(path, problem: "the path is not in canonical form")
+        }
+        if let rule = own.first(where: { $0.matches(path) }) { return .protected(rule.pattern, target: path) }
         if access == .write, let rule = protected.first(where: { $0.matches(path) }) {
             return .protected(rule.pattern, target: path)
         }
@@ -212,7 +223,7 @@ public final class PermissionManager: Sendable {
                 || rules.commandPaths.contains { $0.matches(path) }
         }
         if isGranted { return .allow }
-        let outsideScope = !(path == rules.workdir || path.hasPrefix(rules.workdir + "/"))
+        let outsideScope = !PathBytes.isWithin(path, rules.workdir)
         return .missing(Self.neededPermission(access, outsideScope: outsideScope, path: path), target: path)
     }
 

@@ -42,7 +42,7 @@ final class FileResourceProvider: ResourceProvider {
                 roots.indices.contains(index)
             else { throw .invalidParams("unknown cursor") }
             rootIndex = index
-            after = cursor[cursor.index(after: slash)...].split(separator: "/")
+            after = PathBytes.segments(String(cursor[cursor.index(after: slash)...])).map { Substring($0) }
         }
         var page: [JSONValue] = []
         while rootIndex < roots.count {
@@ -54,13 +54,15 @@ final class FileResourceProvider: ResourceProvider {
                     switch event {
                     case .enter(let relative, _):
                         guard let after else { return .proceed }
-                        let components = relative.split(separator: "/")
+                        let components = PathBytes.segments(relative).map { Substring($0) }
                         // Enter only directories on or after the cursor's path.
                         return Self.precedes(components, after) && !after.starts(with: components) ? .skip : .proceed
                     case .entry(let relative, let entry, _):
                         // A name that is not UTF-8 has no file:// URI a client could send back.
                         guard entry.kind == .file, entry.isValidUTF8 else { return .proceed }
-                        if let after, !Self.precedes(after, relative.split(separator: "/")) { return .proceed }
+                        if let after, !Self.precedes(after, PathBytes.segments(relative).map { Substring($0) }) {
+                            return .proceed
+                        }
                         guard page.count < limit else {
                             isFull = true
                             return .stop
@@ -156,8 +158,9 @@ final class FileResourceProvider: ResourceProvider {
         let key = Subscription(session: ObjectIdentifier(session), uri: uri)
         guard subscriptions.withLock({ $0[key] }) == nil else { return }
         do {
+            let parentPath = PathBytes.splitLast(target.path)?.parent ?? target.root
             let directory = try files.open(
-                AuthorizedPath(path: String(target.path.dropLast(name.utf8.count + 1)), root: target.root),
+                AuthorizedPath(path: parentPath, root: target.root),
                 flags: O_RDONLY | O_DIRECTORY
             )
             let token = try sharedWatcher().watch(directory: directory, name: name, path: target.path) {

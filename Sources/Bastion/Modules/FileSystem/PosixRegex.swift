@@ -46,37 +46,39 @@ final class PosixRegex: @unchecked Sendable {
         regexec(&compiled, line, 0, nil, 0) == 0
     }
 
-    /// Rewrites `\d` and `\D` outside bracket expressions and refuses back-references.
+    /// Rewrites `\d` and `\D` outside bracket expressions and refuses back-references. Scans bytes,
+    /// as the C library will: a Character-level scan would let a combining mark hide a `\`.
     static func translate(_ pattern: String) throws(ToolError) -> String {
-        var result = ""
+        let backslash = UInt8(ascii: "\\")
+        var result: [UInt8] = []
         var isInBracket = false
-        var iterator = pattern.makeIterator()
         var bracketLength = 0
-        while let character = iterator.next() {
+        var bytes = Array(pattern.utf8).makeIterator()
+        while let byte = bytes.next() {
             if isInBracket {
-                result.append(character)
+                result.append(byte)
                 bracketLength += 1
-                if character == "]", bracketLength > 1 { isInBracket = false }
+                if byte == UInt8(ascii: "]"), bracketLength > 1 { isInBracket = false }
                 continue
             }
-            switch character {
-            case "[":
+            switch byte {
+            case UInt8(ascii: "["):
                 isInBracket = true
                 bracketLength = 0
-                result.append(character)
-            case "\\":
-                guard let next = iterator.next() else { throw ToolError("Invalid regular expression: it ends with \\") }
+                result.append(byte)
+            case backslash:
+                guard let next = bytes.next() else { throw ToolError("Invalid regular expression: it ends with \\") }
                 switch next {
-                case "d": result += "[0-9]"
-                case "D": result += "[^0-9]"
-                case "1"..."9":
-                    throw ToolError("Invalid regular expression: back-references (\\\(next)) are not supported")
-                default: result += "\\" + String(next)
+                case UInt8(ascii: "d"): result += Array("[0-9]".utf8)
+                case UInt8(ascii: "D"): result += Array("[^0-9]".utf8)
+                case UInt8(ascii: "1")...UInt8(ascii: "9"):
+                    throw ToolError("Invalid regular expression: back-references are not supported")
+                default: result += [backslash, next]
                 }
             default:
-                result.append(character)
+                result.append(byte)
             }
         }
-        return result
+        return String(decoding: result, as: UTF8.self)
     }
 }

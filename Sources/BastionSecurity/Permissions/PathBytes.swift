@@ -1,0 +1,68 @@
+/// Path operations on bytes, the way the kernel and ``GlobPattern`` see paths.
+///
+/// Never use `String`'s `split`, `hasPrefix`, `==` or `dropFirst` on paths: they work on grapheme
+/// clusters under canonical equivalence, so a combining mark or a "prepend" character next to a `/`
+/// hides that separator (`x\u{0600}/..` is one Character `x؀/` then `..`… or not, depending on the
+/// neighbours), and `é` written two ways compares equal. Every security decision on a path goes
+/// through these functions instead.
+public enum PathBytes {
+    static let slash = UInt8(ascii: "/")
+    static let dot = UInt8(ascii: ".")
+
+    /// The non-empty segments of a path, split at `/` bytes.
+    public static func segments(_ path: String) -> [String] {
+        Array(path.utf8).split(separator: slash).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Whether a segment is `.` or `..`.
+    public static func isDotSegment(_ segment: some Collection<UInt8>) -> Bool {
+        (segment.count == 1 || segment.count == 2) && segment.allSatisfy { $0 == dot }
+    }
+
+    /// Whether an absolute path is in normal form: starts with `/`, no empty, `.` or `..` segment.
+    public static func isNormalAbsolute(_ path: String) -> Bool {
+        let bytes = Array(path.utf8)
+        guard bytes.first == slash else { return false }
+        if bytes.count == 1 { return true }
+        guard bytes.last != slash else { return false }
+        return bytes.dropFirst().split(separator: slash, omittingEmptySubsequences: false).allSatisfy { segment in
+            !segment.isEmpty && !isDotSegment(segment)
+        }
+    }
+
+    /// Whether `path` is `directory` or lies beneath it (bytewise; `/` contains everything absolute).
+    public static func isWithin(_ path: String, _ directory: String) -> Bool {
+        let p = path.utf8
+        let d = directory.utf8
+        if d.count == 1, d.first == slash { return p.first == slash }
+        guard p.starts(with: d) else { return false }
+        return p.count == d.count || p.dropFirst(d.count).first == slash
+    }
+
+    /// `path` below `directory` (no leading `/`; empty for the directory itself), or `nil` when it
+    /// is not within it.
+    public static func relative(_ path: String, to directory: String) -> String? {
+        guard isWithin(path, directory) else { return nil }
+        let bytes = Array(path.utf8)
+        let skip = directory.utf8.count == 1 ? 1 : directory.utf8.count + 1
+        return skip >= bytes.count ? "" : String(decoding: bytes[skip...], as: UTF8.self)
+    }
+
+    /// The parent and the last segment of a path with trailing `/` removed, split at the last `/`
+    /// byte: `("a/b", "c")` for `a/b/c`, `("/", "c")` for `/c`, `("", "c")` for `c`; `nil` for an
+    /// empty path or `/`.
+    public static func splitLast(_ path: String) -> (parent: String, name: String)? {
+        var bytes = Array(path.utf8)
+        while bytes.count > 1, bytes.last == slash { bytes.removeLast() }
+        guard !bytes.isEmpty, bytes != [slash] else { return nil }
+        guard let index = bytes.lastIndex(of: slash) else { return ("", String(decoding: bytes, as: UTF8.self)) }
+        let name = String(decoding: bytes[(index + 1)...], as: UTF8.self)
+        let parent = index == 0 ? "/" : String(decoding: bytes[..<index], as: UTF8.self)
+        return (parent, name)
+    }
+
+    /// `directory/name`, without doubling the `/` of the root.
+    public static func join(_ directory: String, _ name: String) -> String {
+        directory.utf8.last == slash ? directory + name : directory + "/" + name
+    }
+}
