@@ -20,14 +20,27 @@ public enum PathBytes {
     }
 
     /// Whether an absolute path is in normal form: starts with `/`, no empty, `.` or `..` segment.
+    ///
+    /// One pass over the bytes, no allocation: it runs for every entry of a directory walk.
     public static func isNormalAbsolute(_ path: String) -> Bool {
-        let bytes = Array(path.utf8)
-        guard bytes.first == slash else { return false }
-        if bytes.count == 1 { return true }
-        guard bytes.last != slash else { return false }
-        return bytes.dropFirst().split(separator: slash, omittingEmptySubsequences: false).allSatisfy { segment in
-            !segment.isEmpty && !isDotSegment(segment)
+        var iterator = path.utf8.makeIterator()
+        guard iterator.next() == slash else { return false }
+        var length = 0  // bytes of the current segment
+        var dots = 0  // how many of them are dots
+        var isFirst = true
+        while let byte = iterator.next() {
+            if byte == slash {
+                if length == 0 || dots == length && length <= 2 { return false }
+                length = 0
+                dots = 0
+                isFirst = false
+                continue
+            }
+            length += 1
+            if byte == dot { dots += 1 }
         }
+        if length == 0 { return isFirst }  // "/" alone, or a trailing "/"
+        return !(dots == length && length <= 2)
     }
 
     /// Whether `path` is `directory` or lies beneath it (bytewise; `/` contains everything absolute).
