@@ -172,4 +172,15 @@ struct MCPSessionBatchTests {
         #expect(await routes.interrupted.wait(forCount: 1, timeout: .seconds(5)) == [.int(7)])
         await harness.session.close(grace: .milliseconds(50))
     }
+
+    @Test func aBatchLargerThanTheInFlightLimitIsRefusedWhole() throws {
+        let (harness, routes) = batchHarness()
+        let before = harness.sink.messages.count
+        harness.receive(json: .array((0..<257).map { SessionHarness.request(.int(Int64($0)), "slow") }))
+        #expect(harness.sink.messages.count == before + 1)
+        let response = try #require(harness.sink.messages.last)
+        #expect(response.errorCode == -32600)
+        #expect(response["error"]?["message"]?.stringValue?.contains("at most 256") == true)
+        #expect(routes.started.elements.isEmpty)
+    }
 }

@@ -67,7 +67,22 @@ struct AuditRedactorTests {
         let kept = JSONValue.array((0..<32).map { .int(Int64($0)) })
         #expect(AuditRedactor.summarize(kept) == kept)
         let big = JSONValue.array((0..<33).map { .int(Int64($0)) })
-        #expect(AuditRedactor.summarize(["paths": big]) == ["paths": "<33 items>"])
+        #expect(AuditRedactor.summarize(["list": big]) == ["list": "<33 items>"])
+    }
+
+    @Test func pathsAreKeptWholeAndPayloadsAlwaysBecomeASize() {
+        let longPath = JSONValue.string("/w/" + String(repeating: "./", count: 130) + "hidden.txt")
+        let paths = JSONValue.array((0..<100).map { .string("/w/f\($0)") })
+        let summary = AuditRedactor.summarize([
+            "path": longPath, "paths": paths, "destination": "/w/d", "content": "API_KEY=sk-1", "newText": "",
+        ])
+        #expect(summary["path"] == longPath)
+        #expect(summary["paths"] == paths)
+        #expect(summary["destination"] == "/w/d")
+        #expect(summary["content"] == "<12 bytes>")
+        #expect(summary["newText"] == "<0 bytes>")
+        let huge = JSONValue.string(String(repeating: "a", count: 5_000))
+        #expect(AuditRedactor.summarize(["path": huge]) == ["path": "<5000 bytes>"])
     }
 
     @Test func longStringsAreShrunkAtEveryDepth() {

@@ -54,4 +54,9 @@ struct ApprovalDescriberTests {
         #expect(ApprovalDescriber.effect(of: ToolAnnotations(destructiveHint: false)) == "modifies, not destructive")
         #expect(ApprovalDescriber.effect(of: ToolAnnotations()) == "may modify or delete")
     }
+
+    @Test func formatAndSeparatorCharactersCannotDisguiseAnArgument() {
+        let clipped = ApprovalDescriber.clip("report\u{202E}txt.hs\u{2028}  (read-only)\u{200B}", to: 200)
+        #expect(clipped == "report\\u{202E}txt.hs\\u{2028}  (read-only)\\u{200B}")
+    }
 }

@@ -104,12 +104,30 @@ struct AuditingObserverTests {
         #expect(entry["outcome"] == "denied")
     }
 
-    @Test func aCancellationStaysCancelledWhateverTheAnnotations() throws {
+    @Test func aCancelledCallKeepsWhatItsHandlerDidAndSaysItWasCancelled() throws {
         let scratch = try ScratchDirectory()
         let (observer, session, path) = try makeObserver(scratch)
+        // The write happened before the cancellation arrived: the record must not hide it.
         observer.sessionRecorded(session, record(.cancelled, annotations: ["outcome": "ok"]))
+        observer.sessionRecorded(session, record(.cancelled))
+        let entries = try ScratchDirectory.jsonLines(of: path)
+        #expect(entries.first?["outcome"] == "ok")
+        #expect(entries.first?["cancelled"] == true)
+        #expect(entries.last?["outcome"] == "cancelled")
+    }
+
+    @Test func clientChosenStringsAreBoundedSoEveryRecordStaysVerifiable() throws {
+        let scratch = try ScratchDirectory()
+        let (observer, session, path) = try makeObserver(scratch)
+        let huge = String(repeating: "A", count: 1_500_000)
+        observer.sessionRecorded(
+            session,
+            record(.error(code: -32601, message: "Method not found: " + huge), annotations: ["tool": .string(huge)])
+        )
         let entry = try #require(try ScratchDirectory.jsonLines(of: path).first)
-        #expect(entry["outcome"] == "cancelled")
+        #expect((entry["tool"]?.stringValue?.utf8.count ?? 0) < 600)
+        #expect(entry["tool"]?.stringValue?.hasSuffix("…<1500000 bytes>") == true)
+        #expect((entry["error"]?.stringValue?.utf8.count ?? 0) < 600)
     }
 
     @Test func aLongMethodIsTruncated() throws {

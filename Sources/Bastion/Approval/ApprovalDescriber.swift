@@ -65,12 +65,19 @@ enum ApprovalDescriber {
         return JSONWriter.string(value)
     }
 
-    /// `text` cut to `limit` characters with an ellipsis; control characters are shown as spaces, so
-    /// an argument cannot forge extra lines in the operator's terminal.
+    /// `text` cut to `limit` characters with an ellipsis. Control characters, format characters
+    /// (bidirectional overrides such as U+202E, zero-width spaces) and line or paragraph separators
+    /// are written `\u{…}`, so an argument can neither forge lines nor reverse what the person reads.
     static func clip(_ text: String, to limit: Int) -> String {
-        let cleaned = String(
-            text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : Character($0) }
-        )
+        var cleaned = ""
+        for scalar in text.unicodeScalars {
+            switch scalar.properties.generalCategory {
+            case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .privateUse, .unassigned:
+                cleaned += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            default:
+                cleaned.unicodeScalars.append(scalar)
+            }
+        }
         guard cleaned.count > limit else { return cleaned }
         return String(cleaned.prefix(limit - 1)) + "…"
     }

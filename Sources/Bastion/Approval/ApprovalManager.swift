@@ -43,6 +43,11 @@ package final class ApprovalManager: Sendable {
     let directory: String?
     /// The calls waiting for the local operator.
     let pending = PendingApprovals()
+    /// Calls waiting for a person at most; more are refused at once. A flood of calls must neither
+    /// bury a real request in `bastion approve list` nor hold every in-flight slot of a session
+    /// while its reader waits (the client's answers would then never be read).
+    static let maximumWaiting = 32
+    private let waiting = Mutex(0)
     private let settings: Mutex<[String: Settings]>
     private let listener = Mutex(Listener.idle)
     let logger: Logger
@@ -151,12 +156,26 @@ package final class ApprovalManager: Sendable {
         let settings = settings(for: client.id)
         guard settings.policy.requiresApproval(for: tool.annotations) else { return .notRequired }
         context.annotate("approval_channel", .string(settings.channel.rawValue))
-        // A person's time to answer does not count against the call's own time limit.
-        context.extendDeadline(by: timeout)
         let verdict: ApprovalVerdict
-        switch settings.channel {
-        case .client: verdict = await askClient(tool: tool, arguments: arguments, client: client, context: context)
-        case .local: verdict = await askOperator(tool: tool, arguments: arguments, client: client, context: context)
+        let isAdmitted = waiting.withLock { count -> Bool in
+            guard count < Self.maximumWaiting else { return false }
+            count += 1
+            return true
+        }
+        if isAdmitted {
+            // A person's time to answer does not count against the call's own time limit: the
+            // deadline is pushed back for the wait, then brought back to the time really spent.
+            let asked = ContinuousClock.now
+            context.extendDeadline(by: timeout)
+            switch settings.channel {
+            case .client: verdict = await askClient(tool: tool, arguments: arguments, client: client, context: context)
+            case .local: verdict = await askOperator(tool: tool, arguments: arguments, client: client, context: context)
+            }
+            context.extendDeadline(by: (ContinuousClock.now - asked) - timeout)
+            waiting.withLock { $0 -= 1 }
+        } else {
+            let reason = "\(Self.maximumWaiting) calls are already waiting for approval; try again later"
+            verdict = .refused(ApprovalRefusal(kind: .unavailable, channel: settings.channel, reason: reason))
         }
         switch verdict {
         case .notRequired:

@@ -54,9 +54,17 @@ struct AuditingObserver: SessionObserver {
             fields["code"] = .int(Int64(code))
             fields["error"] = .string(message)
         }
-        // The handler's own notes (tool, decision, permission, args, finer outcome) take precedence.
+        // The handler's own notes (tool, decision, permission, args, finer outcome) take precedence:
+        // a call cancelled after its handler acted still says what happened, plus that its answer
+        // was suppressed.
         fields.merge(record.annotations) { _, annotated in annotated }
-        if record.outcome == .cancelled { fields["outcome"] = "cancelled" }
+        if record.outcome == .cancelled {
+            if record.annotations["outcome"] == nil { fields["outcome"] = "cancelled" }
+            fields["cancelled"] = true
+        }
+        // Client-chosen strings (tool names, ids, method names echoed in errors) are bounded, so no
+        // client can write a record too large to verify, or flood the rotation with a few calls.
+        for (key, value) in fields where key != "args" { fields[key] = Self.bounded(value) }
         audit.record(
             AuditEntry(
                 event: "request",
@@ -64,7 +72,7 @@ struct AuditingObserver: SessionObserver {
                 transport: client.transport,
                 session: session.id,
                 method: record.method.map { String($0.prefix(128)) },
-                requestID: record.id?.json,
+                requestID: record.id.map { Self.bounded($0.json) },
                 fields: fields
             )
         )
@@ -75,6 +83,19 @@ struct AuditingObserver: SessionObserver {
             AuditEntry(event: "session-end", client: client.id, transport: client.transport, session: session.id)
         )
         audit.flush()
+    }
+}
+
+extension AuditingObserver {
+    /// The longest client-influenced string kept in a record field.
+    static let maximumFieldBytes = 512
+
+    /// A string field cut to ``maximumFieldBytes`` (marked with its full size); other values as given.
+    static func bounded(_ value: JSONValue) -> JSONValue {
+        guard case .string(let text) = value, text.utf8.count > maximumFieldBytes else { return value }
+        var cut = String(decoding: text.utf8.prefix(maximumFieldBytes), as: UTF8.self)
+        if cut.unicodeScalars.last == "\u{FFFD}" { cut.unicodeScalars.removeLast() }
+        return .string(cut + "…<\(text.utf8.count) bytes>")
     }
 }
 

@@ -156,8 +156,17 @@ public struct BastionServer: Sendable {
                 throw ServerError(error.description)
             }
             try checkCustomPermissions(new)
-            let report = try clients.reload(new, home: home)
+            // Approval settings first: a call arriving mid-reload may meet the new approval rules
+            // with the old rights, never the new rights with the old approval rules.
+            let previous = clients.configuration
             apply(new)
+            let report: ClientManager.ReloadReport
+            do {
+                report = try clients.reload(new, home: home)
+            } catch {
+                apply(previous)
+                throw error
+            }
             fields["outcome"] = "ok"
             fields["changed"] = .array(report.changed.map(JSONValue.string))
             fields["added"] = .array(report.added.map(JSONValue.string))

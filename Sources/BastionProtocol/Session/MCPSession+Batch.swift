@@ -23,6 +23,19 @@ extension MCPSession {
             reject(id: nil, method: nil, error: .invalidRequest("empty batch"), byteCount: byteCount, since: receivedAt)
             return
         }
+        // Each member takes one of the session's in-flight slots, like a single request: a batch
+        // larger than all of them could never start.
+        guard elements.count <= configuration.maxConcurrentRequests else {
+            let limit = configuration.maxConcurrentRequests
+            reject(
+                id: nil,
+                method: nil,
+                error: .invalidRequest("a batch holds at most \(limit) messages"),
+                byteCount: byteCount,
+                since: receivedAt
+            )
+            return
+        }
         var requests: [(RequestContext, JSONValue?)] = []
         var immediate: [JSONValue] = []
         for element in elements {
@@ -97,6 +110,8 @@ extension MCPSession {
             if !immediate.isEmpty { writeBatch(immediate) }
             return
         }
+        // On the reader thread, as for single requests: when the session is full, reading waits.
+        for _ in requests { concurrencySlots.wait() }
         state.withLock { state in
             let key = state.nextBatchKey
             state.nextBatchKey += 1
@@ -105,6 +120,7 @@ extension MCPSession {
                 await withTaskGroup(of: JSONValue?.self) { group in
                     for (context, params) in requests {
                         group.addTask {
+                            defer { self.concurrencySlots.signal() }
                             let result = await self.dispatch(method: context.method, params: params, context: context)
                             return self.recordBatched(context, result: result, byteCount: byteCount)
                         }

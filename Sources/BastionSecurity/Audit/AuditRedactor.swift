@@ -8,6 +8,16 @@ public enum AuditRedactor {
     public static let maxStringBytes = 256
     /// Containers deeper than this are recorded as `<nested>`.
     public static let maxDepth = 4
+    /// Arguments naming paths are kept whole up to this size (a path's limit), so neither the audit
+    /// log nor the person approving a call can be shown `<291 bytes>` instead of a target.
+    public static let maxPathBytes = 4_096
+    /// Lists of paths are kept whole up to this many entries.
+    public static let maxPathItems = 1_000
+
+    /// Argument names that hold paths (kept whole) and payloads (always reduced to their size, even
+    /// short ones: a file's content, or a secret in it, does not belong in the audit log).
+    private static let pathKeys: Set<String> = ["path", "paths", "source", "destination", "uri", "cwd"]
+    private static let payloadKeys: Set<String> = ["content", "oldText", "newText", "stdin"]
 
     private static let secretMarkers = [
         "password", "passwd", "secret", "token", "apikey", "api_key",
@@ -23,7 +33,15 @@ public enum AuditRedactor {
             guard depth < maxDepth else { return "<nested>" }
             var redacted: [String: JSONValue] = [:]
             for (key, member) in members {
-                redacted[key] = isSecret(key) ? "<redacted>" : summarize(member, depth: depth + 1)
+                if isSecret(key) {
+                    redacted[key] = "<redacted>"
+                } else if payloadKeys.contains(key), let size = payloadSize(member) {
+                    redacted[key] = .string("<\(size) bytes>")
+                } else if pathKeys.contains(key) {
+                    redacted[key] = summarizePaths(member)
+                } else {
+                    redacted[key] = summarize(member, depth: depth + 1)
+                }
             }
             return .object(redacted)
         case .array(let elements):
@@ -33,6 +51,28 @@ public enum AuditRedactor {
         default:
             return value
         }
+    }
+
+    /// A path argument: a string kept up to ``maxPathBytes``, a list up to ``maxPathItems``.
+    static func summarizePaths(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .string(let text) where text.utf8.count > maxPathBytes:
+            return .string("<\(text.utf8.count) bytes>")
+        case .string:
+            return value
+        case .array(let elements) where elements.count <= maxPathItems:
+            return .array(elements.map(summarizePaths))
+        case .array(let elements):
+            return .string("<\(elements.count) items>")
+        default:
+            return summarize(value, depth: maxDepth - 1)
+        }
+    }
+
+    /// The UTF-8 size of a string payload, or `nil` for anything else.
+    static func payloadSize(_ value: JSONValue) -> Int? {
+        guard case .string(let text) = value else { return nil }
+        return text.utf8.count
     }
 
     /// Whether an argument name suggests a secret (ASCII case-insensitive substring match).
