@@ -64,7 +64,11 @@ struct AuditingObserver: SessionObserver {
         }
         // Client-chosen strings (tool names, ids, method names echoed in errors) are bounded, so no
         // client can write a record too large to verify, or flood the rotation with a few calls.
-        for (key, value) in fields where key != "args" { fields[key] = Self.bounded(value) }
+        for (key, value) in fields where key != "args" {
+            if case .string(let text) = value, text.utf8.count > Self.maximumFieldBytes {
+                fields[key] = Self.bounded(value)
+            }
+        }
         audit.record(
             AuditEntry(
                 event: "request",
