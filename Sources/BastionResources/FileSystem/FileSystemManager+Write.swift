@@ -142,15 +142,14 @@ extension FileSystemManager {
                 flags: O_RDONLY | O_DIRECTORY,
                 displayPath: source.path
             )
-            var count = 0
-            try checkSubtree(directory, at: source.path, maxEntries: maxEntries, count: &count, action: "move") {
-                relative in
-                for path in [PathBytes.join(source.path, relative), PathBytes.join(destination.path, relative)] {
-                    let decision = client.check(.write, canonicalPath: path)
-                    if !decision.isAllowed { return Self.denied(decision, .write) }
-                }
-                return nil
-            }
+            try checkWritable(
+                directory,
+                at: source.path,
+                alsoAt: destination.path,
+                client: client,
+                maxEntries: maxEntries,
+                action: "move"
+            )
         }
         guard cbastion_renameat2(from.raw, sourceName, to.raw, destinationName, CBASTION_RENAME_NOREPLACE) == 0 else {
             if errno == EXDEV {
@@ -172,12 +171,7 @@ extension FileSystemManager {
                     flags: O_RDONLY | O_DIRECTORY,
                     displayPath: destination.path
                 )
-                var count = 0
-                try checkSubtree(moved, at: destination.path, maxEntries: maxEntries, count: &count, action: "move") {
-                    relative in
-                    let decision = client.check(.write, canonicalPath: PathBytes.join(destination.path, relative))
-                    return decision.isAllowed ? nil : Self.denied(decision, .write)
-                }
+                try checkWritable(moved, at: destination.path, client: client, maxEntries: maxEntries, action: "move")
             } catch {
                 _ = cbastion_renameat2(to.raw, destinationName, from.raw, sourceName, CBASTION_RENAME_NOREPLACE)
                 throw error
@@ -241,11 +235,7 @@ extension FileSystemManager {
             throw .system(errno, operation: "delete", path: target.path)
         }
         let opened = try opener.open(name, beneath: directory, flags: O_RDONLY | O_DIRECTORY, displayPath: target.path)
-        var count = 0
-        try checkSubtree(opened, at: target.path, maxEntries: maxEntries, count: &count, action: "delete") { relative in
-            let decision = client.check(.write, canonicalPath: PathBytes.join(target.path, relative))
-            return decision.isAllowed ? nil : Self.denied(decision, .write)
-        }
+        try checkWritable(opened, at: target.path, client: client, maxEntries: maxEntries, action: "delete")
         let removed = try removeContents(of: opened, path: target.path, client: client)
         guard unlinkat(directory.raw, name, AT_REMOVEDIR) == 0 else {
             throw .system(errno, operation: "delete", path: target.path)
@@ -253,15 +243,17 @@ extension FileSystemManager {
         return removed + 1
     }
 
-    /// Visits every entry beneath a directory (never following links) and stops at the first refusal.
-    private func checkSubtree(
+    /// Checks that the client may write every entry beneath a directory, where it is and, for a
+    /// move, where it would land; never follows links; refuses trees over `maxEntries`.
+    private func checkWritable(
         _ directory: Descriptor,
         at path: String,
+        alsoAt destination: String? = nil,
+        client: ClientContext,
         maxEntries: Int,
-        count: inout Int,
-        action: String,
-        refusal: (String) -> FileSystemError?
+        action: String
     ) throws(FileSystemError) {
+        var count = 0
         var stack: [(Descriptor, String)] = [(directory, "")]
         while let (current, prefix) = stack.popLast() {
             for entry in try DirectoryReader.entries(of: current, path: path) {
@@ -273,7 +265,10 @@ extension FileSystemManager {
                     )
                 }
                 let relative = prefix.isEmpty ? entry.name : prefix + "/" + entry.name
-                if let refusal = refusal(relative) { throw refusal }
+                for base in [path, destination].compactMap({ $0 }) {
+                    let decision = client.check(.write, canonicalPath: PathBytes.join(base, relative))
+                    guard decision.isAllowed else { throw Self.denied(decision, .write) }
+                }
                 if entry.kind == .directory {
                     let child = try opener.open(
                         entry,
@@ -287,7 +282,6 @@ extension FileSystemManager {
         }
     }
 
-    /// Removes everything inside a directory, depth first, never following links.
     /// Removes everything inside a directory, depth first, never following links; each entry is
     /// checked again as it goes (another process may have added one since the tree was checked).
     private func removeContents(
