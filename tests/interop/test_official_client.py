@@ -6,20 +6,19 @@ and runs one async scenario under a deadline.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 from typing import Any, Awaitable, Callable
 
 import anyio
 import pytest
-from mcp import ClientSession, StdioServerParameters
-from mcp.client.stdio import stdio_client
+from mcp import ClientSession
 from mcp.shared.exceptions import McpError
 from mcp.types import LoggingMessageNotificationParams, PaginatedRequestParams, PromptReference, Tool
 from pydantic import AnyUrl
 
 from conftest import DIAGNOSTIC_TOOLS, LATEST
+from fs_support import run_official
 
 Scenario = Callable[[ClientSession, Any], Awaitable[Any]]
 
@@ -29,33 +28,10 @@ def run_scenario(bastion_bin: Path, server_env: dict[str, str], full_config: Pat
     """`run_scenario(body, client="full", **session_kwargs)` → body's return value."""
 
     def run(body: Scenario, client: str = "full", deadline: float = 30, **session_kwargs: Any) -> Any:
-        params = StdioServerParameters(
-            command=str(bastion_bin),
-            args=["serve", "--config", str(full_config), "--client", client],
-            env={k: server_env[k] for k in ("XDG_STATE_HOME", "XDG_CONFIG_HOME")},
-            cwd=str(tmp_path),
-        )
-
-        async def main() -> Any:
-            with (tmp_path / "server-stderr.log").open("w") as errlog:
-                with anyio.fail_after(deadline):
-                    async with stdio_client(params, errlog=errlog) as (read, write):
-                        async with ClientSession(read, write, **session_kwargs) as session:
-                            init = await session.initialize()
-                            return await body(session, init)
-
-        try:
-            return asyncio.run(main())
-        except BaseExceptionGroup as group:  # anyio task groups wrap the real failure: show it plainly
-            raise _first_leaf(group) from None
+        args = ["--config", str(full_config), "--client", client]
+        return run_official(bastion_bin, server_env, tmp_path, args, body, deadline=deadline, **session_kwargs)
 
     return run
-
-
-def _first_leaf(exc: BaseException) -> BaseException:
-    while isinstance(exc, BaseExceptionGroup):
-        exc = exc.exceptions[0]
-    return exc
 
 
 async def all_tools(session: ClientSession) -> list[Tool]:
