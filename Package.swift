@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
+        // Below every layer: file descriptors and threads, the only system code the layers share.
+        .target(name: "BastionSystem", swiftSettings: strictSettings),
         // Layer 2: JSON-RPC codec and MCP protocol handling. No I/O.
         .target(
             name: "BastionProtocol",
@@ -32,7 +34,7 @@ let package = Package(
         // Layer 1: byte transports that hand frames to the protocol layer.
         .target(
             name: "BastionTransport",
-            dependencies: ["BastionProtocol", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["BastionProtocol", "BastionSystem", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         // Layer 3: authentication, permissions, client contexts, audit.
@@ -40,6 +42,7 @@ let package = Package(
             name: "BastionSecurity",
             dependencies: [
                 "BastionProtocol",
+                "BastionSystem",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -50,14 +53,14 @@ let package = Package(
         // Layer 4: file system, execution, sandboxes.
         .target(
             name: "BastionResources",
-            dependencies: ["BastionSecurity", "CBastionLinux", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["BastionSecurity", "BastionSystem", "CBastionLinux", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         // Core: server assembly, tools, modules, configuration.
         .target(
             name: "Bastion",
             dependencies: [
-                "BastionTransport", "BastionProtocol", "BastionSecurity", "BastionResources",
+                "BastionTransport", "BastionProtocol", "BastionSecurity", "BastionResources", "BastionSystem",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
@@ -72,6 +75,7 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .testTarget(name: "BastionSystemTests", dependencies: ["BastionSystem"], swiftSettings: strictSettings),
         .testTarget(name: "BastionProtocolTests", dependencies: ["BastionProtocol"], swiftSettings: strictSettings),
         .testTarget(
             name: "BastionTransportTests",

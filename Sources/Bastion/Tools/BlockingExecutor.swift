@@ -1,4 +1,5 @@
 import BastionProtocol
+import BastionSystem
 import Synchronization
 
 /// Runs tool handlers that block their thread (file-system calls, walks of big trees) on threads of

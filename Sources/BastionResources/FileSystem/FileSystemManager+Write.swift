@@ -1,4 +1,5 @@
 import BastionProtocol
+import BastionSystem
 public import BastionSecurity
 import CBastionLinux
 

@@ -1,4 +1,5 @@
 import BastionProtocol
+import BastionSystem
 import Synchronization
 
 #if canImport(Glibc)

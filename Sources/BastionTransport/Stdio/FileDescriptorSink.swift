@@ -1,4 +1,5 @@
 public import BastionProtocol
+import BastionSystem
 import Dispatch
 import Synchronization
 

@@ -1,4 +1,5 @@
 import BastionProtocol
+import BastionSystem
 
 /// Runs a blocking loop on a dedicated OS thread and lets async code await its end.
 ///

@@ -1,4 +1,5 @@
 import BastionProtocol
+import BastionSystem
 
 #if canImport(Glibc)
 import Glibc

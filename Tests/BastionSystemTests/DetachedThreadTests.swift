@@ -1,7 +1,7 @@
 import Synchronization
 import Testing
 
-@testable import BastionProtocol
+@testable import BastionSystem
 
 struct DetachedThreadTests {
     private final class Flag: Sendable {

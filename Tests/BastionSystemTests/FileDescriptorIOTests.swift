@@ -1,6 +1,6 @@
 import Testing
 
-@testable import BastionProtocol
+@testable import BastionSystem
 
 #if canImport(Glibc)
 import Glibc
