@@ -1,3 +1,4 @@
+import BastionProtocol
 import Synchronization
 import Testing
 

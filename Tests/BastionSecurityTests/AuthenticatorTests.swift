@@ -1,3 +1,4 @@
+import BastionProtocol
 import Testing
 
 @testable import BastionSecurity

@@ -76,11 +76,22 @@ struct BastionServerTests {
         #expect(error?.message.contains(scratch.file("clients/local")) == true)
     }
 
-    @Test func theWorkdirIsProvisionedBeforeModulesAreChecked() async throws {
+    @Test func aBrokenModuleStopsTheStartBeforeAnyWorkdirIsCreated() async throws {
         let scratch = try ScratchDirectory()
         var server = BastionServer(configuration: configuration(scratch))
         server.register(module: BrokenModule())
         _ = await serveError(server)
+        #expect(ScratchDirectory.mode(of: scratch.file("clients/local")) == nil)
+    }
+
+    @Test func theStdioClientsWorkdirIsProvisionedWhenItConnects() throws {
+        let scratch = try ScratchDirectory()
+        let service = try BastionService(
+            server: BastionServer(configuration: configuration(scratch)),
+            logger: SessionTestSupport.quietLogger
+        )
+        let client = try service.authenticate(.stdio(clientID: "local"), transport: "stdio")
+        #expect(client.id == "local")
         #expect(ScratchDirectory.mode(of: scratch.file("clients/local")) == 0o700)
         #expect(ScratchDirectory.mode(of: scratch.file("clients/claude")) == nil)
     }

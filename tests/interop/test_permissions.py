@@ -176,4 +176,6 @@ def test_audit_log_one_line_per_request(spawn, full_config, state_home):
     records = _audit_records(state_home)
     echo_calls = [r for r in records if r.get("method") == "tools/call" and r.get("tool") == "echo"]
     assert len(echo_calls) == 5, records
-    assert {r["client"] for r in records} == {"full"}
+    # Every record names its client but the service's own start and stop (one process, many clients).
+    assert {r["client"] for r in records if "client" in r} == {"full"}
+    assert {r["event"] for r in records if "client" not in r} == {"start", "stop"}

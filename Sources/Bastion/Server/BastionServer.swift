@@ -3,10 +3,8 @@ import BastionResources
 import BastionSecurity
 import BastionTransport
 public import Logging
+import ServiceLifecycle
 
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The Bastion server: a configuration plus the modules that provide its tools.
 ///
@@ -62,140 +60,41 @@ public struct BastionServer: Sendable {
         return names
     }
 
-    /// Serves one client over stdin/stdout until end of input.
+    /// Serves one client over stdin/stdout until end of input, `SIGTERM` or `SIGINT`.
     ///
     /// Runs the whole security chain: [1] the stdio peer is authenticated as `clientID`; each request
     /// then passes [2] permissions, [3] sandbox validation, [4] execution and [5] audit. `SIGHUP`
-    /// reloads the configuration (``reloadConfiguration``) for the next request.
+    /// reloads the configuration (``reloadConfiguration``) for the next request. The ``BastionService``
+    /// and the stdio connection run in one `ServiceGroup`; either ending stops the other gracefully.
     /// - Throws: ``ServerError`` when start-up fails (unknown client, unusable audit log or workdir,
     ///   module registration mistakes).
     public func serveStdio(clientID: String, logger: Logger) async throws(ServerError) {
-        let audit = try openAudit()
-        try checkCustomPermissions(configuration)
-        let clients = try makeClientManager(audit: audit)
-        let client: ClientContext
-        do {
-            client = try clients.connect(.stdio(clientID: clientID), transport: "stdio")
-        } catch {
-            let known = configuration.clients.map(\.id).joined(separator: ", ")
-            throw ServerError("\(error.message) (configured clients: \(known))")
-        }
-        let runtime = try makeRuntime(logger: logger)
+        let service = try BastionService(server: self, logger: logger)
+        let client = try service.authenticate(.stdio(clientID: clientID), transport: "stdio")
         let transport = StdioTransport(maxFrameBytes: configuration.server.maxMessageBytes)
-        let session = MCPSession(
-            configuration: sessionConfiguration(for: client),
-            router: runtime.makeRouter(for: client),
-            sink: transport.makeSink(),
-            observer: AuditingObserver(audit: audit, client: client),
-            id: "s-\(getpid())-1",
-            logger: logger
+        logger.info("Serving on stdio", metadata: ["client.id": "\(client.id)", "audit.path": "\(service.audit.path)"])
+        let stdio = StdioService(
+            service: service,
+            connection: transport.makeConnection(clientID: clientID, logger: logger),
+            client: client
         )
-        audit.record(
-            AuditEntry(
-                event: "start",
-                client: client.id,
-                transport: "stdio",
-                session: session.id,
-                fields: ["version": .string(Self.version), "pid": .int(Int64(getpid()))]
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [
+                    .init(service: service, successTerminationBehavior: .gracefullyShutdownGroup),
+                    .init(service: stdio, successTerminationBehavior: .gracefullyShutdownGroup),
+                ],
+                logger: logger
             )
         )
-        logger.info("Serving on stdio", metadata: ["client.id": "\(client.id)", "audit.path": "\(audit.path)"])
-        let stop: @Sendable (String, Duration) async -> Void = { reason, grace in
-            await session.close(grace: grace)
-            runtime.tools.approvals?.shutdown()  // refuses waiting calls, removes the approval socket
-            runtime.resources.sessionEnded(session)
-            clients.disconnect(client)
-            audit.record(
-                AuditEntry(
-                    event: "stop",
-                    client: client.id,
-                    transport: "stdio",
-                    session: session.id,
-                    fields: ["reason": .string(reason)]
-                )
-            )
-            audit.flush()
-        }
-        let signals = ShutdownSignals { name in await stop("signal \(name)", .milliseconds(500)) }
-        let reload = ReloadSignal { [self] in
-            let before = runtime.tools.visibleTools(for: client).map(\.name)
-            guard self.reload(clients: clients, audit: audit, logger: logger, applying: runtime.apply),
-                runtime.tools.visibleTools(for: client).map(\.name) != before, session.negotiatedVersion != nil
-            else { return }
-            session.notify(method: "notifications/tools/list_changed")
-        }
-        await transport.run(receiver: session, logger: logger)
-        reload.cancel()
-        signals.cancel()
-        await stop("end of input", .seconds(2))
-    }
-
-    /// Re-reads the configuration and applies it, or keeps the old one; audited either way.
-    /// - Returns: Whether a new configuration is in force.
-    @discardableResult
-    func reload(
-        clients: ClientManager,
-        audit: AuditLogger,
-        logger: Logger,
-        applying apply: (BastionConfiguration) -> Void = { _ in }
-    ) -> Bool {
-        var fields: [String: JSONValue] = [:]
-        if let configurationFile { fields["file"] = .string(configurationFile) }
-        guard let reloadConfiguration else {
-            logger.warning("SIGHUP ignored: the embedded default configuration has no file to reload")
-            fields["outcome"] = "ignored"
-            fields["error"] = "no configuration file (embedded default)"
-            audit.record(AuditEntry(event: "config-reload", fields: fields))
-            return false
-        }
-        do throws(ServerError) {
-            let new: BastionConfiguration
-            do {
-                new = try reloadConfiguration()
-            } catch {
-                throw ServerError(error.description)
-            }
-            try checkCustomPermissions(new)
-            // Approval settings first: a call arriving mid-reload may meet the new approval rules
-            // with the old rights, never the new rights with the old approval rules.
-            let previous = clients.configuration
-            apply(new)
-            let report: ClientManager.ReloadReport
-            do {
-                report = try clients.reload(new, home: home)
-            } catch {
-                apply(previous)
-                throw error
-            }
-            fields["outcome"] = "ok"
-            fields["changed"] = .array(report.changed.map(JSONValue.string))
-            fields["added"] = .array(report.added.map(JSONValue.string))
-            fields["removed"] = .array(report.removed.map(JSONValue.string))
-            fields["not_applied"] = .array(report.notApplied.map(JSONValue.string))
-            audit.record(AuditEntry(event: "config-reload", fields: fields))
-            logger.notice(
-                "Configuration reloaded; new rules apply to the next request",
-                metadata: [
-                    "clients.changed": "\(report.changed.joined(separator: ","))",
-                    "clients.removed": "\(report.removed.joined(separator: ","))",
-                ]
-            )
-            if !report.notApplied.isEmpty {
-                logger.warning(
-                    "Some changed settings apply only after a restart: \(report.notApplied.joined(separator: ", "))"
-                )
-            }
-            return true
+        do {
+            try await group.run()
         } catch {
-            fields["outcome"] = "error"
-            fields["error"] = .string(String(error.message.prefix(2_048)))
-            audit.record(AuditEntry(event: "config-reload", fields: fields))
-            logger.error("Configuration reload failed; the previous rules stay in force: \(error.message)")
-            return false
+            throw ServerError("the server stopped on an error: \(error)")
         }
     }
 
-    private func openAudit() throws(ServerError) -> AuditLogger {
+    func openAudit() throws(ServerError) -> AuditLogger {
         do {
             return try AuditLogger(
                 path: configuration.server.auditLog,
@@ -216,24 +115,8 @@ public struct BastionServer: Sendable {
         return paths
     }
 
-    /// Step 1 and the clients' isolation: authentication (failures audited) and per-client contexts.
-    private func makeClientManager(audit: AuditLogger) throws(ServerError) -> ClientManager {
-        try ClientManager(configuration: configuration, home: home, protectedPaths: protectedPaths) {
-            error,
-            credentials,
-            transport in
-            audit.record(
-                AuditEntry(
-                    event: "auth-failure",
-                    transport: transport,
-                    fields: ["reason": .string(error.message), "credentials": .string(credentials)]
-                )
-            )
-        }
-    }
-
     /// Refuses a configuration that grants a `custom:NAME` no registered module declares.
-    private func checkCustomPermissions(_ configuration: BastionConfiguration) throws(ServerError) {
+    func checkCustomPermissions(_ configuration: BastionConfiguration) throws(ServerError) {
         let declared = declaredCustomPermissions
         for client in configuration.clients {
             for case .custom(let name) in client.permissions where !declared.contains(name) {
@@ -244,7 +127,7 @@ public struct BastionServer: Sendable {
         }
     }
 
-    private func makeRuntime(logger: Logger) throws(ServerError) -> ServerRuntime {
+    func makeRuntime(logger: Logger) throws(ServerError) -> ServerRuntime {
         var tools = ToolRegistry()
         var resources = ResourceRegistry()
         for module in modules {
@@ -269,7 +152,11 @@ public struct BastionServer: Sendable {
         )
     }
 
-    private func sessionConfiguration(for client: ClientContext) -> MCPSession.Configuration {
+    /// The settings of one client's session, from the configuration in force when it connects.
+    func sessionConfiguration(
+        for client: ClientContext,
+        configuration: BastionConfiguration
+    ) -> MCPSession.Configuration {
         let instructions = """
             Bastion gives you controlled access to this computer as client "\(client.id)". You see only the \
             tools your permissions allow; every call is checked and recorded in an audit log. Relative paths \

@@ -1,3 +1,5 @@
+public import BastionProtocol
+
 /// Step 1 of the security chain for every transport: picks the authenticator that accepts the
 /// credentials a transport observed, and reports every failure before the peer is refused.
 ///

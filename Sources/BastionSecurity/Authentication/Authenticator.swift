@@ -1,3 +1,5 @@
+public import BastionProtocol
+
 /// Step 1 of the security chain: turns what a transport knows about its peer into a client identity.
 ///
 /// Network methods (JWT, mutual TLS, HTTP message signatures, D-Bus peer credentials) implement the

@@ -1,3 +1,5 @@
+public import BastionProtocol
+
 /// Authenticates the stdio peer: the process that started the server is the client it named.
 ///
 /// The operating system already authenticated that process (it runs as the server's own user);

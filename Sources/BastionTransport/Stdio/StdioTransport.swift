@@ -1,3 +1,5 @@
+public import BastionProtocol
+import BastionSystem
 public import Logging
 
 #if canImport(Glibc)
@@ -29,6 +31,29 @@ public struct StdioTransport: Sendable {
 
     /// The sink that writes to ``output``.
     public func makeSink() -> FileDescriptorSink { sink }
+
+    /// Starts reading and returns the connection the service serves: the stdio peer named
+    /// `clientID` by whoever started the process, its frames (read on a dedicated thread, with
+    /// backpressure), and this transport's sink.
+    /// - Parameters:
+    ///   - clientID: The client the command line named (`--client`).
+    ///   - logger: Where read errors go.
+    /// - Returns: The connection; its frames end at end of input.
+    public func makeConnection(clientID: String, logger: Logger) -> Connection {
+        let queue = FrameQueue()
+        let input = self.input
+        let maxFrameBytes = self.maxFrameBytes
+        let sink = self.sink
+        let started = DetachedThread.start {
+            Self.readLoop(input: input, maxFrameBytes: maxFrameBytes, receiver: queue, sink: sink, logger: logger)
+            queue.finish()
+        }
+        if !started {
+            logger.error("could not start the stdin reader thread")
+            queue.finish()
+        }
+        return Connection(credentials: .stdio(clientID: clientID), transport: "stdio", frames: queue, sink: sink)
+    }
 
     /// Reads frames until end of input and hands each to `receiver`; returns at EOF or read error.
     public func run(receiver: some FrameReceiver, logger: Logger) async {

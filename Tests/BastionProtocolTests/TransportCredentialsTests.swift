@@ -1,6 +1,6 @@
 import Testing
 
-@testable import BastionSecurity
+@testable import BastionProtocol
 
 struct TransportCredentialsTests {
     @Test(arguments: [

@@ -1,0 +1,34 @@
+/// One peer, as a transport hands it to the service: what the transport observed about who it is,
+/// the frames it sends, and where the answers go.
+///
+/// A connection is a value, not a server per client: the service authenticates it, gives it its own
+/// ``MCPSession``, and serves it until its frames end or the service shuts down. A stdio process is
+/// one connection for its lifetime; a 2026-07-28 HTTP request is a connection of one request.
+public struct Connection: Sendable {
+    /// What the transport can show about the peer (step 1 of the security chain decides on it).
+    public var credentials: TransportCredentials
+    /// The transport's name, for the audit records (`stdio`, `http`, `websocket`, `dbus`).
+    public var transport: String
+    /// The inbound frames, in arrival order; the sequence ends when the peer closes its side.
+    public var frames: any AsyncSequence<Frame, Never> & Sendable
+    /// Where the session writes answers and notifications.
+    public var sink: any MessageSink
+
+    /// Creates a connection.
+    /// - Parameters:
+    ///   - credentials: What the transport observed about the peer.
+    ///   - transport: The transport's name.
+    ///   - frames: The inbound frames.
+    ///   - sink: Where answers go.
+    public init(
+        credentials: TransportCredentials,
+        transport: String,
+        frames: any AsyncSequence<Frame, Never> & Sendable,
+        sink: any MessageSink
+    ) {
+        self.credentials = credentials
+        self.transport = transport
+        self.frames = frames
+        self.sink = sink
+    }
+}
