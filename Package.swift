@@ -72,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "bastion",
             dependencies: [
-                "Bastion", "BastionSecurity",
+                "Bastion", "BastionSecurity", "BastionSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

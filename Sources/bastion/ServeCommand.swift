@@ -1,5 +1,6 @@
 import ArgumentParser
 import Bastion
+import BastionSystem
 import Logging
 
 #if canImport(Glibc)
@@ -85,16 +86,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// Writes text straight to file descriptor 2 (stdout belongs to the MCP stream).
     static func writeToStandardError(_ text: String) {
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let count = bytes.withUnsafeBytes { buffer -> Int in
-                guard let base = buffer.baseAddress else { return 0 }
-                return write(STDERR_FILENO, base + offset, buffer.count - offset)
-            }
-            if count <= 0 { return }
-            offset += count
-        }
+        _ = Array(text.utf8).withUnsafeBytes { FileDescriptorIO.writeAll(STDERR_FILENO, $0) }
     }
 
     static let terminalGuide = """

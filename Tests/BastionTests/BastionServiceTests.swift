@@ -54,15 +54,17 @@ struct BastionServiceTests {
         return root
     }
 
-    /// Waits until the session's allowed directories are exactly its root (the roots answer is asynchronous).
+    /// Waits until the session's allowed directories are exactly its root: the server applies the
+    /// roots after the peer's answer arrives, asynchronously.
     private func allowedDirectories(of peer: MemoryPeer, firstID: Int) async throws -> [String] {
         var id = firstID
+        while peer.rootsAnswered == 0 { try await Task.sleep(for: .milliseconds(20)) }
         while true {
             let result = try await peer.call(id, "list_allowed_directories")
             let read = result["structuredContent"]?["read"]?.arrayValue?.compactMap(\.stringValue) ?? []
-            if read == peer.roots || id - firstID > 200 { return read }
+            if read == peer.roots || id - firstID > 100 { return read }
             id += 1
-            try await Task.sleep(for: .milliseconds(5))
+            try await Task.sleep(for: .milliseconds(20))
         }
     }
 

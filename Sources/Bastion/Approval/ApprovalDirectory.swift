@@ -1,3 +1,4 @@
+import BastionSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -47,12 +48,10 @@ package enum ApprovalDirectory {
     /// - Parameter path: An absolute path.
     /// - Throws: ``ApprovalError`` naming what is wrong.
     package static func prepare(_ path: String) throws(ApprovalError) {
-        var current = ""
-        for component in path.split(separator: "/") {
-            current += "/" + component
-            if mkdir(current, 0o700) != 0, errno != EEXIST {
-                throw .system("cannot create the approval directory \(current)", errno: errno)
-            }
+        do {
+            try DirectoryPath.create(path, mode: 0o700)
+        } catch {
+            throw .system("cannot create the approval directory \(error.path)", errno: error.errno)
         }
         try verify(path)
     }

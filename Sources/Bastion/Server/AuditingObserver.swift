@@ -82,11 +82,13 @@ struct AuditingObserver: SessionObserver {
         )
     }
 
+    /// Records the end without forcing it to disk: one process serves many sessions, and a
+    /// flush takes the log's lock across an `fsync` on a cooperative-pool thread. The group commit
+    /// syncs it within its window; the service flushes once when it stops.
     func sessionClosed(_ session: MCPSession) {
         audit.record(
             AuditEntry(event: "session-end", client: client.id, transport: client.transport, session: session.id)
         )
-        audit.flush()
     }
 }
 

@@ -1,3 +1,5 @@
+import BastionSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,12 +11,10 @@ public enum WorkdirProvisioner {
     /// - Throws: ``SandboxError`` when the path exists but is not a private directory of ours.
     public static func provision(_ path: String) throws(SandboxError) {
         guard path.hasPrefix("/") else { throw SandboxError(message: "workdir \(path) is not an absolute path") }
-        var current = ""
-        for component in path.split(separator: "/") {
-            current += "/" + component
-            if mkdir(current, 0o700) != 0, errno != EEXIST {
-                throw SandboxError(message: "cannot create workdir \(current): \(String(cString: strerror(errno)))")
-            }
+        do {
+            try DirectoryPath.create(path, mode: 0o700)
+        } catch {
+            throw SandboxError(message: "cannot create workdir \(error.path): \(String(cString: strerror(error.errno)))")
         }
         try verify(path, repair: true)
     }

@@ -1,4 +1,5 @@
 import BastionProtocol
+import BastionSystem
 import Synchronization
 
 #if canImport(Glibc)
@@ -130,10 +131,7 @@ public final class AuditLogger: Sendable {
     var syslogDroppedCount: Int64 { writer.syslog?.droppedCount ?? 0 }
 
     private static func makeDirectories(_ path: String) {
-        var current = path.hasPrefix("/") ? "" : "."
-        for component in path.split(separator: "/") {
-            current += "/" + component
-            mkdir(current, 0o700)
-        }
+        // A failure shows when the log itself is opened, with its path.
+        try? DirectoryPath.create(path, mode: 0o700)
     }
 }

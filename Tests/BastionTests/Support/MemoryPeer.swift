@@ -14,7 +14,14 @@ final class MemoryPeer: MessageSink {
     let roots: [String]
     private let frames: AsyncStream<Frame>
     private let input: AsyncStream<Frame>.Continuation
-    private let received = Mutex<[JSONValue]>([])
+    private struct State {
+        var received: [JSONValue] = []
+        var answers: [Int: JSONValue] = [:]
+        var waiters: [Int: CheckedContinuation<JSONValue?, Never>] = [:]
+        var rootsAnswered = 0
+    }
+
+    private let state = Mutex(State())
 
     init(clientID: String, roots: [String] = []) {
         self.clientID = clientID
@@ -29,11 +36,19 @@ final class MemoryPeer: MessageSink {
 
     func send(_ message: consuming [UInt8]) -> Bool {
         guard let json = try? JSONParser.parse(message) else { return true }
-        if json["method"] == "roots/list", let id = json["id"] {
+        let isRootsRequest = json["method"] == "roots/list" && json["id"] != nil
+        if isRootsRequest, let id = json["id"] {
             let roots = JSONValue.array(self.roots.map { ["uri": .string("file://" + $0)] })
             write(["jsonrpc": "2.0", "id": id, "result": ["roots": roots]])
         }
-        received.withLock { $0.append(json) }
+        let waiter = state.withLock { state -> CheckedContinuation<JSONValue?, Never>? in
+            state.received.append(json)
+            if isRootsRequest { state.rootsAnswered += 1 }
+            guard json["method"] == nil, case .int(let id)? = json["id"] else { return nil }
+            state.answers[Int(id)] = json
+            return state.waiters.removeValue(forKey: Int(id))
+        }
+        waiter?.resume(returning: json)
         return true
     }
 
@@ -46,7 +61,10 @@ final class MemoryPeer: MessageSink {
     func close() { input.finish() }
 
     /// Everything the server wrote.
-    var messages: [JSONValue] { received.withLock { $0 } }
+    var messages: [JSONValue] { state.withLock { $0.received } }
+
+    /// How many `roots/list` requests the server has sent (and this peer answered).
+    var rootsAnswered: Int { state.withLock { $0.rootsAnswered } }
 
     /// The notifications with `method` received so far.
     func notifications(_ method: String) -> [JSONValue] {
@@ -55,7 +73,7 @@ final class MemoryPeer: MessageSink {
 
     /// The answer to request `id`, if it came.
     func response(to id: Int) -> JSONValue? {
-        messages.first { $0["id"] == .int(Int64(id)) && $0["method"] == nil }
+        state.withLock { $0.answers[id] }
     }
 
     /// Sends a request and waits (up to `timeout`) for its answer.
@@ -68,12 +86,21 @@ final class MemoryPeer: MessageSink {
 
     /// Waits for the answer to request `id`.
     func answer(to id: Int, timeout: Duration = .seconds(10)) async throws -> JSONValue {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let response = response(to: id) { return response }
-            try await Task.sleep(for: .milliseconds(5))
+        let timer = Task { [self] in
+            try await Task.sleep(for: timeout)
+            state.withLock { $0.waiters.removeValue(forKey: id) }?.resume(returning: nil)
         }
-        throw Timeout(description: "\(clientID): no answer to request \(id)")
+        defer { timer.cancel() }
+        let answer = await withCheckedContinuation { (continuation: CheckedContinuation<JSONValue?, Never>) in
+            let ready = state.withLock { state -> JSONValue? in
+                if let answer = state.answers[id] { return answer }
+                state.waiters[id] = continuation
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+        guard let answer else { throw Timeout(description: "\(clientID): no answer to request \(id)") }
+        return answer
     }
 
     /// Calls a tool and returns its result.
