@@ -1,4 +1,5 @@
 import BastionSecurity
+import Dispatch
 import Foundation
 import Testing
 
@@ -169,5 +170,83 @@ struct FileSystemManagerWriteTests {
         let name = FileSystemManager.temporaryName(for: String(repeating: "n", count: 250))
         #expect(name.hasPrefix(".") && name.hasSuffix(".tmp") && name.utf8.count < 64)
         #expect(FileSystemManager.temporaryName(for: "a.txt").hasPrefix(".a.txt.bastion-"))
+    }
+
+    // MARK: serialization per path
+
+    /// Holds the change lock of `path` on a thread, as a change in the middle of its `fsync` or tree
+    /// walk does, until the returned gate is signalled.
+    private func holdChanges(of path: String) -> (BackgroundThread, DispatchSemaphore) {
+        let entered = DispatchSemaphore(value: 0)
+        let gate = DispatchSemaphore(value: 0)
+        let holder = BackgroundThread {
+            FileSystemManager.changes.withLock([path]) {
+                entered.signal()
+                _ = gate.wait(timeout: .now() + 10)
+            }
+        }
+        _ = entered.wait(timeout: .now() + 10)
+        return (holder, gate)
+    }
+
+    @Test func writesToDifferentFilesDoNotWaitForEachOther() throws {
+        let fixture = try FileSystemFixture()
+        let (manager, client) = (fixture.manager, fixture.client)
+        let a = try manager.authorize("a.txt", for: .write, client: client)
+        let b = try manager.authorize("b.txt", for: .write, client: client)
+        let (holder, gate) = holdChanges(of: a.path)
+        let writer = BackgroundThread { try? manager.writeAtomically(b, bytes: Array("b".utf8)) }
+        // The write of b.txt ends while a.txt is still held: it never waited for it.
+        #expect(writer.join())
+        #expect(!holder.hasEnded)
+        gate.signal()
+        #expect(holder.join())
+        #expect(fixture.read(fixture.workdir + "/b.txt") == "b")
+    }
+
+    @Test func writesToOneFileAreSerialized() throws {
+        let fixture = try FileSystemFixture()
+        try fixture.write("old", to: fixture.workdir + "/a.txt")
+        let (manager, client) = (fixture.manager, fixture.client)
+        let a = try manager.authorize("a.txt", for: .write, client: client)
+        let (holder, gate) = holdChanges(of: a.path)
+        let writer = BackgroundThread { try? manager.writeAtomically(a, bytes: Array("new".utf8)) }
+        #expect(eventually { FileSystemManager.changes.waitingCount(within: a.root) == 1 })
+        #expect(fixture.read(fixture.workdir + "/a.txt") == "old")
+        gate.signal()
+        #expect(holder.join() && writer.join())
+        #expect(fixture.read(fixture.workdir + "/a.txt") == "new")
+    }
+
+    @Test func aRecursiveDeleteWaitsForAChangeInsideItsTree() throws {
+        let fixture = try FileSystemFixture()
+        try fixture.write("x", to: fixture.workdir + "/tree/a/b.txt")
+        let (manager, client) = (fixture.manager, fixture.client)
+        let inside = try manager.authorize("tree/a/b.txt", for: .write, client: client)
+        let tree = try manager.authorize("tree", for: .write, client: client, followingLastLink: false)
+        let (holder, gate) = holdChanges(of: inside.path)
+        let deleter = BackgroundThread {
+            _ = try? manager.delete(tree, recursive: true, client: client, maxEntries: 10)
+        }
+        #expect(eventually { FileSystemManager.changes.waitingCount(within: tree.root) == 1 })
+        #expect(FileManager.default.fileExists(atPath: fixture.workdir + "/tree/a/b.txt"))
+        gate.signal()
+        #expect(holder.join() && deleter.join())
+        #expect(!FileManager.default.fileExists(atPath: fixture.workdir + "/tree"))
+    }
+
+    @Test func aMoveWaitsForAChangeAtItsDestination() throws {
+        let fixture = try FileSystemFixture()
+        try fixture.write("x", to: fixture.workdir + "/from/f.txt")
+        let (manager, client) = (fixture.manager, fixture.client)
+        let from = try manager.authorize("from", for: .write, client: client, followingLastLink: false)
+        let to = try manager.authorize("to", for: .write, client: client, followingLastLink: false)
+        let (holder, gate) = holdChanges(of: to.path + "/f.txt")
+        let mover = BackgroundThread { try? manager.move(from, to: to, client: client, maxEntries: 10) }
+        #expect(eventually { FileSystemManager.changes.waitingCount(within: to.root) == 1 })
+        #expect(FileManager.default.fileExists(atPath: fixture.workdir + "/from/f.txt"))
+        gate.signal()
+        #expect(holder.join() && mover.join())
+        #expect(fixture.read(fixture.workdir + "/to/f.txt") == "x")
     }
 }

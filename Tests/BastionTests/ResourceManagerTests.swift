@@ -1,8 +1,13 @@
 import BastionProtocol
 import BastionSecurity
+import Dispatch
 import Testing
 
 @testable import Bastion
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 private struct DiskFailure: Error, CustomStringConvertible {
     var description: String { "EIO on /secret/path" }
@@ -159,4 +164,80 @@ struct ResourceManagerTests {
         #expect(manager.complete(uri: "bastion://files/{name}", variable: "name", prefix: "", client: nobody) == nil)
         #expect(manager.complete(uri: "bastion://nope/{x}", variable: "x", prefix: "", client: reader) == nil)
     }
+
+    // MARK: off the cooperative pool
+
+    /// More resource operations blocked at once than the machine has cores, each until a task on
+    /// the cooperative pool releases it: if they held pool threads, that task could never run (each
+    /// operation then gives up after 10 s and says so).
+    private static func blockedAtOnce(_ operation: @escaping @Sendable (DispatchSemaphore) async -> Bool) async -> Bool
+    {
+        let gate = DispatchSemaphore(value: 0)
+        let blockers = 2 * Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) + 2
+        return await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<blockers { group.addTask { await operation(gate) } }
+            group.addTask {
+                for _ in 0..<blockers { gate.signal() }
+                return false
+            }
+            var released = 0
+            for await isReleased in group where isReleased { released += 1 }
+            return released == blockers
+        }
+    }
+
+    @Test func readsRunOffTheCooperativePool() async {
+        let released = await Self.blockedAtOnce { gate in
+            var registry = ResourceRegistry()
+            registry.register(uri: "bastion://blocking", name: "Blocking") { _ in
+                let text = gate.wait(timeout: .now() + 10) == .success ? "released" : "starved"
+                return [.text(uri: "bastion://blocking", mimeType: nil, text: text)]
+            }
+            let manager = ResourceManager(registry: registry, logger: SessionTestSupport.quietLogger)
+            let context = SessionTestSupport.makeContext(method: "resources/read")
+            let client = SessionTestSupport.makeClient(id: "c")
+            let result = try? await manager.read(
+                params: ["uri": "bastion://blocking"],
+                client: client,
+                context: context
+            )
+            return result?["contents"]?.arrayValue?.first?["text"] == "released"
+        }
+        #expect(released)
+    }
+
+    @Test func providerListsRunOffTheCooperativePool() async {
+        let released = await Self.blockedAtOnce { gate in
+            var registry = ResourceRegistry()
+            registry.register(provider: BlockingProvider(gate: gate))
+            let manager = ResourceManager(registry: registry, logger: SessionTestSupport.quietLogger)
+            let client = SessionTestSupport.makeClient(id: "c")
+            let result = try? await manager.list(params: nil, client: client, pageSize: 10)
+            return result?["resources"]?.arrayValue?.first?["name"] == "released"
+        }
+        #expect(released)
+    }
+}
+
+/// A provider whose listing blocks its thread until `gate` is signalled.
+private struct BlockingProvider: ResourceProvider {
+    let gate: DispatchSemaphore
+
+    func owns(_ uri: String) -> Bool { uri.hasPrefix("blocking:") }
+
+    func list(
+        client: ClientContext,
+        after cursor: String?,
+        limit: Int
+    ) async throws(JSONRPCError) -> (
+        resources: [JSONValue], next: String?
+    ) {
+        let name = gate.wait(timeout: .now() + 10) == .success ? "released" : "starved"
+        return ([["uri": "blocking:1", "name": .string(name)]], nil)
+    }
+
+    func read(client: ClientContext, uri: String) async throws(JSONRPCError) -> [ResourceContents] { [] }
+    func subscribe(client: ClientContext, uri: String, session: MCPSession) async throws(JSONRPCError) {}
+    func unsubscribe(uri: String, session: MCPSession) {}
+    func sessionEnded(_ session: MCPSession) {}
 }

@@ -20,7 +20,6 @@ final class ResourceManager: Sendable {
     /// Whether any provider can send `notifications/resources/updated`.
     var supportsSubscriptions: Bool { !providers.isEmpty }
 
-    /// Answers `resources/list`.
     /// Answers `resources/list`: the fixed resources first, then each provider's, page by page.
     ///
     /// Cursors are `resources:N` inside the fixed list and `resources@P:INNER` inside provider P.
@@ -46,7 +45,10 @@ final class ResourceManager: Sendable {
             return .object(result)
         }
         guard providers.indices.contains(provider) else { return ["resources": []] }
-        let (page, next) = try await providers[provider].list(client: client, after: inner, limit: max(1, pageSize))
+        let source = providers[provider]
+        let (page, next) = try await offThePool { () async throws(JSONRPCError) in
+            try await source.list(client: client, after: inner, limit: max(1, pageSize))
+        }
         var result: [String: JSONValue] = ["resources": .array(page)]
         if let next {
             result["nextCursor"] = .string("resources@\(provider):\(next)")
@@ -106,16 +108,8 @@ final class ResourceManager: Sendable {
         context.annotate("uri", .string(uri.utf8.count > 512 ? "<\(uri.utf8.count) bytes>" : uri))
         let contents: [ResourceContents]
         do {
-            if let provider = providers.first(where: { $0.owns(uri) }) {
-                contents = try await provider.read(client: client, uri: uri)
-            } else if let resource = resources.first(where: { $0.uri == uri }),
-                client.check(resource.permissions).isAllowed
-            {
-                contents = try await resource.read(client)
-            } else if let (template, variables) = matchTemplate(uri, client: client) {
-                contents = try await template.read(client, uri, variables)
-            } else {
-                throw JSONRPCError.resourceNotFound(uri)
+            contents = try await withTaskExecutorPreference(BlockingExecutor.shared) {
+                try await contentsOf(uri, client: client)
             }
         } catch let error as JSONRPCError {
             throw error
@@ -126,6 +120,28 @@ final class ResourceManager: Sendable {
             throw .internalError("reading the resource failed")
         }
         return ["contents": .array(contents.map(\.json))]
+    }
+
+    /// Reads `uri` from whichever source owns it (may block: providers and readers touch the disk).
+    private func contentsOf(_ uri: String, client: ClientContext) async throws -> [ResourceContents] {
+        if let provider = providers.first(where: { $0.owns(uri) }) {
+            return try await provider.read(client: client, uri: uri)
+        } else if let resource = resources.first(where: { $0.uri == uri }), client.check(resource.permissions).isAllowed
+        {
+            return try await resource.read(client)
+        } else if let (template, variables) = matchTemplate(uri, client: client) {
+            return try await template.read(client, uri, variables)
+        }
+        throw JSONRPCError.resourceNotFound(uri)
+    }
+
+    /// Runs resource work that may block its thread (walks and reads of files) on the blocking
+    /// executor, as ``ToolManager`` does for blocking tools, so it never holds a thread of the
+    /// cooperative pool that every session's protocol work shares.
+    private func offThePool<T: Sendable>(
+        _ body: () async throws(JSONRPCError) -> T
+    ) async throws(JSONRPCError) -> T {
+        try await withTaskExecutorPreference(BlockingExecutor.shared, operation: body)
     }
 
     /// Suggestions for a template variable (`completion/complete` with `ref/resource`).

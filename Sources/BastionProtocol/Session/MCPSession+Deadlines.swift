@@ -4,7 +4,7 @@ import Synchronization
 extension MCPSession {
     /// Makes sure the deadline watchdog runs and wakes it if it is waiting for work.
     ///
-    /// Called under the state lock when a request is registered: one check, no allocation, so the
+    /// Called under the state lock when a request gets a credit: one check, no allocation, so the
     /// hot path pays nothing for deadlines (no timer per request).
     func armWatchdog(_ state: inout State) -> CheckedContinuation<Void, Never>? {
         if state.watchdog == nil, !isClosed {
@@ -14,8 +14,8 @@ extension MCPSession {
         return state.watchdogWaiter
     }
 
-    /// One task per session: sleeps until the oldest in-flight request's deadline, expires what is
-    /// overdue, and waits without a timer while nothing is in flight.
+    /// One task per session: sleeps until the oldest running request's deadline, expires what is
+    /// overdue, and waits without a timer while nothing runs.
     private func watchOverDeadlines() async {
         let limit = configuration.handlerDeadline
         while !Task.isCancelled {
@@ -23,8 +23,11 @@ extension MCPSession {
             let (overdue, next) = state.withLock { state -> ([RequestContext], ContinuousClock.Instant?) in
                 var overdue: [RequestContext] = []
                 var next: ContinuousClock.Instant?
+                // The deadline bounds a handler's run: it counts from when the request got its
+                // credit, not from its arrival (a queued request has no handler to stop yet).
                 for entry in state.inFlight.values where !entry.context.isTimedOut {
-                    let deadline = entry.context.receivedAt + limit + entry.context.deadlineExtension
+                    guard case .running(_, let since) = entry.phase else { continue }
+                    let deadline = since + limit + entry.context.deadlineExtension
                     if deadline <= now {
                         overdue.append(entry.context)
                     } else if next.map({ deadline < $0 }) ?? true {
@@ -54,7 +57,10 @@ extension MCPSession {
                 let resumeNow = state.withLock { state -> Bool in
                     // Requests already expired but still running (ignoring cancellation) are not
                     // work to watch: waiting on them would spin.
-                    let hasWork = state.inFlight.values.contains { !$0.context.isTimedOut }
+                    let hasWork = state.inFlight.values.contains { entry in
+                        guard case .running = entry.phase else { return false }
+                        return !entry.context.isTimedOut
+                    }
                     if hasWork || Task.isCancelled { return true }
                     state.watchdogWaiter = continuation
                     return false

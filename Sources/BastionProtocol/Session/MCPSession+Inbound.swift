@@ -1,12 +1,11 @@
-import Dispatch
 import Logging
 import Synchronization
 
 extension MCPSession {
     /// Handles one complete inbound frame (one line on stdio, one body over HTTP).
     ///
-    /// Called from the transport's reader; may block while the concurrency limit is reached, which
-    /// pushes back on the peer instead of dropping its messages.
+    /// Called from the transport's reader; never waits: a request beyond the session's credits is
+    /// queued, or refused as busy when the queue is full (see `MCPSession+Admission.swift`).
     public func receive(_ frame: UnsafeRawBufferPointer) {
         let receivedAt = ContinuousClock.now
         let parsed: JSONValue
@@ -99,41 +98,34 @@ extension MCPSession {
             write(message)
             return
         }
-        concurrencySlots.wait()
         let context = RequestContext(id: id, method: method, params: params, session: self)
-        let (accepted, watchdog) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
-            guard state.inFlight[id] == nil else { return (false, nil) }
-            state.inFlight[id] = InFlight(context: context, task: nil)
-            return (true, armWatchdog(&state))
+        let request = AdmittedRequest(
+            context: context,
+            params: params,
+            byteCount: byteCount,
+            queuedBytes: byteCount,
+            reply: .single
+        )
+        switch admit(request) {
+        case .start:
+            // Handlers that never block start right here on the reader thread (no wake-up of a pool
+            // thread); the others hop to the pool so a slow call never holds up the connection.
+            start(request, inline: router.startsInline(method, params: params))
+        case .queued:
+            break
+        case let refusal:
+            reject(id: id, method: method, error: error(for: refusal, id: id), byteCount: byteCount, since: receivedAt)
         }
-        watchdog?.resume()
-        guard accepted else {
-            concurrencySlots.signal()
-            reject(
-                id: id,
-                method: method,
-                error: .invalidRequest("request id \(id) is already in use"),
-                byteCount: byteCount,
-                since: receivedAt
-            )
-            return
+    }
+
+    /// The answer to a request admission refused.
+    func error(for refusal: Admission, id: RequestID) -> JSONRPCError {
+        switch refusal {
+        case .duplicate: return .invalidRequest("request id \(id) is already in use")
+        case .busy:
+            return .serverBusy(running: configuration.maxConcurrentRequests, queued: configuration.maxQueuedRequests)
+        case .closed, .start, .queued: return .invalidRequest("the session is closing")
         }
-        // The task is created outside the lock: it may start (and contend for the lock) at once.
-        // Handlers that never block start right here on the reader thread (no wake-up of a pool
-        // thread); the others hop to the pool so a slow call never holds up the connection.
-        let body: @Sendable () async -> Void = { [self] in
-            defer { concurrencySlots.signal() }
-            let result = await dispatch(method: method, params: params, context: context)
-            finish(context, result: result, byteCount: byteCount)
-        }
-        let task = router.startsInline(method, params: params) ? Task.immediate(operation: body) : Task(operation: body)
-        let isStillRunning = state.withLock { state -> Bool in
-            guard state.inFlight[id]?.context === context else { return false }
-            state.inFlight[id]?.task = task
-            return true
-        }
-        // A cancellation that arrived before the handle was stored has only set the flag.
-        if isStillRunning, context.isCancelled { task.cancel() }
     }
 
     /// The observer's refusal of any request in a batch: the batch is then refused whole, unexecuted
@@ -157,27 +149,6 @@ extension MCPSession {
         }
     }
 
-    private func finish(_ context: RequestContext, result: Result<JSONValue, JSONRPCError>, byteCount: Int) {
-        let shouldAnswer = context.markFinished()
-        let record = RequestRecord(
-            id: context.id,
-            method: context.method,
-            outcome: shouldAnswer ? result.outcome : .cancelled,
-            duration: .now - context.receivedAt,
-            byteCount: byteCount,
-            annotations: context.annotations
-        )
-        observer.sessionRecorded(self, record)
-        if shouldAnswer {
-            switch result {
-            case .success(let value): write(.response(id: context.id, result: value))
-            case .failure(let error): write(.errorResponse(id: context.id, error: error))
-            }
-        }
-        // Removed only after the answer is written, so close() never drains ahead of it.
-        removeInFlight(context)
-    }
-
     private func receiveNotification(method: String, params: JSONValue?) {
         switch method {
         case "notifications/initialized":
@@ -194,8 +165,10 @@ extension MCPSession {
         }
     }
 
-    /// Cancels an in-flight request: its handler task is cancelled and its answer suppressed.
+    /// Cancels an in-flight request: its handler task is cancelled and its answer suppressed; a
+    /// request still waiting for a credit leaves the queue and never runs.
     func cancelRequest(_ id: RequestID) {
+        if dropQueued(id) { return }
         let task = state.withLock { state -> Task<Void, Never>? in
             guard let entry = state.inFlight[id], entry.context.markCancelled() else { return nil }
             return entry.task
@@ -207,7 +180,9 @@ extension MCPSession {
     /// cancellation the handler's answer (normally an error saying so) is still sent.
     public func expire(_ context: RequestContext) {
         guard context.markTimedOut() else { return }
-        let task = state.withLock { $0.inFlight[context.id]?.context === context ? $0.inFlight[context.id]?.task : nil }
+        let task = state.withLock { state in
+            state.inFlight[context.id]?.context === context ? state.inFlight[context.id]?.task : nil
+        }
         task?.cancel()
     }
 

@@ -1,4 +1,3 @@
-import Dispatch
 public import Logging
 import Synchronization
 
@@ -9,6 +8,12 @@ import Synchronization
 /// thread and gives it a ``MessageSink`` to write to. Requests run concurrently, each in its own task;
 /// lifecycle messages (`initialize`, `ping`, `logging/setLevel`, cancellation, responses) are handled
 /// inline, in arrival order, so a client may pipeline `initialize` and its first calls.
+///
+/// ``receive(_:)`` never waits. Requests are admitted by credits (see `MCPSession+Admission.swift`):
+/// up to ``Configuration/maxConcurrentRequests`` run, further ones wait in a bounded FIFO queue
+/// without a task, and beyond it a request is refused as busy. The lifecycle messages take no
+/// credit, so `ping`, cancellation and answers to the server's own requests are handled however
+/// full the session is.
 public final class MCPSession: Sendable {
     /// Fixed settings of a session.
     public struct Configuration: Sendable {
@@ -20,8 +25,13 @@ public final class MCPSession: Sendable {
         public var limits: JSONLimits
         /// Longest wait for an answer to a server-to-client request.
         public var requestTimeout: Duration
-        /// Requests running at once before the reader waits (backpressure, not rejection).
+        /// Requests running at once; further requests wait in a queue for a credit.
         public var maxConcurrentRequests: Int
+        /// Requests waiting for a credit at most; beyond it a request is refused as busy (-32005).
+        public var maxQueuedRequests: Int
+        /// Bytes (of their frames) that waiting requests may hold at most; beyond it a request is
+        /// refused as busy, unless the queue is empty.
+        public var maxQueuedBytes: Int
         /// Longest a handler may run; past it the handler's task is cancelled (see ``MCPSession/expire(_:)``).
         public var handlerDeadline: Duration
 
@@ -32,6 +42,8 @@ public final class MCPSession: Sendable {
             limits: JSONLimits = .default,
             requestTimeout: Duration = .seconds(60),
             maxConcurrentRequests: Int = 256,
+            maxQueuedRequests: Int = 1024,
+            maxQueuedBytes: Int = 16 << 20,
             handlerDeadline: Duration = .seconds(300)
         ) {
             self.identity = identity
@@ -39,6 +51,8 @@ public final class MCPSession: Sendable {
             self.limits = limits
             self.requestTimeout = requestTimeout
             self.maxConcurrentRequests = maxConcurrentRequests
+            self.maxQueuedRequests = maxQueuedRequests
+            self.maxQueuedBytes = maxQueuedBytes
             self.handlerDeadline = handlerDeadline
         }
     }
@@ -49,9 +63,25 @@ public final class MCPSession: Sendable {
         case closed
     }
 
+    /// Where a registered request is in its life.
+    enum RequestPhase {
+        /// Waiting in ``State/waiting`` for a credit.
+        case queued
+        /// Holding a credit since `since` (its deadline counts from then); `task` is stored once made.
+        case running(task: Task<Void, Never>?, since: ContinuousClock.Instant)
+        /// A batch member that has answered and given its credit back, until the batch is written.
+        case answered
+    }
+
     struct InFlight {
         let context: RequestContext
-        var task: Task<Void, Never>?
+        var phase: RequestPhase
+
+        /// The handler's task, when it runs.
+        var task: Task<Void, Never>? {
+            if case .running(let task, _) = phase { return task }
+            return nil
+        }
     }
 
     typealias ReplyContinuation = CheckedContinuation<Result<JSONValue, JSONRPCError>, Never>
@@ -59,9 +89,12 @@ public final class MCPSession: Sendable {
     struct State {
         var phase = Phase.awaitingInitialize
         var logLevel = LogLevel.info
+        /// Every request from admission to its answer: running, queued or batched.
         var inFlight: [RequestID: InFlight] = [:]
-        var batchTasks: [Int: Task<Void, Never>] = [:]
-        var nextBatchKey = 0
+        /// Credits in use: requests whose handler runs or is about to.
+        var running = 0
+        var waiting = AdmissionQueue()
+        var waitingBytes = 0
         var pendingReplies: [RequestID: ReplyContinuation] = [:]
         var nextOutgoingID: Int64 = 1
         var idleWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
@@ -69,7 +102,7 @@ public final class MCPSession: Sendable {
         var watchdogWaiter: CheckedContinuation<Void, Never>?
         var nextWaiterKey = 0
 
-        var isIdle: Bool { inFlight.isEmpty && batchTasks.isEmpty }
+        var isIdle: Bool { inFlight.isEmpty }
 
         /// Takes the waiters to wake once no request is left.
         mutating func takeIdleWaitersIfIdle() -> [CheckedContinuation<Void, Never>] {
@@ -90,7 +123,6 @@ public final class MCPSession: Sendable {
     private let versionIndex = Atomic<Int>(-1)
     /// Set once by ``close(grace:)``.
     private let closedFlag = Atomic<Bool>(false)
-    let concurrencySlots: DispatchSemaphore
 
     /// An identifier for logs and audit records (`s-…`), unique within the process.
     public let id: String
@@ -119,7 +151,6 @@ public final class MCPSession: Sendable {
         var logger = logger
         logger[metadataKey: "session.id"] = .string(id)
         self.logger = logger
-        self.concurrencySlots = DispatchSemaphore(value: max(1, configuration.maxConcurrentRequests))
     }
 
     /// The negotiated protocol version, once `initialize` has been answered.
@@ -158,21 +189,24 @@ public final class MCPSession: Sendable {
             group.cancelAll()
         }
         closedFlag.store(true, ordering: .releasing)
-        let (tasks, replies) = state.withLock { state -> ([Task<Void, Never>], [ReplyContinuation]) in
+        let (tasks, replies, dropped) = state.withLock {
+            state -> ([Task<Void, Never>], [ReplyContinuation], [AdmittedRequest]) in
             state.phase = .closed
             var tasks: [Task<Void, Never>] = []
             for entry in state.inFlight.values {
                 _ = entry.context.markCancelled()
                 if let task = entry.task { tasks.append(task) }
             }
-            tasks.append(contentsOf: state.batchTasks.values)
+            // Requests still waiting for a credit never run.
+            let dropped = state.dropWaiting()
             // Cancelled outside the lock with the others: its cancellation handler takes the lock.
             if let watchdog = state.watchdog { tasks.append(watchdog) }
             state.watchdog = nil
             let replies = Array(state.pendingReplies.values)
             state.pendingReplies.removeAll()
-            return (tasks, replies)
+            return (tasks, replies, dropped)
         }
+        for request in dropped { settleUnrun(request) }
         for reply in replies { reply.resume(returning: .failure(.internalError("session closed"))) }
         for task in tasks { task.cancel() }
         // A handler stuck in a call that ignores cancellation must not keep the server alive: wait
@@ -204,15 +238,6 @@ public final class MCPSession: Sendable {
         } onCancel: {
             state.withLock { $0.idleWaiters.removeValue(forKey: key) }?.resume()
         }
-    }
-
-    /// Forgets a finished request and wakes anyone waiting for the session to become idle.
-    func removeInFlight(_ context: RequestContext) {
-        let waiters = state.withLock { state in
-            if state.inFlight[context.id]?.context === context { state.inFlight.removeValue(forKey: context.id) }
-            return state.takeIdleWaitersIfIdle()
-        }
-        for waiter in waiters { waiter.resume() }
     }
 
     /// Encodes and writes one message.

@@ -17,7 +17,7 @@ extension FileSystemManager {
     ///   - bytes: The new content.
     /// - Throws: ``FileSystemError``; the target is untouched when anything fails.
     public func writeAtomically(_ target: AuthorizedPath, bytes: [UInt8]) throws(FileSystemError) {
-        try Self.serialized { () throws(FileSystemError) in try writeAtomicallyNow(target, bytes: bytes) }
+        try Self.serialized(target.path) { () throws(FileSystemError) in try writeAtomicallyNow(target, bytes: bytes) }
     }
 
     private func writeAtomicallyNow(_ target: AuthorizedPath, bytes: [UInt8]) throws(FileSystemError) {
@@ -70,7 +70,7 @@ extension FileSystemManager {
     /// Creates a directory and its missing parents (like `mkdir -p`), never through a symlink.
     /// Succeeds when it already exists.
     public func createDirectories(_ target: AuthorizedPath) throws(FileSystemError) {
-        try Self.serialized { () throws(FileSystemError) in try createDirectoriesNow(target) }
+        try Self.serialized(target.path) { () throws(FileSystemError) in try createDirectoriesNow(target) }
     }
 
     private func createDirectoriesNow(_ target: AuthorizedPath) throws(FileSystemError) {
@@ -104,7 +104,7 @@ extension FileSystemManager {
         client: ClientContext,
         maxEntries: Int
     ) throws(FileSystemError) {
-        try Self.serialized { () throws(FileSystemError) in
+        try Self.serialized(source.path, destination.path) { () throws(FileSystemError) in
             try moveNow(source, to: destination, client: client, maxEntries: maxEntries)
         }
     }
@@ -162,7 +162,7 @@ extension FileSystemManager {
             throw .system(errno, operation: "move to", path: destination.path)
         }
         if info.st_mode & S_IFMT == S_IFDIR {
-            // Writes of this process are serialized with the move; another process (a second
+            // Changes of this process inside either tree wait for the move; another process (a second
             // Bastion) could still have added an entry between the check and the rename: check the
             // tree where it landed, and put it back if anything there may not be written.
             do throws(FileSystemError) {
@@ -197,7 +197,7 @@ extension FileSystemManager {
         client: ClientContext,
         maxEntries: Int
     ) throws(FileSystemError) -> Int {
-        try Self.serialized { () throws(FileSystemError) -> Int in
+        try Self.serialized(target.path) { () throws(FileSystemError) -> Int in
             try deleteNow(target, recursive: recursive, client: client, maxEntries: maxEntries)
         }
     }

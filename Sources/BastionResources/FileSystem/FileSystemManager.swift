@@ -1,6 +1,5 @@
 public import BastionSecurity
 import CBastionLinux
-import Synchronization
 
 #if canImport(Glibc)
 public import Glibc
@@ -17,13 +16,22 @@ public struct FileSystemManager: Sendable {
     /// How paths are opened.
     public let opener: ConfinedOpener
 
-    /// Serializes this process's changes to the file system (write, create, move, delete), so a
-    /// directory's content cannot change between the check of its entries and the move or delete.
-    private static let mutations = Mutex(())
+    /// Serializes this process's changes to the file system (write, create, move, delete) per
+    /// path, so a directory's content cannot change between the check of its entries and the move
+    /// or delete, and two writes of one file are ordered; changes to unrelated paths run at once.
+    /// Process-wide because every client's manager acts on the same file system.
+    static let changes = PathLocks()
 
-    /// Runs a change to the file system while no other change of this process runs.
-    static func serialized<T>(_ body: () throws(FileSystemError) -> T) throws(FileSystemError) -> T {
-        try mutations.withLock { _ throws(FileSystemError) -> T in try body() }
+    /// Runs a change to the file system while no other change of this process acts on any of
+    /// `paths`, on a directory above one of them or on anything beneath one of them.
+    /// - Parameters:
+    ///   - paths: The canonical paths the change acts on (a move: source and destination).
+    ///   - body: The change.
+    static func serialized<T>(
+        _ paths: String...,
+        body: () throws(FileSystemError) -> T
+    ) throws(FileSystemError) -> T {
+        try changes.withLock(paths, body)
     }
 
     /// Creates a manager.

@@ -17,6 +17,9 @@ struct SessionHarness {
         limits: JSONLimits = .default,
         requestTimeout: Duration = .seconds(60),
         handlerDeadline: Duration? = nil,
+        maxConcurrentRequests: Int = 256,
+        maxQueuedRequests: Int = 1024,
+        maxQueuedBytes: Int = 16 << 20,
         sink: RecordingSink = RecordingSink(),
         observer: RecordingObserver = RecordingObserver(),
         id: String = "s-test"
@@ -27,7 +30,10 @@ struct SessionHarness {
             identity: identity,
             capabilities: capabilities,
             limits: limits,
-            requestTimeout: requestTimeout
+            requestTimeout: requestTimeout,
+            maxConcurrentRequests: maxConcurrentRequests,
+            maxQueuedRequests: maxQueuedRequests,
+            maxQueuedBytes: maxQueuedBytes
         )
         var configured = configuration
         if let handlerDeadline { configured.handlerDeadline = handlerDeadline }

@@ -9,6 +9,7 @@
 /// - `gated`: waits for ``gate`` and answers `{"done":true}`.
 /// - `annotate`: adds `tool.name` to its audit record.
 /// - `version`: answers with the negotiated version.
+/// - `ask`: sends the request `test/ask` to the client and answers with the client's result.
 /// - notification `notifications/test`: recorded in ``notified``.
 struct TestRoutes {
     let started = Recorder<RequestID>()
@@ -46,6 +47,9 @@ struct TestRoutes {
         }
         router.on("version") { _, context in
             ["version": .string(context.session.negotiatedVersion?.rawValue ?? "none")]
+        }
+        router.on("ask") { _, context throws(JSONRPCError) in
+            try await context.session.sendRequest(method: "test/ask", timeout: .seconds(10))
         }
         router.onNotification("notifications/test") { params, _ in notified.append(params ?? .null) }
     }
