@@ -121,14 +121,12 @@ final class ClientManager: Sendable {
         } catch {
             throw ServerError("invalid permission rules: \(error.message)")
         }
-        let (old, connected) = state.withLock { state in
+        let old = state.withLock { state in
             defer { state.configuration = new }
-            return (state.configuration, Array(state.connected.values))
+            return state.configuration
         }
+        // Each context holds its client's shared permission state, which replaceRules swapped.
         authentication.withLock { $0 = Self.authentication(for: new, onFailure: onAuthenticationFailure) }
-        for context in connected {
-            context.replacePermissions(new.client(id: context.id)?.effectivePermissions ?? [])
-        }
         return Self.report(from: old, to: new)
     }
 
