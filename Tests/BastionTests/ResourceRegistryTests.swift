@@ -39,4 +39,13 @@ struct ResourceRegistryTests {
         #expect(registry.resources.first?.permissions == [.custom(name: "x")])
         #expect(registry.templates.first?.permissions == [.fileRead(glob: nil)])
     }
+
+    @Test func aResourceThatDeclaresNoPermissionsIsAProblem() {
+        var registry = ResourceRegistry()
+        registry.register(uri: "a://1", name: "A") { _ in [] }
+        registry.registerTemplate("t://{x}", name: "T", permissions: []) { _, _, _ in [] }
+        #expect(registry.resources.isEmpty && registry.templates.isEmpty)
+        #expect(registry.problems.count == 2)
+        #expect(registry.problems.allSatisfy { $0.contains("declares no permissions") })
+    }
 }

@@ -113,4 +113,19 @@ struct ToolRegistryTests {
         #expect(registry.tools.map(\.name) == ["b", "a", "c"])
         #expect(registry.problems.count == 2)
     }
+
+    @Test func aToolThatDeclaresNoPermissionsIsAProblem() {
+        var registry = ToolRegistry()
+        registry.register(name: "silent", description: "d", inputSchema: ["type": "object"], handler: Self.handler)
+        registry.register(
+            name: "empty",
+            description: "d",
+            inputSchema: ["type": "object"],
+            permissions: [],
+            handler: Self.handler
+        )
+        #expect(registry.tools.isEmpty)
+        #expect(registry.problems.count == 2)
+        #expect(registry.problems.allSatisfy { $0.contains("declares no permissions") })
+    }
 }
