@@ -62,7 +62,8 @@ extension ClientConfiguration {
         case .fileRead(let glob?), .fileWrite(let glob?), .fileWriteGlobal(let glob):
             try context.compileGlob(glob, relativeTo: workdir, at: path)
         case .systemCommand(let pattern):
-            try context.compileGlob(pattern.contains("/") ? pattern : "/" + pattern, relativeTo: workdir, at: path)
+            let glob = PathBytes.containsSlash(pattern) ? pattern : "/" + pattern
+            try context.compileGlob(glob, relativeTo: workdir, at: path)
         case .custom(let name):
             guard let declared = context.customPermissions, !declared.contains(name) else { return }
             let known =

@@ -1,3 +1,5 @@
+import BastionSecurity
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,9 +10,9 @@ public enum WorkdirProvisioner {
     /// - Parameter path: An absolute path.
     /// - Throws: ``SandboxError`` when the path exists but is not a private directory of ours.
     public static func provision(_ path: String) throws(SandboxError) {
-        guard path.hasPrefix("/") else { throw SandboxError(message: "workdir \(path) is not an absolute path") }
+        guard PathBytes.isAbsolute(path) else { throw SandboxError(message: "workdir \(path) is not an absolute path") }
         var current = ""
-        for component in path.split(separator: "/") {
+        for component in PathBytes.segments(path) {
             current += "/" + component
             if mkdir(current, 0o700) != 0, errno != EEXIST {
                 throw SandboxError(message: "cannot create workdir \(current): \(String(cString: strerror(errno)))")

@@ -48,7 +48,7 @@ public final class AuditLogger: Sendable {
         rotation: AuditRotation = .never,
         syslog: AuditSyslogConfiguration? = nil
     ) throws(AuditError) {
-        let parent = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        let parent = PathBytes.splitLast(path)?.parent ?? ""
         if !parent.isEmpty { Self.makeDirectories(parent) }
         writer = try AuditWriter(
             path: path,
@@ -130,8 +130,8 @@ public final class AuditLogger: Sendable {
     var syslogDroppedCount: Int64 { writer.syslog?.droppedCount ?? 0 }
 
     private static func makeDirectories(_ path: String) {
-        var current = path.hasPrefix("/") ? "" : "."
-        for component in path.split(separator: "/") {
+        var current = PathBytes.isAbsolute(path) ? "" : "."
+        for component in PathBytes.segments(path) {
             current += "/" + component
             mkdir(current, 0o700)
         }

@@ -36,6 +36,25 @@ public enum PathBytes {
         Array(path.utf8).split(separator: slash).map { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// The lexical normal form of a path, on bytes: empty and `.` segments removed, `..` applied
+    /// (never above `/`); always absolute (a relative path is taken from `/`). No system call.
+    public static func normalized(_ path: String) -> String {
+        var segments: [ArraySlice<UInt8>] = []
+        for part in Array(path.utf8).split(separator: slash) {
+            guard isDotSegment(part) else {
+                segments.append(part)
+                continue
+            }
+            if part.count == 2, !segments.isEmpty { segments.removeLast() }
+        }
+        var result: [UInt8] = []
+        for segment in segments {
+            result.append(slash)
+            result.append(contentsOf: segment)
+        }
+        return result.isEmpty ? "/" : String(decoding: result, as: UTF8.self)
+    }
+
     /// Whether a segment is `.` or `..`.
     public static func isDotSegment(_ segment: some Collection<UInt8>) -> Bool {
         (segment.count == 1 || segment.count == 2) && segment.allSatisfy { $0 == dot }

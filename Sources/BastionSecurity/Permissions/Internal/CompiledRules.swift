@@ -96,7 +96,7 @@ final class CompiledRules: Sendable {
             }
         }
         for glob in rules.deny {
-            let expanded = Permission.expandTilde(glob, home: home)
+            let expanded = Permission.expandingTilde(glob, home: home)
             lists.deny.append(try PathBytes.hasPrefix(expanded, "**") ? GlobPattern(expanded) : compile(expanded))
         }
         return lists
@@ -117,6 +117,6 @@ final class CompiledRules: Sendable {
     /// there, `~` is the home directory; `nil` when it does not compile.
     func grantGlob(_ glob: String?) -> GlobPattern? {
         guard let glob else { return scope }
-        return try? GlobPattern(Permission.expandTilde(glob, home: home), relativeTo: workdir)
+        return try? GlobPattern(Permission.expandingTilde(glob, home: home), relativeTo: workdir)
     }
 }
