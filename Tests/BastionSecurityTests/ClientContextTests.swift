@@ -27,34 +27,71 @@ struct ClientContextTests {
         #expect(context.permissions == [.fileRead(glob: nil)])
     }
 
-    @Test func replacePermissionsAppliesToTheNextCheck() {
+    @Test func toolLevelChecksUseTheGrantsWithoutAManager() {
         let context = Self.makeContext(permissions: [.fileRead(glob: nil)])
         #expect(context.check([.fileRead(glob: nil)]) == .allow)
         #expect(context.check([.fileWrite(glob: nil)]) == .deny(missing: .fileWrite(glob: nil)))
-
-        context.replacePermissions([.fileWrite(glob: nil)])
-
-        #expect(context.permissions == [.fileWrite(glob: nil)])
-        #expect(context.check([.fileWrite(glob: nil)]) == .allow)
-        #expect(context.check([.fileRead(glob: nil)]) == .deny(missing: .fileRead(glob: nil)))
+        #expect(context.check(.checkedPerCall(.fileWrite)) == .missingKind(.fileWrite))
     }
 
-    @Test func replacingWithNothingRevokesEverything() {
-        let context = Self.makeContext(permissions: [.fileRead(glob: nil), .custom(name: "x")])
-        context.replacePermissions([])
-        #expect(context.permissions.isEmpty)
-        #expect(!context.check([.custom(name: "x")]).isAllowed)
-    }
-
-    @Test func emptyRequirementsAreAlwaysAllowed() {
-        #expect(Self.makeContext(permissions: []).check([]) == .allow)
+    @Test func publicIsAllowedAndUndeclaredIsRefused() {
+        #expect(Self.makeContext(permissions: []).check(.public) == .allow)
+        #expect(Self.makeContext(permissions: [.fileRead(glob: nil)]).check(.undeclared) == .undeclared)
+        #expect(Self.makeContext(permissions: [.fileRead(glob: nil)]).check([]) == .undeclared)
     }
 
     @Test func checkUsesThePermissionChecker() {
-        let context = Self.makeContext(permissions: [.codeExecution(unrestricted: false)])
+        let context = Self.makeContext(permissions: [
+            .codeExecution(unrestricted: false), .systemCommand(pattern: "ls"),
+        ])
         #expect(
             context.check([.codeExecution(unrestricted: true)]) == .deny(missing: .codeExecution(unrestricted: true))
         )
+        #expect(context.check([.systemCommand(pattern: "git")]) == .deny(missing: .systemCommand(pattern: "git")))
+    }
+
+    @Test func aReadOnlyClientMayCallOnlyToolsAnnotatedReadOnly() throws {
+        let rules = try PermissionManager(
+            protectedPaths: [],
+            rules: ["ro": .init(permissions: [.fileRead(glob: nil)], isReadOnly: true, workdir: "/tmp/w", home: "/tmp")]
+        )
+        let context = ClientContext(
+            identity: ClientIdentity(clientID: "ro", transport: "stdio", method: .stdioProcess),
+            permissions: [],
+            workdir: "/tmp/w",
+            limits: ResourceLimits(),
+            rules: rules
+        )
+        #expect(context.isReadOnly)
+        #expect(context.checkTool(.public, isReadOnly: true) == .allow)
+        #expect(context.checkTool(.public, isReadOnly: false) == .readOnlyTool)
+        #expect(context.checkTool(.checkedPerCall(.fileRead), isReadOnly: false) == .readOnlyTool)
+        #expect(context.checkTool(.undeclared, isReadOnly: true) == .undeclared)
+        #expect(!Self.makeContext().isReadOnly)
+    }
+
+    @Test func aReloadReachesConnectedContextsAtOnce() throws {
+        let rules = try PermissionManager(
+            protectedPaths: [],
+            rules: ["a": .init(permissions: [.fileRead(glob: nil)], workdir: "/tmp/w", home: "/tmp")]
+        )
+        let context = ClientContext(
+            identity: ClientIdentity(clientID: "a", transport: "stdio", method: .stdioProcess),
+            permissions: [],
+            workdir: "/tmp/w",
+            limits: ResourceLimits(),
+            rules: rules
+        )
+        #expect(context.permissions == [.fileRead(glob: nil)])
+        try rules.replaceRules(["a": .init(permissions: [.fileWrite(glob: nil)], workdir: "/tmp/w", home: "/tmp")])
+        #expect(context.permissions == [.fileWrite(glob: nil)])
+        #expect(context.check(.checkedPerCall(.fileRead)) == .missingKind(.fileRead))
+        #expect(context.check(.write, path: "x") == .allow)
+        try rules.replaceRules([:])
+        #expect(context.permissions.isEmpty)
+        #expect(context.isReadOnly)
+        #expect(!context.check(.read, path: "x").isAllowed)
+        #expect(context.check(.public) == .allow)
     }
 
     @Test func storageSetsReadsAndRemovesValues() {
@@ -76,13 +113,6 @@ struct ClientContextTests {
         second.setValue("state of b", forKey: "state")
         #expect(first.value(forKey: "state") == "secret of a")
         #expect(second.value(forKey: "state") == "state of b")
-    }
-
-    @Test func permissionsArePrivateToEachContext() {
-        let first = Self.makeContext(id: "a", permissions: [.fileRead(glob: nil)])
-        let second = Self.makeContext(id: "b", permissions: [.fileRead(glob: nil)])
-        first.replacePermissions([.codeExecutionSudo])
-        #expect(second.permissions == [.fileRead(glob: nil)])
     }
 
     @Test func concurrentWritesToDistinctKeysAreAllKept() async {

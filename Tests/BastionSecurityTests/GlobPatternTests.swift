@@ -94,6 +94,16 @@ struct GlobPatternTests {
         #expect(!glob.matches("/srv/weXirdY[dir]{x}\\/file"))
     }
 
+    @Test func escapingIsByteWiseSoACombiningMarkCannotHideAStar() throws {
+        // "*\u{301}" is one Character, which is not "*"; the compiler sees the "*" byte.
+        let workdir = "/srv/area/w*\u{301}"
+        let scope = try GlobPattern(GlobPattern.escaped(workdir) + "/**")
+        #expect(scope.matches(workdir + "/mine.txt"))
+        #expect(!scope.matches("/srv/area/wz\u{301}/secret.txt"))
+        #expect(GlobPattern.escaped("a?\u{301}[\u{301}") == "a\\?\u{301}\\[\u{301}")
+        #expect(GlobPattern.escaped("caf\u{E9}") == "caf\u{E9}")
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func pathologicalPatternsFinishQuickly() throws {
         let star = try GlobPattern("/" + String(repeating: "*a", count: 40) + "*b")

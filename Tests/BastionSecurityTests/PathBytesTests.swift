@@ -41,6 +41,28 @@ struct PathBytesTests {
         #expect(PathBytes.relative("/other", to: "/home") == nil)
     }
 
+    @Test func slashesAndPrefixesAreFoundAsBytes() {
+        #expect(PathBytes.containsSlash("tools/\(combining)git"))
+        #expect(!"tools/\(combining)git".contains("/"))  // what a Character test says instead
+        #expect(!PathBytes.containsSlash("git"))
+        #expect(PathBytes.isAbsolute("/\(combining)etc"))
+        #expect(!"/\(combining)etc".hasPrefix("/"))
+        #expect(!PathBytes.isAbsolute("etc"))
+        #expect(PathBytes.hasPrefix("**\(combining)/x", "**"))
+        #expect(!PathBytes.hasPrefix("*", "**"))
+        #expect(PathBytes.equal("/caf\u{E9}", "/caf\u{E9}"))
+        #expect(!PathBytes.equal("/caf\u{E9}", "/cafe\u{301}"))
+    }
+
+    @Test func normalizedAppliesDotSegmentsOnBytes() {
+        #expect(PathBytes.normalized("/a/./b//c/../d") == "/a/b/d")
+        #expect(PathBytes.normalized("/a/b/\(combining)c/../d") == "/a/b/d")
+        #expect(PathBytes.normalized("/..") == "/")
+        #expect(PathBytes.normalized("") == "/")
+        #expect(PathBytes.normalized("a/../../b") == "/b")
+        #expect(PathBytes.normalized("/a/...") == "/a/...")
+    }
+
     @Test func splitLastUsesTheLastSlashByte() {
         #expect(PathBytes.splitLast("W/L\(prepend)/secret.txt")?.name == "secret.txt")
         #expect(PathBytes.splitLast("W/L\(prepend)/secret.txt")?.parent == "W/L\(prepend)")

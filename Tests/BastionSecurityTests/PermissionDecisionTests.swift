@@ -52,6 +52,29 @@ struct PermissionDecisionTests {
         #expect(!reason.contains("\n"))
     }
 
+    @Test(arguments: [
+        (PermissionDecision.missingKind(.fileWrite), "\"file_write\""),
+        (.undeclared, "declares no permissions"),
+        (.readOnlyTool, "read_only"),
+        (.deny(missing: .systemCommand(pattern: "git")), "\"system_command:git\""),
+    ])
+    func toolLevelDenialsSayWhy(decision: PermissionDecision, words: String) throws {
+        #expect(!decision.isAllowed)
+        let reason = try #require(decision.reason(action: "tool \"x\""))
+        #expect(reason.hasPrefix("Permission denied: tool \"x\""))
+        #expect(reason.contains(words))
+    }
+
+    @Test func theMissingPermissionIsNamedForTheAudit() {
+        #expect(
+            PermissionDecision.deny(missing: .systemCommand(pattern: "git")).missingPermission == "system_command:git"
+        )
+        #expect(PermissionDecision.missingKind(.fileRead).missingPermission == "file_read")
+        #expect(PermissionDecision.missing(.fileWrite(glob: nil), target: "/w").missingPermission == "file_write")
+        #expect(PermissionDecision.undeclared.missingPermission == nil)
+        #expect(PermissionDecision.allow.missingPermission == nil)
+    }
+
     @Test func longTargetsAreShortenedInReasons() throws {
         let long = "/" + String(repeating: "x", count: 5000)
         let reason = try #require(PermissionDecision.readOnly(target: long).reason(action: "writing"))

@@ -117,6 +117,16 @@ struct PermissionManagerTests {
         )
     }
 
+    @Test func aCommandWithASlashBeforeACombiningMarkIsAPathNotAName() throws {
+        // "tools/\u{301}git" holds no "/" Character, but the kernel resolves it as a relative path:
+        // a name grant, which only allows what the server's PATH finds, must not match it.
+        let m = try manager(["system_command:**"])
+        let command = "tools/\u{301}git"
+        let decision = m.check(client: "ana", access: .execute(command: command), path: Self.workdir + "/" + command)
+        #expect(decision == .missing(.systemCommand(pattern: command), target: Self.workdir + "/" + command))
+        #expect(m.check(client: "ana", access: .execute(command: "git"), path: "/nonexistent-bin/git") == .allow)
+    }
+
     @Test func unknownClientsAreDenied() throws {
         let m = try manager(["file_read:/**"])
         #expect(!m.check(client: "mallory", access: .read, path: "/etc/hosts").isAllowed)

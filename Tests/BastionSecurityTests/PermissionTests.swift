@@ -96,6 +96,17 @@ struct PermissionTests {
         #expect(permission.expandingTilde(home: "/home/ada") == expected)
     }
 
+    @Test("The type ends at the first \":\" scalar, even when a combining mark follows it")
+    func aCombiningMarkAfterTheColonBelongsToTheArgument() throws {
+        #expect(try Permission(parsing: "file_read:\u{301}x/**") == .fileRead(glob: "\u{301}x/**"))
+    }
+
+    @Test("A tilde is expanded on bytes")
+    func tildeIsExpandedOnBytes() {
+        #expect(Permission.expandingTilde("~/\u{301}x", home: "/home/ada") == "/home/ada/\u{301}x")
+        #expect(Permission.expandingTilde("~\u{301}/x", home: "/home/ada") == "~\u{301}/x")
+    }
+
     @Test("expandingTilde does not double a trailing slash of the home directory")
     func expandsTildeWithTrailingSlashHome() {
         #expect(Permission.fileRead(glob: "~/x").expandingTilde(home: "/home/ada/") == .fileRead(glob: "/home/ada/x"))

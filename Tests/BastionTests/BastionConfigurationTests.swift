@@ -79,6 +79,9 @@ struct BastionConfigurationTests {
             configuration.client(id: "local")?.permissions.last
                 == .fileWrite(glob: "/nonexistent/a\\*b\\?\\[c\\]\\{d\\}\\\\e/**")
         )
+        // A combining mark after "*" makes one Character that is not "*"; the byte is escaped anyway.
+        configuration.grantDirectories(["/nonexistent/w*\u{301}"], toClient: "local")
+        #expect(configuration.client(id: "local")?.permissions.last == .fileWrite(glob: "/nonexistent/w\\*\u{301}/**"))
     }
 
     @Test("grantDirectories on the root grants /**; an unknown client or an unnameable path changes nothing")

@@ -8,7 +8,10 @@ import Testing
 private struct ToolsOnlyModule: BastionModule {
     var name: String { "tools-only" }
     func register(in tools: inout ToolRegistry) {
-        tools.register(name: "ping_tool", description: "d", inputSchema: ["type": "object"]) { _, _ in .text("pong") }
+        tools.register(name: "ping_tool", description: "d", inputSchema: ["type": "object"], permissions: .public) {
+            _,
+            _ in .text("pong")
+        }
     }
 }
 
@@ -16,10 +19,13 @@ private struct ToolsOnlyModule: BastionModule {
 private struct FullModule: BastionModule {
     var name: String { "full" }
     func register(in tools: inout ToolRegistry) {
-        tools.register(name: "full_tool", description: "d", inputSchema: ["type": "object"]) { _, _ in .text("") }
+        tools.register(name: "full_tool", description: "d", inputSchema: ["type": "object"], permissions: .public) {
+            _,
+            _ in .text("")
+        }
     }
     func register(in resources: inout ResourceRegistry) {
-        resources.register(uri: "full://r", name: "R") { _ in [] }
+        resources.register(uri: "full://r", name: "R", permissions: .public) { _ in [] }
     }
 }
 

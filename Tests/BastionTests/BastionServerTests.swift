@@ -10,7 +10,11 @@ private struct BrokenModule: BastionModule {
     var toolName = "bad name"
     var name: String { "broken" }
     func register(in tools: inout ToolRegistry) {
-        tools.register(name: toolName, description: "d", inputSchema: ["type": "object"]) { _, _ in .text("") }
+        tools.register(name: toolName, description: "d", inputSchema: ["type": "object"], permissions: .public) {
+            _,
+            _ in
+            .text("")
+        }
     }
 }
 

@@ -41,7 +41,15 @@ struct ClientConfigurationTOMLTests {
         #expect(client.approval == .always)
         #expect(client.approvalChannel == .client)
         #expect(client.isolation == .inProcess)
-        #expect(try self.client("isolation = \"process\"").isolation == .process)
+    }
+
+    @Test("isolation = \"process\" is refused at its key and line until it is implemented")
+    func processIsolationIsRefused() throws {
+        let error = try Support.error("[[clients]]\nid = \"c\"\npermissions = []\nisolation = \"process\"\n")
+        #expect(error.code == .unsupported)
+        #expect(error.keyPath == "clients[0].isolation")
+        #expect(error.line == 4)
+        #expect(error.message.contains("not implemented"))
     }
 
     @Test(

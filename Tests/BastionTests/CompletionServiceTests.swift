@@ -17,18 +17,20 @@ struct CompletionServiceTests {
         registry.registerTemplate(
             "x://many/{n}",
             name: "Many",
+            permissions: .public,
             complete: { _, _ in (0..<150).map { "v\($0)" } },
             read: { _, _, _ in [] }
         )
         registry.registerTemplate(
             "x://words/{w}",
             name: "Words",
+            permissions: .public,
             complete: { _, prefix in
                 ["alpha", "beta", "alps"].filter { $0.hasPrefix(prefix) }
             },
             read: { _, _, _ in [] }
         )
-        registry.registerTemplate("x://plain/{p}", name: "Plain") { _, _, _ in [] }
+        registry.registerTemplate("x://plain/{p}", name: "Plain", permissions: .public) { _, _, _ in [] }
         registry.registerTemplate(
             "x://hidden/{h}",
             name: "Hidden",

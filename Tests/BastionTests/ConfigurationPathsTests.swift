@@ -14,6 +14,8 @@ struct ConfigurationPathsTests {
         arguments: [
             ("/a//b/./c/", "/a/b/c"), ("/a/../../b", "/b"), ("/", "/"), ("//", "/"), ("/a/b/..", "/a"),
             ("/a/.../b", "/a/.../b"),
+            // Bytes: a combining mark after "/" does not hide the separator (one Character "/\u{301}").
+            ("/a/b/\u{301}c/../d", "/a/b/d"),
         ]
     )
     func normalize(path: String, expected: String) {
@@ -40,6 +42,7 @@ struct ConfigurationPathsTests {
         #expect(paths.expandingTilde("$HOME/x") == "$HOME/x")
         let rootHome = ConfigurationPaths(environment: ["HOME": "/"], baseDirectory: "/")
         #expect(rootHome.expandingTilde("~/x") == "/x")
+        #expect(paths.expandingTilde("~/\u{301}x") == "/home/ada/\u{301}x")
     }
 
     @Test("The defaults live under the state directory")

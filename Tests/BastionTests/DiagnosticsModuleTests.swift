@@ -40,7 +40,8 @@ struct DiagnosticsModuleTests {
         #expect(tools.tools.map(\.name) == ["echo", "sleep", "whoami", "list_workdir"])
         let byName = Dictionary(uniqueKeysWithValues: tools.tools.map { ($0.name, $0) })
         #expect(byName["list_workdir"]?.permissions == [.fileRead(glob: nil)])
-        for name in ["echo", "sleep", "whoami"] { #expect(byName[name]?.permissions == []) }
+        // Needing nothing is said explicitly: a tool that declares nothing is refused.
+        for name in ["echo", "sleep", "whoami"] { #expect(byName[name]?.permissions == .public) }
         for tool in tools.tools { #expect(tool.annotations.readOnlyHint == true, "\(tool.name) is read-only") }
         #expect(byName["whoami"]?.outputSchema?["type"] == "object")
     }

@@ -25,13 +25,13 @@ struct ResourceDefinitionTests {
 
     @Test func optionalFieldsAreLeftOut() throws {
         var registry = ResourceRegistry()
-        registry.register(uri: "bastion://bare", name: "Bare") { _ in [] }
+        registry.register(uri: "bastion://bare", name: "Bare", permissions: .public) { _ in [] }
         #expect(try #require(registry.resources.first).listing == ["uri": "bastion://bare", "name": "Bare"])
     }
 
     @Test func theReaderGetsTheClient() async throws {
         var registry = ResourceRegistry()
-        registry.register(uri: "bastion://me", name: "Me") { client in
+        registry.register(uri: "bastion://me", name: "Me", permissions: .public) { client in
             [.text(uri: "bastion://me", mimeType: nil, text: client.id)]
         }
         let resource = try #require(registry.resources.first)

@@ -16,17 +16,23 @@ private struct DiskFailure: Error, CustomStringConvertible {
 struct ResourceManagerTests {
     private func makeManager(log: CapturingLogHandler? = nil) -> ResourceManager {
         var registry = ResourceRegistry()
-        registry.register(uri: "bastion://public", name: "Public", mimeType: "text/plain") { client in
+        registry.register(uri: "bastion://public", name: "Public", mimeType: "text/plain", permissions: .public) {
+            client in
             [.text(uri: "bastion://public", mimeType: "text/plain", text: "hello \(client.id)")]
         }
         registry.register(uri: "bastion://private", name: "Private", permissions: [.fileRead(glob: nil)]) { _ in
             [.text(uri: "bastion://private", mimeType: nil, text: "secret")]
         }
-        registry.register(uri: "bastion://tool-error", name: "ToolError") { _ in throw ToolError("not ready") }
-        registry.register(uri: "bastion://disk-error", name: "DiskError") { _ in throw DiskFailure() }
+        registry.register(uri: "bastion://tool-error", name: "ToolError", permissions: .public) { _ in
+            throw ToolError("not ready")
+        }
+        registry.register(uri: "bastion://disk-error", name: "DiskError", permissions: .public) { _ in
+            throw DiskFailure()
+        }
         registry.registerTemplate(
             "bastion://echo/{text}",
             name: "Echo",
+            permissions: .public,
             complete: { _, prefix in
                 ["hello", "help", "world"].filter { $0.hasPrefix(prefix) }
             },
@@ -189,7 +195,7 @@ struct ResourceManagerTests {
     @Test func readsRunOffTheCooperativePool() async {
         let released = await Self.blockedAtOnce { gate in
             var registry = ResourceRegistry()
-            registry.register(uri: "bastion://blocking", name: "Blocking") { _ in
+            registry.register(uri: "bastion://blocking", name: "Blocking", permissions: .public) { _ in
                 let text = gate.wait(timeout: .now() + 10) == .success ? "released" : "starved"
                 return [.text(uri: "bastion://blocking", mimeType: nil, text: text)]
             }

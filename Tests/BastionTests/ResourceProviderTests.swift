@@ -40,7 +40,7 @@ struct ResourceProviderTests {
     private func manager(_ providers: [CountingProvider], fixed: Bool) -> ResourceManager {
         var registry = ResourceRegistry()
         if fixed {
-            registry.register(uri: "bastion://fixed", name: "Fixed") { _ in
+            registry.register(uri: "bastion://fixed", name: "Fixed", permissions: .public) { _ in
                 [.text(uri: "bastion://fixed", mimeType: nil, text: "f")]
             }
         }

@@ -11,7 +11,8 @@ struct ResourceTemplateDefinitionTests {
             "bastion://files/{path}",
             name: "Files",
             description: "A file",
-            mimeType: "text/plain"
+            mimeType: "text/plain",
+            permissions: .public
         ) { _, _, _ in [] }
         let template = try #require(registry.templates.first)
         #expect(
@@ -26,7 +27,7 @@ struct ResourceTemplateDefinitionTests {
 
     @Test func optionalFieldsAreLeftOut() throws {
         var registry = ResourceRegistry()
-        registry.registerTemplate("x://{a}", name: "X") { _, _, _ in [] }
+        registry.registerTemplate("x://{a}", name: "X", permissions: .public) { _, _, _ in [] }
         #expect(try #require(registry.templates.first).listing == ["uriTemplate": "x://{a}", "name": "X"])
     }
 
@@ -35,6 +36,7 @@ struct ResourceTemplateDefinitionTests {
         registry.registerTemplate(
             "x://{a}",
             name: "X",
+            permissions: .public,
             complete: { variable, prefix in [variable + prefix] },
             read: { _, uri, variables in [.text(uri: uri, mimeType: nil, text: variables["a"] ?? "-")] }
         )

@@ -32,7 +32,7 @@ struct ToolManagerTests {
     static let tools: [ToolDefinition] = [
         ToolFixtures.tool("echo", schema: echoSchema) { _, call in .text(call.string("text") ?? "") },
         ToolFixtures.tool("write_file", permissions: [.fileWrite(glob: nil)]),
-        ToolFixtures.tool("read_file", permissions: [.fileRead(glob: nil)]),
+        ToolFixtures.tool("read_file", permissions: .checkedPerCall(.fileRead)),
         ToolFixtures.tool("run", permissions: [.codeExecution(unrestricted: true)]),
         ToolFixtures.tool("fails") { _, _ in throw ToolError("no such file: a.txt") },
         ToolFixtures.tool("crashes") { _, _ in throw InternalFailure() },
@@ -61,17 +61,118 @@ struct ToolManagerTests {
 
     @Test func visibleToolsAreFilteredByPermissions() {
         let manager = makeManager()
+        // read_file checks each path, so any read grant shows it.
         let reader = SessionTestSupport.makeClient(permissions: [.fileRead(glob: "/srv/**")])
         #expect(
             manager.visibleTools(for: reader).map(\.name) == [
                 "echo", "read_file", "fails", "crashes", "cancelled", "whoami",
             ]
         )
+        // write_file needs write access to the whole workdir.
+        let narrow = SessionTestSupport.makeClient(permissions: [.fileWrite(glob: "out/**")])
+        #expect(!manager.visibleTools(for: narrow).map(\.name).contains("write_file"))
         let runner = SessionTestSupport.makeClient(permissions: [
             .codeExecution(unrestricted: false), .fileWrite(glob: nil),
         ])
         #expect(!manager.visibleTools(for: runner).map(\.name).contains("run"))
         #expect(manager.visibleTools(for: runner).map(\.name).contains("write_file"))
+    }
+
+    /// A module's tools with patterns, a read-only and a writing tool, and one that declares nothing.
+    static let moduleTools: [ToolDefinition] = [
+        ToolFixtures.tool("git_log", annotations: .readOnly, permissions: [.systemCommand(pattern: "git")]),
+        ToolFixtures.tool("workdir_tree", annotations: .readOnly, permissions: [.fileRead(glob: nil)]),
+        ToolFixtures.tool("inspect", annotations: .readOnly, permissions: .public),
+        ToolFixtures.tool("touch", permissions: .public),
+        // Built without the registry, which refuses it.
+        ToolDefinition(
+            name: "undeclared",
+            description: "declares nothing",
+            inputSchema: ["type": "object"],
+            annotations: .readOnly,
+            permissions: .undeclared,
+            isNonBlocking: true,
+            handler: { _, _ in .text("ran") }
+        ),
+    ]
+
+    private func makeModuleManager() -> ToolManager {
+        ToolManager(
+            tools: Self.moduleTools,
+            sandbox: RefusingSandbox(refusedTool: "none"),
+            logger: SessionTestSupport.quietLogger
+        )
+    }
+
+    /// A client whose rules come from a permission manager, so `read_only` is known.
+    private func configuredClient(_ permissions: [Permission], readOnly: Bool = false) throws -> ClientContext {
+        let rules = try PermissionManager(
+            protectedPaths: [],
+            rules: [
+                "c": .init(
+                    permissions: permissions,
+                    isReadOnly: readOnly,
+                    workdir: "/nonexistent/w",
+                    home: "/nonexistent"
+                )
+            ]
+        )
+        return ClientContext(
+            identity: ClientIdentity(clientID: "c", transport: "stdio", method: .stdioProcess),
+            permissions: permissions,
+            workdir: "/nonexistent/w",
+            limits: ResourceLimits(),
+            rules: rules
+        )
+    }
+
+    @Test func aCommandRequirementIsMatchedAgainstTheGrantedPattern() async throws {
+        let manager = makeModuleManager()
+        let ls = SessionTestSupport.makeClient(permissions: [.systemCommand(pattern: "ls")])
+        #expect(!manager.visibleTools(for: ls).map(\.name).contains("git_log"))
+        let (denied, context) = try await call(manager, ["name": "git_log"], client: ls)
+        #expect(denied["isError"] == true)
+        #expect(SessionTestSupport.firstText(denied)?.contains("system_command:git") == true)
+        #expect(context.annotations["decision"] == "deny")
+        #expect(context.annotations["permission"] == "system_command:git")
+        let git = SessionTestSupport.makeClient(permissions: [.systemCommand(pattern: "git")])
+        #expect(manager.visibleTools(for: git).map(\.name).contains("git_log"))
+        let (allowed, _) = try await call(manager, ["name": "git_log"], client: git)
+        #expect(allowed["isError"] == nil)
+    }
+
+    @Test func aWorkdirRequirementIsNotMetByAGrantElsewhere() async throws {
+        let manager = makeModuleManager()
+        let elsewhere = SessionTestSupport.makeClient(permissions: [.fileRead(glob: "/srv/**")])
+        #expect(!manager.visibleTools(for: elsewhere).map(\.name).contains("workdir_tree"))
+        let (denied, _) = try await call(manager, ["name": "workdir_tree"], client: elsewhere)
+        #expect(denied["isError"] == true)
+        let reader = SessionTestSupport.makeClient(permissions: [.fileRead(glob: nil)])
+        #expect(manager.visibleTools(for: reader).map(\.name).contains("workdir_tree"))
+    }
+
+    @Test func aToolThatDeclaresNothingIsInvisibleAndRefusedToEveryone() async throws {
+        let manager = makeModuleManager()
+        let everything = SessionTestSupport.makeClient(permissions: [
+            .fileRead(glob: "/**"), .fileWrite(glob: "/**"), .codeExecutionSudo, .systemCommand(pattern: "*"),
+        ])
+        #expect(!manager.visibleTools(for: everything).map(\.name).contains("undeclared"))
+        let (denied, context) = try await call(manager, ["name": "undeclared"], client: everything)
+        #expect(denied["isError"] == true)
+        #expect(SessionTestSupport.firstText(denied)?.contains("declares no permissions") == true)
+        #expect(context.annotations["decision"] == "deny")
+        #expect(context.annotations["outcome"] != "ok")
+    }
+
+    @Test func aReadOnlyClientSeesAndCallsOnlyToolsAnnotatedReadOnly() async throws {
+        let manager = makeModuleManager()
+        let readOnly = try configuredClient([.fileRead(glob: nil), .systemCommand(pattern: "git")], readOnly: true)
+        #expect(manager.visibleTools(for: readOnly).map(\.name) == ["workdir_tree", "inspect"])
+        let (denied, _) = try await call(manager, ["name": "touch"], client: readOnly)
+        #expect(denied["isError"] == true)
+        #expect(SessionTestSupport.firstText(denied)?.contains("read_only") == true)
+        let writer = try configuredClient([.fileRead(glob: nil)])
+        #expect(manager.visibleTools(for: writer).map(\.name) == ["workdir_tree", "inspect", "touch"])
     }
 
     @Test func listShowsOnlyVisibleToolsForTheVersion() throws {

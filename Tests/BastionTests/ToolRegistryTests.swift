@@ -20,6 +20,7 @@ struct ToolRegistryTests {
             description: "d",
             inputSchema: schema,
             outputSchema: output,
+            permissions: .public,
             handler: Self.handler
         )
         return registry
@@ -64,8 +65,20 @@ struct ToolRegistryTests {
 
     @Test func aDuplicateNameIsAProblemAndTheFirstToolStays() {
         var registry = ToolRegistry()
-        registry.register(name: "echo", description: "first", inputSchema: ["type": "object"], handler: Self.handler)
-        registry.register(name: "echo", description: "second", inputSchema: ["type": "object"], handler: Self.handler)
+        registry.register(
+            name: "echo",
+            description: "first",
+            inputSchema: ["type": "object"],
+            permissions: .public,
+            handler: Self.handler
+        )
+        registry.register(
+            name: "echo",
+            description: "second",
+            inputSchema: ["type": "object"],
+            permissions: .public,
+            handler: Self.handler
+        )
         #expect(registry.tools.map(\.description) == ["first"])
         #expect(registry.problems == ["tool \"echo\" is registered twice"])
     }
@@ -89,9 +102,30 @@ struct ToolRegistryTests {
     @Test func registrationOrderIsKeptAndProblemsAccumulate() {
         var registry = ToolRegistry()
         for name in ["b", "bad name", "a", "b", "c"] {
-            registry.register(name: name, description: "d", inputSchema: ["type": "object"], handler: Self.handler)
+            registry.register(
+                name: name,
+                description: "d",
+                inputSchema: ["type": "object"],
+                permissions: .public,
+                handler: Self.handler
+            )
         }
         #expect(registry.tools.map(\.name) == ["b", "a", "c"])
         #expect(registry.problems.count == 2)
+    }
+
+    @Test func aToolThatDeclaresNoPermissionsIsAProblem() {
+        var registry = ToolRegistry()
+        registry.register(name: "silent", description: "d", inputSchema: ["type": "object"], handler: Self.handler)
+        registry.register(
+            name: "empty",
+            description: "d",
+            inputSchema: ["type": "object"],
+            permissions: [],
+            handler: Self.handler
+        )
+        #expect(registry.tools.isEmpty)
+        #expect(registry.problems.count == 2)
+        #expect(registry.problems.allSatisfy { $0.contains("declares no permissions") })
     }
 }

@@ -1,3 +1,4 @@
+import BastionSecurity
 import TOMLKit
 
 #if canImport(FoundationEssentials)
@@ -129,10 +130,8 @@ extension BastionConfiguration {
         if let nul = sourceMap.firstNUL {
             throw failure(nul.position, nul.path.description, "strings must not contain NUL (\\u0000)")
         }
-        var directory = "."
-        if let slash = source.lastIndex(of: "/") {
-            directory = slash == source.startIndex ? "/" : String(source[..<slash])
-        }
+        let parent = PathBytes.splitLast(source)?.parent ?? ""
+        let directory = parent.isEmpty ? "." : parent
         let paths = ConfigurationPaths(environment: environment, baseDirectory: directory)
         return (table, ConfigurationDecodingContext(file: source, sourceMap: sourceMap, paths: paths))
     }
@@ -168,13 +167,14 @@ extension BastionConfiguration {
 
     /// Refuses settings that are each valid but contradict the isolation promise: two clients whose
     /// workdirs are the same or nested (workdirs are never shared), and an audit log inside a
-    /// client's workdir (a client could then delete or replace it).
+    /// client's workdir (a client could then delete or replace it). "Nested" is decided on bytes
+    /// (``PathBytes/isWithin(_:_:)``), as the kernel sees paths: `/w/\u{301}x` is inside `/w`.
     private static func checkSeparation(
         _ configuration: BastionConfiguration,
         context: ConfigurationDecodingContext
     ) throws(ConfigurationError) {
         func contains(_ directory: String, _ path: String) -> Bool {
-            path == directory || path.hasPrefix(directory == "/" ? "/" : directory + "/")
+            PathBytes.isWithin(path, directory)
         }
         let clients = configuration.clients
         for (index, client) in clients.enumerated() {

@@ -77,7 +77,7 @@ public struct BastionConfiguration: Sendable, Hashable {
         for path in paths
         where !path.isEmpty && !path.unicodeScalars.contains(where: { $0 == "\0" || $0 == "\n" || $0 == "\r" }) {
             let directory = Self.escapingGlobMetacharacters(ConfigurationPaths.canonical(path))
-            let pattern = directory == "/" ? "/**" : directory + "/**"
+            let pattern = PathBytes.equal(directory, "/") ? "/**" : directory + "/**"
             for permission in [Permission.fileRead(glob: pattern), .fileWrite(glob: pattern)]
             where !clients[index].permissions.contains(permission) {
                 clients[index].permissions.append(permission)
@@ -85,13 +85,9 @@ public struct BastionConfiguration: Sendable, Hashable {
         }
     }
 
-    /// `path` with every glob metacharacter preceded by a backslash.
+    /// `path` with every glob metacharacter byte preceded by a backslash (``GlobPattern/escaped(_:)``:
+    /// bytes, so that `*` followed by a combining mark is escaped too).
     static func escapingGlobMetacharacters(_ path: String) -> String {
-        var escaped = ""
-        for character in path {
-            if "*?[]{}\\".contains(character) { escaped.append("\\") }
-            escaped.append(character)
-        }
-        return escaped
+        GlobPattern.escaped(path)
     }
 }

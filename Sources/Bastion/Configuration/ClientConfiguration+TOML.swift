@@ -45,9 +45,28 @@ extension ClientConfiguration {
         if let channel = try reader.choice("approval_channel", as: ApprovalChannel.self) {
             client.approvalChannel = channel
         }
-        if let isolation = try reader.choice("isolation", as: IsolationMode.self) { client.isolation = isolation }
+        if let isolation = try reader.choice("isolation", as: IsolationMode.self) {
+            try checkSupported(isolation, at: reader.path.appending("isolation"), context: context)
+            client.isolation = isolation
+        }
         if let readOnly = try reader.bool("read_only") { client.readOnly = readOnly }
         return client
+    }
+
+    /// Refuses an isolation mode that is not implemented yet: accepting `process` and running the
+    /// client's calls in the server anyway would be a silent downgrade.
+    private static func checkSupported(
+        _ isolation: IsolationMode,
+        at path: ConfigKeyPath,
+        context: ConfigurationDecodingContext
+    ) throws(ConfigurationError) {
+        guard !isolation.isImplemented else { return }
+        throw context.error(
+            .unsupported,
+            at: path,
+            "isolation = \"\(isolation.rawValue)\" is not implemented yet (calls would still run inside the "
+                + "server process); remove the key or use \"\(IsolationMode.inProcess.rawValue)\""
+        )
     }
 
     /// Checks what the permission checker will compile from a grant: its glob or pattern, and that
@@ -62,7 +81,8 @@ extension ClientConfiguration {
         case .fileRead(let glob?), .fileWrite(let glob?), .fileWriteGlobal(let glob):
             try context.compileGlob(glob, relativeTo: workdir, at: path)
         case .systemCommand(let pattern):
-            try context.compileGlob(pattern.contains("/") ? pattern : "/" + pattern, relativeTo: workdir, at: path)
+            let glob = PathBytes.containsSlash(pattern) ? pattern : "/" + pattern
+            try context.compileGlob(glob, relativeTo: workdir, at: path)
         case .custom(let name):
             guard let declared = context.customPermissions, !declared.contains(name) else { return }
             let known =

@@ -7,7 +7,7 @@ public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvert
     /// What went wrong; compare errors by code.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Value: Sendable, Hashable {
-            case unreadable, syntax, unknownKey, wrongType, missingKey, invalidValue, duplicate, unsafe
+            case unreadable, syntax, unknownKey, wrongType, missingKey, invalidValue, duplicate, unsafe, unsupported
         }
         private let value: Value
 
@@ -27,6 +27,8 @@ public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvert
         public static let duplicate = Code(value: .duplicate)
         /// Values that are each valid but unsafe together (a public listener without TLS).
         public static let unsafe = Code(value: .unsafe)
+        /// A valid setting that this version does not implement yet (refused rather than ignored).
+        public static let unsupported = Code(value: .unsupported)
 
         /// The code's name, for logs and tests.
         public var description: String {
@@ -39,6 +41,7 @@ public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvert
             case .invalidValue: return "invalidValue"
             case .duplicate: return "duplicate"
             case .unsafe: return "unsafe"
+            case .unsupported: return "unsupported"
             }
         }
     }

@@ -3,6 +3,12 @@
 /// Registration runs once at start-up and should be cheap: create expensive handler state on first
 /// use (see ``LazyValue``). Handlers receive the caller's ``ClientContext`` and must reach files and
 /// processes only through it.
+///
+/// Every tool and resource declares what a client must hold (``RequiredPermissions``): the
+/// permissions it needs, matched with their call-level meaning (`[.systemCommand(pattern: "git")]`),
+/// `.checkedPerCall(.fileRead)` when the handler checks each path itself, or `.public` when it
+/// needs nothing. A declaration that says nothing is a registration problem, and the server does
+/// not start.
 public protocol BastionModule: Sendable {
     /// A short identifier for logs.
     var name: String { get }

@@ -15,7 +15,7 @@ public struct ResourceDefinition: Sendable {
     /// Its media type.
     public var mimeType: String?
     /// What a client must hold to list and read it.
-    public var permissions: [Permission]
+    public var permissions: RequiredPermissions
     /// The implementation.
     public var read: Reader
 

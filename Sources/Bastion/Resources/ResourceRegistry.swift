@@ -20,14 +20,21 @@ public struct ResourceRegistry: Sendable {
     }
 
     /// Registers a resource with a fixed URI.
+    ///
+    /// `permissions` says what a client must hold to see and read it (`.public` for nothing); a
+    /// resource that declares nothing is a registration problem, as for tools.
     public mutating func register(
         uri: String,
         name: String,
         description: String? = nil,
         mimeType: String? = nil,
-        permissions: [Permission] = [],
+        permissions: RequiredPermissions = .undeclared,
         read: @escaping ResourceDefinition.Reader
     ) {
+        guard permissions.isDeclared else {
+            problems.append("resource \"\(uri)\" declares no permissions: declare what it needs, or .public")
+            return
+        }
         guard !resources.contains(where: { $0.uri == uri }) else {
             problems.append("resource \"\(uri)\" is registered twice")
             return
@@ -44,16 +51,22 @@ public struct ResourceRegistry: Sendable {
         )
     }
 
-    /// Registers a URI template.
+    /// Registers a URI template; `permissions` as for ``register(uri:name:description:mimeType:permissions:read:)``.
     public mutating func registerTemplate(
         _ pattern: String,
         name: String,
         description: String? = nil,
         mimeType: String? = nil,
-        permissions: [Permission] = [],
+        permissions: RequiredPermissions = .undeclared,
         complete: ResourceTemplateDefinition.Completer? = nil,
         read: @escaping ResourceTemplateDefinition.Reader
     ) {
+        guard permissions.isDeclared else {
+            problems.append(
+                "resource template \"\(pattern)\" declares no permissions: declare what it needs, or .public"
+            )
+            return
+        }
         guard let template = URITemplate(pattern) else {
             problems.append("resource template \"\(pattern)\" is malformed")
             return

@@ -19,7 +19,7 @@ public struct ResourceTemplateDefinition: Sendable {
     /// Their media type.
     public var mimeType: String?
     /// What a client must hold to list and read them.
-    public var permissions: [Permission]
+    public var permissions: RequiredPermissions
     /// The implementation.
     public var read: Reader
     /// Optional completion of variables.

@@ -55,7 +55,7 @@ public struct BastionServer: Sendable {
         for module in modules { module.register(in: &tools) }
         var names: Set<String> = []
         for tool in tools.tools {
-            for case .custom(let name) in tool.permissions { names.insert(name) }
+            names.formUnion(tool.permissions.customNames)
         }
         return names
     }

@@ -18,8 +18,8 @@ public struct ToolDefinition: Sendable {
     public var outputSchema: JSONValue?
     /// Behaviour hints.
     public var annotations: ToolAnnotations
-    /// What a client must hold to see and call the tool.
-    public var permissions: [Permission]
+    /// What a client must hold to see and call the tool (``RequiredPermissions/public`` for nothing).
+    public var permissions: RequiredPermissions
     /// The handler never blocks its thread (no blocking system call, no long computation), so it may
     /// start on the connection's reader thread. Leave `false` when unsure.
     public var isNonBlocking: Bool

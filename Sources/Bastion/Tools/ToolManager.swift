@@ -27,9 +27,15 @@ final class ToolManager: Sendable {
         return tools[position].isNonBlocking
     }
 
-    /// The tools a client may call: a client never sees a tool it lacks the permissions for.
+    /// The tools a client may call: a client never sees a tool it lacks the permissions for, a
+    /// tool that declares none, or (when `read_only`) a tool not annotated read-only.
     func visibleTools(for client: ClientContext) -> [ToolDefinition] {
-        tools.filter { client.check($0.permissions).isAllowed }
+        tools.filter { Self.check(client, $0).isAllowed }
+    }
+
+    /// The tool-level check ([2] of the security chain) of one tool for one client.
+    static func check(_ client: ClientContext, _ tool: ToolDefinition) -> PermissionDecision {
+        client.checkTool(tool.permissions, isReadOnly: tool.annotations.readOnlyHint == true)
     }
 
     /// Answers `tools/list`.
@@ -62,10 +68,10 @@ final class ToolManager: Sendable {
         guard let position = index[name] else { throw .invalidParams("unknown tool \"\(name)\"") }
         let tool = tools[position]
         // [2] Permission check. A denial is a tool result the model can read, never a crash.
-        let decision = client.check(tool.permissions)
-        if case .deny(let missing) = decision {
+        let decision = Self.check(client, tool)
+        if !decision.isAllowed {
             context.annotate("decision", "deny")
-            context.annotate("permission", .string(missing.description))
+            if let missing = decision.missingPermission { context.annotate("permission", .string(missing)) }
             return ToolResult.error(decision.reason(action: "tool \"\(name)\"") ?? "Permission denied").json(
                 for: version
             )

@@ -20,7 +20,10 @@ public struct ToolRegistry: Sendable {
     ///   - inputSchema: JSON Schema of the arguments; must be an object schema.
     ///   - outputSchema: JSON Schema of the structured result, if the tool returns data.
     ///   - annotations: Truthful behaviour hints.
-    ///   - permissions: What a client must hold to see and call the tool.
+    ///   - permissions: What a client must hold to see and call the tool: `.public` for nothing,
+    ///     a list such as `[.fileRead(glob: "**/.git/**"), .systemCommand(pattern: "git")]`, or
+    ///     `.checkedPerCall(.fileRead)` for a tool that checks each path itself. A tool that
+    ///     declares nothing (the default, or `[]`) is a registration problem: fail closed.
     ///   - isNonBlocking: The handler never blocks its thread; it may then start without a thread hop.
     ///   - handler: Runs the call with the caller's client context.
     public mutating func register(
@@ -30,12 +33,18 @@ public struct ToolRegistry: Sendable {
         inputSchema: JSONValue,
         outputSchema: JSONValue? = nil,
         annotations: ToolAnnotations = ToolAnnotations(),
-        permissions: [Permission] = [],
+        permissions: RequiredPermissions = .undeclared,
         isNonBlocking: Bool = false,
         handler: @escaping ToolDefinition.Handler
     ) {
         if let problem = Self.problem(name: name, inputSchema: inputSchema, outputSchema: outputSchema) {
             problems.append(problem)
+            return
+        }
+        guard permissions.isDeclared else {
+            problems.append(
+                "tool \"\(name)\" declares no permissions: declare what it needs, or .public when it needs nothing"
+            )
             return
         }
         if tools.contains(where: { $0.name == name }) {

@@ -87,7 +87,7 @@ extension FileSystemManager {
         var entries = try DirectoryReader.entries(of: directory, path: path)
         entries.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         for entry in entries {
-            let childPath = path == "/" ? "/" + entry.name : path + "/" + entry.name
+            let childPath = PathBytes.join(path, entry.name)
             guard client.check(.read, canonicalPath: childPath).isAllowed else {
                 summary.hidden += 1
                 continue
@@ -162,7 +162,7 @@ extension FileSystemManager {
         var hidden = 0
         var entries: [DirectoryReader.Entry] = []
         for var entry in try DirectoryReader.entries(of: directory, path: target.path) {
-            let path = target.path == "/" ? "/" + entry.name : target.path + "/" + entry.name
+            let path = PathBytes.join(target.path, entry.name)
             guard client.check(.read, canonicalPath: path).isAllowed else {
                 hidden += 1
                 continue

@@ -1,3 +1,4 @@
+import BastionSecurity
 import BastionSystem
 
 #if canImport(Glibc)
@@ -10,7 +11,7 @@ public enum WorkdirProvisioner {
     /// - Parameter path: An absolute path.
     /// - Throws: ``SandboxError`` when the path exists but is not a private directory of ours.
     public static func provision(_ path: String) throws(SandboxError) {
-        guard path.hasPrefix("/") else { throw SandboxError(message: "workdir \(path) is not an absolute path") }
+        guard PathBytes.isAbsolute(path) else { throw SandboxError(message: "workdir \(path) is not an absolute path") }
         do {
             try DirectoryPath.create(path, mode: 0o700)
         } catch {

@@ -49,7 +49,7 @@ public final class AuditLogger: Sendable {
         rotation: AuditRotation = .never,
         syslog: AuditSyslogConfiguration? = nil
     ) throws(AuditError) {
-        let parent = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        let parent = PathBytes.splitLast(path)?.parent ?? ""
         if !parent.isEmpty { Self.makeDirectories(parent) }
         writer = try AuditWriter(
             path: path,

@@ -12,14 +12,14 @@ public enum AuditSyslogDestination: Sendable, Hashable, CustomStringConvertible 
     /// - Parameter text: The configured value.
     /// - Returns: The destination, or `nil` when `text` is none of these.
     public init?(_ text: String) {
-        if text.hasPrefix("unix:") {
+        if text.hasPrefix("unix:") {  // path-bytes: a URL scheme
             let path = String(text.dropFirst("unix:".count))
-            guard path.hasPrefix("/"), path.utf8.count < 108, !path.utf8.contains(0) else { return nil }
+            guard PathBytes.isAbsolute(path), path.utf8.count < 108, !path.utf8.contains(0) else { return nil }
             self = .unix(path: path)
             return
         }
-        let isUDP = text.hasPrefix("udp://")
-        guard isUDP || text.hasPrefix("tcp://") else { return nil }
+        let isUDP = text.hasPrefix("udp://")  // path-bytes: a URL scheme
+        guard isUDP || text.hasPrefix("tcp://") else { return nil }  // path-bytes: a URL scheme
         guard let (host, port) = Self.hostAndPort(text.dropFirst("udp://".count)) else { return nil }
         self = isUDP ? .udp(host: host, port: port) : .tcp(host: host, port: port)
     }
@@ -34,20 +34,21 @@ public enum AuditSyslogDestination: Sendable, Hashable, CustomStringConvertible 
     }
 
     private static func bracketed(_ host: String) -> String {
-        host.contains(":") ? "[\(host)]" : host
+        host.contains(":") ? "[\(host)]" : host  // path-bytes: a host name
     }
 
     private static func hostAndPort(_ text: Substring) -> (String, UInt16)? {
         let host: Substring
         let portText: Substring
-        if text.hasPrefix("[") {
+        if text.hasPrefix("[") {  // path-bytes: a host and port
+            // path-bytes: a host and port
             guard let close = text.firstIndex(of: "]"), text[text.index(after: close)...].hasPrefix(":") else {
                 return nil
             }
             host = text[text.index(after: text.startIndex)..<close]
             portText = text[text.index(close, offsetBy: 2)...]
         } else {
-            guard let colon = text.lastIndex(of: ":") else { return nil }
+            guard let colon = text.lastIndex(of: ":") else { return nil }  // path-bytes: a host and port
             host = text[..<colon]
             portText = text[text.index(after: colon)...]
         }

@@ -17,19 +17,20 @@ public final class ClientContext: Sendable {
     /// Resource limits for what the client runs.
     public let limits: ResourceLimits
 
-    private let grants: Mutex<[Permission]>
+    /// The client's permission state: its grants, compiled rules and decision cache. With a
+    /// ``PermissionManager`` it is the client's shared state, which a reload swaps in place.
+    public let permissionState: ClientPermissions
     private let storage = Mutex<[String: JSONValue]>([:])
     private let offered = Mutex<[String]?>(nil)
-    private let rules: PermissionManager?
 
     /// Creates a context.
     /// - Parameters:
     ///   - identity: Who the client is.
-    ///   - permissions: Its effective grants (tool-level checks).
+    ///   - permissions: Its grants, used only without `rules` (the manager holds the client's own).
     ///   - workdir: Its private working directory.
     ///   - limits: Its resource limits.
-    ///   - rules: The server's call-level permission engine, which holds this client's rules; without
-    ///     it every call-level check is denied (fail closed).
+    ///   - rules: The server's permission engine, which holds this client's rules; without it only
+    ///     tool-level checks use `permissions`, and every call-level check is denied (fail closed).
     public init(
         identity: ClientIdentity,
         permissions: [Permission],
@@ -42,69 +43,59 @@ public final class ClientContext: Sendable {
         self.authentication = identity.method
         self.workdir = workdir
         self.limits = limits
-        self.grants = Mutex(permissions)
-        self.rules = rules
+        self.permissionState =
+            rules?.client(identity.clientID)
+            ?? ClientPermissions(id: identity.clientID, permissions: permissions, workdir: workdir)
     }
 
-    /// The permissions the client holds now.
-    public var permissions: [Permission] { grants.withLock { $0 } }
+    /// The permissions the client holds now (after a reload, the new ones).
+    public var permissions: [Permission] { permissionState.grants }
 
-    /// Replaces the client's permissions (configuration reload); applies to the next request.
-    public func replacePermissions(_ permissions: [Permission]) {
-        grants.withLock { $0 = permissions }
+    /// Whether the client is `read_only` (`true` when it is no longer configured).
+    public var isReadOnly: Bool { permissionState.isReadOnly }
+
+    /// The tool-level check of a resource (or anything that only reads): whether the client's
+    /// grants cover the declaration (see ``PermissionChecker``).
+    public func check(_ required: RequiredPermissions) -> PermissionDecision {
+        permissionState.check(required, isReadOnlyTool: true)
     }
 
-    /// Checks the client's grants against a tool's requirements.
-    public func check(_ required: [Permission]) -> PermissionDecision {
-        guard !required.isEmpty else { return .allow }
-        return PermissionChecker.check(required: required, granted: permissions)
+    /// The tool-level check of a tool: its declaration, and for a `read_only` client its annotation.
+    /// - Parameters:
+    ///   - required: What the tool declares.
+    ///   - isReadOnly: Whether the tool is annotated read-only (`readOnlyHint: true`).
+    /// - Returns: `.allow`, or why the client may neither see nor call the tool.
+    public func checkTool(_ required: RequiredPermissions, isReadOnly: Bool) -> PermissionDecision {
+        permissionState.check(required, isReadOnlyTool: isReadOnly)
     }
 
     /// The call-level check every file-system and execution tool makes before touching a path.
     ///
-    /// Cached per client (``PermissionManager``); a configuration reload applies to the next call.
+    /// Cached per client (``ClientPermissions``); a configuration reload applies to the next call.
     /// - Parameters:
     ///   - access: Read, write, or execute (with the command as asked for).
     ///   - path: The path as the client gave it (absolute, relative to the workdir, or `~/…`).
     /// - Returns: `.allow`, or a denial whose ``PermissionDecision/reason(action:)`` names the
     ///   permission or rule and the canonical path.
     public func check(_ access: PermissionManager.Access, path: String) -> PermissionDecision {
-        guard let rules else {
-            return .missing(PermissionManager.neededPermission(access, outsideScope: true, path: path), target: path)
-        }
-        return rules.check(client: id, access: access, path: path)
+        permissionState.check(access, path: path)
     }
 
     /// The call-level check that also returns the canonical path it was made on: the path the
     /// file-system layer must then open, refusing symlinks at the system call.
     public func resolve(_ access: PermissionManager.Access, path: String) -> PermissionManager.Resolution {
-        guard let rules else {
-            let denial = PermissionDecision.missing(
-                PermissionManager.neededPermission(access, outsideScope: true, path: path),
-                target: path
-            )
-            return PermissionManager.Resolution(decision: denial, canonicalPath: nil)
-        }
-        return rules.resolve(client: id, access: access, path: path)
+        permissionState.resolve(access, path: path)
     }
 
     /// The call-level check of a path that is already canonical (directory walks, a symlink acted on
     /// itself); uncached, no system call.
     public func check(_ access: PermissionManager.Access, canonicalPath: String) -> PermissionDecision {
-        guard let rules else {
-            return .missing(
-                PermissionManager.neededPermission(access, outsideScope: true, path: canonicalPath),
-                target: canonicalPath
-            )
-        }
-        return rules.check(client: id, access: access, canonicalPath: canonicalPath)
+        permissionState.check(access, canonicalPath: canonicalPath)
     }
 
     /// The directories the client's grants can reach, for reading and for writing (canonical,
     /// outermost only), before any narrowing by the client's MCP roots.
-    public var grantedRoots: (read: [String], write: [String]) {
-        rules?.scopeRoots(client: id) ?? ([], [])
-    }
+    public var grantedRoots: (read: [String], write: [String]) { permissionState.scopeRoots }
 
     /// The directories the client offered as MCP roots (canonical), or `nil` when it offered none;
     /// the file-system layer narrows the client's scope to them.

@@ -140,14 +140,13 @@ public final class ClientManager: Sendable {
             authenticators: makeAuthenticators(clients),
             onFailure: onAuthenticationFailure
         )
-        // Under the registry's lock, so no connection registers between the rules and the grants.
+        // Under the registry's lock, so no connection registers between the rules and the client
+        // list. Each context holds its client's shared permission state, which replaceRules
+        // swaps in place: connected and connecting contexts see the new rights at their next check.
         try state.withLock { (state) throws(PermissionParseError) in
             try permissions.replaceRules(Self.rules(of: clients))
             state.clients = index
             state.authentication = authentication
-            for context in state.connected.values {
-                context.replacePermissions(index[context.id]?.rules.permissions ?? [])
-            }
         }
     }
 

@@ -95,7 +95,9 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
         for case .literal(let bytes) in segments[..<count] {
             prefix += "/" + String(decoding: bytes, as: UTF8.self)
         }
-        guard let resolved = resolve(prefix), resolved != prefix, resolved.hasPrefix("/") else { return nil }
+        guard let resolved = resolve(prefix), !PathBytes.equal(resolved, prefix),
+            PathBytes.isAbsolute(resolved)
+        else { return nil }
         let head = resolved.utf8.split(separator: UInt8(ascii: "/")).map { Segment.literal(Array($0)) }
         return GlobPattern(pattern: pattern, segments: head + segments[count...])
     }
@@ -118,15 +120,26 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Escapes a literal path so that it compiles to a pattern matching exactly that path.
+    ///
+    /// Byte by byte: a `*` followed by a combining mark (U+0301) is one `Character` that is not
+    /// `*`, yet the compiler sees the `*` byte, so escaping Characters would leave a wildcard in
+    /// (a workdir `w*\u{301}` would then match its sibling `wz\u{301}`).
     /// - Parameter literal: Any text, typically a directory name.
-    /// - Returns: The text with `* ? [ ] { } \` preceded by `\`.
+    /// - Returns: The text with every `* ? [ ] { } \` byte preceded by `\`.
     public static func escaped(_ literal: String) -> String {
-        var result = ""
-        for character in literal {
-            if "*?[]{}\\".contains(character) { result.append("\\") }
-            result.append(character)
+        var result: [UInt8] = []
+        result.reserveCapacity(literal.utf8.count)
+        for byte in literal.utf8 {
+            switch byte {
+            case UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "{"),
+                UInt8(ascii: "}"), UInt8(ascii: "\\"):
+                result.append(UInt8(ascii: "\\"))
+            default:
+                break
+            }
+            result.append(byte)
         }
-        return result
+        return String(decoding: result, as: UTF8.self)
     }
 
     // MARK: - Compiling

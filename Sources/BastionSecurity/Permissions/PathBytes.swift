@@ -9,9 +9,50 @@ public enum PathBytes {
     static let slash = UInt8(ascii: "/")
     static let dot = UInt8(ascii: ".")
 
+    /// Whether a path starts with a `/` byte.
+    public static func isAbsolute(_ path: String) -> Bool {
+        path.utf8.first == slash
+    }
+
+    /// Whether a path or pattern holds a `/` byte anywhere (`"tools/\u{301}git"` does; its
+    /// Characters do not, since `/` and the combining mark form one).
+    public static func containsSlash(_ text: String) -> Bool {
+        text.utf8.contains(slash)
+    }
+
+    /// Whether `text` starts with the bytes of `prefix`.
+    public static func hasPrefix(_ text: String, _ prefix: String) -> Bool {
+        text.utf8.starts(with: prefix.utf8)
+    }
+
+    /// Whether two paths are the same bytes (`==` on `String` holds for canonically equivalent
+    /// spellings, such as `é` precomposed and decomposed, which the kernel sees as two names).
+    public static func equal(_ lhs: String, _ rhs: String) -> Bool {
+        lhs.utf8.elementsEqual(rhs.utf8)
+    }
+
     /// The non-empty segments of a path, split at `/` bytes.
     public static func segments(_ path: String) -> [String] {
         Array(path.utf8).split(separator: slash).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The lexical normal form of a path, on bytes: empty and `.` segments removed, `..` applied
+    /// (never above `/`); always absolute (a relative path is taken from `/`). No system call.
+    public static func normalized(_ path: String) -> String {
+        var segments: [ArraySlice<UInt8>] = []
+        for part in Array(path.utf8).split(separator: slash) {
+            guard isDotSegment(part) else {
+                segments.append(part)
+                continue
+            }
+            if part.count == 2, !segments.isEmpty { segments.removeLast() }
+        }
+        var result: [UInt8] = []
+        for segment in segments {
+            result.append(slash)
+            result.append(contentsOf: segment)
+        }
+        return result.isEmpty ? "/" : String(decoding: result, as: UTF8.self)
     }
 
     /// Whether a segment is `.` or `..`.

@@ -56,9 +56,10 @@ public enum Permission: Sendable, Hashable, CustomStringConvertible {
     public init(parsing spelling: String) throws(PermissionParseError) {
         let type: Substring
         let argument: Substring?
-        if let colon = spelling.firstIndex(of: ":") {
-            type = spelling[..<colon]
-            argument = spelling[spelling.index(after: colon)...]
+        // Scalars, not Characters: a combining mark after the `:` belongs to the argument.
+        if let colon = spelling.unicodeScalars.firstIndex(of: ":") {
+            type = Substring(spelling.unicodeScalars[..<colon])
+            argument = Substring(spelling.unicodeScalars[spelling.unicodeScalars.index(after: colon)...])
         } else {
             type = spelling[...]
             argument = nil
@@ -109,9 +110,9 @@ public enum Permission: Sendable, Hashable, CustomStringConvertible {
     /// - Returns: The permission with its file glob expanded.
     public func expandingTilde(home: String) -> Permission {
         switch self {
-        case .fileRead(let glob): return .fileRead(glob: glob.map { Self.expandTilde($0, home: home) })
-        case .fileWrite(let glob): return .fileWrite(glob: glob.map { Self.expandTilde($0, home: home) })
-        case .fileWriteGlobal(let glob): return .fileWriteGlobal(glob: Self.expandTilde(glob, home: home))
+        case .fileRead(let glob): return .fileRead(glob: glob.map { Self.expandingTilde($0, home: home) })
+        case .fileWrite(let glob): return .fileWrite(glob: glob.map { Self.expandingTilde($0, home: home) })
+        case .fileWriteGlobal(let glob): return .fileWriteGlobal(glob: Self.expandingTilde(glob, home: home))
         case .codeExecution, .codeExecutionSudo, .systemCommand, .custom: return self
         }
     }
@@ -123,14 +124,21 @@ public enum Permission: Sendable, Hashable, CustomStringConvertible {
         return "\(type):\(argument)"
     }
 
-    static func expandTilde(_ glob: String, home: String) -> String {
-        guard glob.first == "~" else { return glob }
-        let rest = glob.dropFirst()
-        guard rest.isEmpty || rest.first == "/" else { return glob }
-        var base = home
-        while base.count > 1, base.hasSuffix("/") { base.removeLast() }
-        if rest.isEmpty { return base }
-        return base == "/" ? String(rest) : base + rest
+    /// Replaces `~` or a leading `~/` of a glob or path by `home`, on bytes (a combining mark after
+    /// the `/` must not hide it); `~user` and a later `~` are kept.
+    /// - Parameters:
+    ///   - glob: The glob or path as written.
+    ///   - home: The absolute home directory.
+    /// - Returns: The expanded text, otherwise unchanged (never normalized: that would change a glob).
+    public static func expandingTilde(_ glob: String, home: String) -> String {
+        let bytes = Array(glob.utf8)
+        guard bytes.first == UInt8(ascii: "~") else { return glob }
+        let rest = bytes.dropFirst()
+        guard rest.isEmpty || rest.first == PathBytes.slash else { return glob }
+        var base = Array(home.utf8)
+        while base.count > 1, base.last == PathBytes.slash { base.removeLast() }
+        if rest.isEmpty { return String(decoding: base, as: UTF8.self) }
+        return String(decoding: base == [PathBytes.slash] ? Array(rest) : base + rest, as: UTF8.self)
     }
 
     private static func optionalGlob(

@@ -7,6 +7,13 @@ public enum PermissionDecision: Sendable, Hashable {
     case allow
     /// Denied at tool level; `missing` is the permission the client would need.
     case deny(missing: Permission)
+    /// Denied at tool level: the tool is checked per call and the client holds no grant of the kind.
+    case missingKind(PermissionKind)
+    /// Denied at tool level: the tool declares nothing (neither `.public` nor what it needs), so it
+    /// is refused to every client (fail closed).
+    case undeclared
+    /// Denied at tool level: the client is `read_only = true` and the tool is not annotated read-only.
+    case readOnlyTool
     /// Denied at call level: no grant covers `target` (a canonical path or a command).
     case missing(Permission, target: String)
     /// Denied by one of the client's own `deny` globs, which override every grant.
@@ -34,6 +41,14 @@ public enum PermissionDecision: Sendable, Hashable {
         case .deny(let missing):
             return
                 "Permission denied: \(action) requires the permission \"\(missing)\", which this client does not hold"
+        case .missingKind(let kind):
+            return "Permission denied: \(action) requires a \"\(kind.spelling)\" permission (any path or command; "
+                + "each is checked when called), which this client does not hold"
+        case .undeclared:
+            return "Permission denied: \(action) declares no permissions (not even .public), so no client may call it"
+        case .readOnlyTool:
+            return "Permission denied: \(action) is not annotated read-only, and this client is read_only "
+                + "(it may call only tools annotated readOnlyHint)"
         case .missing(let missing, let target):
             return "Permission denied: \(action) \"\(Self.shown(target))\" requires the permission \"\(missing)\", "
                 + "which this client does not hold"
@@ -48,6 +63,16 @@ public enum PermissionDecision: Sendable, Hashable {
                 + "read_only (no writes, no execution)"
         case .invalidPath(let path, let problem):
             return "Permission denied: \(action) \"\(Self.shown(path))\" is refused: \(problem)"
+        }
+    }
+
+    /// The permission a tool-level or call-level denial names as missing (`file_read`, …), for the
+    /// audit record; `nil` when allowed or refused for another reason (deny rule, protected, …).
+    public var missingPermission: String? {
+        switch self {
+        case .deny(let missing), .missing(let missing, _): return missing.description
+        case .missingKind(let kind): return kind.spelling
+        case .allow, .undeclared, .readOnlyTool, .denyRule, .protected, .readOnly, .invalidPath: return nil
         }
     }
 

@@ -137,14 +137,14 @@ enum SessionTestSupport {
 
 /// Builds tool definitions through the public registry, as modules do.
 enum ToolFixtures {
-    /// A tool that returns `text` unless given a handler.
+    /// A tool that returns `text` unless given a handler; it needs no permission unless told.
     static func tool(
         _ name: String,
         title: String? = nil,
         schema: JSONValue = ["type": "object"],
         outputSchema: JSONValue? = nil,
         annotations: ToolAnnotations = ToolAnnotations(),
-        permissions: [Permission] = [],
+        permissions: RequiredPermissions = .public,
         handler: @escaping ToolDefinition.Handler = { _, call in .text("called \(call.name)") }
     ) -> ToolDefinition {
         var registry = ToolRegistry()

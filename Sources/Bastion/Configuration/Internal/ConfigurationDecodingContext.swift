@@ -44,7 +44,7 @@ struct ConfigurationDecodingContext: Sendable {
     func compileGlob(_ glob: String, relativeTo base: String, at path: ConfigKeyPath) throws(ConfigurationError) {
         try checkGlob(glob, at: path)
         do {
-            _ = try glob.hasPrefix("**") ? GlobPattern(glob) : GlobPattern(glob, relativeTo: base)
+            _ = try PathBytes.hasPrefix(glob, "**") ? GlobPattern(glob) : GlobPattern(glob, relativeTo: base)
         } catch {
             throw self.error(.invalidValue, at: path, error.message)
         }

@@ -1,3 +1,5 @@
+import BastionSecurity
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -10,6 +12,7 @@ import Darwin
 ///
 /// Resolution is lexical (`.`, `..` and repeated `/` are removed) because a workdir or an audit log
 /// may not exist yet; the permission checker canonicalizes again, symlinks included, at each call.
+/// Every path operation is on bytes (``PathBytes``): a combining mark after a `/` must not hide it.
 struct ConfigurationPaths: Sendable {
     /// The absolute home directory.
     let home: String
@@ -25,13 +28,13 @@ struct ConfigurationPaths: Sendable {
         let home = Self.home(environment: environment)
         self.home = home
         // The XDG Base Directory specification says to ignore relative values.
-        if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") {
+        if let state = environment["XDG_STATE_HOME"], PathBytes.isAbsolute(state) {
             self.stateHome = Self.normalize(state)
         } else {
             self.stateHome = Self.join(home, ".local/state")
         }
         self.baseDirectory =
-            baseDirectory.hasPrefix("/")
+            PathBytes.isAbsolute(baseDirectory)
             ? Self.normalize(baseDirectory) : Self.join(Self.currentDirectory(), baseDirectory)
     }
 
@@ -50,27 +53,28 @@ struct ConfigurationPaths: Sendable {
 
     /// Replaces a leading `~`, `$HOME` or `$XDG_STATE_HOME` (alone or followed by `/`); anything else is kept.
     func expandingHome(_ path: String) -> String {
+        let bytes = Array(path.utf8)
         for (prefix, replacement) in [("~", home), ("$HOME", home), ("$XDG_STATE_HOME", stateHome)] {
-            guard path.hasPrefix(prefix) else { continue }
-            let rest = path.dropFirst(prefix.count)
+            guard bytes.starts(with: prefix.utf8) else { continue }
+            let rest = bytes.dropFirst(prefix.utf8.count)
             if rest.isEmpty { return replacement }
-            if rest.first == "/" { return Self.join(replacement, String(rest.dropFirst())) }
+            if rest.first == UInt8(ascii: "/") {
+                return Self.join(replacement, String(decoding: rest.dropFirst(), as: UTF8.self))
+            }
         }
         return path
     }
 
     /// Replaces a leading `~` (alone or followed by `/`) of a glob; `~user` and later `~` are kept.
     func expandingTilde(_ glob: String) -> String {
-        guard glob == "~" || glob.hasPrefix("~/") else { return glob }
         // Plain concatenation: normalizing would change the glob's meaning (a trailing `/`, `**/..`).
-        if home == "/" { return glob == "~" ? "/" : String(glob.dropFirst()) }
-        return home + glob.dropFirst()
+        Permission.expandingTilde(glob, home: home)
     }
 
     /// Expands the home prefixes, then resolves a relative path against ``baseDirectory``.
     func resolve(_ path: String) -> String {
         let expanded = expandingHome(path)
-        return expanded.hasPrefix("/") ? Self.normalize(expanded) : Self.join(baseDirectory, expanded)
+        return PathBytes.isAbsolute(expanded) ? Self.normalize(expanded) : Self.join(baseDirectory, expanded)
     }
 
     /// `base/relative`, normalized; `relative` is taken as relative even if it starts with `/`.
@@ -80,20 +84,12 @@ struct ConfigurationPaths: Sendable {
 
     /// Removes empty and `.` segments and applies `..` lexically; the result is absolute for absolute input.
     static func normalize(_ path: String) -> String {
-        var segments: [Substring] = []
-        for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
-            switch segment {
-            case ".": continue
-            case "..": if !segments.isEmpty { segments.removeLast() }
-            default: segments.append(segment)
-            }
-        }
-        return "/" + segments.joined(separator: "/")
+        PathBytes.normalized(path)
     }
 
     /// The canonical form of an existing path (symlinks resolved), else its lexical normal form.
     static func canonical(_ path: String) -> String {
-        let absolute = path.hasPrefix("/") ? normalize(path) : join(currentDirectory(), path)
+        let absolute = PathBytes.isAbsolute(path) ? normalize(path) : join(currentDirectory(), path)
         guard let resolved = realpath(absolute, nil) else { return absolute }
         defer { free(resolved) }
         return String(cString: resolved)
@@ -108,7 +104,7 @@ struct ConfigurationPaths: Sendable {
 
     /// `$HOME` when absolute, else the home directory of the password database, else `/`.
     static func home(environment: [String: String]) -> String {
-        if let home = environment["HOME"], home.hasPrefix("/") { return normalize(home) }
+        if let home = environment["HOME"], PathBytes.isAbsolute(home) { return normalize(home) }
         var entry = passwd()
         var result: UnsafeMutablePointer<passwd>?
         var buffer = [CChar](repeating: 0, count: 16_384)
@@ -120,6 +116,6 @@ struct ConfigurationPaths: Sendable {
             else { return "/" }
             return String(cString: directory)
         }
-        return home.hasPrefix("/") ? normalize(home) : "/"
+        return PathBytes.isAbsolute(home) ? normalize(home) : "/"
     }
 }

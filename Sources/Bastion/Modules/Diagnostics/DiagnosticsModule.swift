@@ -29,6 +29,7 @@ public struct DiagnosticsModule: BastionModule {
                 "required": ["text"], "additionalProperties": false,
             ],
             annotations: ToolAnnotations(readOnlyHint: true, idempotentHint: true, openWorldHint: false),
+            permissions: .public,
             isNonBlocking: true
         ) { _, call in
             .text(call.string("text") ?? "")
@@ -43,6 +44,7 @@ public struct DiagnosticsModule: BastionModule {
                 "required": ["ms"], "additionalProperties": false,
             ],
             annotations: ToolAnnotations(readOnlyHint: true, idempotentHint: true, openWorldHint: false),
+            permissions: .public,
             isNonBlocking: true,
             handler: Self.sleep
         )
@@ -60,6 +62,7 @@ public struct DiagnosticsModule: BastionModule {
                 "required": ["client", "permissions", "workdir"],
             ],
             annotations: .readOnly,
+            permissions: .public,
             isNonBlocking: true
         ) { client, _ in
             .structured([
@@ -73,6 +76,7 @@ public struct DiagnosticsModule: BastionModule {
             description: "Lists the client's working directory.",
             inputSchema: ["type": "object", "additionalProperties": false],
             annotations: .readOnly,
+            // It lists the workdir directly (no call-level check), so it needs read access to all of it.
             permissions: [.fileRead(glob: nil)]
         ) { client, _ in
             .text(try Self.listDirectory(client.workdir))
@@ -85,7 +89,8 @@ public struct DiagnosticsModule: BastionModule {
             uri: "bastion://diagnostics/info",
             name: "Server information",
             description: "Bastion's version and the calling client",
-            mimeType: "application/json"
+            mimeType: "application/json",
+            permissions: .public
         ) { client in
             let info: JSONValue = ["server": "bastion", "version": .string(version), "client": .string(client.id)]
             return [
@@ -97,6 +102,7 @@ public struct DiagnosticsModule: BastionModule {
             name: "Echo resource",
             description: "Returns the text in its URI",
             mimeType: "text/plain",
+            permissions: .public,
             complete: { _, prefix in ["hello", "help", "world"].filter { $0.hasPrefix(prefix) } },
             read: { _, uri, variables in
                 [.text(uri: uri, mimeType: "text/plain", text: variables["text"] ?? "")]

@@ -28,7 +28,7 @@ extension FileSystemModule {
             inputSchema: Self.pathSchema(),
             outputSchema: Self.outputSchema(["entries": entries], required: ["entries"]),
             annotations: Self.readOnly,
-            permissions: [.fileRead(glob: nil)]
+            permissions: .checkedPerCall(.fileRead)
         ) { client, call in try listDirectory(client, call, withSizes: false) }
         tools.register(
             name: "list_directory_with_sizes",
@@ -40,7 +40,7 @@ extension FileSystemModule {
             ]),
             outputSchema: Self.outputSchema(["entries": entries], required: ["entries"]),
             annotations: Self.readOnly,
-            permissions: [.fileRead(glob: nil)]
+            permissions: .checkedPerCall(.fileRead)
         ) { client, call in try listDirectory(client, call, withSizes: true) }
         tools.register(
             name: "directory_tree",
@@ -53,7 +53,7 @@ extension FileSystemModule {
             ]),
             outputSchema: Self.outputSchema(["entries": ["type": "integer"], "truncated": ["type": "boolean"]]),
             annotations: Self.readOnly,
-            permissions: [.fileRead(glob: nil)]
+            permissions: .checkedPerCall(.fileRead)
         ) { client, call in try directoryTree(client, call) }
         tools.register(
             name: "get_file_info",
@@ -70,7 +70,7 @@ extension FileSystemModule {
                 required: ["size", "modified", "isDirectory", "isFile", "permissions"]
             ),
             annotations: Self.readOnly,
-            permissions: [.fileRead(glob: nil)]
+            permissions: .checkedPerCall(.fileRead)
         ) { client, call in try fileInfo(client, call) }
         tools.register(
             name: "list_allowed_directories",
@@ -86,6 +86,8 @@ extension FileSystemModule {
                 required: ["read", "write"]
             ),
             annotations: Self.readOnly,
+            // It shows the caller only its own grants, which `whoami` shows too.
+            permissions: .public,
             isNonBlocking: true
         ) { client, _ in allowedDirectories(client) }
     }

@@ -26,7 +26,7 @@ extension FileSystemModule {
                 inputSchema: textInput,
                 outputSchema: Self.outputSchema(["truncated": ["type": "boolean"]]),
                 annotations: Self.readOnly,
-                permissions: [.fileRead(glob: nil)]
+                permissions: .checkedPerCall(.fileRead)
             ) { client, call in try readText(client, call) }
         }
         tools.register(
@@ -36,7 +36,7 @@ extension FileSystemModule {
                 + "Only works within allowed directories.",
             inputSchema: Self.pathSchema(),
             annotations: Self.readOnly,
-            permissions: [.fileRead(glob: nil)]
+            permissions: .checkedPerCall(.fileRead)
         ) { client, call in try readMedia(client, call) }
         tools.register(
             name: "read_multiple_files",
@@ -52,7 +52,7 @@ extension FileSystemModule {
             ],
             outputSchema: Self.outputSchema(),
             annotations: Self.readOnly,
-            permissions: [.fileRead(glob: nil)]
+            permissions: .checkedPerCall(.fileRead)
         ) { client, call in try readMultiple(client, call) }
     }
 

@@ -26,7 +26,7 @@ extension FileSystemModule {
                 required: ["matches"]
             ),
             annotations: Self.readOnly,
-            permissions: [.fileRead(glob: nil)]
+            permissions: .checkedPerCall(.fileRead)
         ) { client, call in try searchFiles(client, call) }
         tools.register(
             name: "search_content",
@@ -64,7 +64,7 @@ extension FileSystemModule {
                 required: ["matches", "filesSearched", "truncated"]
             ),
             annotations: Self.readOnly,
-            permissions: [.fileRead(glob: nil)]
+            permissions: .checkedPerCall(.fileRead)
         ) { client, call in try searchContent(client, call) }
     }
 

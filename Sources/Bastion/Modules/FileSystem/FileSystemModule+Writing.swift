@@ -17,7 +17,7 @@ extension FileSystemModule {
                 idempotentHint: true,
                 openWorldHint: false
             ),
-            permissions: [.fileWrite(glob: nil)]
+            permissions: .checkedPerCall(.fileWrite)
         ) { client, call in try writeFile(client, call) }
         tools.register(
             name: "edit_file",
@@ -49,7 +49,7 @@ extension FileSystemModule {
                 idempotentHint: false,
                 openWorldHint: false
             ),
-            permissions: [.fileWrite(glob: nil)]
+            permissions: .checkedPerCall(.fileWrite)
         ) { client, call in try editFile(client, call) }
         tools.register(
             name: "create_directory",
@@ -64,7 +64,7 @@ extension FileSystemModule {
                 idempotentHint: true,
                 openWorldHint: false
             ),
-            permissions: [.fileWrite(glob: nil)]
+            permissions: .checkedPerCall(.fileWrite)
         ) { client, call in try createDirectory(client, call) }
         tools.register(
             name: "move_file",
@@ -83,7 +83,7 @@ extension FileSystemModule {
                 idempotentHint: false,
                 openWorldHint: false
             ),
-            permissions: [.fileWrite(glob: nil)]
+            permissions: .checkedPerCall(.fileWrite)
         ) { client, call in try moveFile(client, call) }
         tools.register(
             name: "delete_path",
@@ -99,7 +99,7 @@ extension FileSystemModule {
                 idempotentHint: true,
                 openWorldHint: false
             ),
-            permissions: [.fileWrite(glob: nil)]
+            permissions: .checkedPerCall(.fileWrite)
         ) { client, call in try deletePath(client, call) }
     }
 

@@ -34,7 +34,7 @@ public struct FileSystemModule: BastionModule {
             "file:///{+path}",
             name: "file",
             description: "A file the client may read, by absolute path (text, or base64 for binary files)",
-            permissions: [.fileRead(glob: nil)]
+            permissions: .checkedPerCall(.fileRead)
         ) { [provider = self.resources] client, uri, _ in
             try await provider.read(client: client, uri: uri)
         }

@@ -33,6 +33,7 @@ public enum ContentSniffer {
     /// - Parameter pathExtension: An extension such as `png`, `.JPG` or `swift`.
     /// - Returns: The MIME type.
     public static func mimeType(forPathExtension pathExtension: String) -> String {
+        // path-bytes: a file-name extension mapped to a media type, no access decision
         let key = pathExtension.hasPrefix(".") ? pathExtension.dropFirst().lowercased() : pathExtension.lowercased()
         return mimeTypes[key] ?? "application/octet-stream"
     }
@@ -43,9 +44,10 @@ public enum ContentSniffer {
     /// - Parameter mimeType: A MIME type.
     /// - Returns: `true` if the type is textual.
     public static func isTextMimeType(_ mimeType: String) -> Bool {
+        // path-bytes: a MIME type
         let essence = mimeType.split(separator: ";", maxSplits: 1).first.map(String.init) ?? ""
         let type = essence.lowercased().filter { $0 != " " && $0 != "\t" }
-        if type.hasPrefix("text/") || type.hasSuffix("+json") || type.hasSuffix("+xml") {
+        if type.hasPrefix("text/") || type.hasSuffix("+json") || type.hasSuffix("+xml") {  // path-bytes: a MIME type
             return true
         }
         return textApplicationTypes.contains(type)

@@ -39,7 +39,7 @@ extension AuditWriter {
         }
         // Nobody else knows the new file yet; lock it before it gets its name.
         flock(next.descriptor, LOCK_EX)
-        let name = rotated.split(separator: "/").last.map(String.init) ?? rotated
+        let name = PathBytes.splitLast(rotated)?.name ?? rotated
         let body = AuditRecordBody([
             "event": "rotate", "reason": "size", "rotated_from": .string(name), "pid": .int(Int64(getpid())),
         ])
@@ -118,9 +118,9 @@ extension AuditWriter {
 
     /// Makes the renames durable (`fsync` of the directory), as a rename is not by itself.
     private func syncDirectory() {
-        let parent = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        let parent = PathBytes.splitLast(path)?.parent ?? ""
         let directory = open(
-            parent.isEmpty ? (path.hasPrefix("/") ? "/" : ".") : parent,
+            parent.isEmpty ? "." : parent,
             O_RDONLY | O_DIRECTORY | O_CLOEXEC
         )
         guard directory >= 0 else { return }
