@@ -125,4 +125,43 @@ struct JSONWriterTests {
         #expect(bytes.prefix(3) == [0x5B, 0x5B, 0x5B])
         dismantle(consume value)
     }
+
+    @Test func aLazyStringIsWrittenQuotedInPlace() {
+        let lazy = LazyJSONString(byteCount: 4) { $0.copyBytes(from: "QUJD".utf8) }
+        #expect(JSONWriter.string(["data": .lazyString(lazy), "type": "image"]) == #"{"data":"QUJD","type":"image"}"#)
+    }
+
+    @Test func aLargeLazyStringIsAllocatedOnceWithRoomForTheRestOfTheMessage() {
+        let count = 4 << 20
+        let lazy = LazyJSONStringTests.repeated(UInt8(ascii: "A"), count: count)
+        var output: [UInt8] = []
+        output.reserveCapacity(256)
+        JSONWriter.write(["content": [["data": .lazyString(lazy), "mimeType": "image/png", "type": "image"]]], into: &output)
+        let text = String(decoding: output, as: UTF8.self)
+        let prefix = #"{"content":[{"data":""#
+        let suffix = #"","mimeType":"image/png","type":"image"}]}"#
+        #expect(text.hasPrefix(prefix + "AAAA"))
+        #expect(text.hasSuffix("AAAA" + suffix))
+        #expect(output.count == prefix.utf8.count + count + suffix.utf8.count)
+        // Grown to the final size at once: growth by doubling would have left twice the size behind.
+        #expect(output.capacity < count + 2 * JSONWriter.lazyStringSlack)
+        output.append(0x0A)
+        #expect(output.capacity < count + 2 * JSONWriter.lazyStringSlack)
+    }
+
+    @Test(arguments: ["a\nb", "quote\"", "back\\slash", "caf\u{E9}", "\u{0}"])
+    func aLazyStringThatNeedsEscapingIsEscaped(content: String) throws {
+        let bytes = Array(content.utf8)
+        let lazy = LazyJSONString(byteCount: bytes.count) { $0.copyBytes(from: bytes) }
+        let written = JSONWriter.string(.lazyString(lazy))
+        #expect(written == JSONWriter.string(.string(content)))
+        #expect(!written.utf8.contains(0x0A))
+        #expect(try JSONParser.parse(written) == .string(content))
+    }
+
+    @Test func invalidUTF8FromALazyStringIsRepaired() throws {
+        let lazy = LazyJSONString(byteCount: 2) { $0.copyBytes(from: [0xFF, UInt8(ascii: "a")]) }
+        let written = JSONWriter.string(.lazyString(lazy))
+        #expect(try JSONParser.parse(written) == .string("\u{FFFD}a"))
+    }
 }

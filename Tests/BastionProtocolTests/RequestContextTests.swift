@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 
 @testable import BastionProtocol
@@ -141,5 +142,21 @@ struct RequestContextTests {
         context.extendDeadline(by: .seconds(2))
         context.extendDeadline(by: .milliseconds(500))
         #expect(context.deadlineExtension == .milliseconds(2_500))
+    }
+
+    @Test func whatIsHeldLivesAsLongAsTheRequest() {
+        final class Witness: Sendable {
+            let released: @Sendable () -> Void
+            init(_ released: @escaping @Sendable () -> Void) { self.released = released }
+            deinit { released() }
+        }
+        let flag = Atomic<Bool>(false)
+        var context: RequestContext? = makeContext(params: nil).context
+        context?.holdUntilAnswered(Witness { flag.store(true, ordering: .relaxed) })
+        let releasedEarly = flag.load(ordering: .relaxed)
+        #expect(!releasedEarly)
+        context = nil
+        let releasedAfter = flag.load(ordering: .relaxed)
+        #expect(releasedAfter)
     }
 }

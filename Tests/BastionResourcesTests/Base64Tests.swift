@@ -1,3 +1,4 @@
+import BastionProtocol
 import Testing
 
 @testable import BastionResources
@@ -29,5 +30,23 @@ struct Base64Tests {
         #expect(encoded.utf8.count == 344)
         #expect(encoded.hasPrefix("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g"))
         #expect(encoded.hasSuffix("8PHy8/T19vf4+fr7/P3+/w=="))
+    }
+
+    @Test(arguments: [0, 1, 2, 3, 4, 5, 6, 1_000, 65_537])
+    func encodingIntoABufferMatchesTheString(count: Int) {
+        let bytes = (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+        #expect(Base64.encodedCount(count) == Base64.encode(bytes).utf8.count)
+        var output = [UInt8](repeating: 0, count: Base64.encodedCount(count))
+        bytes.withUnsafeBufferPointer { input in
+            output.withUnsafeMutableBytes { Base64.encode(input, into: $0) }
+        }
+        #expect(String(decoding: output, as: UTF8.self) == Base64.encode(bytes))
+    }
+
+    @Test func theLazyStringIsTheEncodingProducedWhenWritten() {
+        let lazy = Base64.lazyJSONString(encoding: Array("foobar".utf8))
+        #expect(lazy.byteCount == 8)
+        #expect(lazy.string == "Zm9vYmFy")
+        #expect(Base64.lazyJSONString(encoding: []).string == "")
     }
 }

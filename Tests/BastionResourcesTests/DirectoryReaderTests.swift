@@ -46,4 +46,42 @@ struct DirectoryReaderTests {
         #expect(DirectoryReader.escaped([0x61, 0xC3, 0x28, 0xE2, 0x82]) == "a\\xC3(\\xE2\\x82")
         #expect(DirectoryReader.escaped([0xEF, 0xBF, 0xBD]) == "\u{FFFD}")
     }
+
+    @Test func readingStopsOneKeptEntryPastTheLimit() throws {
+        let fixture = try FileSystemFixture()
+        for index in 0..<200 { try fixture.write("x", to: fixture.workdir + "/f\(index)") }
+        let listing = try ConfinedOpener().open(
+            "",
+            beneath: try ConfinedOpener().openDirectory(fixture.workdir),
+            flags: O_RDONLY | O_DIRECTORY,
+            displayPath: "w"
+        )
+        var looked = 0
+        let cut = try DirectoryReader.entries(of: listing, path: "w", limit: 10) { entry -> String? in
+            looked += 1
+            return looked % 2 == 0 ? entry.name : nil
+        }
+        #expect(cut.items.count == 10)
+        #expect(cut.isTruncated)
+        #expect(cut.excluded == 11)
+        // Ten kept, eleven left out, then the eleventh kept one ends the read: 22 of 200 looked at.
+        #expect(looked == 22)
+        let whole = try DirectoryReader.entries(of: listing, path: "w", limit: 200) { $0.name }
+        #expect(whole.items.count == 200)
+        #expect(!whole.isTruncated)
+        #expect(Set(whole.items) == Set(try DirectoryReader.entries(of: listing, path: "w").map(\.name)))
+    }
+
+    @Test func aZeroLimitReadsOnlyUntilTheFirstKeptEntry() throws {
+        let fixture = try FileSystemFixture()
+        try fixture.write("x", to: fixture.workdir + "/only")
+        let listing = try ConfinedOpener().open(
+            "",
+            beneath: try ConfinedOpener().openDirectory(fixture.workdir),
+            flags: O_RDONLY | O_DIRECTORY,
+            displayPath: "w"
+        )
+        let cut = try DirectoryReader.entries(of: listing, path: "w", limit: 0) { $0 }
+        #expect(cut.items.isEmpty && cut.isTruncated)
+    }
 }

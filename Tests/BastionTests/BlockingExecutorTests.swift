@@ -20,12 +20,12 @@ struct BlockingExecutorTests {
         let gate = DispatchSemaphore(value: 0)
         // More jobs blocked at once than the machine has cores, each until a task on the cooperative
         // pool releases it: if the jobs held pool threads, that task could never run (each job then
-        // gives up after 10 s and says so).
+        // gives up after 30 s and says so; the bound is against a hang, generous for a loaded machine).
         let blockers = 2 * Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) + 2
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<blockers {
                 group.addTask(executorPreference: executor) { () async -> Void in
-                    log.add(gate.wait(timeout: .now() + 10) == .success ? "released" : "starved")
+                    log.add(gate.wait(timeout: .now() + 30) == .success ? "released" : "starved")
                 }
             }
             group.addTask { () async -> Void in

@@ -100,4 +100,29 @@ struct FileResourceProviderTests {
         #expect(!FileResourceProvider.precedes(["b"], ["a", "z"]))
         #expect(FileResourceProvider.precedes(["a"], ["a", "b"]))
     }
+
+    @Test func aReadReservesItsAnswerFirstAndABusyBudgetSaysToRetry() async throws {
+        let fixture = try FileToolFixture()
+        try Data([0, 1, 2, 255]).write(to: URL(fileURLWithPath: fixture.workdir + "/b.bin"))
+        let uri = FileURI.encode(fixture.workdir + "/b.bin")
+        let budget = MemoryBudget(limit: 1 << 20, maximumWait: .milliseconds(10))
+        do {
+            let memory = AnswerMemory(budget: budget, request: SessionTestSupport.makeContext(method: "resources/read"))
+            let blob = try await provider.read(client: fixture.client, uri: uri, memory: memory)
+            #expect(blob == [.blob(uri: uri, mimeType: "application/octet-stream", base64: "AAEC/w==")])
+            #expect(budget.bytesInUse == FileSystemModule.mediaAnswerBytes(4))
+        }
+        // The request (held by `memory`) is gone, and its reservation with it.
+        #expect(budget.bytesInUse == 0)
+        let held = try await budget.reserve(1 << 20)
+        let busy = AnswerMemory(budget: budget, request: SessionTestSupport.makeContext(method: "resources/read"))
+        await #expect {
+            _ = try await provider.read(client: fixture.client, uri: uri, memory: busy)
+        } throws: { error in
+            guard let error = error as? JSONRPCError else { return false }
+            return error.code == JSONRPCError.internalErrorCode && error.message.hasPrefix("Server busy")
+                && error.data?["reason"] == "busy"
+        }
+        held.release()
+    }
 }

@@ -2,6 +2,7 @@ import BastionProtocol
 import BastionResources
 import BastionSecurity
 import Foundation
+import Synchronization
 import Testing
 
 @testable import Bastion
@@ -53,4 +54,135 @@ struct FileSystemModuleReadingTests {
         #expect(text.hasPrefix("a.txt:\nA\n"))
         #expect(text.contains("\n---\n/etc/shadow: Error - Permission denied"))
     }
+
+    @Test func readMediaFileReservesTheBytesAndTheirEncodingForTheRequest() async throws {
+        let fixture = try FileToolFixture()
+        let bytes = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        try Data(bytes).write(to: URL(fileURLWithPath: fixture.workdir + "/p.png"))
+        let budget = MemoryBudget(limit: 64 << 20)
+        var request: RequestContext? = SessionTestSupport.makeContext()
+        let result = try await fixture.call(
+            "read_media_file",
+            ["path": "p.png"],
+            memoryBudget: budget,
+            request: try #require(request)
+        )
+        #expect(budget.bytesInUse == FileSystemModule.mediaAnswerBytes(100_000))
+        guard case .image(let data, "image/png") = result.content.first else {
+            Issue.record("expected an image, got \(result)")
+            return
+        }
+        guard case .lazyString(let lazy) = data.json else {
+            Issue.record("the Base64 should be produced when the answer is written")
+            return
+        }
+        #expect(lazy.byteCount == Base64.encodedCount(100_000))
+        #expect(JSONWriter.string(data.json) == "\"" + Base64.encode(bytes) + "\"")
+        request = nil
+        #expect(budget.bytesInUse == 0)
+    }
+
+    @Test func aFullBudgetMakesReadsBusyResultsSayingToRetry() async throws {
+        let fixture = try FileToolFixture()
+        try fixture.write("some text\n", "t.txt")
+        try Data([1, 2, 3]).write(to: URL(fileURLWithPath: fixture.workdir + "/p.png"))
+        let budget = MemoryBudget(limit: 1 << 20, maximumWait: .milliseconds(10))
+        let held = try await budget.reserve(1 << 20)
+        for (tool, arguments) in [
+            ("read_media_file", ["path": "p.png"]), ("read_text_file", ["path": "t.txt"]),
+        ] as [(String, [String: JSONValue])] {
+            let result = try await fixture.call(tool, arguments, memoryBudget: budget)
+            #expect(result.isError, "\(tool)")
+            #expect(FileToolFixture.text(result).hasPrefix("Server busy"), "\(tool)")
+            #expect(FileToolFixture.text(result).contains("retry"), "\(tool)")
+        }
+        let multiple = try await fixture.call("read_multiple_files", ["paths": ["t.txt"]], memoryBudget: budget)
+        #expect(FileToolFixture.text(multiple).hasPrefix("t.txt: Error - Server busy"))
+        held.release()
+        #expect(budget.bytesInUse == 0)
+    }
+
+    @Test func aFileWhoseAnswerCannotFitTheWholeBudgetIsRefusedAtOnce() async throws {
+        let fixture = try FileToolFixture()
+        try Data(repeating: 7, count: 300_000).write(to: URL(fileURLWithPath: fixture.workdir + "/big.png"))
+        let budget = MemoryBudget(limit: 256 << 10, maximumWait: .seconds(3_600))
+        let result = try await fixture.call("read_media_file", ["path": "big.png"], memoryBudget: budget)
+        #expect(result.isError)
+        #expect(FileToolFixture.text(result).contains("memory_budget_mb"))
+    }
+
+    @Test func readTextFileReservesForTheTextTwiceInTheAnswer() async throws {
+        let fixture = try FileToolFixture()
+        try fixture.write(String(repeating: "line\n", count: 1_000), "t.txt")
+        let budget = MemoryBudget(limit: 64 << 20)
+        let request = SessionTestSupport.makeContext()
+        let result = try await fixture.call("read_text_file", ["path": "t.txt"], memoryBudget: budget, request: request)
+        #expect(!result.isError)
+        #expect(budget.bytesInUse == FileSystemModule.textAnswerBytes(5_000))
+        #expect(FileSystemModule.textAnswerBytes(5_000) >= 5_000 + 2 * 5_000)
+    }
+
+    @Test func theReservationIsReleasedOnlyOnceTheAnswerHasBeenWritten() async throws {
+        let fixture = try FileToolFixture()
+        try Data(repeating: 0xAB, count: 200_000).write(to: URL(fileURLWithPath: fixture.workdir + "/p.png"))
+        let budget = MemoryBudget(limit: 64 << 20)
+        let manager = ToolManager(
+            tools: Array(fixture.tools.values),
+            sandbox: AllowEverySandbox(),
+            memoryBudget: budget,
+            logger: SessionTestSupport.quietLogger
+        )
+        var router = RequestRouter()
+        let client = fixture.client
+        router.on("tools/call") { params, context throws(JSONRPCError) in
+            try await manager.call(params: params, client: client, context: context, version: .latest)
+        }
+        let sink = BudgetProbeSink(budget: budget)
+        let session = MCPSession(
+            configuration: MCPSession.Configuration(
+                identity: ServerIdentity(name: "t", version: "1"),
+                capabilities: ServerRuntime.capabilities
+            ),
+            router: router,
+            sink: sink,
+            observer: NullObserver(),
+            id: "s-test",
+            logger: SessionTestSupport.quietLogger
+        )
+        SessionTestSupport.initialize(session, version: .latest)
+        SessionTestSupport.feed(
+            session,
+            #"{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"read_media_file","arguments":{"path":"p.png"}}}"#
+        )
+        await session.close()
+        let answer = try #require(sink.sent.last)
+        #expect(answer.bytes.count > Base64.encodedCount(200_000), "\(String(decoding: answer.bytes.prefix(300), as: UTF8.self))")
+        // Still reserved while the answer was being written; released after.
+        #expect(answer.bytesInUse == FileSystemModule.mediaAnswerBytes(200_000))
+        #expect(budget.bytesInUse == 0)
+        let parsed = try JSONParser.parse(answer.bytes)
+        let data = parsed["result"]?["content"]?.arrayValue?.first?["data"]?.stringValue
+        #expect(data == Base64.encode([UInt8](repeating: 0xAB, count: 200_000)), "the answer's data differs")
+    }
+}
+
+private struct AllowEverySandbox: SandboxValidator {
+    func validate(tool: String, arguments: [String: JSONValue], client: ClientContext) -> String? { nil }
+}
+
+/// A sink that notes, for each message, the memory budget in use when it was sent.
+private final class BudgetProbeSink: MessageSink {
+    private let budget: MemoryBudget
+    private let messages = Mutex<[(bytes: [UInt8], bytesInUse: Int)]>([])
+
+    init(budget: MemoryBudget) { self.budget = budget }
+
+    func send(_ message: consuming [UInt8]) -> Bool {
+        let bytes = message
+        let inUse = budget.bytesInUse
+        messages.withLock { $0.append((bytes, inUse)) }
+        return true
+    }
+
+    var sent: [(bytes: [UInt8], bytesInUse: Int)] { messages.withLock { $0 } }
 }

@@ -1,6 +1,7 @@
 import BastionProtocol
 import BastionSecurity
 import Dispatch
+import Synchronization
 import Testing
 
 @testable import Bastion
@@ -223,6 +224,63 @@ struct ResourceManagerTests {
         }
         #expect(released)
     }
+
+    @Test func aSessionHoldsAtMostTheCappedNumberOfSubscriptions() async throws {
+        let provider = CountingProvider()
+        var registry = ResourceRegistry()
+        registry.register(provider: provider)
+        let manager = ResourceManager(registry: registry, logger: SessionTestSupport.quietLogger)
+        #expect(manager.maxSubscriptionsPerSession == 1_024)
+        let context = SessionTestSupport.makeContext(method: "resources/subscribe")
+        for index in 0..<1_024 {
+            _ = try await manager.subscribe(params: ["uri": .string("test:\(index)")], client: reader, context: context)
+        }
+        // Renewing a subscription is free; a new one past the cap is refused, saying what to do.
+        _ = try await manager.subscribe(params: ["uri": "test:7"], client: reader, context: context)
+        await #expect {
+            _ = try await manager.subscribe(params: ["uri": "test:1024"], client: reader, context: context)
+        } throws: { error in
+            guard let error = error as? JSONRPCError else { return false }
+            return error.code == JSONRPCError.invalidRequestCode && error.message.contains("1024")
+                && error.message.contains("unsubscribe")
+        }
+        #expect(provider.subscribed == 1_024)
+        #expect(manager.subscriptionCount(of: context.session) == 1_024)
+        // Another session has its own allowance.
+        let other = SessionTestSupport.makeContext(method: "resources/subscribe")
+        _ = try await manager.subscribe(params: ["uri": "test:1024"], client: reader, context: other)
+        // Dropping one makes room again.
+        _ = try manager.unsubscribe(params: ["uri": "test:0"], context: context)
+        _ = try await manager.subscribe(params: ["uri": "test:1024"], client: reader, context: context)
+        manager.sessionEnded(context.session)
+        #expect(manager.subscriptionCount(of: context.session) == 0)
+    }
+
+    @Test func aRefusedSubscriptionDoesNotCount() async throws {
+        let manager = ResourceManager(
+            registry: {
+                var registry = ResourceRegistry()
+                registry.register(provider: CountingProvider())
+                registry.register(uri: "bastion://public", name: "Public", permissions: .public) { _ in [] }
+                return registry
+            }(),
+            maxSubscriptionsPerSession: 2,
+            logger: SessionTestSupport.quietLogger
+        )
+        let context = SessionTestSupport.makeContext(method: "resources/subscribe")
+        for _ in 0..<3 {
+            await #expect(throws: JSONRPCError.self) {
+                _ = try await manager.subscribe(params: ["uri": "test:refuse"], client: reader, context: context)
+            }
+            await #expect(throws: JSONRPCError.self) {
+                _ = try await manager.subscribe(params: ["uri": "bastion://unknown"], client: reader, context: context)
+            }
+        }
+        #expect(manager.subscriptionCount(of: context.session) == 0)
+        _ = try await manager.subscribe(params: ["uri": "test:a"], client: reader, context: context)
+        _ = try await manager.subscribe(params: ["uri": "bastion://public"], client: reader, context: context)
+        #expect(manager.subscriptionCount(of: context.session) == 2)
+    }
 }
 
 /// A provider whose listing blocks its thread until `gate` is signalled.
@@ -245,5 +303,28 @@ private struct BlockingProvider: ResourceProvider {
     func read(client: ClientContext, uri: String) async throws(JSONRPCError) -> [ResourceContents] { [] }
     func subscribe(client: ClientContext, uri: String, session: MCPSession) async throws(JSONRPCError) {}
     func unsubscribe(uri: String, session: MCPSession) {}
+    func sessionEnded(_ session: MCPSession) {}
+}
+
+/// A provider of `test:` URIs whose subscriptions cost nothing; `test:refuse` is refused.
+private final class CountingProvider: ResourceProvider {
+    private let uris = Mutex<Set<String>>([])
+    var subscribed: Int { uris.withLock { $0.count } }
+
+    func owns(_ uri: String) -> Bool { uri.hasPrefix("test:") }
+
+    func list(client: ClientContext, after cursor: String?, limit: Int) async throws(JSONRPCError) -> (
+        resources: [JSONValue], next: String?
+    ) { ([], nil) }
+
+    func read(client: ClientContext, uri: String) async throws(JSONRPCError) -> [ResourceContents] { [] }
+
+    func subscribe(client: ClientContext, uri: String, session: MCPSession) async throws(JSONRPCError) {
+        guard uri != "test:refuse" else { throw .invalidParams("refused") }
+        _ = uris.withLock { $0.insert(uri) }
+    }
+
+    func unsubscribe(uri: String, session: MCPSession) {}
+
     func sessionEnded(_ session: MCPSession) {}
 }

@@ -27,6 +27,7 @@ struct ServerConfigurationTOMLTests {
             log_level = "critical"
             request_timeout_ms = 1
             page_size = 10000
+            memory_budget_mb = 64
             """
         )
         #expect(
@@ -44,7 +45,8 @@ struct ServerConfigurationTOMLTests {
                     diagnostics: true,
                     logLevel: "critical",
                     requestTimeoutMs: 1,
-                    pageSize: 10_000
+                    pageSize: 10_000,
+                    memoryBudgetMB: 64
                 )
         )
     }
@@ -79,12 +81,27 @@ struct ServerConfigurationTOMLTests {
             ("page_size = 0", "server.page_size"),
             ("page_size = 10001", "server.page_size"),
             ("diagnostics = \"yes\"", "server.diagnostics"),
+            ("memory_budget_mb = 0", "server.memory_budget_mb"),
+            ("memory_budget_mb = 15", "server.memory_budget_mb"),
+            ("memory_budget_mb = 1048577", "server.memory_budget_mb"),
+            ("memory_budget_mb = \"256\"", "server.memory_budget_mb"),
+            ("memory_budget_mb = 25.6", "server.memory_budget_mb"),
         ]
     )
     func badValues(body: String, keyPath: String) throws {
         let error = try Support.error("[server]\n" + body + "\n" + Support.minimalClient)
         #expect(error.keyPath == keyPath)
         #expect(error.line == 2)
+    }
+
+    @Test("The memory budget defaults to 256 MiB, and a bad value names the key and the accepted range")
+    func memoryBudget() throws {
+        #expect(try server("").memoryBudgetMB == 256)
+        #expect(try server("").memoryBudgetBytes == 256 << 20)
+        let error = try Support.error("[server]\nmemory_budget_mb = 1\n" + Support.minimalClient)
+        #expect(error.keyPath == "server.memory_budget_mb")
+        #expect(error.description.contains("memory_budget_mb"))
+        #expect(error.description.contains("16 to 1048576"))
     }
 
     @Test("Audit rotation defaults to 64 MiB and 10 files; syslog is off with facility authpriv")

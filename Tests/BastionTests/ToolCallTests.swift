@@ -73,4 +73,14 @@ struct ToolCallTests {
         makeCall([:], sink: quiet).reportProgress(1)
         #expect(quiet.notifications("notifications/progress").isEmpty)
     }
+
+    @Test func memoryReservesInTheCallsBudgetForTheRequest() async throws {
+        let budget = MemoryBudget(limit: 1_000)
+        let context = SessionTestSupport.makeContext()
+        let call = ToolCall(name: "probe", arguments: [:], request: context, memoryBudget: budget)
+        #expect(call.memory.budget === budget)
+        try await call.memory.reserve(400)
+        #expect(budget.bytesInUse == 400)
+        #expect(makeCall([:]).memory.budget == nil)
+    }
 }

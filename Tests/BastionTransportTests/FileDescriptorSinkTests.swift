@@ -120,4 +120,90 @@ struct FileDescriptorSinkTests {
         #expect(bytes.prefix(big.count).allSatisfy { $0 == UInt8(ascii: "a") })
         #expect(bytes.last == 0x0A)
     }
+
+    /// Yields until `condition` holds (another thread changes it); fails after many rounds.
+    private func eventually(_ condition: () -> Bool) async throws {
+        var rounds = 0
+        while !condition(), rounds < 1_000_000 {
+            await Task.yield()
+            rounds += 1
+        }
+        try #require(condition())
+    }
+
+    @Test func queuedBytesAreChargedUntilWrittenAndSmallOnesShareChunks() async throws {
+        let pipe = try Pipe()
+        let account = RecordingAccount()
+        let sink = FileDescriptorSink(descriptor: pipe.writeEnd, account: account)
+        let big = [UInt8](repeating: UInt8(ascii: "a"), count: 256 << 10)
+        let small = [UInt8](repeating: UInt8(ascii: "b"), count: 100)
+        async let writer: Void = ReaderThread.run { sink.send(big) }
+        // The big message is being written (the pipe holds 64 KiB): it counts, uncharged.
+        try await eventually { sink.backlog == big.count + 1 }
+        #expect(account.balance == 0)
+        for _ in 0..<50 { sink.send(small) }
+        #expect(account.balance == 50 * 101)
+        #expect(account.charges == 50)
+        #expect(sink.backlog == big.count + 1 + 50 * 101)
+        let expected = big.count + 1 + 50 * 101
+        let received = Mutex(0)
+        await ReaderThread.run { received.withLock { $0 = pipe.readExactly(expected).count } }
+        await writer
+        #expect(received.withLock { $0 } == expected)
+        #expect(account.balance == 0)
+        #expect(sink.backlog == 0)
+    }
+
+    @Test func aPeerThatStallsPastTheQueueLimitIsDropped() async throws {
+        signal(SIGPIPE, SIG_IGN)
+        let pipe = try Pipe()
+        let account = RecordingAccount()
+        let sink = FileDescriptorSink(descriptor: pipe.writeEnd, backlogLimit: 1_000, maxQueuedBytes: 10_000, account: account)
+        let big = [UInt8](repeating: UInt8(ascii: "a"), count: 256 << 10)
+        async let writer: Void = ReaderThread.run { sink.send(big) }
+        try await eventually { sink.backlog > 0 }
+        var accepted = 0
+        while sink.send([UInt8](repeating: UInt8(ascii: "b"), count: 999)) { accepted += 1 }
+        #expect(accepted == 10)
+        #expect(sink.isPeerGone)
+        #expect(!sink.send(Array("{}".utf8)))
+        // The queue was dropped and refunded; the reader would no longer wait.
+        #expect(account.balance == 0)
+        sink.waitWhileBacklogged()
+        pipe.closeRead()
+        await writer
+        #expect(account.balance == 0)
+    }
+
+    @Test func theReaderWaitsWhileTheBatchBeingWrittenIsOverTheLimit() async throws {
+        let pipe = try Pipe()
+        let sink = FileDescriptorSink(descriptor: pipe.writeEnd, backlogLimit: 1_024)
+        let big = [UInt8](repeating: UInt8(ascii: "a"), count: 256 << 10)
+        async let writer: Void = ReaderThread.run { sink.send(big) }
+        try await eventually { sink.backlog > 0 }
+        let released = Atomic<Bool>(false)
+        async let reader: Void = ReaderThread.run {
+            sink.waitWhileBacklogged()
+            released.store(true, ordering: .releasing)
+        }
+        // Nothing was queued, yet the reader is held: the answer being written is over the limit.
+        #expect(sink.backlog > sink.backlogLimit)
+        for _ in 0..<1_000 { await Task.yield() }
+        let releasedEarly = released.load(ordering: .acquiring)
+        #expect(!releasedEarly)
+        await ReaderThread.run { _ = pipe.readExactly(big.count + 1) }
+        await writer
+        await reader
+        let releasedAfter = released.load(ordering: .acquiring)
+        #expect(releasedAfter)
+    }
+}
+
+/// An ``OutputMemoryAccount`` that keeps the balance of charges and refunds.
+private final class RecordingAccount: OutputMemoryAccount {
+    private let state = Mutex((balance: 0, charges: 0))
+    func charge(_ bytes: Int) { state.withLock { $0 = ($0.balance + bytes, $0.charges + 1) } }
+    func refund(_ bytes: Int) { state.withLock { $0.balance -= bytes } }
+    var balance: Int { state.withLock { $0.balance } }
+    var charges: Int { state.withLock { $0.charges } }
 }

@@ -1,4 +1,5 @@
 import BastionProtocol
+import Synchronization
 import Testing
 
 @testable import BastionTransport
@@ -92,4 +93,35 @@ struct StdioTransportTests {
         #expect(messages.contains(["jsonrpc": "2.0", "id": 3, "result": ["text": "hi"]]))
         #expect(messages.contains { $0["id"] == .null && $0["error"]?["code"] == -32700 })
     }
+
+    @Test func readingStopsOnceNoOneReadsTheAnswers() async throws {
+        signal(SIGPIPE, SIG_IGN)
+        let input = try Pipe()
+        let output = try Pipe()
+        output.closeRead()
+        let transport = StdioTransport(input: input.readEnd, output: output.writeEnd, maxFrameBytes: 1_024)
+        let receiver = AnsweringReceiver(sink: transport.makeSink())
+        // stdin stays open: without the check, run would wait for more requests forever.
+        input.write("{\"id\":1}\n")
+        await transport.run(receiver: receiver, logger: TestSession.logger)
+        #expect(transport.sink.isPeerGone)
+        #expect(receiver.count == 1)
+    }
 }
+
+/// Answers every frame on the sink, as a session would.
+private final class AnsweringReceiver: FrameReceiver {
+    private let sink: FileDescriptorSink
+    private let received = Atomic<Int>(0)
+    init(sink: FileDescriptorSink) { self.sink = sink }
+    var count: Int { received.load(ordering: .relaxed) }
+    func receive(_ frame: UnsafeRawBufferPointer) {
+        received.add(1, ordering: .relaxed)
+        sink.send(Array("{}".utf8))
+    }
+    func receiveOversizedFrame(byteCount: Int) {}
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -46,6 +46,7 @@ extension BastionConfiguration {
             "log_level = \(q(server.logLevel))",
             "request_timeout_ms = \(server.requestTimeoutMs)",
             "page_size = \(server.pageSize)",
+            "memory_budget_mb = \(server.memoryBudgetMB)",
         ]
         return lines
     }

@@ -5,7 +5,7 @@ extension ServerConfiguration {
     static let tomlKeys = [
         "name", "audit_log", "audit_sync", "audit_max_bytes", "audit_keep", "audit_syslog", "audit_syslog_facility",
         "max_message_bytes", "max_depth", "diagnostics", "log_level",
-        "request_timeout_ms", "page_size",
+        "request_timeout_ms", "page_size", "memory_budget_mb",
     ]
 
     /// Reads `[server]`; an absent table gives the defaults.
@@ -48,6 +48,7 @@ extension ServerConfiguration {
         }
         if let timeout = try reader.int("request_timeout_ms", in: 1...86_400_000) { server.requestTimeoutMs = timeout }
         if let pageSize = try reader.int("page_size", in: 1...10_000) { server.pageSize = pageSize }
+        if let budget = try reader.int("memory_budget_mb", in: memoryBudgetRange) { server.memoryBudgetMB = budget }
         return server
     }
 

@@ -28,6 +28,15 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var requestTimeoutMs: Int
     /// The number of items per page of a `…/list` result (`page_size`).
     public var pageSize: Int
+    /// The process-wide budget of bytes in flight (answers being built or waiting to be written), in
+    /// MiB (`memory_budget_mb`): beyond it a call waits a few seconds, then is refused as busy.
+    public var memoryBudgetMB: Int
+
+    /// ``memoryBudgetMB`` in bytes.
+    public var memoryBudgetBytes: Int { memoryBudgetMB << 20 }
+
+    /// The values `memory_budget_mb` accepts: at least 16 MiB, at most 1 TiB.
+    public static let memoryBudgetRange = 16...1_048_576
 
     /// The audit settings as the logger takes them: rotation.
     public var auditRotation: AuditRotation { AuditRotation(maxBytes: auditMaxBytes, keep: auditKeep) }
@@ -55,6 +64,7 @@ public struct ServerConfiguration: Sendable, Hashable {
     ///   - logLevel: The stderr log level (default `info`).
     ///   - requestTimeoutMs: The timeout of server→client requests (default 60 s).
     ///   - pageSize: The list page size (default 50).
+    ///   - memoryBudgetMB: The budget of bytes in flight, in MiB (default 256).
     public init(
         name: String = "bastion",
         auditLog: String,
@@ -68,7 +78,8 @@ public struct ServerConfiguration: Sendable, Hashable {
         diagnostics: Bool = false,
         logLevel: String = "info",
         requestTimeoutMs: Int = 60_000,
-        pageSize: Int = 50
+        pageSize: Int = 50,
+        memoryBudgetMB: Int = 256
     ) {
         self.name = name
         self.auditLog = auditLog
@@ -83,5 +94,6 @@ public struct ServerConfiguration: Sendable, Hashable {
         self.logLevel = logLevel
         self.requestTimeoutMs = requestTimeoutMs
         self.pageSize = pageSize
+        self.memoryBudgetMB = memoryBudgetMB
     }
 }

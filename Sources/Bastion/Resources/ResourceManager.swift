@@ -1,6 +1,7 @@
 import BastionProtocol
 import BastionSecurity
 import Logging
+import Synchronization
 
 /// Serves `resources/list`, `resources/templates/list` and `resources/read`, showing each client
 /// only what its permissions allow.
@@ -8,12 +9,25 @@ final class ResourceManager: Sendable {
     private let resources: [ResourceDefinition]
     private let templates: [ResourceTemplateDefinition]
     private let providers: [any ResourceProvider]
+    /// What answers may hold in memory at once, process-wide (`resources/read` of large files).
+    private let memoryBudget: MemoryBudget?
+    /// The most resources one session may be subscribed to (each can hold an inotify watch).
+    let maxSubscriptionsPerSession: Int
+    /// The URIs each session is subscribed to.
+    private let subscriptions = Mutex<[ObjectIdentifier: Set<String>]>([:])
     private let logger: Logger
 
-    init(registry: ResourceRegistry, logger: Logger) {
+    init(
+        registry: ResourceRegistry,
+        memoryBudget: MemoryBudget? = nil,
+        maxSubscriptionsPerSession: Int = 1_024,
+        logger: Logger
+    ) {
         self.resources = registry.resources
         self.templates = registry.templates
         self.providers = registry.providers
+        self.memoryBudget = memoryBudget
+        self.maxSubscriptionsPerSession = max(0, maxSubscriptionsPerSession)
         self.logger = logger
     }
 
@@ -59,7 +73,9 @@ final class ResourceManager: Sendable {
     }
 
     /// Answers `resources/subscribe`: a provider's resource gets update notifications; a fixed one
-    /// never changes, so subscribing to it is accepted and silent.
+    /// never changes, so subscribing to it is accepted and silent. A session holds at most
+    /// ``maxSubscriptionsPerSession`` subscriptions (each may cost an inotify watch, a per-user kernel
+    /// resource): past that, a new one is refused until another is dropped; renewing one is free.
     func subscribe(
         params: JSONValue?,
         client: ClientContext,
@@ -67,24 +83,63 @@ final class ResourceManager: Sendable {
     ) async throws(JSONRPCError) -> JSONValue {
         guard let uri = params?["uri"]?.stringValue else { throw .invalidParams("\"uri\" must be a string") }
         context.annotate("uri", .string(uri.utf8.count > 512 ? "<\(uri.utf8.count) bytes>" : uri))
-        if let provider = providers.first(where: { $0.owns(uri) }) {
-            try await provider.subscribe(client: client, uri: uri, session: context.session)
-        } else if !resources.contains(where: { $0.uri == uri && client.check($0.permissions).isAllowed }) {
-            throw .resourceNotFound(uri)
+        let session = ObjectIdentifier(context.session)
+        let isNew = try claimSubscription(uri, session: session)
+        do throws(JSONRPCError) {
+            if let provider = providers.first(where: { $0.owns(uri) }) {
+                try await provider.subscribe(client: client, uri: uri, session: context.session)
+            } else if !resources.contains(where: { $0.uri == uri && client.check($0.permissions).isAllowed }) {
+                throw JSONRPCError.resourceNotFound(uri)
+            }
+        } catch {
+            if isNew { dropSubscription(uri, session: session) }
+            throw error
         }
         return [:]
+    }
+
+    /// Counts `uri` for the session, refusing it past the cap; returns whether it was new.
+    private func claimSubscription(_ uri: String, session: ObjectIdentifier) throws(JSONRPCError) -> Bool {
+        let limit = maxSubscriptionsPerSession
+        let claimed = subscriptions.withLock { subscriptions -> Bool? in
+            if subscriptions[session]?.contains(uri) == true { return false }
+            guard subscriptions[session, default: []].count < limit else { return nil }
+            subscriptions[session, default: []].insert(uri)
+            return true
+        }
+        guard let claimed else {
+            throw .invalidRequest(
+                "this session already has \(limit) resource subscriptions, the most allowed; "
+                    + "unsubscribe from one (resources/unsubscribe) before subscribing to another"
+            )
+        }
+        return claimed
+    }
+
+    private func dropSubscription(_ uri: String, session: ObjectIdentifier) {
+        subscriptions.withLock { subscriptions in
+            subscriptions[session]?.remove(uri)
+            if subscriptions[session]?.isEmpty == true { subscriptions[session] = nil }
+        }
     }
 
     /// Answers `resources/unsubscribe`.
     func unsubscribe(params: JSONValue?, context: RequestContext) throws(JSONRPCError) -> JSONValue {
         guard let uri = params?["uri"]?.stringValue else { throw .invalidParams("\"uri\" must be a string") }
         for provider in providers where provider.owns(uri) { provider.unsubscribe(uri: uri, session: context.session) }
+        dropSubscription(uri, session: ObjectIdentifier(context.session))
         return [:]
     }
 
     /// Drops a finished session's subscriptions.
     func sessionEnded(_ session: MCPSession) {
         for provider in providers { provider.sessionEnded(session) }
+        subscriptions.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(session)) }
+    }
+
+    /// How many subscriptions a session holds (for tests).
+    func subscriptionCount(of session: MCPSession) -> Int {
+        subscriptions.withLock { $0[ObjectIdentifier(session)]?.count ?? 0 }
     }
 
     func listTemplates(params: JSONValue?, client: ClientContext, pageSize: Int) throws(JSONRPCError) -> JSONValue {
@@ -109,7 +164,7 @@ final class ResourceManager: Sendable {
         let contents: [ResourceContents]
         do {
             contents = try await withTaskExecutorPreference(BlockingExecutor.shared) {
-                try await contentsOf(uri, client: client)
+                try await contentsOf(uri, client: client, memory: AnswerMemory(budget: memoryBudget, request: context))
             }
         } catch let error as JSONRPCError {
             throw error
@@ -123,9 +178,13 @@ final class ResourceManager: Sendable {
     }
 
     /// Reads `uri` from whichever source owns it (may block: providers and readers touch the disk).
-    private func contentsOf(_ uri: String, client: ClientContext) async throws -> [ResourceContents] {
+    private func contentsOf(
+        _ uri: String,
+        client: ClientContext,
+        memory: AnswerMemory
+    ) async throws -> [ResourceContents] {
         if let provider = providers.first(where: { $0.owns(uri) }) {
-            return try await provider.read(client: client, uri: uri)
+            return try await provider.read(client: client, uri: uri, memory: memory)
         } else if let resource = resources.first(where: { $0.uri == uri }), client.check(resource.permissions).isAllowed
         {
             return try await resource.read(client)

@@ -19,6 +19,11 @@ public protocol ResourceProvider: Sendable {
     /// - Throws: -32002 (resource not found) or another JSON-RPC error naming the problem.
     func read(client: ClientContext, uri: String) async throws(JSONRPCError) -> [ResourceContents]
 
+    /// Reads one resource, first reserving in `memory` what its answer will hold (a large file).
+    /// The default reads without reserving.
+    /// - Throws: as ``read(client:uri:)``; a busy budget is -32603 with a "server busy, retry" message.
+    func read(client: ClientContext, uri: String, memory: AnswerMemory) async throws(JSONRPCError) -> [ResourceContents]
+
     /// Starts sending `notifications/resources/updated` for `uri` to `session`.
     func subscribe(client: ClientContext, uri: String, session: MCPSession) async throws(JSONRPCError)
 
@@ -27,4 +32,14 @@ public protocol ResourceProvider: Sendable {
 
     /// Forgets everything about a session that ended.
     func sessionEnded(_ session: MCPSession)
+}
+
+extension ResourceProvider {
+    public func read(
+        client: ClientContext,
+        uri: String,
+        memory: AnswerMemory
+    ) async throws(JSONRPCError) -> [ResourceContents] {
+        try await read(client: client, uri: uri)
+    }
 }

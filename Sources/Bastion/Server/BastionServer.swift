@@ -71,7 +71,13 @@ public struct BastionServer: Sendable {
     public func serveStdio(clientID: String, logger: Logger) async throws(ServerError) {
         let service = try BastionService(server: self, logger: logger)
         let client = try service.authenticate(.stdio(clientID: clientID), transport: "stdio")
-        let transport = StdioTransport(maxFrameBytes: configuration.server.maxMessageBytes)
+        let transport = StdioTransport(
+            maxFrameBytes: configuration.server.maxMessageBytes,
+            // Budgeted answers wait for queued output, so a queue past the budget (plus room for
+            // small messages) means a client that stopped reading.
+            maxQueuedBytes: configuration.server.memoryBudgetBytes + (64 << 20),
+            outputAccount: service.runtime.memoryBudget
+        )
         logger.info("Serving on stdio", metadata: ["client.id": "\(client.id)", "audit.path": "\(service.audit.path)"])
         let stdio = StdioService(
             service: service,
@@ -138,16 +144,20 @@ public struct BastionServer: Sendable {
         guard problems.isEmpty else {
             throw ServerError("module registration failed: " + problems.joined(separator: "; "))
         }
+        // Process-wide: every session's answers and queued output count against the one budget.
+        let memoryBudget = MemoryBudget(limit: configuration.server.memoryBudgetBytes)
         return ServerRuntime(
             tools: ToolManager(
                 tools: tools.tools,
                 sandbox: WorkdirSandboxValidator(),
                 approvals: ApprovalManager(clients: configuration.clients, logger: logger),
+                memoryBudget: memoryBudget,
                 logger: logger
             ),
-            resources: ResourceManager(registry: resources, logger: logger),
+            resources: ResourceManager(registry: resources, memoryBudget: memoryBudget, logger: logger),
             prompts: PromptManager(prompts: configuration.prompts),
             pageSize: configuration.server.pageSize,
+            memoryBudget: memoryBudget,
             logger: logger
         )
     }

@@ -11,10 +11,20 @@ final class ServerRuntime: Sendable {
     let prompts: PromptManager
     let completion: CompletionService
     let pageSize: Int
+    /// What answers may hold in memory at once, across sessions; `nil` bounds nothing.
+    let memoryBudget: MemoryBudget?
     let logger: Logger
 
-    init(tools: ToolManager, resources: ResourceManager, prompts: PromptManager, pageSize: Int, logger: Logger) {
+    init(
+        tools: ToolManager,
+        resources: ResourceManager,
+        prompts: PromptManager,
+        pageSize: Int,
+        memoryBudget: MemoryBudget? = nil,
+        logger: Logger
+    ) {
         self.logger = logger
+        self.memoryBudget = memoryBudget
         self.tools = tools
         self.resources = resources
         self.prompts = prompts

@@ -1,4 +1,5 @@
 public import BastionProtocol
+package import BastionSecurity
 
 /// One invocation of a tool, as its handler sees it: validated arguments plus the request's
 /// progress, logging and cancellation.
@@ -9,12 +10,20 @@ public struct ToolCall: Sendable {
     public let arguments: [String: JSONValue]
     /// The request this call belongs to.
     public let request: RequestContext
+    /// The process-wide memory budget: reserve what the answer will hold before reading or encoding it.
+    public let memory: AnswerMemory
 
     /// Creates a call; the tool manager does this.
-    package init(name: String, arguments: [String: JSONValue], request: RequestContext) {
+    package init(
+        name: String,
+        arguments: [String: JSONValue],
+        request: RequestContext,
+        memoryBudget: MemoryBudget? = nil
+    ) {
         self.name = name
         self.arguments = arguments
         self.request = request
+        self.memory = AnswerMemory(budget: memoryBudget, request: request)
     }
 
     /// The string argument `key`, if present and a string.

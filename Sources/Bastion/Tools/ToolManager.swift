@@ -11,10 +11,19 @@ final class ToolManager: Sendable {
     private let sandbox: any SandboxValidator
     /// The human approval step; `nil` runs every permitted call without asking.
     let approvals: ApprovalManager?
+    /// What answers may hold in memory at once, process-wide; `nil` bounds nothing.
+    let memoryBudget: MemoryBudget?
     private let logger: Logger
 
-    init(tools: [ToolDefinition], sandbox: any SandboxValidator, approvals: ApprovalManager? = nil, logger: Logger) {
+    init(
+        tools: [ToolDefinition],
+        sandbox: any SandboxValidator,
+        approvals: ApprovalManager? = nil,
+        memoryBudget: MemoryBudget? = nil,
+        logger: Logger
+    ) {
         self.tools = tools
+        self.memoryBudget = memoryBudget
         self.index = Dictionary(tools.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.sandbox = sandbox
         self.approvals = approvals
@@ -132,7 +141,7 @@ final class ToolManager: Sendable {
     ) async -> ToolResult {
         // Past the session's handler deadline (the client's timeout_ms) the session cancels the
         // handler; the call then ends with an error result saying so.
-        let call = ToolCall(name: tool.name, arguments: arguments, request: context)
+        let call = ToolCall(name: tool.name, arguments: arguments, request: context, memoryBudget: memoryBudget)
         do {
             // A handler that may block runs on its own thread, off the cooperative pool.
             guard !tool.isNonBlocking else { return try await tool.handler(client, call) }

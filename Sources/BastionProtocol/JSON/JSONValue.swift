@@ -10,15 +10,20 @@ public enum JSONValue: Sendable, Hashable {
     /// Any other number.
     case double(Double)
     case string(String)
+    /// A string produced when it is written (see ``LazyJSONString``).
+    case lazyString(LazyJSONString)
     case array([JSONValue])
     case object([String: JSONValue])
 }
 
 extension JSONValue {
-    /// The string payload, or `nil` when this is not a string.
+    /// The string payload, or `nil` when this is not a string (a lazy string is produced: a copy).
     public var stringValue: String? {
-        if case .string(let value) = self { return value }
-        return nil
+        switch self {
+        case .string(let value): return value
+        case .lazyString(let value): return value.string
+        default: return nil
+        }
     }
 
     /// The integer payload; a double with an integral value converts, anything else is `nil`.
@@ -78,7 +83,7 @@ extension JSONValue {
         case .bool: return "boolean"
         case .int: return "integer"
         case .double: return "number"
-        case .string: return "string"
+        case .string, .lazyString: return "string"
         case .array: return "array"
         case .object: return "object"
         }

@@ -67,6 +67,7 @@ extension JSONWriter {
         case .int(let number): writeInt(number, into: &output)
         case .double(let number): writeDouble(number, into: &output)
         case .string(let string): writeString(string, into: &output)
+        case .lazyString(let string): writeLazyString(string, into: &output)
         case .array(let elements):
             guard !elements.isEmpty else {
                 output.append(contentsOf: "[]".utf8)
@@ -144,6 +145,35 @@ extension JSONWriter {
                 runStart = index + 1
             }
             output.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+
+    /// Room left after a large lazy string for the rest of the message (its closing members and
+    /// brackets, the transport's newline), so that they never make the buffer grow again.
+    static let lazyStringSlack = 64 << 10
+
+    /// Produces a lazy string's content in place, in the output, after one allocation of the final size
+    /// when it is large (growth by doubling would copy it and leave up to twice its size behind).
+    private static func writeLazyString(_ string: LazyJSONString, into output: inout [UInt8]) {
+        let count = string.byteCount
+        if count >= lazyStringSlack, output.capacity < output.count + count + 2 + lazyStringSlack {
+            output.reserveCapacity(output.count + count + 2 + lazyStringSlack)
+        }
+        output.append(UInt8(ascii: "\""))
+        let start = output.count
+        output.append(contentsOf: repeatElement(0, count: count))
+        let isPlain = output.withUnsafeMutableBytes { all -> Bool in
+            let content = UnsafeMutableRawBufferPointer(rebasing: all[start...])
+            string.write(intoZeroed: content)
+            return content.allSatisfy { $0 >= 0x20 && $0 < 0x80 && $0 != 0x22 && $0 != 0x5C }
+        }
+        guard isPlain else {
+            // A producer broke its contract: escape its bytes (invalid UTF-8 repaired) like any string.
+            let text = String(decoding: output[start...], as: UTF8.self)
+            output.removeSubrange((start - 1)...)
+            writeString(text, into: &output)
+            return
         }
         output.append(UInt8(ascii: "\""))
     }

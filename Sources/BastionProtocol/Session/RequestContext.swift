@@ -20,6 +20,7 @@ public final class RequestContext: Sendable {
         var lastProgress: Double?
         var annotations: [String: JSONValue] = [:]
         var deadlineExtension: Duration = .zero
+        var held: [any AnyObject & Sendable] = []
     }
 
     private let state = Mutex(State())
@@ -71,6 +72,13 @@ public final class RequestContext: Sendable {
     /// Adds a fact to this request's audit record (tool name, decision, permission, …).
     public func annotate(_ key: String, _ value: JSONValue) {
         state.withLock { $0.annotations[key] = value }
+    }
+
+    /// Keeps `object` alive as long as this request: until its answer has been written (or dropped)
+    /// and the request is forgotten. What a handler reserved for its answer (a memory reservation,
+    /// which releases itself when deallocated) is thereby released only once the answer has left.
+    public func holdUntilAnswered(_ object: any AnyObject & Sendable) {
+        state.withLock { $0.held.append(object) }
     }
 
     /// The facts added so far.

@@ -30,6 +30,24 @@ public enum DirectoryReader {
     ///   - directory: An open directory (not `O_PATH`).
     ///   - path: The directory's path, for errors.
     public static func entries(of directory: Descriptor, path: String) throws(FileSystemError) -> [Entry] {
+        try entries(of: directory, path: path, limit: .max) { $0 }.items
+    }
+
+    /// What the caller keeps of a directory's entries, read only up to `limit` kept items: reading
+    /// stops there, so a listing of a directory of millions of entries costs what it returns.
+    /// - Parameters:
+    ///   - directory: An open directory (not `O_PATH`).
+    ///   - path: The directory's path, for errors.
+    ///   - limit: The most items kept; one more kept entry ends the read and marks it truncated.
+    ///   - keep: Turns an entry into the item kept, or `nil` to leave it out (a hidden entry).
+    /// - Returns: The kept items in the order the file system returns them, how many entries were
+    ///   left out, and whether the read stopped at `limit` with more entries to come.
+    public static func entries<Item>(
+        of directory: Descriptor,
+        path: String,
+        limit: Int,
+        keep: (Entry) -> Item?
+    ) throws(FileSystemError) -> (items: [Item], excluded: Int, isTruncated: Bool) {
         // fdopendir takes ownership of the descriptor it is given, so give it a duplicate.
         let duplicate = fcntl(directory.raw, F_DUPFD_CLOEXEC, 0)
         guard duplicate >= 0, let stream = fdopendir(duplicate) else {
@@ -38,29 +56,41 @@ public enum DirectoryReader {
         }
         defer { closedir(stream) }
         rewinddir(stream)
-        var entries: [Entry] = []
+        var items: [Item] = []
+        var excluded = 0
         while true {
             errno = 0
             guard let record = readdir(stream) else {
                 if errno != 0 { throw .system(errno, operation: "list", path: path) }
-                return entries
+                return (items, excluded, false)
             }
-            let (name, isValid, rawName) = withUnsafeBytes(of: &record.pointee.d_name) {
-                raw -> (String, Bool, [CChar]) in
-                let bytes = Array(raw.prefix { $0 != 0 })
-                let decoded = String(validating: bytes, as: UTF8.self)
-                return (decoded ?? Self.escaped(bytes), decoded != nil, bytes.map { CChar(bitPattern: $0) } + [0])
+            guard let entry = Self.entry(record, in: directory) else { continue }
+            guard let item = keep(entry) else {
+                excluded += 1
+                continue
             }
-            if name == "." || name == ".." { continue }
-            var kind = Self.kind(Int32(record.pointee.d_type))
-            if kind == nil {
-                var info = stat()
-                kind =
-                    fstatat(directory.raw, rawName, &info, AT_SYMLINK_NOFOLLOW) == 0
-                    ? Self.kind(mode: info.st_mode) : .other
-            }
-            entries.append(Entry(name: name, isValidUTF8: isValid, rawName: rawName, kind: kind ?? .other))
+            if items.count >= limit { return (items, excluded, true) }
+            items.append(item)
         }
+    }
+
+    /// The entry of a `readdir` record; `nil` for `.` and `..`.
+    private static func entry(_ record: UnsafeMutablePointer<dirent>, in directory: Descriptor) -> Entry? {
+        let (name, isValid, rawName) = withUnsafeBytes(of: &record.pointee.d_name) {
+            raw -> (String, Bool, [CChar]) in
+            let bytes = Array(raw.prefix { $0 != 0 })
+            let decoded = String(validating: bytes, as: UTF8.self)
+            return (decoded ?? Self.escaped(bytes), decoded != nil, bytes.map { CChar(bitPattern: $0) } + [0])
+        }
+        if name == "." || name == ".." { return nil }
+        var kind = Self.kind(Int32(record.pointee.d_type))
+        if kind == nil {
+            var info = stat()
+            kind =
+                fstatat(directory.raw, rawName, &info, AT_SYMLINK_NOFOLLOW) == 0
+                ? Self.kind(mode: info.st_mode) : .other
+        }
+        return Entry(name: name, isValidUTF8: isValid, rawName: rawName, kind: kind ?? .other)
     }
 
     /// Valid UTF-8 sequences kept, every other byte written `\xHH`.

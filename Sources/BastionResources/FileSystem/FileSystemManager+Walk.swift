@@ -84,14 +84,18 @@ extension FileSystemManager {
         summary: inout WalkSummary,
         visit: (WalkEvent) -> WalkAnswer
     ) throws(FileSystemError) -> Bool {
-        var entries = try DirectoryReader.entries(of: directory, path: path)
-        entries.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
-        for entry in entries {
+        // Read only as many entries as the walk may still report (one more says it was cut).
+        let listing = try DirectoryReader.entries(
+            of: directory,
+            path: path,
+            limit: max(0, maxEntries - summary.entries)
+        ) { entry -> (DirectoryReader.Entry, String)? in
             let childPath = PathBytes.join(path, entry.name)
-            guard client.check(.read, canonicalPath: childPath).isAllowed else {
-                summary.hidden += 1
-                continue
-            }
+            return client.check(.read, canonicalPath: childPath).isAllowed ? (entry, childPath) : nil
+        }
+        summary.hidden += listing.excluded
+        let entries = listing.items.sorted { $0.0.name.utf8.lexicographicallyPrecedes($1.0.name.utf8) }
+        for (entry, childPath) in entries {
             guard summary.entries < maxEntries else {
                 summary.reachedLimit = true
                 return false
@@ -144,37 +148,43 @@ extension FileSystemManager {
             }
             if !keepGoing { return false }
         }
+        if listing.isTruncated {
+            summary.reachedLimit = true
+            return false
+        }
         return true
     }
 
-    /// The entries of an authorized directory that the client may read, sorted by name.
+    /// The entries of an authorized directory that the client may read, sorted by name; the
+    /// directory is read only up to `maxEntries` of them.
     /// - Parameters:
     ///   - target: An authorized directory (read access).
     ///   - client: The caller; entries its rules deny are hidden.
     ///   - withStatus: Whether to fill each entry's size and modification time (one `fstatat` each).
-    /// - Returns: The entries, and how many were hidden by the client's rules.
+    ///   - maxEntries: The most entries returned; the read stops there (a cut listing is then of the
+    ///     first entries the file system returned, sorted, not of the whole directory).
+    /// - Returns: The entries, how many were hidden by the client's rules (among those read), and
+    ///   whether the listing was cut at `maxEntries`.
     public func list(
         _ target: AuthorizedPath,
         client: ClientContext,
-        withStatus: Bool = false
-    ) throws(FileSystemError) -> (entries: [DirectoryReader.Entry], hidden: Int) {
+        withStatus: Bool = false,
+        maxEntries: Int = .max
+    ) throws(FileSystemError) -> (entries: [DirectoryReader.Entry], hidden: Int, isTruncated: Bool) {
         let directory = try open(target, flags: O_RDONLY | O_DIRECTORY)
-        var hidden = 0
-        var entries: [DirectoryReader.Entry] = []
-        for var entry in try DirectoryReader.entries(of: directory, path: target.path) {
+        let listing = try DirectoryReader.entries(of: directory, path: target.path, limit: maxEntries) {
+            entry -> DirectoryReader.Entry? in
             let path = PathBytes.join(target.path, entry.name)
-            guard client.check(.read, canonicalPath: path).isAllowed else {
-                hidden += 1
-                continue
-            }
+            guard client.check(.read, canonicalPath: path).isAllowed else { return nil }
+            var entry = entry
             var info = stat()
             if withStatus, fstatat(directory.raw, entry.rawName, &info, AT_SYMLINK_NOFOLLOW) == 0 {
                 entry.size = Int64(info.st_size)
                 entry.modified = Int64(info.st_mtim.tv_sec)
             }
-            entries.append(entry)
+            return entry
         }
-        entries.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
-        return (entries, hidden)
+        let entries = listing.items.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        return (entries, listing.excluded, listing.isTruncated)
     }
 }

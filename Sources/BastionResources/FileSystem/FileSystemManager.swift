@@ -137,18 +137,10 @@ public struct FileSystemManager: Sendable {
         return (file, info)
     }
 
-    /// Reads a whole regular file, refusing one larger than `maxBytes`.
+    /// Reads a whole regular file, refusing one larger than `maxBytes`, into one buffer of its size.
     /// - Returns: The bytes.
     public func readFile(_ target: AuthorizedPath, maxBytes: Int) throws(FileSystemError) -> [UInt8] {
-        let (file, info) = try openRegularFile(target)
-        guard Int(info.st_size) <= maxBytes else {
-            throw FileSystemError(
-                .limit,
-                "\"\(FileSystemError.shown(target.path))\" is \(info.st_size) bytes, more than the \(maxBytes)-byte "
-                    + "read limit; read part of it with head or tail"
-            )
-        }
-        return try Self.readAll(file.raw, limit: maxBytes, path: target.path)
+        try openForWholeRead(target, maxBytes: maxBytes).read()
     }
 
     /// The status of an authorized path itself (a symlink is described, not followed), and its
@@ -198,24 +190,6 @@ public struct FileSystemManager: Sendable {
                 "\"\(FileSystemError.shown(path))\" is not a regular file (a device, FIFO or socket)"
             )
         }
-    }
-
-    /// Reads until end of file or `limit` bytes.
-    static func readAll(_ descriptor: Int32, limit: Int, path: String) throws(FileSystemError) -> [UInt8] {
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while bytes.count < limit {
-            let count = chunk.withUnsafeMutableBytes {
-                read(descriptor, $0.baseAddress, min($0.count, limit - bytes.count))
-            }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw .system(errno, operation: "read", path: path)
-            }
-            if count == 0 { break }
-            bytes += chunk[..<count]
-        }
-        return bytes
     }
 
     /// `(parent, name)` of a client path whose last component is a real name, else `nil` (split

@@ -22,11 +22,23 @@ public struct StdioTransport: Sendable {
     public let sink: FileDescriptorSink
 
     /// Creates a stdio transport.
-    public init(input: Int32 = 0, output: Int32 = 1, maxFrameBytes: Int) {
+    /// - Parameters:
+    ///   - input: Where requests are read (default stdin).
+    ///   - output: Where answers are written (default stdout).
+    ///   - maxFrameBytes: The longest accepted line.
+    ///   - maxQueuedBytes: Unwritten output past which the client is treated as stalled and dropped.
+    ///   - outputAccount: Where output waiting for the client is counted (the process-wide memory budget).
+    public init(
+        input: Int32 = 0,
+        output: Int32 = 1,
+        maxFrameBytes: Int,
+        maxQueuedBytes: Int = 1 << 30,
+        outputAccount: (any OutputMemoryAccount)? = nil
+    ) {
         self.input = input
         self.output = output
         self.maxFrameBytes = maxFrameBytes
-        self.sink = FileDescriptorSink(descriptor: output)
+        self.sink = FileDescriptorSink(descriptor: output, maxQueuedBytes: maxQueuedBytes, account: outputAccount)
     }
 
     /// The sink that writes to ``output``.
@@ -86,6 +98,12 @@ public struct StdioTransport: Sendable {
             if count > 0 {
                 framer.append(UnsafeRawBufferPointer(rebasing: chunk[..<count]), emit)
                 sink.waitWhileBacklogged()
+                // No one reads the answers any more (stdout closed, or the client stalled past the
+                // output limit): reading more requests would run them for nothing.
+                if sink.isPeerGone {
+                    logger.notice("stdout is gone or its reader stalled; no more requests are read")
+                    break
+                }
             } else if count == 0 {
                 break
             } else if errno != EINTR {

@@ -58,12 +58,17 @@ struct FileToolFixture: ~Copyable {
     }
 
     /// Calls a tool; a thrown ``ToolError`` becomes an error result, as the tool manager does.
-    func call(_ name: String, _ arguments: [String: JSONValue]) async throws -> ToolResult {
+    func call(
+        _ name: String,
+        _ arguments: [String: JSONValue],
+        memoryBudget: MemoryBudget? = nil,
+        request: RequestContext = SessionTestSupport.makeContext()
+    ) async throws -> ToolResult {
         let tool = try #require(tools[name], "no tool \(name)")
         do {
             return try await tool.handler(
                 client,
-                ToolCall(name: name, arguments: arguments, request: SessionTestSupport.makeContext())
+                ToolCall(name: name, arguments: arguments, request: request, memoryBudget: memoryBudget)
             )
         } catch let error as ToolError {
             return .error(error.message)

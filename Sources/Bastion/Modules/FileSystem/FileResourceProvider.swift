@@ -110,12 +110,29 @@ final class FileResourceProvider: ResourceProvider {
     // MARK: - Reading
 
     func read(client: ClientContext, uri: String) async throws(JSONRPCError) -> [ResourceContents] {
+        try await read(client: client, uri: uri, memory: .unlimited)
+    }
+
+    /// Reads a file as text, or as a Base64 blob encoded when the answer is written; reserves first
+    /// what the answer holds at most: the bytes and their Base64 in the message.
+    func read(
+        client: ClientContext,
+        uri: String,
+        memory: AnswerMemory
+    ) async throws(JSONRPCError) -> [ResourceContents] {
         let target = try authorize(uri, client: client)
+        let read: WholeFileRead
+        do {
+            read = try files.openForWholeRead(target, maxBytes: client.limits.readBytes)
+        } catch {
+            throw Self.readError(error, uri: uri)
+        }
+        try await Self.reserve(FileSystemModule.mediaAnswerBytes(read.byteCount), in: memory)
         let bytes: [UInt8]
         do {
-            bytes = try files.readFile(target, maxBytes: client.limits.readBytes)
+            bytes = try read.read()
         } catch {
-            throw error.kind == .notFound ? Self.notFound(uri, error.message) : .invalidParams(error.message)
+            throw Self.readError(error, uri: uri)
         }
         let mimeType = Self.mimeType(of: target.path)
         if !ContentSniffer.isBinary(bytes.prefix(ContentSniffer.sampleSize)),
@@ -124,7 +141,24 @@ final class FileResourceProvider: ResourceProvider {
             let textType = ContentSniffer.isTextMimeType(mimeType) ? mimeType : "text/plain"
             return [.text(uri: uri, mimeType: textType, text: text)]
         }
-        return [.blob(uri: uri, mimeType: mimeType, base64: Base64.encode(bytes))]
+        return [.blob(uri: uri, mimeType: mimeType, base64: Base64Payload(encoding: bytes))]
+    }
+
+    private static func readError(_ error: FileSystemError, uri: String) -> JSONRPCError {
+        error.kind == .notFound ? notFound(uri, error.message) : .invalidParams(error.message)
+    }
+
+    /// Reserves answer memory; a refusal is a JSON-RPC error saying to retry.
+    private static func reserve(_ bytes: Int, in memory: AnswerMemory) async throws(JSONRPCError) {
+        do {
+            try await memory.reserve(bytes)
+        } catch {
+            throw JSONRPCError(
+                code: JSONRPCError.internalErrorCode,
+                message: error.message,
+                data: ["reason": error.code == .busy ? "busy" : error.code == .tooLarge ? "too-large" : "cancelled"]
+            )
+        }
     }
 
     /// A refused or malformed URI is "resource not found" (-32002) for the client, with the reason in

@@ -97,11 +97,11 @@ extension FileSystemModule {
         let bySize = call.string("sortBy") == "size"
         return try Self.run { () throws(FileSystemError) in
             let target = try files.authorize(path, for: .read, client: client)
-            var (entries, hidden) = try files.list(target, client: client, withStatus: withSizes)
             let limit = client.limits.listEntries
-            let isTruncated = entries.count > limit
+            let listing = try files.list(target, client: client, withStatus: withSizes, maxEntries: limit)
+            var entries = listing.entries
+            let (hidden, isTruncated) = (listing.hidden, listing.isTruncated)
             if bySize { entries.sort { ($0.size ?? 0) > ($1.size ?? 0) } }
-            if isTruncated { entries.removeLast(entries.count - limit) }
             var lines = entries.map { entry -> String in
                 let marker = entry.kind == .directory ? "[DIR]" : "[FILE]"
                 guard withSizes else { return "\(marker) \(entry.name)" }

@@ -27,7 +27,7 @@ extension FileSystemModule {
                 outputSchema: Self.outputSchema(["truncated": ["type": "boolean"]]),
                 annotations: Self.readOnly,
                 permissions: .checkedPerCall(.fileRead)
-            ) { client, call in try readText(client, call) }
+            ) { client, call in try await readText(client, call) }
         }
         tools.register(
             name: "read_media_file",
@@ -37,7 +37,7 @@ extension FileSystemModule {
             inputSchema: Self.pathSchema(),
             annotations: Self.readOnly,
             permissions: .checkedPerCall(.fileRead)
-        ) { client, call in try readMedia(client, call) }
+        ) { client, call in try await readMedia(client, call) }
         tools.register(
             name: "read_multiple_files",
             title: "Read Multiple Files",
@@ -53,23 +53,27 @@ extension FileSystemModule {
             outputSchema: Self.outputSchema(),
             annotations: Self.readOnly,
             permissions: .checkedPerCall(.fileRead)
-        ) { client, call in try readMultiple(client, call) }
+        ) { client, call in try await readMultiple(client, call) }
     }
 
-    func readText(_ client: ClientContext, _ call: ToolCall) throws(ToolError) -> ToolResult {
+    func readText(_ client: ClientContext, _ call: ToolCall) async throws -> ToolResult {
         let path = try Self.path(call)
         let head = call.integer("head").map(Int.init)
         let tail = call.integer("tail").map(Int.init)
         guard head == nil || tail == nil else { throw ToolError("Cannot specify both head and tail") }
-        return try Self.run { () throws(FileSystemError) in
-            let target = try files.authorize(path, for: .read, client: client)
-            guard head != nil || tail != nil else {
-                let text = try Self.text(
-                    try files.readFile(target, maxBytes: client.limits.readBytes),
-                    path: target.path
-                )
+        guard head != nil || tail != nil else {
+            let (target, read) = try Self.run { () throws(FileSystemError) in
+                let target = try files.authorize(path, for: .read, client: client)
+                return (target, try files.openForWholeRead(target, maxBytes: client.limits.readBytes))
+            }
+            try await call.memory.reserveForTool(Self.textAnswerBytes(read.byteCount))
+            return try Self.run { () throws(FileSystemError) in
+                let text = try Self.text(try read.read(), path: target.path)
                 return Self.result(text, data: ["truncated": false])
             }
+        }
+        return try Self.run { () throws(FileSystemError) in
+            let target = try files.authorize(path, for: .read, client: client)
             let (file, info) = try files.openRegularFile(target)
             let window: LineWindow.Excerpt
             if let head {
@@ -104,42 +108,69 @@ extension FileSystemModule {
         }
     }
 
-    func readMedia(_ client: ClientContext, _ call: ToolCall) throws(ToolError) -> ToolResult {
+    func readMedia(_ client: ClientContext, _ call: ToolCall) async throws -> ToolResult {
         let path = try Self.path(call)
-        return try Self.run { () throws(FileSystemError) in
+        let (target, read) = try Self.run { () throws(FileSystemError) in
             let target = try files.authorize(path, for: .read, client: client)
-            let bytes = try files.readFile(target, maxBytes: client.limits.readBytes)
-            let extensionName = target.path.split(separator: "/").last?.split(separator: ".").dropFirst().last ?? ""
-            let mimeType = ContentSniffer.mimeType(forPathExtension: String(extensionName).lowercased())
-            let data = Base64.encode(bytes)
-            let content: ToolContent
-            if mimeType.hasPrefix("image/") {
-                content = .image(base64: data, mimeType: mimeType)
-            } else if mimeType.hasPrefix("audio/") {
-                content = .audio(base64: data, mimeType: mimeType)
-            } else {
-                content = .resourceBlob(uri: FileURI.encode(target.path), mimeType: mimeType, base64: data)
-            }
-            return ToolResult(content: [content])
+            return (target, try files.openForWholeRead(target, maxBytes: client.limits.readBytes))
         }
+        // Reserved before reading: the bytes, then their Base64 in the message, until it is written.
+        try await call.memory.reserveForTool(Self.mediaAnswerBytes(read.byteCount))
+        let bytes = try Self.run { () throws(FileSystemError) in try read.read() }
+        let extensionName = target.path.split(separator: "/").last?.split(separator: ".").dropFirst().last ?? ""
+        let mimeType = ContentSniffer.mimeType(forPathExtension: String(extensionName).lowercased())
+        // Encoded once, when the answer is written, straight into its output buffer.
+        let data = Base64Payload(encoding: consume bytes)
+        let content: ToolContent
+        if mimeType.hasPrefix("image/") {
+            content = .image(base64: data, mimeType: mimeType)
+        } else if mimeType.hasPrefix("audio/") {
+            content = .audio(base64: data, mimeType: mimeType)
+        } else {
+            content = .resourceBlob(uri: FileURI.encode(target.path), mimeType: mimeType, base64: data)
+        }
+        return ToolResult(content: [content])
     }
 
-    func readMultiple(_ client: ClientContext, _ call: ToolCall) throws(ToolError) -> ToolResult {
+    func readMultiple(_ client: ClientContext, _ call: ToolCall) async throws -> ToolResult {
         let paths = call.arguments["paths"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        var budget = client.limits.readBytes
+        var remaining = client.limits.readBytes
         var parts: [String] = []
         for path in paths {
-            do throws(FileSystemError) {
-                let target = try files.authorize(path, for: .read, client: client)
-                let bytes = try files.readFile(target, maxBytes: max(0, budget))
-                budget -= bytes.count
-                parts.append("\(path):\n\(try Self.text(bytes, path: target.path))\n")
-            } catch {
+            do {
+                let (target, read) = try Self.run { () throws(FileSystemError) in
+                    let target = try files.authorize(path, for: .read, client: client)
+                    return (target, try files.openForWholeRead(target, maxBytes: max(0, remaining)))
+                }
+                try await call.memory.reserveForTool(Self.textAnswerBytes(read.byteCount))
+                let text = try Self.run { () throws(FileSystemError) in
+                    let bytes = try read.read()
+                    remaining -= bytes.count
+                    return try Self.text(bytes, path: target.path)
+                }
+                parts.append("\(path):\n\(text)\n")
+            } catch let error as ToolError {
                 parts.append("\(path): Error - \(error.message)")
             }
         }
         return Self.result(parts.joined(separator: "\n---\n"))
     }
+
+    /// What answering with a file's Base64 holds at most: the bytes read and their encoding in the
+    /// message being written, plus the message's envelope.
+    static func mediaAnswerBytes(_ fileBytes: Int) -> Int {
+        fileBytes + Base64.encodedCount(fileBytes) + answerEnvelopeBytes
+    }
+
+    /// What answering with a file's text holds at most: the bytes read (then the string made of them)
+    /// and, in the message being written, the text twice (`content` and `structuredContent`) with its
+    /// escapes (estimated at a quarter more: line feeds, quotes, tabs).
+    static func textAnswerBytes(_ fileBytes: Int) -> Int {
+        fileBytes + 2 * (fileBytes + fileBytes / 4) + answerEnvelopeBytes
+    }
+
+    /// The message around a large value: its other members and the room left for them.
+    static let answerEnvelopeBytes = 128 << 10
 }
 
 extension JSONValue {

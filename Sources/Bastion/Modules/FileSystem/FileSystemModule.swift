@@ -74,7 +74,7 @@ public struct FileSystemModule: BastionModule {
     }
 
     /// Runs a body whose file-system errors become `isError` results.
-    static func run(_ body: () throws(FileSystemError) -> ToolResult) throws(ToolError) -> ToolResult {
+    static func run<T>(_ body: () throws(FileSystemError) -> T) throws(ToolError) -> T {
         do {
             return try body()
         } catch {
