@@ -16,6 +16,7 @@ struct SearchPoolTests {
         let pool = SearchPool(
             workers: 3,
             window: 4,
+            batchSize: 2,
             files: fixture.manager,
             makeScanner: { ContentScanner(regex: regex, contextLines: 0, limit: 10) },
             shouldStop: { false }
@@ -35,7 +36,8 @@ struct SearchPoolTests {
                 kind: .file
             )
             received += pool.submit(SearchPool.Job(directory: directory, entry: entry, path: name))
-            #expect(names.firstIndex(of: name).map { $0 + 1 - received.count } ?? 0 <= pool.window)
+            let outstanding = (names.firstIndex(of: name) ?? 0) + 1 - received.count
+            #expect(outstanding <= pool.window + pool.batchSize)
         }
         received += pool.finish()
         #expect(received.map(\.path) == names)

@@ -13,10 +13,11 @@ public struct ContentQuery: Sendable {
     /// Threads that read and match files while the caller's thread walks the tree.
     public var workers: Int
 
-    /// The default worker count: one per core, at most 4 (beyond that the walk, which is not
-    /// split, is the bottleneck), at least 1.
+    /// The default worker count: one per core but the one the walk keeps busy (the walking thread
+    /// scans too when the workers fall behind), at least 1 and at most 4 (beyond that the walk,
+    /// which is not split, is the bottleneck).
     public static var defaultWorkers: Int {
-        min(4, max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
+        min(4, max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) - 1))
     }
 
     /// Creates a query.

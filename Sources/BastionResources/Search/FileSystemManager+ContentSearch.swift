@@ -41,7 +41,7 @@ extension FileSystemManager {
             return search.result(wasStopped: shouldStop())
         }
         let pool = SearchPool(workers: query.workers, files: self, makeScanner: makeScanner, shouldStop: shouldStop)
-        let summary = try walk(target, client: client, maxEntries: maxEntries) { event in
+        _ = try walk(target, client: client, maxEntries: maxEntries) { event in
             guard case .entry(let relative, let entry, let directory) = event, entry.kind == .file else {
                 return .proceed
             }
@@ -54,6 +54,7 @@ extension FileSystemManager {
             return pool.isStopped ? .stop : .proceed
         }
         for (path, scan) in pool.finish() { search.add(scan, path: path) }
-        return search.result(wasStopped: pool.isStopped && !search.isFull || summary.wasStopped && !search.isFull)
+        // The pool is also stopped once the search is full: that is not a stop request.
+        return search.result(wasStopped: pool.isStopped && !search.isFull)
     }
 }

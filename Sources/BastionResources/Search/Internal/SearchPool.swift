@@ -8,12 +8,15 @@ import Glibc
 /// Reads and matches a search's files on a few threads while the caller walks the tree, and hands
 /// the scans back in the order the files were submitted, so the result does not depend on timing.
 ///
-/// At most ``window`` files are outstanding (submitted, not yet taken back): that bounds the open
-/// directories the jobs keep alive and the scans held in memory. Threads start as jobs arrive, up
-/// to the worker count, and end when the pool is finished. When the caller has to wait, it scans a
-/// queued file itself, so the search goes on even if no thread could be started.
+/// Files go to the threads in batches and come back in batches, and a thread is woken only when
+/// it waits: per file, the caller and the threads share no lock and no wake-up. At most
+/// ``window`` files are outstanding (submitted, not yet taken back), which bounds the directories
+/// the jobs keep open and the scans held in memory. Threads start with the first batch, up to the
+/// worker count, and end when the pool is finished. When the caller has to wait, it scans a queued
+/// file itself, so the search goes on even if no thread could be started.
 final class SearchPool: @unchecked Sendable {
-    // @unchecked: every stored `var` is read and written only with `mutex` held; `stopped` is atomic.
+    // @unchecked: every stored `var` below `mutex` is read and written only with `mutex` held,
+    // except `pending` and `ownScanner`, which only the caller's thread touches; `stopped` is atomic.
     /// One file to scan.
     struct Job: Sendable {
         let directory: Descriptor
@@ -21,57 +24,82 @@ final class SearchPool: @unchecked Sendable {
         let path: String
     }
 
+    /// A scanned file: its path and its scan (nil when it could not be opened).
+    typealias Outcome = (path: String, scan: FileScan?)
+
+    /// Search threads of the whole process at most: beyond, a search goes on with the threads it
+    /// has, or on its caller's alone, rather than multiply threads with concurrent calls.
+    static let maximumThreads = 16
+    private static let runningThreads = Atomic(0)
+
     /// Files outstanding at most.
     let window: Int
+    /// Files handed over (and taken back by a thread) at once.
+    let batchSize: Int
     private let workers: Int
     private let files: FileSystemManager
     private let makeScanner: @Sendable () -> ContentScanner
     private let shouldStop: @Sendable () -> Bool
     private let stopped = Atomic(false)
+    /// Jobs the caller has not handed over yet.
+    private var pending: [Job] = []
+    /// The caller's own scanner, made the first time it helps.
+    private var ownScanner: ContentScanner?
 
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-    private var queue: [(index: Int, job: Job)] = []
+    private let workAvailable = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private let outcomesReady = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    /// Jobs not yet taken by a thread; `queue[queueHead]` is the file numbered `queueHeadIndex`.
+    private var queue: [Job] = []
     private var queueHead = 0
-    private var scans: [Int: (path: String, scan: FileScan?)] = [:]
+    private var queueHeadIndex = 0
+    /// Outcomes by `index % window` (at most `window` files are outstanding).
+    private var slots: [Outcome?]
     private var submitted = 0
     private var taken = 0
     private var threads = 0
+    private var idleThreads = 0
+    private var isCallerWaiting = false
     private var isClosed = false
-    /// The caller's own scanner, made the first time it helps (used by the caller's thread only).
-    private var ownScanner: ContentScanner?
 
-    /// Creates a pool; no thread starts before the first job.
+    /// Creates a pool; no thread starts before the first batch.
     /// - Parameters:
     ///   - workers: Threads at most.
     ///   - window: Files outstanding at most.
+    ///   - batchSize: Files handed over at once.
     ///   - files: Opens each file (beneath its walked directory).
     ///   - makeScanner: Makes a thread's scanner.
     ///   - shouldStop: Asked between chunks, from any thread: `true` ends the search.
     init(
         workers: Int,
-        window: Int = 64,
+        window: Int = 256,
+        batchSize: Int = 16,
         files: FileSystemManager,
         makeScanner: @escaping @Sendable () -> ContentScanner,
         shouldStop: @escaping @Sendable () -> Bool
     ) {
         self.workers = max(1, workers)
         self.window = max(1, window)
+        self.batchSize = min(max(1, batchSize), self.window)
         self.files = files
         self.makeScanner = makeScanner
         self.shouldStop = shouldStop
+        slots = Array(repeating: nil, count: self.window)
         pthread_mutex_init(mutex, nil)
         var attributes = pthread_condattr_t()
         pthread_condattr_init(&attributes)
         pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
-        pthread_cond_init(changed, &attributes)
+        pthread_cond_init(workAvailable, &attributes)
+        pthread_cond_init(outcomesReady, &attributes)
         pthread_condattr_destroy(&attributes)
     }
 
     deinit {
-        pthread_cond_destroy(changed)
+        pthread_cond_destroy(workAvailable)
+        pthread_cond_destroy(outcomesReady)
         pthread_mutex_destroy(mutex)
-        changed.deallocate()
+        workAvailable.deallocate()
+        outcomesReady.deallocate()
         mutex.deallocate()
     }
 
@@ -83,23 +111,49 @@ final class SearchPool: @unchecked Sendable {
         stopped.store(true, ordering: .relaxed)
     }
 
-    /// Queues a file, first waiting while ``window`` files are outstanding.
-    /// - Returns: The scans now ready, in order (nil for a file that could not be opened).
-    func submit(_ job: Job) -> [(path: String, scan: FileScan?)] {
+    /// Queues a file; every ``batchSize`` files, hands them over, first waiting while the window is full.
+    /// - Returns: The outcomes now ready, in submission order.
+    func submit(_ job: Job) -> [Outcome] {
+        pending.append(job)
+        return pending.count >= batchSize ? flush() : []
+    }
+
+    /// Hands over what is pending, waits for every outstanding file (scanning queued ones itself)
+    /// and lets the threads end.
+    /// - Returns: The remaining outcomes, in submission order.
+    func finish() -> [Outcome] {
+        var ready = flush()
+        lock()
+        isClosed = true
+        pthread_cond_broadcast(workAvailable)
+        while taken < submitted {
+            ready += takeReady()
+            guard taken < submitted else { break }
+            _ = checkStop()
+            helpOrWait()
+        }
+        unlock()
+        return ready
+    }
+
+    private func flush() -> [Outcome] {
+        guard !pending.isEmpty else { return [] }
         lock()
         var ready = takeReady()
-        while submitted - taken >= window, !checkStop() {
-            if !helpOrWait() { break }
+        while submitted + pending.count - taken > window, !checkStop() {
+            helpOrWait()
             ready += takeReady()
         }
-        queue.append((submitted, job))
-        submitted += 1
-        let startsThread = threads < workers
+        queue.append(contentsOf: pending)
+        submitted += pending.count
+        pending.removeAll(keepingCapacity: true)
+        let startsThread = threads < workers && Self.reserveThread()
         if startsThread { threads += 1 }
-        pthread_cond_broadcast(changed)
+        if idleThreads > 0 { pthread_cond_broadcast(workAvailable) }
         ready += takeReady()
         unlock()
         if startsThread, !DetachedThread.start({ [self] in work() }) {
+            Self.runningThreads.subtract(1, ordering: .relaxed)
             lock()
             threads -= 1
             unlock()
@@ -107,33 +161,31 @@ final class SearchPool: @unchecked Sendable {
         return ready
     }
 
-    /// Waits for every outstanding file (scanning queued ones itself) and lets the threads end.
-    /// - Returns: The remaining scans, in order.
-    func finish() -> [(path: String, scan: FileScan?)] {
-        lock()
-        isClosed = true
-        pthread_cond_broadcast(changed)
-        var ready: [(path: String, scan: FileScan?)] = []
-        while taken < submitted {
-            ready += takeReady()
-            guard taken < submitted else { break }
-            _ = checkStop()
-            _ = helpOrWait()
+    /// Counts one more search thread, unless the process has ``maximumThreads`` already.
+    private static func reserveThread() -> Bool {
+        var current = runningThreads.load(ordering: .relaxed)
+        while current < maximumThreads {
+            let (exchanged, original) = runningThreads.compareExchange(
+                expected: current,
+                desired: current + 1,
+                ordering: .relaxed
+            )
+            if exchanged { return true }
+            current = original
         }
-        unlock()
-        return ready
+        return false
     }
 
     // MARK: - With the mutex held
 
-    /// The consecutive scans ready from the next one to take.
-    private func takeReady() -> [(path: String, scan: FileScan?)] {
-        var ready: [(path: String, scan: FileScan?)] = []
-        while let scan = scans.removeValue(forKey: taken) {
-            ready.append(scan)
+    /// The consecutive outcomes ready from the next one to take.
+    private func takeReady() -> [Outcome] {
+        var ready: [Outcome] = []
+        while taken < submitted, let outcome = slots[taken % window] {
+            slots[taken % window] = nil
+            ready.append(outcome)
             taken += 1
         }
-        if !ready.isEmpty { pthread_cond_broadcast(changed) }
         return ready
     }
 
@@ -142,20 +194,21 @@ final class SearchPool: @unchecked Sendable {
         return isStopped
     }
 
-    /// Scans a queued file on the caller's thread if there is one, else waits a little for a
-    /// change. Returns `false` if it did neither (nothing to wait for).
-    private func helpOrWait() -> Bool {
-        if let (index, job) = dequeue() {
+    /// Scans the next queued file on the caller's thread if there is one, else waits a little for
+    /// an outcome (timed, so a cancellation is noticed even while a long scan runs elsewhere).
+    private func helpOrWait() {
+        let (first, jobs) = dequeue(atMost: 1)
+        if !jobs.isEmpty {
             unlock()
             let scanner = ownScanner ?? makeScanner()
-            let scan = run(job, with: scanner)
-            lock()
             ownScanner = scanner
-            deliver(scan, path: job.path, index: index)
-            return true
+            // The caller's scans also stop on `shouldStop` itself: this thread sees the task's cancellation.
+            let outcomes = jobs.map { run($0, with: scanner) { [self] in isStopped || shouldStop() } }
+            lock()
+            deliver(outcomes, from: first)
+            return
         }
-        guard threads > 0 else { return false }
-        // Timed, so a cancellation is noticed even while a long scan runs elsewhere.
+        guard threads > 0 else { return }
         var deadline = timespec()
         clock_gettime(CLOCK_MONOTONIC, &deadline)
         deadline.tv_nsec += 20_000_000
@@ -163,24 +216,29 @@ final class SearchPool: @unchecked Sendable {
             deadline.tv_sec += 1
             deadline.tv_nsec -= 1_000_000_000
         }
-        pthread_cond_timedwait(changed, mutex, &deadline)
-        return true
+        isCallerWaiting = true
+        pthread_cond_timedwait(outcomesReady, mutex, &deadline)
+        isCallerWaiting = false
     }
 
-    private func dequeue() -> (Int, Job)? {
-        guard queueHead < queue.count else { return nil }
-        let next = queue[queueHead]
-        queueHead += 1
+    /// Takes up to `count` queued jobs; returns the number of the first one and the jobs.
+    private func dequeue(atMost count: Int) -> (first: Int, jobs: [Job]) {
+        let end = min(queue.count, queueHead + count)
+        // A copy, not a slice: a slice would make the next append copy the whole queue.
+        let jobs = Array(queue[queueHead..<end])
+        let first = queueHeadIndex
+        queueHeadIndex += jobs.count
+        queueHead = end
         if queueHead == queue.count {
             queue.removeAll(keepingCapacity: true)
             queueHead = 0
         }
-        return next
+        return (first, jobs)
     }
 
-    private func deliver(_ scan: FileScan?, path: String, index: Int) {
-        scans[index] = (path, scan)
-        pthread_cond_broadcast(changed)
+    private func deliver(_ outcomes: [Outcome], from first: Int) {
+        for (offset, outcome) in outcomes.enumerated() { slots[(first + offset) % window] = outcome }
+        if isCallerWaiting { pthread_cond_signal(outcomesReady) }
     }
 
     private func lock() { pthread_mutex_lock(mutex) }
@@ -192,24 +250,32 @@ final class SearchPool: @unchecked Sendable {
         let scanner = makeScanner()
         lock()
         while true {
-            guard let (index, job) = dequeue() else {
+            // A share of what is queued, so the other threads (and the caller) get some too.
+            let share = max(1, min(batchSize, (queue.count - queueHead) / (threads + 1)))
+            let (first, jobs) = dequeue(atMost: share)
+            guard !jobs.isEmpty else {
                 if isClosed { break }
-                pthread_cond_wait(changed, mutex)
+                idleThreads += 1
+                pthread_cond_wait(workAvailable, mutex)
+                idleThreads -= 1
                 continue
             }
             unlock()
-            let scan = run(job, with: scanner)
+            // Only the pool's flag here: the caller turns `shouldStop` into it (between files and
+            // while it waits), so threads do not contend for the request's state on every chunk.
+            let outcomes = jobs.map { run($0, with: scanner) { [self] in isStopped } }
             lock()
-            deliver(scan, path: job.path, index: index)
+            deliver(outcomes, from: first)
         }
         threads -= 1
         unlock()
+        Self.runningThreads.subtract(1, ordering: .relaxed)
     }
 
-    /// Opens and scans one file; nil if it cannot be opened (hard-linked, vanished, unreadable).
-    private func run(_ job: Job, with scanner: ContentScanner) -> FileScan? {
+    /// Opens and scans one file; no scan if it cannot be opened (hard-linked, vanished, unreadable).
+    private func run(_ job: Job, with scanner: ContentScanner, shouldStop: () -> Bool) -> Outcome {
         guard !isStopped, let (file, info) = try? files.openRegularFile(job.entry, in: job.directory, path: job.path)
-        else { return nil }
-        return scanner.scan(file.raw, size: Int(info.st_size)) { [self] in isStopped || shouldStop() }
+        else { return (job.path, nil) }
+        return (job.path, scanner.scan(file.raw, size: Int(info.st_size), shouldStop: shouldStop))
     }
 }
