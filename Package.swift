@@ -51,10 +51,17 @@ let package = Package(
         ),
         // Linux system calls Swift cannot call directly (no glibc wrapper; syscall(2) is variadic).
         .target(name: "CBastionLinux"),
+        // RE2, Google's automaton-based regular expression library, from the system (Debian: libre2-dev).
+        .systemLibrary(name: "CRE2", pkgConfig: "re2", providers: [.apt(["libre2-dev"])]),
+        // A C API over RE2's C++ one, for search_content (Swift calls C, the shim calls C++).
+        .target(name: "CBastionRegex", dependencies: ["CRE2"]),
         // Layer 4: file system, execution, sandboxes.
         .target(
             name: "BastionResources",
-            dependencies: ["BastionSecurity", "BastionSystem", "CBastionLinux", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "BastionSecurity", "BastionSystem", "CBastionLinux", "CBastionRegex",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         // Core: server assembly, tools, modules, configuration.
@@ -93,5 +100,6 @@ let package = Package(
         ),
         .testTarget(name: "BastionTests", dependencies: ["Bastion"], swiftSettings: strictSettings),
         .testTarget(name: "bastionTests", dependencies: ["bastion"], swiftSettings: strictSettings),
-    ]
+    ],
+    cxxLanguageStandard: .cxx17
 )

@@ -2,11 +2,12 @@ import BastionProtocol
 import BastionResources
 import BastionSecurity
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 extension FileSystemModule {
+    /// How `search_content` describes its `pattern`, with the limits that apply.
+    static let patternDescription =
+        "POSIX extended regular expression, as grep -E (\\w \\s \\b \\d work); at most "
+        + "\(LineRegex.maximumPatternBytes) bytes, repetition counts at most \(LineRegex.maximumRepetition)"
+
     func registerSearching(in tools: inout ToolRegistry) {
         tools.register(
             name: "search_files",
@@ -38,7 +39,7 @@ extension FileSystemModule {
                 [
                     "pattern": [
                         "type": "string",
-                        "description": "POSIX extended regular expression, as grep -E (\\w \\s \\b \\d work)",
+                        "description": .string(Self.patternDescription),
                     ],
                     "filePattern": ["type": "string", "description": "Glob on file names or relative paths"],
                     "contextLines": ["type": "integer", "minimum": 0, "maximum": 20, "default": 0],
@@ -100,48 +101,55 @@ extension FileSystemModule {
         }
     }
 
-    func searchContent(_ client: ClientContext, _ call: ToolCall) throws(ToolError) -> ToolResult {
+    /// Adapts `search_content`'s arguments to ``FileSystemManager/searchContent(_:client:query:maxEntries:including:shouldStop:)``
+    /// and its result to the tool's; a search stopped by cancellation or the deadline ends as the
+    /// tool manager reports those (CancellationError), not with partial results.
+    func searchContent(_ client: ClientContext, _ call: ToolCall) throws -> ToolResult {
         let path = try Self.path(call)
         let target = try authorize(path, for: .read, client: client)
-        let regex = try PosixRegex(
-            call.string("pattern") ?? "",
-            caseSensitive: call.arguments["caseSensitive"]?.boolValue ?? true
-        )
-        var filter: PathPattern?
-        if let filePattern = call.string("filePattern") {
-            filter = try PathPattern(filePattern.contains("/") ? filePattern : "**/" + filePattern, root: target.path)
+        let regex: LineRegex
+        do {
+            regex = try LineRegex(
+                call.string("pattern") ?? "",
+                caseSensitive: call.arguments["caseSensitive"]?.boolValue ?? true
+            )
+        } catch {
+            throw ToolError(error.message)
         }
-        var search = ContentSearch(
+        let filter = try call.string("filePattern").map { pattern throws(ToolError) in
+            try PathPattern(pattern.contains("/") ? pattern : "**/" + pattern, root: target.path)
+        }
+        let query = ContentQuery(
             regex: regex,
             contextLines: Int(call.integer("contextLines") ?? 0),
             maxResults: Int(call.integer("maxResults") ?? 100)
         )
-        return try Self.run { () throws(FileSystemError) in
-            let shouldStop = { call.isCancelled }
-            if try files.status(target).0.st_mode & S_IFMT == S_IFREG {
-                let (file, _) = try files.openRegularFile(target)
-                search.scan(file.raw, path: target.path, shouldStop: shouldStop)
-            } else {
-                _ = try files.walk(target, client: client, maxEntries: client.limits.listEntries) { event in
-                    guard case .entry(let relative, let entry, let directory) = event, entry.kind == .file else {
-                        return .proceed
-                    }
-                    let full = target.path == "/" ? "/" + relative : target.path + "/" + relative
-                    if let filter, !filter.matches(full) { return .proceed }
-                    // Files that cannot be read (hard-linked, vanished, unreadable) are skipped, not fatal.
-                    if let (file, _) = try? files.openRegularFile(entry, in: directory, path: full) {
-                        search.scan(file.raw, path: full, shouldStop: shouldStop)
-                    }
-                    return search.isFull || shouldStop() ? .stop : .proceed
-                }
-            }
-            return Self.result(
-                search.text(),
-                data: [
-                    "matches": .array(search.matches), "filesSearched": .int(Int64(search.filesSearched)),
-                    "truncated": .bool(search.isFull),
-                ]
+        let result: ContentSearchResult
+        do {
+            result = try files.searchContent(
+                target,
+                client: client,
+                query: query,
+                maxEntries: client.limits.listEntries,
+                including: { path in filter?.matches(path) ?? true },
+                // Asked on the search's threads too, where only the request's own flags are seen;
+                // this thread also sees the task's cancellation and stops them.
+                shouldStop: { call.isCancelled || call.request.isTimedOut }
             )
+        } catch {
+            throw ToolError(error.message)
         }
+        if result.wasStopped || call.isCancelled { throw CancellationError() }
+        return Self.result(
+            result.text,
+            data: [
+                "matches": .array(
+                    result.matches.map {
+                        ["path": .string($0.path), "line": .int(Int64($0.line)), "text": .string($0.text)]
+                    }
+                ),
+                "filesSearched": .int(Int64(result.filesSearched)), "truncated": .bool(result.isTruncated),
+            ]
+        )
     }
 }

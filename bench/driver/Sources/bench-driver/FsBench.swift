@@ -20,6 +20,12 @@ struct FsCase {
     let tool: String
     let arguments: [String: Any]
     let targetMs: Double?
+    /// The answer must be an `isError` result whose text contains this (a refused pattern).
+    var expectedError: String? = nil
+    /// Peak RSS target, in MB (10^6 bytes).
+    var rssTargetMB: Double? = nil
+    /// Whether ripgrep and GNU grep search the same tree right after this case (see FsPeers.swift).
+    var hasPeers = false
     /// Checks `structuredContent`; returns what is wrong, or nil.
     let check: ([String: Any]) -> String?
 }
@@ -33,6 +39,7 @@ struct FsRow: Codable {
     var medianMs: Double?
     var maxMs: Double?
     var targetMs: Double?
+    var rssTargetMB: Double?
     var responseBytes: Int?
     var peakRSSKB: Int?
     var errors = 0
@@ -40,6 +47,10 @@ struct FsRow: Codable {
     var targetMet: Bool? {
         guard let targetMs, let maxMs, errors == 0, calls > 0 else { return nil }
         return maxMs <= targetMs
+    }
+    var rssTargetMet: Bool? {
+        guard let rssTargetMB, let peakRSSKB, errors == 0, calls > 0 else { return nil }
+        return Double(peakRSSKB) * 1024 / 1e6 <= rssTargetMB
     }
 }
 
@@ -95,7 +106,7 @@ func fsCases(_ data: FsDataSet) -> [FsCase] {
         },
         FsCase(
             label: "search_content NEEDLE-[0-9]+ (1 line in 100k files)", tool: "search_content",
-            arguments: ["path": data.tree, "pattern": "NEEDLE-[0-9]+"], targetMs: nil
+            arguments: ["path": data.tree, "pattern": FsDataSet.needlePattern], targetMs: nil, hasPeers: true
         ) { s in
             let count = (s["matches"] as? [Any])?.count
             let searched = (s["filesSearched"] as? NSNumber)?.intValue
@@ -103,6 +114,7 @@ func fsCases(_ data: FsDataSet) -> [FsCase] {
             guard searched == all else { return "\(all) files searched expected, got \(searched ?? -1)" }
             return count == 1 ? nil : "1 match expected, got \(count ?? -1)"
         },
+    ] + hostilePatternCases(data) + [
         FsCase(
             label: "directory_tree (100,100 entries)", tool: "directory_tree",
             arguments: ["path": data.tree], targetMs: 1000
@@ -203,6 +215,13 @@ func checkAnswer(_ line: [UInt8], _ c: FsCase) -> String? {
         return "invalid JSON"
     }
     guard let result = object["result"] as? [String: Any] else { return "error response" }
+    if let expected = c.expectedError {
+        let text = (result["content"] as? [[String: Any]])?.compactMap { $0["text"] as? String }.joined() ?? ""
+        guard result["isError"] as? Bool == true, text.contains(expected) else {
+            return "an isError result saying \"\(expected)\" expected"
+        }
+        return nil
+    }
     if result["isError"] as? Bool == true { return "isError result" }
     guard let structured = result["structuredContent"] as? [String: Any] else { return "no structuredContent" }
     return c.check(structured)

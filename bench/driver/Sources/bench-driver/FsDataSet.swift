@@ -15,6 +15,8 @@ struct FsDataSet {
     /// The one file of the tree with the line that `search_content` looks for.
     static let needleFile = "d042/f0420.txt"
     static let needleLine = "NEEDLE-4242 the one rare line of the tree"
+    /// What search_content, ripgrep and grep look for.
+    static let needlePattern = "NEEDLE-[0-9]+"
 
     let base: String
     var tree: String { base + "/tree" }

@@ -16,7 +16,7 @@ private func median(_ sorted: [UInt64]) -> UInt64 {
 
 /// Spawns a server, warms up with one checked call, times `repetitions` calls and reads VmHWM.
 private func measureCase(_ c: FsCase, _ config: FsConfig, watchdog: Watchdog) -> FsRow {
-    var row = FsRow(label: c.label, tool: c.tool, targetMs: c.targetMs)
+    var row = FsRow(label: c.label, tool: c.tool, targetMs: c.targetMs, rssTargetMB: c.rssTargetMB)
     func fail(_ what: String) {
         row.errors += 1
         if row.firstError == nil { row.firstError = what }
@@ -80,6 +80,12 @@ func measureFs(_ config: FsConfig) -> FsResult {
     for c in fsCases(data) where config.caseFilter.map({ c.label.contains($0) }) ?? true {
         FileHandle.standardError.write(Data("[bench] measuring \(c.label)\n".utf8))
         result.rows.append(measureCase(c, config, watchdog: watchdog))
+        guard c.hasPeers else { continue }
+        // Right after Bastion's row, on the same tree, with the page cache as warm.
+        for peer in fsPeers(data, pattern: FsDataSet.needlePattern) {
+            FileHandle.standardError.write(Data("[bench] measuring \(peer.label)\n".utf8))
+            result.rows.append(measurePeer(peer, repetitions: config.repetitions))
+        }
     }
     return result
 }
@@ -106,6 +112,10 @@ func renderFsReport(_ result: FsResult, command: String, repetitions: Int) -> St
             let verdict = r.targetMet.map { $0 ? "met" : "NOT met" } ?? "not measured"
             target = "≤ \(ms(t)) ms: \(verdict)"
         }
+        if let t = r.rssTargetMB {
+            let verdict = r.rssTargetMet.map { $0 ? "met" : "NOT met" } ?? "not measured"
+            target = "peak RSS ≤ \(Int(t)) MB: \(verdict)"
+        }
         let rss = r.peakRSSKB.map { String(format: "%.1f MB", Double($0) * 1024 / 1e6) } ?? "—"
         text += "| \(r.label) | \(ms(r.minMs)) | \(ms(r.medianMs)) | \(ms(r.maxMs)) | \(target) | "
         text += "\(size(r.responseBytes)) | \(rss) | \(r.errors) |\n"
@@ -114,7 +124,21 @@ func renderFsReport(_ result: FsResult, command: String, repetitions: Int) -> St
     text += "`bastion serve` (release, static stdlib); a target is met when the max is within it. "
     if let load = result.load1 { text += "Load average (1 min) at start: \(load). " }
     if let g = result.generationSeconds { text += String(format: "Data set generated in %.1f s. ", g) }
+    if let comparison = peerComparison(result.rows) { text += "\n\n" + comparison }
     for r in result.rows { if let e = r.firstError { text += "\n\nFirst wrong answer of \(r.label): \(e)" } }
     if let note = result.note { text += "\n\n\(note)" }
     return text + "\n"
+}
+
+/// search_content's median against ripgrep's and grep's from the same run; target: within 1.5× ripgrep.
+func peerComparison(_ rows: [FsRow]) -> String? {
+    guard let bastion = rows.first(where: { $0.label.hasPrefix("search_content NEEDLE") })?.medianMs,
+        let rg = rows.first(where: { $0.tool == "rg" })?.medianMs
+    else { return nil }
+    let verdict = bastion <= 1.5 * rg ? "met" : "NOT met"
+    var text = String(format: "search_content / ripgrep (medians): %.2f×", bastion / rg) + " (target ≤ 1.5×: \(verdict))"
+    if let grep = rows.first(where: { $0.tool == "grep" })?.medianMs {
+        text += String(format: "; search_content / GNU grep: %.2f×", bastion / grep)
+    }
+    return text + "."
 }
