@@ -325,6 +325,27 @@ struct BastionConfigurationTOMLTests {
         #expect(encoding.code == .syntax)
     }
 
+    @Test("parse(tomlBytes:) checks size and encoding as load does, without a file")
+    func parsesBytes() throws {
+        let source = "/nonexistent/bastion.toml"
+        let configuration = try BastionConfiguration.parse(
+            tomlBytes: Array(Support.minimalClient.utf8),
+            source: source,
+            environment: Support.environment
+        )
+        #expect(configuration.clients.count == 1)
+        let encoding = try #require(throws: ConfigurationError.self) {
+            try BastionConfiguration.parse(tomlBytes: [0x5B, 0xFF, 0x5D], source: source, environment: [:])
+        }
+        #expect(encoding.code == .syntax)
+        #expect(encoding.file == source)
+        let tooLarge = [UInt8](repeating: 0x23, count: BastionConfiguration.maximumFileBytes + 1)
+        let size = try #require(throws: ConfigurationError.self) {
+            try BastionConfiguration.parse(tomlBytes: tooLarge, source: source, environment: [:])
+        }
+        #expect(size.code == .unreadable)
+    }
+
     @Test("load reports a missing file as unreadable")
     func missingFileIsUnreadable() throws {
         let error = try #require(throws: ConfigurationError.self) {

@@ -30,22 +30,48 @@ extension BastionConfiguration {
     ) throws(ConfigurationError)
         -> BastionConfiguration
     {
-        func failure(_ code: ConfigurationError.Code, _ message: String) -> ConfigurationError {
-            ConfigurationError(code: code, file: path, line: nil, column: nil, keyPath: "", message: message)
-        }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw failure(.unreadable, "cannot read the configuration file: \(error)")
+            throw fileError(.unreadable, path, "cannot read the configuration file: \(error)")
         }
-        guard data.count <= maximumFileBytes else {
-            throw failure(.unreadable, "the configuration file is larger than \(maximumFileBytes) bytes")
+        return try parse(tomlBytes: data, source: path, environment: environment, customPermissions: customPermissions)
+    }
+
+    /// Parses and validates the bytes of a TOML configuration file, as ``load(path:environment:customPermissions:)``
+    /// does once it has read them: the size and UTF-8 checks, then ``parse(toml:source:environment:customPermissions:)``.
+    ///
+    /// Touches no file: the fuzz target `FuzzConfiguration` calls it with arbitrary bytes.
+    /// - Parameters:
+    ///   - bytes: The file's content.
+    ///   - source: The file the bytes came from, used in errors and for relative paths.
+    ///   - environment: The process environment (`HOME`, `XDG_STATE_HOME`).
+    ///   - customPermissions: The `custom:NAME` permissions the registered modules declare; `nil`
+    ///     accepts every name.
+    /// - Returns: The effective configuration.
+    /// - Throws: ``ConfigurationError`` naming the file, line, column and key path of the first problem.
+    package static func parse(
+        tomlBytes bytes: some Collection<UInt8>,
+        source: String,
+        environment: [String: String],
+        customPermissions: Set<String>? = nil
+    ) throws(ConfigurationError) -> BastionConfiguration {
+        guard bytes.count <= maximumFileBytes else {
+            throw fileError(.unreadable, source, "the configuration file is larger than \(maximumFileBytes) bytes")
         }
-        guard let text = String(validating: data, as: UTF8.self) else {
-            throw failure(.syntax, "the configuration file is not valid UTF-8")
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw fileError(.syntax, source, "the configuration file is not valid UTF-8")
         }
-        return try parse(toml: text, source: path, environment: environment, customPermissions: customPermissions)
+        return try parse(toml: text, source: source, environment: environment, customPermissions: customPermissions)
+    }
+
+    private static func fileError(
+        _ code: ConfigurationError.Code,
+        _ file: String,
+        _ message: String
+    ) -> ConfigurationError {
+        ConfigurationError(code: code, file: file, line: nil, column: nil, keyPath: "", message: message)
     }
 
     /// Parses and validates a TOML configuration.
