@@ -88,3 +88,29 @@ let package = Package(
         .testTarget(name: "bastionTests", dependencies: ["bastion"], swiftSettings: strictSettings),
     ]
 )
+
+// libFuzzer targets (fuzz/README.md), declared only when BASTION_FUZZ=1 so that the normal build and
+// `scripts/test` neither compile nor depend on them. `scripts/fuzz` sets the variable and builds them
+// with `-sanitize=fuzzer,address` in a scratch path of their own (`.build-fuzz`).
+if Context.environment["BASTION_FUZZ"] == "1" {
+    /// A fuzz target: one `LLVMFuzzerTestOneInput` under `fuzz/Sources/NAME`, no `main` of its own.
+    func fuzzTarget(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+        .executableTarget(
+            name: name,
+            dependencies: ["FuzzSupport", "CLibFuzzerDriver"] + dependencies,
+            path: "fuzz/Sources/\(name)",
+            swiftSettings: strictSettings + [.unsafeFlags(["-parse-as-library"])]
+        )
+    }
+    package.targets += [
+        .target(name: "CLibFuzzerDriver", path: "fuzz/Sources/CLibFuzzerDriver"),
+        .target(name: "FuzzSupport", path: "fuzz/Sources/FuzzSupport", swiftSettings: strictSettings),
+        fuzzTarget("FuzzJSON", ["BastionTransport", "BastionProtocol"]),
+        fuzzTarget(
+            "FuzzSession",
+            ["BastionTransport", "BastionProtocol", .product(name: "Logging", package: "swift-log")]
+        ),
+        fuzzTarget("FuzzConfiguration", ["Bastion"]),
+        fuzzTarget("FuzzPaths", ["BastionSecurity"]),
+    ]
+}
