@@ -118,15 +118,25 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Escapes a literal path so that it compiles to a pattern matching exactly that path.
+    ///
+    /// Byte by byte, as the compiler reads patterns: a Character-wise scan would see `*` followed by
+    /// a combining mark as one character that is not `*`, and leave the wildcard in place.
     /// - Parameter literal: Any text, typically a directory name.
     /// - Returns: The text with `* ? [ ] { } \` preceded by `\`.
     public static func escaped(_ literal: String) -> String {
-        var result = ""
-        for character in literal {
-            if "*?[]{}\\".contains(character) { result.append("\\") }
-            result.append(character)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(literal.utf8.count + 8)
+        for byte in literal.utf8 {
+            switch byte {
+            case UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "{"),
+                UInt8(ascii: "}"), UInt8(ascii: "\\"):
+                bytes.append(UInt8(ascii: "\\"))
+            default: break
+            }
+            bytes.append(byte)
         }
-        return result
+        // Only ASCII bytes were inserted, between whole UTF-8 sequences: still valid UTF-8.
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     // MARK: - Compiling
