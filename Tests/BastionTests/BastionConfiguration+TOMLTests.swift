@@ -288,6 +288,27 @@ struct BastionConfigurationTOMLTests {
         #expect(unterminated.line == 2)
     }
 
+    /// Found by `scripts/fuzz configuration`: TOMLKit's parser (toml++ 3.4) asserts, aborting the
+    /// process, when a table header has no key after its brackets; in a reload that was the server.
+    @Test(
+        "A table header without a key is a syntax error, not an abort",
+        arguments: ["[[[clients]\n\"\n", "[[clients]]\nid = \"a\"\n[[ [x]]\n", "[\n", "[=]\n", "[[\t.a]]\n", "[é]\n"]
+    )
+    func headerWithoutKeyIsRefused(toml: String) throws {
+        let error = try Support.error(toml)
+        #expect(error.code == .syntax)
+        #expect(error.message.hasPrefix("invalid TOML"))
+    }
+
+    @Test("An error before a header without a key is the one reported")
+    func earlierErrorWinsOverHeaderWithoutKey() throws {
+        let error = try Support.error("[[clients]]\nid = \"a\"\nid = \"b\"\n[[[x]]\n")
+        #expect(error.line == 3)
+        let header = try Support.error(Support.minimalClient + "# [[[x]]\nk = \"[[[\"\n[[[x]]\n")
+        #expect(header.line == 5)
+        #expect(header.column == 1)
+    }
+
     @Test("NUL characters are refused, raw or escaped, because TOMLKit would cut the string short")
     func nulIsRefused() throws {
         let escaped = try Support.error("[[clients]]\nid = \"a\"\ndeny = [\"/x\\u0000/**\"]\n")

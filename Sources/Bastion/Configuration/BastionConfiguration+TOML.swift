@@ -142,16 +142,14 @@ extension BastionConfiguration {
         if let position = TOMLSourceMap.firstRawNUL(in: toml) {
             throw failure(position, "", "the configuration contains a NUL character")
         }
-        let table: TOMLTable
-        do {
-            table = try TOMLTable(string: toml)
-        } catch let error as TOMLParseError {
-            let begin = error.source.begin
-            throw failure(.init(line: begin.line, column: begin.column), "", "invalid TOML: \(error.description)")
-        } catch {
-            throw failure(nil, "", "invalid TOML: \(error)")
-        }
         let sourceMap = TOMLSourceMap(source: toml)
+        if let header = sourceMap.firstHeaderWithoutKey {
+            // TOMLKit would abort on this header; it reports any error in the text before it.
+            let prefix = String(String.UnicodeScalarView(toml.unicodeScalars.prefix(header.scalarOffset)))
+            _ = try parseTOML(prefix, failure)
+            throw failure(header.position, "", "invalid TOML: a table header needs a key after its \"[\"")
+        }
+        let table = try parseTOML(toml, failure)
         if let nul = sourceMap.firstNUL {
             throw failure(nul.position, nul.path.description, "strings must not contain NUL (\\u0000)")
         }
@@ -161,6 +159,21 @@ extension BastionConfiguration {
         }
         let paths = ConfigurationPaths(environment: environment, baseDirectory: directory)
         return (table, ConfigurationDecodingContext(file: source, sourceMap: sourceMap, paths: paths))
+    }
+
+    /// Parses with TOMLKit, turning its error into a located ``ConfigurationError``.
+    private static func parseTOML(
+        _ toml: String,
+        _ failure: (TOMLSourceMap.Position?, String, String) -> ConfigurationError
+    ) throws(ConfigurationError) -> TOMLTable {
+        do {
+            return try TOMLTable(string: toml)
+        } catch let error as TOMLParseError {
+            let begin = error.source.begin
+            throw failure(.init(line: begin.line, column: begin.column), "", "invalid TOML: \(error.description)")
+        } catch {
+            throw failure(nil, "", "invalid TOML: \(error)")
+        }
     }
 
     private static func decodeClients(_ root: TOMLTableReader) throws(ConfigurationError) -> [ClientConfiguration] {
