@@ -99,12 +99,16 @@ if Context.environment["BASTION_FUZZ"] == "1" {
             name: name,
             dependencies: ["FuzzSupport", "CLibFuzzerDriver"] + dependencies,
             path: "fuzz/Sources/\(name)",
-            swiftSettings: strictSettings + [.unsafeFlags(["-parse-as-library"])]
+            swiftSettings: strictSettings + [.unsafeFlags(["-parse-as-library", "-warnings-as-errors"])]
         )
     }
     package.targets += [
         .target(name: "CLibFuzzerDriver", path: "fuzz/Sources/CLibFuzzerDriver"),
-        .target(name: "FuzzSupport", path: "fuzz/Sources/FuzzSupport", swiftSettings: strictSettings),
+        .target(
+            name: "FuzzSupport",
+            path: "fuzz/Sources/FuzzSupport",
+            swiftSettings: strictSettings + [.unsafeFlags(["-warnings-as-errors"])]
+        ),
         fuzzTarget("FuzzJSON", ["BastionTransport", "BastionProtocol"]),
         fuzzTarget(
             "FuzzSession",

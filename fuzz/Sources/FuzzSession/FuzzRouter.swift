@@ -21,20 +21,20 @@ enum FuzzRouter {
             return .null
         }
         router.on("roots") { _, context throws(JSONRPCError) in
-            let roots = try await context.session.listRoots(timeout: .milliseconds(20))
+            let roots = try await context.session.listRoots(timeout: .milliseconds(10))
             return .int(Int64(roots.count))
         }
         router.on("elicit") { params, context throws(JSONRPCError) in
             let answer = try await context.session.elicit(
                 message: "fuzz",
                 requestedSchema: params ?? [:],
-                timeout: .milliseconds(20)
+                timeout: .milliseconds(10)
             )
             return answer == .decline ? "declined" : "answered"
         }
         router.on("slow") { _, context in
-            // Past the 10 ms handler deadline unless cancelled first.
-            try? await Task.sleep(for: .milliseconds(30))
+            // Past the 5 ms handler deadline unless cancelled first.
+            try? await Task.sleep(for: .milliseconds(15))
             return .bool(context.isCancelled)
         }
         router.onNotification("notifications/initialized") { _, _ in }

@@ -36,8 +36,11 @@ func fuzzSession(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         blockingWait { await session.close(grace: .seconds(5)) }
     }
     let writtenAtClose = sink.written.count
-    // The last tasks release the session on their own threads once they return.
-    for _ in 0..<5_000 where weakSession != nil { usleep(1_000) }
+    // The last tasks release the session on their own threads once they return: yield first (the
+    // usual case is a few microseconds), then sleep, for 5 s at most.
+    for attempt in 0..<6_000 where weakSession != nil {
+        if attempt < 1_000 { sched_yield() } else { usleep(1_000) }
+    }
     fuzzCheck(weakSession == nil, "the session is still alive 5 s after close: a task or a cycle kept it")
     fuzzCheck(observer.closedCount == 1, "sessionClosed was called \(observer.closedCount) times")
     let written = sink.written
@@ -53,9 +56,9 @@ private let configuration = MCPSession.Configuration(
     identity: ServerIdentity(name: "bastion-fuzz", version: "0"),
     capabilities: ServerCapabilities(tools: true, resources: true, prompts: true),
     limits: JSONLimits(maxBytes: 2_048, maxDepth: 16),
-    requestTimeout: .milliseconds(20),
+    requestTimeout: .milliseconds(10),
     maxConcurrentRequests: 8,
-    handlerDeadline: .milliseconds(10)
+    handlerDeadline: .milliseconds(5)
 )
 
 private let logger = Logger(label: "bastion.fuzz") { _ in SwiftLogNoOpLogHandler() }
