@@ -103,3 +103,33 @@ let package = Package(
     ],
     cxxLanguageStandard: .cxx17
 )
+
+// libFuzzer targets (fuzz/README.md), declared only when BASTION_FUZZ=1 so that the normal build and
+// `scripts/test` neither compile nor depend on them. `scripts/fuzz` sets the variable and builds them
+// with `-sanitize=fuzzer,address` in a scratch path of their own (`.build-fuzz`).
+if Context.environment["BASTION_FUZZ"] == "1" {
+    /// A fuzz target: one `LLVMFuzzerTestOneInput` under `fuzz/Sources/NAME`, no `main` of its own.
+    func fuzzTarget(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+        .executableTarget(
+            name: name,
+            dependencies: ["FuzzSupport", "CLibFuzzerDriver"] + dependencies,
+            path: "fuzz/Sources/\(name)",
+            swiftSettings: strictSettings + [.unsafeFlags(["-parse-as-library", "-warnings-as-errors"])]
+        )
+    }
+    package.targets += [
+        .target(name: "CLibFuzzerDriver", path: "fuzz/Sources/CLibFuzzerDriver"),
+        .target(
+            name: "FuzzSupport",
+            path: "fuzz/Sources/FuzzSupport",
+            swiftSettings: strictSettings + [.unsafeFlags(["-warnings-as-errors"])]
+        ),
+        fuzzTarget("FuzzJSON", ["BastionTransport", "BastionProtocol"]),
+        fuzzTarget(
+            "FuzzSession",
+            ["BastionTransport", "BastionProtocol", .product(name: "Logging", package: "swift-log")]
+        ),
+        fuzzTarget("FuzzConfiguration", ["Bastion"]),
+        fuzzTarget("FuzzPaths", ["BastionSecurity"]),
+    ]
+}

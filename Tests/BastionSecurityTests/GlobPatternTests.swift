@@ -104,6 +104,16 @@ struct GlobPatternTests {
         #expect(GlobPattern.escaped("caf\u{E9}") == "caf\u{E9}")
     }
 
+    /// Found by `scripts/fuzz paths` (fuzz/corpus/paths/combining-mark): escaping by Character saw
+    /// `*` + U+0301 as one character that is not `*`, so the `*` stayed a wildcard.
+    @Test func escapedMetacharacterBeforeACombiningMarkStaysLiteral() throws {
+        let name = "/srv/w*\u{301}"
+        let glob = try GlobPattern(GlobPattern.escaped(name) + "/**")
+        #expect(GlobPattern.escaped(name) == "/srv/w\\*\u{301}")
+        #expect(glob.matches(name + "/file"))
+        #expect(!glob.matches("/srv/wz\u{301}/file"))
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func pathologicalPatternsFinishQuickly() throws {
         let star = try GlobPattern("/" + String(repeating: "*a", count: 40) + "*b")

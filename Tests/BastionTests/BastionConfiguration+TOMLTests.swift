@@ -289,6 +289,27 @@ struct BastionConfigurationTOMLTests {
         #expect(unterminated.line == 2)
     }
 
+    /// Found by `scripts/fuzz configuration`: TOMLKit's parser (toml++ 3.4) asserts, aborting the
+    /// process, when a table header has no key after its brackets; in a reload that was the server.
+    @Test(
+        "A table header without a key is a syntax error, not an abort",
+        arguments: ["[[[clients]\n\"\n", "[[clients]]\nid = \"a\"\n[[ [x]]\n", "[\n", "[=]\n", "[[\t.a]]\n", "[é]\n"]
+    )
+    func headerWithoutKeyIsRefused(toml: String) throws {
+        let error = try Support.error(toml)
+        #expect(error.code == .syntax)
+        #expect(error.message.hasPrefix("invalid TOML"))
+    }
+
+    @Test("An error before a header without a key is the one reported")
+    func earlierErrorWinsOverHeaderWithoutKey() throws {
+        let error = try Support.error("[[clients]]\nid = \"a\"\nid = \"b\"\n[[[x]]\n")
+        #expect(error.line == 3)
+        let header = try Support.error(Support.minimalClient + "# [[[x]]\nk = \"[[[\"\n[[[x]]\n")
+        #expect(header.line == 5)
+        #expect(header.column == 1)
+    }
+
     @Test("NUL characters are refused, raw or escaped, because TOMLKit would cut the string short")
     func nulIsRefused() throws {
         let escaped = try Support.error("[[clients]]\nid = \"a\"\ndeny = [\"/x\\u0000/**\"]\n")
@@ -324,6 +345,27 @@ struct BastionConfigurationTOMLTests {
             try BastionConfiguration.load(path: binary, environment: Support.environment)
         }
         #expect(encoding.code == .syntax)
+    }
+
+    @Test("parse(tomlBytes:) checks size and encoding as load does, without a file")
+    func parsesBytes() throws {
+        let source = "/nonexistent/bastion.toml"
+        let configuration = try BastionConfiguration.parse(
+            tomlBytes: Array(Support.minimalClient.utf8),
+            source: source,
+            environment: Support.environment
+        )
+        #expect(configuration.clients.count == 1)
+        let encoding = try #require(throws: ConfigurationError.self) {
+            try BastionConfiguration.parse(tomlBytes: [0x5B, 0xFF, 0x5D], source: source, environment: [:])
+        }
+        #expect(encoding.code == .syntax)
+        #expect(encoding.file == source)
+        let tooLarge = [UInt8](repeating: 0x23, count: BastionConfiguration.maximumFileBytes + 1)
+        let size = try #require(throws: ConfigurationError.self) {
+            try BastionConfiguration.parse(tomlBytes: tooLarge, source: source, environment: [:])
+        }
+        #expect(size.code == .unreadable)
     }
 
     @Test("load reports a missing file as unreadable")

@@ -91,6 +91,28 @@ struct TOMLSourceMapTests {
     }
 
     @Test(
+        "A table header without a key is found where TOMLKit would assert",
+        arguments: [
+            ("[[[a]]", [1, 1]), ("x = 1\n[\n", [2, 1]), ("[ = ]", [1, 1]), ("[[ \t[a]]]", [1, 1]), ("[.a]", [1, 1]),
+        ]
+    )
+    func findsHeaderWithoutKey(source: String, position: [Int]) throws {
+        let header = try #require(TOMLSourceMap(source: source).firstHeaderWithoutKey)
+        #expect([header.position.line, header.position.column] == position)
+    }
+
+    @Test(
+        "Headers with a key, or that TOMLKit refuses by itself, and brackets inside values are not flagged",
+        arguments: [
+            "[a]", "[[a]]", "[ \"a\" ]", "['a'.b]", "[]", "[ [a]]", "[", "a = [\n[\n1]]", "s = \"\"\"\n[[[\n\"\"\"",
+            "# [[[", "t = { a = [[ ]] }",
+        ]
+    )
+    func headerWithKeyIsNotFlagged(source: String) {
+        #expect(TOMLSourceMap(source: source).firstHeaderWithoutKey == nil)
+    }
+
+    @Test(
         "Malformed input ends the scan without crashing",
         arguments: ["[", "a = [", "a = {", "\"", "= = =", "[[a", "a.", "a = \"\"\"x"]
     )

@@ -125,6 +125,14 @@ struct LineFramerTests {
         }
     }
 
+    /// Found by `scripts/fuzz json`: at end of input, a discarded last line kept its `\r` in the count.
+    @Test func anOversizedLastLineEndingInCRHasTheSameCountWhateverTheChunking() {
+        let line = String(repeating: "x", count: 10) + "\r"
+        for size in 1...line.utf8.count {
+            #expect(frames(chunked(line, size: size), maxFrameBytes: 8) == [.oversized(10)], "chunk size \(size)")
+        }
+    }
+
     @Test func twentyMegabytesOnOneLineGiveOneOversizedEvent() {
         var framer = LineFramer(maxFrameBytes: 4 << 20)
         var events: [Event] = []

@@ -31,22 +31,48 @@ extension BastionConfiguration {
     ) throws(ConfigurationError)
         -> BastionConfiguration
     {
-        func failure(_ code: ConfigurationError.Code, _ message: String) -> ConfigurationError {
-            ConfigurationError(code: code, file: path, line: nil, column: nil, keyPath: "", message: message)
-        }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw failure(.unreadable, "cannot read the configuration file: \(error)")
+            throw fileError(.unreadable, path, "cannot read the configuration file: \(error)")
         }
-        guard data.count <= maximumFileBytes else {
-            throw failure(.unreadable, "the configuration file is larger than \(maximumFileBytes) bytes")
+        return try parse(tomlBytes: data, source: path, environment: environment, customPermissions: customPermissions)
+    }
+
+    /// Parses and validates the bytes of a TOML configuration file, as ``load(path:environment:customPermissions:)``
+    /// does once it has read them: the size and UTF-8 checks, then ``parse(toml:source:environment:customPermissions:)``.
+    ///
+    /// Touches no file: the fuzz target `FuzzConfiguration` calls it with arbitrary bytes.
+    /// - Parameters:
+    ///   - bytes: The file's content.
+    ///   - source: The file the bytes came from, used in errors and for relative paths.
+    ///   - environment: The process environment (`HOME`, `XDG_STATE_HOME`).
+    ///   - customPermissions: The `custom:NAME` permissions the registered modules declare; `nil`
+    ///     accepts every name.
+    /// - Returns: The effective configuration.
+    /// - Throws: ``ConfigurationError`` naming the file, line, column and key path of the first problem.
+    package static func parse(
+        tomlBytes bytes: some Collection<UInt8>,
+        source: String,
+        environment: [String: String],
+        customPermissions: Set<String>? = nil
+    ) throws(ConfigurationError) -> BastionConfiguration {
+        guard bytes.count <= maximumFileBytes else {
+            throw fileError(.unreadable, source, "the configuration file is larger than \(maximumFileBytes) bytes")
         }
-        guard let text = String(validating: data, as: UTF8.self) else {
-            throw failure(.syntax, "the configuration file is not valid UTF-8")
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw fileError(.syntax, source, "the configuration file is not valid UTF-8")
         }
-        return try parse(toml: text, source: path, environment: environment, customPermissions: customPermissions)
+        return try parse(toml: text, source: source, environment: environment, customPermissions: customPermissions)
+    }
+
+    private static func fileError(
+        _ code: ConfigurationError.Code,
+        _ file: String,
+        _ message: String
+    ) -> ConfigurationError {
+        ConfigurationError(code: code, file: file, line: nil, column: nil, keyPath: "", message: message)
     }
 
     /// Parses and validates a TOML configuration.
@@ -117,16 +143,14 @@ extension BastionConfiguration {
         if let position = TOMLSourceMap.firstRawNUL(in: toml) {
             throw failure(position, "", "the configuration contains a NUL character")
         }
-        let table: TOMLTable
-        do {
-            table = try TOMLTable(string: toml)
-        } catch let error as TOMLParseError {
-            let begin = error.source.begin
-            throw failure(.init(line: begin.line, column: begin.column), "", "invalid TOML: \(error.description)")
-        } catch {
-            throw failure(nil, "", "invalid TOML: \(error)")
-        }
         let sourceMap = TOMLSourceMap(source: toml)
+        if let header = sourceMap.firstHeaderWithoutKey {
+            // TOMLKit would abort on this header; it reports any error in the text before it.
+            let prefix = String(String.UnicodeScalarView(toml.unicodeScalars.prefix(header.scalarOffset)))
+            _ = try parseTOML(prefix, failure)
+            throw failure(header.position, "", "invalid TOML: a table header needs a key after its \"[\"")
+        }
+        let table = try parseTOML(toml, failure)
         if let nul = sourceMap.firstNUL {
             throw failure(nul.position, nul.path.description, "strings must not contain NUL (\\u0000)")
         }
@@ -134,6 +158,21 @@ extension BastionConfiguration {
         let directory = parent.isEmpty ? "." : parent
         let paths = ConfigurationPaths(environment: environment, baseDirectory: directory)
         return (table, ConfigurationDecodingContext(file: source, sourceMap: sourceMap, paths: paths))
+    }
+
+    /// Parses with TOMLKit, turning its error into a located ``ConfigurationError``.
+    private static func parseTOML(
+        _ toml: String,
+        _ failure: (TOMLSourceMap.Position?, String, String) -> ConfigurationError
+    ) throws(ConfigurationError) -> TOMLTable {
+        do {
+            return try TOMLTable(string: toml)
+        } catch let error as TOMLParseError {
+            let begin = error.source.begin
+            throw failure(.init(line: begin.line, column: begin.column), "", "invalid TOML: \(error.description)")
+        } catch {
+            throw failure(nil, "", "invalid TOML: \(error)")
+        }
     }
 
     private static func decodeClients(_ root: TOMLTableReader) throws(ConfigurationError) -> [ClientConfiguration] {

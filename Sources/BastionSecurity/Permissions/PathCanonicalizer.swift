@@ -73,7 +73,11 @@ public enum PathCanonicalizer {
     }
 
     /// Splits an absolute path into segments at `/` bytes, with `.` and `..` resolved lexically.
-    static func lexicalComponents(_ absolute: String) -> [Substring] {
+    ///
+    /// Package access for the fuzz target `FuzzPaths`, which checks it against a reference.
+    /// - Parameter absolute: A path starting with `/`.
+    /// - Returns: The segments, none empty, `.` or `..`; `..` at the root stays at the root.
+    package static func lexicalComponents(_ absolute: String) -> [Substring] {
         var components: [Substring] = []
         for part in Array(absolute.utf8).split(separator: PathBytes.slash) {
             if part.count == 1, part.first == PathBytes.dot { continue }

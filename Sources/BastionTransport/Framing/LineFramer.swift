@@ -56,7 +56,8 @@ public struct LineFramer {
     public mutating func finish(_ emit: (Event) -> Void) {
         if let discarded = discarding {
             discarding = nil
-            emit(.oversized(byteCount: discarded))
+            // Counted like every other line: without its trailing \r.
+            emit(.oversized(byteCount: discarded - (discardedEndsWithCR ? 1 : 0)))
         } else if !pending.isEmpty {
             let line = pending
             pending.removeAll()

@@ -7,7 +7,10 @@
 /// can be lenient; on anything unexpected it stops early rather than fail.
 ///
 /// It also finds NUL characters, which TOMLKit cannot represent: it hands the document and every
-/// string to C as NUL-terminated strings, so a NUL would silently cut a value short.
+/// string to C as NUL-terminated strings, so a NUL would silently cut a value short. And it finds
+/// table headers without a key (`[[[a]]`, `[=]`, `[` then a line break), on which TOMLKit's parser
+/// (toml++ 3.4) fails an assertion and aborts the process instead of reporting an error; it runs
+/// before TOMLKit for that reason, and stays in step with it on every valid prefix.
 struct TOMLSourceMap: Sendable {
     /// A 1-based line and column (columns count Unicode scalars).
     struct Position: Hashable, Sendable {
@@ -19,6 +22,9 @@ struct TOMLSourceMap: Sendable {
     private(set) var positions: [ConfigKeyPath: Position] = [:]
     /// The first NUL in a string (raw or escaped as `\u0000`), with the path of the value that holds it.
     private(set) var firstNUL: (position: Position, path: ConfigKeyPath)?
+    /// The first table header with no key where TOMLKit expects one, and its offset in Unicode scalars
+    /// (the text before it is what TOMLKit would have parsed when it got there). The scan stops there.
+    private(set) var firstHeaderWithoutKey: (position: Position, scalarOffset: Int)?
 
     /// Scans `source`.
     init(source: String) {
@@ -28,6 +34,7 @@ struct TOMLSourceMap: Sendable {
         // Errors about the document as a whole (no `[[clients]]` at all) point at its start.
         self.positions[.root] = Position(line: 1, column: 1)
         self.firstNUL = scanner.firstNUL
+        self.firstHeaderWithoutKey = scanner.firstHeaderWithoutKey
     }
 
     /// The position of `path`, or of its nearest recorded ancestor (a missing key points at its table).
@@ -50,6 +57,7 @@ extension TOMLSourceMap {
         var column = 1
         var positions: [ConfigKeyPath: Position] = [:]
         var firstNUL: (position: Position, path: ConfigKeyPath)?
+        var firstHeaderWithoutKey: (position: Position, scalarOffset: Int)?
         /// How many `[[name]]` tables each array of tables has so far, keyed by the array's path.
         var arrayTableCounts: [ConfigKeyPath: Int] = [:]
 
@@ -103,11 +111,35 @@ extension TOMLSourceMap {
                 guard let scalar = peek() else { return }
                 let start = index
                 if scalar == "[" {
+                    if lacksHeaderKey() {
+                        firstHeaderWithoutKey = (position, index)
+                        return
+                    }
                     table = scanHeader()
                 } else {
                     scanKeyValue(in: table)
                 }
                 guard index > start else { return }  // no progress: not TOML we understand
+            }
+        }
+
+        /// Whether the header at `index` has, after `[` or `[[` and blanks, neither a key nor `]`.
+        ///
+        /// Mirrors toml++'s `parse_table_header`, which then calls `parse_key` on that character
+        /// behind an assertion; `[ [` (refused with an error of its own) and the end of input are not
+        /// flagged.
+        func lacksHeaderKey() -> Bool {
+            var offset = 1
+            while peek(offset) == " " || peek(offset) == "\t" { offset += 1 }
+            if peek(offset) == "[" {
+                guard offset == 1 else { return false }
+                offset += 1
+                while peek(offset) == " " || peek(offset) == "\t" { offset += 1 }
+            }
+            guard let next = peek(offset) else { return false }
+            switch next {
+            case "A"..."Z", "a"..."z", "0"..."9", "_", "-", "\"", "'", "]": return false
+            default: return true
             }
         }
 
