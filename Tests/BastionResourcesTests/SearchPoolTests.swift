@@ -84,14 +84,21 @@ struct SearchPoolTests {
         for outcome in received { pool.release(outcome) }
     }
 
-    @Test func aStoppedPoolSkipsWhatIsQueued() throws {
+    @Test func aStoppedPoolTakesNoMoreFilesAndStillAccountsForTheOnesItHas() throws {
         let fixture = try FileSystemFixture()
-        try fixture.write("hit\n", to: fixture.workdir + "/f")
-        let (pool, directory) = try Self.pool(fixture, "hit", workers: 1)
+        let names = (0..<8).map { "f\($0)" }
+        for name in names { try fixture.write("hit\n", to: fixture.workdir + "/" + name) }
+        let (pool, directory) = try Self.pool(fixture, "hit", workers: 1, window: 4, batchSize: 1)
+        var received: [SearchPool.Outcome] = []
+        for name in names.prefix(3) {
+            received += pool.submit(SearchPool.Job(directory: directory, entry: Self.entry(name), path: name))
+        }
         pool.stop()
-        let received =
-            pool.submit(SearchPool.Job(directory: directory, entry: Self.entry("f"), path: "f")) + pool.finish()
-        #expect(received.count == 1 && received[0].scan == nil)
+        for name in names.dropFirst(3) {
+            received += pool.submit(SearchPool.Job(directory: directory, entry: Self.entry(name), path: name))
+        }
+        received += pool.finish()
+        #expect(received.map(\.job.path) == Array(names.prefix(3)))
         #expect(pool.isStopped)
     }
 }

@@ -15,8 +15,8 @@ import Glibc
 /// worker count, and end when the pool is finished. When the caller has to wait, it scans a queued
 /// file itself, so the search goes on even if no thread could be started.
 final class SearchPool: @unchecked Sendable {
-    // @unchecked: every stored `var` below `mutex` is read and written only with `mutex` held,
-    // except `pending` and `ownScanner`, which only the caller's thread touches; `stopped` is atomic.
+    // @unchecked: the `var`s declared after `mutex` are read and written only with it held;
+    // `pending`, `ownScanner` and `unboundedScanner` only on the caller's thread; `stopped` is atomic.
     /// One file to scan.
     struct Job: Sendable {
         let directory: Descriptor
@@ -156,6 +156,12 @@ final class SearchPool: @unchecked Sendable {
         while submitted + pending.count - taken > window, !checkStop() {
             helpOrWait()
             ready += takeReady()
+        }
+        // A stopped search needs no more files, and handing them over could overfill the window.
+        guard !isStopped else {
+            pending.removeAll()
+            unlock()
+            return ready
         }
         queue.append(contentsOf: pending)
         submitted += pending.count
