@@ -40,6 +40,25 @@ struct ContentScannerTests {
         #expect(rendered(found) == ["1:x", "2:x", "3:x", "4-x", "5-x"])
     }
 
+    @Test func aScanPastItsBudgetIsDeferredHoldingOnlyWhatFits() throws {
+        let scratch = try ScratchDirectory()
+        let path = scratch.file("f")
+        try Data(String(repeating: "hit\n", count: 100).utf8).write(to: URL(fileURLWithPath: path))
+        let budget = ScanBudget(limit: 10 * ScanBudget.cost(of: "hit"))
+        let scanner = ContentScanner(
+            regex: try LineRegex("hit", caseSensitive: true),
+            contextLines: 0,
+            limit: 1_000,
+            budget: budget
+        )
+        let descriptor = open(path, O_RDONLY)
+        defer { close(descriptor) }
+        let found = scanner.scan(descriptor)
+        #expect(found.isDeferred)
+        #expect(found.matchCount == 10)
+        #expect(found.heldBytes == budget.heldBytes && budget.heldBytes == budget.limit)
+    }
+
     @Test func binaryFilesAreSkipped() throws {
         let found = try scan([0, 65, 10], pattern: "A")
         #expect(found.isBinary && found.lines.isEmpty)

@@ -13,16 +13,18 @@ struct FileSystemManagerContentSearchTests {
         context: Int = 0,
         maxResults: Int = 100,
         workers: Int = 3,
+        heldBytes: Int = SearchPool.heldBytesLimit,
         including: (String) -> Bool = { _ in true },
         shouldStop: @escaping @Sendable () -> Bool = { false }
     ) throws -> ContentSearchResult {
         let target = try fixture.manager.authorize(path, for: .read, client: fixture.client)
-        let query = ContentQuery(
+        var query = ContentQuery(
             regex: try LineRegex(pattern, caseSensitive: true),
             contextLines: context,
             maxResults: maxResults,
             workers: workers
         )
+        query.heldBytes = heldBytes
         return try fixture.manager.searchContent(
             target,
             client: fixture.client,
@@ -51,6 +53,23 @@ struct FileSystemManagerContentSearchTests {
         }
         let sorted = single.matches.map(\.path)
         #expect(sorted == sorted.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+    }
+
+    @Test func filesDeferredByTheMemoryBudgetAreScannedAgainAtTheirTurn() throws {
+        let fixture = try FileSystemFixture()
+        for index in 0..<60 {
+            try fixture.write(
+                String(repeating: "match \(index)\n", count: 30),
+                to: fixture.workdir + "/f\(100 + index)"
+            )
+        }
+        let unbounded = try search(fixture, "match", context: 1, maxResults: 10_000, workers: 1)
+        #expect(unbounded.matches.count == 1_800)
+        for workers in [1, 3] {
+            let tight = try search(fixture, "match", context: 1, maxResults: 10_000, workers: workers, heldBytes: 4_000)
+            #expect(tight.text == unbounded.text)
+            #expect(tight.filesSearched == 60)
+        }
     }
 
     @Test func theLimitGivesWhatASequentialSearchWouldGive() throws {

@@ -12,6 +12,8 @@ public struct ContentQuery: Sendable {
     public var maxResults: Int
     /// Threads that read and match files while the caller's thread walks the tree.
     public var workers: Int
+    /// Bytes of lines the scans ahead of the merge may hold together (tests make it small).
+    var heldBytes = SearchPool.heldBytesLimit
 
     /// The default worker count: one per core but the one the walk keeps busy (the walking thread
     /// scans too when the workers fall behind), at least 1 and at most 4 (beyond that the walk,

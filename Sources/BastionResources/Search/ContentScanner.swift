@@ -21,6 +21,7 @@ final class ContentScanner {
     private let regex: LineRegex
     private let contextLines: Int
     private let limit: Int
+    private let budget: ScanBudget?
     private let buffer: UnsafeMutableRawBufferPointer
     private var result = FileScan()
     /// Lines of the current file already handled.
@@ -35,10 +36,12 @@ final class ContentScanner {
     ///   - regex: What to match.
     ///   - contextLines: Lines shown before and after each match.
     ///   - limit: Matches after which a file's scan ends (after its context lines).
-    init(regex: LineRegex, contextLines: Int, limit: Int) {
+    ///   - budget: Bytes of lines the scan may hold; past it the scan stops, deferred. nil: no bound.
+    init(regex: LineRegex, contextLines: Int, limit: Int, budget: ScanBudget? = nil) {
         self.regex = regex
         self.contextLines = max(0, contextLines)
         self.limit = max(1, limit)
+        self.budget = budget
         buffer = .allocate(byteCount: Self.chunkBytes, alignment: 16)
     }
 
@@ -46,7 +49,7 @@ final class ContentScanner {
         buffer.deallocate()
     }
 
-    private var isDone: Bool { result.matchCount >= limit && afterRemaining == 0 }
+    private var isDone: Bool { result.matchCount >= limit && afterRemaining == 0 || result.isDeferred }
 
     /// Scans an open file from its current offset; a file whose first chunk holds a NUL byte is
     /// skipped as binary.
@@ -170,6 +173,17 @@ final class ContentScanner {
 
     /// Shows the line numbered `lineNumber`: a match (after the context lines before it) or context.
     private func record(_ line: Range<Int>, isMatch: Bool) {
+        let shown = FileScan.Line(number: lineNumber, text: text(line), isMatch: isMatch)
+        if let budget {
+            let cost = (isMatch ? before : []).reduce(ScanBudget.cost(of: shown.text)) {
+                $0 + ScanBudget.cost(of: $1.text)
+            }
+            guard budget.reserve(cost) else {
+                result.isDeferred = true
+                return
+            }
+            result.heldBytes += cost
+        }
         if isMatch {
             result.lines += before
             before.removeAll(keepingCapacity: true)
@@ -178,7 +192,7 @@ final class ContentScanner {
         } else {
             afterRemaining -= 1
         }
-        result.lines.append(FileScan.Line(number: lineNumber, text: text(line), isMatch: isMatch))
+        result.lines.append(shown)
     }
 
     /// Passes over whole lines that do not match, keeping the last few as context.

@@ -17,6 +17,11 @@ struct FileScan: Sendable, Equatable {
     var matchCount = 0
     /// Whether the file was skipped as binary (a NUL byte in its first chunk).
     var isBinary = false
+    /// Whether the scan stopped because the search's ``ScanBudget`` was spent: the file must be
+    /// scanned again (without a budget) when its turn comes.
+    var isDeferred = false
+    /// Bytes of the budget this scan holds (given back when it is merged).
+    var heldBytes = 0
 
     /// The scan cut at the `limit`-th match: the lines up to it, and the context lines after it
     /// (lines that matched among those become context), as a scan limited to `limit` would give.

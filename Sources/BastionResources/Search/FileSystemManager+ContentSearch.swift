@@ -31,29 +31,55 @@ extension FileSystemManager {
         shouldStop: @escaping @Sendable () -> Bool
     ) throws(FileSystemError) -> ContentSearchResult {
         var search = ContentSearch(maxResults: query.maxResults, contextLines: query.contextLines)
-        let makeScanner: @Sendable () -> ContentScanner = {
-            ContentScanner(regex: query.regex, contextLines: query.contextLines, limit: query.maxResults)
+        let makeScanner: @Sendable (ScanBudget?) -> ContentScanner = { budget in
+            ContentScanner(
+                regex: query.regex,
+                contextLines: query.contextLines,
+                limit: query.maxResults,
+                budget: budget
+            )
         }
         if try status(target).0.st_mode & S_IFMT == S_IFREG {
             let (file, info) = try openRegularFile(target)
-            let scan = makeScanner().scan(file.raw, size: Int(info.st_size), shouldStop: shouldStop)
+            let scan = makeScanner(nil).scan(file.raw, size: Int(info.st_size), shouldStop: shouldStop)
             search.add(scan, path: target.path)
             return search.result(wasStopped: shouldStop())
         }
-        let pool = SearchPool(workers: query.workers, files: self, makeScanner: makeScanner, shouldStop: shouldStop)
-        _ = try walk(target, client: client, maxEntries: maxEntries) { event in
-            guard case .entry(let relative, let entry, let directory) = event, entry.kind == .file else {
-                return .proceed
+        let pool = SearchPool(
+            workers: query.workers,
+            heldBytes: query.heldBytes,
+            files: self,
+            makeScanner: makeScanner,
+            shouldStop: shouldStop
+        )
+        /// Merges outcomes in order; a deferred file is scanned again here, at its turn.
+        func merge(_ outcomes: [SearchPool.Outcome]) {
+            for outcome in outcomes {
+                if !search.isFull {
+                    let scan = outcome.scan?.isDeferred == true ? pool.rescan(outcome.job) : outcome.scan
+                    search.add(scan, path: outcome.job.path)
+                }
+                pool.release(outcome)
             }
-            let path = target.path == "/" ? "/" + relative : target.path + "/" + relative
-            guard isIncluded(path) else { return .proceed }
-            for (path, scan) in pool.submit(SearchPool.Job(directory: directory, entry: entry, path: path)) {
-                search.add(scan, path: path)
-            }
-            if search.isFull || shouldStop() { pool.stop() }
-            return pool.isStopped ? .stop : .proceed
         }
-        for (path, scan) in pool.finish() { search.add(scan, path: path) }
+        do {
+            _ = try walk(target, client: client, maxEntries: maxEntries) { event in
+                guard case .entry(let relative, let entry, let directory) = event, entry.kind == .file else {
+                    return .proceed
+                }
+                let path = target.path == "/" ? "/" + relative : target.path + "/" + relative
+                guard isIncluded(path) else { return .proceed }
+                merge(pool.submit(SearchPool.Job(directory: directory, entry: entry, path: path)))
+                if search.isFull || shouldStop() { pool.stop() }
+                return pool.isStopped ? .stop : .proceed
+            }
+        } catch {
+            // The threads wait for more files until the pool is finished: end them before failing.
+            pool.stop()
+            _ = pool.finish()
+            throw error
+        }
+        merge(pool.finish())
         // The pool is also stopped once the search is full: that is not a stop request.
         return search.result(wasStopped: pool.isStopped && !search.isFull)
     }

@@ -16,8 +16,8 @@ import Glibc
 /// worker count, and end when the pool is finished. When the caller has to wait, it scans a queued
 /// file itself, so the search goes on even if no thread could be started.
 final class SearchPool: @unchecked Sendable {
-    // @unchecked: every stored `var` below `mutex` is read and written only with `mutex` held,
-    // except `pending` and `ownScanner`, which only the caller's thread touches; `stopped` is atomic.
+    // @unchecked: the `var`s declared after `mutex` are read and written only with it held;
+    // `pending`, `ownScanner` and `unboundedScanner` only on the caller's thread; `stopped` is atomic.
     /// One file to scan.
     struct Job: Sendable {
         let directory: Descriptor
@@ -25,8 +25,15 @@ final class SearchPool: @unchecked Sendable {
         let path: String
     }
 
-    /// A scanned file: its path and its scan (nil when it could not be opened).
-    typealias Outcome = (path: String, scan: FileScan?)
+    /// A file and its scan (nil when it could not be opened; deferred when the budget was spent,
+    /// see ``rescan(_:)``).
+    struct Outcome: Sendable {
+        let job: Job
+        let scan: FileScan?
+    }
+
+    /// Bytes of lines the outstanding scans may hold together.
+    static let heldBytesLimit = 32 << 20
 
     /// Search threads of the whole process at most: beyond, a search goes on with the threads it
     /// has, or on its caller's alone, rather than multiply threads with concurrent calls.
@@ -39,13 +46,16 @@ final class SearchPool: @unchecked Sendable {
     let batchSize: Int
     private let workers: Int
     private let files: FileSystemManager
-    private let makeScanner: @Sendable () -> ContentScanner
+    private let makeScanner: @Sendable (ScanBudget?) -> ContentScanner
+    private let budget: ScanBudget
     private let shouldStop: @Sendable () -> Bool
     private let stopped = Atomic(false)
     /// Jobs the caller has not handed over yet.
     private var pending: [Job] = []
-    /// The caller's own scanner, made the first time it helps.
+    /// The caller's own scanners, made the first time they are needed: one within the budget
+    /// (helping the threads), one without (rescanning deferred files, one at a time).
     private var ownScanner: ContentScanner?
+    private var unboundedScanner: ContentScanner?
 
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let workAvailable = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
@@ -68,20 +78,23 @@ final class SearchPool: @unchecked Sendable {
     ///   - workers: Threads at most.
     ///   - window: Files outstanding at most.
     ///   - batchSize: Files handed over at once.
+    ///   - heldBytes: Bytes of lines the outstanding scans may hold together.
     ///   - files: Opens each file (beneath its walked directory).
-    ///   - makeScanner: Makes a thread's scanner.
+    ///   - makeScanner: Makes a scanner that holds lines within the budget given (nil: unbounded).
     ///   - shouldStop: Asked between chunks, from any thread: `true` ends the search.
     init(
         workers: Int,
         window: Int = 256,
         batchSize: Int = 16,
+        heldBytes: Int = heldBytesLimit,
         files: FileSystemManager,
-        makeScanner: @escaping @Sendable () -> ContentScanner,
+        makeScanner: @escaping @Sendable (ScanBudget?) -> ContentScanner,
         shouldStop: @escaping @Sendable () -> Bool
     ) {
         self.workers = max(1, workers)
         self.window = max(1, window)
         self.batchSize = min(max(1, batchSize), self.window)
+        budget = ScanBudget(limit: heldBytes)
         self.files = files
         self.makeScanner = makeScanner
         self.shouldStop = shouldStop
@@ -145,6 +158,12 @@ final class SearchPool: @unchecked Sendable {
             helpOrWait()
             ready += takeReady()
         }
+        // A stopped search needs no more files, and handing them over could overfill the window.
+        guard !isStopped else {
+            pending.removeAll()
+            unlock()
+            return ready
+        }
         queue.append(contentsOf: pending)
         submitted += pending.count
         pending.removeAll(keepingCapacity: true)
@@ -201,7 +220,7 @@ final class SearchPool: @unchecked Sendable {
         let (first, jobs) = dequeue(atMost: 1)
         if !jobs.isEmpty {
             unlock()
-            let scanner = ownScanner ?? makeScanner()
+            let scanner = ownScanner ?? makeScanner(budget)
             ownScanner = scanner
             // The caller's scans also stop on `shouldStop` itself: this thread sees the task's cancellation.
             let outcomes = jobs.map { run($0, with: scanner) { [self] in isStopped || shouldStop() } }
@@ -248,7 +267,7 @@ final class SearchPool: @unchecked Sendable {
     // MARK: - Threads
 
     private func work() {
-        let scanner = makeScanner()
+        let scanner = makeScanner(budget)
         lock()
         while true {
             // A share of what is queued, so the other threads (and the caller) get some too.
@@ -276,7 +295,22 @@ final class SearchPool: @unchecked Sendable {
     /// Opens and scans one file; no scan if it cannot be opened (hard-linked, vanished, unreadable).
     private func run(_ job: Job, with scanner: ContentScanner, shouldStop: () -> Bool) -> Outcome {
         guard !isStopped, let (file, info) = try? files.openRegularFile(job.entry, in: job.directory, path: job.path)
-        else { return (job.path, nil) }
-        return (job.path, scanner.scan(file.raw, size: Int(info.st_size), shouldStop: shouldStop))
+        else { return Outcome(job: job, scan: nil) }
+        return Outcome(job: job, scan: scanner.scan(file.raw, size: Int(info.st_size), shouldStop: shouldStop))
+    }
+
+    // MARK: - The caller's thread
+
+    /// Gives an outcome's lines back to the budget, once they are merged (or dropped).
+    func release(_ outcome: Outcome) {
+        budget.release(outcome.scan?.heldBytes ?? 0)
+    }
+
+    /// Scans a deferred file again on the caller's thread, without the budget: the search is at
+    /// this file's turn, so only its lines and the merged ones are held, as in a single-threaded search.
+    func rescan(_ job: Job) -> FileScan? {
+        let scanner = unboundedScanner ?? makeScanner(nil)
+        unboundedScanner = scanner
+        return run(job, with: scanner) { [self] in isStopped || shouldStop() }.scan
     }
 }
