@@ -158,7 +158,12 @@ struct FileDescriptorSinkTests {
         signal(SIGPIPE, SIG_IGN)
         let pipe = try Pipe()
         let account = RecordingAccount()
-        let sink = FileDescriptorSink(descriptor: pipe.writeEnd, backlogLimit: 1_000, maxQueuedBytes: 10_000, account: account)
+        let sink = FileDescriptorSink(
+            descriptor: pipe.writeEnd,
+            backlogLimit: 1_000,
+            maxQueuedBytes: 10_000,
+            account: account
+        )
         let big = [UInt8](repeating: UInt8(ascii: "a"), count: 256 << 10)
         async let writer: Void = ReaderThread.run { sink.send(big) }
         try await eventually { sink.backlog > 0 }
