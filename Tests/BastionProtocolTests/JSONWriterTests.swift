@@ -136,7 +136,10 @@ struct JSONWriterTests {
         let lazy = LazyJSONStringTests.repeated(UInt8(ascii: "A"), count: count)
         var output: [UInt8] = []
         output.reserveCapacity(256)
-        JSONWriter.write(["content": [["data": .lazyString(lazy), "mimeType": "image/png", "type": "image"]]], into: &output)
+        JSONWriter.write(
+            ["content": [["data": .lazyString(lazy), "mimeType": "image/png", "type": "image"]]],
+            into: &output
+        )
         let text = String(decoding: output, as: UTF8.self)
         let prefix = #"{"content":[{"data":""#
         let suffix = #"","mimeType":"image/png","type":"image"}]}"#

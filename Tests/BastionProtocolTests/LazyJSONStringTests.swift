@@ -31,7 +31,9 @@ struct LazyJSONStringTests {
         #expect(Self.repeated(UInt8(ascii: "a"), count: 5) == Self.repeated(UInt8(ascii: "a"), count: 5))
         #expect(Self.repeated(UInt8(ascii: "a"), count: 5) != Self.repeated(UInt8(ascii: "b"), count: 5))
         #expect(Self.repeated(UInt8(ascii: "a"), count: 5) != Self.repeated(UInt8(ascii: "a"), count: 6))
-        #expect(Set([Self.repeated(UInt8(ascii: "a"), count: 5), Self.repeated(UInt8(ascii: "a"), count: 5)]).count == 1)
+        #expect(
+            Set([Self.repeated(UInt8(ascii: "a"), count: 5), Self.repeated(UInt8(ascii: "a"), count: 5)]).count == 1
+        )
     }
 
     @Test func aNegativeCountIsEmpty() {

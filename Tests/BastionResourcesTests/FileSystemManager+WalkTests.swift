@@ -79,7 +79,9 @@ struct FileSystemManagerWalkTests {
         let cut = try fixture.manager.list(target, client: fixture.client, withStatus: true, maxEntries: 10)
         #expect(cut.entries.count == 10)
         #expect(cut.isTruncated)
-        #expect(cut.entries.map(\.name) == cut.entries.map(\.name).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+        #expect(
+            cut.entries.map(\.name) == cut.entries.map(\.name).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        )
         #expect(cut.entries.allSatisfy { $0.size == 1 })
         let whole = try fixture.manager.list(target, client: fixture.client, maxEntries: 50)
         #expect(whole.entries.count == 50)

@@ -54,7 +54,12 @@ struct WholeFileReadTests {
     @Test func aFileReportingNoSizeIsReadUpToTheCapForPseudoFiles() throws {
         let descriptor = open("/proc/self/status", O_RDONLY | O_CLOEXEC)
         try #require(descriptor >= 0)
-        let read = try WholeFileRead(file: Descriptor(descriptor), size: 0, maxBytes: 64 << 20, path: "/proc/self/status")
+        let read = try WholeFileRead(
+            file: Descriptor(descriptor),
+            size: 0,
+            maxBytes: 64 << 20,
+            path: "/proc/self/status"
+        )
         #expect(read.byteCount == WholeFileRead.pseudoFileBytes)
         let text = String(decoding: try read.read(), as: UTF8.self)
         #expect(text.contains("VmHWM:"))

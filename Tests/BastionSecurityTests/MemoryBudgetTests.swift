@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 
 @testable import BastionSecurity
@@ -169,8 +170,6 @@ struct MemoryBudgetTests {
         #expect(MemoryBudget.mebibytes(bytes) == text)
     }
 }
-
-import Synchronization
 
 /// The largest value observed, from many tasks.
 private final class PeakCounter: Sendable {

@@ -156,7 +156,10 @@ struct FileSystemModuleReadingTests {
         )
         await session.close()
         let answer = try #require(sink.sent.last)
-        #expect(answer.bytes.count > Base64.encodedCount(200_000), "\(String(decoding: answer.bytes.prefix(300), as: UTF8.self))")
+        #expect(
+            answer.bytes.count > Base64.encodedCount(200_000),
+            "\(String(decoding: answer.bytes.prefix(300), as: UTF8.self))"
+        )
         // Still reserved while the answer was being written; released after.
         #expect(answer.bytesInUse == FileSystemModule.mediaAnswerBytes(200_000))
         #expect(budget.bytesInUse == 0)

@@ -313,7 +313,11 @@ private final class CountingProvider: ResourceProvider {
 
     func owns(_ uri: String) -> Bool { uri.hasPrefix("test:") }
 
-    func list(client: ClientContext, after cursor: String?, limit: Int) async throws(JSONRPCError) -> (
+    func list(
+        client: ClientContext,
+        after cursor: String?,
+        limit: Int
+    ) async throws(JSONRPCError) -> (
         resources: [JSONValue], next: String?
     ) { ([], nil) }
 

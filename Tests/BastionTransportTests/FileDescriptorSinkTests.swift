@@ -138,13 +138,14 @@ struct FileDescriptorSinkTests {
         let big = [UInt8](repeating: UInt8(ascii: "a"), count: 256 << 10)
         let small = [UInt8](repeating: UInt8(ascii: "b"), count: 100)
         async let writer: Void = ReaderThread.run { sink.send(big) }
-        // The big message is being written (the pipe holds 64 KiB): it counts, uncharged.
-        try await eventually { sink.backlog == big.count + 1 }
+        // The big message is being written at once (the pipe holds 64 KiB): neither queued nor charged.
+        try await eventually { sink.isWriting }
         #expect(account.balance == 0)
+        #expect(sink.backlog == 0)
         for _ in 0..<50 { sink.send(small) }
         #expect(account.balance == 50 * 101)
         #expect(account.charges == 50)
-        #expect(sink.backlog == big.count + 1 + 50 * 101)
+        #expect(sink.backlog == 50 * 101)
         let expected = big.count + 1 + 50 * 101
         let received = Mutex(0)
         await ReaderThread.run { received.withLock { $0 = pipe.readExactly(expected).count } }
@@ -158,10 +159,15 @@ struct FileDescriptorSinkTests {
         signal(SIGPIPE, SIG_IGN)
         let pipe = try Pipe()
         let account = RecordingAccount()
-        let sink = FileDescriptorSink(descriptor: pipe.writeEnd, backlogLimit: 1_000, maxQueuedBytes: 10_000, account: account)
+        let sink = FileDescriptorSink(
+            descriptor: pipe.writeEnd,
+            backlogLimit: 1_000,
+            maxQueuedBytes: 10_000,
+            account: account
+        )
         let big = [UInt8](repeating: UInt8(ascii: "a"), count: 256 << 10)
         async let writer: Void = ReaderThread.run { sink.send(big) }
-        try await eventually { sink.backlog > 0 }
+        try await eventually { sink.isWriting }
         var accepted = 0
         while sink.send([UInt8](repeating: UInt8(ascii: "b"), count: 999)) { accepted += 1 }
         #expect(accepted == 10)
@@ -175,27 +181,44 @@ struct FileDescriptorSinkTests {
         #expect(account.balance == 0)
     }
 
-    @Test func theReaderWaitsWhileTheBatchBeingWrittenIsOverTheLimit() async throws {
+    @Test func oneLargeAnswerBeingWrittenDoesNotHoldTheReader() async throws {
         let pipe = try Pipe()
         let sink = FileDescriptorSink(descriptor: pipe.writeEnd, backlogLimit: 1_024)
         let big = [UInt8](repeating: UInt8(ascii: "a"), count: 256 << 10)
         async let writer: Void = ReaderThread.run { sink.send(big) }
-        try await eventually { sink.backlog > 0 }
+        try await eventually { sink.isWriting }
+        // A client may still be writing requests before it reads: reading them must go on.
+        sink.waitWhileBacklogged()
+        await ReaderThread.run { _ = pipe.readExactly(big.count + 1) }
+        await writer
+    }
+
+    @Test func queuedBytesCountUntilWrittenEvenOnceTheWriterHasTakenThem() async throws {
+        let pipe = try Pipe()
+        let sink = FileDescriptorSink(descriptor: pipe.writeEnd, backlogLimit: 1_024)
+        let big = [UInt8](repeating: UInt8(ascii: "a"), count: 256 << 10)
+        let queued = [UInt8](repeating: UInt8(ascii: "q"), count: 100 << 10)
+        async let writer: Void = ReaderThread.run { sink.send(big) }
+        try await eventually { sink.isWriting }
+        sink.send(queued)
+        sink.send(queued)
         let released = Atomic<Bool>(false)
         async let reader: Void = ReaderThread.run {
             sink.waitWhileBacklogged()
             released.store(true, ordering: .releasing)
         }
-        // Nothing was queued, yet the reader is held: the answer being written is over the limit.
+        // Once the big one is read the writer takes the queue, 200 KiB, and blocks in it (the pipe
+        // holds 64 KiB): those bytes are still unwritten, so the reader is still held.
+        await ReaderThread.run { _ = pipe.readExactly(big.count + 1) }
         #expect(sink.backlog > sink.backlogLimit)
-        for _ in 0..<1_000 { await Task.yield() }
         let releasedEarly = released.load(ordering: .acquiring)
         #expect(!releasedEarly)
-        await ReaderThread.run { _ = pipe.readExactly(big.count + 1) }
+        await ReaderThread.run { _ = pipe.readExactly(2 * (queued.count + 1)) }
         await writer
         await reader
         let releasedAfter = released.load(ordering: .acquiring)
         #expect(releasedAfter)
+        #expect(sink.backlog == 0)
     }
 }
 

@@ -153,29 +153,51 @@ extension JSONWriter {
     /// brackets, the transport's newline), so that they never make the buffer grow again.
     static let lazyStringSlack = 64 << 10
 
-    /// Produces a lazy string's content in place, in the output, after one allocation of the final size
-    /// when it is large (growth by doubling would copy it and leave up to twice its size behind).
+    /// Produces a lazy string's content in place, in the output. A large one gets one allocation of
+    /// the final size, with room for the rest of the message: growth by doubling would copy it and
+    /// leave up to twice its size behind.
     private static func writeLazyString(_ string: LazyJSONString, into output: inout [UInt8]) {
         let count = string.byteCount
-        if count >= lazyStringSlack, output.capacity < output.count + count + 2 + lazyStringSlack {
-            output.reserveCapacity(output.count + count + 2 + lazyStringSlack)
+        let start = output.count + 1
+        if count >= lazyStringSlack, output.capacity < start + count + 1 {
+            output = grown(output, forLazyString: string, capacity: start + count + 1 + lazyStringSlack)
+        } else {
+            output.append(UInt8(ascii: "\""))
+            output.append(contentsOf: repeatElement(0, count: count))
+            output.withUnsafeMutableBytes { all in
+                string.write(intoZeroed: UnsafeMutableRawBufferPointer(rebasing: all[start..<(start + count)]))
+            }
+            output.append(UInt8(ascii: "\""))
         }
-        output.append(UInt8(ascii: "\""))
-        let start = output.count
-        output.append(contentsOf: repeatElement(0, count: count))
-        let isPlain = output.withUnsafeMutableBytes { all -> Bool in
-            let content = UnsafeMutableRawBufferPointer(rebasing: all[start...])
+        let isPlain = output.withUnsafeBytes { all in
+            UnsafeRawBufferPointer(rebasing: all[start..<(start + count)]).allSatisfy {
+                $0 >= 0x20 && $0 < 0x80 && $0 != 0x22 && $0 != 0x5C
+            }
+        }
+        guard !isPlain else { return }
+        // A producer broke its contract: escape its bytes (invalid UTF-8 repaired) like any string.
+        let text = String(decoding: output[start..<(start + count)], as: UTF8.self)
+        output.removeSubrange((start - 1)...)
+        writeString(text, into: &output)
+    }
+
+    /// A copy of `output` with the quoted content of `string` after it, in a new buffer of `capacity`.
+    private static func grown(_ output: [UInt8], forLazyString string: LazyJSONString, capacity: Int) -> [UInt8] {
+        let prefix = output.count
+        let count = string.byteCount
+        return [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+            initialized = 0
+            guard let base = buffer.baseAddress else { return }
+            output.withUnsafeBufferPointer { old in
+                if let source = old.baseAddress { base.initialize(from: source, count: prefix) }
+            }
+            base[prefix] = UInt8(ascii: "\"")
+            let content = UnsafeMutableRawBufferPointer(start: base + prefix + 1, count: count)
+            content.initializeMemory(as: UInt8.self, repeating: 0)
             string.write(intoZeroed: content)
-            return content.allSatisfy { $0 >= 0x20 && $0 < 0x80 && $0 != 0x22 && $0 != 0x5C }
+            base[prefix + 1 + count] = UInt8(ascii: "\"")
+            initialized = prefix + count + 2
         }
-        guard isPlain else {
-            // A producer broke its contract: escape its bytes (invalid UTF-8 repaired) like any string.
-            let text = String(decoding: output[start...], as: UTF8.self)
-            output.removeSubrange((start - 1)...)
-            writeString(text, into: &output)
-            return
-        }
-        output.append(UInt8(ascii: "\""))
     }
 
     /// Writes the RFC 8259 escape for `"`, `\` or a control character.

@@ -45,7 +45,11 @@ public struct WholeFileRead: Sendable {
         let bytes = [UInt8](unsafeUninitializedCapacity: byteCount) { buffer, initialized in
             initialized = 0
             while initialized < buffer.count {
-                let count = Glibc.read(file.raw, buffer.baseAddress.map { $0 + initialized }, buffer.count - initialized)
+                let count = Glibc.read(
+                    file.raw,
+                    buffer.baseAddress.map { $0 + initialized },
+                    buffer.count - initialized
+                )
                 if count > 0 {
                     initialized += count
                 } else if count == 0 {

@@ -18,7 +18,8 @@ import Glibc
 ///
 /// A peer that stops reading cannot make the server's memory grow without bound:
 /// - ``waitWhileBacklogged()`` holds the transport's reader back (no new requests are read) while
-///   more than ``backlogLimit`` bytes wait to be written, counting the batch being written;
+///   more than ``backlogLimit`` queued bytes wait to be written — counted until written, also once
+///   the writer has taken them from the queue;
 /// - queued bytes are charged to an ``OutputMemoryAccount`` (the process-wide memory budget) until
 ///   written, so new large answers wait for them;
 /// - past ``maxQueuedBytes`` queued the peer is treated as stalled: the queue is dropped and the
@@ -28,7 +29,7 @@ public final class FileDescriptorSink: MessageSink {
         /// Buffers waiting for the writer, oldest first.
         var queued: [[UInt8]] = []
         var queuedBytes = 0
-        /// Bytes of the batch being written that are not written yet.
+        /// Bytes taken from the queue by the writer and not written yet.
         var writingBytes = 0
         var isWriting = false
         var isClosed = false
@@ -44,7 +45,7 @@ public final class FileDescriptorSink: MessageSink {
     private let state = Mutex(State())
     private let drained = DispatchSemaphore(value: 0)
     private let account: (any OutputMemoryAccount)?
-    /// Unwritten bytes above which ``waitWhileBacklogged()`` blocks.
+    /// Queued, unwritten bytes above which ``waitWhileBacklogged()`` blocks.
     public let backlogLimit: Int
     /// Queued bytes above which the peer is treated as stalled and the sink closes.
     public let maxQueuedBytes: Int
@@ -52,7 +53,7 @@ public final class FileDescriptorSink: MessageSink {
     /// Creates a sink writing to `descriptor` (not owned: never closed by the sink).
     /// - Parameters:
     ///   - descriptor: Where messages are written.
-    ///   - backlogLimit: Unwritten bytes above which the reader is held back (default 16 MiB).
+    ///   - backlogLimit: Queued, unwritten bytes above which the reader is held back (default 16 MiB).
     ///   - maxQueuedBytes: Queued bytes past which the peer is stalled and dropped (default 1 GiB).
     ///   - account: Where queued bytes are counted while they wait (default: nowhere).
     public init(
@@ -67,7 +68,7 @@ public final class FileDescriptorSink: MessageSink {
         self.account = account
     }
 
-    /// Blocks the calling (reader) thread while more than ``backlogLimit`` bytes wait to be written.
+    /// Blocks the calling (reader) thread while more than ``backlogLimit`` queued bytes wait to be written.
     ///
     /// Called by the transport between reads: a client that sends requests without reading the
     /// answers is slowed to its own reading speed instead of filling the server's memory.
@@ -94,8 +95,9 @@ public final class FileDescriptorSink: MessageSink {
         let mustWrite = state.withLock { state -> Bool? in
             if state.isClosed { return nil }
             guard state.isWriting else {
+                // Written at once, so not backlog: a single large answer being written must not
+                // stop the reader, or a client that writes before it reads could never finish.
                 state.isWriting = true
-                state.writingBytes = count
                 return true
             }
             if state.queuedBytes > 0, state.queuedBytes + count > maxQueuedBytes {
@@ -122,8 +124,11 @@ public final class FileDescriptorSink: MessageSink {
     /// Whether a write has failed because the peer is gone, or the peer stalled past ``maxQueuedBytes``.
     public var isPeerGone: Bool { state.withLock { $0.isClosed } }
 
-    /// Bytes waiting to be written, the batch being written included (for tests).
+    /// Queued bytes not written yet, those the writer took from the queue included (for tests).
     var backlog: Int { state.withLock { $0.backlog } }
+
+    /// Whether a sender is writing now (for tests).
+    var isWriting: Bool { state.withLock { $0.isWriting } }
 
     private func drain(startingWith first: consuming [UInt8]) -> Bool {
         var batch: [[UInt8]] = [consume first]

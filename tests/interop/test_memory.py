@@ -1,0 +1,145 @@
+"""Memory bounds (issue 9, B4): what one client can make the server hold is bounded.
+
+- 8 concurrent `read_media_file` of large files: every answer is the file's exact Base64 or an
+  `isError` "server busy, retry", and the server's peak RSS (VmHWM) stays within the budget's
+  bound (on a server without a budget each call holds the file, its Base64 string and a growing
+  JSON copy at once: ~1 GB for 8 × 60 MB);
+- a session may hold at most 1,024 resource subscriptions: the 1,025th is refused, with a message
+  saying to unsubscribe first, and unsubscribing makes room again;
+- a directory of 50,000 entries listed with `list_entries = 10` is read only up to the limit: the
+  answer comes at once and the server's memory does not grow with the directory.
+
+Memory is measured, not time: VmHWM from /proc/PID/status of the server, whose peak does not
+depend on the machine's load.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import LATEST, StdioClient
+
+MB = 1_000_000
+
+
+def peak_rss_mb(client: StdioClient) -> float:
+    with open(f"/proc/{client.proc.pid}/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024 / MB
+    raise AssertionError("no VmHWM in /proc/PID/status")
+
+
+@pytest.mark.timeout(300)
+def test_concurrent_large_media_reads_are_answered_or_busy_within_the_memory_bound(spawn, tmp_path: Path):
+    data = tmp_path / "media"
+    data.mkdir()
+    size = 30 << 20
+    digests = {}
+    for index in range(8):
+        path = data / f"big{index}.png"
+        block = os.urandom(1 << 20)
+        with open(path, "wb") as out:
+            for _ in range(size >> 20):
+                out.write(block)
+        digests[index + 1] = hashlib.sha256(path.read_bytes()).hexdigest()
+    srv = spawn(data)
+    srv.initialize(LATEST)
+    for index in range(8):
+        srv.send({"jsonrpc": "2.0", "id": index + 1, "method": "tools/call",
+                  "params": {"name": "read_media_file", "arguments": {"path": str(data / f"big{index}.png")}}})  # fmt: skip
+    outcomes: dict[int, str] = {}
+    while len(outcomes) < 8:
+        message = srv.recv(timeout=240)
+        ident = message.get("id")
+        if ident not in digests or ident in outcomes:
+            continue
+        assert "result" in message, message
+        content = message["result"]["content"][0]
+        if message["result"].get("isError"):
+            text = content["text"]
+            assert text.startswith("Server busy") and "retry" in text, text
+            outcomes[ident] = "busy"
+            continue
+        assert content["type"] == "image" and content["mimeType"] == "image/png", content.keys()
+        decoded = base64.b64decode(content["data"], validate=True)
+        assert hashlib.sha256(decoded).hexdigest() == digests[ident], f"call {ident}: wrong bytes"
+        outcomes[ident] = "ok"
+    assert "ok" in outcomes.values(), outcomes
+    # 8 × 30 MiB with the default budget (256 MiB): at most three answers (bytes + Base64) at once.
+    peak = peak_rss_mb(srv)
+    assert peak <= 320, f"peak RSS {peak:.0f} MB for 8 concurrent reads of 30 MiB ({outcomes})"
+    srv.assert_alive()
+    srv.close()
+
+
+def test_the_1025th_subscription_of_a_session_is_refused(spawn, tmp_path: Path):
+    watched = tmp_path / "watched"
+    watched.mkdir()
+    for index in range(1_025):
+        (watched / f"f{index:04}.txt").write_text("x")
+    srv = spawn(watched)
+    srv.initialize(LATEST)
+    uris = [(watched / f"f{index:04}.txt").as_uri() for index in range(1_025)]
+    for uri in uris[:1_024]:
+        assert srv.result("resources/subscribe", {"uri": uri}) == {}
+    # Renewing one is free.
+    assert srv.result("resources/subscribe", {"uri": uris[3]}) == {}
+    refused = srv.request("resources/subscribe", {"uri": uris[1_024]})
+    assert "error" in refused, refused
+    assert refused["error"]["code"] == -32600, refused
+    assert "1024" in refused["error"]["message"] and "unsubscribe" in refused["error"]["message"], refused
+    assert srv.result("resources/unsubscribe", {"uri": uris[0]}) == {}
+    assert srv.result("resources/subscribe", {"uri": uris[1_024]}) == {}
+    # The subscriptions still work: a change to a watched file is announced.
+    (watched / "f1024.txt").write_text("changed")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not any(
+        n.get("params", {}).get("uri") == uris[1_024] for n in srv.notifications("notifications/resources/updated")
+    ):
+        srv.others += srv.recv_all(0.2)
+    assert any(n["params"]["uri"] == uris[1_024] for n in srv.notifications("notifications/resources/updated"))
+    srv.assert_alive()
+    srv.close()
+
+
+@pytest.fixture(scope="module")
+def huge_directory(tmp_path_factory) -> Path:
+    """50,000 files with long names (what a listing holds per entry grows with the name)."""
+    top = tmp_path_factory.mktemp("huge")
+    directory = top / "d"
+    directory.mkdir()
+    stem = "n" * 230
+    for index in range(50_000):
+        os.close(os.open(directory / f"{stem}{index:06}", os.O_CREAT | os.O_WRONLY, 0o600))
+    return directory
+
+
+@pytest.mark.timeout(240)
+@pytest.mark.parametrize("tool", ["list_directory", "list_directory_with_sizes", "directory_tree"])
+def test_a_huge_directory_is_read_only_up_to_the_listing_limit(spawn, write_config, huge_directory: Path, tool):
+    config = write_config(
+        f'[[clients]]\nid = "lister"\npermissions = ["file_read:{huge_directory.parent}/**"]\n'
+        "limits = { list_entries = 10 }\n"
+    )
+    srv = spawn("--config", config, "--client", "lister")
+    srv.initialize(LATEST)
+    before = peak_rss_mb(srv)
+    started = time.monotonic()
+    result = srv.call_tool(tool, {"path": str(huge_directory)}, timeout=60)
+    elapsed = time.monotonic() - started
+    assert not result.get("isError"), result
+    text = result["content"][0]["text"]
+    assert "truncated at 10 entries" in text, text[-300:]
+    grown = peak_rss_mb(srv) - before
+    # Reading all 50,000 entries (about 500 bytes each: name, raw name, sort) would add ~25 MB.
+    assert grown < 8, f"{tool} of 50,000 entries with list_entries = 10: peak RSS grew by {grown:.1f} MB"
+    assert elapsed < 10, f"{tool} took {elapsed:.1f} s"
+    srv.assert_alive()
+    srv.close()
