@@ -100,4 +100,28 @@ struct FileResourceProviderTests {
         #expect(!FileResourceProvider.precedes(["b"], ["a", "z"]))
         #expect(FileResourceProvider.precedes(["a"], ["a", "b"]))
     }
+
+    @Test func aRefusedReadIsNotedOnTheRequestAsADenial() async throws {
+        let fixture = try FileToolFixture()
+        let context = SessionTestSupport.makeContext(method: "resources/read")
+        await #expect(throws: JSONRPCError.self) {
+            try await provider.read(client: fixture.client, uri: "file:///etc/shadow", context: context)
+        }
+        #expect(context.annotations["decision"] == "deny")
+        #expect(context.annotations["path"] == "/etc/shadow")
+        #expect(context.annotations["permission"] == "file_read:/etc/shadow")
+    }
+
+    @Test func aMissingFileIsNoDenial() async throws {
+        let fixture = try FileToolFixture()
+        let context = SessionTestSupport.makeContext(method: "resources/read")
+        await #expect(throws: JSONRPCError.self) {
+            try await provider.read(
+                client: fixture.client,
+                uri: "file://" + fixture.workdir + "/absent",
+                context: context
+            )
+        }
+        #expect(context.annotations["decision"] == nil)
+    }
 }

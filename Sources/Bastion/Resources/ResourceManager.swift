@@ -107,7 +107,7 @@ final class ResourceManager: Sendable {
         let contents: [ResourceContents]
         do {
             if let provider = providers.first(where: { $0.owns(uri) }) {
-                contents = try await provider.read(client: client, uri: uri)
+                contents = try await provider.read(client: client, uri: uri, context: context)
             } else if let resource = resources.first(where: { $0.uri == uri }),
                 client.check(resource.permissions).isAllowed
             {

@@ -19,6 +19,16 @@ public protocol ResourceProvider: Sendable {
     /// - Throws: -32002 (resource not found) or another JSON-RPC error naming the problem.
     func read(client: ClientContext, uri: String) async throws(JSONRPCError) -> [ResourceContents]
 
+    /// Reads one resource for a request, noting a permission refusal on it for the audit record
+    /// (`"decision":"deny"`, see `RequestContext.note(_:)`). The default calls ``read(client:uri:)``.
+    /// - Throws: as ``read(client:uri:)``.
+    func read(
+        client: ClientContext,
+        uri: String,
+        context: RequestContext
+    ) async throws(JSONRPCError)
+        -> [ResourceContents]
+
     /// Starts sending `notifications/resources/updated` for `uri` to `session`.
     func subscribe(client: ClientContext, uri: String, session: MCPSession) async throws(JSONRPCError)
 
@@ -27,4 +37,14 @@ public protocol ResourceProvider: Sendable {
 
     /// Forgets everything about a session that ended.
     func sessionEnded(_ session: MCPSession)
+}
+
+extension ResourceProvider {
+    public func read(
+        client: ClientContext,
+        uri: String,
+        context: RequestContext
+    ) async throws(JSONRPCError) -> [ResourceContents] {
+        try await read(client: client, uri: uri)
+    }
 }

@@ -66,6 +66,9 @@ final class ToolManager: Sendable {
         if case .deny(let missing) = decision {
             context.annotate("decision", "deny")
             context.annotate("permission", .string(missing.description))
+            context.annotate("outcome", "denied")
+            // Unvalidated, so whatever was sent: summarized and redacted like any other call's.
+            context.annotate("args", AuditRedactor.summarize(params?["arguments"] ?? .object([:])))
             return ToolResult.error(decision.reason(action: "tool \"\(name)\"") ?? "Permission denied").json(
                 for: version
             )
@@ -102,7 +105,13 @@ final class ToolManager: Sendable {
         }
         // [4] Execution.
         let result = await execute(tool, arguments: arguments, client: client, context: context)
-        context.annotate("outcome", result.isError ? "error" : "ok")
+        if let denial = result.denial {
+            // A path or command refused inside the call: the record says deny, not allow + error.
+            context.note(denial)
+            context.annotate("outcome", result.isError ? "denied" : "partial")
+        } else {
+            context.annotate("outcome", result.isError ? "error" : "ok")
+        }
         return result.json(for: version)
     }
 
@@ -134,7 +143,7 @@ final class ToolManager: Sendable {
                 try await tool.handler(client, call)
             }
         } catch let error as ToolError {
-            return .error(error.message)
+            return .error(error)
         } catch is CancellationError {
             if context.isTimedOut {
                 return .error("The tool \"\(tool.name)\" timed out after \(client.limits.timeoutMs) ms")

@@ -86,7 +86,7 @@ extension MCPSession {
                 outcome = .rejected(code: error.code, message: error.message)
                 message = .errorResponse(id: id, error: error)
             }
-            observer.sessionRecorded(
+            let unrecorded = observer.sessionRecorded(
                 self,
                 RequestRecord(
                     id: id,
@@ -96,7 +96,7 @@ extension MCPSession {
                     byteCount: byteCount
                 )
             )
-            write(message)
+            write(unrecorded.map { .errorResponse(id: id, error: $0) } ?? message)
             return
         }
         concurrencySlots.wait()
@@ -167,9 +167,10 @@ extension MCPSession {
             byteCount: byteCount,
             annotations: context.annotations
         )
-        observer.sessionRecorded(self, record)
+        let unrecorded = observer.sessionRecorded(self, record)
         if shouldAnswer {
-            switch result {
+            // A result whose record was not written is never sent: the audit error takes its place.
+            switch unrecorded.map(Result.failure) ?? result {
             case .success(let value): write(.response(id: context.id, result: value))
             case .failure(let error): write(.errorResponse(id: context.id, error: error))
             }

@@ -66,7 +66,7 @@ struct FileToolFixture: ~Copyable {
                 ToolCall(name: name, arguments: arguments, request: SessionTestSupport.makeContext())
             )
         } catch let error as ToolError {
-            return .error(error.message)
+            return .error(error)
         }
     }
 

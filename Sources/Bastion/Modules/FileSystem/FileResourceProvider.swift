@@ -110,7 +110,23 @@ final class FileResourceProvider: ResourceProvider {
     // MARK: - Reading
 
     func read(client: ClientContext, uri: String) async throws(JSONRPCError) -> [ResourceContents] {
-        let target = try authorize(uri, client: client)
+        try await read(client: client, uri: uri, context: nil)
+    }
+
+    func read(
+        client: ClientContext,
+        uri: String,
+        context: RequestContext
+    ) async throws(JSONRPCError) -> [ResourceContents] {
+        try await read(client: client, uri: uri, context: Optional(context))
+    }
+
+    private func read(
+        client: ClientContext,
+        uri: String,
+        context: RequestContext?
+    ) async throws(JSONRPCError) -> [ResourceContents] {
+        let target = try authorize(uri, client: client, context: context)
         let bytes: [UInt8]
         do {
             bytes = try files.readFile(target, maxBytes: client.limits.readBytes)
@@ -129,13 +145,19 @@ final class FileResourceProvider: ResourceProvider {
 
     /// A refused or malformed URI is "resource not found" (-32002) for the client, with the reason in
     /// the message: the reason is computed from the path alone and says nothing of what exists.
-    private func authorize(_ uri: String, client: ClientContext) throws(JSONRPCError) -> AuthorizedPath {
+    /// A refusal is noted on `context` for the audit record.
+    private func authorize(
+        _ uri: String,
+        client: ClientContext,
+        context: RequestContext? = nil
+    ) throws(JSONRPCError) -> AuthorizedPath {
         guard let path = FileURI.decode(uri) else {
             throw Self.notFound(uri, "\"\(uri)\" is not a valid file:// URI")
         }
         do {
             return try files.authorize(path, for: .read, client: client)
         } catch {
+            if let denial = error.denial { context?.note(denial) }
             throw Self.notFound(uri, error.message)
         }
     }

@@ -128,6 +128,7 @@ extension FileSystemModule {
         let paths = call.arguments["paths"]?.arrayValue?.compactMap(\.stringValue) ?? []
         var budget = client.limits.readBytes
         var parts: [String] = []
+        var denial: PermissionDenial?
         for path in paths {
             do throws(FileSystemError) {
                 let target = try files.authorize(path, for: .read, client: client)
@@ -136,9 +137,13 @@ extension FileSystemModule {
                 parts.append("\(path):\n\(try Self.text(bytes, path: target.path))\n")
             } catch {
                 parts.append("\(path): Error - \(error.message)")
+                if denial == nil { denial = error.denial }
             }
         }
-        return Self.result(parts.joined(separator: "\n---\n"))
+        // The first refused path goes to the audit record; the others are in its `args`.
+        var result = Self.result(parts.joined(separator: "\n---\n"))
+        result.denial = denial
+        return result
     }
 }
 
