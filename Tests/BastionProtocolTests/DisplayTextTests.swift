@@ -32,4 +32,10 @@ struct DisplayTextTests {
     @Test func anEscapeIsNeverCutInHalf() {
         #expect(DisplayText.escaped("ab\n", maxBytes: 4) == "ab…")
     }
+
+    @Test func thePrefixSaysWhetherItWasCut() {
+        #expect(DisplayText.escapedPrefix("abcdef", maxBytes: 3) == ("abc", true))
+        #expect(DisplayText.escapedPrefix("abc", maxBytes: 3) == ("abc", false))
+        #expect(DisplayText.escapedPrefix("a…", maxBytes: 10) == ("a…", false))
+    }
 }

@@ -12,8 +12,23 @@ public enum DisplayText {
     ///   - keepingLines: Keep line feeds and tabs as they are (multi-line content shown in a pager).
     /// - Returns: The escaped text; `text` itself when it is short printable ASCII (no allocation).
     public static func escaped(_ text: String, maxBytes: Int, keepingLines: Bool = false) -> String {
+        let (shown, isCut) = escapedPrefix(text, maxBytes: maxBytes, keepingLines: keepingLines)
+        return isCut ? shown + "…" : shown
+    }
+
+    /// `text` escaped, at most `maxBytes` UTF-8 bytes of it, and whether the rest was left out.
+    /// - Parameters:
+    ///   - text: Any text.
+    ///   - maxBytes: The longest output.
+    ///   - keepingLines: Keep line feeds and tabs as they are.
+    /// - Returns: The escaped prefix (never an escape cut in half) and whether anything was cut.
+    public static func escapedPrefix(
+        _ text: String,
+        maxBytes: Int,
+        keepingLines: Bool = false
+    ) -> (text: String, isCut: Bool) {
         if text.utf8.count <= maxBytes, text.utf8.allSatisfy({ isPlain($0, keepingLines: keepingLines) }) {
-            return text
+            return (text, false)
         }
         var shown = ""
         shown.reserveCapacity(min(text.utf8.count, maxBytes) + 8)
@@ -21,11 +36,10 @@ public enum DisplayText {
             let piece =
                 isShown(scalar, keepingLines: keepingLines)
                 ? nil : "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
-            let length = piece?.utf8.count ?? scalar.utf8.count
-            guard shown.utf8.count + length <= maxBytes else { return shown + "…" }
+            guard shown.utf8.count + (piece?.utf8.count ?? scalar.utf8.count) <= maxBytes else { return (shown, true) }
             if let piece { shown += piece } else { shown.unicodeScalars.append(scalar) }
         }
-        return shown
+        return (shown, false)
     }
 
     /// Whether a byte is printable ASCII (or, when lines are kept, a line feed or tab).
