@@ -117,4 +117,13 @@ struct AuditRedactorTests {
         let value: JSONValue = ["AKIAIOSFODNN7EXAMPLE": "1"]
         #expect(AuditRedactor.summarize(value) == ["<redacted>": "1"])
     }
+
+    @Test func objectsWithManyMembersOrHugeNamesAreBounded() {
+        let many = JSONValue.object(
+            Dictionary(uniqueKeysWithValues: (0..<65).map { ("k\($0)", JSONValue.int(Int64($0))) })
+        )
+        #expect(AuditRedactor.summarize(["env": many]) == ["env": "<65 members>"])
+        let name = String(repeating: "n", count: 300)
+        #expect(AuditRedactor.summarize(.object([name: 1])) == ["<300-byte name>": 1])
+    }
 }

@@ -9,6 +9,8 @@ public enum AuditRedactor {
     public static let maxStringBytes = 256
     /// Containers deeper than this are recorded as `<nested>`.
     public static let maxDepth = 4
+    /// Objects with more members than this are recorded as `<N members>`.
+    public static let maxMembers = 64
     /// Arguments naming paths are kept whole up to this size (a path's limit), so neither the audit
     /// log nor the person approving a call can be shown `<291 bytes>` instead of a target.
     public static let maxPathBytes = 4_096
@@ -35,9 +37,13 @@ public enum AuditRedactor {
             return SecretScanner.redacted(text).map(JSONValue.string) ?? value
         case .object(let members):
             guard depth < maxDepth else { return "<nested>" }
+            // Unvalidated arguments (a call denied before validation) may have any number of members
+            // and names of any size: both are bounded, so no call makes a record too large to verify.
+            if members.count > maxMembers { return .string("<\(members.count) members>") }
             var redacted: [String: JSONValue] = [:]
             for (key, member) in members {
-                let name = SecretScanner.scrubbed(key)
+                let name =
+                    key.utf8.count > maxStringBytes ? "<\(key.utf8.count)-byte name>" : SecretScanner.scrubbed(key)
                 if isSecret(key) {
                     redacted[name] = "<redacted>"
                 } else if payloadKeys.contains(key), let size = payloadSize(member) {
