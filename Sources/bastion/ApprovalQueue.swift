@@ -16,6 +16,8 @@ enum ApprovalQueue {
         var description: String
         var ageMs: Int64
         var pid: Int32
+        /// What the call will do (only from `show`).
+        var preview: String? = nil
 
         /// The item for `--json`.
         var json: JSONValue {
@@ -52,6 +54,25 @@ enum ApprovalQueue {
             items += entries.compactMap { item(from: $0, pid: endpoint.pid) }
         }
         return items.sorted { $0.ageMs > $1.ageMs }
+    }
+
+    /// One waiting call with its preview, from the server that holds it.
+    static func show(_ id: String) throws(CommandFailure) -> Item {
+        for endpoint in ApprovalSocketClient.endpoints(in: try directory()) {
+            guard let answer = reach(endpoint, with: ApprovalWireProtocol.showRequest(id: id)), answer["ok"] == true,
+                let request = answer["request"], var item = item(from: request, pid: endpoint.pid)
+            else { continue }
+            item.preview = request["preview"]?.stringValue
+            return item
+        }
+        throw CommandFailure(unknown(id))
+    }
+
+    /// Everything `bastion approve show` prints: the description, what the call will do, the footer.
+    static func page(_ item: Item) -> String {
+        var text = item.description
+        if let preview = item.preview { text += "\n\n" + preview }
+        return text + "\nId: \(item.id) · waiting for \(age(item.ageMs)) · server pid \(item.pid)\n"
     }
 
     /// Sends an `allow`/`deny` to the servers until one knows the id.

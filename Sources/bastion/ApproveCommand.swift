@@ -44,18 +44,22 @@ struct ApproveCommand: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "show",
-            abstract: "Show everything about one waiting call."
+            abstract: "Show everything about one waiting call: what it writes, its diff, what it runs.",
+            discussion: """
+                In a terminal the text goes through $PAGER (default: less -R); otherwise it is printed. \
+                Control and bidirectional characters are shown escaped (\\u{202E}), and secrets masked.
+                """
         )
 
         @Argument(help: "The id shown by `bastion approve list`.")
         var id: String
 
+        @Flag(name: .long, help: "Print even in a terminal, without a pager.")
+        var noPager = false
+
         func run() throws {
-            guard let item = try ApprovalQueue.pending().first(where: { $0.id == id }) else {
-                throw CommandFailure(ApprovalQueue.unknown(id))
-            }
-            print(item.description)
-            print("Id: \(item.id) · waiting for \(ApprovalQueue.age(item.ageMs)) · server pid \(item.pid)")
+            let text = ApprovalQueue.page(try ApprovalQueue.show(id))
+            if noPager || !Pager.show(text) { print(text, terminator: "") }
         }
     }
 

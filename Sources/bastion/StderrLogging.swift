@@ -1,11 +1,12 @@
 import Logging
 
-/// Sends every log line to stderr: stdout belongs to the MCP stream.
+/// Sends every log line to stderr (stdout belongs to the MCP stream), escaped, bounded and
+/// scrubbed of secrets (``StderrLogHandler``).
 enum StderrLogging {
     /// Bootstraps swift-log once and returns the server's logger.
     static func bootstrap(level: String) -> Logger {
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = StderrLogHandler(label: label)
             handler.logLevel = Logger.Level(rawValue: level) ?? .info
             return handler
         }

@@ -53,4 +53,17 @@ struct ClientInfoTests {
         #expect(info != ClientInfo(name: "c", version: "2", capabilities: [:]))
         #expect(info != ClientInfo(name: "c", version: "1", capabilities: ["roots": [:]]))
     }
+
+    @Test func theLoggedNameIsEscapedAndBounded() {
+        let info = ClientInfo(
+            name: "evil\n2026 critical forged\u{202E}" + String(repeating: "x", count: 500),
+            version: "1",
+            capabilities: [:]
+        )
+        #expect(!info.loggedName.contains("\n"))
+        #expect(!info.loggedName.unicodeScalars.contains("\u{202E}"))
+        #expect(info.loggedName.hasPrefix("evil\\u{A}2026 critical forged\\u{202E}x"))
+        #expect(info.loggedName.utf8.count <= 128 + "…".utf8.count)
+        #expect(ClientInfo(name: "claude-code", version: "1", capabilities: [:]).loggedName == "claude-code")
+    }
 }

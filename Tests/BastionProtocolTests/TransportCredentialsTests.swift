@@ -28,4 +28,23 @@ struct TransportCredentialsTests {
         #expect(TransportCredentials.bearerToken("a") != .bearerToken("b"))
         #expect(TransportCredentials.stdio(clientID: "a") != .certificateSubject("a"))
     }
+
+    @Test func noRenderingOfABearerTokenShowsTheToken() {
+        let credentials = TransportCredentials.bearerToken("eyJhbGciOiJIUzI1NiJ9.s3cr3t.sig")
+        var dumped = ""
+        dump(credentials, to: &dumped)
+        for text in ["\(credentials)", String(describing: credentials), String(reflecting: credentials), dumped] {
+            #expect(!text.contains("s3cr3t"), "\(text)")
+            #expect(text.contains("bearer-token"), "\(text)")
+        }
+    }
+
+    @Test func identitiesThatAreNoSecretAreShownEscapedAndBounded() {
+        #expect("\(TransportCredentials.stdio(clientID: "local"))" == "stdio(client: local)")
+        #expect("\(TransportCredentials.dbusPeer(uid: 1000, pid: 42))" == "dbus-peer(uid: 1000, pid: 42)")
+        let forged =
+            "\(TransportCredentials.certificateSubject("CN=a\nforged line" + String(repeating: "x", count: 500)))"
+        #expect(!forged.contains("\n"))
+        #expect(forged.utf8.count < 200)
+    }
 }

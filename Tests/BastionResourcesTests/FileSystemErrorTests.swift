@@ -1,3 +1,4 @@
+import BastionSecurity
 import Foundation
 import Testing
 
@@ -17,5 +18,18 @@ struct FileSystemErrorTests {
     @Test func controlCharactersInPathsAreEscapedAndLongPathsCut() {
         #expect(FileSystemError.shown("a\nb") == "a\\u{a}b")
         #expect(FileSystemError.shown(String(repeating: "x", count: 600)).hasSuffix("…"))
+    }
+
+    @Test func aDenialIsOfKindDeniedAndCarriesWhatTheAuditNeeds() {
+        let denial = PermissionDenial(.write, target: "/w/a", rule: .outsideScope)
+        let error = FileSystemError(denial: denial, "Permission denied: writing \"/w/a\"")
+        #expect(error.kind == .denied)
+        #expect(error.denial == denial)
+        #expect(error.message == "Permission denied: writing \"/w/a\"")
+    }
+
+    @Test func otherErrorsCarryNoDenial() {
+        #expect(FileSystemError(.notFound, "gone").denial == nil)
+        #expect(FileSystemError.system(EACCES, operation: "open", path: "/w/a").denial == nil)
     }
 }

@@ -25,6 +25,46 @@ struct FileSystemManagerTests {
         #expect(error?.kind == .denied)
         #expect(error?.message.contains("file_read") == true, "\(String(describing: error))")
         #expect(error?.message.contains("top secret") == false)
+        #expect(error?.denial?.permission.hasPrefix("file_read") == true)
+        #expect(error?.denial?.target.hasPrefix("/") == true, "the canonical path, not \(path)")
+        #expect(error?.denial?.target.contains("..") == false)
+    }
+
+    @Test func aDenialNamesTheCanonicalPathAndTheRule() throws {
+        let fixture = try FileSystemFixture(deny: ["**/.env"])
+        try fixture.write("KEY=1", to: fixture.workdir + "/.env")
+        let denied = fileSystemError { () throws(FileSystemError) in
+            try fixture.manager.authorize("./.env", for: .read, client: fixture.client)
+        }
+        #expect(
+            denied?.denial
+                == PermissionDenial(
+                    permission: "file_read",
+                    target: fixture.workdir + "/.env",
+                    rule: .denyRule,
+                    pattern: "**/.env"
+                )
+        )
+        let protected = fileSystemError { () throws(FileSystemError) in
+            try fixture.manager.authorize(".bashrc", for: .write, client: fixture.client)
+        }
+        #expect(protected?.denial?.rule == .protected)
+        #expect(protected?.denial?.target == fixture.workdir + "/.bashrc")
+        #expect(protected?.denial?.permission == "file_write")
+        let invalid = fileSystemError { () throws(FileSystemError) in
+            try fixture.manager.authorize("a\u{0}b", for: .read, client: fixture.client)
+        }
+        #expect(invalid?.denial?.rule == .invalidPath)
+    }
+
+    @Test func aPathOutsideTheRootsIsAnOutsideScopeDenial() throws {
+        let fixture = try FileSystemFixture()
+        try fixture.write("b", to: fixture.workdir + "/other/b.txt")
+        fixture.client.setOfferedRoots([fixture.workdir + "/project"])
+        let error = fileSystemError { () throws(FileSystemError) in
+            try fixture.manager.authorize("other/b.txt", for: .read, client: fixture.client)
+        }
+        #expect(error?.denial == PermissionDenial(.read, target: fixture.workdir + "/other/b.txt", rule: .outsideScope))
     }
 
     @Test func aPrefixLookalikeDirectoryIsNotInside() throws {

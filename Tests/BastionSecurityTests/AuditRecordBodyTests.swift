@@ -102,4 +102,22 @@ extension AuditRecordBodyTests {
         AuditRecordBody.appendString(text, to: &bytes)
         #expect(bytes == JSONWriter.encode(.string(text)))
     }
+
+    @Test func secretsInAnyMemberAreWrittenRedactedAndTheHashCoversWhatIsWritten() throws {
+        let members: [String: JSONValue] = [
+            "error": "Cannot open \"/tmp/ghp_0123456789abcdefghijABCDEFGHIJ012345\"",
+            "args": ["text": "password=hunter2"], "tool": "AKIAIOSFODNN7EXAMPLE",
+        ]
+        var line: [UInt8] = []
+        let (hash, _) = AuditRecordBody(members).appendLine(sequence: 1, previous: Self.previous, to: &line)
+        let text = String(decoding: line, as: UTF8.self)
+        #expect(!text.contains("ghp_0123") && !text.contains("hunter2") && !text.contains("AKIAIOSFODNN7EXAMPLE"))
+        guard case .object(let record) = try JSONParser.parse(line.dropLast()) else {
+            Issue.record("not an object")
+            return
+        }
+        #expect(record["error"] == "Cannot open \"/tmp/<redacted>\"")
+        #expect(record["args"] == ["text": "password=<redacted>"])
+        #expect(AuditCanonicalForm.hash(AuditCanonicalForm.encode(record)) == hash)
+    }
 }

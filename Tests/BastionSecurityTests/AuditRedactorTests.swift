@@ -89,4 +89,41 @@ struct AuditRedactorTests {
         let long = JSONValue.string(String(repeating: "x", count: 1000))
         #expect(AuditRedactor.summarize(["a": ["b": [long]]]) == ["a": ["b": ["<1000 bytes>"]]])
     }
+
+    @Test func secretsAreRedactedByValueInEveryStringKept() {
+        let value: JSONValue = [
+            "text": "curl -H 'Authorization: Bearer abcdef0123456789'",
+            "path": "/tmp/ghp_0123456789abcdefghijABCDEFGHIJ012345",
+            "env": ["HELPER": "sk-proj-Zq9Xw8Vu7Ts6Rq5Po4Nm3Lk2", "HOME": "/home/me"],
+        ]
+        #expect(
+            AuditRedactor.summarize(value) == [
+                "text": "curl -H 'Authorization: Bearer <redacted>'", "path": "/tmp/<redacted>",
+                "env": ["HELPER": "<redacted>", "HOME": "/home/me"],
+            ]
+        )
+    }
+
+    @Test func theValueAfterASecretFlagIsMaskedWhole() {
+        let command: JSONValue = ["command": ["mysql", "--password", "plain words", "-u", "root", "--token", "t"]]
+        #expect(
+            AuditRedactor.summarize(command) == [
+                "command": ["mysql", "--password", "<redacted>", "-u", "root", "--token", "<redacted>"]
+            ]
+        )
+    }
+
+    @Test func aKeyThatIsASecretIsRedactedToo() {
+        let value: JSONValue = ["AKIAIOSFODNN7EXAMPLE": "1"]
+        #expect(AuditRedactor.summarize(value) == ["<redacted>": "1"])
+    }
+
+    @Test func objectsWithManyMembersOrHugeNamesAreBounded() {
+        let many = JSONValue.object(
+            Dictionary(uniqueKeysWithValues: (0..<65).map { ("k\($0)", JSONValue.int(Int64($0))) })
+        )
+        #expect(AuditRedactor.summarize(["env": many]) == ["env": "<65 members>"])
+        let name = String(repeating: "n", count: 300)
+        #expect(AuditRedactor.summarize(.object([name: 1])) == ["<300-byte name>": 1])
+    }
 }

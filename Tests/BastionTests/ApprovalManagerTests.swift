@@ -205,4 +205,41 @@ struct ApprovalManagerTests {
         }
         #expect(later.kind == .unavailable)
     }
+
+    /// Describes every call of `write_file` as "PREVIEW of <path>".
+    private struct NamingPreviewer: ApprovalPreviewer {
+        var toolNames: Set<String> { ["write_file"] }
+        func preview(tool: ToolDefinition, arguments: [String: JSONValue], client: ClientContext) -> ApprovalPreview? {
+            ApprovalPreview(title: "PREVIEW of \(arguments["path"]?.stringValue ?? "?")")
+        }
+    }
+
+    @Test func theOperatorsRequestCarriesThePreviewOfItsTool() async throws {
+        let scratch = try ScratchDirectory()
+        let (stream, hook) = ApprovalTestSupport.registrations()
+        let manager = ApprovalManager(
+            clients: [client("claude", .always)],
+            directory: scratch.file("approvals"),
+            logger: SessionTestSupport.quietLogger,
+            onPending: hook,
+            previewers: [NamingPreviewer()]
+        )
+        defer { manager.shutdown() }
+        let call = Task { await review(manager) }
+        var iterator = stream.makeAsyncIterator()
+        let request = try #require(await iterator.next())
+        #expect(request.preview == "PREVIEW of a.txt")
+        manager.pending.resolve(id: request.id, with: .denied(reason: nil))
+        _ = await call.value
+        #expect(
+            await manager.preview(tool: Self.reader, arguments: [:], client: SessionTestSupport.makeClient()) == nil
+        )
+    }
+
+    @Test func theStandardPreviewersCoverFileChangesAndExecutions() {
+        let manager = ApprovalManager(clients: [], directory: nil, logger: SessionTestSupport.quietLogger)
+        #expect(
+            Set(manager.previewers.keys) == ["write_file", "edit_file", "run_command", "run_code", "start_process"]
+        )
+    }
 }

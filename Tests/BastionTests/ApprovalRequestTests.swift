@@ -31,4 +31,13 @@ struct ApprovalRequestTests {
         #expect(json["description"] == "full")
         #expect(json["age_ms"] == 1500)
     }
+
+    @Test func thePreviewIsSentOnlyWhenAskedFor() {
+        var request = ApprovalTestSupport.request()
+        request.preview = "diff"
+        #expect(request.json()["preview"] == nil)
+        #expect(request.json(includingPreview: true)["preview"] == "diff")
+        request.preview = nil
+        #expect(request.json(includingPreview: true)["preview"] == nil)
+    }
 }

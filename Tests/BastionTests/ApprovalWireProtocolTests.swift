@@ -92,4 +92,23 @@ struct ApprovalWireProtocolTests {
         }
         #expect(answer == .denied(reason: nil))
     }
+
+    @Test func showSendsOneRequestWithItsPreviewAndListDoesNot() async {
+        let pending = PendingApprovals()
+        var request = ApprovalTestSupport.request()
+        request.preview = "Creates /w/a.txt (5 bytes):\nhello"
+        _ = await pending.wait(for: request, timeout: .seconds(600)) { request in
+            let line = JSONWriter.string(ApprovalWireProtocol.showRequest(id: request.id))
+            let shown = ApprovalWireProtocol.respond(to: Array(line.utf8), pending: pending, pid: 1)
+            #expect(shown["ok"] == true)
+            #expect(shown["request"]?["id"] == .string(request.id))
+            #expect(shown["request"]?["preview"] == "Creates /w/a.txt (5 bytes):\nhello")
+            let listed = ApprovalWireProtocol.respond(to: Array(#"{"op":"list"}"#.utf8), pending: pending, pid: 1)
+            #expect(listed["pending"]?.arrayValue?.first?["preview"] == nil)
+            pending.resolve(id: request.id, with: .allowed)
+        }
+        let unknown = respond(#"{"op":"show","id":"zzzzzz"}"#)
+        #expect(unknown["ok"] == false)
+        #expect(respond(#"{"op":"show","id":"a","extra":1}"#)["error"] == "malformed request: unknown member")
+    }
 }

@@ -180,4 +180,46 @@ struct AuditingObserverTests {
         observer.sessionRecorded(session, record(.ok))
         #expect(observer.sessionShouldAccept(session, method: "tools/call") == nil)
     }
+
+    @Test func aRecordThatCannotBeWrittenTurnsTheAnswerIntoTheAuditError() throws {
+        let observer = AuditingObserver(
+            audit: try AuditLogger(path: "/dev/full", policy: .none),
+            client: SessionTestSupport.makeClient(id: "claude")
+        )
+        let session = SessionTestSupport.makeSession(observer: observer)
+        let refusal = try #require(observer.sessionRecorded(session, record(.ok)))
+        #expect(refusal.code == -32603)
+        #expect(refusal.message == "audit log unavailable: No space left on device")
+    }
+
+    @Test func aWrittenRecordLetsTheAnswerThrough() throws {
+        let scratch = try ScratchDirectory()
+        let (observer, session, _) = try makeObserver(scratch)
+        #expect(observer.sessionRecorded(session, record(.ok)) == nil)
+    }
+
+    @Test func aDeniedPathIsKeptWholeUpToAPathsLength() throws {
+        let scratch = try ScratchDirectory()
+        let (observer, session, path) = try makeObserver(scratch)
+        let long = "/" + String(repeating: "p", count: 1_000)
+        observer.sessionRecorded(session, record(.ok, annotations: ["path": .string(long), "error": .string(long)]))
+        let entry = try #require(try ScratchDirectory.jsonLines(of: path).first)
+        #expect(entry["path"] == .string(long))
+        #expect(entry["error"]?.stringValue?.hasSuffix("…<1001 bytes>") == true)
+    }
+
+    @Test func aLongClientNameIsBoundedInBytesNotCharacters() throws {
+        let scratch = try ScratchDirectory()
+        let (_, session, path) = try makeObserver(scratch)
+        // One grapheme of 1 + 400 scalars: String.prefix(128) would keep all of it.
+        let zalgo = "a" + String(repeating: "\\u0301", count: 400)
+        SessionTestSupport.feed(
+            session,
+            #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","#
+                + #""capabilities":{},"clientInfo":{"name":""# + zalgo + #"","version":"1"}}}"#
+        )
+        let entry = try #require(try ScratchDirectory.jsonLines(of: path).first)
+        let name = try #require(entry["client_name"]?.stringValue)
+        #expect(name.utf8.count <= 128)
+    }
 }

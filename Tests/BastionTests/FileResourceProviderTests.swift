@@ -125,4 +125,28 @@ struct FileResourceProviderTests {
         }
         held.release()
     }
+
+    @Test func aRefusedReadIsNotedOnTheRequestAsADenial() async throws {
+        let fixture = try FileToolFixture()
+        let context = SessionTestSupport.makeContext(method: "resources/read")
+        await #expect(throws: JSONRPCError.self) {
+            try await provider.read(client: fixture.client, uri: "file:///etc/shadow", memory: AnswerMemory(budget: nil, request: context))
+        }
+        #expect(context.annotations["decision"] == "deny")
+        #expect(context.annotations["path"] == "/etc/shadow")
+        #expect(context.annotations["permission"] == "file_read:/etc/shadow")
+    }
+
+    @Test func aMissingFileIsNoDenial() async throws {
+        let fixture = try FileToolFixture()
+        let context = SessionTestSupport.makeContext(method: "resources/read")
+        await #expect(throws: JSONRPCError.self) {
+            try await provider.read(
+                client: fixture.client,
+                uri: "file://" + fixture.workdir + "/absent",
+                memory: AnswerMemory(budget: nil, request: context)
+            )
+        }
+        #expect(context.annotations["decision"] == nil)
+    }
 }

@@ -59,4 +59,14 @@ struct FileSystemModuleListingTests {
         #expect(FileToolFixture.text(result) == "Allowed directories:\n" + fixture.workdir)
         #expect(result.structuredContent?["write"] == [.string(fixture.workdir)])
     }
+
+    @Test(arguments: ["list_directory", "list_directory_with_sizes", "directory_tree", "get_file_info"])
+    func aRefusedListingCarriesTheDenial(tool: String) async throws {
+        let fixture = try FileToolFixture(deny: ["**/private"])
+        try fixture.write("p", "private/p.txt")
+        let result = try await fixture.call(tool, ["path": "private"])
+        #expect(result.isError)
+        #expect(result.denial?.target == fixture.workdir + "/private")
+        #expect(result.denial?.rule == .denyRule)
+    }
 }

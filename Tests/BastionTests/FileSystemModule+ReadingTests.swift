@@ -53,6 +53,32 @@ struct FileSystemModuleReadingTests {
         #expect(!result.isError)
         #expect(text.hasPrefix("a.txt:\nA\n"))
         #expect(text.contains("\n---\n/etc/shadow: Error - Permission denied"))
+        #expect(result.denial?.target == "/etc/shadow")
+        #expect(result.denial?.permission == "file_read:/etc/shadow")
+    }
+
+    @Test(arguments: ["read_text_file", "read_media_file"])
+    func aRefusedReadCarriesTheDenialForTheAudit(tool: String) async throws {
+        let fixture = try FileToolFixture(deny: ["**/*.key"])
+        try fixture.write("k", "server.key")
+        let result = try await fixture.call(tool, ["path": "server.key"])
+        #expect(result.isError)
+        #expect(
+            result.denial
+                == PermissionDenial(
+                    permission: "file_read",
+                    target: fixture.workdir + "/server.key",
+                    rule: .denyRule,
+                    pattern: "**/*.key"
+                )
+        )
+    }
+
+    @Test func aFailedReadThatIsNoRefusalCarriesNoDenial() async throws {
+        let fixture = try FileToolFixture()
+        let result = try await fixture.call("read_text_file", ["path": "missing.txt"])
+        #expect(result.isError)
+        #expect(result.denial == nil)
     }
 
     @Test func readMediaFileReservesTheBytesAndTheirEncodingForTheRequest() async throws {

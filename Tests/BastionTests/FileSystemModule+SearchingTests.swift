@@ -39,4 +39,16 @@ struct FileSystemModuleSearchingTests {
         let invalid = try await fixture.call("search_content", ["path": ".", "pattern": "("])
         #expect(invalid.isError && FileToolFixture.text(invalid).contains("Invalid regular expression"))
     }
+
+    @Test(arguments: [
+        ("search_files", ["path": "/etc", "pattern": "*"] as [String: JSONValue]),
+        ("search_content", ["path": "/etc", "pattern": "root"]),
+    ])
+    func aRefusedSearchCarriesTheDenial(tool: String, arguments: [String: JSONValue]) async throws {
+        let fixture = try FileToolFixture()
+        let result = try await fixture.call(tool, arguments)
+        #expect(result.isError)
+        #expect(result.denial?.target == "/etc")
+        #expect(result.denial?.permission.hasPrefix("file_read") == true)
+    }
 }

@@ -46,4 +46,25 @@ struct FileSystemModuleWritingTests {
         #expect(result.isError && FileToolFixture.text(result).contains("file_write"))
         #expect(fixture.read("x.txt") == nil)
     }
+
+    @Test func aRefusedWriteCarriesTheDenialWithTheCanonicalPath() async throws {
+        let fixture = try FileToolFixture(permissions: [.fileRead(glob: nil)])
+        let result = try await fixture.call("write_file", ["path": "./x.txt", "content": "x"])
+        #expect(result.denial?.target == fixture.workdir + "/x.txt")
+        #expect(result.denial?.permission == "file_write")
+    }
+
+    @Test(arguments: [
+        ("edit_file", ["path": "d/a.txt", "edits": [["oldText": "a", "newText": "b"]]] as [String: JSONValue]),
+        ("delete_path", ["path": "d/a.txt"]), ("move_file", ["source": "d/a.txt", "destination": "b.txt"]),
+        ("create_directory", ["path": "d/sub"]),
+    ])
+    func everyWritingToolReportsItsDenial(tool: String, arguments: [String: JSONValue]) async throws {
+        let fixture = try FileToolFixture(deny: ["**/d/**"])
+        try fixture.write("a", "d/a.txt")
+        let result = try await fixture.call(tool, arguments)
+        #expect(result.isError)
+        #expect(result.denial?.rule == .denyRule)
+        #expect(result.denial?.target.hasPrefix(fixture.workdir + "/d/") == true)
+    }
 }

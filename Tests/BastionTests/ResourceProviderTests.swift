@@ -111,4 +111,14 @@ struct ResourceProviderTests {
         _ = try manager.unsubscribe(params: ["uri": "mem://0"], context: context)
         #expect(provider.subscribed.withLock { $0 }.isEmpty)
     }
+
+    @Test func aProviderWithoutTheRequestFormIsReadThroughTheDefault() async throws {
+        let provider = CountingProvider(count: 1)
+        let contents = try await provider.read(
+            client: SessionTestSupport.makeClient(),
+            uri: "mem://0",
+            memory: AnswerMemory(budget: nil, request: SessionTestSupport.makeContext(method: "resources/read"))
+        )
+        #expect(contents == [.text(uri: "mem://0", mimeType: nil, text: "value of mem://0")])
+    }
 }

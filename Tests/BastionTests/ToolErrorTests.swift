@@ -16,4 +16,12 @@ struct ToolErrorTests {
         #expect(ToolError("a") == ToolError("a"))
         #expect(ToolError("a") != ToolError("b"))
     }
+
+    @Test func aDenialTravelsWithTheErrorButNotInItsMessage() {
+        let denial = PermissionDenial(.read, target: "/etc/shadow", rule: .outsideScope)
+        let error = ToolError("Permission denied", denial: denial)
+        #expect(error.denial == denial)
+        #expect(error.description == "Permission denied")
+        #expect(ToolError("Permission denied").denial == nil)
+    }
 }

@@ -38,7 +38,21 @@ struct ToolManagerTests {
         ToolFixtures.tool("crashes") { _, _ in throw InternalFailure() },
         ToolFixtures.tool("cancelled") { _, _ in throw CancellationError() },
         ToolFixtures.tool("whoami") { client, _ in .structured(["client": .string(client.id)]) },
+        ToolFixtures.tool("refuses") { _, _ in
+            throw ToolError("Permission denied: reading \"/etc/shadow\"", denial: ToolManagerTests.shadowDenial)
+        },
+        ToolFixtures.tool("partly") { _, _ in
+            var result = ToolResult.text("one file of two")
+            result.denial = ToolManagerTests.shadowDenial
+            return result
+        },
     ]
+
+    static let shadowDenial = PermissionDenial(
+        permission: "file_read:/etc/shadow",
+        target: "/etc/shadow",
+        rule: .missingGrant
+    )
 
     private func makeManager(
         sandbox: any SandboxValidator = RefusingSandbox(refusedTool: "none"),
@@ -65,7 +79,7 @@ struct ToolManagerTests {
         let reader = SessionTestSupport.makeClient(permissions: [.fileRead(glob: "/srv/**")])
         #expect(
             manager.visibleTools(for: reader).map(\.name) == [
-                "echo", "read_file", "fails", "crashes", "cancelled", "whoami",
+                "echo", "read_file", "fails", "crashes", "cancelled", "whoami", "refuses", "partly",
             ]
         )
         // write_file needs write access to the whole workdir.
@@ -180,7 +194,7 @@ struct ToolManagerTests {
         let client = SessionTestSupport.makeClient(permissions: [.fileWrite(glob: nil)])
         let listing = try manager.list(params: nil, client: client, version: .v2024_11_05, pageSize: 50)
         let names = try #require(listing["tools"]?.arrayValue).compactMap { $0["name"]?.stringValue }
-        #expect(names == ["echo", "write_file", "fails", "crashes", "cancelled", "whoami"])
+        #expect(names == ["echo", "write_file", "fails", "crashes", "cancelled", "whoami", "refuses", "partly"])
         #expect(listing["nextCursor"] == nil)
     }
 
@@ -191,7 +205,7 @@ struct ToolManagerTests {
         #expect(first["tools"]?.arrayValue?.count == 4)
         let cursor = try #require(first["nextCursor"])
         let second = try manager.list(params: ["cursor": cursor], client: client, version: .latest, pageSize: 4)
-        #expect(second["tools"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["whoami"])
+        #expect(second["tools"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["whoami", "refuses", "partly"])
         #expect(second["nextCursor"] == nil)
     }
 
@@ -219,6 +233,47 @@ struct ToolManagerTests {
         #expect(context.annotations["decision"] == "deny")
         #expect(context.annotations["permission"] == "file_write")
         #expect(context.annotations["tool"] == "write_file")
+    }
+
+    @Test func aToolLevelDenialRecordsItsRedactedArgumentsAndSaysDenied() async throws {
+        let client = SessionTestSupport.makeClient(permissions: [.fileRead(glob: nil)])
+        let params: JSONValue = [
+            "name": "write_file", "arguments": ["path": "a.txt", "content": "secret", "api_token": "t0k"],
+        ]
+        let (_, context) = try await call(makeManager(), params, client: client)
+        #expect(context.annotations["outcome"] == "denied")
+        #expect(context.annotations["args"] == ["path": "a.txt", "content": "<6 bytes>", "api_token": "<redacted>"])
+    }
+
+    @Test func aToolLevelDenialWithoutArgumentsRecordsAnEmptyObject() async throws {
+        let client = SessionTestSupport.makeClient(permissions: [.fileRead(glob: nil)])
+        let (_, context) = try await call(makeManager(), ["name": "write_file"], client: client)
+        #expect(context.annotations["args"] == .object([:]))
+    }
+
+    @Test func aPathRefusedInsideTheCallIsRecordedAsADenial() async throws {
+        let (result, context) = try await call(makeManager(), ["name": "refuses", "arguments": [:]])
+        #expect(result["isError"] == true)
+        #expect(SessionTestSupport.firstText(result)?.contains("/etc/shadow") == true)
+        #expect(context.annotations["decision"] == "deny")
+        #expect(context.annotations["permission"] == "file_read:/etc/shadow")
+        #expect(context.annotations["path"] == "/etc/shadow")
+        #expect(context.annotations["rule"] == "no-grant")
+        #expect(context.annotations["outcome"] == "denied")
+    }
+
+    @Test func aPartlyRefusedCallIsADenialWithAPartialOutcome() async throws {
+        let (result, context) = try await call(makeManager(), ["name": "partly", "arguments": [:]])
+        #expect(result["isError"] == nil)
+        #expect(context.annotations["decision"] == "deny")
+        #expect(context.annotations["outcome"] == "partial")
+    }
+
+    @Test func aPlainToolErrorStaysAnAllowedCallWithAnErrorOutcome() async throws {
+        let (_, context) = try await call(makeManager(), ["name": "fails", "arguments": [:]])
+        #expect(context.annotations["decision"] == "allow")
+        #expect(context.annotations["outcome"] == "error")
+        #expect(context.annotations["path"] == nil)
     }
 
     @Test func anUnrestrictedNeedIsDeniedToARestrictedGrant() async throws {

@@ -50,4 +50,16 @@ struct ToolResultTests {
             ]
         )
     }
+
+    @Test func anErrorFromAToolErrorKeepsItsDenialAndNeverSendsIt() {
+        let denial = PermissionDenial(.write, target: "/w/.bashrc", rule: .protected)
+        let result = ToolResult.error(ToolError("Permission denied: writing \"/w/.bashrc\"", denial: denial))
+        #expect(result.isError)
+        #expect(result.denial == denial)
+        #expect(
+            result.json(for: .latest) == [
+                "content": [["type": "text", "text": "Permission denied: writing \"/w/.bashrc\""]], "isError": true,
+            ]
+        )
+    }
 }

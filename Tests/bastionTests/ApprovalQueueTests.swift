@@ -54,4 +54,22 @@ struct ApprovalQueueTests {
         #expect(item.json["age_ms"] == 7)
         #expect(item.json["description"] == "d")
     }
+
+    @Test func thePageIsTheDescriptionThenThePreviewThenTheFooter() {
+        var item = ApprovalQueue.Item(
+            id: "k3f9qa",
+            client: "claude",
+            tool: "write_file",
+            summary: "s",
+            description: "Client wants.",
+            ageMs: 42_000,
+            pid: 7
+        )
+        #expect(ApprovalQueue.page(item) == "Client wants.\nId: k3f9qa · waiting for 42s · server pid 7\n")
+        item.preview = "Creates /w/a.txt:\nhello"
+        #expect(
+            ApprovalQueue.page(item)
+                == "Client wants.\n\nCreates /w/a.txt:\nhello\nId: k3f9qa · waiting for 42s · server pid 7\n"
+        )
+    }
 }

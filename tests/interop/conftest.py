@@ -58,7 +58,9 @@ class StdioClient:
     - `close()` closes stdin and asserts a clean exit (code 0 within 5 s).
     """
 
-    def __init__(self, argv: list[str], env: dict[str, str], cwd: Path) -> None:
+    def __init__(
+        self, argv: list[str], env: dict[str, str], cwd: Path, preexec_fn: Callable[[], None] | None = None
+    ) -> None:
         self.argv = argv
         self.proc = subprocess.Popen(
             argv,
@@ -67,6 +69,7 @@ class StdioClient:
             stderr=subprocess.PIPE,
             env=env,
             cwd=cwd,
+            preexec_fn=preexec_fn,
         )
         self._lines: queue.Queue[bytes | None] = queue.Queue()
         self._stderr = bytearray()

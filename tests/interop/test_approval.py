@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import pty
 import stat
 import subprocess
 import time
@@ -60,15 +62,19 @@ def approve_cli(bastion_bin: Path, server_env: dict[str, str], approval_dir: Pat
             timeout=30,
         )
 
+    run.bastion = bastion_bin  # type: ignore[attr-defined]
     return run
 
 
 @pytest.fixture
 def run_with(bastion_bin: Path, server_env: dict[str, str], write_config, approval_dir: Path, tmp_path: Path):
-    """`run_with(approval, channel, body, **session_kwargs)` serves the configured client and runs body."""
+    """`run_with(approval, channel, body, client_keys="", **session_kwargs)` serves the configured client
+    (with extra TOML keys for it, e.g. permissions) and runs body."""
 
-    def run(approval: str, channel: str, body: Body, deadline: float = 40, **session_kwargs: Any) -> Any:
-        config = write_config(CONFIG.format(approval=approval, channel=channel))
+    def run(
+        approval: str, channel: str, body: Body, deadline: float = 40, client_keys: str = "", **session_kwargs: Any
+    ) -> Any:
+        config = write_config(CONFIG.format(approval=approval, channel=channel) + client_keys)
         env = {k: server_env[k] for k in ("XDG_STATE_HOME", "XDG_CONFIG_HOME")}
         env["BASTION_APPROVAL_DIR"] = str(approval_dir)
         params = StdioServerParameters(
@@ -274,3 +280,139 @@ def test_a_cancelled_call_leaves_the_queue(
     record = audit_records(state_home, "echo")[-1]
     # The handler's own outcome is kept (nothing ran), and the record says the call was cancelled.
     assert record["approval"] == "cancelled" and record["outcome"] == "not-approved" and record["cancelled"] is True
+
+
+# -- What a person sees before allowing a change (issue 9 B8) -------------------------------------------
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    wd = tmp_path / "wd"
+    wd.mkdir(mode=0o700)
+    return Path(os.path.realpath(wd))
+
+
+def file_keys(workdir: Path) -> str:
+    return f'workdir = "{workdir}"\npermissions = ["file_read", "file_write"]\n'
+
+
+def content_lines(count: int) -> str:
+    return "".join(f"line {n:04d}: the quick brown fox jumps over the lazy dog\n" for n in range(count))
+
+
+async def show_then(approve_cli, session: ClientSession, tool: str, arguments: dict, answer: str, *show_args: str):
+    """Calls `tool`, waits for it in the queue, runs `approve show`, answers, and returns (result, shown)."""
+    call = asyncio.create_task(session.call_tool(tool, arguments))
+    item = await wait_for_pending(approve_cli)
+    shown = await asyncio.to_thread(approve_cli, "show", item["id"], *show_args)
+    assert shown.returncode == 0, shown.stderr
+    done = await asyncio.to_thread(approve_cli, answer, item["id"])
+    assert done.returncode == 0, done.stderr
+    return await call, shown.stdout
+
+
+def test_show_prints_the_whole_content_of_a_write_escaped(run_with, approve_cli, workdir: Path):
+    content = content_lines(30) + "evil \u202e txt.exe and \x1b[2J clear\nAPI_KEY=sk-proj-Zq9Xw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0Fe\n"
+
+    async def body(session: ClientSession):
+        return await show_then(approve_cli, session, "write_file", {"path": "notes.txt", "content": content}, "allow")
+
+    result, shown = run_with("always", "local", body, client_keys=file_keys(workdir))
+    assert not result.isError, result
+    assert f"Creates {workdir}/notes.txt with this content ({len(content.encode())} bytes)" in shown, shown
+    for n in range(30):
+        assert f"line {n:04d}: the quick brown fox" in shown, shown
+    # Bidi and control characters stay escaped; the secret is masked.
+    assert "\u202e" not in shown and "\x1b" not in shown, shown
+    assert "evil \\u{202E} txt.exe and \\u{1B}[2J clear" in shown, shown
+    assert "Zq9Xw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0Fe" not in shown and "API_KEY=<redacted>" in shown, shown
+    assert (workdir / "notes.txt").read_text() == content
+
+
+def test_show_prints_a_diff_for_an_edit_and_for_an_overwrite(run_with, approve_cli, workdir: Path):
+    (workdir / "app.py").write_text("import os\nprint('old greeting')\nx = 1\n")
+
+    async def body(session: ClientSession):
+        edit = await show_then(
+            approve_cli,
+            session,
+            "edit_file",
+            {"path": "app.py", "edits": [{"oldText": "print('old greeting')", "newText": "print('new greeting')"}]},
+            "deny",
+        )
+        overwrite = await show_then(
+            approve_cli, session, "write_file", {"path": "app.py", "content": "import os\nx = 2\n"}, "deny"
+        )
+        return edit, overwrite
+
+    (edit_result, edit_shown), (write_result, write_shown) = run_with(
+        "always", "local", body, client_keys=file_keys(workdir)
+    )
+    assert edit_result.isError and write_result.isError  # denied: nothing changed
+    assert f"Edits {workdir}/app.py; the changes:" in edit_shown, edit_shown
+    assert "-print('old greeting')\n+print('new greeting')" in edit_shown, edit_shown
+    assert "@@ -1,3 +1,3 @@" in edit_shown, edit_shown
+    assert f"Replaces {workdir}/app.py (" in write_shown, write_shown
+    assert "-print('old greeting')\n-x = 1\n+x = 2" in write_shown, write_shown
+    assert (workdir / "app.py").read_text() == "import os\nprint('old greeting')\nx = 1\n"
+
+
+def test_show_bounds_a_huge_write_and_says_so(run_with, approve_cli, workdir: Path):
+    content = content_lines(40_000)  # about 2.4 MB
+
+    async def body(session: ClientSession):
+        return await show_then(approve_cli, session, "write_file", {"path": "big.txt", "content": content}, "deny")
+
+    _, shown = run_with("always", "local", body, client_keys=file_keys(workdir))
+    assert "line 0000: the quick brown fox" in shown
+    assert "truncated here" in shown, shown[-500:]
+    assert len(shown.encode()) < 80 * 1024, len(shown.encode())
+
+
+def test_show_pages_in_a_terminal_and_prints_otherwise(run_with, approve_cli, workdir: Path, tmp_path: Path):
+    paged = tmp_path / "paged.txt"
+    pager = tmp_path / "fake-pager"
+    pager.write_text(f"#!/bin/sh\ncat > {paged}\n")
+    pager.chmod(0o755)
+    content = content_lines(5)
+
+    def show_in_terminal(item_id: str) -> bytes:
+        primary, secondary = pty.openpty()
+        try:
+            env = dict(os.environ, PAGER=str(pager), BASTION_APPROVAL_DIR=str(tmp_path / "run" / "approvals"))
+            done = subprocess.run(
+                [str(approve_cli.bastion), "approve", "show", item_id],
+                stdin=subprocess.DEVNULL, stdout=secondary, stderr=subprocess.PIPE, env=env, timeout=30,
+            )
+            assert done.returncode == 0, done.stderr
+            os.close(secondary)
+            secondary = -1
+            out = b""
+            while True:
+                try:
+                    chunk = os.read(primary, 65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                out += chunk
+            return out
+        finally:
+            os.close(primary)
+            if secondary >= 0:
+                os.close(secondary)
+
+    async def body(session: ClientSession):
+        call = asyncio.create_task(session.call_tool("write_file", {"path": "p.txt", "content": content}))
+        item = await wait_for_pending(approve_cli)
+        terminal = await asyncio.to_thread(show_in_terminal, item["id"])
+        piped = await asyncio.to_thread(approve_cli, "show", item["id"])
+        await asyncio.to_thread(approve_cli, "deny", item["id"])
+        await call
+        return terminal, piped.stdout
+
+    terminal, piped = run_with("always", "local", body, client_keys=file_keys(workdir))
+    assert paged.exists(), "the pager was not started in a terminal"
+    assert "line 0004: the quick brown fox" in paged.read_text()
+    assert b"line 0004" not in terminal, terminal  # it went to the pager, not straight to the terminal
+    assert "line 0004: the quick brown fox" in piped  # not a terminal: printed
+

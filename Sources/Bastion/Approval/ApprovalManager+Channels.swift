@@ -39,10 +39,13 @@ extension ApprovalManager {
                 "approval channel client needs elicitation (protocol 2025-06-18 or later); this session uses \(version)"
             )
         }
-        let message =
+        var message =
             "Bastion asks for your approval.\n"
             + ApprovalDescriber.description(clientID: client.id, tool: tool, arguments: arguments)
-            + "\nAllow this action?"
+        if let preview = await preview(tool: tool, arguments: arguments, client: client) {
+            message += "\n" + preview.text
+        }
+        message += "\nAllow this action?"
         let start = ContinuousClock.now
         do {
             switch try await session.elicit(message: message, requestedSchema: Self.elicitationSchema, timeout: timeout)
@@ -89,7 +92,8 @@ extension ApprovalManager {
             tool: tool.name,
             summary: ApprovalDescriber.summary(arguments: arguments),
             description: ApprovalDescriber.description(clientID: client.id, tool: tool, arguments: arguments),
-            createdAt: .now
+            createdAt: .now,
+            preview: await preview(tool: tool, arguments: arguments, client: client)?.text
         )
         context.annotate("approval_id", .string(id))
         let (logger, onPending) = (logger, onPending)

@@ -1,4 +1,5 @@
 import BastionProtocol
+import BastionResources
 import BastionSecurity
 import Logging
 import Synchronization
@@ -53,6 +54,13 @@ package final class ApprovalManager: Sendable {
     let logger: Logger
     /// Told about each call that starts waiting for the local operator (after it is answerable).
     let onPending: (@Sendable (ApprovalRequest) -> Void)?
+    /// What each tool's calls will do, by tool name (``ApprovalPreviewer``).
+    let previewers: [String: any ApprovalPreviewer]
+
+    /// The previewers of the built-in tools: file changes, and executions (ARCHITECTURE §4).
+    static let standardPreviewers: [any ApprovalPreviewer] = [
+        FileChangePreviewer(files: FileSystemManager()), ExecutionPreviewer(),
+    ]
 
     /// Creates a manager for the configured clients.
     /// - Parameters:
@@ -61,18 +69,37 @@ package final class ApprovalManager: Sendable {
     ///   - timeout: How long a call waits (default ``defaultTimeout``).
     ///   - logger: Where "approval needed" is announced.
     ///   - onPending: Told about each call that starts waiting for the local operator.
+    ///   - previewers: What calls will do, shown to the person (a later one wins for a tool name).
     init(
         clients: [ClientConfiguration],
         directory: String? = ApprovalDirectory.path(),
         timeout: Duration = ApprovalManager.defaultTimeout,
         logger: Logger,
-        onPending: (@Sendable (ApprovalRequest) -> Void)? = nil
+        onPending: (@Sendable (ApprovalRequest) -> Void)? = nil,
+        previewers: [any ApprovalPreviewer] = ApprovalManager.standardPreviewers
     ) {
         self.settings = Mutex(Self.settings(of: clients))
         self.directory = directory
         self.timeout = timeout
         self.logger = logger
         self.onPending = onPending
+        var byName: [String: any ApprovalPreviewer] = [:]
+        for previewer in previewers {
+            for name in previewer.toolNames { byName[name] = previewer }
+        }
+        self.previewers = byName
+    }
+
+    /// What a call will do, from its tool's previewer, computed on the blocking executor (it may read files).
+    func preview(
+        tool: ToolDefinition,
+        arguments: [String: JSONValue],
+        client: ClientContext
+    ) async -> ApprovalPreview? {
+        guard let previewer = previewers[tool.name] else { return nil }
+        return await withTaskExecutorPreference(BlockingExecutor.shared) {
+            previewer.preview(tool: tool, arguments: arguments, client: client)
+        }
     }
 
     /// Replaces every client's settings (configuration reload). Calls already waiting are unaffected.

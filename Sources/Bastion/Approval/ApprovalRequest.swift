@@ -14,6 +14,9 @@ struct ApprovalRequest: Sendable, Hashable {
     var description: String
     /// When the request started waiting.
     var createdAt: ContinuousClock.Instant
+    /// What the call will do (the content written, the diff, the command), bounded; sent only by
+    /// `show` (``ApprovalWireProtocol``), so `list` stays small however many calls wait.
+    var preview: String? = nil
 
     /// The characters short ids are made of: lowercase letters and digits, minus look-alikes.
     static let idAlphabet = Array("abcdefghjkmnpqrstuvwxyz23456789")
@@ -26,13 +29,17 @@ struct ApprovalRequest: Sendable, Hashable {
     }
 
     /// The request as the local wire protocol lists it.
-    /// - Parameter now: The current instant, for the age.
-    func json(now: ContinuousClock.Instant = .now) -> JSONValue {
+    /// - Parameters:
+    ///   - now: The current instant, for the age.
+    ///   - includingPreview: Add `preview` (for `show`).
+    func json(now: ContinuousClock.Instant = .now, includingPreview: Bool = false) -> JSONValue {
         let age = now - createdAt
         let ageMs = age.components.seconds * 1000 + age.components.attoseconds / 1_000_000_000_000_000
-        return [
+        var members: [String: JSONValue] = [
             "id": .string(id), "client": .string(clientID), "tool": .string(tool), "summary": .string(summary),
             "description": .string(description), "age_ms": .int(ageMs),
         ]
+        if includingPreview, let preview { members["preview"] = .string(preview) }
+        return .object(members)
     }
 }

@@ -2,9 +2,10 @@ package import BastionProtocol
 
 /// The local approval socket's protocol: one JSON object per line each way, then the server closes.
 ///
-/// Requests: `{"op":"list"}`, `{"op":"allow","id":"k3f9qa"}`, `{"op":"deny","id":"k3f9qa","reason":"…"}`.
-/// Answers: `{"ok":true,…}` (`pending` for `list`; `id`, `client`, `tool` for `allow`/`deny`) or
-/// `{"ok":false,"error":"…"}`. Anything else — not JSON, not an object, an unknown `op` or member,
+/// Requests: `{"op":"list"}`, `{"op":"show","id":"k3f9qa"}`, `{"op":"allow","id":"k3f9qa"}`,
+/// `{"op":"deny","id":"k3f9qa","reason":"…"}`. Answers: `{"ok":true,…}` (`pending` for `list`;
+/// `request`, with its `preview` of at most ``ApprovalPreview/maximumBytes``, for `show`; `id`,
+/// `client`, `tool` for `allow`/`deny`) or `{"ok":false,"error":"…"}`. Anything else — not JSON, not an object, an unknown `op` or member,
 /// a line over ``maxRequestBytes`` — is refused with an error answer.
 package enum ApprovalWireProtocol {
     /// The longest request line accepted; real requests are under 1 KiB.
@@ -16,6 +17,10 @@ package enum ApprovalWireProtocol {
 
     /// `{"op":"list"}`.
     package static let listRequest: JSONValue = ["op": "list"]
+
+    /// `{"op":"show","id":…}`.
+    /// - Parameter id: The pending request's id.
+    package static func showRequest(id: String) -> JSONValue { ["op": "show", "id": .string(id)] }
 
     /// `{"op":"allow","id":…}`.
     /// - Parameter id: The pending request's id.
@@ -57,11 +62,24 @@ package enum ApprovalWireProtocol {
             guard members.count == 1 else { return failure("malformed request: list takes no other member") }
             let now = ContinuousClock.now
             return ["ok": true, "pid": .int(Int64(pid)), "pending": .array(pending.requests.map { $0.json(now: now) })]
+        case "show":
+            return show(members, pending: pending)
         case "allow", "deny":
             return answer(members, pending: pending)
         default:
-            return failure("malformed request: \"op\" must be \"list\", \"allow\" or \"deny\"")
+            return failure("malformed request: \"op\" must be \"list\", \"show\", \"allow\" or \"deny\"")
         }
+    }
+
+    private static func show(_ members: [String: JSONValue], pending: PendingApprovals) -> JSONValue {
+        guard Set(members.keys).isSubset(of: ["op", "id"]) else { return failure("malformed request: unknown member") }
+        guard let id = members["id"]?.stringValue, !id.isEmpty, id.count <= 32 else {
+            return failure("malformed request: \"id\" must be a short string")
+        }
+        guard let request = pending.request(id: id) else {
+            return failure("no pending approval \(id) (unknown, already answered or expired)")
+        }
+        return ["ok": true, "request": request.json(includingPreview: true)]
     }
 
     private static func answer(_ members: [String: JSONValue], pending: PendingApprovals) -> JSONValue {

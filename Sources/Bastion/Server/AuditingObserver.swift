@@ -14,8 +14,14 @@ struct AuditingObserver: SessionObserver {
     func sessionShouldAccept(_ session: MCPSession, method: String) -> JSONRPCError? {
         // Hot path: an atomic load while the log is healthy.
         guard let failure = audit.retry() else { return nil }
-        // The cause only ("No space left on device"): the log's path is the operator's business.
-        let cause = failure.message.split(separator: ": ").last.map(String.init) ?? failure.message
+        return Self.unavailable(failure)
+    }
+
+    /// -32603 "audit log unavailable: <cause>": the cause only ("No space left on device"), the log's
+    /// path is the operator's business.
+    static func unavailable(_ failure: AuditError?) -> JSONRPCError {
+        let message = failure?.message ?? "the record could not be written"
+        let cause = message.split(separator: ": ").last.map(String.init) ?? message
         return JSONRPCError(code: JSONRPCError.internalErrorCode, message: "audit log unavailable: \(cause)")
     }
 
@@ -27,14 +33,17 @@ struct AuditingObserver: SessionObserver {
                 transport: client.transport,
                 session: session.id,
                 fields: [
-                    "protocol": .string(version.rawValue), "client_name": .string(String(info.name.prefix(128))),
-                    "client_version": .string(String(info.version.prefix(64))),
+                    "protocol": .string(version.rawValue), "client_name": .string(Self.prefix(info.name, bytes: 128)),
+                    "client_version": .string(Self.prefix(info.version, bytes: 64)),
                 ]
             )
         )
     }
 
-    func sessionRecorded(_ session: MCPSession, _ record: RequestRecord) {
+    /// Writes the record of a request; when it cannot be written, the request is answered -32603
+    /// "audit log unavailable" instead of with its result (an answer never leaves without its record).
+    @discardableResult
+    func sessionRecorded(_ session: MCPSession, _ record: RequestRecord) -> JSONRPCError? {
         // Sized once for everything merged below: no rehash on the request path.
         var fields = [String: JSONValue](minimumCapacity: 6 + record.annotations.count)
         fields["duration_us"] = .int(record.duration.microseconds)
@@ -66,20 +75,23 @@ struct AuditingObserver: SessionObserver {
         // client can write a record too large to verify, or flood the rotation with a few calls.
         for (key, value) in fields where key != "args" {
             if case .string(let text) = value, text.utf8.count > Self.maximumFieldBytes {
-                fields[key] = Self.bounded(value)
+                // A denied path is kept whole up to a path's limit, as in `args`.
+                let limit = key == "path" ? AuditRedactor.maxPathBytes : Self.maximumFieldBytes
+                fields[key] = Self.bounded(value, to: limit)
             }
         }
-        audit.record(
+        let sequence = audit.record(
             AuditEntry(
                 event: "request",
                 client: client.id,
                 transport: client.transport,
                 session: session.id,
-                method: record.method.map { String($0.prefix(128)) },
+                method: record.method.map { Self.prefix($0, bytes: 128) },
                 requestID: record.id.map { Self.bounded($0.json) },
                 fields: fields
             )
         )
+        return sequence == nil ? Self.unavailable(audit.failure) : nil
     }
 
     /// Records the end without forcing it to disk: one process serves many sessions, and a
@@ -96,12 +108,22 @@ extension AuditingObserver {
     /// The longest client-influenced string kept in a record field.
     static let maximumFieldBytes = 512
 
-    /// A string field cut to ``maximumFieldBytes`` (marked with its full size); other values as given.
-    static func bounded(_ value: JSONValue) -> JSONValue {
-        guard case .string(let text) = value, text.utf8.count > maximumFieldBytes else { return value }
-        var cut = String(decoding: text.utf8.prefix(maximumFieldBytes), as: UTF8.self)
+    /// A string field cut to `limit` bytes (marked with its full size); other values as given.
+    static func bounded(_ value: JSONValue, to limit: Int = maximumFieldBytes) -> JSONValue {
+        guard case .string(let text) = value, text.utf8.count > limit else { return value }
+        return .string(prefix(text, bytes: limit) + "…<\(text.utf8.count) bytes>")
+    }
+
+    /// At most `limit` UTF-8 bytes of `text`, cut between scalars (a grapheme can be any size, so
+    /// `String.prefix` does not bound bytes). Secrets are masked first: a token cut in half would no
+    /// longer be recognised, and its first half would be written.
+    static func prefix(_ text: String, bytes limit: Int) -> String {
+        guard text.utf8.count > limit else { return text }
+        let text = SecretScanner.scrubbed(text)
+        guard text.utf8.count > limit else { return text }
+        var cut = String(decoding: text.utf8.prefix(limit), as: UTF8.self)
         if cut.unicodeScalars.last == "\u{FFFD}" { cut.unicodeScalars.removeLast() }
-        return .string(cut + "…<\(text.utf8.count) bytes>")
+        return cut
     }
 }
 

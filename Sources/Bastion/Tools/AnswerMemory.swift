@@ -6,7 +6,8 @@ public import BastionSecurity
 public struct AnswerMemory: Sendable {
     /// The budget; `nil` when none is configured (everything is granted).
     public let budget: MemoryBudget?
-    private let request: RequestContext?
+    /// The request the answer belongs to (`nil` for ``unlimited``).
+    package let request: RequestContext?
 
     /// Creates the view of `budget` for one request.
     package init(budget: MemoryBudget?, request: RequestContext) {

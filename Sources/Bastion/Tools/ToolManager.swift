@@ -81,6 +81,9 @@ final class ToolManager: Sendable {
         if !decision.isAllowed {
             context.annotate("decision", "deny")
             if let missing = decision.missingPermission { context.annotate("permission", .string(missing)) }
+            context.annotate("outcome", "denied")
+            // Unvalidated, so whatever was sent: summarized and redacted like any other call's.
+            context.annotate("args", AuditRedactor.summarize(params?["arguments"] ?? .object([:])))
             return ToolResult.error(decision.reason(action: "tool \"\(name)\"") ?? "Permission denied").json(
                 for: version
             )
@@ -117,7 +120,13 @@ final class ToolManager: Sendable {
         }
         // [4] Execution.
         let result = await execute(tool, arguments: arguments, client: client, context: context)
-        context.annotate("outcome", result.isError ? "error" : "ok")
+        if let denial = result.denial {
+            // A path or command refused inside the call: the record says deny, not allow + error.
+            context.note(denial)
+            context.annotate("outcome", result.isError ? "denied" : "partial")
+        } else {
+            context.annotate("outcome", result.isError ? "error" : "ok")
+        }
         return result.json(for: version)
     }
 
@@ -149,7 +158,7 @@ final class ToolManager: Sendable {
                 try await tool.handler(client, call)
             }
         } catch let error as ToolError {
-            return .error(error.message)
+            return .error(error)
         } catch is CancellationError {
             if context.isTimedOut {
                 return .error("The tool \"\(tool.name)\" timed out after \(client.limits.timeoutMs) ms")

@@ -1,4 +1,5 @@
 public import BastionProtocol
+public import BastionSecurity
 
 /// What a tool returns: content for the model, optional structured data, and whether it failed.
 ///
@@ -11,6 +12,9 @@ public struct ToolResult: Sendable, Hashable {
     public var structuredContent: JSONValue?
     /// Whether the call failed.
     public var isError: Bool
+    /// A permission refusal met during the call (the whole call's, or one part's, as for a file
+    /// of `read_multiple_files`): the tool manager records it as `"decision":"deny"`. Never sent.
+    public var denial: PermissionDenial?
 
     /// Creates a result.
     public init(content: [ToolContent], structuredContent: JSONValue? = nil, isError: Bool = false) {
@@ -24,6 +28,13 @@ public struct ToolResult: Sendable, Hashable {
 
     /// A failed result with one text item explaining why.
     public static func error(_ message: String) -> ToolResult { ToolResult(content: [.text(message)], isError: true) }
+
+    /// A failed result for a handler's error, keeping the permission refusal behind it for the audit record.
+    public static func error(_ error: ToolError) -> ToolResult {
+        var result = ToolResult.error(error.message)
+        result.denial = error.denial
+        return result
+    }
 
     /// A successful structured result; the same JSON is also given as text, as the spec recommends.
     public static func structured(_ value: JSONValue) -> ToolResult {

@@ -19,3 +19,35 @@ public enum TransportCredentials: Sendable, Hashable {
         }
     }
 }
+
+/// Never the secret: `"\(credentials)"`, `String(reflecting:)` and `dump` show the kind, and for a
+/// token only that it was given. Identities that are not secrets (a client id, a certificate
+/// subject, a uid) are shown escaped and bounded.
+extension TransportCredentials: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String {
+        switch self {
+        case .stdio(let clientID): return "stdio(client: \(Self.shown(clientID)))"
+        case .bearerToken: return "bearer-token(<redacted>)"
+        case .certificateSubject(let subject): return "client-certificate(\(Self.shown(subject)))"
+        case .dbusPeer(let uid, let pid): return "dbus-peer(uid: \(uid), pid: \(pid))"
+        }
+    }
+
+    public var debugDescription: String { description }
+
+    public var customMirror: Mirror { Mirror(self, children: ["kind": kindName], displayStyle: .enum) }
+
+    /// Control characters escaped, at most 128 bytes.
+    private static func shown(_ text: String) -> String {
+        var shown = ""
+        for scalar in text.unicodeScalars {
+            guard shown.utf8.count < 128 else { return shown + "…" }
+            if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+                shown += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                shown.unicodeScalars.append(scalar)
+            }
+        }
+        return shown
+    }
+}

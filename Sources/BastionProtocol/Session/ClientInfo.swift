@@ -14,6 +14,9 @@ public struct ClientInfo: Sendable, Hashable {
         self.capabilities = capabilities
     }
 
+    /// The name as it may appear in a log line: escaped and at most 128 bytes (the client chose it).
+    public var loggedName: String { DisplayText.escaped(name, maxBytes: 128) }
+
     /// Whether the client declared `roots`.
     public var supportsRoots: Bool { capabilities["roots"] != nil }
     /// Whether the client declared `elicitation`.

@@ -103,7 +103,7 @@ extension MCPSession {
     func finish(_ request: AdmittedRequest, result: Result<JSONValue, JSONRPCError>, holdsCredit: Bool = true) {
         let context = request.context
         let shouldAnswer = context.markFinished()
-        observer.sessionRecorded(
+        let unrecorded = observer.sessionRecorded(
             self,
             RequestRecord(
                 id: context.id,
@@ -114,6 +114,8 @@ extension MCPSession {
                 annotations: context.annotations
             )
         )
+        // A result whose record was not written is never sent: the audit error takes its place.
+        let result = unrecorded.map(Result.failure) ?? result
         switch request.reply {
         case .single:
             if shouldAnswer {

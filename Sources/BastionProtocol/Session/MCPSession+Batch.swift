@@ -88,12 +88,13 @@ extension MCPSession {
         case .success: outcome = .ok
         case .failure(let error): outcome = .rejected(code: error.code, message: error.message)
         }
-        observer.sessionRecorded(
+        let unrecorded = observer.sessionRecorded(
             self,
             RequestRecord(id: id, method: method, outcome: outcome, duration: .now - receivedAt, byteCount: byteCount)
         )
-        switch (id, result) {
-        case (let id?, _): return result.responseJSON(id: id)
+        let answer = unrecorded.map(Result.failure) ?? result
+        switch (id, answer) {
+        case (let id?, _): return answer.responseJSON(id: id)
         case (nil, .failure(let error)): return JSONRPCMessage.errorResponse(id: nil, error: error).json
         case (nil, .success): return JSONRPCMessage.errorResponse(id: nil, error: .internalError("no request id")).json
         }

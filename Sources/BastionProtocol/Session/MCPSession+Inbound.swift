@@ -85,7 +85,7 @@ extension MCPSession {
                 outcome = .rejected(code: error.code, message: error.message)
                 message = .errorResponse(id: id, error: error)
             }
-            observer.sessionRecorded(
+            let unrecorded = observer.sessionRecorded(
                 self,
                 RequestRecord(
                     id: id,
@@ -95,7 +95,7 @@ extension MCPSession {
                     byteCount: byteCount
                 )
             )
-            write(message)
+            write(unrecorded.map { .errorResponse(id: id, error: $0) } ?? message)
             return
         }
         let context = RequestContext(id: id, method: method, params: params, session: self)

@@ -48,7 +48,7 @@ extension MCPSession {
         logger.info(
             "Session initialized",
             metadata: [
-                "mcp.version": "\(version.rawValue)", "client.name": "\(client.name)",
+                "mcp.version": "\(version.rawValue)", "client.name": "\(client.loggedName)",
                 "client.requested_version": "\(requested.prefix(32))",
             ]
         )

@@ -6,7 +6,12 @@ public protocol SessionObserver: Sendable {
     /// The client completed `initialize`.
     func sessionInitialized(_ session: MCPSession, version: ProtocolVersion, client: ClientInfo)
     /// A request or notification finished, or a message was rejected.
-    func sessionRecorded(_ session: MCPSession, _ record: RequestRecord)
+    ///
+    /// - Returns: `nil` once the record is kept; otherwise the error the request is answered with
+    ///   instead of its result (the audit layer: -32603 "audit log unavailable" when the record could
+    ///   not be written, so no answer leaves without its record).
+    @discardableResult
+    func sessionRecorded(_ session: MCPSession, _ record: RequestRecord) -> JSONRPCError?
     /// The session ended (end of input or shutdown); in-flight work has stopped.
     func sessionClosed(_ session: MCPSession)
     /// Asked before a request is dispatched (or answered inline): an error refuses it unexecuted,

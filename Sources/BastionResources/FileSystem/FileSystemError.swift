@@ -1,3 +1,5 @@
+public import BastionSecurity
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -26,11 +28,22 @@ public struct FileSystemError: Error, Sendable, Hashable, CustomStringConvertibl
     public var kind: Kind
     /// One sentence for the client.
     public var message: String
+    /// For kind `denied`: the refusal as the audit log records it (permission, canonical path, rule).
+    public var denial: PermissionDenial?
 
     /// Creates an error.
     public init(_ kind: Kind, _ message: String) {
         self.kind = kind
         self.message = message
+    }
+
+    /// A permission refusal (kind `denied`) carrying what the audit record needs.
+    /// - Parameters:
+    ///   - denial: The permission, canonical path and rule.
+    ///   - message: One sentence for the client.
+    public init(denial: PermissionDenial, _ message: String) {
+        self.init(.denied, message)
+        self.denial = denial
     }
 
     public var description: String { message }

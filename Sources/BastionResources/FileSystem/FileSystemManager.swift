@@ -63,7 +63,7 @@ public struct FileSystemManager: Sendable {
         // A NUL would end the name at the system call: the call would act on another file.
         guard !path.utf8.contains(0), path.utf8.count <= PathCanonicalizer.maximumLength else {
             throw FileSystemError(
-                .denied,
+                denial: PermissionDenial(access, target: path, rule: .invalidPath),
                 "Permission denied: \(access.verb) \"\(FileSystemError.shown(path))\" is refused: the path contains a NUL "
                     + "byte or is longer than \(PathCanonicalizer.maximumLength) bytes"
             )
@@ -88,7 +88,7 @@ public struct FileSystemManager: Sendable {
         // exactly these segments beneath the root, and none may be empty, `.` or `..`.
         guard PathBytes.isNormalAbsolute(canonical) else {
             throw FileSystemError(
-                .denied,
+                denial: PermissionDenial(access, target: canonical, rule: .invalidPath),
                 "Permission denied: \(access.verb) \"\(FileSystemError.shown(path))\" is refused: the path is not in canonical form"
             )
         }
@@ -96,7 +96,7 @@ public struct FileSystemManager: Sendable {
         let isWrite = access != .read
         guard let root = scope(of: client).root(containing: canonical, isWrite: isWrite) else {
             throw FileSystemError(
-                .denied,
+                denial: PermissionDenial(access, target: canonical, rule: .outsideScope),
                 "Permission denied: \(access.verb) \"\(FileSystemError.shown(canonical))\" is outside the allowed "
                     + "directories (list_allowed_directories shows them)"
             )
@@ -202,6 +202,8 @@ public struct FileSystemManager: Sendable {
     }
 
     static func denied(_ decision: PermissionDecision, _ access: PermissionManager.Access) -> FileSystemError {
-        FileSystemError(.denied, decision.reason(action: access.verb) ?? "Permission denied")
+        var error = FileSystemError(.denied, decision.reason(action: access.verb) ?? "Permission denied")
+        error.denial = PermissionDenial(decision, access: access)
+        return error
     }
 }

@@ -1,6 +1,7 @@
 public import BastionProtocol
 
-/// Shrinks arguments for the audit log: secrets are masked, large payloads replaced by their size.
+/// Shrinks arguments for the audit log: secrets are masked (by name and by value), large payloads
+/// replaced by their size.
 ///
 /// The audit log must say what was done without becoming a copy of the data (or of a secret).
 public enum AuditRedactor {
@@ -8,6 +9,8 @@ public enum AuditRedactor {
     public static let maxStringBytes = 256
     /// Containers deeper than this are recorded as `<nested>`.
     public static let maxDepth = 4
+    /// Objects with more members than this are recorded as `<N members>`.
+    public static let maxMembers = 64
     /// Arguments naming paths are kept whole up to this size (a path's limit), so neither the audit
     /// log nor the person approving a call can be shown `<291 bytes>` instead of a target.
     public static let maxPathBytes = 4_096
@@ -24,33 +27,59 @@ public enum AuditRedactor {
         "authorization", "credential", "private_key", "privatekey",
     ]
 
-    /// A redacted copy of `value`.
+    /// A redacted copy of `value`: secret-named members masked, payloads reduced to their size, and
+    /// secrets found by value (``SecretScanner``) masked in every string kept, keys included.
     public static func summarize(_ value: JSONValue, depth: Int = 0) -> JSONValue {
         switch value {
         case .string(let text) where text.utf8.count > maxStringBytes:
             return .string("<\(text.utf8.count) bytes>")
+        case .string(let text):
+            return SecretScanner.redacted(text).map(JSONValue.string) ?? value
         case .object(let members):
             guard depth < maxDepth else { return "<nested>" }
+            // Unvalidated arguments (a call denied before validation) may have any number of members
+            // and names of any size: both are bounded, so no call makes a record too large to verify.
+            if members.count > maxMembers { return .string("<\(members.count) members>") }
             var redacted: [String: JSONValue] = [:]
             for (key, member) in members {
+                let name =
+                    key.utf8.count > maxStringBytes ? "<\(key.utf8.count)-byte name>" : SecretScanner.scrubbed(key)
                 if isSecret(key) {
-                    redacted[key] = "<redacted>"
+                    redacted[name] = "<redacted>"
                 } else if payloadKeys.contains(key), let size = payloadSize(member) {
-                    redacted[key] = .string("<\(size) bytes>")
+                    redacted[name] = .string("<\(size) bytes>")
                 } else if pathKeys.contains(key) {
-                    redacted[key] = summarizePaths(member)
+                    redacted[name] = summarizePaths(member)
                 } else {
-                    redacted[key] = summarize(member, depth: depth + 1)
+                    redacted[name] = summarize(member, depth: depth + 1)
                 }
             }
             return .object(redacted)
         case .array(let elements):
             guard depth < maxDepth else { return "<nested>" }
             if elements.count > 32 { return .string("<\(elements.count) items>") }
-            return .array(elements.map { summarize($0, depth: depth + 1) })
+            return .array(summarizeVector(elements, depth: depth + 1))
         default:
             return value
         }
+    }
+
+    /// The elements of a list; in an argument vector, the value after a flag such as `--password`
+    /// or `--api-key` is masked whole.
+    static func summarizeVector(_ elements: [JSONValue], depth: Int) -> [JSONValue] {
+        var summarized: [JSONValue] = []
+        summarized.reserveCapacity(elements.count)
+        var isSecretNext = false
+        for element in elements {
+            if isSecretNext, case .string = element {
+                summarized.append("<redacted>")
+                isSecretNext = false
+                continue
+            }
+            isSecretNext = element.stringValue.map(SecretScanner.isSecretFlag) ?? false
+            summarized.append(summarize(element, depth: depth))
+        }
+        return summarized
     }
 
     /// A path argument: a string kept up to ``maxPathBytes``, a list up to ``maxPathItems``.
@@ -58,8 +87,8 @@ public enum AuditRedactor {
         switch value {
         case .string(let text) where text.utf8.count > maxPathBytes:
             return .string("<\(text.utf8.count) bytes>")
-        case .string:
-            return value
+        case .string(let text):
+            return SecretScanner.redacted(text).map(JSONValue.string) ?? value
         case .array(let elements) where elements.count <= maxPathItems:
             return .array(elements.map(summarizePaths))
         case .array(let elements):

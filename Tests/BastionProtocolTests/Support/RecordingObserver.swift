@@ -17,8 +17,9 @@ final class RecordingObserver: SessionObserver {
         initializationRecorder.append(Initialization(version: version, client: client))
     }
 
-    func sessionRecorded(_ session: MCPSession, _ record: RequestRecord) {
+    func sessionRecorded(_ session: MCPSession, _ record: RequestRecord) -> JSONRPCError? {
         recordRecorder.append(record)
+        return nil
     }
 
     func sessionClosed(_ session: MCPSession) {

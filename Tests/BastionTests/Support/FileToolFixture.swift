@@ -71,7 +71,7 @@ struct FileToolFixture: ~Copyable {
                 ToolCall(name: name, arguments: arguments, request: request, memoryBudget: memoryBudget)
             )
         } catch let error as ToolError {
-            return .error(error.message)
+            return .error(error)
         }
     }
 

@@ -34,7 +34,7 @@ final class RecordingSink: MessageSink {
 
 /// An observer that ignores everything.
 struct NullObserver: SessionObserver {
-    func sessionRecorded(_ session: MCPSession, _ record: RequestRecord) {}
+    func sessionRecorded(_ session: MCPSession, _ record: RequestRecord) -> JSONRPCError? { nil }
 }
 
 /// A log handler that keeps its messages, to check what reaches the server log.

@@ -25,7 +25,7 @@ enum TestSession {
     }
 
     struct NoObserver: SessionObserver {
-        func sessionRecorded(_ session: MCPSession, _ record: RequestRecord) {}
+        func sessionRecorded(_ session: MCPSession, _ record: RequestRecord) -> JSONRPCError? { nil }
     }
 
     static let initialize =

@@ -114,13 +114,14 @@ final class FileResourceProvider: ResourceProvider {
     }
 
     /// Reads a file as text, or as a Base64 blob encoded when the answer is written; reserves first
-    /// what the answer holds at most: the bytes and their Base64 in the message.
+    /// what the answer holds at most: the bytes and their Base64 in the message. A permission refusal
+    /// is noted on the request (`memory`'s) for the audit record.
     func read(
         client: ClientContext,
         uri: String,
         memory: AnswerMemory
     ) async throws(JSONRPCError) -> [ResourceContents] {
-        let target = try authorize(uri, client: client)
+        let target = try authorize(uri, client: client, context: memory.request)
         let read: WholeFileRead
         do {
             read = try files.openForWholeRead(target, maxBytes: client.limits.readBytes)
@@ -163,13 +164,19 @@ final class FileResourceProvider: ResourceProvider {
 
     /// A refused or malformed URI is "resource not found" (-32002) for the client, with the reason in
     /// the message: the reason is computed from the path alone and says nothing of what exists.
-    private func authorize(_ uri: String, client: ClientContext) throws(JSONRPCError) -> AuthorizedPath {
+    /// A refusal is noted on `context` for the audit record.
+    private func authorize(
+        _ uri: String,
+        client: ClientContext,
+        context: RequestContext? = nil
+    ) throws(JSONRPCError) -> AuthorizedPath {
         guard let path = FileURI.decode(uri) else {
             throw Self.notFound(uri, "\"\(uri)\" is not a valid file:// URI")
         }
         do {
             return try files.authorize(path, for: .read, client: client)
         } catch {
+            if let denial = error.denial { context?.note(denial) }
             throw Self.notFound(uri, error.message)
         }
     }

@@ -136,6 +136,7 @@ extension FileSystemModule {
         let paths = call.arguments["paths"]?.arrayValue?.compactMap(\.stringValue) ?? []
         var remaining = client.limits.readBytes
         var parts: [String] = []
+        var denial: PermissionDenial?
         for path in paths {
             do {
                 let (target, read) = try Self.run { () throws(FileSystemError) in
@@ -151,9 +152,13 @@ extension FileSystemModule {
                 parts.append("\(path):\n\(text)\n")
             } catch let error as ToolError {
                 parts.append("\(path): Error - \(error.message)")
+                if denial == nil { denial = error.denial }
             }
         }
-        return Self.result(parts.joined(separator: "\n---\n"))
+        // The first refused path goes to the audit record; the others are in its `args`.
+        var result = Self.result(parts.joined(separator: "\n---\n"))
+        result.denial = denial
+        return result
     }
 
     /// What answering with a file's Base64 holds at most: the bytes read and their encoding in the

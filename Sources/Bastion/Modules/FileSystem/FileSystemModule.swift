@@ -78,7 +78,7 @@ public struct FileSystemModule: BastionModule {
         do {
             return try body()
         } catch {
-            throw ToolError(error.message)
+            throw ToolError(error.message, denial: error.denial)
         }
     }
 
@@ -93,7 +93,7 @@ public struct FileSystemModule: BastionModule {
         do {
             return try files.authorize(path, for: access, client: client)
         } catch {
-            throw ToolError(error.message)
+            throw ToolError(error.message, denial: error.denial)
         }
     }
 

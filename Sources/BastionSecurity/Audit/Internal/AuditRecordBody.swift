@@ -12,7 +12,8 @@ import Glibc
 /// sort it again under the lock cost a dictionary copy, a key array and a sort per record while
 /// other writers waited. Here the sort happens once, outside the lock, and the line is assembled
 /// in one reused buffer. The bytes are exactly ``AuditCanonicalForm/encode(_:)`` of the record
-/// (same writer, same order), which the tests check against the verifier.
+/// (same writer, same order), which the tests check against the verifier — of the record as
+/// written, that is with every secret found by value replaced (``SecretScanner``).
 struct AuditRecordBody {
     /// The length of the line, give or take the width of `seq`: for the rotation check.
     var estimatedLineLength: Int { bytes.count + 220 }
@@ -68,10 +69,12 @@ struct AuditRecordBody {
             isRunStart = false
             Self.appendString(key, to: &bytes)
             bytes.append(UInt8(ascii: ":"))
+            // Every string of every record is scanned for secrets by value (``SecretScanner``): error
+            // messages, tool names and request ids echo client input as much as `args` do.
             if case .string(let text) = value {
-                Self.appendString(text, to: &bytes)
+                Self.appendString(SecretScanner.redacted(text) ?? text, to: &bytes)
             } else {
-                JSONWriter.write(value, into: &bytes)
+                JSONWriter.write(SecretScanner.redacted(value) ?? value, into: &bytes)
             }
         }
         while cutList.count < 3 { cutList.append(bytes.count) }

@@ -1,0 +1,247 @@
+/// The rules behind ``SecretScanner``, on raw UTF-8 bytes.
+///
+/// Linear time: the main loop looks at each byte once; an assignment looks back at most
+/// ``maximumNameBytes`` and reads its value only when the name is a secret's (the scan then resumes
+/// after it); an anchored rule starts only at a token boundary and reads a run of its own bytes,
+/// which holds no other boundary of the same kind, or a bounded window.
+enum SecretRules {
+    typealias Bytes = UnsafeBufferPointer<UInt8>
+
+    /// Names longer than this before `=` or `:` are not looked at (no real key is that long).
+    static let maximumNameBytes = 64
+
+    /// The next secret at or after `start`: the byte range to replace.
+    static func next(in bytes: Bytes, from start: Int) -> Range<Int>? {
+        var index = start
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0x3D || byte == 0x3A {  // = :
+                if byte == 0x3A, index + 2 < bytes.count, bytes[index + 1] == 0x2F, bytes[index + 2] == 0x2F {
+                    if let found = userInfoPassword(bytes, from: index + 3) { return found }
+                } else if let found = assignedValue(bytes, delimiter: index) {
+                    return found
+                }
+            } else if byte == 0x40 {  // @
+                if let found = userInfoPassword(bytes, at: index, notBefore: start) { return found }
+            } else if byte == 0x2D {  // -
+                if let found = privateKeyBlock(bytes, at: index) { return found }
+            } else if Self.isAnchorByte(byte), index == 0 || !isTokenByte(bytes[index - 1]),
+                let found = anchored(bytes, at: index)
+            {
+                return found
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    // MARK: - Anchored rules (at a token boundary)
+
+    /// Bytes an anchored rule can start with: the first letters of the schemes, of `eyJ` and of the
+    /// token prefixes.
+    static func isAnchorByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x41, 0x53, 0x62, 0x42, 0x64, 0x65, 0x67, 0x68, 0x6E, 0x70, 0x72, 0x73, 0x77, 0x78, 0x79:
+            return true  // A S b B d e g h n p r s w x y
+        default:
+            return false
+        }
+    }
+
+    static func anchored(_ bytes: Bytes, at index: Int) -> Range<Int>? {
+        switch bytes[index] {
+        case 0x62, 0x42: if let found = schemeCredential(bytes, at: index) { return found }
+        case 0x65: return jsonWebToken(bytes, at: index)
+        default: break
+        }
+        return prefixedToken(bytes, at: index)
+    }
+
+    /// `Bearer <token>` / `Basic <token>`: the token.
+    static func schemeCredential(_ bytes: Bytes, at index: Int) -> Range<Int>? {
+        let length: Int
+        if hasPrefix(bytes, index, "bearer", folded: true) {
+            length = 6
+        } else if hasPrefix(bytes, index, "basic", folded: true) {
+            length = 5
+        } else {
+            return nil
+        }
+        let start = skipBlanks(bytes, from: index + length)
+        guard start > index + length else { return nil }
+        return credential(bytes, from: start)
+    }
+
+    /// A token-looking run (`[A-Za-z0-9._~+/=-]`): 20 bytes or more, or 8 and more with a digit or a
+    /// symbol (so prose such as "basic usage" stays).
+    static func credential(_ bytes: Bytes, from start: Int) -> Range<Int>? {
+        var end = start
+        var hasMark = false
+        while end < bytes.count, isCredentialByte(bytes[end]) {
+            if !isLetter(bytes[end]) { hasMark = true }
+            end += 1
+        }
+        let length = end - start
+        return length >= 20 || (length >= 8 && hasMark) ? start..<end : nil
+    }
+
+    /// `eyJ….eyJ….sig`: a JWT (its header is base64url JSON, so it starts with `eyJ`).
+    static func jsonWebToken(_ bytes: Bytes, at index: Int) -> Range<Int>? {
+        guard hasPrefix(bytes, index, "eyJ") else { return nil }
+        let header = run(bytes, from: index, of: .token)
+        guard header - index >= 10, header < bytes.count, bytes[header] == 0x2E else { return nil }
+        let payload = run(bytes, from: header + 1, of: .token)
+        guard payload - header > 3, payload < bytes.count, bytes[payload] == 0x2E else { return nil }
+        return index..<run(bytes, from: payload + 1, of: .token)
+    }
+
+    /// A token with a well-known prefix and a body of the right bytes and length.
+    static func prefixedToken(_ bytes: Bytes, at index: Int) -> Range<Int>? {
+        for prefix in SecretPrefix.all where prefix.text[0] == bytes[index] {
+            guard hasPrefix(bytes, index, prefix.text) else { continue }
+            let bodyStart = index + prefix.text.count
+            let end = run(bytes, from: bodyStart, of: prefix.body)
+            if prefix.lengths.contains(end - bodyStart) { return index..<end }
+        }
+        return nil
+    }
+
+    /// `-----BEGIN … PRIVATE KEY-----` through its `-----END …-----` line (or to the end of the text:
+    /// a key cut short is still a key).
+    static func privateKeyBlock(_ bytes: Bytes, at index: Int) -> Range<Int>? {
+        guard hasPrefix(bytes, index, "-----BEGIN ") else { return nil }
+        let labelStart = index + 11
+        var labelEnd = labelStart
+        while labelEnd < bytes.count, labelEnd - labelStart <= 64, bytes[labelEnd] != 0x2D, bytes[labelEnd] != 0x0A {
+            labelEnd += 1
+        }
+        guard hasPrefix(bytes, labelEnd, "-----"),
+            contains(UnsafeBufferPointer(rebasing: bytes[labelStart..<labelEnd]), "PRIVATE KEY")
+        else { return nil }
+        var cursor = labelEnd + 5
+        while cursor < bytes.count {
+            if bytes[cursor] == 0x2D, hasPrefix(bytes, cursor, "-----END") {
+                var close = cursor + 8
+                while close < bytes.count, close - cursor <= 80, bytes[close] != 0x0A {
+                    if hasPrefix(bytes, close, "-----") { return index..<(close + 5) }
+                    close += 1
+                }
+                return index..<close
+            }
+            cursor += 1
+        }
+        return index..<bytes.count
+    }
+
+    // MARK: - Assignments and URLs
+
+    /// `password=…`, `API_KEY: …`, `"token": "…"`, `Authorization: Bearer …`: the value.
+    static func assignedValue(_ bytes: Bytes, delimiter: Int) -> Range<Int>? {
+        var nameEnd = delimiter
+        while nameEnd > 0, delimiter - nameEnd < 4, bytes[nameEnd - 1] == 0x20 { nameEnd -= 1 }
+        if nameEnd > 0, isQuote(bytes[nameEnd - 1]) { nameEnd -= 1 }
+        guard endsWithSecretName(bytes, end: nameEnd),
+            bytes[delimiter] == 0x3D || isNameStart(bytes, nameEnd: nameEnd)
+        else { return nil }
+        var start = skipBlanks(bytes, from: delimiter + 1)
+        var quote: UInt8?
+        if start < bytes.count, isQuote(bytes[start]) {
+            quote = bytes[start]
+            start += 1
+        }
+        // The scheme stays readable: `Authorization: Bearer <redacted>`.
+        for scheme in schemes where hasPrefix(bytes, start, scheme, folded: true) {
+            start = skipBlanks(bytes, from: start + scheme.count)
+            break
+        }
+        // Already redacted (the scan is idempotent): a quoted value may hold `<`, so check.
+        guard !hasPrefix(bytes, start, "<redacted>") else { return nil }
+        var end = start
+        if let quote {
+            while end < bytes.count, bytes[end] != quote, bytes[end] != 0x0A { end += 1 }
+        } else {
+            while end < bytes.count, !isValueEnd(bytes[end]) { end += 1 }
+        }
+        return end > start ? start..<end : nil
+    }
+
+    /// Whether the name before a `:` starts where a key can start: not inside a path
+    /// (`/home/me/.secret: no such file` is no assignment; `/run/x/token=…` still is).
+    static func isNameStart(_ bytes: Bytes, nameEnd: Int) -> Bool {
+        var start = nameEnd
+        while start > 0, isNameByte(bytes[start - 1]) {
+            start -= 1
+            if nameEnd - start > maximumNameBytes { return false }
+        }
+        return start == 0 || (bytes[start - 1] != 0x2F && bytes[start - 1] != 0x5C)  // / \
+    }
+
+    /// The password of `scheme://user:password@host`.
+    static func userInfoPassword(_ bytes: Bytes, from start: Int) -> Range<Int>? {
+        var colon: Int?
+        var index = start
+        while index < bytes.count, index - start <= 256 {
+            switch bytes[index] {
+            case 0x40:  // @
+                guard let colon, index > colon + 1 else { return nil }
+                return (colon + 1)..<index
+            case 0x3A:
+                if colon == nil { colon = index }
+            case 0x2F, 0x3F, 0x23, 0x20, 0x09, 0x0A, 0x0D, 0x22, 0x27, 0x3C, 0x3E:  // / ? # blanks quotes < >
+                return nil
+            default:
+                break
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// Authorization schemes kept in front of a redacted value (lower case, with their space).
+    static let schemes: [[UInt8]] = ["bearer ", "basic ", "token ", "digest "].map { Array($0.utf8) }
+
+    /// The password of `user:password@host` without a scheme (a URL whose `//` a path
+    /// normalisation folded away, an `scp`-style target): looked for back from the `@`.
+    /// Never reaches before `floor` (the end of the previous match: it is already redacted).
+    static func userInfoPassword(_ bytes: Bytes, at sign: Int, notBefore floor: Int) -> Range<Int>? {
+        var colon = sign
+        while colon > floor, sign - colon <= 128 {
+            switch bytes[colon - 1] {
+            case 0x3A:  // :
+                guard colon < sign, colon - 2 >= floor, isUserInfoByte(bytes[colon - 2]) else { return nil }
+                return colon..<sign
+            case let byte where !isUserInfoByte(byte):
+                return nil
+            default:
+                colon -= 1
+            }
+        }
+        return nil
+    }
+
+    /// A byte of a URL's user or password: anything but a separator, a blank or a quote.
+    static func isUserInfoByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x2F, 0x3F, 0x23, 0x40, 0x3A, 0x20, 0x09, 0x0A, 0x0D, 0x22, 0x27, 0x3C, 0x3E: return false
+        default: return true
+        }
+    }
+
+    /// Key names (lower case) whose value is a secret, matched at the end of the name, ASCII case-insensitively.
+    static let secretNames: [[UInt8]] = [
+        "password", "passwd", "passphrase", "secret", "token", "apikey", "api_key", "api-key", "accesskey",
+        "access_key", "access-key", "privatekey", "private_key", "private-key", "secretkey", "secret_key",
+        "secret-key", "signingkey", "signing_key", "accountkey", "credential", "credentials", "authorization",
+        "auth", "cookie",
+    ].map { Array($0.utf8) }
+
+    /// Whether the bytes just before `end` are a secret's name.
+    static func endsWithSecretName(_ bytes: Bytes, end: Int) -> Bool {
+        secretNames.contains { name in
+            guard end >= name.count else { return false }
+            let start = end - name.count
+            for offset in 0..<name.count where fold(bytes[start + offset]) != name[offset] { return false }
+            return true
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import BastionProtocol
+import Testing
+
+@testable import BastionSecurity
+
+struct SecretScannerTests {
+    @Test(arguments: [
+        ("Authorization: Bearer abcdef0123456789.xyz", "Authorization: Bearer <redacted>"),
+        ("-H 'Authorization: Basic dXNlcjpwYXNzd29yZA=='", "-H 'Authorization: Basic <redacted>'"),
+        ("authorization: token ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "authorization: token <redacted>"),
+        ("bearer A1b2C3d4E5", "bearer <redacted>"),
+        ("password=hunter2 next", "password=<redacted> next"),
+        ("DB_PASSWORD = 'c0rrect horse'", "DB_PASSWORD = '<redacted>'"),
+        (#"{"client_secret": "s3cr3t", "id": 1}"#, #"{"client_secret": "<redacted>", "id": 1}"#),
+        ("--api-key=k-123 --verbose", "--api-key=<redacted> --verbose"),
+        ("X-Api-Key: 0123abcd", "X-Api-Key: <redacted>"),
+        ("?user=me&token=abc123&x=1", "?user=me&token=<redacted>&x=1"),
+        ("Cookie: session=abcdef", "Cookie: <redacted>"),
+        ("https://bob:pa55word@example.com/x", "https://bob:<redacted>@example.com/x"),
+        ("/srv/postgres:/app:hunter22@db:5432", "/srv/postgres:/app:<redacted>@db:5432"),
+    ])
+    func assignmentsAndSchemesKeepTheirNameAndLoseTheirValue(text: String, expected: String) {
+        #expect(SecretScanner.redacted(text) == expected)
+    }
+
+    @Test(arguments: [
+        "ghp_0123456789abcdefghijABCDEFGHIJ012345", "gho_0123456789abcdefghijABCDEFGHIJ012345",
+        "ghs_0123456789abcdefghijABCDEFGHIJ012345",
+        "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGH",
+        "glpat-0123456789abcdefghij", "xoxb-123456789012-1234567890123-AbCdEfGhIjKl", "xapp-1-A0123-456-abcdef",
+        "AKIAIOSFODNN7EXAMPLE", "ASIAIOSFODNN7EXAMPLE", "sk-proj-Zq9Xw8Vu7Ts6Rq5Po4Nm3Lk2",
+        "sk-ant-api03-abcdefghijklmnop_qrstu", "sk_live_0123456789abcdefXYZ", "AIzaSyA-0123456789abcdefghijklmnopqrstu",
+        "npm_0123456789abcdefghijABCDEFGHIJ01", "hf_abcdefghijklmnopqrstuvwxyzABCDEF",
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJl",
+    ])
+    func wellKnownTokensAreRedactedWherever(token: String) {
+        #expect(SecretScanner.redacted(token) == "<redacted>")
+        #expect(SecretScanner.redacted("run with \(token) now") == "run with <redacted> now")
+        #expect(SecretScanner.redacted("/tmp/\(token)/x") == "/tmp/<redacted>/x")
+        #expect(SecretScanner.redacted("\"\(token)\"") == "\"<redacted>\"")
+    }
+
+    @Test func aPrivateKeyBlockIsRedactedWhole() {
+        let key = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\nabc\n-----END RSA PRIVATE KEY-----"
+        #expect(SecretScanner.redacted("key:\n" + key + "\ntail") == "key:\n<redacted>\ntail")
+        #expect(SecretScanner.redacted("-----BEGIN PRIVATE KEY-----\nMIIEvQIBADAN") == "<redacted>")
+        let certificate = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"
+        #expect(SecretScanner.redacted(certificate) == nil)
+    }
+
+    @Test(arguments: [
+        "", "hello world", "/home/me/projects/notes.txt", "a = b", "Basic usage of the tool", "sk-short",
+        "AKIA1234", "token_count: 5x" + "", "max_tokens=100", "https://example.com:8443/path?q=1",
+        "Cannot open \"/home/me/.secret\": no such file", "ghp_short", "eyJnotajwt", "user@example.com",
+        "-----BEGIN PUBLIC KEY-----", "password", "password=", "a@b", ":@",
+    ])
+    func ordinaryTextIsLeftAlone(text: String) {
+        #expect(SecretScanner.redacted(text) == nil, "\(text)")
+        #expect(!SecretScanner.containsSecret(text))
+    }
+
+    @Test func severalSecretsInOneStringAreAllRedacted() {
+        let text = "a ghp_0123456789abcdefghijABCDEFGHIJ012345 b password=x c AKIAIOSFODNN7EXAMPLE d"
+        #expect(SecretScanner.redacted(text) == "a <redacted> b password=<redacted> c <redacted> d")
+    }
+
+    @Test func redactingIsIdempotent() {
+        let once = SecretScanner.scrubbed("Authorization: Bearer abcdef0123456789 password=abc")
+        #expect(SecretScanner.redacted(once) == nil)
+    }
+
+    @Test func nonASCIITextSurvivesAroundASecret() {
+        #expect(SecretScanner.redacted("café token=été ünï") == "café token=<redacted> ünï")
+    }
+
+    @Test func jsonValuesAreRedactedDeeplyKeysIncluded() {
+        let value: JSONValue = [
+            "command": ["curl", "-H", "Authorization: Bearer abcdef0123456789"],
+            "env": ["ghp_0123456789abcdefghijABCDEFGHIJ012345": "1", "HOME": "/home/me"], "count": 3,
+        ]
+        #expect(
+            SecretScanner.redacted(value) == [
+                "command": ["curl", "-H", "Authorization: Bearer <redacted>"],
+                "env": ["<redacted>": "1", "HOME": "/home/me"], "count": 3,
+            ]
+        )
+        #expect(SecretScanner.redacted(["plain": ["a", 1, true]] as JSONValue) == nil)
+    }
+
+    @Test(arguments: [
+        ("--password", true), ("-token", true), ("--api-key", true), ("--client-secret", true),
+        ("--password=x", false), ("password", false), ("--verbose", false), ("-", false),
+    ])
+    func secretFlagsAreRecognised(argument: String, isSecret: Bool) {
+        #expect(SecretScanner.isSecretFlag(argument) == isSecret)
+    }
+
+    /// Adversarial inputs built from the rules' triggers: no trap, and the output holds nothing the
+    /// rules still recognise (a second pass finds nothing).
+    @Test func randomMixesOfTriggersNeverTrapAndAlwaysConverge() {
+        let pieces = [
+            "ghp_", "0123456789abcdef", "eyJ", ".", "=", ":", "//", "@", "-----BEGIN ", "PRIVATE KEY", "-----",
+            "-----END", " ", "\n", "\"", "'", "Bearer ", "password", "token", "sk-", "AKIA", "ABCDEFGHIJKLMNOP", "é",
+            "/", "user", "xoxb-", "%", "<redacted>",
+        ]
+        var generator = SplitMix(seed: 42)
+        for _ in 0..<3_000 {
+            let count = Int(generator.next() % 24)
+            let text = (0..<count).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined()
+            let once = SecretScanner.scrubbed(text)
+            #expect(SecretScanner.redacted(once) == nil, "\(text.debugDescription) -> \(once.debugDescription)")
+        }
+    }
+
+    @Test func longInputsAreScannedInLinearTime() {
+        // Shapes that would make a naive scanner quadratic: each is a trigger whose rule fails late.
+        for unit in ["eyJabcdefghij-", "://a:b", "sk-sk-", "-----BEGIN ", "bearer ", "a=", "@:"] {
+            let text = String(repeating: unit, count: 200_000 / unit.utf8.count)
+            _ = SecretScanner.redacted(text)  // completes: a quadratic scan would take minutes here
+        }
+    }
+}
+
+/// A small deterministic generator (SplitMix64).
+private struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
