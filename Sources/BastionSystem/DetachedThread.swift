@@ -15,6 +15,15 @@ package enum DetachedThread {
     /// - Returns: `false` when no thread could be created (the body did not run).
     @discardableResult
     package static func start(_ body: @escaping @Sendable () -> Void) -> Bool {
+        guard case .success(let thread) = startJoinable(body) else { return false }
+        pthread_detach(thread)
+        return true
+    }
+
+    /// Runs `body` on a new thread that the caller must join (`pthread_join`) or detach: the one
+    /// trampoline every thread of Bastion starts through.
+    /// - Returns: The thread (a `pthread_t`), or the `pthread_create` error (the body did not run).
+    package static func startJoinable(_ body: @escaping @Sendable () -> Void) -> Result<UInt, CreateError> {
         var thread: pthread_t = 0
         let unmanaged = Unmanaged.passRetained(Job(body: body))
         let status = pthread_create(
@@ -29,9 +38,14 @@ package enum DetachedThread {
         )
         guard status == 0 else {
             unmanaged.release()
-            return false
+            return .failure(CreateError(status: status))
         }
-        pthread_detach(thread)
-        return true
+        return .success(thread)
+    }
+
+    /// Why a thread could not be created.
+    package struct CreateError: Error, Sendable, Hashable {
+        /// What `pthread_create` returned (an `errno` value).
+        package var status: Int32
     }
 }

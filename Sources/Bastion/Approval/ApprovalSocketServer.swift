@@ -1,4 +1,5 @@
 import BastionProtocol
+import BastionSystem
 import Logging
 import Synchronization
 
@@ -68,26 +69,14 @@ final class ApprovalSocketServer: Sendable {
     }
 
     private func startThread() throws(ApprovalError) {
-        let job = ThreadJob { [self] in acceptLoop() }
-        var thread: pthread_t = 0
-        let unmanaged = Unmanaged.passRetained(job)
-        let status = pthread_create(
-            &thread,
-            nil,
-            { argument in
-                guard let argument else { return nil }
-                Unmanaged<ThreadJob>.fromOpaque(argument).takeRetainedValue().body()
-                return nil
-            },
-            unmanaged.toOpaque()
-        )
-        guard status == 0 else {
-            unmanaged.release()
+        switch DetachedThread.startJoinable({ [self] in acceptLoop() }) {
+        case .success(let thread):
+            state.withLock { $0.thread = thread }
+        case .failure(let error):
             removeSocket()
             close(fd)
-            throw .system("cannot start the approval listener thread", errno: status)
+            throw .system("cannot start the approval listener thread", errno: error.status)
         }
-        state.withLock { $0.thread = thread }
     }
 
     /// Stops the listener, waits for its thread, and removes the socket file. Idempotent.
@@ -165,9 +154,3 @@ final class ApprovalSocketServer: Sendable {
     }
 }
 
-/// The body of a thread started with `pthread_create`.
-private final class ThreadJob: @unchecked Sendable {
-    // @unchecked: written once before the thread starts and only read by it afterwards.
-    let body: @Sendable () -> Void
-    init(body: @escaping @Sendable () -> Void) { self.body = body }
-}

@@ -80,7 +80,10 @@ final class ToolManager: Sendable {
         let decision = Self.check(client, tool)
         if !decision.isAllowed {
             context.annotate("decision", "deny")
-            if let missing = decision.missingPermission { context.annotate("permission", .string(missing)) }
+            // A read_only client refused a writing tool lacks what the tool declares.
+            let required = tool.permissions.permissions.map(\.description) + tool.permissions.perCallKinds.map(\.spelling)
+            let missing = decision.missingPermission ?? required.joined(separator: ", ")
+            if !missing.isEmpty { context.annotate("permission", .string(missing)) }
             context.annotate("outcome", "denied")
             // Unvalidated, so whatever was sent: summarized and redacted like any other call's.
             context.annotate("args", AuditRedactor.summarize(params?["arguments"] ?? .object([:])))

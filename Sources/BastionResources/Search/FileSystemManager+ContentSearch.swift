@@ -67,7 +67,7 @@ extension FileSystemManager {
                 guard case .entry(let relative, let entry, let directory) = event, entry.kind == .file else {
                     return .proceed
                 }
-                let path = target.path == "/" ? "/" + relative : target.path + "/" + relative
+                let path = PathBytes.join(target.path, relative)
                 guard isIncluded(path) else { return .proceed }
                 merge(pool.submit(SearchPool.Job(directory: directory, entry: entry, path: path)))
                 if search.isFull || shouldStop() { pool.stop() }
