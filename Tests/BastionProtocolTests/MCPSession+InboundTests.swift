@@ -23,6 +23,22 @@ struct MCPSessionInboundTests {
         #expect(record.outcome == .error(code: -32601, message: "Method not found: does/not/exist"))
     }
 
+    /// Found by the hostile review: `ping` was answered inline before the duplicate-id check, so a
+    /// ping reusing a running call's id produced a second response with that id.
+    @Test func aPingReusingARunningCallsIDIsRefusedAndTheCallStillAnswered() async throws {
+        let (harness, routes) = initializedHarness()
+        harness.receive(json: SessionHarness.request("s0", "gated", [:]))
+        harness.receive(json: SessionHarness.request("s0", "ping", [:]))
+        let refusal = try #require(await harness.sink.waitForResponse(to: "s0"))
+        #expect(refusal.errorCode == -32600)
+        routes.gate.open()
+        _ = await harness.sink.waitForResponse(to: "s0", timeout: .milliseconds(50))
+        try await Task.sleep(for: .milliseconds(100))
+        let answers = harness.sink.responses(to: "s0")
+        #expect(answers.count == 2)
+        #expect(answers.last?["result"] == ["done": true])
+    }
+
     @Test func aRoutedHandlersResultIsTheResponse() async throws {
         let (harness, _) = initializedHarness()
         harness.receive(json: SessionHarness.request(3, "echo", ["text": "hi", "n": [1, 2]]))

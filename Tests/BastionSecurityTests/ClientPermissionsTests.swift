@@ -35,6 +35,19 @@ struct ClientPermissionsTests {
         #expect(!m.client("a").check(.read, path: "/nonexistent-w/b/x").isAllowed)
     }
 
+    /// Found by the hostile review: the cache was keyed by `String`, whose equality is canonical
+    /// equivalence, so the NFD spelling of a path got the NFC spelling's decision and canonical
+    /// path (another file). Decided and resolved on their own bytes, they stay two entries.
+    @Test func theNFCAndNFDSpellingsOfAPathAreCachedApart() throws {
+        let m = try manager()
+        let a = m.client("a")
+        let nfc = a.resolve(.read, path: "caf\u{E9}.txt")
+        let nfd = a.resolve(.read, path: "cafe\u{301}.txt")
+        #expect(a.cachedCount == 2)
+        #expect(nfc.canonicalPath.map { Array($0.utf8) } == Array("/nonexistent-w/a/caf\u{E9}.txt".utf8))
+        #expect(nfd.canonicalPath.map { Array($0.utf8) } == Array("/nonexistent-w/a/cafe\u{301}.txt".utf8))
+    }
+
     @Test func aReloadSwapsTheRulesInPlaceAndEmptiesTheCache() throws {
         let m = try manager()
         let a = m.client("a")

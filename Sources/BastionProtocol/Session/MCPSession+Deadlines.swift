@@ -25,7 +25,9 @@ extension MCPSession {
                 var next: ContinuousClock.Instant?
                 // The deadline bounds a handler's run: it counts from when the request got its
                 // credit, not from its arrival (a queued request has no handler to stop yet).
-                for entry in state.inFlight.values where !entry.context.isTimedOut {
+                // A finished request whose answer is still being written (a client reading slowly)
+                // has nothing left to expire: skipped, or the loop would find it overdue forever.
+                for entry in state.inFlight.values where !entry.context.isTimedOut && !entry.context.isFinished {
                     guard case .running(_, let since) = entry.phase else { continue }
                     let deadline = since + limit + entry.context.deadlineExtension
                     if deadline <= now {

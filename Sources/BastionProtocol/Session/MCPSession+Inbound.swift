@@ -74,6 +74,18 @@ extension MCPSession {
             reject(id: id, method: method, error: refusal, byteCount: byteCount, since: receivedAt)
             return
         }
+        // An id still in flight is refused before anything answers it, inline answers included:
+        // otherwise a `ping` reusing a running call's id gets a second response with that id.
+        if state.withLock({ $0.inFlight[id] != nil }) {
+            reject(
+                id: id,
+                method: method,
+                error: .invalidRequest("request id \(id) is already in use"),
+                byteCount: byteCount,
+                since: receivedAt
+            )
+            return
+        }
         if let inline = inlineAnswer(id: id, method: method, params: params) {
             let outcome: RequestRecord.Outcome
             let message: JSONRPCMessage

@@ -88,6 +88,9 @@ public final class RequestContext: Sendable {
     /// cancellation, it still gets an answer.
     public var isTimedOut: Bool { state.withLock { $0.isTimedOut } }
 
+    /// Whether the handler has finished (its answer may still be being written).
+    package var isFinished: Bool { state.withLock { $0.isFinished } }
+
     /// Marks the request timed out; returns `false` if it had already finished.
     package func markTimedOut() -> Bool {
         state.withLock { state in

@@ -12,9 +12,11 @@ import Synchronization
 /// lifetime, so a symlink changed on disk is noticed within it; the file-system layer still
 /// refuses symlinks at the system call itself.
 public final class ClientPermissions: Sendable {
+    /// Keyed by the path's bytes: `String` equality is canonical equivalence, under which the NFC
+    /// and NFD spellings of `café` are one key, though they name two files.
     struct CacheKey: Hashable {
         var access: PermissionManager.Access
-        var path: String
+        var path: [UInt8]
     }
 
     struct CacheEntry {
@@ -120,7 +122,7 @@ public final class ClientPermissions: Sendable {
     /// - Returns: The decision and the canonical path it applies to.
     public func resolve(_ access: PermissionManager.Access, path: String) -> PermissionManager.Resolution {
         let now = PermissionManager.monotonicNanoseconds()
-        let key = CacheKey(access: access, path: path)
+        let key = CacheKey(access: access, path: Array(path.utf8))
         let lookup = state.withLock { state -> Lookup in
             if let entry = state.cache[key], entry.expires > now { return .hit(entry.resolution) }
             return .miss(state.generation, state.rules)
