@@ -289,25 +289,33 @@ struct BastionConfigurationTOMLTests {
         #expect(unterminated.line == 2)
     }
 
-    /// Found by `scripts/fuzz configuration`: TOMLKit's parser (toml++ 3.4) asserts, aborting the
-    /// process, when a table header has no key after its brackets; in a reload that was the server.
+    /// Found by `scripts/fuzz configuration`: TOMLKit's parser (toml++ 3.4) fails an assertion and
+    /// aborts the process on a table header without a key and on an array element starting with
+    /// `}`; in a reload, that process was the server.
     @Test(
-        "A table header without a key is a syntax error, not an abort",
-        arguments: ["[[[clients]\n\"\n", "[[clients]]\nid = \"a\"\n[[ [x]]\n", "[\n", "[=]\n", "[[\t.a]]\n", "[é]\n"]
+        "Input on which TOMLKit would abort is a syntax error",
+        arguments: [
+            "[[[clients]\n\"\n", "[[clients]]\nid = \"a\"\n[[ [x]]\n", "[\n", "[=]\n", "[[\t.a]]\n", "[é]\n",
+            "[[clients]]\nid = \"a\"\npermissions = [}\"file_read\"]\n", "[[clients]]\ndeny = [\"a\",\n}]\n",
+            "k = [\u{2029}]\n",
+        ]
     )
-    func headerWithoutKeyIsRefused(toml: String) throws {
+    func parserHazardIsRefused(toml: String) throws {
         let error = try Support.error(toml)
         #expect(error.code == .syntax)
         #expect(error.message.hasPrefix("invalid TOML"))
     }
 
-    @Test("An error before a header without a key is the one reported")
-    func earlierErrorWinsOverHeaderWithoutKey() throws {
+    @Test("An error before a place where TOMLKit would abort is the one reported")
+    func earlierErrorWinsOverParserHazard() throws {
         let error = try Support.error("[[clients]]\nid = \"a\"\nid = \"b\"\n[[[x]]\n")
         #expect(error.line == 3)
         let header = try Support.error(Support.minimalClient + "# [[[x]]\nk = \"[[[\"\n[[[x]]\n")
-        #expect(header.line == 5)
-        #expect(header.column == 1)
+        #expect([header.line, header.column] == [5, 3])
+        #expect(header.message.contains("a table header needs a key"))
+        let array = try Support.error(Support.minimalClient + "deny = [\n  }]\n")
+        #expect([array.line, array.column] == [4, 3])
+        #expect(array.message == "invalid TOML: an array element cannot start with \"}\"")
     }
 
     @Test("NUL characters are refused, raw or escaped, because TOMLKit would cut the string short")

@@ -91,25 +91,31 @@ struct TOMLSourceMapTests {
     }
 
     @Test(
-        "A table header without a key is found where TOMLKit would assert",
+        "Where TOMLKit would assert is found, with a replacement it refuses by itself",
         arguments: [
-            ("[[[a]]", [1, 1]), ("x = 1\n[\n", [2, 1]), ("[ = ]", [1, 1]), ("[[ \t[a]]]", [1, 1]), ("[.a]", [1, 1]),
+            ("[[[a]]", [1, 3], "]"), ("x = 1\n[\n", [2, 2], "]"), ("[ = ]", [1, 3], "]"), ("[[ \t[a]]]", [1, 5], "]"),
+            ("[.a]", [1, 2], "]"), ("a = [}", [1, 6], ","), ("a = [1, \n # c\n }]", [3, 2], ","),
+            ("a = [[\u{2028}]]", [1, 7], ","), ("t = { a = [\u{85}] }", [1, 12], ","),
         ]
     )
-    func findsHeaderWithoutKey(source: String, position: [Int]) throws {
-        let header = try #require(TOMLSourceMap(source: source).firstHeaderWithoutKey)
-        #expect([header.position.line, header.position.column] == position)
+    func findsParserHazard(source: String, position: [Int], replacement: String) throws {
+        let hazard = try #require(TOMLSourceMap(source: source).firstParserHazard)
+        #expect([hazard.position.line, hazard.position.column] == position)
+        #expect(String(hazard.replacement) == replacement)
+        let neutralized = hazard.neutralized(source)
+        #expect(neutralized.unicodeScalars.count == source.unicodeScalars.count)
+        #expect(TOMLSourceMap(source: neutralized).firstParserHazard == nil)
     }
 
     @Test(
-        "Headers with a key, or that TOMLKit refuses by itself, and brackets inside values are not flagged",
+        "Headers and array elements that TOMLKit parses or refuses by itself, and brackets in strings, are not flagged",
         arguments: [
             "[a]", "[[a]]", "[ \"a\" ]", "['a'.b]", "[]", "[ [a]]", "[", "a = [\n[\n1]]", "s = \"\"\"\n[[[\n\"\"\"",
-            "# [[[", "t = { a = [[ ]] }",
+            "# [[[", "t = { a = [[ ]] }", "a = [1 }]", "a = [\"}\", '}', {}]", "a = [ # }\n]",
         ]
     )
-    func headerWithKeyIsNotFlagged(source: String) {
-        #expect(TOMLSourceMap(source: source).firstHeaderWithoutKey == nil)
+    func safeInputIsNotFlagged(source: String) {
+        #expect(TOMLSourceMap(source: source).firstParserHazard == nil)
     }
 
     @Test(

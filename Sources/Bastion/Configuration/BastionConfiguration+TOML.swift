@@ -144,11 +144,19 @@ extension BastionConfiguration {
             throw failure(position, "", "the configuration contains a NUL character")
         }
         let sourceMap = TOMLSourceMap(source: toml)
-        if let header = sourceMap.firstHeaderWithoutKey {
-            // TOMLKit would abort on this header; it reports any error in the text before it.
-            let prefix = String(String.UnicodeScalarView(toml.unicodeScalars.prefix(header.scalarOffset)))
-            _ = try parseTOML(prefix, failure)
-            throw failure(header.position, "", "invalid TOML: a table header needs a key after its \"[\"")
+        if let hazard = sourceMap.firstParserHazard {
+            // TOMLKit would abort there. With that character neutralized it reports any earlier
+            // error; otherwise the hazard is the error, even if the neutralized text happens to parse.
+            do {
+                _ = try parseTOML(hazard.neutralized(toml), failure)
+            } catch {
+                if let line = error.line, let column = error.column,
+                    (line, column) < (hazard.position.line, hazard.position.column)
+                {
+                    throw error
+                }
+            }
+            throw failure(hazard.position, "", "invalid TOML: \(hazard.message)")
         }
         let table = try parseTOML(toml, failure)
         if let nul = sourceMap.firstNUL {

@@ -2,7 +2,7 @@ import BastionProtocol
 
 /// The methods a fuzzed session serves: echoes (on the pool and inline), a failure, progress and
 /// notifications, server-to-client requests the input may answer, and a call that outlives its
-/// deadline. Every handler finishes within a few tens of milliseconds, so an input never hangs.
+/// deadline. Every handler finishes within a few milliseconds, so an input never hangs.
 enum FuzzRouter {
     static let make: RequestRouter = {
         var router = RequestRouter()
@@ -21,20 +21,20 @@ enum FuzzRouter {
             return .null
         }
         router.on("roots") { _, context throws(JSONRPCError) in
-            let roots = try await context.session.listRoots(timeout: .milliseconds(10))
+            let roots = try await context.session.listRoots(timeout: .milliseconds(3))
             return .int(Int64(roots.count))
         }
         router.on("elicit") { params, context throws(JSONRPCError) in
             let answer = try await context.session.elicit(
                 message: "fuzz",
                 requestedSchema: params ?? [:],
-                timeout: .milliseconds(10)
+                timeout: .milliseconds(3)
             )
             return answer == .decline ? "declined" : "answered"
         }
         router.on("slow") { _, context in
-            // Past the 5 ms handler deadline unless cancelled first.
-            try? await Task.sleep(for: .milliseconds(15))
+            // Past the 2 ms handler deadline unless cancelled first.
+            try? await Task.sleep(for: .milliseconds(5))
             return .bool(context.isCancelled)
         }
         router.onNotification("notifications/initialized") { _, _ in }

@@ -56,9 +56,9 @@ private let configuration = MCPSession.Configuration(
     identity: ServerIdentity(name: "bastion-fuzz", version: "0"),
     capabilities: ServerCapabilities(tools: true, resources: true, prompts: true),
     limits: JSONLimits(maxBytes: 2_048, maxDepth: 16),
-    requestTimeout: .milliseconds(10),
+    requestTimeout: .milliseconds(3),
     maxConcurrentRequests: 8,
-    handlerDeadline: .milliseconds(5)
+    handlerDeadline: .milliseconds(2)
 )
 
 private let logger = Logger(label: "bastion.fuzz") { _ in SwiftLogNoOpLogHandler() }

@@ -8,9 +8,8 @@
 ///
 /// It also finds NUL characters, which TOMLKit cannot represent: it hands the document and every
 /// string to C as NUL-terminated strings, so a NUL would silently cut a value short. And it finds
-/// table headers without a key (`[[[a]]`, `[=]`, `[` then a line break), on which TOMLKit's parser
-/// (toml++ 3.4) fails an assertion and aborts the process instead of reporting an error; it runs
-/// before TOMLKit for that reason, and stays in step with it on every valid prefix.
+/// the inputs on which TOMLKit's parser aborts the process (``TOMLParserHazard``): it runs before
+/// TOMLKit for that reason, and stays in step with it on every valid prefix.
 struct TOMLSourceMap: Sendable {
     /// A 1-based line and column (columns count Unicode scalars).
     struct Position: Hashable, Sendable {
@@ -22,9 +21,8 @@ struct TOMLSourceMap: Sendable {
     private(set) var positions: [ConfigKeyPath: Position] = [:]
     /// The first NUL in a string (raw or escaped as `\u0000`), with the path of the value that holds it.
     private(set) var firstNUL: (position: Position, path: ConfigKeyPath)?
-    /// The first table header with no key where TOMLKit expects one, and its offset in Unicode scalars
-    /// (the text before it is what TOMLKit would have parsed when it got there). The scan stops there.
-    private(set) var firstHeaderWithoutKey: (position: Position, scalarOffset: Int)?
+    /// The first place where TOMLKit would abort; the scan stops there.
+    private(set) var firstParserHazard: TOMLParserHazard?
 
     /// Scans `source`.
     init(source: String) {
@@ -34,7 +32,7 @@ struct TOMLSourceMap: Sendable {
         // Errors about the document as a whole (no `[[clients]]` at all) point at its start.
         self.positions[.root] = Position(line: 1, column: 1)
         self.firstNUL = scanner.firstNUL
-        self.firstHeaderWithoutKey = scanner.firstHeaderWithoutKey
+        self.firstParserHazard = scanner.firstParserHazard
     }
 
     /// The position of `path`, or of its nearest recorded ancestor (a missing key points at its table).
@@ -57,7 +55,7 @@ extension TOMLSourceMap {
         var column = 1
         var positions: [ConfigKeyPath: Position] = [:]
         var firstNUL: (position: Position, path: ConfigKeyPath)?
-        var firstHeaderWithoutKey: (position: Position, scalarOffset: Int)?
+        var firstParserHazard: TOMLParserHazard?
         /// How many `[[name]]` tables each array of tables has so far, keyed by the array's path.
         var arrayTableCounts: [ConfigKeyPath: Int] = [:]
 
@@ -111,35 +109,41 @@ extension TOMLSourceMap {
                 guard let scalar = peek() else { return }
                 let start = index
                 if scalar == "[" {
-                    if lacksHeaderKey() {
-                        firstHeaderWithoutKey = (position, index)
+                    if let offset = headerKeyHazardOffset() {
+                        let bad = scalars[index + offset]
+                        firstParserHazard = TOMLParserHazard(
+                            position: Position(line: line, column: column + offset),
+                            scalarOffset: index + offset,
+                            replacement: "]",
+                            message:
+                                "a table header needs a key, not \(TOMLParserHazard.describe(bad)), after its \"[\""
+                        )
                         return
                     }
                     table = scanHeader()
                 } else {
                     scanKeyValue(in: table)
                 }
-                guard index > start else { return }  // no progress: not TOML we understand
+                // No progress: not TOML we understand.
+                guard index > start, firstParserHazard == nil else { return }
             }
         }
 
-        /// Whether the header at `index` has, after `[` or `[[` and blanks, neither a key nor `]`.
-        ///
-        /// Mirrors toml++'s `parse_table_header`, which then calls `parse_key` on that character
-        /// behind an assertion; `[ [` (refused with an error of its own) and the end of input are not
-        /// flagged.
-        func lacksHeaderKey() -> Bool {
+        /// The offset from `index` of the character after `[` or `[[` and blanks when it is neither a
+        /// key nor `]`: toml++'s `parse_table_header` calls `parse_key` on it behind an assertion.
+        /// `[ [` (refused with an error of its own) and the end of input are not flagged.
+        func headerKeyHazardOffset() -> Int? {
             var offset = 1
             while peek(offset) == " " || peek(offset) == "\t" { offset += 1 }
             if peek(offset) == "[" {
-                guard offset == 1 else { return false }
+                guard offset == 1 else { return nil }
                 offset += 1
                 while peek(offset) == " " || peek(offset) == "\t" { offset += 1 }
             }
-            guard let next = peek(offset) else { return false }
+            guard let next = peek(offset) else { return nil }
             switch next {
-            case "A"..."Z", "a"..."z", "0"..."9", "_", "-", "\"", "'", "]": return false
-            default: return true
+            case "A"..."Z", "a"..."z", "0"..."9", "_", "-", "\"", "'", "]": return nil
+            default: return offset
             }
         }
 
@@ -232,6 +236,7 @@ extension TOMLSourceMap {
         mutating func scanArray(at path: ConfigKeyPath) {
             advance()  // [
             var element = 0
+            var expectsValue = true
             while true {
                 skipBlanksAndComments()
                 guard let scalar = peek() else { return }
@@ -239,14 +244,25 @@ extension TOMLSourceMap {
                     advance()
                     return
                 }
+                // toml++'s parse_array hands these to parse_value, which asserts they are not there.
+                if expectsValue, ["}", "\u{85}", "\u{2028}", "\u{2029}"].contains(scalar) {
+                    firstParserHazard = TOMLParserHazard(
+                        position: position,
+                        scalarOffset: index,
+                        replacement: ",",
+                        message: "an array element cannot start with \(TOMLParserHazard.describe(scalar))"
+                    )
+                    return
+                }
                 let start = index
                 let elementPath = path.appending(index: element)
                 record(elementPath, at: position)
                 scanValue(at: elementPath)
                 skipBlanksAndComments()
-                if peek() == "," { advance() }
+                expectsValue = peek() == ","
+                if expectsValue { advance() }
                 element += 1
-                guard index > start else { return }
+                guard index > start, firstParserHazard == nil else { return }
             }
         }
 
@@ -263,7 +279,7 @@ extension TOMLSourceMap {
                 scanKeyValue(in: path)
                 skipBlanksAndComments()
                 if peek() == "," { advance() }
-                guard index > start else { return }
+                guard index > start, firstParserHazard == nil else { return }
             }
         }
 
