@@ -1,6 +1,7 @@
 /// The checks that find where toml++ would assert on a character (``TOMLParserHazard``), each
 /// called where the scanner is at the same point as toml++: a statement starting with `[`, an
-/// array element after `[` or `,`, a bare value.
+/// array element after `[` or `,`, a bare value. Each flags only text that is never valid TOML,
+/// and at least every case on which toml++ asserts.
 extension TOMLSourceMap.Scanner {
     /// Records a table header without a key at `index`; returns whether it did.
     mutating func noteHeaderHazard() -> Bool {
@@ -23,6 +24,13 @@ extension TOMLSourceMap.Scanner {
         guard let offset = dateTimeHazardOffset() else { return false }
         let separator = TOMLParserHazard.describe(scalars[index + 10])
         note(at: offset, replacement: " ", "a date-time needs digits after its \(separator)")
+        return true
+    }
+
+    /// Records a date followed by a space and one digit at `index`; returns whether it did.
+    mutating func noteDateSpaceHazard() -> Bool {
+        guard let offset = dateSpaceHazardOffset() else { return false }
+        note(at: offset, replacement: "x", "a date and time need a two-digit hour after the space")
         return true
     }
 
@@ -68,5 +76,30 @@ extension TOMLSourceMap.Scanner {
         case "0"..."9", " ", "\t", "\n", "\r", "#", ",", "]", "}": return nil
         default: return 11
         }
+    }
+
+    /// The offset from `index` of the digit in `DDDD-DD-DD D` (ten characters before the space, not
+    /// counting `_`, with `-` at the fifth and eighth) when something other than a digit follows it.
+    /// toml++ then looks ahead for a date-time with a space, scans on after the digit, and asserts
+    /// the next character is not a value terminator. `DDDD-DD-DD D` then anything but a digit is
+    /// never TOML; replaced by `x`, the digit is refused as text after the value.
+    func dateSpaceHazardOffset() -> Int? {
+        guard let first = peek(), ("0"..."9").contains(first) else { return nil }
+        var offset = 0
+        var kept: [Unicode.Scalar] = []
+        // Only ASCII terminators: toml++ stops at each of them too (and at more, which can only end
+        // its scan earlier, short of ten characters).
+        while let scalar = peek(offset), !" \t\n\r\u{0B}\u{0C}]},#".unicodeScalars.contains(scalar) {
+            if scalar != "_" {
+                kept.append(scalar)
+                guard kept.count <= 10 else { return nil }
+            }
+            offset += 1
+        }
+        guard kept.count == 10, kept[4] == "-", kept[7] == "-", peek(offset) == " ",
+            let digit = peek(offset + 1), ("0"..."9").contains(digit),
+            let after = peek(offset + 2), !("0"..."9").contains(after)
+        else { return nil }
+        return offset + 1
     }
 }

@@ -200,7 +200,7 @@ extension TOMLSourceMap {
             case "[": scanArray(at: path)
             case "{": scanInlineTable(at: path)
             default:
-                if noteDateTimeHazard() { return }
+                if noteDateTimeHazard() || noteDateSpaceHazard() { return }
                 // Numbers, booleans, dates: up to the next delimiter.
                 while let scalar = peek(), !["\n", "\r", "#", ",", "]", "}"].contains(scalar) { advance() }
             }
