@@ -290,14 +290,16 @@ struct BastionConfigurationTOMLTests {
     }
 
     /// Found by `scripts/fuzz configuration`: TOMLKit's parser (toml++ 3.4) fails an assertion and
-    /// aborts the process on a table header without a key and on an array element starting with
-    /// `}`; in a reload, that process was the server.
+    /// aborts the process on a table header without a key, on an array element starting with `}`,
+    /// on a date-time without digits after its `T` and on a date, a space and a single digit; in a
+    /// reload, that process was the server.
     @Test(
         "Input on which TOMLKit would abort is a syntax error",
         arguments: [
             "[[[clients]\n\"\n", "[[clients]]\nid = \"a\"\n[[ [x]]\n", "[\n", "[=]\n", "[[\t.a]]\n", "[é]\n",
             "[[clients]]\nid = \"a\"\npermissions = [}\"file_read\"]\n", "[[clients]]\ndeny = [\"a\",\n}]\n",
-            "k = [\u{2029}]\n",
+            "k = [\u{2029}]\n", "[server]\nrequest_timeout_ms =1979-05-27Taudit_syslog07:32;x\n",
+            "[server]\nname = 1979-05-27 1\n", "_th= 2995-05-4s 9 1max\n",
         ]
     )
     func parserHazardIsRefused(toml: String) throws {

@@ -48,7 +48,7 @@ struct TOMLSourceMap: Sendable {
 
 extension TOMLSourceMap {
     /// A recursive-descent walk over the document that records positions instead of building values.
-    fileprivate struct Scanner {
+    struct Scanner {
         let scalars: [Unicode.Scalar]
         var index = 0
         var line = 1
@@ -109,41 +109,13 @@ extension TOMLSourceMap {
                 guard let scalar = peek() else { return }
                 let start = index
                 if scalar == "[" {
-                    if let offset = headerKeyHazardOffset() {
-                        let bad = scalars[index + offset]
-                        firstParserHazard = TOMLParserHazard(
-                            position: Position(line: line, column: column + offset),
-                            scalarOffset: index + offset,
-                            replacement: "]",
-                            message:
-                                "a table header needs a key, not \(TOMLParserHazard.describe(bad)), after its \"[\""
-                        )
-                        return
-                    }
+                    if noteHeaderHazard() { return }
                     table = scanHeader()
                 } else {
                     scanKeyValue(in: table)
                 }
                 // No progress: not TOML we understand.
                 guard index > start, firstParserHazard == nil else { return }
-            }
-        }
-
-        /// The offset from `index` of the character after `[` or `[[` and blanks when it is neither a
-        /// key nor `]`: toml++'s `parse_table_header` calls `parse_key` on it behind an assertion.
-        /// `[ [` (refused with an error of its own) and the end of input are not flagged.
-        func headerKeyHazardOffset() -> Int? {
-            var offset = 1
-            while peek(offset) == " " || peek(offset) == "\t" { offset += 1 }
-            if peek(offset) == "[" {
-                guard offset == 1 else { return nil }
-                offset += 1
-                while peek(offset) == " " || peek(offset) == "\t" { offset += 1 }
-            }
-            guard let next = peek(offset) else { return nil }
-            switch next {
-            case "A"..."Z", "a"..."z", "0"..."9", "_", "-", "\"", "'", "]": return nil
-            default: return offset
             }
         }
 
@@ -228,6 +200,7 @@ extension TOMLSourceMap {
             case "[": scanArray(at: path)
             case "{": scanInlineTable(at: path)
             default:
+                if noteDateTimeHazard() || noteDateSpaceHazard() { return }
                 // Numbers, booleans, dates: up to the next delimiter.
                 while let scalar = peek(), !["\n", "\r", "#", ",", "]", "}"].contains(scalar) { advance() }
             }
@@ -244,16 +217,7 @@ extension TOMLSourceMap {
                     advance()
                     return
                 }
-                // toml++'s parse_array hands these to parse_value, which asserts they are not there.
-                if expectsValue, ["}", "\u{85}", "\u{2028}", "\u{2029}"].contains(scalar) {
-                    firstParserHazard = TOMLParserHazard(
-                        position: position,
-                        scalarOffset: index,
-                        replacement: ",",
-                        message: "an array element cannot start with \(TOMLParserHazard.describe(scalar))"
-                    )
-                    return
-                }
+                if expectsValue, noteArrayElementHazard() { return }
                 let start = index
                 let elementPath = path.appending(index: element)
                 record(elementPath, at: position)
