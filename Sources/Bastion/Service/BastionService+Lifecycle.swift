@@ -6,12 +6,11 @@ import Synchronization
 extension BastionService {
     /// Starts accepting connections (once the signals are trapped, so none can kill the process).
     func open() {
-        let waiters = state.withLock { state -> [CheckedContinuation<Bool, Never>] in
+        let (waiters, isRunning) = state.withLock { state -> ([CheckedContinuation<Bool, Never>], Bool) in
             if state.phase == .starting { state.phase = .running }
             defer { state.readyWaiters.removeAll() }
-            return state.readyWaiters
+            return (state.readyWaiters, state.phase == .running)
         }
-        let isRunning = state.withLock { $0.phase == .running }
         for waiter in waiters { waiter.resume(returning: isRunning) }
     }
 
