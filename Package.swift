@@ -25,7 +25,7 @@ let package = Package(
     ],
     targets: [
         // Below every layer: file descriptors and threads, the only system code the layers share.
-        .target(name: "BastionSystem", swiftSettings: strictSettings),
+        .target(name: "BastionSystem", dependencies: ["CBastionLinux"], swiftSettings: strictSettings),
         // Layer 2: JSON-RPC codec and MCP protocol handling. No I/O.
         .target(
             name: "BastionProtocol",
@@ -89,7 +89,7 @@ let package = Package(
         .testTarget(name: "BastionProtocolTests", dependencies: ["BastionProtocol"], swiftSettings: strictSettings),
         .testTarget(
             name: "BastionTransportTests",
-            dependencies: ["BastionTransport"],
+            dependencies: ["BastionTransport", "BastionSystem"],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "BastionSecurityTests", dependencies: ["BastionSecurity"], swiftSettings: strictSettings),

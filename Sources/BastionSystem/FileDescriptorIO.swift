@@ -1,9 +1,23 @@
+import CBastionLinux
+
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// The one `write(2)` loop every layer shares (stdout, the audit log, file writes).
 package enum FileDescriptorIO {
+    /// What a write that must not wait did.
+    package enum Attempt: Equatable, Sendable {
+        /// This many bytes (at least one) were written.
+        case wrote(Int)
+        /// The descriptor cannot take any byte now (a full pipe or socket buffer).
+        case wouldBlock
+        /// The kernel or this kind of file cannot write without waiting (`EOPNOTSUPP`, `EINVAL`).
+        case unsupported
+        /// The write failed with this `errno`.
+        case failed(Int32)
+    }
+
     /// Writes all of `bytes`, retrying after `EINTR` and short writes.
     /// - Returns: `nil`, or the `errno` of the failure (`EIO` for a write that wrote nothing).
     package static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32? {
@@ -20,5 +34,25 @@ package enum FileDescriptorIO {
             next += count
         }
         return nil
+    }
+
+    /// Writes what the descriptor takes now, without waiting (`pwritev2` with `RWF_NOWAIT`), so a
+    /// peer that stopped reading can never hold the calling thread; retries after `EINTR`.
+    ///
+    /// Unlike setting `O_NONBLOCK`, this changes nothing for the other holders of a shared
+    /// descriptor such as an inherited stdout.
+    package static func writeWithoutWaiting(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Attempt {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return .wrote(0) }
+        while true {
+            let count = cbastion_write_nowait(descriptor, base, bytes.count)
+            if count > 0 { return .wrote(count) }
+            if count == 0 { return .failed(EIO) }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN: return .wouldBlock
+            case EOPNOTSUPP, EINVAL: return .unsupported
+            case let error: return .failed(error)
+            }
+        }
     }
 }

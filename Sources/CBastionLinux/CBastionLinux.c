@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #ifndef SYS_openat2
@@ -45,4 +46,9 @@ int cbastion_birth_time(int fd, int64_t *seconds, uint32_t *nanoseconds) {
     *seconds = info.stx_btime.tv_sec;
     *nanoseconds = info.stx_btime.tv_nsec;
     return 0;
+}
+
+long cbastion_write_nowait(int fd, const void *bytes, size_t count) {
+    struct iovec vector = {.iov_base = (void *)bytes, .iov_len = count};
+    return (long)pwritev2(fd, &vector, 1, -1, RWF_NOWAIT);
 }

@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 import Testing
 
 @testable import BastionProtocol
@@ -44,6 +46,41 @@ struct MCPSessionTests {
         #expect(harness.observer.records(for: .int(1)).map(\.outcome) == [.cancelled])
         #expect(harness.sink.responses(to: 1).isEmpty)
         #expect(harness.observer.closedSessions == ["s-close"])
+    }
+
+    @Test func closeAbandonsAHandlerThatIgnoresCancellationAfterOneSecond() async throws {
+        // A handler blocked where cancellation cannot reach it (a write(2) to a peer that stopped
+        // reading) must not hold close, and with it the server's shutdown, forever.
+        let release = DispatchSemaphore(value: 0)
+        let started = Gate()
+        let finished = Atomic<Bool>(false)
+        var router = RequestRouter()
+        router.on("stubborn") { _, _ in
+            started.open()
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                DispatchQueue.global().async {
+                    release.wait()
+                    continuation.resume()
+                }
+            }
+            finished.store(true, ordering: .releasing)
+            return [:]
+        }
+        let harness = SessionHarness(router: router)
+        harness.initialize()
+        harness.receive(json: SessionHarness.request(1, "stubborn"))
+        #expect(await started.wait())
+        // Frees the handler in any case, so a broken close ends the test instead of hanging it.
+        let failsafe = Task.detached {
+            try? await Task.sleep(for: .seconds(8))
+            release.signal()
+        }
+        await harness.session.close(grace: .milliseconds(50))
+        let closedFirst = !finished.load(ordering: .acquiring)
+        failsafe.cancel()
+        release.signal()
+        #expect(closedFirst)
+        #expect(harness.observer.closedSessions.count == 1)
     }
 
     @Test func closeLetsRequestsFinishWithinTheGracePeriod() async throws {

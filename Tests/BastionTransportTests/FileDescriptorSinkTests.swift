@@ -220,6 +220,48 @@ struct FileDescriptorSinkTests {
         #expect(releasedAfter)
         #expect(sink.backlog == 0)
     }
+
+    @Test func aSenderNeverWaitsForAPeerThatStoppedReading() async throws {
+        // Senders are handlers on the cooperative pool: a client that stops reading its answers
+        // must not take those threads, nor hang the server's shutdown behind them.
+        let pipe = try Pipe()
+        let sink = FileDescriptorSink(descriptor: pipe.writeEnd)
+        let big = [UInt8](repeating: UInt8(ascii: "a"), count: 1 << 20)
+        let returned = Atomic<Bool>(false)
+        let sending = Task {
+            await ReaderThread.run {
+                sink.send(big)
+                sink.send(Array("{}".utf8))
+                returned.store(true, ordering: .releasing)
+            }
+        }
+        var rounds = 0
+        while !returned.load(ordering: .acquiring), rounds < 400 {
+            try await Task.sleep(for: .milliseconds(5))
+            rounds += 1
+        }
+        // Before the peer reads anything: a sender stuck in write(2) would still be there.
+        let returnedUnread = returned.load(ordering: .acquiring)
+        #expect(returnedUnread)
+        #expect(sink.isWriting)
+        let received = Mutex<[UInt8]>([])
+        await ReaderThread.run { received.withLock { $0 = pipe.readExactly(big.count + 4) } }
+        await sending.value
+        let bytes = received.withLock { $0 }
+        #expect(bytes.prefix(big.count).allSatisfy { $0 == UInt8(ascii: "a") })
+        #expect(Array(bytes.suffix(4)) == Array("\n{}\n".utf8))
+        #expect(await sink.waitUntilWritten(timeout: .seconds(10)))
+        #expect(!sink.isWriting)
+    }
+
+    @Test func waitingForTheLastAnswersGivesUpAfterTheTimeout() async throws {
+        let pipe = try Pipe()
+        let sink = FileDescriptorSink(descriptor: pipe.writeEnd)
+        await ReaderThread.run { sink.send([UInt8](repeating: UInt8(ascii: "a"), count: 1 << 20)) }
+        #expect(await !sink.waitUntilWritten(timeout: .milliseconds(50)))
+        await ReaderThread.run { _ = pipe.readExactly((1 << 20) + 1) }
+        #expect(await sink.waitUntilWritten(timeout: .seconds(10)))
+    }
 }
 
 /// An ``OutputMemoryAccount`` that keeps the balance of charges and refunds.

@@ -254,3 +254,45 @@ def test_sigterm_stops_cleanly_and_is_audited(spawn, state_home):
     audit = (state_home / "bastion" / "audit.jsonl").read_text().splitlines()
     last = json.loads(audit[-1])
     assert last["event"] == "stop" and last["reason"] == "signal SIGTERM", last
+
+
+def test_sigterm_stops_promptly_while_stdout_is_not_read(bastion_bin, server_env, tmp_path, state_home):
+    """A client that stops reading its answers must not keep the server from stopping: no answer
+    is written by a handler blocked in write(2), and shutdown waits for stuck work a bounded time."""
+    import json, signal, subprocess
+
+    proc = subprocess.Popen(
+        [str(bastion_bin), "serve", "--diagnostics"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,  # never read: the pipe fills after 64 KiB
+        stderr=subprocess.DEVNULL,
+        env=server_env,
+        cwd=tmp_path,
+    )
+    try:
+        lines = [
+            {"jsonrpc": "2.0", "id": 0, "method": "initialize",
+             "params": {"protocolVersion": LATEST, "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}},
+            {"jsonrpc": "2.0", "method": "notifications/initialized"},
+        ]
+        big = "x" * 200_000
+        lines += [
+            {"jsonrpc": "2.0", "id": n, "method": "tools/call", "params": {"name": "echo", "arguments": {"text": big}}}
+            for n in range(1, 13)
+        ]
+        assert proc.stdin is not None
+        proc.stdin.write(b"".join(json.dumps(line).encode() + b"\n" for line in lines))
+        proc.stdin.flush()
+        time.sleep(1.0)
+        assert proc.poll() is None
+        started = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+        assert time.monotonic() - started < 8
+        audit = (state_home / "bastion" / "audit.jsonl").read_text().splitlines()
+        last = json.loads(audit[-1])
+        assert last["event"] == "stop" and last["reason"] == "signal SIGTERM", last
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

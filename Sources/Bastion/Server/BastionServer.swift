@@ -82,7 +82,8 @@ public struct BastionServer: Sendable {
         let stdio = StdioService(
             service: service,
             connection: transport.makeConnection(clientID: clientID, logger: logger),
-            client: client
+            client: client,
+            sink: transport.sink
         )
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(

@@ -177,13 +177,18 @@ public final class BastionService: Service, Sendable {
         audit.record(AuditEntry(event: "connect", client: client.id, transport: connection.transport, session: session.id))
         logger.info("Client connected", metadata: ["client.id": "\(client.id)", "session.id": "\(session.id)"])
         let grace = await withTaskGroup(of: Duration?.self) { group -> Duration in
-            let frames = connection.frames
+            let inbound = connection.inbound
             group.addTask {
-                for await frame in frames {
-                    switch frame {
-                    case .message(let bytes): bytes.withUnsafeBytes { session.receive($0) }
-                    case .oversized(let count): session.receiveOversizedFrame(byteCount: count)
+                switch inbound {
+                case .sequence(let frames):
+                    for await frame in frames {
+                        switch frame {
+                        case .message(let bytes): bytes.withUnsafeBytes { session.receive($0) }
+                        case .oversized(let count): session.receiveOversizedFrame(byteCount: count)
+                        }
                     }
+                case .source(let source):
+                    await source.deliver(to: session)
                 }
                 return Task.isCancelled ? nil : Self.endOfInputGrace
             }

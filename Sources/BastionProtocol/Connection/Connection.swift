@@ -9,12 +9,20 @@ public struct Connection: Sendable {
     public var credentials: TransportCredentials
     /// The transport's name, for the audit records (`stdio`, `http`, `websocket`, `dbus`).
     public var transport: String
-    /// The inbound frames, in arrival order; the sequence ends when the peer closes its side.
-    public var frames: any AsyncSequence<Frame, Never> & Sendable
+    /// How the inbound frames arrive, in order; they end when the peer closes its side.
+    public var inbound: Inbound
     /// Where the session writes answers and notifications.
     public var sink: any MessageSink
 
-    /// Creates a connection.
+    /// How a transport delivers inbound frames.
+    public enum Inbound: Sendable {
+        /// An async sequence the service iterates (event-loop transports, in-memory peers).
+        case sequence(any AsyncSequence<Frame, Never> & Sendable)
+        /// A transport with a thread of its own that pushes frames straight into the session.
+        case source(any FrameSource)
+    }
+
+    /// Creates a connection whose frames the service iterates.
     /// - Parameters:
     ///   - credentials: What the transport observed about the peer.
     ///   - transport: The transport's name.
@@ -28,7 +36,20 @@ public struct Connection: Sendable {
     ) {
         self.credentials = credentials
         self.transport = transport
-        self.frames = frames
+        self.inbound = .sequence(frames)
+        self.sink = sink
+    }
+
+    /// Creates a connection whose transport pushes its frames into the session.
+    /// - Parameters:
+    ///   - credentials: What the transport observed about the peer.
+    ///   - transport: The transport's name.
+    ///   - source: The transport's frame pump.
+    ///   - sink: Where answers go.
+    public init(credentials: TransportCredentials, transport: String, source: any FrameSource, sink: any MessageSink) {
+        self.credentials = credentials
+        self.transport = transport
+        self.inbound = .source(source)
         self.sink = sink
     }
 }

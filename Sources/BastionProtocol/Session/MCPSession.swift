@@ -182,12 +182,7 @@ public final class MCPSession: Sendable {
     /// The grace period keeps answers to requests a client sent just before closing its input from
     /// being lost; a request still running after it is cancelled.
     public func close(grace: Duration = .seconds(2)) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.waitUntilIdle() }
-            group.addTask { try? await Task.sleep(for: grace) }
-            await group.next()
-            group.cancelAll()
-        }
+        await waitUntilIdle(atMost: grace)
         closedFlag.store(true, ordering: .releasing)
         let (tasks, replies, dropped) = state.withLock {
             state -> ([Task<Void, Never>], [ReplyContinuation], [AdmittedRequest]) in
@@ -209,15 +204,22 @@ public final class MCPSession: Sendable {
         for request in dropped { settleUnrun(request) }
         for reply in replies { reply.resume(returning: .failure(.internalError("session closed"))) }
         for task in tasks { task.cancel() }
-        // A handler stuck in a call that ignores cancellation must not keep the server alive: wait
-        // for the cancelled work at most one more second, then close anyway.
+        // A handler stuck in a call that ignores cancellation (a write to a peer that stopped
+        // reading, a slow file system) must not keep the server alive: wait for the cancelled work
+        // at most one more second, then close anyway. Only waits that end when cancelled are raced
+        // here — awaiting a task's value would outlive the timeout.
+        await waitUntilIdle(atMost: .seconds(1))
+        observer.sessionClosed(self)
+    }
+
+    /// Returns once no request is in flight, or after `limit`, whichever comes first.
+    func waitUntilIdle(atMost limit: Duration) async {
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { for task in tasks { await task.value } }
-            group.addTask { try? await Task.sleep(for: .seconds(1)) }
+            group.addTask { await self.waitUntilIdle() }
+            group.addTask { try? await Task.sleep(for: limit) }
             await group.next()
             group.cancelAll()
         }
-        observer.sessionClosed(self)
     }
 
     /// Returns once no request is in flight, or when the calling task is cancelled.

@@ -7,7 +7,8 @@ import Synchronization
 import Glibc
 #endif
 
-/// Writes newline-terminated messages to a file descriptor, one writer at a time.
+/// Writes newline-terminated messages to a file descriptor, one writer at a time, and never makes
+/// its caller wait for the peer.
 ///
 /// Concurrent senders never interleave and never wait on each other's `write(2)`: a sender that
 /// finds a write in progress queues its message and returns; the sender doing the write drains the
@@ -15,6 +16,13 @@ import Glibc
 /// into chunks of up to ``coalescedChunkBytes`` (one system call for many), a large one stays its own
 /// buffer and is freed right after its write. The lock is held only to move buffers, never across a
 /// system call. After the peer goes away (`EPIPE`) every later send is dropped and reported.
+///
+/// The sender writes without waiting (`RWF_NOWAIT`): senders are handlers on the cooperative pool,
+/// and a peer that stops reading must not take that pool's threads (nor hang shutdown). When the
+/// descriptor is full, the rest of the drain is handed to a writer thread of its own, which waits
+/// for the peer and exits once the queue is empty; later sends queue behind it. Where the kernel
+/// cannot write without waiting, every drain goes to that thread, except on a regular file, which
+/// never waits for a reader.
 ///
 /// A peer that stops reading cannot make the server's memory grow without bound:
 /// - ``waitWhileBacklogged()`` holds the transport's reader back (no new requests are read) while
@@ -45,6 +53,9 @@ public final class FileDescriptorSink: MessageSink {
     private let state = Mutex(State())
     private let drained = DispatchSemaphore(value: 0)
     private let account: (any OutputMemoryAccount)?
+    /// Cleared once the kernel refused a write without waiting (older kernels, terminals).
+    private let writesWithoutWaiting = Atomic<Bool>(true)
+    private let isRegularFile: Bool
     /// Queued, unwritten bytes above which ``waitWhileBacklogged()`` blocks.
     public let backlogLimit: Int
     /// Queued bytes above which the peer is treated as stalled and the sink closes.
@@ -66,6 +77,8 @@ public final class FileDescriptorSink: MessageSink {
         self.backlogLimit = backlogLimit
         self.maxQueuedBytes = max(backlogLimit, maxQueuedBytes)
         self.account = account
+        var info = stat()
+        isRegularFile = fstat(descriptor, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
     }
 
     /// Blocks the calling (reader) thread while more than ``backlogLimit`` queued bytes wait to be written.
@@ -121,6 +134,20 @@ public final class FileDescriptorSink: MessageSink {
         return drain(startingWith: consume pending)
     }
 
+    /// Waits until everything sent is written (a writer thread may still be waiting for the peer),
+    /// the peer is gone, or `timeout` has passed: the end of a connection, so that its last answers
+    /// are not lost when the process exits.
+    /// - Returns: Whether nothing is left to write.
+    @discardableResult
+    public func waitUntilWritten(timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while state.withLock({ $0.isWriting && !$0.isClosed }) {
+            guard ContinuousClock.now < deadline, !Task.isCancelled else { return false }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return true
+    }
+
     /// Whether a write has failed because the peer is gone, or the peer stalled past ``maxQueuedBytes``.
     public var isPeerGone: Bool { state.withLock { $0.isClosed } }
 
@@ -130,50 +157,111 @@ public final class FileDescriptorSink: MessageSink {
     /// Whether a sender is writing now (for tests).
     var isWriting: Bool { state.withLock { $0.isWriting } }
 
+    /// A drain in progress: the batch being written, how far it got, and whether its bytes are
+    /// charged to the account (the first message of a drain was written at once, never queued).
+    private struct Drain: Sendable {
+        var batch: [[UInt8]]
+        var index = 0
+        var offset = 0
+        var isCharged: Bool
+    }
+
+    /// Where a drain stopped.
+    private enum Stop {
+        /// Everything queued is written (`true`), or the peer is gone and the queue dropped (`false`).
+        case finished(Bool)
+        /// The descriptor is full; the drain must go on where waiting is allowed.
+        case wouldBlock
+    }
+
     private func drain(startingWith first: consuming [UInt8]) -> Bool {
-        var batch: [[UInt8]] = [consume first]
-        // The first message was written at once, never queued, so never charged.
-        var isCharged = false
+        var drain = Drain(batch: [consume first], isCharged: false)
+        if !writesWithoutWaiting.load(ordering: .relaxed), !isRegularFile {
+            handOff(drain)
+            return true
+        }
+        // A regular file never waits for a reader: where writes cannot be tried, it is written here.
+        switch run(&drain, waiting: !writesWithoutWaiting.load(ordering: .relaxed)) {
+        case .finished(let isWritten): return isWritten
+        case .wouldBlock:
+            handOff(drain)
+            return true
+        }
+    }
+
+    /// Gives the rest of a drain to a writer thread of its own; writes it here (waiting) only when
+    /// no thread can be made.
+    private func handOff(_ drain: Drain) {
+        let started = DetachedThread.start { [self] in
+            var drain = drain
+            _ = run(&drain, waiting: true)
+        }
+        if !started {
+            var drain = drain
+            _ = run(&drain, waiting: true)
+        }
+    }
+
+    /// Writes the drain's batch, then whatever was queued meanwhile, until the queue is empty.
+    /// Without `waiting`, stops at the first byte the descriptor cannot take (`.wouldBlock`).
+    private func run(_ drain: inout Drain, waiting: Bool) -> Stop {
         while true {
-            var failedAt: Int?
-            for index in batch.indices {
-                let written = batch[index].withUnsafeBytes { writeAll($0) }
-                let count = batch[index].count
+            while drain.index < drain.batch.count {
+                let count = drain.batch[drain.index].count
+                let offset = drain.offset
+                let attempt = drain.batch[drain.index].withUnsafeBytes { bytes in
+                    write(UnsafeRawBufferPointer(rebasing: bytes[offset...]), waiting: waiting)
+                }
+                switch attempt {
+                case .wrote(let written):
+                    drain.offset += written
+                    if drain.offset < count { continue }
+                case .wouldBlock, .unsupported:
+                    return .wouldBlock
+                case .failed:
+                    fail(drain)
+                    return .finished(false)
+                }
                 // Freed right after its write: a huge answer does not outlive it.
-                batch[index] = []
-                if isCharged { account?.refund(count) }
-                guard written else {
-                    failedAt = index
-                    break
-                }
-                if index < batch.count - 1 { wrote(count) }
+                drain.batch[drain.index] = []
+                drain.offset = 0
+                if drain.isCharged { account?.refund(count) }
+                if drain.index < drain.batch.count - 1 { wrote(count) }
+                drain.index += 1
             }
-            let unwritten = failedAt.map { batch[($0 + 1)...].reduce(0) { $0 + $1.count } } ?? 0
-            if isCharged, unwritten > 0 { account?.refund(unwritten) }
-            batch.removeAll(keepingCapacity: true)
-            let (isDone, refund, wakeReader) = state.withLock { state -> (Bool, Int, Bool) in
-                if failedAt != nil {
-                    let refund = state.queuedBytes
-                    let wake = state.isReaderWaiting
-                    Self.close(&state)
-                    return (true, refund, wake)
-                }
+            var next: [[UInt8]] = []
+            let (isDone, wakeReader) = state.withLock { state -> (Bool, Bool) in
                 state.writingBytes = 0
                 let wake = state.isReaderWaiting && state.backlog <= backlogLimit
                 if wake { state.isReaderWaiting = false }
                 if state.queued.isEmpty {
                     state.isWriting = false
-                    return (true, 0, wake)
+                    return (true, wake)
                 }
-                swap(&batch, &state.queued)
+                swap(&next, &state.queued)
                 state.writingBytes = state.queuedBytes
                 state.queuedBytes = 0
-                return (false, 0, wake)
+                return (false, wake)
             }
-            settle(refund: refund, wakeReader: wakeReader)
-            if isDone { return failedAt == nil }
-            isCharged = true
+            settle(refund: 0, wakeReader: wakeReader)
+            if isDone { return .finished(true) }
+            drain = Drain(batch: next, isCharged: true)
         }
+    }
+
+    /// The peer is gone: refunds what the drain and the queue still held, and closes the sink.
+    private func fail(_ drain: Drain) {
+        if drain.isCharged {
+            let unwritten = drain.batch[drain.index...].reduce(0) { $0 + $1.count }
+            if unwritten > 0 { account?.refund(unwritten) }
+        }
+        let (refund, wakeReader) = state.withLock { state -> (Int, Bool) in
+            let refund = state.queuedBytes
+            let wake = state.isReaderWaiting
+            Self.close(&state)
+            return (refund, wake)
+        }
+        settle(refund: refund, wakeReader: wakeReader)
     }
 
     /// Counts `count` bytes of the batch as written; wakes the reader once the backlog is under the limit.
@@ -202,7 +290,15 @@ public final class FileDescriptorSink: MessageSink {
         if wakeReader { drained.signal() }
     }
 
-    private func writeAll(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        FileDescriptorIO.writeAll(descriptor, bytes) == nil
+    /// Writes some of `bytes`: all of them, waiting for the peer, when `waiting`; otherwise what
+    /// the descriptor takes now.
+    private func write(_ bytes: UnsafeRawBufferPointer, waiting: Bool) -> FileDescriptorIO.Attempt {
+        if waiting {
+            if let error = FileDescriptorIO.writeAll(descriptor, bytes) { return .failed(error) }
+            return .wrote(bytes.count)
+        }
+        let attempt = FileDescriptorIO.writeWithoutWaiting(descriptor, bytes)
+        if attempt == .unsupported { writesWithoutWaiting.store(false, ordering: .relaxed) }
+        return attempt
     }
 }

@@ -1,16 +1,11 @@
 public import BastionProtocol
-import BastionSystem
 public import Logging
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The stdio transport: newline-delimited JSON-RPC on stdin and stdout (transports.mdx).
 ///
-/// Hand-written rather than built on SwiftNIO's pipe bootstrap: a blocking reader thread and a
-/// mutex-guarded `write(2)` keep the round trip to two syscalls and one task hop, which is most of
-/// the latency budget of a stdio call.
+/// Hand-written rather than built on SwiftNIO's pipe bootstrap: a blocking reader thread that
+/// dispatches in place and a `write(2)` that never waits keep the round trip to two syscalls and
+/// one task hop, which is most of the latency budget of a stdio call.
 public struct StdioTransport: Sendable {
     /// Descriptor messages are read from (stdin).
     public var input: Int32
@@ -44,74 +39,24 @@ public struct StdioTransport: Sendable {
     /// The sink that writes to ``output``.
     public func makeSink() -> FileDescriptorSink { sink }
 
-    /// Starts reading and returns the connection the service serves: the stdio peer named
-    /// `clientID` by whoever started the process, its frames (read on a dedicated thread, with
-    /// backpressure), and this transport's sink.
+    /// The reader of ``input``, paced by ``sink``.
+    public func makeReader(logger: Logger) -> StdioReader {
+        StdioReader(input: input, maxFrameBytes: maxFrameBytes, sink: sink, logger: logger)
+    }
+
+    /// The connection the service serves: the stdio peer named `clientID` by whoever started the
+    /// process, its frames (read on a thread of their own and handed straight to the session once
+    /// served), and this transport's sink.
     /// - Parameters:
     ///   - clientID: The client the command line named (`--client`).
     ///   - logger: Where read errors go.
     /// - Returns: The connection; its frames end at end of input.
     public func makeConnection(clientID: String, logger: Logger) -> Connection {
-        let queue = FrameQueue()
-        let input = self.input
-        let maxFrameBytes = self.maxFrameBytes
-        let sink = self.sink
-        let started = DetachedThread.start {
-            Self.readLoop(input: input, maxFrameBytes: maxFrameBytes, receiver: queue, sink: sink, logger: logger)
-            queue.finish()
-        }
-        if !started {
-            logger.error("could not start the stdin reader thread")
-            queue.finish()
-        }
-        return Connection(credentials: .stdio(clientID: clientID), transport: "stdio", frames: queue, sink: sink)
+        Connection(credentials: .stdio(clientID: clientID), transport: "stdio", source: makeReader(logger: logger), sink: sink)
     }
 
     /// Reads frames until end of input and hands each to `receiver`; returns at EOF or read error.
     public func run(receiver: some FrameReceiver, logger: Logger) async {
-        let input = self.input
-        let maxFrameBytes = self.maxFrameBytes
-        let sink = self.sink
-        await ReaderThread.run {
-            Self.readLoop(input: input, maxFrameBytes: maxFrameBytes, receiver: receiver, sink: sink, logger: logger)
-        }
-    }
-
-    private static func readLoop(
-        input: Int32,
-        maxFrameBytes: Int,
-        receiver: some FrameReceiver,
-        sink: FileDescriptorSink,
-        logger: Logger
-    ) {
-        var framer = LineFramer(maxFrameBytes: maxFrameBytes)
-        let emit: (LineFramer.Event) -> Void = { event in
-            switch event {
-            case .frame(let bytes): receiver.receive(bytes)
-            case .oversized(let count): receiver.receiveOversizedFrame(byteCount: count)
-            }
-        }
-        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
-        defer { chunk.deallocate() }
-        while true {
-            let count = read(input, chunk.baseAddress, chunk.count)
-            if count > 0 {
-                framer.append(UnsafeRawBufferPointer(rebasing: chunk[..<count]), emit)
-                sink.waitWhileBacklogged()
-                // No one reads the answers any more (stdout closed, or the client stalled past the
-                // output limit): reading more requests would run them for nothing.
-                if sink.isPeerGone {
-                    logger.notice("stdout is gone or its reader stalled; no more requests are read")
-                    break
-                }
-            } else if count == 0 {
-                break
-            } else if errno != EINTR {
-                logger.error("stdin read failed", metadata: ["errno": "\(errno)"])
-                break
-            }
-        }
-        framer.finish(emit)
-        logger.debug("stdin closed")
+        await makeReader(logger: logger).deliver(to: receiver)
     }
 }

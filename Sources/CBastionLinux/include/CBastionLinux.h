@@ -18,6 +18,11 @@ int cbastion_renameat2(int olddirfd, const char *oldpath, int newdirfd, const ch
 /// file system does not record it.
 int cbastion_birth_time(int fd, int64_t *seconds, uint32_t *nanoseconds);
 
+/// write(2) that never waits: pwritev2(2) at the current position with RWF_NOWAIT. Returns the bytes
+/// written, or -1 with errno EAGAIN when the descriptor cannot take any now, and EOPNOTSUPP where
+/// the kernel or the file does not support it (pipes and sockets do since Linux 6.x).
+long cbastion_write_nowait(int fd, const void *bytes, size_t count);
+
 /// RESOLVE_* and RENAME_* constants, for Swift.
 extern const uint64_t CBASTION_RESOLVE_NO_XDEV;
 extern const uint64_t CBASTION_RESOLVE_NO_MAGICLINKS;

@@ -1,3 +1,4 @@
+import BastionProtocol
 import BastionTransport
 import Synchronization
 

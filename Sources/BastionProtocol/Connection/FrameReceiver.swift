@@ -1,6 +1,5 @@
-public import BastionProtocol
-
-/// What a transport hands complete inbound frames to.
+/// What a transport hands complete inbound frames to: the connection's ``MCPSession``, directly on
+/// the transport's own thread when the transport is a ``FrameSource``.
 public protocol FrameReceiver: Sendable {
     /// One complete frame; the buffer is valid only during the call.
     func receive(_ frame: UnsafeRawBufferPointer)
