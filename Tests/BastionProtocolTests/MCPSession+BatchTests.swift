@@ -173,6 +173,30 @@ struct MCPSessionBatchTests {
         await harness.session.close(grace: .milliseconds(50))
     }
 
+    @Test func aBatchedPingWithAnInFlightIDIsRefusedNotAnswered() async throws {
+        let (harness, routes) = batchHarness()
+        harness.receive(json: SessionHarness.request(7, "slow"))
+        _ = await routes.started.wait(forCount: 1)
+        let answer = await answer(to: [SessionHarness.request(7, "ping"), SessionHarness.request(8, "ping")], in: harness)
+        let answers = byID(try #require(answer?.arrayValue))
+        #expect(answers[.int(7)]?.errorCode == -32600)
+        #expect(answers[.int(8)]?["result"] == [:])
+        harness.receive(json: SessionHarness.notification("notifications/cancelled", ["requestId": 7]))
+        #expect(await routes.interrupted.wait(forCount: 1, timeout: .seconds(5)) == [.int(7)])
+        await harness.session.close(grace: .milliseconds(50))
+    }
+
+    @Test func anIDUsedTwiceInOneBatchIsAnsweredWithOneResult() async throws {
+        let (harness, _) = batchHarness()
+        let answer = await answer(
+            to: [SessionHarness.request(9, "echo", ["n": 1]), SessionHarness.request(9, "ping")],
+            in: harness
+        )
+        let answers = try #require(answer?.arrayValue)
+        #expect(answers.filter { $0["result"] != nil } == [["jsonrpc": "2.0", "id": 9, "result": ["n": 1]]])
+        #expect(answers.filter { $0.errorCode == -32600 }.count == 1)
+    }
+
     @Test func aBatchLargerThanTheInFlightLimitRunsEveryMember() async throws {
         let (harness, _) = batchHarness()
         let ids = (0..<300).map { JSONValue.int(Int64($0)) }

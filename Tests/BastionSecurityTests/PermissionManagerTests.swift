@@ -151,6 +151,18 @@ struct PermissionManagerTests {
         #expect(!m.check(client: "ana", access: .read, path: "a").isAllowed)
     }
 
+    @Test func aConnectionOfARemovedClientStaysDeniedWhenTheClientIsConfiguredAgain() throws {
+        let m = try manager(["file_read"])
+        let connected = m.client("ana")
+        #expect(connected.check(.read, path: "a") == .allow)
+        try m.replaceRules([:])
+        #expect(!connected.check(.read, path: "a").isAllowed)
+        try m.replaceRules(["ana": .init(permissions: [try Permission(parsing: "file_read")], workdir: Self.workdir, home: Self.home)])
+        // Removal revoked that connection's rights for good; a new connection gets the new ones.
+        #expect(!connected.check(.read, path: "a").isAllowed)
+        #expect(m.client("ana").check(.read, path: "a") == .allow)
+    }
+
     @Test func aBadReloadKeepsTheOldRules() throws {
         let m = try manager(["file_read"])
         #expect(throws: PermissionParseError.self) {

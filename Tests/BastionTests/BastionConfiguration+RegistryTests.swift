@@ -15,8 +15,30 @@ struct BastionConfigurationRegistryTests {
         let entries = configuration.registryClients(home: "/home/ada")
         #expect(entries.map(\.id) == ["local", "reader"])
         #expect(entries[1].rules.permissions == [.fileRead(glob: nil)])  // read_only removed the write
-        #expect(entries[1].rules.deny == ["**/.env"])
+        // Each client's rules also deny the other clients' workdirs.
+        #expect(entries[0].rules.deny == ["/w/reader/**"])
+        #expect(entries[1].rules.deny == ["**/.env", "/w/local/**"])
         #expect(entries[1].rules.home == "/home/ada")
         #expect(entries[1].rules.workdir == "/w/reader")
+    }
+
+    @Test func aWorkdirInGlobSyntaxIsDeniedLiterally() {
+        let configuration = BastionConfiguration(
+            server: ServerConfiguration(auditLog: "/dev/null"),
+            clients: [ClientConfiguration(id: "a", workdir: "/w/a"), ClientConfiguration(id: "b", workdir: "/w/b*[x]")]
+        )
+        #expect(configuration.registryClients(home: "/h").first?.rules.deny == [#"/w/b\*\[x\]/**"#])
+    }
+
+    @Test func keepingWorkdirsKeepsTheOnesInForceAndTakesNewClientsAsGiven() {
+        let old = BastionConfiguration(
+            server: ServerConfiguration(auditLog: "/dev/null"),
+            clients: [ClientConfiguration(id: "a", workdir: "/w/a")]
+        )
+        let reloaded = BastionConfiguration(
+            server: ServerConfiguration(auditLog: "/dev/null"),
+            clients: [ClientConfiguration(id: "a", workdir: "/w/moved"), ClientConfiguration(id: "b", workdir: "/w/b")]
+        )
+        #expect(reloaded.keepingWorkdirs(of: old).clients.map(\.workdir) == ["/w/a", "/w/b"])
     }
 }

@@ -140,6 +140,54 @@ struct BastionServiceTests {
         for task in serving + late { _ = await task.result }
     }
 
+    @Test func aReloadThatMovesAWorkdirKeepsTheOneInForceUntilARestart() async throws {
+        let scratch = try ScratchDirectory()
+        let next = NextConfiguration(configuration(scratch))
+        let (service, running) = try start(configuration(scratch), next: next)
+        let peer = MemoryPeer(clientID: "c0")
+        let serving = Task { try await service.serve(peer.connection) }
+        try await peer.initialize()
+        let written = try await peer.call(2, "write_file", ["path": "notes.txt", "content": "kept"])
+        #expect(written["isError"] != true)
+        next.value.withLock { $0.clients[0].workdir = scratch.file("elsewhere/c0") }
+        await service.reloadNow()
+        // The session still works where it did, under the rules of the workdir in force.
+        let read = try await peer.call(3, "read_text_file", ["path": "notes.txt"])
+        #expect(SessionTestSupport.firstText(read) == "kept")
+        #expect(service.configuration.clients[0].workdir == scratch.file("clients/c0"))
+        let reloads = try ScratchDirectory.jsonLines(of: scratch.file("state/audit.jsonl"))
+            .filter { $0["event"] == "config-reload" }
+        #expect(reloads.last?["not_applied"] == ["clients.c0.workdir"])
+        service.requestShutdown(reason: "test")
+        try await running.value
+        _ = await serving.result
+    }
+
+    @Test func oneClientsBroadGrantDoesNotReachAnotherClientsWorkdir() async throws {
+        let scratch = try ScratchDirectory()
+        var configuration = configuration(scratch)
+        configuration.clients[0].permissions = [.fileRead(glob: scratch.path + "/**"), .fileWrite(glob: scratch.path + "/**")]
+        let (service, running) = try start(configuration)
+        let owner = MemoryPeer(clientID: "c2")
+        let other = MemoryPeer(clientID: "c0")
+        let serving = [owner, other].map { peer in Task { try await service.serve(peer.connection) } }
+        try await owner.initialize()
+        try await other.initialize()
+        _ = try await owner.call(2, "write_file", ["path": "private.txt", "content": "mine"])
+        let secret = scratch.file("clients/c2/private.txt")
+        let read = try await other.call(3, "read_text_file", ["path": .string(secret)])
+        #expect(read["isError"] == true)
+        let overwrite = try await other.call(4, "write_file", ["path": .string(secret), "content": "yours"])
+        #expect(overwrite["isError"] == true)
+        #expect(try String(contentsOfFile: secret, encoding: .utf8) == "mine")
+        // The broad grant still covers everything else under it.
+        let elsewhere = try await other.call(5, "write_file", ["path": .string(scratch.file("shared.txt")), "content": "ok"])
+        #expect(elsewhere["isError"] != true)
+        service.requestShutdown(reason: "test")
+        try await running.value
+        for task in serving { _ = await task.result }
+    }
+
     @Test func aConnectionAfterShutdownIsRefused() async throws {
         let scratch = try ScratchDirectory()
         let (service, running) = try start(configuration(scratch))

@@ -232,3 +232,46 @@ def test_an_unknown_client_is_refused_and_audited(spawn, write_config, state_hom
     assert 'no client "mallory" is configured' in server.stderr
     failures = [r for r in audit_records(state_home) if r["event"] == "auth-failure"]
     assert len(failures) == 1 and failures[0]["credentials"] == "stdio", failures
+
+
+def test_a_reload_that_takes_a_file_away_stops_its_change_notifications(spawn, write_config):
+    config = two_clients(write_config, reader_permissions='["file_read"]')
+    server = spawn("--config", config, "--client", "reader")
+    server.initialize()
+    workdir = Path(server.call_tool("whoami", {})["structuredContent"]["workdir"])
+    watched = workdir / "watched.txt"
+    watched.write_text("one")
+    uri = "file://" + str(watched)
+    assert server.request("resources/subscribe", {"uri": uri}).get("result") == {}
+    watched.write_text("two")
+    wait_for_notification(server, "notifications/resources/updated")
+
+    two_clients(write_config, reader_permissions="[]")
+    server.proc.send_signal(signal.SIGHUP)
+    wait_for_notification(server, "notifications/tools/list_changed")
+    server.others.clear()
+    watched.write_text("three")
+    time.sleep(1.0)
+    server.others.extend(server.recv_all(0.2))
+    assert not server.notifications("notifications/resources/updated"), server.others
+    server.close()
+
+
+def test_a_removed_client_configured_again_does_not_give_a_live_session_its_rights_back(spawn, write_config):
+    config = two_clients(write_config, reader_permissions='["file_read"]')
+    server = spawn("--config", config, "--client", "reader")
+    server.initialize()
+    assert server.call_tool("list_workdir", {}).get("isError") in (None, False)
+
+    config.write_text(config.read_text().split("[[clients]]\nid = \"reader\"")[0])
+    server.proc.send_signal(signal.SIGHUP)
+    wait_for_notification(server, "notifications/tools/list_changed")
+    assert server.call_tool("list_workdir", {}).get("isError") is True
+
+    two_clients(write_config, reader_permissions='["file_read"]')
+    server.others.clear()
+    server.proc.send_signal(signal.SIGHUP)
+    wait_for(lambda: server.stderr.count("Configuration reloaded") >= 2)
+    # The session of the removed client stays without rights; a new connection would get them.
+    assert server.call_tool("list_workdir", {}).get("isError") is True
+    server.close()

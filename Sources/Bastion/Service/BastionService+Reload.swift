@@ -81,9 +81,13 @@ extension BastionService {
     /// old rights, never the new rights with the old approval rules.
     /// - Returns: What changed.
     /// - Throws: ``ServerError`` when the new configuration is refused; nothing changed then.
-    func apply(_ new: BastionConfiguration) throws(ServerError) -> ConfigurationChanges {
-        try server.checkCustomPermissions(new)
+    func apply(_ reloaded: BastionConfiguration) throws(ServerError) -> ConfigurationChanges {
+        try server.checkCustomPermissions(reloaded)
         let previous = configuration
+        // Connected sessions work in their client's workdir and its rules are shared by all of
+        // them, so a changed workdir waits for a restart (reported as not applied), and the
+        // configuration in force keeps saying so at the next reload.
+        let new = reloaded.keepingWorkdirs(of: previous)
         runtime.apply(new)
         do {
             try clients.replaceClients(new.registryClients(home: server.home))
@@ -92,6 +96,6 @@ extension BastionService {
             throw ServerError("invalid permission rules: \(error.message)")
         }
         state.withLock { $0.configuration = new }
-        return ConfigurationChanges.between(previous, new)
+        return ConfigurationChanges.between(previous, reloaded)
     }
 }

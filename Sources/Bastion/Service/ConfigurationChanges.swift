@@ -6,7 +6,8 @@ struct ConfigurationChanges: Sendable, Hashable {
     var added: [String] = []
     /// Clients that disappeared; their connected contexts lost every right.
     var removed: [String] = []
-    /// Settings that changed but apply only to new connections or after a restart.
+    /// Settings that changed but apply only to new connections (limits) or after a restart
+    /// (workdirs, server and transport settings).
     var notApplied: [String] = []
 
     /// Compares two configurations.

@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 
 extension MCPSession {
     /// Handles a JSON array: a batch in 2025-03-26, an invalid request in every other version.
@@ -27,6 +28,7 @@ extension MCPSession {
         // The frame's cost, shared by the members that wait for a credit.
         let memberBytes = max(1, byteCount / elements.count)
         var immediate: [JSONValue] = []
+        var memberIDs: Set<RequestID> = []
         for element in elements {
             switch JSONRPCMessage.decode(element) {
             case .failure(let failure):
@@ -39,6 +41,13 @@ extension MCPSession {
                 )
                 if !Self.isNotificationShaped(element) { immediate.append(answer) }
             case .success(.request(let id, let method, let params)):
+                // Like a single request, an id in flight (or used earlier in this batch) is refused
+                // before anything answers it, so no id is answered twice.
+                guard memberIDs.insert(id).inserted, !state.withLock({ $0.inFlight[id] != nil }) else {
+                    let refusal = JSONRPCError.invalidRequest("request id \(id) is already in use")
+                    immediate.append(record(id, method, .failure(refusal), byteCount, receivedAt))
+                    continue
+                }
                 if let answer = batchedInlineAnswer(id: id, method: method, params: params) {
                     immediate.append(record(id, method, answer, byteCount, receivedAt))
                     continue

@@ -73,14 +73,19 @@ public final class PermissionManager: Sendable {
     /// Replaces every client's rules (configuration reload) and clears their cached decisions.
     ///
     /// The new rules are compiled first; when one is bad, the old rules stay in force. Then each
-    /// client's rules are swapped in one step of its own lock; a client that is no longer
-    /// configured keeps its entry with no rules, so its open connections are denied everything.
+    /// client's rules are swapped in one step of its own lock. A client that is no longer
+    /// configured loses its rules for good: its open connections keep that empty state and are
+    /// denied everything, and a client configured again under the same id gets a fresh state,
+    /// which those connections never see.
     /// - Parameter rules: Each client's new rules, by client id.
     /// - Throws: ``PermissionParseError`` for a bad glob or workdir.
     public func replaceRules(_ rules: [String: ClientRules]) throws(PermissionParseError) {
         let compiled = try compile(rules)
         clients.withLock { clients in
-            for (id, client) in clients where compiled[id] == nil { client.replace(nil) }
+            for (id, client) in clients where compiled[id] == nil {
+                client.replace(nil)
+                clients[id] = nil
+            }
             for (id, rules) in compiled {
                 if let client = clients[id] {
                     client.replace(rules)

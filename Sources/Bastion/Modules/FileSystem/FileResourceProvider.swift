@@ -204,8 +204,12 @@ final class FileResourceProvider: ResourceProvider {
                 AuthorizedPath(path: parentPath, root: target.root),
                 flags: O_RDONLY | O_DIRECTORY
             )
-            let token = try sharedWatcher().watch(directory: directory, name: name, path: target.path) {
+            let path = target.path
+            let token = try sharedWatcher().watch(directory: directory, name: name, path: path) {
                 [weak session] in
+                // The client's rights now, not at subscription time: a reload may have taken the
+                // file away, and then even the fact that it changed is no longer the client's.
+                guard client.check(.read, canonicalPath: path).isAllowed else { return }
                 session?.notify(method: "notifications/resources/updated", params: ["uri": .string(uri)])
             }
             let previous = subscriptions.withLock { $0.updateValue(token, forKey: key) }
