@@ -4,6 +4,9 @@
   `isError` "server busy, retry", and the server's peak RSS (VmHWM) stays within the budget's
   bound (on a server without a budget each call holds the file, its Base64 string and a growing
   JSON copy at once: ~1 GB for 8 × 60 MB);
+- 8 concurrent `read_text_file` with `head` or `tail` of single-line 30 MiB files: the same (a
+  line window is reserved like a whole read; without a reservation the 8 windows, their texts and
+  their messages peaked at 1.67 GB for 60 MiB files);
 - a session may hold at most 1,024 resource subscriptions: the 1,025th is refused, with a message
   saying to unsubscribe first, and unsubscribing makes room again;
 - a directory of 50,000 entries listed with `list_entries = 10` is read only up to the limit: the
@@ -75,6 +78,65 @@ def test_concurrent_large_media_reads_are_answered_or_busy_within_the_memory_bou
     # 8 × 30 MiB with the default budget (256 MiB): at most three answers (bytes + Base64) at once.
     peak = peak_rss_mb(srv)
     assert peak <= 320, f"peak RSS {peak:.0f} MB for 8 concurrent reads of 30 MiB ({outcomes})"
+    srv.assert_alive()
+    srv.close()
+
+
+def write_line_file(path: Path, size: int, lines: int = 1) -> bytes:
+    """`size` bytes of Base64 letters in `lines` lines (LF-terminated); returns the content."""
+    body = base64.b64encode(os.urandom(size * 3 // 4 + 3))[:size]
+    step = size // lines
+    content = b"\n".join(body[i * step : (i + 1) * step] for i in range(lines)) + b"\n"
+    path.write_bytes(content)
+    return content
+
+
+def is_busy(result: dict) -> bool:
+    text = result["content"][0]["text"]
+    return bool(result.get("isError")) and text.startswith("Server busy") and "retry" in text
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("window", ["head", "tail"])
+def test_concurrent_head_and_tail_of_huge_lines_are_answered_or_busy_within_the_memory_bound(
+    spawn, tmp_path: Path, window
+):
+    data = tmp_path / "text"
+    data.mkdir()
+    expected = {}
+    for index in range(8):
+        expected[index + 1] = write_line_file(data / f"line{index}.txt", 30 << 20).decode()[:-1]
+    srv = spawn(data)
+    srv.initialize(LATEST)
+    for index in range(8):
+        srv.send({"jsonrpc": "2.0", "id": index + 1, "method": "tools/call",
+                  "params": {"name": "read_text_file",
+                             "arguments": {"path": str(data / f"line{index}.txt"), window: 1}}})  # fmt: skip
+    outcomes: dict[int, str] = {}
+    while len(outcomes) < 8:
+        message = srv.recv(timeout=240)
+        ident = message.get("id")
+        if ident not in expected or ident in outcomes:
+            continue
+        assert "result" in message, message
+        result = message["result"]
+        if result.get("isError"):
+            assert is_busy(result), result["content"][0]["text"][:300]
+            outcomes[ident] = "busy"
+            continue
+        assert result["content"][0]["text"] == expected[ident], f"call {ident}: wrong text"
+        assert result["structuredContent"]["truncated"] is False
+        outcomes[ident] = "ok"
+    assert "ok" in outcomes.values(), outcomes
+    # A 30 MiB line: its bytes, text and message (the text twice) are ~125 MB a call; the budget lets
+    # two at a time (105 MiB reserved each), plus what the allocator keeps; 8 at once were ~1 GB.
+    peak = peak_rss_mb(srv)
+    assert peak <= 450, f"peak RSS {peak:.0f} MB for 8 concurrent {window} of 30 MiB lines ({outcomes})"
+    # A short window of a huge file of short lines is served within a small reservation.
+    log = write_line_file(data / "log.txt", 30 << 20, lines=300_000).decode().split("\n")
+    small = srv.call_tool("read_text_file", {"path": str(data / "log.txt"), window: 3}, timeout=60)
+    assert small["content"][0]["text"] == "\n".join(log[:3] if window == "head" else log[-4:-1]), small
+    srv.assert_alive()
     srv.assert_alive()
     srv.close()
 

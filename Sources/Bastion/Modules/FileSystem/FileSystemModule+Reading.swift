@@ -72,27 +72,50 @@ extension FileSystemModule {
                 return Self.result(text, data: ["truncated": false])
             }
         }
-        return try Self.run { () throws(FileSystemError) in
+        return try await readWindow(client, call, path: path, head: head, tail: tail ?? 0)
+    }
+
+    /// The first `head` (or else the last `tail`) lines of a file, read within a memory reservation
+    /// for the most the window can hold: first for a window of ``probeWindowBytes`` (enough for most
+    /// heads and tails); when the lines go beyond it, that reservation is released before one for the
+    /// whole read limit is taken, so the call never waits for memory while holding some.
+    func readWindow(
+        _ client: ClientContext,
+        _ call: ToolCall,
+        path: String,
+        head: Int?,
+        tail: Int
+    ) async throws -> ToolResult {
+        let (target, file, size) = try Self.run { () throws(FileSystemError) in
             let target = try files.authorize(path, for: .read, client: client)
             let (file, info) = try files.openRegularFile(target)
-            let window: LineWindow.Excerpt
-            if let head {
-                window = try Self.lineWindow(path: target.path) { () throws(LineWindowError) in
-                    try LineWindow.head(fd: file.raw, lines: head, maxBytes: client.limits.readBytes)
-                }
-            } else {
-                window = try Self.lineWindow(path: target.path) { () throws(LineWindowError) in
-                    try LineWindow.tail(
-                        fd: file.raw,
-                        size: Int64(info.st_size),
-                        lines: tail ?? 0,
-                        maxBytes: client.limits.readBytes
-                    )
+            return (target, file, Int64(info.st_size))
+        }
+        // A pseudo-file reporting 0 bytes (`/proc`) is read up to what a whole read would take of it.
+        let fileBytes = size > 0 ? Int(size) : WholeFileRead.pseudoFileBytes
+        let limit = client.limits.readBytes
+        var window = min(limit, Self.probeWindowBytes)
+        while true {
+            let bound = LineWindow.readBound(maxBytes: window, fileBytes: fileBytes)
+            // While reading, the window holds the bytes and the text made of them (for `head`, the buffer
+            // that grows and the one it grows into); then the text and its message, as a whole read's.
+            let reservation = try await call.memory.reserveProvisionallyForTool(Self.textAnswerBytes(bound))
+            let excerpt = try Self.run { () throws(FileSystemError) in
+                try Self.lineWindow(path: target.path) { () throws(LineWindowError) in
+                    if let head {
+                        return try LineWindow.head(fd: file.raw, lines: head, maxBytes: window, fileBytes: fileBytes)
+                    }
+                    return try LineWindow.tail(fd: file.raw, size: size, lines: tail, maxBytes: window)
                 }
             }
-            var text = window.text
-            if window.isTruncated { text += "\n[truncated at \(client.limits.readMB) MiB]" }
-            return Self.result(text, data: ["truncated": .bool(window.isTruncated)])
+            guard excerpt.isTruncated, window < limit else {
+                call.memory.hold(reservation)
+                var text = excerpt.text
+                if excerpt.isTruncated { text += "\n[truncated at \(client.limits.readMB) MiB]" }
+                return Self.result(text, data: ["truncated": .bool(excerpt.isTruncated)])
+            }
+            reservation?.release()
+            window = limit
         }
     }
 
@@ -173,6 +196,9 @@ extension FileSystemModule {
     static func textAnswerBytes(_ fileBytes: Int) -> Int {
         fileBytes + 2 * (fileBytes + fileBytes / 4) + answerEnvelopeBytes
     }
+
+    /// The window of a head or tail read within a first, small reservation.
+    static let probeWindowBytes = 1 << 20
 
     /// The message around a large value: its other members and the room left for them.
     static let answerEnvelopeBytes = 128 << 10
