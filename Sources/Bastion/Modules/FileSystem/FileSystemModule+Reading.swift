@@ -155,25 +155,51 @@ extension FileSystemModule {
         return ToolResult(content: [content])
     }
 
+    /// Reads several files into one answer. First what each file takes is found (each opened, then
+    /// closed: a call with a thousand paths never holds a thousand descriptors), then the whole answer
+    /// is reserved at once, then the files are read, none beyond what was reserved for it. So a call
+    /// waits for memory only while it holds none (two calls each holding part of the budget while
+    /// waiting for the rest would starve each other, and every other session); one that needs more than
+    /// the whole budget is refused at once.
     func readMultiple(_ client: ClientContext, _ call: ToolCall) async throws -> ToolResult {
         let paths = call.arguments["paths"]?.arrayValue?.compactMap(\.stringValue) ?? []
         var remaining = client.limits.readBytes
+        var plans: [Result<Int, ToolError>] = []
+        var textBytes = 0
+        for path in paths {
+            do throws(ToolError) {
+                let byteCount = try Self.run { () throws(FileSystemError) in
+                    let target = try files.authorize(path, for: .read, client: client)
+                    return try files.openForWholeRead(target, maxBytes: max(0, remaining)).byteCount
+                }
+                remaining -= byteCount
+                textBytes += byteCount
+                plans.append(.success(byteCount))
+            } catch {
+                plans.append(.failure(error))
+            }
+            textBytes += Self.multipleFileFrameBytes(path)
+        }
+        do {
+            call.memory.hold(try await call.memory.reserveProvisionally(Self.multipleAnswerBytes(textBytes)))
+        } catch {
+            if error.code == .cancelled { throw CancellationError() }
+            let advice = error.code == .tooLarge ? " (or fewer files per call)" : ""
+            throw ToolError(error.message + advice)
+        }
         var parts: [String] = []
         var denial: PermissionDenial?
-        for path in paths {
-            do {
-                let (target, read) = try Self.run { () throws(FileSystemError) in
-                    let target = try files.authorize(path, for: .read, client: client)
-                    return (target, try files.openForWholeRead(target, maxBytes: max(0, remaining)))
-                }
-                try await call.memory.reserveForTool(Self.textAnswerBytes(read.byteCount))
+        for (path, plan) in zip(paths, plans) {
+            do throws(ToolError) {
+                let byteCount = try plan.get()
                 let text = try Self.run { () throws(FileSystemError) in
-                    let bytes = try read.read()
-                    remaining -= bytes.count
-                    return try Self.text(bytes, path: target.path)
+                    let target = try files.authorize(path, for: .read, client: client)
+                    // A file that grew since it was measured is refused: its bytes were not reserved.
+                    let read = try files.openForWholeRead(target, maxBytes: byteCount)
+                    return try Self.text(try read.read(), path: target.path)
                 }
                 parts.append("\(path):\n\(text)\n")
-            } catch let error as ToolError {
+            } catch {
                 parts.append("\(path): Error - \(error.message)")
                 if denial == nil { denial = error.denial }
             }
@@ -182,6 +208,19 @@ extension FileSystemModule {
         var result = Self.result(parts.joined(separator: "\n---\n"))
         result.denial = denial
         return result
+    }
+
+    /// What one file of ``readMultiple(_:_:)`` adds to the text besides its bytes, at most: its path,
+    /// the separator, and an error message naming the path.
+    static func multipleFileFrameBytes(_ path: String) -> Int {
+        2 * path.utf8.count + 1_024
+    }
+
+    /// What answering with several files' text holds at most, `textBytes` being their bytes and frames:
+    /// each file's text kept in its part, the parts joined, and that text in its message as
+    /// ``textAnswerBytes(_:)`` (which also covers the file being read).
+    static func multipleAnswerBytes(_ textBytes: Int) -> Int {
+        textBytes + textAnswerBytes(textBytes)
     }
 
     /// What answering with a file's Base64 holds at most: the bytes read and their encoding in the
