@@ -145,7 +145,9 @@ struct LineWindowTests {
         let reader: LineWindow.Reader = { buffer, offset in
             let count = max(0, min(buffer.count, size - Int(offset)))
             UnsafeMutableRawBufferPointer(rebasing: buffer[..<count]).initializeMemory(
-                as: UInt8.self, repeating: UInt8(ascii: "q"))
+                as: UInt8.self,
+                repeating: UInt8(ascii: "q")
+            )
             bytesRead += count
             return count
         }

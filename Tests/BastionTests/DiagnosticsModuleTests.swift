@@ -114,7 +114,10 @@ struct DiagnosticsModuleTests {
 
     @Test func listWorkdirHidesWhatTheClientsDenyRulesHide() async throws {
         let fixture = try FileToolFixture(deny: ["**/.env", "**/private"])
-        try FileManager.default.createDirectory(atPath: fixture.workdir + "/private", withIntermediateDirectories: false)
+        try FileManager.default.createDirectory(
+            atPath: fixture.workdir + "/private",
+            withIntermediateDirectories: false
+        )
         try fixture.write("TOKEN=x", ".env")
         try fixture.write("a", "a.txt")
         let result = try await run("list_workdir", [:], client: fixture.client)

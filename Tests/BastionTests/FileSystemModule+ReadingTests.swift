@@ -135,7 +135,11 @@ struct FileSystemModuleReadingTests {
         let budget = MemoryBudget(limit: 256 << 10, maximumWait: .seconds(3_600))
         let one = try await fixture.call("read_multiple_files", ["paths": ["a.txt"]], memoryBudget: budget)
         #expect(!one.isError, "\(FileToolFixture.text(one))")
-        let all = try await fixture.call("read_multiple_files", ["paths": ["a.txt", "b.txt", "c.txt"]], memoryBudget: budget)
+        let all = try await fixture.call(
+            "read_multiple_files",
+            ["paths": ["a.txt", "b.txt", "c.txt"]],
+            memoryBudget: budget
+        )
         #expect(all.isError)
         #expect(FileToolFixture.text(all).contains("memory_budget_mb"), "\(FileToolFixture.text(all))")
         #expect(FileToolFixture.text(all).contains("fewer files per call"), "\(FileToolFixture.text(all))")
@@ -149,7 +153,11 @@ struct FileSystemModuleReadingTests {
             let budget = MemoryBudget(limit: 64 << 20)
             let request = SessionTestSupport.makeContext()
             let result = try await fixture.call(
-                "read_text_file", ["path": "t.txt", .init(window): 2], memoryBudget: budget, request: request)
+                "read_text_file",
+                ["path": "t.txt", .init(window): 2],
+                memoryBudget: budget,
+                request: request
+            )
             #expect(FileToolFixture.text(result) == "line\nline")
             #expect(budget.bytesInUse == FileSystemModule.textAnswerBytes(5_000), "\(window)")
         }

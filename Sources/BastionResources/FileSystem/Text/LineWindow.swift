@@ -87,17 +87,17 @@ public enum LineWindow {
         guard lines > 0 else { return Excerpt(text: "", isTruncated: false) }
         let limit = max(0, maxBytes)
         // One buffer for all that can be read, filled in place: no growth by doubling, no chunk copies.
-        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: readBound(maxBytes: limit, fileBytes: fileBytes))
+        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(
+            capacity: readBound(maxBytes: limit, fileBytes: fileBytes)
+        )
         defer { buffer.deallocate() }
         var filled = 0
         var lineFeeds = 0
         var end: Int?
         var isAtEnd = false
         while end == nil && filled <= limit {
-            let length = min(chunkSize, buffer.count - filled)
-            let count =
-                length == 0
-                ? 0 : try read(UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[filled..<filled + length])), Int64(filled))
+            let next = UnsafeMutableBufferPointer(rebasing: buffer[filled..<min(buffer.count, filled + chunkSize)])
+            let count = next.isEmpty ? 0 : try read(UnsafeMutableRawBufferPointer(next), Int64(filled))
             guard count > 0 else {
                 isAtEnd = true
                 break
@@ -194,7 +194,10 @@ public enum LineWindow {
 
     /// Turns CRLF into LF within `range` of `bytes`, in place (no second buffer).
     /// - Returns: Where the normalized bytes now end (they start at `range.lowerBound`).
-    private static func removingCarriageReturns(_ bytes: UnsafeMutableBufferPointer<UInt8>, in range: Range<Int>) -> Int {
+    private static func removingCarriageReturns(
+        _ bytes: UnsafeMutableBufferPointer<UInt8>,
+        in range: Range<Int>
+    ) -> Int {
         var written = range.lowerBound
         var index = range.lowerBound
         while index < range.upperBound {
