@@ -1,3 +1,5 @@
+import BastionSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -38,17 +40,8 @@ enum Pager {
         close(reading)
         // The person may quit the pager before reading everything: EPIPE then, not a fatal SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
-        let bytes = Array(text.utf8)
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes { buffer -> Int in
-                guard let base = buffer.baseAddress else { return 0 }
-                return write(writing, base + written, buffer.count - written)
-            }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { break }
-            written += count
-        }
+        // A pager that quit early (EPIPE) has seen what the person wanted: nothing to report.
+        _ = Array(text.utf8).withUnsafeBytes { FileDescriptorIO.writeAll(writing, $0) }
         close(writing)
         var status: Int32 = 0
         while waitpid(child, &status, 0) < 0, errno == EINTR {}

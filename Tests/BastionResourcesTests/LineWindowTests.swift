@@ -131,4 +131,34 @@ struct LineWindowTests {
         #expect(error?.code == .readFailed)
         #expect(error?.errno == EBADF)
     }
+
+    @Test func headReadsNoFurtherThanTheSizeItIsGiven() throws {
+        let file = try TemporaryFile("abc\ndef\nghi\n")
+        #expect(try LineWindow.head(fd: file.fd, lines: 3, maxBytes: 100, fileBytes: 8).text == "abc\ndef")
+        #expect(try LineWindow.head(fd: file.fd, lines: 9, maxBytes: 100, fileBytes: 0).text == "")
+        #expect(try LineWindow.head(fd: file.fd, lines: 9, maxBytes: 100, fileBytes: 100).text == "abc\ndef\nghi")
+    }
+
+    @Test func theReadBoundCoversWhatAHugeLineMakesEitherWindowRead() throws {
+        let size = 50 * 1024 * 1024
+        var bytesRead = 0
+        let reader: LineWindow.Reader = { buffer, offset in
+            let count = max(0, min(buffer.count, size - Int(offset)))
+            UnsafeMutableRawBufferPointer(rebasing: buffer[..<count]).initializeMemory(
+                as: UInt8.self,
+                repeating: UInt8(ascii: "q")
+            )
+            bytesRead += count
+            return count
+        }
+        for maxBytes in [0, 1, 100_000, LineWindow.chunkSize, 3 * LineWindow.chunkSize + 1] {
+            bytesRead = 0
+            _ = try LineWindow.head(reader: reader, lines: 1, maxBytes: maxBytes)
+            #expect(bytesRead <= LineWindow.readBound(maxBytes: maxBytes, fileBytes: size))
+            bytesRead = 0
+            _ = try LineWindow.tail(reader: reader, size: Int64(size), lines: 1, maxBytes: maxBytes)
+            #expect(bytesRead <= LineWindow.readBound(maxBytes: maxBytes, fileBytes: size))
+        }
+        #expect(LineWindow.readBound(maxBytes: 1 << 30, fileBytes: 10) == 10)
+    }
 }

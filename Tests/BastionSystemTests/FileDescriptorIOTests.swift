@@ -19,4 +19,19 @@ struct FileDescriptorIOTests {
         #expect(Array(buffer[..<max(0, count)]) == bytes)
         #expect(bytes.withUnsafeBytes { FileDescriptorIO.writeAll(-1, $0) } == EBADF)
     }
+
+    @Test func everyByteIsSentAndAPeerThatIsGoneIsEPIPENotASignal() {
+        var ends: [Int32] = [-1, -1]
+        #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &ends) == 0)
+        defer { close(ends[0]) }
+        let bytes: [UInt8] = Array("hello, socket".utf8)
+        #expect(bytes.withUnsafeBytes { FileDescriptorIO.sendAll(ends[0], $0) } == nil)
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let count = read(ends[1], &buffer, buffer.count)
+        #expect(Array(buffer[..<max(0, count)]) == bytes)
+        close(ends[1])
+        // Without MSG_NOSIGNAL this would kill the test process with SIGPIPE.
+        #expect(bytes.withUnsafeBytes { FileDescriptorIO.sendAll(ends[0], $0) } == EPIPE)
+        #expect(bytes.withUnsafeBytes { FileDescriptorIO.sendAll(-1, $0) } == EBADF)
+    }
 }

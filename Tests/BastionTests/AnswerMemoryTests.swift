@@ -48,4 +48,21 @@ struct AnswerMemoryTests {
         await #expect(throws: CancellationError.self) { try await waiter.value }
         held.release()
     }
+
+    @Test func aProvisionalReservationIsTheCallersToHoldOrRelease() async throws {
+        let budget = MemoryBudget(limit: 1_000)
+        var context: RequestContext? = SessionTestSupport.makeContext()
+        do {
+            let memory = AnswerMemory(budget: budget, request: try #require(context))
+            let probe = try #require(try await memory.reserveProvisionallyForTool(100))
+            #expect(budget.bytesInUse == 100)
+            probe.release()
+            #expect(budget.bytesInUse == 0)
+            memory.hold(try await memory.reserveProvisionallyForTool(700))
+        }
+        #expect(budget.bytesInUse == 700)
+        context = nil
+        #expect(budget.bytesInUse == 0)
+        #expect(try await AnswerMemory.unlimited.reserveProvisionallyForTool(1 << 40) == nil)
+    }
 }

@@ -30,7 +30,7 @@ struct ApprovalSocketServerTests {
         let fd = try UnixSocket.make()
         defer { close(fd) }
         try #require(try UnixSocket.withAddress(path) { connect(fd, $0, $1) } == 0)
-        #expect(UnixSocket.writeAll(fd, bytes))
+        #expect(UnixSocket.writeAll(fd, bytes) == nil)
         return UnixSocket.readLine(fd, maxBytes: 1 << 20)
     }
 

@@ -103,26 +103,40 @@ struct DiagnosticsModuleTests {
         #expect(!result.isError)
     }
 
-    @Test func listWorkdirListsFilesAndDirectoriesSorted() async throws {
-        let scratch = try ScratchDirectory()
-        try FileManager.default.createDirectory(atPath: scratch.file("sub"), withIntermediateDirectories: false)
-        try "b".write(toFile: scratch.file("b.txt"), atomically: false, encoding: .utf8)
-        try "a".write(toFile: scratch.file("a.txt"), atomically: false, encoding: .utf8)
-        let result = try await run("list_workdir", [:], client: SessionTestSupport.makeClient(workdir: scratch.path))
+    @Test func listWorkdirListsDirectoriesThenFilesSorted() async throws {
+        let fixture = try FileToolFixture()
+        try FileManager.default.createDirectory(atPath: fixture.workdir + "/sub", withIntermediateDirectories: false)
+        try fixture.write("b", "b.txt")
+        try fixture.write("a", "a.txt")
+        let result = try await run("list_workdir", [:], client: fixture.client)
         #expect(result == .text("[DIR] sub\n[FILE] a.txt\n[FILE] b.txt"))
     }
 
+    @Test func listWorkdirHidesWhatTheClientsDenyRulesHide() async throws {
+        let fixture = try FileToolFixture(deny: ["**/.env", "**/private"])
+        try FileManager.default.createDirectory(
+            atPath: fixture.workdir + "/private",
+            withIntermediateDirectories: false
+        )
+        try fixture.write("TOKEN=x", ".env")
+        try fixture.write("a", "a.txt")
+        let result = try await run("list_workdir", [:], client: fixture.client)
+        #expect(result == .text("[FILE] a.txt\n[2 entries hidden by this client's deny rules]"))
+    }
+
     @Test func listWorkdirOfAnEmptyDirectorySaysSo() async throws {
-        let scratch = try ScratchDirectory()
-        let result = try await run("list_workdir", [:], client: SessionTestSupport.makeClient(workdir: scratch.path))
+        let fixture = try FileToolFixture()
+        let result = try await run("list_workdir", [:], client: fixture.client)
         #expect(result == .text("(empty)"))
     }
 
     @Test func listWorkdirOfAMissingDirectoryIsAToolError() async throws {
+        let fixture = try FileToolFixture()
+        try FileManager.default.removeItem(atPath: fixture.workdir)
         let error = await #expect(throws: ToolError.self) {
-            try await run("list_workdir", [:], client: SessionTestSupport.makeClient(workdir: "/nonexistent/w"))
+            try await run("list_workdir", [:], client: fixture.client)
         }
-        #expect(error?.message.contains("/nonexistent/w") == true)
+        #expect(error?.message.contains(fixture.workdir) == true)
     }
 
     @Test func theInfoResourceNamesTheVersionAndClient() async throws {

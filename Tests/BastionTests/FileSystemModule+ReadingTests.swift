@@ -116,16 +116,63 @@ struct FileSystemModuleReadingTests {
         let held = try await budget.reserve(1 << 20)
         for (tool, arguments) in [
             ("read_media_file", ["path": "p.png"]), ("read_text_file", ["path": "t.txt"]),
+            ("read_text_file", ["path": "t.txt", "head": 1]), ("read_text_file", ["path": "t.txt", "tail": 1]),
+            ("read_multiple_files", ["paths": ["t.txt", "p.png"]]),
         ] as [(String, [String: JSONValue])] {
             let result = try await fixture.call(tool, arguments, memoryBudget: budget)
             #expect(result.isError, "\(tool)")
             #expect(FileToolFixture.text(result).hasPrefix("Server busy"), "\(tool)")
             #expect(FileToolFixture.text(result).contains("retry"), "\(tool)")
         }
-        let multiple = try await fixture.call("read_multiple_files", ["paths": ["t.txt"]], memoryBudget: budget)
-        #expect(FileToolFixture.text(multiple).hasPrefix("t.txt: Error - Server busy"))
         held.release()
         #expect(budget.bytesInUse == 0)
+    }
+
+    @Test func filesWhoseAnswerCannotFitTheWholeBudgetTogetherAreRefusedAtOnceHoldingNothing() async throws {
+        let fixture = try FileToolFixture()
+        for name in ["a.txt", "b.txt", "c.txt"] { try fixture.write(String(repeating: "x", count: 20_000), name) }
+        // Each file alone fits (about 90 KB); the three together (about 280 KB) do not.
+        let budget = MemoryBudget(limit: 256 << 10, maximumWait: .seconds(3_600))
+        let one = try await fixture.call("read_multiple_files", ["paths": ["a.txt"]], memoryBudget: budget)
+        #expect(!one.isError, "\(FileToolFixture.text(one))")
+        let all = try await fixture.call(
+            "read_multiple_files",
+            ["paths": ["a.txt", "b.txt", "c.txt"]],
+            memoryBudget: budget
+        )
+        #expect(all.isError)
+        #expect(FileToolFixture.text(all).contains("memory_budget_mb"), "\(FileToolFixture.text(all))")
+        #expect(FileToolFixture.text(all).contains("fewer files per call"), "\(FileToolFixture.text(all))")
+        #expect(budget.bytesInUse == 0)
+    }
+
+    @Test func headAndTailReserveWhatTheirWindowCanRead() async throws {
+        let fixture = try FileToolFixture()
+        try fixture.write(String(repeating: "line\n", count: 1_000), "t.txt")
+        for window in ["head", "tail"] {
+            let budget = MemoryBudget(limit: 64 << 20)
+            let request = SessionTestSupport.makeContext()
+            let result = try await fixture.call(
+                "read_text_file",
+                ["path": "t.txt", .init(window): 2],
+                memoryBudget: budget,
+                request: request
+            )
+            #expect(FileToolFixture.text(result) == "line\nline")
+            #expect(budget.bytesInUse == FileSystemModule.textAnswerBytes(5_000), "\(window)")
+        }
+    }
+
+    @Test func aWindowReadBeyondTheFirstReservationIsServedWhole() async throws {
+        let fixture = try FileToolFixture()
+        let line = String(repeating: "y", count: FileSystemModule.probeWindowBytes + 10)
+        try fixture.write("first\n\(line)\n", "w.txt")
+        let budget = MemoryBudget(limit: 64 << 20, maximumWait: .seconds(3_600))
+        let tail = try await fixture.call("read_text_file", ["path": "w.txt", "tail": 1], memoryBudget: budget)
+        #expect(FileToolFixture.text(tail) == line)
+        #expect(tail.structuredContent?["truncated"] == false)
+        let head = try await fixture.call("read_text_file", ["path": "w.txt", "head": 2], memoryBudget: budget)
+        #expect(FileToolFixture.text(head) == "first\n\(line)")
     }
 
     @Test func aFileWhoseAnswerCannotFitTheWholeBudgetIsRefusedAtOnce() async throws {

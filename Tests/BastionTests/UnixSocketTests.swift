@@ -17,14 +17,14 @@ struct UnixSocketTests {
     @Test func aLineIsReadUpToItsNewline() throws {
         let (a, b) = try pair()
         defer { close(a) }
-        #expect(UnixSocket.writeAll(b, Array("hello\nrest".utf8)))
+        #expect(UnixSocket.writeAll(b, Array("hello\nrest".utf8)) == nil)
         close(b)
         #expect(UnixSocket.readLine(a, maxBytes: 100) == .line(Array("hello".utf8)))
     }
 
     @Test func endOfInputEndsALineAndNothingIsNone() throws {
         let (a, b) = try pair()
-        #expect(UnixSocket.writeAll(b, Array("no newline".utf8)))
+        #expect(UnixSocket.writeAll(b, Array("no newline".utf8)) == nil)
         close(b)
         #expect(UnixSocket.readLine(a, maxBytes: 100) == .line(Array("no newline".utf8)))
         close(a)
@@ -41,7 +41,7 @@ struct UnixSocketTests {
         // Written whole before reading (it fits the socket buffer): no second thread is needed, so
         // the test never ties up the concurrency pool waiting for one.
         let payload = Array(repeating: UInt8(ascii: "x"), count: size + 1) + [UInt8(ascii: "\n")]
-        #expect(UnixSocket.writeAll(b, payload))
+        #expect(UnixSocket.writeAll(b, payload) == nil)
         close(b)
         #expect(UnixSocket.readLine(a, maxBytes: size) == .tooLong)
     }
@@ -52,7 +52,7 @@ struct UnixSocketTests {
             close(a)
             close(b)
         }
-        #expect(UnixSocket.writeAll(b, Array(#"{"op":"allow","id":"abc"#.utf8)))
+        #expect(UnixSocket.writeAll(b, Array(#"{"op":"allow","id":"abc"#.utf8)) == nil)
         // Non-blocking: the read after the partial line fails at once (EAGAIN), as a timed-out one would.
         #expect(fcntl(a, F_SETFL, fcntl(a, F_GETFL) | O_NONBLOCK) == 0)
         #expect(UnixSocket.readLine(a, maxBytes: 100) == .none)

@@ -274,4 +274,28 @@ def test_a_removed_client_configured_again_does_not_give_a_live_session_its_righ
     wait_for(lambda: server.stderr.count("Configuration reloaded") >= 2)
     # The session of the removed client stays without rights; a new connection would get them.
     assert server.call_tool("list_workdir", {}).get("isError") is True
+
+
+def test_list_workdir_hides_what_the_deny_rules_hide_from_list_directory(spawn, write_config):
+    """Issue 9 review: list_workdir listed names a `deny` rule hides from every other tool."""
+    config = write_config(
+        '[server]\ndiagnostics = true\n\n[[clients]]\nid = "a"\npermissions = ["file_read", "file_write"]\n'
+        'deny = ["**/.env", "**/id_*"]\n'
+    )
+    server = spawn("--config", config, "--client", "a")
+    server.initialize()
+    workdir = Path(server.call_tool("whoami", {})["structuredContent"]["workdir"])
+    (workdir / ".env").write_text("TOKEN=x")
+    (workdir / "id_ed25519").write_text("key")
+    (workdir / "notes.txt").write_text("n")
+    (workdir / "src").mkdir()
+    listing = server.call_tool("list_workdir", {})
+    assert not listing.get("isError"), listing
+    text = text_of(listing)
+    assert "[FILE] notes.txt" in text and "[DIR] src" in text, text
+    assert ".env" not in text and "id_ed25519" not in text, text
+    reference = server.call_tool("list_directory", {"path": str(workdir)})
+    names = sorted(entry["name"] for entry in reference["structuredContent"]["entries"])
+    assert names == ["notes.txt", "src"], names
+    assert sorted(line.split(" ", 1)[1] for line in text.splitlines()[:2]) == names, text
     server.close()

@@ -88,7 +88,9 @@ package enum ApprovalSocketClient {
         UnixSocket.setTimeouts(fd, seconds: ApprovalSocketServer.connectionTimeoutSeconds)
         var line = JSONWriter.encode(request)
         line.append(UInt8(ascii: "\n"))
-        guard UnixSocket.writeAll(fd, line) else { throw ApprovalError.system("cannot write to \(path)", errno: errno) }
+        if let code = UnixSocket.writeAll(fd, line) {
+            throw ApprovalError.system("cannot write to \(path)", errno: code)
+        }
         guard case .line(let answer) = UnixSocket.readLine(fd, maxBytes: ApprovalWireProtocol.maxResponseBytes) else {
             throw ApprovalError("no answer from \(path)")
         }

@@ -28,18 +28,38 @@ public struct AnswerMemory: Sendable {
     /// - Parameter bytes: The most the answer will hold in memory (its data and its encoding).
     /// - Throws: ``MemoryBudgetError``: `.busy` ("server busy, retry"), `.tooLarge` or `.cancelled`.
     public func reserve(_ bytes: Int) async throws(MemoryBudgetError) {
-        guard let budget, let request else { return }
-        request.holdUntilAnswered(try await budget.reserve(bytes))
+        hold(try await reserveProvisionally(bytes))
     }
 
     /// ``reserve(_:)`` for a tool handler: a refusal becomes a ``ToolError`` the model can act on
     /// (an `isError` result), a cancellation a `CancellationError`.
     public func reserveForTool(_ bytes: Int) async throws {
+        hold(try await reserveProvisionallyForTool(bytes))
+    }
+
+    /// Reserves `bytes` (waiting like ``reserve(_:)``) without tying them to the answer yet: the caller
+    /// either keeps them for its answer with ``hold(_:)`` or releases them — to take a larger
+    /// reservation instead, release this one first, so that no call ever waits while it holds budget.
+    /// - Returns: The reservation; `nil` when there is no budget.
+    /// - Throws: ``MemoryBudgetError`` as ``reserve(_:)``.
+    public func reserveProvisionally(_ bytes: Int) async throws(MemoryBudgetError) -> MemoryReservation? {
+        guard let budget, request != nil else { return nil }
+        return try await budget.reserve(bytes)
+    }
+
+    /// ``reserveProvisionally(_:)`` for a tool handler, with the errors of ``reserveForTool(_:)``.
+    public func reserveProvisionallyForTool(_ bytes: Int) async throws -> MemoryReservation? {
         do {
-            try await reserve(bytes)
+            return try await reserveProvisionally(bytes)
         } catch {
             if error.code == .cancelled { throw CancellationError() }
             throw ToolError(error.message)
         }
+    }
+
+    /// Keeps a reservation until this request's answer has been written (or dropped).
+    public func hold(_ reservation: MemoryReservation?) {
+        guard let reservation, let request else { return }
+        request.holdUntilAnswered(reservation)
     }
 }

@@ -1,3 +1,5 @@
+import BastionSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -104,19 +106,10 @@ enum UnixSocket {
         }
     }
 
-    /// Writes all of `bytes`; returns `false` when the peer is gone or the write timed out.
+    /// Writes all of `bytes` (never raising `SIGPIPE`).
+    /// - Returns: `nil`, or the `errno` of the failure: the peer is gone or the write timed out.
     @discardableResult
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let count = bytes.withUnsafeBytes { buffer -> Int in
-                guard let base = buffer.baseAddress else { return 0 }
-                return send(fd, base + offset, buffer.count - offset, Int32(MSG_NOSIGNAL))
-            }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { return false }
-            offset += count
-        }
-        return true
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32? {
+        bytes.withUnsafeBytes { FileDescriptorIO.sendAll(fd, $0) }
     }
 }

@@ -1,9 +1,6 @@
 import BastionProtocol
+import BastionResources
 import BastionSecurity
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Tools and resources for checking a Bastion installation, and for tests and benchmarks.
 ///
@@ -11,6 +8,8 @@ import Glibc
 public struct DiagnosticsModule: BastionModule {
     /// The server version reported by the info resource.
     public var serverVersion: String
+    /// How `list_workdir` checks and opens the workdir, as the file-system tools do.
+    private let files = FileSystemManager()
 
     /// Creates the module.
     public init(serverVersion: String) {
@@ -76,10 +75,11 @@ public struct DiagnosticsModule: BastionModule {
             description: "Lists the client's working directory.",
             inputSchema: ["type": "object", "additionalProperties": false],
             annotations: .readOnly,
-            // It lists the workdir directly (no call-level check), so it needs read access to all of it.
+            // Only clients that may read everything see it; the workdir and each entry are checked
+            // like list_directory's, so a deny rule hides here what it hides there.
             permissions: [.fileRead(glob: nil)]
-        ) { client, _ in
-            .text(try Self.listDirectory(client.workdir))
+        ) { [files] client, _ in
+            .text(try Self.listWorkdir(client, files: files))
         }
     }
 
@@ -126,17 +126,22 @@ public struct DiagnosticsModule: BastionModule {
         return .text("slept \(total) ms")
     }
 
-    private static func listDirectory(_ path: String) throws -> String {
-        guard let directory = opendir(path) else { throw ToolError("cannot list \(path)") }
-        defer { closedir(directory) }
-        var lines: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if name == "." || name == ".." { continue }
-            lines.append((entry.pointee.d_type == DT_DIR ? "[DIR] " : "[FILE] ") + name)
+    /// The workdir's entries the client may read, as `[DIR] name` lines then `[FILE] name` lines, each
+    /// sorted by name.
+    private static func listWorkdir(_ client: ClientContext, files: FileSystemManager) throws(ToolError) -> String {
+        do {
+            let target = try files.authorize(client.workdir, for: .read, client: client)
+            let limit = client.limits.listEntries
+            let listing = try files.list(target, client: client, maxEntries: limit)
+            let directories = listing.entries.filter { $0.kind == .directory }
+            var lines = directories.map { "[DIR] " + $0.name }
+            lines += listing.entries.filter { $0.kind != .directory }.map { "[FILE] " + $0.name }
+            if lines.isEmpty { lines.append("(empty)") }
+            if listing.isTruncated { lines.append("[listing truncated at \(limit) entries]") }
+            if listing.hidden > 0 { lines.append("[\(listing.hidden) entries hidden by this client's deny rules]") }
+            return lines.joined(separator: "\n")
+        } catch {
+            throw ToolError(error.message, denial: error.denial)
         }
-        return lines.isEmpty ? "(empty)" : lines.sorted().joined(separator: "\n")
     }
 }

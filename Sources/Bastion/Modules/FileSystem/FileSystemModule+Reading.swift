@@ -72,27 +72,50 @@ extension FileSystemModule {
                 return Self.result(text, data: ["truncated": false])
             }
         }
-        return try Self.run { () throws(FileSystemError) in
+        return try await readWindow(client, call, path: path, head: head, tail: tail ?? 0)
+    }
+
+    /// The first `head` (or else the last `tail`) lines of a file, read within a memory reservation
+    /// for the most the window can hold: first for a window of ``probeWindowBytes`` (enough for most
+    /// heads and tails); when the lines go beyond it, that reservation is released before one for the
+    /// whole read limit is taken, so the call never waits for memory while holding some.
+    func readWindow(
+        _ client: ClientContext,
+        _ call: ToolCall,
+        path: String,
+        head: Int?,
+        tail: Int
+    ) async throws -> ToolResult {
+        let (target, file, size) = try Self.run { () throws(FileSystemError) in
             let target = try files.authorize(path, for: .read, client: client)
             let (file, info) = try files.openRegularFile(target)
-            let window: LineWindow.Excerpt
-            if let head {
-                window = try Self.lineWindow(path: target.path) { () throws(LineWindowError) in
-                    try LineWindow.head(fd: file.raw, lines: head, maxBytes: client.limits.readBytes)
-                }
-            } else {
-                window = try Self.lineWindow(path: target.path) { () throws(LineWindowError) in
-                    try LineWindow.tail(
-                        fd: file.raw,
-                        size: Int64(info.st_size),
-                        lines: tail ?? 0,
-                        maxBytes: client.limits.readBytes
-                    )
+            return (target, file, Int64(info.st_size))
+        }
+        // A pseudo-file reporting 0 bytes (`/proc`) is read up to what a whole read would take of it.
+        let fileBytes = size > 0 ? Int(size) : WholeFileRead.pseudoFileBytes
+        let limit = client.limits.readBytes
+        var window = min(limit, Self.probeWindowBytes)
+        while true {
+            let bound = LineWindow.readBound(maxBytes: window, fileBytes: fileBytes)
+            // While reading, the window holds the bytes and the text made of them (for `head`, the buffer
+            // that grows and the one it grows into); then the text and its message, as a whole read's.
+            let reservation = try await call.memory.reserveProvisionallyForTool(Self.textAnswerBytes(bound))
+            let excerpt = try Self.run { () throws(FileSystemError) in
+                try Self.lineWindow(path: target.path) { () throws(LineWindowError) in
+                    if let head {
+                        return try LineWindow.head(fd: file.raw, lines: head, maxBytes: window, fileBytes: fileBytes)
+                    }
+                    return try LineWindow.tail(fd: file.raw, size: size, lines: tail, maxBytes: window)
                 }
             }
-            var text = window.text
-            if window.isTruncated { text += "\n[truncated at \(client.limits.readMB) MiB]" }
-            return Self.result(text, data: ["truncated": .bool(window.isTruncated)])
+            guard excerpt.isTruncated, window < limit else {
+                call.memory.hold(reservation)
+                var text = excerpt.text
+                if excerpt.isTruncated { text += "\n[truncated at \(client.limits.readMB) MiB]" }
+                return Self.result(text, data: ["truncated": .bool(excerpt.isTruncated)])
+            }
+            reservation?.release()
+            window = limit
         }
     }
 
@@ -132,25 +155,51 @@ extension FileSystemModule {
         return ToolResult(content: [content])
     }
 
+    /// Reads several files into one answer. First what each file takes is found (each opened, then
+    /// closed: a call with a thousand paths never holds a thousand descriptors), then the whole answer
+    /// is reserved at once, then the files are read, none beyond what was reserved for it. So a call
+    /// waits for memory only while it holds none (two calls each holding part of the budget while
+    /// waiting for the rest would starve each other, and every other session); one that needs more than
+    /// the whole budget is refused at once.
     func readMultiple(_ client: ClientContext, _ call: ToolCall) async throws -> ToolResult {
         let paths = call.arguments["paths"]?.arrayValue?.compactMap(\.stringValue) ?? []
         var remaining = client.limits.readBytes
+        var plans: [Result<Int, ToolError>] = []
+        var textBytes = 0
+        for path in paths {
+            do throws(ToolError) {
+                let byteCount = try Self.run { () throws(FileSystemError) in
+                    let target = try files.authorize(path, for: .read, client: client)
+                    return try files.openForWholeRead(target, maxBytes: max(0, remaining)).byteCount
+                }
+                remaining -= byteCount
+                textBytes += byteCount
+                plans.append(.success(byteCount))
+            } catch {
+                plans.append(.failure(error))
+            }
+            textBytes += Self.multipleFileFrameBytes(path)
+        }
+        do {
+            call.memory.hold(try await call.memory.reserveProvisionally(Self.multipleAnswerBytes(textBytes)))
+        } catch {
+            if error.code == .cancelled { throw CancellationError() }
+            let advice = error.code == .tooLarge ? " (or fewer files per call)" : ""
+            throw ToolError(error.message + advice)
+        }
         var parts: [String] = []
         var denial: PermissionDenial?
-        for path in paths {
-            do {
-                let (target, read) = try Self.run { () throws(FileSystemError) in
-                    let target = try files.authorize(path, for: .read, client: client)
-                    return (target, try files.openForWholeRead(target, maxBytes: max(0, remaining)))
-                }
-                try await call.memory.reserveForTool(Self.textAnswerBytes(read.byteCount))
+        for (path, plan) in zip(paths, plans) {
+            do throws(ToolError) {
+                let byteCount = try plan.get()
                 let text = try Self.run { () throws(FileSystemError) in
-                    let bytes = try read.read()
-                    remaining -= bytes.count
-                    return try Self.text(bytes, path: target.path)
+                    let target = try files.authorize(path, for: .read, client: client)
+                    // A file that grew since it was measured is refused: its bytes were not reserved.
+                    let read = try files.openForWholeRead(target, maxBytes: byteCount)
+                    return try Self.text(try read.read(), path: target.path)
                 }
                 parts.append("\(path):\n\(text)\n")
-            } catch let error as ToolError {
+            } catch {
                 parts.append("\(path): Error - \(error.message)")
                 if denial == nil { denial = error.denial }
             }
@@ -159,6 +208,19 @@ extension FileSystemModule {
         var result = Self.result(parts.joined(separator: "\n---\n"))
         result.denial = denial
         return result
+    }
+
+    /// What one file of ``readMultiple(_:_:)`` adds to the text besides its bytes, at most: its path,
+    /// the separator, and an error message naming the path.
+    static func multipleFileFrameBytes(_ path: String) -> Int {
+        2 * path.utf8.count + 1_024
+    }
+
+    /// What answering with several files' text holds at most, `textBytes` being their bytes and frames:
+    /// each file's text kept in its part, the parts joined, and that text in its message as
+    /// ``textAnswerBytes(_:)`` (which also covers the file being read).
+    static func multipleAnswerBytes(_ textBytes: Int) -> Int {
+        textBytes + textAnswerBytes(textBytes)
     }
 
     /// What answering with a file's Base64 holds at most: the bytes read and their encoding in the
@@ -173,6 +235,9 @@ extension FileSystemModule {
     static func textAnswerBytes(_ fileBytes: Int) -> Int {
         fileBytes + 2 * (fileBytes + fileBytes / 4) + answerEnvelopeBytes
     }
+
+    /// The window of a head or tail read within a first, small reservation.
+    static let probeWindowBytes = 1 << 20
 
     /// The message around a large value: its other members and the room left for them.
     static let answerEnvelopeBytes = 128 << 10

@@ -1,3 +1,5 @@
+import BastionSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -32,23 +34,7 @@ struct AuditSyslogConnection: ~Copyable {
         if descriptor < 0, !connect() { return false }
         var bytes = message
         if case .tcp = destination { bytes = AuditSyslogMessage.octetCounted(message) }
-        let isSent = bytes.withUnsafeBytes { buffer -> Bool in
-            var offset = 0
-            while offset < buffer.count {
-                let count = Glibc.send(
-                    descriptor,
-                    buffer.baseAddress.map { $0 + offset },
-                    buffer.count - offset,
-                    Int32(MSG_NOSIGNAL)
-                )
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                offset += count
-            }
-            return true
-        }
+        let isSent = bytes.withUnsafeBytes { FileDescriptorIO.sendAll(descriptor, $0) } == nil
         if !isSent {
             close(descriptor)
             descriptor = -1
