@@ -274,6 +274,7 @@ def test_a_removed_client_configured_again_does_not_give_a_live_session_its_righ
     wait_for(lambda: server.stderr.count("Configuration reloaded") >= 2)
     # The session of the removed client stays without rights; a new connection would get them.
     assert server.call_tool("list_workdir", {}).get("isError") is True
+    server.close()
 
 
 def test_list_workdir_hides_what_the_deny_rules_hide_from_list_directory(spawn, write_config):
