@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 import Testing
 
 @testable import BastionProtocol
@@ -31,4 +33,42 @@ struct MCPSessionDeadlinesTests {
         let response = await harness.sink.waitForResponse(to: 1)
         #expect(response?["result"]?["timedOut"] == false)
     }
+
+    @Test func aFinishedRequestWhoseAnswerIsStillBeingWrittenDoesNotMakeTheWatchdogSpin() async throws {
+        // The answer's write blocks (a client reading slowly) past the deadline: the request has
+        // nothing left to expire, and the watchdog must wait for real work instead of looping.
+        let writing = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let sink = RecordingSink { message in
+            guard message["id"] == 1 else { return }
+            writing.signal()
+            release.wait()
+        }
+        var router = RequestRouter()
+        router.on("quick") { _, _ in [:] }
+        let harness = SessionHarness(router: router, handlerDeadline: .milliseconds(20), sink: sink)
+        harness.initialize()
+        harness.receive(json: SessionHarness.request(1, "quick"))
+        // Counted and released off the cooperative pool: a spinning watchdog would hold one of
+        // its threads, and the write holds another.
+        let rounds = Atomic<Int>(-1)
+        let session = harness.session
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                writing.wait()
+                usleep(300_000)
+                rounds.store(session.watchdogRounds, ordering: .releasing)
+                release.signal()
+                continuation.resume()
+            }
+        }
+        let counted = rounds.load(ordering: .acquiring)
+        #expect(counted >= 0 && counted < 50, "the watchdog made \(counted) rounds in 300 ms")
+        #expect(await harness.sink.waitForResponse(to: 1) != nil)
+        await harness.session.close(grace: .milliseconds(50))
+    }
 }
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -21,6 +21,7 @@ extension MCPSession {
         while !Task.isCancelled {
             let now = ContinuousClock.now
             let (overdue, next) = state.withLock { state -> ([RequestContext], ContinuousClock.Instant?) in
+                state.watchdogRounds += 1
                 var overdue: [RequestContext] = []
                 var next: ContinuousClock.Instant?
                 // The deadline bounds a handler's run: it counts from when the request got its
@@ -53,15 +54,19 @@ extension MCPSession {
         }
     }
 
+    /// How many rounds the watchdog has made (for tests).
+    var watchdogRounds: Int { state.withLock { $0.watchdogRounds } }
+
     private func waitForWork() async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let resumeNow = state.withLock { state -> Bool in
-                    // Requests already expired but still running (ignoring cancellation) are not
-                    // work to watch: waiting on them would spin.
+                    // Requests already expired but still running (ignoring cancellation), and
+                    // finished ones whose answer is still being written, are not work to watch:
+                    // the loop above skips them, so waking for them would spin.
                     let hasWork = state.inFlight.values.contains { entry in
                         guard case .running = entry.phase else { return false }
-                        return !entry.context.isTimedOut
+                        return !entry.context.isTimedOut && !entry.context.isFinished
                     }
                     if hasWork || Task.isCancelled { return true }
                     state.watchdogWaiter = continuation

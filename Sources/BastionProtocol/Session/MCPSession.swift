@@ -100,6 +100,9 @@ public final class MCPSession: Sendable {
         var idleWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
         var watchdog: Task<Void, Never>?
         var watchdogWaiter: CheckedContinuation<Void, Never>?
+        /// How many times the deadline watchdog has looked at the running requests (for tests: a
+        /// watchdog with nothing to expire must wait, not spin).
+        var watchdogRounds = 0
         var nextWaiterKey = 0
 
         var isIdle: Bool { inFlight.isEmpty }
