@@ -23,6 +23,14 @@ public enum DirectoryReader {
         public var size: Int64? = nil
         /// Its modification time in seconds since the epoch, when asked for.
         public var modified: Int64? = nil
+
+        /// Calls `body` with the name's raw bytes (without the NUL): what permission decisions on
+        /// the entry are made on (``name`` is for people; it may differ from them).
+        public func withNameBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+            rawName.withUnsafeBytes { raw in
+                body(UnsafeBufferPointer(rebasing: raw.bindMemory(to: UInt8.self).dropLast()))
+            }
+        }
     }
 
     /// The entries of a directory, without `.` and `..`, in the order the file system returns them.

@@ -70,16 +70,27 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
     /// - Returns: `true` when the whole path matches the whole pattern.
     public func matches(_ canonicalPath: String) -> Bool {
         var path = canonicalPath
-        return path.withUTF8 { buffer in
-            guard buffer.first == UInt8(ascii: "/") else { return false }
-            var ranges: [Range<Int>] = []
-            var start = 0
-            for index in 0...buffer.count where index == buffer.count || buffer[index] == UInt8(ascii: "/") {
-                if index > start { ranges.append(start..<index) }
-                start = index + 1
-            }
-            return Self.matchSegments(self.segments, ranges, in: buffer)
+        return path.withUTF8 { matches(bytes: $0) }
+    }
+
+    /// Whether a canonical absolute path given as its raw bytes matches: the form a directory
+    /// entry's name has on disk, which need not be UTF-8 (a `?` takes an invalid byte as one
+    /// character). The same answer as ``matches(_:)`` for the bytes of a `String`.
+    /// - Parameter canonicalPath: The path's bytes, no NUL.
+    /// - Returns: `true` when the whole path matches the whole pattern.
+    public func matches(_ canonicalPath: [UInt8]) -> Bool {
+        canonicalPath.withUnsafeBufferPointer { matches(bytes: $0) }
+    }
+
+    func matches(bytes buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard buffer.first == UInt8(ascii: "/") else { return false }
+        var ranges: [Range<Int>] = []
+        var start = 0
+        for index in 0...buffer.count where index == buffer.count || buffer[index] == UInt8(ascii: "/") {
+            if index > start { ranges.append(start..<index) }
+            start = index + 1
         }
+        return Self.matchSegments(self.segments, ranges, in: buffer)
     }
 
     /// The same pattern with its leading literal segments replaced by what `resolve` makes of them.
