@@ -1,3 +1,5 @@
+import BastionSecurity
+
 #if canImport(Glibc)
 public import Glibc
 #endif
@@ -83,14 +85,24 @@ public enum DirectoryReader {
     }
 
     /// The entry of a `readdir` record; `nil` for `.` and `..`.
+    ///
+    /// One allocation for the raw name (and one for the display name when it is longer than a
+    /// small string); the kind comes from `d_type`, with an `fstatat` only when the file system
+    /// does not fill it in (`DT_UNKNOWN`).
     private static func entry(_ record: UnsafeMutablePointer<dirent>, in directory: Descriptor) -> Entry? {
-        let (name, isValid, rawName) = withUnsafeBytes(of: &record.pointee.d_name) {
-            raw -> (String, Bool, [CChar]) in
-            let bytes = Array(raw.prefix { $0 != 0 })
+        let entry = withUnsafeBytes(of: &record.pointee.d_name) { raw -> (String, Bool, [CChar])? in
+            let length = raw.firstIndex(of: 0) ?? raw.count
+            let bytes = UnsafeRawBufferPointer(rebasing: raw[..<length]).bindMemory(to: UInt8.self)
+            if PathBytes.isDotSegment(bytes) { return nil }
+            let rawName = [CChar](unsafeUninitializedCapacity: length + 1) { buffer, count in
+                for index in 0..<length { buffer[index] = CChar(bitPattern: bytes[index]) }
+                buffer[length] = 0
+                count = length + 1
+            }
             let decoded = String(validating: bytes, as: UTF8.self)
-            return (decoded ?? Self.escaped(bytes), decoded != nil, bytes.map { CChar(bitPattern: $0) } + [0])
+            return (decoded ?? Self.escaped(Array(bytes)), decoded != nil, rawName)
         }
-        if name == "." || name == ".." { return nil }
+        guard let (name, isValid, rawName) = entry else { return nil }
         var kind = Self.kind(Int32(record.pointee.d_type))
         if kind == nil {
             var info = stat()
@@ -99,6 +111,12 @@ public enum DirectoryReader {
                 ? Self.kind(mode: info.st_mode) : .other
         }
         return Entry(name: name, isValidUTF8: isValid, rawName: rawName, kind: kind ?? .other)
+    }
+
+    /// Whether `lhs`'s raw name sorts before `rhs`'s, byte by byte (the order of their names for
+    /// UTF-8 names; a name that is not UTF-8 sorts by its bytes, not by its `\xHH` display form).
+    public static func precedes(_ lhs: Entry, _ rhs: Entry) -> Bool {
+        strcmp(lhs.rawName, rhs.rawName) < 0
     }
 
     /// Valid UTF-8 sequences kept, every other byte written `\xHH`.

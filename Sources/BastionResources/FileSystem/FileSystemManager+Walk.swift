@@ -99,7 +99,7 @@ extension FileSystemManager {
             entry.withNameBytes { permissions.isAllowed($0) } ? entry : nil
         }
         summary.hidden += listing.excluded
-        let entries = listing.items.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        let entries = listing.items.sorted(by: DirectoryReader.precedes)
         for entry in entries {
             guard summary.entries < limits.maxEntries else {
                 summary.reachedLimit = true
@@ -191,7 +191,7 @@ extension FileSystemManager {
             }
             return entry
         }
-        let entries = listing.items.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        let entries = listing.items.sorted(by: DirectoryReader.precedes)
         return (entries, listing.excluded, listing.isTruncated)
     }
 }

@@ -84,13 +84,20 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
 
     func matches(bytes buffer: UnsafeBufferPointer<UInt8>) -> Bool {
         guard buffer.first == UInt8(ascii: "/") else { return false }
-        var ranges: [Range<Int>] = []
-        var start = 0
-        for index in 0...buffer.count where index == buffer.count || buffer[index] == UInt8(ascii: "/") {
-            if index > start { ranges.append(start..<index) }
-            start = index + 1
+        // At most one segment per two bytes; on the stack for any path of usual length (a search
+        // matches every walked entry's path, so no heap allocation per match).
+        return withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: buffer.count / 2 + 1) { storage in
+            var count = 0
+            var start = 0
+            for index in 0...buffer.count where index == buffer.count || buffer[index] == UInt8(ascii: "/") {
+                if index > start {
+                    storage[count] = start..<index
+                    count += 1
+                }
+                start = index + 1
+            }
+            return Self.matchSegments(self.segments, UnsafeBufferPointer(rebasing: storage[..<count]), in: buffer)
         }
-        return Self.matchSegments(self.segments, ranges, in: buffer)
     }
 
     /// The same pattern with its leading literal segments replaced by what `resolve` makes of them.
@@ -245,7 +252,7 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
     /// The two-pointer wildcard scan over segments, with `**` as the star.
     static func matchSegments(
         _ segments: [Segment],
-        _ ranges: [Range<Int>],
+        _ ranges: UnsafeBufferPointer<Range<Int>>,
         in path: UnsafeBufferPointer<UInt8>
     ) -> Bool {
         var p = 0
