@@ -113,10 +113,24 @@ public enum DirectoryReader {
         return Entry(name: name, isValidUTF8: isValid, rawName: rawName, kind: kind ?? .other)
     }
 
-    /// Whether `lhs`'s raw name sorts before `rhs`'s, byte by byte (the order of their names for
-    /// UTF-8 names; a name that is not UTF-8 sorts by its bytes, not by its `\xHH` display form).
-    public static func precedes(_ lhs: Entry, _ rhs: Entry) -> Bool {
-        strcmp(lhs.rawName, rhs.rawName) < 0
+    /// Entries sorted by raw name, byte by byte (the order of their names for UTF-8 names; a name
+    /// that is not UTF-8 sorts by its bytes, not by its `\xHH` display form).
+    ///
+    /// Sorts positions, then copies each entry once: sorting the entries themselves copied (and
+    /// retained and released) entries at every step, over a quarter of a walk's time.
+    public static func sortedByName(_ entries: [Entry]) -> [Entry] {
+        var order = Array(entries.indices)
+        entries.withUnsafeBufferPointer { items in
+            order.sort { left, right in
+                items[left].rawName.withUnsafeBufferPointer { l in
+                    items[right].rawName.withUnsafeBufferPointer { r in
+                        guard let l = l.baseAddress, let r = r.baseAddress else { return false }
+                        return strcmp(l, r) < 0
+                    }
+                }
+            }
+        }
+        return order.map { entries[$0] }
     }
 
     /// Valid UTF-8 sequences kept, every other byte written `\xHH`.

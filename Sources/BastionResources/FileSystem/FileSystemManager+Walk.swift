@@ -99,8 +99,7 @@ extension FileSystemManager {
             entry.withNameBytes { permissions.isAllowed($0) } ? entry : nil
         }
         summary.hidden += listing.excluded
-        let entries = listing.items.sorted(by: DirectoryReader.precedes)
-        for entry in entries {
+        for entry in DirectoryReader.sortedByName(listing.items) {
             guard summary.entries < limits.maxEntries else {
                 summary.reachedLimit = true
                 return false
@@ -191,7 +190,7 @@ extension FileSystemManager {
             }
             return entry
         }
-        let entries = listing.items.sorted(by: DirectoryReader.precedes)
+        let entries = DirectoryReader.sortedByName(listing.items)
         return (entries, listing.excluded, listing.isTruncated)
     }
 }
