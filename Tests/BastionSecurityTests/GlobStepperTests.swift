@@ -50,7 +50,8 @@ struct GlobStepperTests {
     }
 
     @Test func aGlobTooLongToStepIsLeftToWholePaths() throws {
-        let long = try GlobPattern("/" + Array(repeating: "x", count: GlobStepper.maximumSegments + 1).joined(separator: "/"))
+        let segments = Array(repeating: "x", count: GlobStepper.maximumSegments + 1)
+        let long = try GlobPattern("/" + segments.joined(separator: "/"))
         let stepper = GlobStepper(long)
         #expect(stepper.count == nil)
         #expect(stepper.canMatchBelow(stepper.start))

@@ -99,7 +99,10 @@ public enum DirectoryReader {
                 buffer[length] = 0
                 count = length + 1
             }
-            let decoded = String(validating: bytes, as: UTF8.self)
+            // An ASCII name (the usual case) needs no validation, whose generic path looks up type
+            // metadata at every call.
+            let isASCII = bytes.allSatisfy { $0 < 0x80 }
+            let decoded = isASCII ? String(decoding: bytes, as: UTF8.self) : String(validating: bytes, as: UTF8.self)
             return (decoded ?? Self.escaped(Array(bytes)), decoded != nil, rawName)
         }
         guard let (name, isValid, rawName) = entry else { return nil }

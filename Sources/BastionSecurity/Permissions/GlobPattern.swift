@@ -96,7 +96,8 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
                 }
                 start = index + 1
             }
-            return Self.matchSegments(self.segments, UnsafeBufferPointer(rebasing: storage[..<count]), in: buffer)
+            let ranges = UnsafeBufferPointer(start: storage.baseAddress, count: count)
+            return Self.matchSegments(self.segments, ranges, in: buffer)
         }
     }
 
