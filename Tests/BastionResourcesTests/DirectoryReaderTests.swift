@@ -41,6 +41,23 @@ struct DirectoryReaderTests {
         )
     }
 
+    @Test func entriesSortByTheirRawNamesBytes() {
+        func entry(_ bytes: [UInt8]) -> DirectoryReader.Entry {
+            let name = String(validating: bytes, as: UTF8.self) ?? DirectoryReader.escaped(bytes)
+            let raw = bytes.map { CChar(bitPattern: $0) } + [0]
+            let isValid = name.utf8.elementsEqual(bytes)
+            return DirectoryReader.Entry(name: name, isValidUTF8: isValid, rawName: raw, kind: .file)
+        }
+        let names: [[UInt8]] = [
+            Array("b".utf8), [0xFF], Array("a".utf8), Array("\u{E9}".utf8), Array("B".utf8), Array("ab".utf8), [0x5C],
+        ]
+        let sorted = DirectoryReader.sortedByName(names.map(entry)).map {
+            $0.rawName.dropLast().map { UInt8(bitPattern: $0) }
+        }
+        #expect(sorted == names.sorted { $0.lexicographicallyPrecedes($1) })
+        #expect(DirectoryReader.sortedByName([]).isEmpty)
+    }
+
     @Test func escapingKeepsValidSequencesAndMarksEachInvalidByte() {
         #expect(DirectoryReader.escaped(Array("é-ok".utf8)) == "é-ok")
         #expect(DirectoryReader.escaped([0x61, 0xC3, 0x28, 0xE2, 0x82]) == "a\\xC3(\\xE2\\x82")

@@ -58,18 +58,24 @@ extension FileSystemManager {
     ) throws(FileSystemError) -> WalkSummary {
         let directory = try open(target, flags: O_RDONLY | O_DIRECTORY)
         var summary = WalkSummary()
+        let limits = WalkLimits(maxEntries: maxEntries, maxDepth: maxDepth)
         _ = try walk(
             directory,
             path: target.path,
             relative: "",
             depth: 0,
-            client: client,
-            maxEntries: maxEntries,
-            maxDepth: maxDepth,
+            permissions: client.walkPermissions(.read, below: Array(target.path.utf8)),
+            limits: limits,
             summary: &summary,
             visit: visit
         )
         return summary
+    }
+
+    /// A walk's bounds.
+    private struct WalkLimits {
+        var maxEntries: Int
+        var maxDepth: Int
     }
 
     /// Returns `false` when the walk must end.
@@ -78,25 +84,23 @@ extension FileSystemManager {
         path: String,
         relative: String,
         depth: Int,
-        client: ClientContext,
-        maxEntries: Int,
-        maxDepth: Int,
+        permissions: WalkPermissions,
+        limits: WalkLimits,
         summary: inout WalkSummary,
         visit: (WalkEvent) -> WalkAnswer
     ) throws(FileSystemError) -> Bool {
-        // Read only as many entries as the walk may still report (one more says it was cut).
+        // Read only as many entries as the walk may still report (one more says it was cut). Each
+        // is decided on its raw name below the directory's canonical bytes, never on `name`.
         let listing = try DirectoryReader.entries(
             of: directory,
             path: path,
-            limit: max(0, maxEntries - summary.entries)
-        ) { entry -> (DirectoryReader.Entry, String)? in
-            let childPath = PathBytes.join(path, entry.name)
-            return client.check(.read, canonicalPath: childPath).isAllowed ? (entry, childPath) : nil
+            limit: max(0, limits.maxEntries - summary.entries)
+        ) { entry -> DirectoryReader.Entry? in
+            entry.withNameBytes { permissions.isAllowed($0) } ? entry : nil
         }
         summary.hidden += listing.excluded
-        let entries = listing.items.sorted { $0.0.name.utf8.lexicographicallyPrecedes($1.0.name.utf8) }
-        for (entry, childPath) in entries {
-            guard summary.entries < maxEntries else {
+        for entry in DirectoryReader.sortedByName(listing.items) {
+            guard summary.entries < limits.maxEntries else {
                 summary.reachedLimit = true
                 return false
             }
@@ -119,9 +123,11 @@ extension FileSystemManager {
                 break
             }
             var keepGoing = true
-            if depth + 1 >= maxDepth {
+            if depth + 1 >= limits.maxDepth {
                 summary.tooDeep += 1
             } else {
+                // path-bytes: the display path, for errors; decisions use the raw name (`permissions`)
+                let childPath = PathBytes.join(path, entry.name)
                 // A directory that vanished or was swapped for a link since it was listed is skipped.
                 if let child = try? opener.open(
                     entry,
@@ -134,9 +140,8 @@ extension FileSystemManager {
                         path: childPath,
                         relative: childRelative,
                         depth: depth + 1,
-                        client: client,
-                        maxEntries: maxEntries,
-                        maxDepth: maxDepth,
+                        permissions: entry.withNameBytes { permissions.entering($0) },
+                        limits: limits,
                         summary: &summary,
                         visit: visit
                     )
@@ -172,10 +177,11 @@ extension FileSystemManager {
         maxEntries: Int = .max
     ) throws(FileSystemError) -> (entries: [DirectoryReader.Entry], hidden: Int, isTruncated: Bool) {
         let directory = try open(target, flags: O_RDONLY | O_DIRECTORY)
+        let permissions = client.walkPermissions(.read, below: Array(target.path.utf8))
         let listing = try DirectoryReader.entries(of: directory, path: target.path, limit: maxEntries) {
             entry -> DirectoryReader.Entry? in
-            let path = PathBytes.join(target.path, entry.name)
-            guard client.check(.read, canonicalPath: path).isAllowed else { return nil }
+            // On the raw name below the directory's canonical bytes, never on `name`.
+            guard entry.withNameBytes({ permissions.isAllowed($0) }) else { return nil }
             var entry = entry
             var info = stat()
             if withStatus, fstatat(directory.raw, entry.rawName, &info, AT_SYMLINK_NOFOLLOW) == 0 {
@@ -184,7 +190,7 @@ extension FileSystemManager {
             }
             return entry
         }
-        let entries = listing.items.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        let entries = DirectoryReader.sortedByName(listing.items)
         return (entries, listing.excluded, listing.isTruncated)
     }
 }

@@ -93,6 +93,18 @@ public final class ClientContext: Sendable {
         permissionState.check(access, canonicalPath: canonicalPath)
     }
 
+    /// The call-level check of a canonical path given as raw bytes (a walked entry's name, which
+    /// need not be UTF-8, joined to its directory's canonical bytes); uncached, no system call.
+    public func check(_ access: PermissionManager.Access, canonicalBytes: [UInt8]) -> PermissionDecision {
+        permissionState.check(access, canonicalBytes: canonicalBytes)
+    }
+
+    /// The decisions of a walk below a canonical directory (see ``WalkPermissions``): every
+    /// directory walk decides its entries with these, on their raw names.
+    public func walkPermissions(_ access: PermissionManager.Access, below directory: [UInt8]) -> WalkPermissions {
+        permissionState.walkPermissions(access, below: directory)
+    }
+
     /// The directories the client's grants can reach, for reading and for writing (canonical,
     /// outermost only), before any narrowing by the client's MCP roots.
     public var grantedRoots: (read: [String], write: [String]) { permissionState.scopeRoots }

@@ -159,6 +159,31 @@ public final class ClientPermissions: Sendable {
         return rules.decide(access, canonicalPath: canonicalPath)
     }
 
+    /// Decides on a canonical path given as raw bytes, which need not be UTF-8 (a walked entry's
+    /// name joined to its directory's canonical path); uncached, no system call. A denial names the
+    /// path with invalid bytes as U+FFFD.
+    /// - Parameters:
+    ///   - access: Read, write, or execute.
+    ///   - canonicalBytes: An absolute path without `.`, `..` or symlinks in its directory part.
+    /// - Returns: `.allow` or a denial.
+    public func check(_ access: PermissionManager.Access, canonicalBytes: [UInt8]) -> PermissionDecision {
+        guard isCallLevelEnabled, let rules else {
+            return Self.unknown(access, String(decoding: canonicalBytes, as: UTF8.self)).decision
+        }
+        return rules.decide(access, canonicalBytes: canonicalBytes)
+    }
+
+    /// The decisions of a walk below a directory, on the rules in force now (see ``WalkPermissions``).
+    /// - Parameters:
+    ///   - access: `.read` (listings, searches) or `.write` (a recursive delete or move); anything
+    ///     else, or a client without rules, gets every entry denied.
+    ///   - directory: The walked directory's canonical path, as bytes.
+    /// - Returns: The decisions for the directory's entries.
+    public func walkPermissions(_ access: PermissionManager.Access, below directory: [UInt8]) -> WalkPermissions {
+        let rules = isCallLevelEnabled ? self.rules : nil
+        return WalkPermissions(plan: WalkPlan(rules, access: access), directory: directory)
+    }
+
     /// How many decisions are cached (for tests and diagnostics).
     var cachedCount: Int { state.withLock { $0.cache.count } }
 

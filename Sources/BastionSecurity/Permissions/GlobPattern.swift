@@ -70,14 +70,33 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
     /// - Returns: `true` when the whole path matches the whole pattern.
     public func matches(_ canonicalPath: String) -> Bool {
         var path = canonicalPath
-        return path.withUTF8 { buffer in
-            guard buffer.first == UInt8(ascii: "/") else { return false }
-            var ranges: [Range<Int>] = []
+        return path.withUTF8 { matches(bytes: $0) }
+    }
+
+    /// Whether a canonical absolute path given as its raw bytes matches: the form a directory
+    /// entry's name has on disk, which need not be UTF-8 (a `?` takes an invalid byte as one
+    /// character). The same answer as ``matches(_:)`` for the bytes of a `String`.
+    /// - Parameter canonicalPath: The path's bytes, no NUL.
+    /// - Returns: `true` when the whole path matches the whole pattern.
+    public func matches(_ canonicalPath: [UInt8]) -> Bool {
+        canonicalPath.withUnsafeBufferPointer { matches(bytes: $0) }
+    }
+
+    func matches(bytes buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard buffer.first == UInt8(ascii: "/") else { return false }
+        // At most one segment per two bytes; on the stack for any path of usual length (a search
+        // matches every walked entry's path, so no heap allocation per match).
+        return withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: buffer.count / 2 + 1) { storage in
+            var count = 0
             var start = 0
             for index in 0...buffer.count where index == buffer.count || buffer[index] == UInt8(ascii: "/") {
-                if index > start { ranges.append(start..<index) }
+                if index > start {
+                    storage[count] = start..<index
+                    count += 1
+                }
                 start = index + 1
             }
+            let ranges = UnsafeBufferPointer(start: storage.baseAddress, count: count)
             return Self.matchSegments(self.segments, ranges, in: buffer)
         }
     }
@@ -234,7 +253,7 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
     /// The two-pointer wildcard scan over segments, with `**` as the star.
     static func matchSegments(
         _ segments: [Segment],
-        _ ranges: [Range<Int>],
+        _ ranges: UnsafeBufferPointer<Range<Int>>,
         in path: UnsafeBufferPointer<UInt8>
     ) -> Bool {
         var p = 0

@@ -64,7 +64,12 @@ public enum PathBytes {
     ///
     /// One pass over the bytes, no allocation: it runs for every entry of a directory walk.
     public static func isNormalAbsolute(_ path: String) -> Bool {
-        var iterator = path.utf8.makeIterator()
+        isNormalAbsolute(bytes: path.utf8)
+    }
+
+    /// Whether an absolute path given as raw bytes is in normal form (see ``isNormalAbsolute(_:)``).
+    public static func isNormalAbsolute(bytes path: some Sequence<UInt8>) -> Bool {
+        var iterator = path.makeIterator()
         guard iterator.next() == slash else { return false }
         var length = 0  // bytes of the current segment
         var dots = 0  // how many of them are dots

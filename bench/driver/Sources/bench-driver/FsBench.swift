@@ -24,8 +24,8 @@ struct FsCase {
     var expectedError: String? = nil
     /// Peak RSS target, in MB (10^6 bytes).
     var rssTargetMB: Double? = nil
-    /// Whether ripgrep and GNU grep search the same tree right after this case (see FsPeers.swift).
-    var hasPeers = false
+    /// The commands that do the same on the same tree, measured right after this case (FsPeers.swift).
+    var peers: [FsPeer] = []
     /// Checks `structuredContent`; returns what is wrong, or nil.
     let check: ([String: Any]) -> String?
 }
@@ -89,7 +89,8 @@ func fsCases(_ data: FsDataSet) -> [FsCase] {
         },
         FsCase(
             label: "search_files **/f0999.txt (100 of 100k)", tool: "search_files",
-            arguments: ["path": data.tree, "pattern": "**/f0999.txt"], targetMs: 1000
+            arguments: ["path": data.tree, "pattern": "**/f0999.txt"], targetMs: 1000,
+            peers: [findNamePeer(data, name: "f0999.txt", expected: FsDataSet.treeDirectories)]
         ) { s in
             let count = (s["matches"] as? [Any])?.count
             guard s["truncated"] as? Bool == false else { return "truncated" }
@@ -97,7 +98,10 @@ func fsCases(_ data: FsDataSet) -> [FsCase] {
         },
         FsCase(
             label: "search_files **/*.txt (all 100k)", tool: "search_files",
-            arguments: ["path": data.tree, "pattern": "**/*.txt"], targetMs: 1000
+            arguments: ["path": data.tree, "pattern": "**/*.txt"], targetMs: 1000,
+            peers: [
+                findNamePeer(data, name: "*.txt", expected: FsDataSet.treeEntries - FsDataSet.treeDirectories)
+            ]
         ) { s in
             let count = (s["matches"] as? [Any])?.count
             guard s["truncated"] as? Bool == false else { return "truncated" }
@@ -106,7 +110,8 @@ func fsCases(_ data: FsDataSet) -> [FsCase] {
         },
         FsCase(
             label: "search_content NEEDLE-[0-9]+ (1 line in 100k files)", tool: "search_content",
-            arguments: ["path": data.tree, "pattern": FsDataSet.needlePattern], targetMs: nil, hasPeers: true
+            arguments: ["path": data.tree, "pattern": FsDataSet.needlePattern], targetMs: nil,
+            peers: fsPeers(data, pattern: FsDataSet.needlePattern)
         ) { s in
             let count = (s["matches"] as? [Any])?.count
             let searched = (s["filesSearched"] as? NSNumber)?.intValue
@@ -117,7 +122,7 @@ func fsCases(_ data: FsDataSet) -> [FsCase] {
     ] + hostilePatternCases(data) + [
         FsCase(
             label: "directory_tree (100,100 entries)", tool: "directory_tree",
-            arguments: ["path": data.tree], targetMs: 1000
+            arguments: ["path": data.tree], targetMs: 1000, peers: [findPrintfPeer(data)]
         ) { s in
             let entries = (s["entries"] as? NSNumber)?.intValue
             guard s["truncated"] as? Bool == false else { return "truncated" }

@@ -1,28 +1,79 @@
-// The peers of search_content on the same tree in the same run: ripgrep (`rg -n`) and GNU grep
-// (`grep -rEn`), each timed from posix_spawn to its exit, its output read from a pipe and checked.
+// The peers of the file-system tools on the same tree in the same run, each timed from posix_spawn
+// to its exit, its output read from a pipe and checked: ripgrep (`rg -n`) and GNU grep (`grep -rEn`)
+// beside search_content, GNU find (`find -name`) beside search_files, `find -printf` beside
+// directory_tree (issue 9: walks within 2× and 3× of find).
 import Glibc
 
-/// A command that searches the tree for what the search_content case looks for.
+/// A command that does what a case's tool does, on the same tree.
 struct FsPeer {
     let label: String
     let argv: [String]
+    /// What is wrong with a run's output, or nil.
+    let check: (CommandRun) -> String?
 }
 
+/// A Bastion case's median against a peer's, with the target ratio (printed under the table).
+struct FsRatio {
+    /// The Bastion row's label starts with this.
+    let bastion: String
+    /// The peer row's label starts with this.
+    let peer: String
+    let name: String
+    let target: Double?
+}
+
+/// The ratios printed under the table.
+let fsRatios: [FsRatio] = [
+    FsRatio(bastion: "search_content NEEDLE", peer: "rg ", name: "search_content / ripgrep", target: 1.5),
+    FsRatio(bastion: "search_content NEEDLE", peer: "grep ", name: "search_content / GNU grep", target: nil),
+    FsRatio(bastion: "search_files **/f0999", peer: "find -name f0999", name: "search_files / find -name", target: 2),
+    FsRatio(bastion: "search_files **/*.txt", peer: "find -name *.txt", name: "search_files / find -name", target: 2),
+    FsRatio(bastion: "directory_tree", peer: "find -printf", name: "directory_tree / find -printf", target: 3),
+]
+
 func fsPeers(_ data: FsDataSet, pattern: String) -> [FsPeer] {
-    [
-        FsPeer(label: "rg -n \(pattern) (\(versionLine("rg")))", argv: ["rg", "-n", pattern, data.tree]),
-        FsPeer(label: "grep -rEn \(pattern) (\(versionLine("grep")))", argv: ["grep", "-rEn", pattern, data.tree]),
+    func needle(_ run: CommandRun) -> String? {
+        let lines = run.output.split(separator: "\n")
+        guard run.status == 0, lines.count == 1, lines[0].hasSuffix(":4:" + FsDataSet.needleLine) else {
+            return "exit \(run.status), output: \(run.output.prefix(300))"
+        }
+        return nil
+    }
+    return [
+        FsPeer(label: "rg -n \(pattern) (\(versionLine("rg")))", argv: ["rg", "-n", pattern, data.tree], check: needle),
+        FsPeer(
+            label: "grep -rEn \(pattern) (\(versionLine("grep")))", argv: ["grep", "-rEn", pattern, data.tree],
+            check: needle),
     ]
+}
+
+/// `find TREE -name NAME`: every path whose last segment matches, one a line.
+func findNamePeer(_ data: FsDataSet, name: String, expected: Int) -> FsPeer {
+    FsPeer(label: "find -name \(name) (\(versionLine("find")))", argv: ["find", data.tree, "-name", name]) { run in
+        let count = run.output.split(separator: "\n").count
+        return run.status == 0 && count == expected ? nil : "exit \(run.status), \(count) lines (\(expected) expected)"
+    }
+}
+
+/// `find TREE -printf '%d %y %f\n'`: each entry's depth, type and name, what a tree shows.
+func findPrintfPeer(_ data: FsDataSet) -> FsPeer {
+    let expected = FsDataSet.treeEntries + 1  // find prints the tree itself too
+    let argv = ["find", data.tree, "-printf", "%d %y %f\\n"]
+    return FsPeer(label: "find -printf '%d %y %f\\n' (\(versionLine("find")))", argv: argv) { run in
+        let count = run.output.split(separator: "\n").count
+        return run.status == 0 && count == expected ? nil : "exit \(run.status), \(count) lines (\(expected) expected)"
+    }
 }
 
 /// The first line of `program --version`, shortened ("ripgrep 13.0.0", "grep (GNU grep) 3.8").
 private func versionLine(_ program: String) -> String {
     guard let run = try? runCommand([program, "--version"]) else { return "not installed" }
     let line = String(run.output.split(separator: "\n").first ?? "?")
+    if line.hasPrefix("find (GNU findutils) ") { return "GNU find " + line.dropFirst("find (GNU findutils) ".count) }
     return line.hasPrefix("grep (GNU grep) ") ? "GNU grep " + line.dropFirst("grep (GNU grep) ".count) : line
 }
 
-/// One warm-up run and `repetitions` timed runs; every run's output must be the needle's one line.
+/// One warm-up run and `repetitions` timed runs; every run's output must pass the peer's check.
 func measurePeer(_ peer: FsPeer, repetitions: Int) -> FsRow {
     var row = FsRow(label: peer.label, tool: peer.argv[0])
     var times: [UInt64] = []
@@ -35,10 +86,9 @@ func measurePeer(_ peer: FsPeer, repetitions: Int) -> FsRow {
             row.firstError = row.firstError ?? error.description
             break
         }
-        let lines = run.output.split(separator: "\n")
-        if run.status != 0 || lines.count != 1 || !lines[0].hasSuffix(":4:" + FsDataSet.needleLine) {
+        if let problem = peer.check(run) {
             row.errors += 1
-            row.firstError = row.firstError ?? "exit \(run.status), output: \(run.output.prefix(300))"
+            row.firstError = row.firstError ?? problem
         }
         row.responseBytes = run.output.utf8.count
         if round > 0 { times.append(run.ns) }

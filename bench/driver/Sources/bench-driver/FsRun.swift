@@ -80,9 +80,8 @@ func measureFs(_ config: FsConfig) -> FsResult {
     for c in fsCases(data) where config.caseFilter.map({ c.label.contains($0) }) ?? true {
         FileHandle.standardError.write(Data("[bench] measuring \(c.label)\n".utf8))
         result.rows.append(measureCase(c, config, watchdog: watchdog))
-        guard c.hasPeers else { continue }
         // Right after Bastion's row, on the same tree, with the page cache as warm.
-        for peer in fsPeers(data, pattern: FsDataSet.needlePattern) {
+        for peer in c.peers {
             FileHandle.standardError.write(Data("[bench] measuring \(peer.label)\n".utf8))
             result.rows.append(measurePeer(peer, repetitions: config.repetitions))
         }
@@ -130,15 +129,20 @@ func renderFsReport(_ result: FsResult, command: String, repetitions: Int) -> St
     return text + "\n"
 }
 
-/// search_content's median against ripgrep's and grep's from the same run; target: within 1.5× ripgrep.
+/// Each Bastion median over its peer's from the same run, with the target where there is one.
 func peerComparison(_ rows: [FsRow]) -> String? {
-    guard let bastion = rows.first(where: { $0.label.hasPrefix("search_content NEEDLE") })?.medianMs,
-        let rg = rows.first(where: { $0.tool == "rg" })?.medianMs
-    else { return nil }
-    let verdict = bastion <= 1.5 * rg ? "met" : "NOT met"
-    var text = String(format: "search_content / ripgrep (medians): %.2f×", bastion / rg) + " (target ≤ 1.5×: \(verdict))"
-    if let grep = rows.first(where: { $0.tool == "grep" })?.medianMs {
-        text += String(format: "; search_content / GNU grep: %.2f×", bastion / grep)
+    var lines: [String] = []
+    for ratio in fsRatios {
+        guard let bastion = rows.first(where: { $0.label.hasPrefix(ratio.bastion) }),
+            let peer = rows.first(where: { $0.label.hasPrefix(ratio.peer) }),
+            let mine = bastion.medianMs, let theirs = peer.medianMs, bastion.errors == 0, peer.errors == 0
+        else { continue }
+        var line = "- \(ratio.name) (medians, `\(bastion.label)` / `\(peer.label)`): "
+        line += String(format: "%.2f×", mine / theirs)
+        if let target = ratio.target {
+            line += " (target ≤ \(String(format: "%g", target))×: \(mine <= target * theirs ? "met" : "NOT met"))"
+        }
+        lines.append(line)
     }
-    return text + "."
+    return lines.isEmpty ? nil : lines.joined(separator: "\n")
 }
