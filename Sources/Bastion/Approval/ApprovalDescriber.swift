@@ -5,12 +5,19 @@ import BastionSecurity
 ///
 /// Arguments go through ``AuditRedactor`` first (secrets masked, large payloads replaced by their
 /// size), then every value is cut to ``maxValueCharacters``: the description must be readable in
-/// a terminal or a client's dialog, and must never become a copy of a secret or of a file.
+/// a terminal or a client's dialog, and must never become a copy of a secret or of a file. Paths
+/// (``pathKeys``) are never cut: a path whose end is hidden hides where the call acts; they are
+/// bounded by ``maxPathBytes``, far beyond any path the file system accepts.
 enum ApprovalDescriber {
     /// The longest rendering of one argument value in the full description.
     static let maxValueCharacters = 300
     /// The longest one-line summary.
     static let maxSummaryCharacters = 160
+
+    /// The longest path argument shown whole (escaped); a longer one is refused by the tools anyway.
+    static let maxPathBytes = 64 * 1024
+    /// Arguments that name where a call acts: shown whole.
+    static let pathKeys: Set<String> = ["path", "paths", "source", "destination", "cwd"]
 
     /// Argument names shown first: where the call acts and what it runs.
     private static let leadingKeys = ["command", "path", "paths", "source", "destination", "cwd", "language"]
@@ -24,7 +31,10 @@ enum ApprovalDescriber {
             return left != right ? left < right : lhs < rhs
         }
         return keys.compactMap { key in
-            redacted[key].map { (clip(key, to: 64), clip(render($0), to: maxValueCharacters)) }
+            redacted[key].map { value in
+                let limit = pathKeys.contains(key) ? maxPathBytes : maxValueCharacters
+                return (clip(key, to: 64), clip(render(value), to: limit))
+            }
         }
     }
 
