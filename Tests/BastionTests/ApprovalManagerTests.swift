@@ -131,13 +131,14 @@ struct ApprovalManagerTests {
     /// client's flood refused every other client's calls.
     @Test func oneClientsFloodLeavesAnotherClientsCallsWaiting() async throws {
         let scratch = try ScratchDirectory()
-        let (stream, hook) = ApprovalTestSupport.registrations()
+        let (ofA, hookA) = ApprovalTestSupport.registrations()
+        let (ofB, hookB) = ApprovalTestSupport.registrations()
         let manager = ApprovalManager(
             clients: [client("a", .always), client("b", .always)],
             directory: scratch.file("approvals"),
             timeout: .seconds(600),
             logger: SessionTestSupport.quietLogger,
-            onPending: hook
+            onPending: { $0.clientID == "a" ? hookA($0) : hookB($0) }
         )
         defer { manager.shutdown() }
         func call(_ id: String) -> Task<ApprovalVerdict, Never> {
@@ -150,7 +151,7 @@ struct ApprovalManagerTests {
                 )
             }
         }
-        var iterator = stream.makeAsyncIterator()
+        var iterator = ofA.makeAsyncIterator()
         let flood = (0..<ApprovalManager.maximumWaitingPerClient).map { _ in call("a") }
         for _ in flood { _ = try #require(await iterator.next()) }
         guard case .refused(let refusal) = await call("a").value else {
@@ -158,11 +159,15 @@ struct ApprovalManagerTests {
             return
         }
         #expect(refusal.kind == .unavailable)
-        let other = call("b")
-        let waiting = try #require(await iterator.next())
-        #expect(waiting.clientID == "b")
-        #expect(manager.pending.resolve(id: waiting.id, with: .allowed))
-        #expect(await other.value == .allowed(.local))
+        // Client b's call must wait for the operator, who allows it; refused at once, it fails here.
+        let answerer = Task {
+            var waiting = ofB.makeAsyncIterator()
+            guard let request = await waiting.next() else { return false }
+            return manager.pending.resolve(id: request.id, with: .allowed)
+        }
+        #expect(await call("b").value == .allowed(.local))
+        answerer.cancel()
+        #expect(await answerer.value)
         manager.shutdown()
         for task in flood { _ = await task.value }
     }
