@@ -64,15 +64,25 @@ extension SecretScanner {
     /// What a masked run looks like, from its first bytes (and whether it follows `=` or `:`).
     static func span(_ run: Slice<UnsafeBufferPointer<UInt8>>, isAssigned: Bool) -> MaskedSpan {
         let lines = 1 + run.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
-        let head = String(decoding: run.prefix(64), as: UTF8.self)
+        // ASCII case folded, so `Bearer` and `BEARER` read alike.
+        let head = run.prefix(64).map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
+        func starts(_ word: StaticString) -> Bool {
+            let bytes = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+            return head.count >= bytes.count && head.prefix(bytes.count).elementsEqual(bytes)
+        }
+        func holds(_ word: StaticString) -> Bool {
+            let bytes = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+            guard head.count >= bytes.count else { return false }
+            return (0...(head.count - bytes.count)).contains { head[$0..<$0 + bytes.count].elementsEqual(bytes) }
+        }
         let kind: String
-        if head.contains("PRIVATE KEY") || head.hasPrefix("-----BEGIN") {
+        if starts("-----begin") || holds("private key") {
             kind = "private key"
-        } else if head.lowercased().hasPrefix("bearer") || head.lowercased().hasPrefix("basic") {
+        } else if starts("bearer") || starts("basic") {
             kind = "authorization value"
-        } else if head.hasPrefix("eyJ") {
+        } else if starts("eyj") {
             kind = "JWT"
-        } else if isAssigned || head.contains("=") || head.contains(":") {
+        } else if isAssigned || head.contains(0x3D) || head.contains(0x3A) {  // = :
             kind = "assigned value"
         } else {
             kind = "token"
