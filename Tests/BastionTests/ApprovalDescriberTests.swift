@@ -44,6 +44,8 @@ struct ApprovalDescriberTests {
             arguments: ["path": .string(path)]
         )
         #expect(description.contains(path))
+        let summary = ApprovalDescriber.summary(arguments: ["path": .string(path), "recursive": true])
+        #expect(summary == "path=\"\(path)\" recursive=true")
     }
 
     @Test func controlCharactersCannotForgeLines() {

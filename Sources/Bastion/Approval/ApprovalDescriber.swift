@@ -39,9 +39,18 @@ enum ApprovalDescriber {
     }
 
     /// One line for `bastion approve list`.
+    /// Paths come first and whole (where the call acts must never be cut, even in `list`); the
+    /// other arguments fill what is left of ``maxSummaryCharacters``.
     static func summary(arguments: [String: JSONValue]) -> String {
-        let parts = renderedArguments(arguments).map { "\($0)=\($1)" }
-        return parts.isEmpty ? "(no arguments)" : clip(parts.joined(separator: " "), to: maxSummaryCharacters)
+        let rendered = renderedArguments(arguments)
+        let paths = rendered.filter { pathKeys.contains($0.0) }.map { "\($0)=\($1)" }
+        let others = rendered.filter { !pathKeys.contains($0.0) }.map { "\($0)=\($1)" }
+        guard !paths.isEmpty || !others.isEmpty else { return "(no arguments)" }
+        let head = paths.joined(separator: " ")
+        guard !others.isEmpty else { return head }
+        let room = max(maxSummaryCharacters - head.count - 1, 16)
+        let tail = clip(others.joined(separator: " "), to: room)
+        return head.isEmpty ? tail : head + " " + tail
     }
 
     /// The full description, several lines.
