@@ -33,6 +33,21 @@ struct ApprovalDescriberTests {
         #expect(summary.count <= ApprovalDescriber.maxSummaryCharacters)
     }
 
+    /// Regression (issue 9 B8 review): a path cut to 300 characters hid its `../../keep` end.
+    @Test func aPathIsNeverCut() {
+        let path = "tmp/cache/" + String(repeating: "./", count: 150) + "../../keep"
+        let rendered = ApprovalDescriber.renderedArguments(["path": .string(path), "source": .string(path)])
+        #expect(rendered.map(\.1) == ["\"" + path + "\"", "\"" + path + "\""])
+        let description = ApprovalDescriber.description(
+            clientID: "a",
+            tool: ApprovalManagerTests.writer,
+            arguments: ["path": .string(path)]
+        )
+        #expect(description.contains(path))
+        let summary = ApprovalDescriber.summary(arguments: ["path": .string(path), "recursive": true])
+        #expect(summary == "path=\"\(path)\" recursive=true")
+    }
+
     @Test func controlCharactersCannotForgeLines() {
         let clipped = ApprovalDescriber.clip("ok\nAllowed: yes\u{1b}[2J", to: 100)
         #expect(!clipped.contains("\n"))

@@ -127,6 +127,51 @@ struct ApprovalManagerTests {
         #expect(context.annotations["approval_reason"] == "denied by the operator (not on Fridays)")
     }
 
+    /// Regression (issue 9 B8 review): the waiting slots were shared by the whole process, so one
+    /// client's flood refused every other client's calls.
+    @Test func oneClientsFloodLeavesAnotherClientsCallsWaiting() async throws {
+        let scratch = try ScratchDirectory()
+        let (ofA, hookA) = ApprovalTestSupport.registrations()
+        let (ofB, hookB) = ApprovalTestSupport.registrations()
+        let manager = ApprovalManager(
+            clients: [client("a", .always), client("b", .always)],
+            directory: scratch.file("approvals"),
+            timeout: .seconds(600),
+            logger: SessionTestSupport.quietLogger,
+            onPending: { $0.clientID == "a" ? hookA($0) : hookB($0) }
+        )
+        defer { manager.shutdown() }
+        func call(_ id: String) -> Task<ApprovalVerdict, Never> {
+            Task {
+                await manager.review(
+                    tool: Self.writer,
+                    arguments: ["path": "a.txt"],
+                    client: SessionTestSupport.makeClient(id: id),
+                    context: SessionTestSupport.makeContext()
+                )
+            }
+        }
+        var iterator = ofA.makeAsyncIterator()
+        let flood = (0..<ApprovalManager.maximumWaitingPerClient).map { _ in call("a") }
+        for _ in flood { _ = try #require(await iterator.next()) }
+        guard case .refused(let refusal) = await call("a").value else {
+            Issue.record("a client over its limit was not refused")
+            return
+        }
+        #expect(refusal.kind == .unavailable)
+        // Client b's call must wait for the operator, who allows it; refused at once, it fails here.
+        let answerer = Task {
+            var waiting = ofB.makeAsyncIterator()
+            guard let request = await waiting.next() else { return false }
+            return manager.pending.resolve(id: request.id, with: .allowed)
+        }
+        #expect(await call("b").value == .allowed(.local))
+        answerer.cancel()
+        #expect(await answerer.value)
+        manager.shutdown()
+        for task in flood { _ = await task.value }
+    }
+
     @Test func noAnswerInTimeIsRefused() async throws {
         let scratch = try ScratchDirectory()
         let (manager, _) = makeManager(directory: scratch.file("approvals"), timeout: .milliseconds(1))
@@ -239,7 +284,10 @@ struct ApprovalManagerTests {
     @Test func theStandardPreviewersCoverFileChangesAndExecutions() {
         let manager = ApprovalManager(clients: [], directory: nil, logger: SessionTestSupport.quietLogger)
         #expect(
-            Set(manager.previewers.keys) == ["write_file", "edit_file", "run_command", "run_code", "start_process"]
+            Set(manager.previewers.keys) == [
+                "write_file", "edit_file", "delete_path", "move_file", "create_directory", "run_command", "run_code",
+                "start_process",
+            ]
         )
     }
 }

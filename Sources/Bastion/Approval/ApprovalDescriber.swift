@@ -5,12 +5,19 @@ import BastionSecurity
 ///
 /// Arguments go through ``AuditRedactor`` first (secrets masked, large payloads replaced by their
 /// size), then every value is cut to ``maxValueCharacters``: the description must be readable in
-/// a terminal or a client's dialog, and must never become a copy of a secret or of a file.
+/// a terminal or a client's dialog, and must never become a copy of a secret or of a file. Paths
+/// (``pathKeys``) are never cut: a path whose end is hidden hides where the call acts; they are
+/// bounded by ``maxPathBytes``, far beyond any path the file system accepts.
 enum ApprovalDescriber {
     /// The longest rendering of one argument value in the full description.
     static let maxValueCharacters = 300
     /// The longest one-line summary.
     static let maxSummaryCharacters = 160
+
+    /// The longest path argument shown whole (escaped); a longer one is refused by the tools anyway.
+    static let maxPathBytes = 64 * 1024
+    /// Arguments that name where a call acts: shown whole.
+    static let pathKeys: Set<String> = ["path", "paths", "source", "destination", "cwd"]
 
     /// Argument names shown first: where the call acts and what it runs.
     private static let leadingKeys = ["command", "path", "paths", "source", "destination", "cwd", "language"]
@@ -24,14 +31,26 @@ enum ApprovalDescriber {
             return left != right ? left < right : lhs < rhs
         }
         return keys.compactMap { key in
-            redacted[key].map { (clip(key, to: 64), clip(render($0), to: maxValueCharacters)) }
+            redacted[key].map { value in
+                let limit = pathKeys.contains(key) ? maxPathBytes : maxValueCharacters
+                return (clip(key, to: 64), clip(render(value), to: limit))
+            }
         }
     }
 
     /// One line for `bastion approve list`.
+    /// Paths come first and whole (where the call acts must never be cut, even in `list`); the
+    /// other arguments fill what is left of ``maxSummaryCharacters``.
     static func summary(arguments: [String: JSONValue]) -> String {
-        let parts = renderedArguments(arguments).map { "\($0)=\($1)" }
-        return parts.isEmpty ? "(no arguments)" : clip(parts.joined(separator: " "), to: maxSummaryCharacters)
+        let rendered = renderedArguments(arguments)
+        let paths = rendered.filter { pathKeys.contains($0.0) }.map { "\($0)=\($1)" }
+        let others = rendered.filter { !pathKeys.contains($0.0) }.map { "\($0)=\($1)" }
+        guard !paths.isEmpty || !others.isEmpty else { return "(no arguments)" }
+        let head = paths.joined(separator: " ")
+        guard !others.isEmpty else { return head }
+        let room = max(maxSummaryCharacters - head.count - 1, 16)
+        let tail = clip(others.joined(separator: " "), to: room)
+        return head.isEmpty ? tail : head + " " + tail
     }
 
     /// The full description, several lines.

@@ -42,7 +42,9 @@ extension ApprovalManager {
         var message =
             "Bastion asks for your approval.\n"
             + ApprovalDescriber.description(clientID: client.id, tool: tool, arguments: arguments)
-        if let preview = await preview(tool: tool, arguments: arguments, client: client) {
+        let preview = await preview(tool: tool, arguments: arguments, client: client)
+        if let preview {
+            if preview.isTooLarge { return refused(.unavailable, preview.tooLargeReason) }
             message += "\n" + preview.text
         }
         message += "\nAllow this action?"
@@ -51,7 +53,7 @@ extension ApprovalManager {
             switch try await session.elicit(message: message, requestedSchema: Self.elicitationSchema, timeout: timeout)
             {
             case .accept(let content) where content["approve"] == true:
-                return .allowed(.client)
+                return .allowed(.client, basis: preview?.basis)
             case .accept:
                 return refused(.denied, "refused through the client")
             case .decline:
@@ -84,6 +86,8 @@ extension ApprovalManager {
             logger.error("Approval socket unavailable", metadata: ["error": "\(error.message)"])
             return refused(.unavailable, "the local approval channel is unavailable: \(error.message)")
         }
+        let preview = await preview(tool: tool, arguments: arguments, client: client)
+        if let preview, preview.isTooLarge { return refused(.unavailable, preview.tooLargeReason) }
         var id = ApprovalRequest.makeID()
         while pending.request(id: id) != nil { id = ApprovalRequest.makeID() }
         let request = ApprovalRequest(
@@ -93,7 +97,7 @@ extension ApprovalManager {
             summary: ApprovalDescriber.summary(arguments: arguments),
             description: ApprovalDescriber.description(clientID: client.id, tool: tool, arguments: arguments),
             createdAt: .now,
-            preview: await preview(tool: tool, arguments: arguments, client: client)?.text
+            preview: preview?.text
         )
         context.annotate("approval_id", .string(id))
         let (logger, onPending) = (logger, onPending)
@@ -113,7 +117,7 @@ extension ApprovalManager {
         }
         switch answer {
         case .allowed:
-            return .allowed(.local)
+            return .allowed(.local, basis: preview?.basis)
         case .denied(let reason):
             return refused(.denied, "denied by the operator" + (reason.map { " (\($0))" } ?? ""))
         case .timedOut:

@@ -44,11 +44,14 @@ package final class ApprovalManager: Sendable {
     let directory: String?
     /// The calls waiting for the local operator.
     let pending = PendingApprovals()
-    /// Calls waiting for a person at most; more are refused at once. A flood of calls must neither
-    /// bury a real request in `bastion approve list` nor hold every in-flight slot of a session
-    /// while its reader waits (the client's answers would then never be read).
-    static let maximumWaiting = 32
-    private let waiting = Mutex(0)
+    /// Calls of one client waiting for a person at most; more are refused at once. A flood of calls
+    /// must neither bury a real request in `bastion approve list` nor hold every in-flight slot of a
+    /// session while its reader waits (the client's answers would then never be read). Counted per
+    /// client, so that one client (over any number of connections) cannot use up everyone's.
+    static let maximumWaitingPerClient = 32
+    /// Calls waiting for a person at most in the whole process, whatever the clients.
+    static let maximumWaiting = 1_024
+    private let waiting = Mutex(WaitingCount())
     private let settings: Mutex<[String: Settings]>
     private let listener = Mutex(Listener.idle)
     let logger: Logger
@@ -59,7 +62,8 @@ package final class ApprovalManager: Sendable {
 
     /// The previewers of the built-in tools: file changes, and executions (ARCHITECTURE §4).
     static let standardPreviewers: [any ApprovalPreviewer] = [
-        FileChangePreviewer(files: FileSystemManager()), ExecutionPreviewer(),
+        FileChangePreviewer(files: FileSystemManager()), PathChangePreviewer(files: FileSystemManager()),
+        ExecutionPreviewer(),
     ]
 
     /// Creates a manager for the configured clients.
@@ -173,7 +177,7 @@ package final class ApprovalManager: Sendable {
     ///   - arguments: Its validated arguments.
     ///   - client: The caller.
     ///   - context: The request.
-    /// - Returns: The verdict; the call runs only on ``ApprovalVerdict/notRequired`` or ``ApprovalVerdict/allowed(_:)``.
+    /// - Returns: The verdict; the call runs only on ``ApprovalVerdict/notRequired`` or ``ApprovalVerdict/allowed(_:basis:)``.
     func review(
         tool: ToolDefinition,
         arguments: [String: JSONValue],
@@ -184,12 +188,12 @@ package final class ApprovalManager: Sendable {
         guard settings.policy.requiresApproval(for: tool.annotations) else { return .notRequired }
         context.annotate("approval_channel", .string(settings.channel.rawValue))
         let verdict: ApprovalVerdict
-        let isAdmitted = waiting.withLock { count -> Bool in
-            guard count < Self.maximumWaiting else { return false }
-            count += 1
-            return true
+        let refusal = waiting.withLock { count in
+            count.admit(client.id, perClient: Self.maximumWaitingPerClient, total: Self.maximumWaiting)
         }
-        if isAdmitted {
+        if let reason = refusal {
+            verdict = .refused(ApprovalRefusal(kind: .unavailable, channel: settings.channel, reason: reason))
+        } else {
             // A person's time to answer does not count against the call's own time limit: the
             // deadline is pushed back for the wait, then brought back to the time really spent.
             let asked = ContinuousClock.now
@@ -199,10 +203,7 @@ package final class ApprovalManager: Sendable {
             case .local: verdict = await askOperator(tool: tool, arguments: arguments, client: client, context: context)
             }
             context.extendDeadline(by: (ContinuousClock.now - asked) - timeout)
-            waiting.withLock { $0 -= 1 }
-        } else {
-            let reason = "\(Self.maximumWaiting) calls are already waiting for approval; try again later"
-            verdict = .refused(ApprovalRefusal(kind: .unavailable, channel: settings.channel, reason: reason))
+            waiting.withLock { $0.release(client.id) }
         }
         switch verdict {
         case .notRequired:

@@ -2,8 +2,9 @@
 enum ApprovalVerdict: Sendable, Hashable {
     /// The client's policy does not ask for approval of this call.
     case notRequired
-    /// A person allowed the call.
-    case allowed(ApprovalChannel)
+    /// A person allowed the call; `basis` is what the preview they saw was computed from (the call
+    /// must not write if it no longer holds).
+    case allowed(ApprovalChannel, basis: ApprovalBasis? = nil)
     /// The call must not run.
     case refused(ApprovalRefusal)
 }

@@ -4,14 +4,15 @@ package import BastionProtocol
 ///
 /// Requests: `{"op":"list"}`, `{"op":"show","id":"k3f9qa"}`, `{"op":"allow","id":"k3f9qa"}`,
 /// `{"op":"deny","id":"k3f9qa","reason":"…"}`. Answers: `{"ok":true,…}` (`pending` for `list`;
-/// `request`, with its `preview` of at most ``ApprovalPreview/maximumBytes``, for `show`; `id`,
+/// `request`, with its whole `preview` (at most ``ApprovalPreview/maximumBytes``), for `show`; `id`,
 /// `client`, `tool` for `allow`/`deny`) or `{"ok":false,"error":"…"}`. Anything else — not JSON, not an object, an unknown `op` or member,
 /// a line over ``maxRequestBytes`` — is refused with an error answer.
 package enum ApprovalWireProtocol {
     /// The longest request line accepted; real requests are under 1 KiB.
     package static let maxRequestBytes = 4096
-    /// The longest answer line a client accepts (a long `list`).
-    package static let maxResponseBytes = 4 << 20
+    /// The longest answer line a client accepts: a `show` whose preview is the largest shown
+    /// (``ApprovalPreview/maximumBytes``, which JSON escaping may double) with its description.
+    package static let maxResponseBytes = 2 * ApprovalPreview.maximumBytes + (4 << 20)
     /// The longest `reason` kept from a `deny`.
     static let maxReasonCharacters = 300
 

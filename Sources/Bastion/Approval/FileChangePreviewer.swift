@@ -32,9 +32,20 @@ struct FileChangePreviewer: ApprovalPreviewer {
         } catch {
             return ApprovalPreview(title: "The path is refused: \(error.message)")
         }
-        let existing = read(target, client: client)
-        if tool.name == "edit_file" { return editPreview(target, existing: existing, arguments: arguments) }
-        return writePreview(target, existing: existing, content: arguments["content"]?.stringValue ?? "")
+        let (existing, bytes) = read(target, client: client)
+        var preview =
+            tool.name == "edit_file"
+            ? editPreview(target, existing: existing, arguments: arguments)
+            : writePreview(target, existing: existing, content: arguments["content"]?.stringValue ?? "")
+        preview.basis = basis(target, existing: existing, bytes: bytes)
+        return preview
+    }
+
+    /// What the preview was computed from: nothing there, or the file's stamp and (when read) its bytes.
+    func basis(_ target: AuthorizedPath, existing: Existing, bytes: [UInt8]?) -> ApprovalBasis {
+        if case .absent = existing { return ApprovalBasis(path: target.path, state: .absent) }
+        let state = ApprovalBasis.state(of: target, files: files, content: bytes)
+        return ApprovalBasis(path: target.path, state: state)
     }
 
     func writePreview(_ target: AuthorizedPath, existing: Existing, content: String) -> ApprovalPreview {
@@ -83,23 +94,24 @@ struct FileChangePreviewer: ApprovalPreviewer {
         }
     }
 
-    /// The current content, when there is a text file the client may read and it is small enough.
-    func read(_ target: AuthorizedPath, client: ClientContext) -> Existing {
+    /// The current content, when there is a text file the client may read and it is small enough,
+    /// and the bytes read (what a diff was made from).
+    func read(_ target: AuthorizedPath, client: ClientContext) -> (Existing, [UInt8]?) {
         let bytes: [UInt8]
         do {
             let readable = try files.authorize(target.path, for: .read, client: client)
             bytes = try files.readFile(readable, maxBytes: min(client.limits.readBytes, Self.maximumDiffBytes))
         } catch {
             switch error.kind {
-            case .notFound: return .absent
-            case .denied: return .hidden("this client may not read it")
-            case .limit: return .hidden("it is larger than \(Self.maximumDiffBytes) bytes")
-            default: return .hidden(error.message)
+            case .notFound: return (.absent, nil)
+            case .denied: return (.hidden("this client may not read it"), nil)
+            case .limit: return (.hidden("it is larger than \(Self.maximumDiffBytes) bytes"), nil)
+            default: return (.hidden(error.message), nil)
             }
         }
         guard !ContentSniffer.isBinary(bytes.prefix(ContentSniffer.sampleSize)),
             let text = String(validating: bytes, as: UTF8.self)
-        else { return .hidden("it is a binary file of \(bytes.count) bytes") }
-        return .text(text)
+        else { return (.hidden("it is a binary file of \(bytes.count) bytes"), bytes) }
+        return (.text(text), bytes)
     }
 }

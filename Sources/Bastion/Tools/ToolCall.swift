@@ -12,14 +12,18 @@ public struct ToolCall: Sendable {
     public let request: RequestContext
     /// The process-wide memory budget: reserve what the answer will hold before reading or encoding it.
     public let memory: AnswerMemory
+    /// What the approved preview of this call was computed from, when a person approved it on one.
+    package let approvalBasis: ApprovalBasis?
 
     /// Creates a call; the tool manager does this.
     package init(
         name: String,
         arguments: [String: JSONValue],
         request: RequestContext,
-        memoryBudget: MemoryBudget? = nil
+        memoryBudget: MemoryBudget? = nil,
+        approvalBasis: ApprovalBasis? = nil
     ) {
+        self.approvalBasis = approvalBasis
         self.name = name
         self.arguments = arguments
         self.request = request

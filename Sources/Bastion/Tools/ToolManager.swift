@@ -110,19 +110,20 @@ final class ToolManager: Sendable {
             return ToolResult.error("Refused: \(refusal)").json(for: version)
         }
         // Human approval, the last gate: only a call that would otherwise run is put to a person.
-        if let approvals,
-            case .refused(let refusal) = await approvals.review(
-                tool: tool,
-                arguments: arguments,
-                client: client,
-                context: context
-            )
-        {
-            context.annotate("outcome", "not-approved")
-            return ToolResult.error(refusal.message(tool: name)).json(for: version)
+        var basis: ApprovalBasis?
+        if let approvals {
+            switch await approvals.review(tool: tool, arguments: arguments, client: client, context: context) {
+            case .refused(let refusal):
+                context.annotate("outcome", "not-approved")
+                return ToolResult.error(refusal.message(tool: name)).json(for: version)
+            case .allowed(_, let approved):
+                basis = approved
+            case .notRequired:
+                break
+            }
         }
-        // [4] Execution.
-        let result = await execute(tool, arguments: arguments, client: client, context: context)
+        // [4] Execution (a file change approved on a preview writes only if the file is still as shown).
+        let result = await execute(tool, arguments: arguments, client: client, context: context, basis: basis)
         if let denial = result.denial {
             // A path or command refused inside the call: the record says deny, not allow + error.
             context.note(denial)
@@ -149,11 +150,18 @@ final class ToolManager: Sendable {
         _ tool: ToolDefinition,
         arguments: [String: JSONValue],
         client: ClientContext,
-        context: RequestContext
+        context: RequestContext,
+        basis: ApprovalBasis?
     ) async -> ToolResult {
         // Past the session's handler deadline (the client's timeout_ms) the session cancels the
         // handler; the call then ends with an error result saying so.
-        let call = ToolCall(name: tool.name, arguments: arguments, request: context, memoryBudget: memoryBudget)
+        let call = ToolCall(
+            name: tool.name,
+            arguments: arguments,
+            request: context,
+            memoryBudget: memoryBudget,
+            approvalBasis: basis
+        )
         do {
             // A handler that may block runs on its own thread, off the cooperative pool.
             guard !tool.isNonBlocking else { return try await tool.handler(client, call) }

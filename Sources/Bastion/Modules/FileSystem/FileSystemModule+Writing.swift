@@ -108,6 +108,7 @@ extension FileSystemModule {
         let content = Array((call.string("content") ?? "").utf8)
         return try Self.run { () throws(FileSystemError) in
             let target = try files.authorize(path, for: .write, client: client)
+            try Self.requireApprovedState(of: target, call: call, files: files)
             try files.writeAtomically(target, bytes: content)
             return Self.result("Successfully wrote to \(path)", data: ["bytes": .int(Int64(content.count))])
         }
@@ -122,10 +123,9 @@ extension FileSystemModule {
         return try Self.run { () throws(FileSystemError) in
             // Checked for writing even on a dry run: a preview of an edit the client may not make is refused.
             let target = try files.authorize(path, for: .write, client: client)
-            let original = try Self.text(
-                try files.readFile(target, maxBytes: client.limits.readBytes),
-                path: target.path
-            )
+            let bytes = try files.readFile(target, maxBytes: client.limits.readBytes)
+            if !isDryRun { try Self.requireApprovedState(of: target, call: call, files: files, content: bytes) }
+            let original = try Self.text(bytes, path: target.path)
             let modified: String
             do throws(TextEditError) {
                 modified = try TextEditor.apply(edits, to: original)
@@ -171,5 +171,25 @@ extension FileSystemModule {
             let detail = count > 1 ? " (\(count) entries)" : ""
             return Self.result("Successfully deleted \(path)\(detail)", data: ["deleted": .int(Int64(count))])
         }
+    }
+
+    /// Refuses a write approved on a preview of a file that has changed since (or appeared, when the
+    /// preview said "Creates"): the person approved a change of what they saw, not of what is there
+    /// now. Checked in the call itself, just before it writes.
+    /// - Parameters:
+    ///   - target: The authorized path about to be written.
+    ///   - call: The call, with the approved preview's basis.
+    ///   - files: The file-system manager.
+    ///   - content: The bytes the call read and will change (`edit_file`).
+    static func requireApprovedState(
+        of target: AuthorizedPath,
+        call: ToolCall,
+        files: FileSystemManager,
+        content: [UInt8]? = nil
+    ) throws(FileSystemError) {
+        guard let basis = call.approvalBasis, !basis.holds(for: target, files: files, content: content) else { return }
+        call.request.annotate("approval", "stale")
+        call.request.annotate("approval_reason", "the file changed since the preview was approved")
+        throw FileSystemError(.invalid, ApprovalBasis.changedMessage(target.path))
     }
 }

@@ -1,0 +1,115 @@
+import BastionProtocol
+import BastionResources
+import BastionSecurity
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Shows what `delete_path`, `move_file` and `create_directory` will act on: the canonical paths,
+/// authorized exactly as the tools authorize them (the link itself for a delete or a move), whole —
+/// never the raw argument, whose `./././…/../../keep` a person cannot read — and, for a recursive
+/// delete, how many entries will go and which.
+///
+/// It only looks (status and a bounded walk), and names only entries the client may read: the text
+/// can reach the client itself (approval channel `client`).
+struct PathChangePreviewer: ApprovalPreviewer {
+    /// How paths are checked and walked.
+    let files: FileSystemManager
+    /// The most entries a recursive delete's preview counts and lists; more are "at least" this.
+    static let maximumListed = 10_000
+
+    var toolNames: Set<String> { ["delete_path", "move_file", "create_directory"] }
+
+    func preview(tool: ToolDefinition, arguments: [String: JSONValue], client: ClientContext) -> ApprovalPreview? {
+        do throws(FileSystemError) {
+            switch tool.name {
+            case "delete_path":
+                guard let path = arguments["path"]?.stringValue else { return nil }
+                let target = try files.authorize(path, for: .write, client: client, followingLastLink: false)
+                return deletePreview(target, recursive: arguments["recursive"]?.boolValue == true, client: client)
+            case "move_file":
+                guard let source = arguments["source"]?.stringValue,
+                    let destination = arguments["destination"]?.stringValue
+                else { return nil }
+                let from = try files.authorize(source, for: .write, client: client, followingLastLink: false)
+                let to = try files.authorize(destination, for: .write, client: client, followingLastLink: false)
+                return movePreview(from, to: to, client: client)
+            case "create_directory":
+                guard let path = arguments["path"]?.stringValue else { return nil }
+                let target = try files.authorize(path, for: .write, client: client)
+                if kind(of: target) == nil { return ApprovalPreview(title: "Creates the directory \(target.path)") }
+                return ApprovalPreview(title: "Creates the directory \(target.path), which exists already: nothing changes")
+            default:
+                return nil
+            }
+        } catch {
+            return ApprovalPreview(title: "The path is refused (the call will fail): \(error.message)")
+        }
+    }
+
+    /// "a file of 12 bytes", "a directory", "a symbolic link"; `nil` when nothing is there.
+    func kind(of target: AuthorizedPath) -> String? {
+        guard let (info, _) = try? files.status(target) else { return nil }
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR: return "a directory"
+        case S_IFLNK: return "a symbolic link (the link itself, not what it points to)"
+        case S_IFREG: return "a file of \(info.st_size) bytes"
+        default: return "a special file"
+        }
+    }
+
+    func movePreview(_ source: AuthorizedPath, to destination: AuthorizedPath, client: ClientContext) -> ApprovalPreview {
+        guard let what = kind(of: source) else {
+            return ApprovalPreview(title: "Moves \(source.path), which does not exist: the call will fail")
+        }
+        var title = "Moves \(source.path) (\(what)) to \(destination.path)"
+        if kind(of: destination) != nil { title += ", which exists already: the call will fail" }
+        guard what == "a directory" else { return ApprovalPreview(title: title) }
+        let listing = entries(beneath: source, client: client)
+        return ApprovalPreview(title: title + " with \(listing.count):", body: listing.body)
+    }
+
+    func deletePreview(_ target: AuthorizedPath, recursive: Bool, client: ClientContext) -> ApprovalPreview {
+        guard let what = kind(of: target) else {
+            return ApprovalPreview(title: "Deletes \(target.path), which does not exist: the call will fail")
+        }
+        guard what == "a directory" else { return ApprovalPreview(title: "Deletes \(target.path) (\(what))") }
+        guard recursive else {
+            return ApprovalPreview(title: "Deletes the directory \(target.path) if it is empty (recursive is not set)")
+        }
+        let listing = entries(beneath: target, client: client)
+        return ApprovalPreview(
+            title: "Deletes the directory \(target.path) and everything in it: \(listing.count), listed below:",
+            body: listing.body
+        )
+    }
+
+    /// The entries beneath a directory, counted and listed up to ``maximumListed`` (full paths, one a line).
+    func entries(beneath directory: AuthorizedPath, client: ClientContext) -> (count: String, body: String) {
+        let limit = min(client.limits.listEntries, Self.maximumListed)
+        var lines: [String] = []
+        let summary: FileSystemManager.WalkSummary
+        do {
+            summary = try files.walk(directory, client: client, maxEntries: limit) { event in
+                switch event {
+                case .entry(let relative, let entry, _):
+                    lines.append(PathBytes.join(directory.path, relative) + (entry.kind == .symlink ? " (link)" : ""))
+                case .enter(let relative, _):
+                    lines.append(PathBytes.join(directory.path, relative) + "/")
+                case .leave:
+                    break
+                }
+                return .proceed
+            }
+        } catch {
+            return ("entries that cannot be counted (\(error.message))", "")
+        }
+        var count = summary.reachedLimit ? "at least \(lines.count) entries" : "\(lines.count) entries"
+        if lines.count == 1 && !summary.reachedLimit { count = "1 entry" }
+        if summary.hidden > 0 { count += " (and \(summary.hidden) this client may not read, not listed)" }
+        if summary.tooDeep > 0 { count += " (and \(summary.tooDeep) directories too deep to be counted)" }
+        if summary.reachedLimit { lines.append("[… more entries are not listed: the count stopped at \(limit)]") }
+        return (count, lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n"))
+    }
+}

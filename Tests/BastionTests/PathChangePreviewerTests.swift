@@ -1,0 +1,70 @@
+import BastionProtocol
+import BastionResources
+import BastionSecurity
+import Testing
+
+@testable import Bastion
+
+struct PathChangePreviewerTests {
+    private let previewer = PathChangePreviewer(files: FileSystemManager())
+
+    /// Regression (issue 9 B8 review): the raw argument was shown cut, never the directory it names.
+    @Test func aRecursiveDeleteNamesItsCanonicalTargetAndEveryEntry() throws {
+        let fixture = try FileToolFixture()
+        try fixture.write("a", "keep/a.txt")
+        try fixture.write("b", "keep/sub/b.txt")
+        try fixture.write("", "tmp/cache/.placeholder")
+        let path = "tmp/cache/" + String(repeating: "./", count: 150) + "../../keep"
+        let preview = try #require(
+            previewer.preview(
+                tool: ToolFixtures.tool("delete_path"),
+                arguments: ["path": .string(path), "recursive": true],
+                client: fixture.client
+            )
+        )
+        let keep = fixture.workdir + "/keep"
+        #expect(preview.title == "Deletes the directory \(keep) and everything in it: 3 entries, listed below:")
+        #expect(preview.body == "\(keep)/a.txt\n\(keep)/sub/\n\(keep)/sub/b.txt\n")
+        #expect(fixture.read("keep/sub/b.txt") == "b")  // it only looked
+    }
+
+    @Test func aLargeTreeIsCountedAsAtLeastTheLimit() throws {
+        let fixture = try FileToolFixture()  // list_entries = 1,000
+        for n in 0..<1_005 { try fixture.write("", "big/f\(n)") }
+        let preview = try #require(
+            previewer.preview(
+                tool: ToolFixtures.tool("delete_path"),
+                arguments: ["path": "big", "recursive": true],
+                client: fixture.client
+            )
+        )
+        #expect(preview.title.contains("at least 1000 entries"))
+        #expect(preview.body.contains("the count stopped at 1000"))
+    }
+
+    @Test func aMoveNamesBothCanonicalPaths() throws {
+        let fixture = try FileToolFixture()
+        try fixture.write("1", "src.txt")
+        let preview = try #require(
+            previewer.preview(
+                tool: ToolFixtures.tool("move_file"),
+                arguments: ["source": "./././src.txt", "destination": "./dst.txt"],
+                client: fixture.client
+            )
+        )
+        #expect(preview.title == "Moves \(fixture.workdir)/src.txt (a file of 1 bytes) to \(fixture.workdir)/dst.txt")
+    }
+
+    @Test func aPathOutsideTheScopeIsSaidToBeRefused() throws {
+        let fixture = try FileToolFixture()
+        let preview = try #require(
+            previewer.preview(
+                tool: ToolFixtures.tool("create_directory"),
+                arguments: ["path": "/etc/bastion-test"],
+                client: fixture.client
+            )
+        )
+        #expect(preview.title.hasPrefix("The path is refused (the call will fail): Permission denied"))
+        #expect(previewer.toolNames == ["delete_path", "move_file", "create_directory"])
+    }
+}
