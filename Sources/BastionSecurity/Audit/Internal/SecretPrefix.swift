@@ -34,6 +34,27 @@ struct SecretPrefix: Sendable {
     /// The distinctive ones by first byte: those looked for in the middle of a word.
     static let distinctiveByFirstByte: [[SecretPrefix]] = table(all.filter(\.isDistinctive))
 
+    /// The first two bytes of every prefix, as a 65,536-bit set: a cheap test before any lookup,
+    /// made at most bytes of a text (the middle of every word, for the distinctive ones).
+    static let pairs: [UInt64] = pairSet(all)
+    /// The first two bytes of every distinctive prefix.
+    static let distinctivePairs: [UInt64] = pairSet(all.filter(\.isDistinctive))
+
+    /// Whether `first`, `second` start a prefix of `set` (``pairs`` or ``distinctivePairs``).
+    static func contains(_ set: [UInt64], _ first: UInt8, _ second: UInt8) -> Bool {
+        let index = Int(first) << 8 | Int(second)
+        return set[index >> 6] & (1 << UInt64(index & 63)) != 0
+    }
+
+    private static func pairSet(_ prefixes: [SecretPrefix]) -> [UInt64] {
+        var set = [UInt64](repeating: 0, count: 1024)
+        for prefix in prefixes {
+            let index = Int(prefix.text[0]) << 8 | Int(prefix.text[1])
+            set[index >> 6] |= 1 << UInt64(index & 63)
+        }
+        return set
+    }
+
     private static func table(_ prefixes: [SecretPrefix]) -> [[SecretPrefix]] {
         var table = [[SecretPrefix]](repeating: [], count: 256)
         for prefix in prefixes { table[Int(prefix.text[0])].append(prefix) }

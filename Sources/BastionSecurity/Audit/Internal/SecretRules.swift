@@ -63,16 +63,19 @@ enum SecretRules {
     /// token boundary or after `_` / `-` (`no_such_tool_ghp_…`, `x-eyJ…`); a distinctive prefix
     /// (``SecretPrefix/isDistinctive``) also right after a letter or digit.
     static func anchored(_ bytes: Bytes, at index: Int, memo: inout Memo) -> Range<Int>? {
-        let isGlued = index > 0 && (isLetter(bytes[index - 1]) || isDigit(bytes[index - 1]))
-        if !isGlued {
-            switch bytes[index] {
-            case 0x62, 0x42: if let found = schemeCredential(bytes, at: index) { return found }
-            case 0x65: return jsonWebToken(bytes, at: index, memo: &memo)
-            default: break
-            }
+        guard index + 1 < bytes.count else { return nil }
+        let (first, second) = (bytes[index], bytes[index + 1])
+        if index > 0, isLetter(bytes[index - 1]) || isDigit(bytes[index - 1]) {
+            guard SecretPrefix.contains(SecretPrefix.distinctivePairs, first, second) else { return nil }
+            return prefixedToken(bytes, at: index, among: SecretPrefix.distinctiveByFirstByte[Int(first)])
         }
-        let table = isGlued ? SecretPrefix.distinctiveByFirstByte : SecretPrefix.byFirstByte
-        return prefixedToken(bytes, at: index, among: table[Int(bytes[index])])
+        switch first {
+        case 0x62, 0x42: if let found = schemeCredential(bytes, at: index) { return found }
+        case 0x65: return jsonWebToken(bytes, at: index, memo: &memo)
+        default: break
+        }
+        guard SecretPrefix.contains(SecretPrefix.pairs, first, second) else { return nil }
+        return prefixedToken(bytes, at: index, among: SecretPrefix.byFirstByte[Int(first)])
     }
 
     /// `Bearer <token>` / `Basic <token>`: the token.
