@@ -44,9 +44,6 @@ extension SecretRules {
         isLetter(byte) || isDigit(byte) || byte == 0x5F || byte == 0x2D
     }
 
-    /// `[A-Za-z0-9_.-]`: a byte of a key name.
-    static func isNameByte(_ byte: UInt8) -> Bool { isTokenByte(byte) || byte == 0x2E }
-
     /// `[A-Za-z0-9._~+/=-]`: a byte of an HTTP credential (RFC 6750 `b64token`).
     static func isCredentialByte(_ byte: UInt8) -> Bool {
         switch byte {

@@ -1,15 +1,12 @@
 /// The rules behind ``SecretScanner``, on raw UTF-8 bytes.
 ///
-/// Linear time: the main loop looks at each byte once; an assignment looks back at most
-/// ``maximumNameBytes`` and reads its value only when the name is a secret's (the scan then resumes
-/// after it); an anchored rule reads a run of its own bytes that either matches (the scan resumes
+/// Linear time: the main loop looks at each byte once; an assignment looks back over a few blanks
+/// and escapes and the longest secret name, and reads its value only when the name is a secret's
+/// (the scan then resumes after it, or the value was bounded by its quote); an anchored rule reads a run of its own bytes that either matches (the scan resumes
 /// after it) or is shorter than its minimum, or is bounded (AWS ids); a JWT that failed past its
 /// header rules out every JWT starting in that header (``Memo``), so runs are not read again.
 enum SecretRules {
     typealias Bytes = UnsafeBufferPointer<UInt8>
-
-    /// Names longer than this before `=` or `:` are not looked at (no real key is that long).
-    static let maximumNameBytes = 64
 
     /// What one scan learnt that later calls of ``next(in:from:memo:)`` on the same bytes reuse.
     struct Memo {
