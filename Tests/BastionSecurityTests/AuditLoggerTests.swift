@@ -84,10 +84,13 @@ struct AuditLoggerTests {
         handle.seekToEndOfFile()
         handle.write(Data(#"{"seq":2,"to"#.utf8))
         try handle.close()
-        #expect(try AuditLogger(path: path, policy: .none).record(AuditEntry(event: "after")) == 2)
+        // First a record that says the log was torn, then the record itself.
+        #expect(try AuditLogger(path: path, policy: .none).record(AuditEntry(event: "after")) == 3)
         let lines = try ScratchDirectory.lines(of: path)
-        #expect(lines.count == 3 && lines[1] == #"{"seq":2,"to"#)
-        #expect(try JSONParser.parse(lines[2])["event"] == "after")
+        #expect(lines.count == 4 && lines[1] == #"{"seq":2,"to"#)
+        #expect(try JSONParser.parse(lines[2])["event"] == "audit-recovered")
+        #expect(try JSONParser.parse(lines[3])["event"] == "after")
+        #expect(try AuditVerifier.verify(path: path).isIntact)
     }
 
     @Test func flushWritesTheHeadOfTheChain() throws {

@@ -140,6 +140,60 @@ struct AuditVerifierTests {
         #expect(result.warnings == ["line 6: last line has no line feed (a write cut short); ignored"])
     }
 
+    /// Appends a torn record (no line feed), as a crash or a full disk leaves it.
+    private func appendFragment(to path: String) throws {
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        handle.seekToEndOfFile()
+        handle.write(Data(#"{"args":{"content":"xxxx","path":"f"#.utf8))
+        try handle.close()
+    }
+
+    @Test func aTornRecordFollowedByTheWritersRecoveryIsIgnoredWithAWarning() throws {
+        let scratch = try ScratchDirectory()
+        let path = try makeLog(scratch)
+        try appendFragment(to: path)
+        // The next writer finds the torn tail and records that first (`AuditWriter`).
+        let logger = try AuditLogger(path: path, policy: .none)
+        #expect(logger.record(AuditEntry(event: "after")) == 7)
+        logger.flush()
+        let lines = try ScratchDirectory.lines(of: path)
+        #expect(try JSONParser.parse(lines[6])["event"] == "audit-recovered")
+        let result = try AuditVerifier.verify(path: path)
+        #expect(result.isIntact && result.recordCount == 7)
+        #expect(
+            result.warnings == [
+                "line 6: a torn record (a write cut short), followed by an audit-recovered record; ignored"
+            ]
+        )
+    }
+
+    @Test func aTornRecordFollowedByAnythingElseIsABadRecord() throws {
+        let scratch = try ScratchDirectory()
+        let path = try makeLog(scratch)
+        let fragment = #"{"args":{"content":"xxxx","path":"f"#
+        try rewrite(path) { $0.append(fragment) }  // the fragment is the last line
+        #expect(try failure(path) == .init(line: 6, sequence: nil, reason: "not a JSON object"))
+        try rewrite(path) { $0.append($0[4]) }  // then an ordinary record
+        #expect(
+            try failure(path)
+                == .init(
+                    line: 6,
+                    sequence: nil,
+                    reason: "not a JSON object (a torn record not followed by audit-recovered)"
+                )
+        )
+    }
+
+    @Test func twoTornRecordsInARowAreABadRecord() throws {
+        let scratch = try ScratchDirectory()
+        let path = try makeLog(scratch)
+        try rewrite(path) {
+            $0.insert(#"{"seq":"#, at: 5)
+            $0.insert(#"{"ev"#, at: 5)
+        }
+        #expect(try failure(path) == .init(line: 7, sequence: nil, reason: "not a JSON object"))
+    }
+
     @Test func aTailCutMidRecordIsCaughtAtThatLineThroughTheHead() throws {
         let scratch = try ScratchDirectory()
         let path = try makeLog(scratch)

@@ -51,4 +51,44 @@ struct AuditWriterTests {
         let verification = try AuditVerifier.verify(path: path)
         #expect(verification.isIntact && verification.continuedSequence == 1)
     }
+
+    /// Whether this process may mount a tmpfs (root with CAP_SYS_ADMIN): tried once on a probe.
+    private static let canMountTmpfs: Bool = {
+        var template = Array("/tmp/bastion-mount-probe.XXXXXX".utf8CString)
+        guard let created = mkdtemp(&template) else { return false }
+        let probe = String(cString: created)
+        defer { rmdir(probe) }
+        guard mount("tmpfs", probe, "tmpfs", 0, "size=64k") == 0 else { return false }
+        umount2(probe, Int32(MNT_DETACH))
+        return true
+    }()
+
+    @Test(.enabled(if: canMountTmpfs, "mounting a small tmpfs needs root with CAP_SYS_ADMIN"))
+    func aWriteCutShortByAFullDiskIsTruncatedBackToTheLastWholeRecord() throws {
+        let scratch = try ScratchDirectory()
+        let disk = scratch.file("small")
+        #expect(mkdir(disk, 0o700) == 0)
+        try #require(mount("tmpfs", disk, "tmpfs", 0, "size=64k,mode=0700") == 0)
+        defer { umount2(disk, Int32(MNT_DETACH)) }
+        let path = disk + "/audit.jsonl"
+        let logger = try AuditLogger(path: path, policy: .none)
+        #expect(logger.record(AuditEntry(event: "before")) == 1)
+        // Fill the file system, then write a record larger than what is left of the log's last page.
+        let filler = disk + "/filler"
+        let descriptor = open(filler, O_WRONLY | O_CREAT, 0o600)
+        var block = [UInt8](repeating: 0x61, count: 4096)
+        while block.withUnsafeMutableBytes({ write(descriptor, $0.baseAddress, $0.count) }) > 0 {}
+        close(descriptor)
+        let sizeBefore = fileSize(path)
+        let large = AuditEntry(event: "large", fields: ["text": .string(String(repeating: "x", count: 20_000))])
+        #expect(logger.record(large) == nil)
+        #expect(logger.failure?.message.contains("No space left on device") == true)
+        #expect(fileSize(path) == sizeBefore)  // no fragment left behind
+        unlink(filler)
+        #expect(logger.retry() == nil)
+        #expect(logger.record(AuditEntry(event: "after")) != nil)
+        #expect(try records(path).map { $0["event"] } == ["before", "audit-recovered", "after"])
+        let verification = try AuditVerifier.verify(path: path)
+        #expect(verification.isIntact && verification.warnings.isEmpty)
+    }
 }

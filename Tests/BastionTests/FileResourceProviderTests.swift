@@ -79,19 +79,30 @@ struct FileResourceProviderTests {
     @Test func subscriptionsAreKeptPerSessionAndDroppedWithIt() async throws {
         let fixture = try FileToolFixture()
         try fixture.write("x", "watched.txt")
-        let session = SessionTestSupport.makeSession()
+        let context = SessionTestSupport.makeContext(method: "resources/subscribe")
+        let session = context.session
         let uri = FileURI.encode(fixture.workdir + "/watched.txt")
-        try await provider.subscribe(client: fixture.client, uri: uri, session: session)
-        try await provider.subscribe(client: fixture.client, uri: uri, session: session)
+        try await provider.subscribe(client: fixture.client, uri: uri, context: context)
+        try await provider.subscribe(client: fixture.client, uri: uri, context: context)
         #expect(provider.subscriptionCount == 1)
         provider.sessionEnded(session)
         #expect(provider.subscriptionCount == 0)
-        try await provider.subscribe(client: fixture.client, uri: uri, session: session)
+        try await provider.subscribe(client: fixture.client, uri: uri, context: context)
         provider.unsubscribe(uri: uri, session: session)
         #expect(provider.subscriptionCount == 0)
+        #expect(context.annotations["decision"] == nil)
+    }
+
+    @Test func aRefusedSubscriptionIsNotedOnTheRequestAsADenial() async throws {
+        let fixture = try FileToolFixture()
+        let context = SessionTestSupport.makeContext(method: "resources/subscribe")
         await #expect(throws: JSONRPCError.self) {
-            try await provider.subscribe(client: fixture.client, uri: "file:///etc/passwd", session: session)
+            try await provider.subscribe(client: fixture.client, uri: "file:///etc/passwd", context: context)
         }
+        #expect(context.annotations["decision"] == "deny")
+        #expect(context.annotations["path"] == "/etc/passwd")
+        #expect(context.annotations["permission"] == "file_read:/etc/passwd")
+        #expect(provider.subscriptionCount == 0)
     }
 
     @Test func walkOrderComparesComponentByComponent() {
@@ -130,7 +141,11 @@ struct FileResourceProviderTests {
         let fixture = try FileToolFixture()
         let context = SessionTestSupport.makeContext(method: "resources/read")
         await #expect(throws: JSONRPCError.self) {
-            try await provider.read(client: fixture.client, uri: "file:///etc/shadow", memory: AnswerMemory(budget: nil, request: context))
+            try await provider.read(
+                client: fixture.client,
+                uri: "file:///etc/shadow",
+                memory: AnswerMemory(budget: nil, request: context)
+            )
         }
         #expect(context.annotations["decision"] == "deny")
         #expect(context.annotations["path"] == "/etc/shadow")

@@ -301,7 +301,7 @@ private struct BlockingProvider: ResourceProvider {
     }
 
     func read(client: ClientContext, uri: String) async throws(JSONRPCError) -> [ResourceContents] { [] }
-    func subscribe(client: ClientContext, uri: String, session: MCPSession) async throws(JSONRPCError) {}
+    func subscribe(client: ClientContext, uri: String, context: RequestContext) async throws(JSONRPCError) {}
     func unsubscribe(uri: String, session: MCPSession) {}
     func sessionEnded(_ session: MCPSession) {}
 }
@@ -323,7 +323,7 @@ private final class CountingProvider: ResourceProvider {
 
     func read(client: ClientContext, uri: String) async throws(JSONRPCError) -> [ResourceContents] { [] }
 
-    func subscribe(client: ClientContext, uri: String, session: MCPSession) async throws(JSONRPCError) {
+    func subscribe(client: ClientContext, uri: String, context: RequestContext) async throws(JSONRPCError) {
         guard uri != "test:refuse" else { throw .invalidParams("refused") }
         _ = uris.withLock { $0.insert(uri) }
     }

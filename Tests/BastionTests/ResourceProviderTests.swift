@@ -28,7 +28,7 @@ private final class CountingProvider: ResourceProvider {
         [.text(uri: uri, mimeType: nil, text: "value of \(uri)")]
     }
 
-    func subscribe(client: ClientContext, uri: String, session: MCPSession) async throws(JSONRPCError) {
+    func subscribe(client: ClientContext, uri: String, context: RequestContext) async throws(JSONRPCError) {
         subscribed.withLock { $0.append(uri) }
     }
 

@@ -161,6 +161,39 @@ def test_a_refused_resource_read_is_recorded_as_a_denial(start, layout, state_ho
     assert record["permission"].startswith("file_read"), record
 
 
+@pytest.mark.parametrize(
+    "target, rule",
+    [("outside", "no-grant"), ("denied", "deny-rule")],
+)
+def test_a_refused_resource_subscription_is_recorded_as_a_denial(start, layout, state_home, target, rule):
+    server = start()
+    request_id = server.next_id()
+    path = layout["outside"] / "secret.txt" if target == "outside" else layout["wd"] / "denied" / "a.txt"
+    response = server.request("resources/subscribe", {"uri": "file://" + str(path)}, id=request_id)
+    server.close()
+    assert response["error"]["code"] == -32002, response
+    record = record_of(state_home, request_id)
+    assert record["decision"] == "deny" and record["outcome"] == "denied", record
+    assert record["path"] == str(path), record
+    assert record["permission"].startswith("file_read"), record
+    assert record["rule"] == rule, record
+
+
+def test_a_refused_resource_read_of_a_denied_file_names_the_rule(start, layout, state_home):
+    server = start()
+    request_id = server.next_id()
+    path = layout["wd"] / "denied" / "a.txt"
+    response = server.request("resources/read", {"uri": "file://" + str(path)}, id=request_id)
+    listing = server.result("resources/list", {})
+    server.close()
+    assert response["error"]["code"] == -32002, response
+    record = record_of(state_home, request_id)
+    assert record["decision"] == "deny" and record["outcome"] == "denied", record
+    assert record["path"] == str(path) and record["rule"] == "deny-rule", record
+    # A listing refuses nothing: it leaves out what the client may not read.
+    assert all("/denied/" not in r["uri"] for r in listing["resources"]), listing
+
+
 def test_a_tool_level_denial_carries_redacted_args_and_says_denied(spawn, write_config, state_home):
     config = write_config(
         """

@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 import re
 import socket
+import subprocess
 from pathlib import Path
+
+import pytest
 
 from conftest import StdioClient
 
@@ -109,6 +112,66 @@ def test_requests_are_refused_while_the_audit_log_cannot_be_written(spawn, write
     server.close(expect_code=None)
     # Said once on stderr, however many requests are refused.
     assert server.stderr.count("refusing requests until it is writable") == 1, server.stderr
+
+
+@pytest.fixture
+def small_tmpfs(tmp_path: Path):
+    """A 600 KiB tmpfs, mounted for the test (root only) and unmounted after it."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=600k,mode=0700", "tmpfs", str(mount)], capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here (needs root and CAP_SYS_ADMIN): {done.stderr.strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+def test_a_full_disk_leaves_only_whole_records_and_a_verifiable_log(
+    spawn, run_cli, write_config, small_tmpfs: Path
+):
+    # The log and the client's workdir share a small file system; the client fills it.
+    workdir = small_tmpfs / "wd"
+    workdir.mkdir(mode=0o700)
+    log = small_tmpfs / "audit.jsonl"
+    config = write_config(
+        f"""
+        [server]
+        audit_log = "{log}"
+        [[clients]]
+        id = "filler"
+        workdir = "{workdir}"
+        permissions = ["file_read", "file_write"]
+        """
+    )
+    server = spawn("--config", config, "--client", "filler")
+    server.initialize()
+    refused = None
+    for n in range(1000):
+        response = server.request(
+            "tools/call", {"name": "write_file", "arguments": {"path": f"f{n}.txt", "content": "x" * 3000}}
+        )
+        if "error" in response:
+            refused = response["error"]
+            break
+    assert refused is not None, "the file system never filled up"
+    assert refused["code"] == -32603 and refused["message"].startswith("audit log unavailable"), refused
+    # Nothing but whole records, even right after the failed write.
+    assert log.read_bytes().endswith(b"\n"), log.read_bytes()[-200:]
+    for path in workdir.iterdir():
+        path.unlink()
+    answer = server.request("tools/call", {"name": "write_file", "arguments": {"path": "after.txt", "content": "ok"}})
+    assert "result" in answer, answer
+    server.close()
+    records = [json.loads(line) for line in lines_of(log)]  # every line is a record
+    recovered = [r for r in records if r.get("event") == "audit-recovered"]
+    assert recovered and recovered[0]["lost"] >= 1, records[-3:]
+    verdict = run_cli("audit", "verify", log)
+    assert verdict.returncode == 0, (verdict.stdout, verdict.stderr)
+    assert "chain intact" in verdict.stdout and "warning" not in verdict.stderr, (verdict.stdout, verdict.stderr)
 
 
 def test_records_and_heads_reach_a_udp_syslog_receiver(spawn, write_config, state_home: Path):

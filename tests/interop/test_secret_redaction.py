@@ -176,3 +176,74 @@ def test_no_secret_sent_by_a_client_is_written_anywhere(
     assert "\u202e".encode() not in stderr
     name_lines = [line for line in stderr.splitlines() if b"client.name=" in line]
     assert name_lines and all(len(line) < 1024 for line in name_lines), name_lines
+
+
+# Tokens glued to a word (a tool name such as `no_such_tool_<token>`), assignments with a tab or a
+# short name, and `name : value` / header-style values after a path-looking prefix.
+GLUED_TOKENS: list[tuple[str, str]] = [
+    (CORPUS[0][0].removeprefix("Authorization: "), CORPUS[0][1]),  # Bearer …
+    (CORPUS[2][0], CORPUS[2][1]),  # a JWT
+    (CORPUS[4][0], CORPUS[4][1]),  # ghp_
+    (CORPUS[5][0], CORPUS[5][1]),  # github_pat_
+    (CORPUS[6][0], CORPUS[6][1]),  # xoxb-
+    (CORPUS[7][0], CORPUS[7][1]),  # AKIA
+    (CORPUS[9][0], CORPUS[9][1]),  # sk-proj-
+    ("sk-ant-api03-Ant1hropicKeyValue0123456789_xyz", "Ant1hropicKeyValue0123456789_xyz"),
+    ("glpat-G1tLabT0kenValue012345", "G1tLabT0kenValue012345"),
+    ("npm_Npm0123456789abcdefghijABCDEFGHIJ", "Npm0123456789abcdefghijABCDEFGHIJ"),
+    ("AIzaSyGoogle0123456789abcdefghijklmnopq", "SyGoogle0123456789abcdefghijklmnopq"),
+]
+MORE_CORPUS: list[tuple[str, str]] = [
+    *[("no_such_tool_" + sent, secret) for sent, secret in GLUED_TOKENS],
+    *[("tool" + sent, secret) for sent, secret in GLUED_TOKENS[2:]],  # distinctive prefixes glued to a letter
+    ("password\t=TabHunter99", "TabHunter99"),
+    ("password \t=\tTabHunter98", "TabHunter98"),
+    ("MYSQL_PWD=MysqlPwdHunter1", "MysqlPwdHunter1"),
+    ("pass=PassHunter22", "PassHunter22"),
+    ("pwd=PwdHunter33", "PwdHunter33"),
+    ("Server=db;Uid=me;Pwd=OdbcHunter44;", "OdbcHunter44"),
+    ("weird/db_password : Colonhunter77", "Colonhunter77"),
+    ("weird/Cookie: session=CookieHunter88", "CookieHunter88"),
+    ("weird/Set-Cookie: id=SetCookieHunter5; Path=/", "SetCookieHunter5"),
+    ("x/y/X-Api-Key: ApiKeyHunter99", "ApiKeyHunter99"),
+    ("x/Proxy-Authorization: Basic UHJveHlIdW50ZXI6c2VjcmV0", "UHJveHlIdW50ZXI6c2VjcmV0"),
+    ('{\\"api_key\\": \\"EscapedHunter12\\"}', "EscapedHunter12"),
+]
+
+
+def test_glued_tokens_and_odd_assignments_in_every_field_never_reach_the_disk(
+    spawn, write_config, tmp_path, state_home
+):
+    config = write_config(
+        """
+        [server]
+        log_level = "debug"
+
+        [[clients]]
+        id = "local"
+        permissions = ["file_read"]
+        """
+    )
+    server = spawn("--config", config, "--client", "local")
+    leaky_info = {"name": "client " + MORE_CORPUS[2][0], "version": MORE_CORPUS[-6][0]}
+    server.result("initialize", {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": leaky_info})
+    server.notify("notifications/initialized")
+    for sent, _ in MORE_CORPUS:
+        # The tool name, the method name, the request id, a path, a string argument and a URI.
+        server.request("tools/call", {"name": sent, "arguments": {}})
+        server.request(sent, {})
+        server.request("tools/call", {"name": "read_text_file", "arguments": {"path": "/nonexistent/" + sent}}, id=sent)
+        server.request("tools/call", {"name": "read_text_file", "arguments": {"path": "weird/" + sent}})
+        server.request("resources/read", {"uri": "file:///nonexistent/" + sent})
+        server.request("resources/subscribe", {"uri": "file:///nonexistent/" + sent})
+    server.close()
+
+    audit = state_home / "bastion" / "audit.jsonl"
+    records = [json.loads(line) for line in audit.read_text().splitlines()]
+    assert sum(r.get("method") == "tools/call" for r in records) >= 3 * len(MORE_CORPUS), "the calls were not audited"
+    assert any(r.get("tool", "").startswith("no_such_tool_") for r in records), "tool names were not recorded"
+    files = everything_written([state_home])
+    files["<stderr>"] = server.stderr_bytes()
+    for sent, secret in MORE_CORPUS:
+        for name, data in files.items():
+            assert secret.encode() not in data, f"{secret!r} (sent as {sent!r}) written to {name}"

@@ -87,7 +87,7 @@ final class ResourceManager: Sendable {
         let isNew = try claimSubscription(uri, session: session)
         do throws(JSONRPCError) {
             if let provider = providers.first(where: { $0.owns(uri) }) {
-                try await provider.subscribe(client: client, uri: uri, session: context.session)
+                try await provider.subscribe(client: client, uri: uri, context: context)
             } else if !resources.contains(where: { $0.uri == uri && client.check($0.permissions).isAllowed }) {
                 throw JSONRPCError.resourceNotFound(uri)
             }

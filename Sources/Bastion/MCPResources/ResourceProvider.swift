@@ -24,8 +24,9 @@ public protocol ResourceProvider: Sendable {
     /// - Throws: as ``read(client:uri:)``; a busy budget is -32603 with a "server busy, retry" message.
     func read(client: ClientContext, uri: String, memory: AnswerMemory) async throws(JSONRPCError) -> [ResourceContents]
 
-    /// Starts sending `notifications/resources/updated` for `uri` to `session`.
-    func subscribe(client: ClientContext, uri: String, session: MCPSession) async throws(JSONRPCError)
+    /// Starts sending `notifications/resources/updated` for `uri` to the session of `context`; a
+    /// permission refusal is noted on `context` for the audit record.
+    func subscribe(client: ClientContext, uri: String, context: RequestContext) async throws(JSONRPCError)
 
     /// Stops the notifications for `uri` to `session`.
     func unsubscribe(uri: String, session: MCPSession)

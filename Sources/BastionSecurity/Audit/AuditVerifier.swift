@@ -7,7 +7,9 @@ import BastionProtocol
 /// `seq` must be one more than the previous record's (the first record's is 1); and `prev` must equal
 /// the previous record's `hash` (64 zeros for the first), so deleted, inserted and reordered records
 /// show. A last line without a line feed is a write cut short by a crash: it is ignored with a
-/// warning. When a head (`<file>.head`, ``AuditChainHead``) is given, the file must reach the head's
+/// warning. So is a fragment of a record (a line that starts like one but does not parse) that a
+/// crash or a full disk left before the writer came back, when the very next record is the
+/// writer's `audit-recovered` record and continues the chain; anywhere else it is a bad record. When a head (`<file>.head`, ``AuditChainHead``) is given, the file must reach the head's
 /// `seq` with the head's `hash` at it, so a truncated tail shows too.
 ///
 /// A file that starts a chain begins at `seq` 1 with `prev` 64 zeros. A file written after a
@@ -74,6 +76,9 @@ package struct AuditChainChecker {
     private var isHeadMatched = false
     /// Whether the first record may continue a chain from elsewhere (not told which one).
     private var isStartOpen = true
+    /// The line of a torn record fragment, when the line just checked was one: only an
+    /// `audit-recovered` record continuing the chain may follow it.
+    private var fragmentLine: Int?
 
     /// Creates a checker.
     ///
@@ -104,7 +109,16 @@ package struct AuditChainChecker {
             return true
         }
         guard case .object(let record)? = try? JSONParser.parse(line, limits: .auditRecord) else {
-            return fail(nil, "not a JSON object")
+            guard fragmentLine == nil, line.first == UInt8(ascii: "{") else { return fail(nil, "not a JSON object") }
+            fragmentLine = lineNumber  // judged with the next line
+            return true
+        }
+        if let fragment = fragmentLine {
+            guard record["event"]?.stringValue == "audit-recovered" else { return failFragment(at: fragment) }
+            fragmentLine = nil
+            result.warnings.append(
+                "line \(fragment): a torn record (a write cut short), followed by an audit-recovered record; ignored"
+            )
         }
         guard let sequence = record["seq"]?.intValue else { return fail(nil, "no seq") }
         guard let hash = record["hash"]?.stringValue, AuditCanonicalForm.isHash(hash) else {
@@ -147,6 +161,9 @@ package struct AuditChainChecker {
     /// - Returns: The result.
     package func finish() -> AuditVerification {
         var result = result
+        if result.failure == nil, let fragment = fragmentLine {
+            result.failure = .init(line: fragment, sequence: nil, reason: "not a JSON object")
+        }
         if result.failure == nil, let head, !isHeadMatched, head.sequence > 0 {
             let last = result.lastSequence.map { "seq \($0)" } ?? "no record"
             result.failure = .init(
@@ -171,6 +188,16 @@ package struct AuditChainChecker {
         previousHash = prev
         result.continuedSequence = sequence - 1
         return nil
+    }
+
+    /// A torn fragment not followed by the writer's recovery: the fragment is the bad record.
+    private mutating func failFragment(at line: Int) -> Bool {
+        result.failure = .init(
+            line: line,
+            sequence: nil,
+            reason: "not a JSON object (a torn record not followed by audit-recovered)"
+        )
+        return false
     }
 
     private mutating func fail(_ sequence: Int64?, _ reason: String) -> Bool {

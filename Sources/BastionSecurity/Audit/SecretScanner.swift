@@ -88,7 +88,8 @@ public enum SecretScanner {
 
     /// The redacted bytes, or `nil` when nothing matched.
     static func redacted(bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        guard var match = SecretRules.next(in: bytes, from: 0) else { return nil }
+        var memo = SecretRules.Memo()
+        guard var match = SecretRules.next(in: bytes, from: 0, memo: &memo) else { return nil }
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
         var copied = 0
@@ -105,7 +106,7 @@ public enum SecretScanner {
             } else {
                 cursor += 1
             }
-            guard cursor < bytes.count, let next = SecretRules.next(in: bytes, from: cursor) else { break }
+            guard cursor < bytes.count, let next = SecretRules.next(in: bytes, from: cursor, memo: &memo) else { break }
             match = next
         }
         output.append(contentsOf: bytes[copied...])

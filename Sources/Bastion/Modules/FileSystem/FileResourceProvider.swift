@@ -191,8 +191,9 @@ final class FileResourceProvider: ResourceProvider {
 
     // MARK: - Subscriptions
 
-    func subscribe(client: ClientContext, uri: String, session: MCPSession) async throws(JSONRPCError) {
-        let target = try authorize(uri, client: client)
+    func subscribe(client: ClientContext, uri: String, context: RequestContext) async throws(JSONRPCError) {
+        let session = context.session
+        let target = try authorize(uri, client: client, context: context)
         guard let (_, name) = target.parentAndName else {
             throw .invalidParams("\"\(uri)\" is an allowed directory itself; subscribe to a file in it")
         }

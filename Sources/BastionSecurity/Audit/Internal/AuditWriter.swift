@@ -126,6 +126,7 @@ final class AuditWriter: Sendable {
             return .failure(error)
         }
         guard let body else { return .success(state.sequence) }
+        if isTorn, let error = recoverFromTornRecord(&state, size: &size, isTorn: &isTorn) { return .failure(error) }
         if rotation.maxBytes > 0, size > 0, size + Int64(body.estimatedLineLength) > rotation.maxBytes,
             rotate(&state)
         {
@@ -148,6 +149,11 @@ final class AuditWriter: Sendable {
         let sequence = state.sequence + 1
         let (hash, timestamp) = body.appendLine(sequence: sequence, previous: state.lastHash, to: &state.line)
         if let error = state.line.withUnsafeBytes({ state.file.writeAll($0) }) {
+            // A failed or short write (ENOSPC) may have left part of the line: cut the file back to
+            // where it ended, so it only ever holds whole records (the file lock is held: no other
+            // writer appended meanwhile). If even that fails, the fragment stays, the next record
+            // starts on a new line and the verifier reports the fragment (see `AuditChainChecker`).
+            _ = ftruncate(state.file.descriptor, off_t(size))
             return fail(error, "write", &state)
         }
         state.end = size + Int64(state.line.count)
@@ -189,6 +195,21 @@ final class AuditWriter: Sendable {
         state.failure = nil
         state.lostCount = 0
         isHealthy.store(true, ordering: .releasing)
+        (size, isTorn) = (state.end, false)
+        return nil
+    }
+
+    /// The file ends in a torn record (a crash cut a write short): an `audit-recovered` record, on a
+    /// line of its own, says so right after the fragment, which the verifier then accepts.
+    private func recoverFromTornRecord(_ state: inout State, size: inout Int64, isTorn: inout Bool) -> AuditError? {
+        let body = AuditRecordBody([
+            "event": "audit-recovered", "lost": 1, "error": "the log ended in a torn record (a write cut short)",
+            "pid": .int(Int64(getpid())),
+        ])
+        let fields = AuditSyslogFields(event: "audit-recovered")
+        if case .failure(let error) = write(body, syslogFields: fields, size: size, isTorn: true, &state) {
+            return error
+        }
         (size, isTorn) = (state.end, false)
         return nil
     }

@@ -16,6 +16,8 @@ extension SecretRules {
         case upperDigit
         /// `[0-9a-f]`
         case lowerHex
+        /// `[A-Za-z0-9+/=]`
+        case base64
 
         func contains(_ byte: UInt8) -> Bool {
             switch self {
@@ -26,6 +28,9 @@ extension SecretRules {
             case .dotted: return SecretRules.isTokenByte(byte) || byte == 0x2E
             case .upperDigit: return (byte >= 0x41 && byte <= 0x5A) || SecretRules.isDigit(byte)
             case .lowerHex: return SecretRules.isDigit(byte) || (byte >= 0x61 && byte <= 0x66)
+            case .base64:
+                return SecretRules.isLetter(byte) || SecretRules.isDigit(byte) || byte == 0x2B || byte == 0x2F
+                    || byte == 0x3D
             }
         }
     }
@@ -38,9 +43,6 @@ extension SecretRules {
     static func isTokenByte(_ byte: UInt8) -> Bool {
         isLetter(byte) || isDigit(byte) || byte == 0x5F || byte == 0x2D
     }
-
-    /// `[A-Za-z0-9_.-]`: a byte of a key name.
-    static func isNameByte(_ byte: UInt8) -> Bool { isTokenByte(byte) || byte == 0x2E }
 
     /// `[A-Za-z0-9._~+/=-]`: a byte of an HTTP credential (RFC 6750 `b64token`).
     static func isCredentialByte(_ byte: UInt8) -> Bool {
@@ -55,8 +57,9 @@ extension SecretRules {
     /// Where an unquoted assigned value ends: a blank, a quote or a separator.
     static func isValueEnd(_ byte: UInt8) -> Bool {
         switch byte {
-        case 0x20, 0x09, 0x0A, 0x0D, 0x22, 0x27, 0x60, 0x2C, 0x3B, 0x26, 0x3C, 0x3E, 0x29, 0x5D, 0x7D:
-            return true  // blanks, quotes , ; & < > ) ] }
+        case 0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x22, 0x27, 0x60, 0x2C, 0x3B, 0x26, 0x3C, 0x3E, 0x29, 0x5D, 0x7D,
+            0x7C:
+            return true  // blanks, quotes , ; & < > ) ] } |
         default:
             return false
         }
@@ -66,16 +69,23 @@ extension SecretRules {
     static func fold(_ byte: UInt8) -> UInt8 { (byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte }
 
     /// The end of the run of `byteClass` bytes starting at `start`.
-    static func run(_ bytes: Bytes, from start: Int, of byteClass: ByteClass) -> Int {
+    /// (At most `limit` bytes are read: a run cut there is as good as too long.)
+    static func run(_ bytes: Bytes, from start: Int, of byteClass: ByteClass, limit: Int = Int.max) -> Int {
         var end = start
-        while end < bytes.count, byteClass.contains(bytes[end]) { end += 1 }
+        let stop = limit >= bytes.count - start ? bytes.count : start + limit
+        while end < stop, byteClass.contains(bytes[end]) { end += 1 }
         return end
     }
 
-    /// Up to 8 spaces or tabs skipped.
+    /// A blank within a line: space, tab, vertical tab, form feed or carriage return.
+    static func isBlank(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0B || byte == 0x0C || byte == 0x0D
+    }
+
+    /// Up to 8 blanks (``isBlank(_:)``) skipped.
     static func skipBlanks(_ bytes: Bytes, from start: Int) -> Int {
         var end = start
-        while end < bytes.count, end - start < 8, bytes[end] == 0x20 || bytes[end] == 0x09 { end += 1 }
+        while end < bytes.count, end - start < 8, isBlank(bytes[end]) { end += 1 }
         return end
     }
 

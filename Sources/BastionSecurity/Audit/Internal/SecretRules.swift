@@ -1,17 +1,27 @@
 /// The rules behind ``SecretScanner``, on raw UTF-8 bytes.
 ///
-/// Linear time: the main loop looks at each byte once; an assignment looks back at most
-/// ``maximumNameBytes`` and reads its value only when the name is a secret's (the scan then resumes
-/// after it); an anchored rule starts only at a token boundary and reads a run of its own bytes,
-/// which holds no other boundary of the same kind, or a bounded window.
+/// Linear time: the main loop looks at each byte once; an assignment looks back over a few blanks
+/// and escapes and the longest secret name, and reads its value only when the name is a secret's
+/// (the scan then resumes after it, or the value was bounded by its quote); an anchored rule reads a run of its own bytes that either matches (the scan resumes
+/// after it) or is shorter than its minimum, or is bounded (AWS ids); a JWT that failed past its
+/// header rules out every JWT starting in that header (``Memo``), so runs are not read again.
 enum SecretRules {
     typealias Bytes = UnsafeBufferPointer<UInt8>
 
-    /// Names longer than this before `=` or `:` are not looked at (no real key is that long).
-    static let maximumNameBytes = 64
+    /// What one scan learnt that later calls of ``next(in:from:memo:)`` on the same bytes reuse.
+    struct Memo {
+        /// No JWT starts before this index (a failed header run ends here).
+        var noTokenBefore = 0
+    }
 
     /// The next secret at or after `start`: the byte range to replace.
     static func next(in bytes: Bytes, from start: Int) -> Range<Int>? {
+        var memo = Memo()
+        return next(in: bytes, from: start, memo: &memo)
+    }
+
+    /// The next secret at or after `start`, with what earlier calls on the same bytes learnt.
+    static func next(in bytes: Bytes, from start: Int, memo: inout Memo) -> Range<Int>? {
         var index = start
         while index < bytes.count {
             let byte = bytes[index]
@@ -23,11 +33,9 @@ enum SecretRules {
                 }
             } else if byte == 0x40 {  // @
                 if let found = userInfoPassword(bytes, at: index, notBefore: start) { return found }
-            } else if byte == 0x2D {  // -
-                if let found = privateKeyBlock(bytes, at: index) { return found }
-            } else if Self.isAnchorByte(byte), index == 0 || !isTokenByte(bytes[index - 1]),
-                let found = anchored(bytes, at: index)
-            {
+            } else if byte == 0x2D, let found = privateKeyBlock(bytes, at: index) {  // -
+                return found
+            } else if Self.isAnchorByte(byte), let found = anchored(bytes, at: index, memo: &memo) {
                 return found
             }
             index += 1
@@ -35,7 +43,7 @@ enum SecretRules {
         return nil
     }
 
-    // MARK: - Anchored rules (at a token boundary)
+    // MARK: - Anchored rules
 
     /// Bytes an anchored rule can start with: the first letters of the schemes, of `eyJ` and of the
     /// token prefixes.
@@ -48,13 +56,23 @@ enum SecretRules {
         }
     }
 
-    static func anchored(_ bytes: Bytes, at index: Int) -> Range<Int>? {
-        switch bytes[index] {
+    /// An anchored secret starting at `index`. Schemes, JWTs and every prefixed token start at a
+    /// token boundary or after `_` / `-` (`no_such_tool_ghp_…`, `x-eyJ…`); a distinctive prefix
+    /// (``SecretPrefix/isDistinctive``) also right after a letter or digit.
+    static func anchored(_ bytes: Bytes, at index: Int, memo: inout Memo) -> Range<Int>? {
+        guard index + 1 < bytes.count else { return nil }
+        let (first, second) = (bytes[index], bytes[index + 1])
+        if index > 0, isLetter(bytes[index - 1]) || isDigit(bytes[index - 1]) {
+            guard SecretPrefix.contains(SecretPrefix.distinctivePairs, first, second) else { return nil }
+            return prefixedToken(bytes, at: index, among: SecretPrefix.distinctiveByFirstByte[Int(first)])
+        }
+        switch first {
         case 0x62, 0x42: if let found = schemeCredential(bytes, at: index) { return found }
-        case 0x65: return jsonWebToken(bytes, at: index)
+        case 0x65: return jsonWebToken(bytes, at: index, memo: &memo)
         default: break
         }
-        return prefixedToken(bytes, at: index)
+        guard SecretPrefix.contains(SecretPrefix.pairs, first, second) else { return nil }
+        return prefixedToken(bytes, at: index, among: SecretPrefix.byFirstByte[Int(first)])
     }
 
     /// `Bearer <token>` / `Basic <token>`: the token.
@@ -86,95 +104,31 @@ enum SecretRules {
     }
 
     /// `eyJ….eyJ….sig`: a JWT (its header is base64url JSON, so it starts with `eyJ`).
-    static func jsonWebToken(_ bytes: Bytes, at index: Int) -> Range<Int>? {
-        guard hasPrefix(bytes, index, "eyJ") else { return nil }
+    static func jsonWebToken(_ bytes: Bytes, at index: Int, memo: inout Memo) -> Range<Int>? {
+        guard index >= memo.noTokenBefore, hasPrefix(bytes, index, "eyJ") else { return nil }
         let header = run(bytes, from: index, of: .token)
-        guard header - index >= 10, header < bytes.count, bytes[header] == 0x2E else { return nil }
+        guard header - index >= 10 else { return nil }
+        // Past here the outcome depends only on what follows the header, the same for every `eyJ`
+        // inside it (after a `_` or `-`): a failure rules them all out.
+        memo.noTokenBefore = header
+        guard header < bytes.count, bytes[header] == 0x2E else { return nil }
         let payload = run(bytes, from: header + 1, of: .token)
         guard payload - header > 3, payload < bytes.count, bytes[payload] == 0x2E else { return nil }
         return index..<run(bytes, from: payload + 1, of: .token)
     }
 
-    /// A token with a well-known prefix and a body of the right bytes and length.
-    static func prefixedToken(_ bytes: Bytes, at index: Int) -> Range<Int>? {
-        for prefix in SecretPrefix.all where prefix.text[0] == bytes[index] {
+    /// A token with one of `prefixes` and a body of the right bytes and length.
+    static func prefixedToken(_ bytes: Bytes, at index: Int, among prefixes: [SecretPrefix]) -> Range<Int>? {
+        for prefix in prefixes {
             guard hasPrefix(bytes, index, prefix.text) else { continue }
             let bodyStart = index + prefix.text.count
-            let end = run(bytes, from: bodyStart, of: prefix.body)
+            let end = run(bytes, from: bodyStart, of: prefix.body, limit: prefix.maximumRead)
             if prefix.lengths.contains(end - bodyStart) { return index..<end }
         }
         return nil
     }
 
-    /// `-----BEGIN … PRIVATE KEY-----` through its `-----END …-----` line (or to the end of the text:
-    /// a key cut short is still a key).
-    static func privateKeyBlock(_ bytes: Bytes, at index: Int) -> Range<Int>? {
-        guard hasPrefix(bytes, index, "-----BEGIN ") else { return nil }
-        let labelStart = index + 11
-        var labelEnd = labelStart
-        while labelEnd < bytes.count, labelEnd - labelStart <= 64, bytes[labelEnd] != 0x2D, bytes[labelEnd] != 0x0A {
-            labelEnd += 1
-        }
-        guard hasPrefix(bytes, labelEnd, "-----"),
-            contains(UnsafeBufferPointer(rebasing: bytes[labelStart..<labelEnd]), "PRIVATE KEY")
-        else { return nil }
-        var cursor = labelEnd + 5
-        while cursor < bytes.count {
-            if bytes[cursor] == 0x2D, hasPrefix(bytes, cursor, "-----END") {
-                var close = cursor + 8
-                while close < bytes.count, close - cursor <= 80, bytes[close] != 0x0A {
-                    if hasPrefix(bytes, close, "-----") { return index..<(close + 5) }
-                    close += 1
-                }
-                return index..<close
-            }
-            cursor += 1
-        }
-        return index..<bytes.count
-    }
-
     // MARK: - Assignments and URLs
-
-    /// `password=…`, `API_KEY: …`, `"token": "…"`, `Authorization: Bearer …`: the value.
-    static func assignedValue(_ bytes: Bytes, delimiter: Int) -> Range<Int>? {
-        var nameEnd = delimiter
-        while nameEnd > 0, delimiter - nameEnd < 4, bytes[nameEnd - 1] == 0x20 { nameEnd -= 1 }
-        if nameEnd > 0, isQuote(bytes[nameEnd - 1]) { nameEnd -= 1 }
-        guard endsWithSecretName(bytes, end: nameEnd),
-            bytes[delimiter] == 0x3D || isNameStart(bytes, nameEnd: nameEnd)
-        else { return nil }
-        var start = skipBlanks(bytes, from: delimiter + 1)
-        var quote: UInt8?
-        if start < bytes.count, isQuote(bytes[start]) {
-            quote = bytes[start]
-            start += 1
-        }
-        // The scheme stays readable: `Authorization: Bearer <redacted>`.
-        for scheme in schemes where hasPrefix(bytes, start, scheme, folded: true) {
-            start = skipBlanks(bytes, from: start + scheme.count)
-            break
-        }
-        // Already redacted (the scan is idempotent): a quoted value may hold `<`, so check.
-        guard !hasPrefix(bytes, start, "<redacted>") else { return nil }
-        var end = start
-        if let quote {
-            while end < bytes.count, bytes[end] != quote, bytes[end] != 0x0A { end += 1 }
-        } else {
-            while end < bytes.count, !isValueEnd(bytes[end]) { end += 1 }
-        }
-        return end > start ? start..<end : nil
-    }
-
-    /// Whether the name before a `:` starts where a key can start: not inside a path
-    /// (`/home/me/.secret: no such file` is no assignment; `/run/x/token=…` still is).
-    static func isNameStart(_ bytes: Bytes, nameEnd: Int) -> Bool {
-        var start = nameEnd
-        while start > 0, isNameByte(bytes[start - 1]) {
-            start -= 1
-            if nameEnd - start > maximumNameBytes { return false }
-        }
-        return start == 0 || (bytes[start - 1] != 0x2F && bytes[start - 1] != 0x5C)  // / \
-    }
 
     /// The password of `scheme://user:password@host`.
     static func userInfoPassword(_ bytes: Bytes, from start: Int) -> Range<Int>? {
@@ -229,19 +183,29 @@ enum SecretRules {
 
     /// Key names (lower case) whose value is a secret, matched at the end of the name, ASCII case-insensitively.
     static let secretNames: [[UInt8]] = [
-        "password", "passwd", "passphrase", "secret", "token", "apikey", "api_key", "api-key", "accesskey",
-        "access_key", "access-key", "privatekey", "private_key", "private-key", "secretkey", "secret_key",
-        "secret-key", "signingkey", "signing_key", "accountkey", "credential", "credentials", "authorization",
-        "auth", "cookie",
+        "password", "passwd", "passphrase", "passcode", "secret", "token", "apikey", "api_key", "api-key",
+        "accesskey", "access_key", "access-key", "privatekey", "private_key", "private-key", "secretkey",
+        "secret_key", "secret-key", "signingkey", "signing_key", "accountkey", "credential", "credentials",
+        "authorization", "auth", "cookie",
     ].map { Array($0.utf8) }
+
+    /// Short names that end ordinary words (`bypass`, `compass`): a secret's only as a whole word
+    /// (`pass=`, `db_pass:`, `MYSQL_PWD=`, `Pwd=` of an ODBC connection string).
+    static let wordSecretNames: [[UInt8]] = ["pass", "pwd"].map { Array($0.utf8) }
 
     /// Whether the bytes just before `end` are a secret's name.
     static func endsWithSecretName(_ bytes: Bytes, end: Int) -> Bool {
-        secretNames.contains { name in
-            guard end >= name.count else { return false }
-            let start = end - name.count
-            for offset in 0..<name.count where fold(bytes[start + offset]) != name[offset] { return false }
-            return true
+        if secretNames.contains(where: { endsWith(bytes, end: end, $0) }) { return true }
+        return wordSecretNames.contains { name in
+            endsWith(bytes, end: end, name) && (end == name.count || !isLetter(bytes[end - name.count - 1]))
         }
+    }
+
+    /// Whether `name` (lower case) ends at `end`, ASCII case-insensitively.
+    private static func endsWith(_ bytes: Bytes, end: Int, _ name: [UInt8]) -> Bool {
+        guard end >= name.count else { return false }
+        let start = end - name.count
+        for offset in 0..<name.count where fold(bytes[start + offset]) != name[offset] { return false }
+        return true
     }
 }
