@@ -95,3 +95,32 @@ def test_a_walk_hides_what_the_deny_rules_refuse(server, workdir, tool, argument
         # The rest of the directory is still there: nothing but the denied entries is hidden.
         assert "plain.txt" in text and "alias" in text and "vault-link" in text, text
     server.finish()
+
+
+def test_a_recursive_delete_or_move_refuses_a_tree_holding_a_denied_raw_name(spawn, write_config, tmp_path):
+    """The write walks of delete_path and move_file decide on raw names too: a directory holding
+    an entry the deny rules refuse is neither deleted nor moved away with it."""
+    wd = Path(os.path.realpath(tmp_path)) / "wd2"
+    wd.mkdir(mode=0o700)
+    raw = os.fsencode(str(wd))
+    os.makedirs(raw + b"/tree/sub")
+    with open(raw + b"/tree/sub/" + SECRET_FILE, "wb") as f:
+        f.write(b"keep me\n")
+    config = write_config(
+        f"""\
+        [[clients]]
+        id = "c"
+        workdir = "{wd}"
+        permissions = ["file_read", "file_write"]
+        deny = ["**/?secret"]
+        """,
+        name="raw-write.toml",
+    )
+    server = spawn("--config", config, "--client", "c")
+    server.initialize()
+    deleted = server.call_tool("delete_path", {"path": str(wd / "tree"), "recursive": True})
+    assert deleted.get("isError") is True, deleted
+    moved = server.call_tool("move_file", {"source": str(wd / "tree"), "destination": str(wd / "elsewhere")})
+    assert moved.get("isError") is True, moved
+    assert os.path.exists(raw + b"/tree/sub/" + SECRET_FILE)
+    server.finish()

@@ -237,7 +237,7 @@ extension FileSystemManager {
         }
         let opened = try opener.open(name, beneath: directory, flags: O_RDONLY | O_DIRECTORY, displayPath: target.path)
         try checkWritable(opened, at: target.path, client: client, maxEntries: maxEntries, action: "delete")
-        let removed = try removeContents(of: opened, path: target.path, client: client)
+        let removed = try removeContents(of: opened, path: target.path, bytes: Array(target.path.utf8), client: client)
         guard unlinkat(directory.raw, name, AT_REMOVEDIR) == 0 else {
             throw .system(errno, operation: "delete", path: target.path)
         }
@@ -255,7 +255,8 @@ extension FileSystemManager {
         action: String
     ) throws(FileSystemError) {
         var count = 0
-        var stack: [(Descriptor, String)] = [(directory, "")]
+        // Relative paths as raw bytes: each entry is decided on its own bytes, not its display name.
+        var stack: [(Descriptor, [UInt8])] = [(directory, [])]
         while let (current, prefix) = stack.popLast() {
             for entry in try DirectoryReader.entries(of: current, path: path) {
                 count += 1
@@ -265,9 +266,11 @@ extension FileSystemManager {
                         "Refused to \(action) \"\(FileSystemError.shown(path))\": it holds more than \(maxEntries) entries"
                     )
                 }
-                let relative = prefix.isEmpty ? entry.name : prefix + "/" + entry.name
+                var relative = prefix
+                if !relative.isEmpty { relative.append(0x2F) }
+                entry.withNameBytes { relative.append(contentsOf: $0) }
                 for base in [path, destination].compactMap({ $0 }) {
-                    let decision = client.check(.write, canonicalPath: PathBytes.join(base, relative))
+                    let decision = Self.writeDecision(client, Array(base.utf8) + [0x2F] + relative)
                     guard decision.isAllowed else { throw Self.denied(decision, .write) }
                 }
                 if entry.kind == .directory {
@@ -275,7 +278,7 @@ extension FileSystemManager {
                         entry,
                         in: current,
                         flags: O_RDONLY | O_DIRECTORY,
-                        displayPath: path + "/" + relative
+                        displayPath: path + "/" + String(decoding: relative, as: UTF8.self)
                     )
                     stack.append((child, relative))
                 }
@@ -283,17 +286,32 @@ extension FileSystemManager {
         }
     }
 
+    /// The write decision on an entry's canonical path as raw bytes, and, when those are not UTF-8,
+    /// on the form a link to the same file would resolve to (invalid bytes as U+FFFD), as walks do.
+    private static func writeDecision(_ client: ClientContext, _ path: [UInt8]) -> PermissionDecision {
+        let decision = client.check(.write, canonicalBytes: path)
+        guard decision.isAllowed else { return decision }
+        let lossy = String(decoding: path, as: UTF8.self)
+        guard !lossy.utf8.elementsEqual(path) else { return decision }
+        return client.check(.write, canonicalPath: lossy)
+    }
+
     /// Removes everything inside a directory, depth first, never following links; each entry is
     /// checked again as it goes (another process may have added one since the tree was checked).
     private func removeContents(
         of directory: Descriptor,
         path: String,
+        bytes: [UInt8],
         client: ClientContext
     ) throws(FileSystemError) -> Int {
         var removed = 0
         for entry in try DirectoryReader.entries(of: directory, path: path) {
-            let childPath = PathBytes.join(path, entry.name)
-            let decision = client.check(.write, canonicalPath: childPath)
+            let childPath = PathBytes.join(path, entry.name)  // path-bytes: display and errors only
+            // Decided on raw bytes: `path` and `entry.name` are display forms of them.
+            var childBytes = bytes
+            childBytes.append(0x2F)
+            entry.withNameBytes { childBytes.append(contentsOf: $0) }
+            let decision = Self.writeDecision(client, childBytes)
             guard decision.isAllowed else { throw Self.denied(decision, .write) }
             if entry.kind == .directory {
                 let child = try opener.open(
@@ -302,7 +320,7 @@ extension FileSystemManager {
                     flags: O_RDONLY | O_DIRECTORY,
                     displayPath: childPath
                 )
-                removed += try removeContents(of: child, path: childPath, client: client)
+                removed += try removeContents(of: child, path: childPath, bytes: childBytes, client: client)
                 guard unlinkat(directory.raw, entry.rawName, AT_REMOVEDIR) == 0 else {
                     throw .system(errno, operation: "delete", path: childPath)
                 }

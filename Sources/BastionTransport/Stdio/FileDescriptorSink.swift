@@ -46,12 +46,29 @@ public final class FileDescriptorSink: MessageSink {
         var backlog: Int { queuedBytes + writingBytes }
     }
 
+    /// The drain waiting for the writer thread, and whether that thread is alive.
+    private struct Handoff {
+        var pending: Drain?
+        var isThreadAlive = false
+
+        mutating func takePending() -> Drain? {
+            defer { pending = nil }
+            return pending
+        }
+    }
+
+    /// How long the writer thread waits for another hand-off before it exits.
+    static let writerLinger: DispatchTimeInterval = .milliseconds(250)
+
     /// Small messages queued behind a write are appended to a chunk of at most this many bytes.
     public static let coalescedChunkBytes = 64 << 10
 
     private let descriptor: Int32
     private let state = Mutex(State())
     private let drained = DispatchSemaphore(value: 0)
+    private let handoff = Mutex(Handoff())
+    /// Wakes the lingering writer thread for a new hand-off.
+    private let handoffReady = DispatchSemaphore(value: 0)
     private let account: (any OutputMemoryAccount)?
     /// Cleared once the kernel refused a write without waiting (older kernels, terminals).
     private let writesWithoutWaiting = Atomic<Bool>(true)
@@ -189,16 +206,43 @@ public final class FileDescriptorSink: MessageSink {
         }
     }
 
-    /// Gives the rest of a drain to a writer thread of its own; writes it here (waiting) only when
-    /// no thread can be made.
+    /// Gives the rest of a drain to the writer thread, starting one if none is waiting for work;
+    /// writes it here (waiting) only when no thread can be made.
     private func handOff(_ drain: Drain) {
-        let started = DetachedThread.start { [self] in
-            var drain = drain
+        let mustStart = handoff.withLock { handoff -> Bool in
+            handoff.pending = drain
+            if handoff.isThreadAlive { return false }
+            handoff.isThreadAlive = true
+            return true
+        }
+        guard mustStart else {
+            handoffReady.signal()
+            return
+        }
+        let started = DetachedThread.start { [self] in writerLoop() }
+        if !started {
+            handoff.withLock { $0.isThreadAlive = false }
+            guard var drain = handoff.withLock({ $0.takePending() }) else { return }
             _ = run(&drain, waiting: true)
         }
-        if !started {
-            var drain = drain
-            _ = run(&drain, waiting: true)
+    }
+
+    /// The writer thread: writes every drain handed to it, waiting for the peer, and lingers a
+    /// little for the next one — a client reading slowly fills the descriptor again and again, and
+    /// a thread per hand-off would cost more than the write — then exits.
+    private func writerLoop() {
+        while true {
+            while var drain = handoff.withLock({ $0.takePending() }) {
+                _ = run(&drain, waiting: true)
+            }
+            let isSignalled = handoffReady.wait(timeout: .now() + Self.writerLinger) == .success
+            if isSignalled { continue }
+            let exits = handoff.withLock { handoff -> Bool in
+                guard handoff.pending == nil else { return false }
+                handoff.isThreadAlive = false
+                return true
+            }
+            if exits { return }
         }
     }
 
