@@ -72,9 +72,10 @@ struct ClientPermissionsTests {
         #expect(b.scopeRoots.read.isEmpty)
         #expect(b.check(.public, isReadOnlyTool: true) == .allow)
         #expect(b.check(.public, isReadOnlyTool: false) == .readOnlyTool)
-        // Configured again: the same state gets rules again.
+        // Configured again: a new connection gets the rules; the removed one stays revoked.
         try m.replaceRules(["b": Self.rules([.fileRead(glob: nil)], workdir: "/nonexistent-w/b")])
-        #expect(b.check(.read, path: "x") == .allow)
+        #expect(!b.check(.read, path: "x").isAllowed)
+        #expect(m.client("b").check(.read, path: "x") == .allow)
     }
 
     @Test func aBadReloadChangesNothing() throws {

@@ -31,34 +31,14 @@ extension SecretScanner {
     }
 
     private static func masked(bytes: UnsafeBufferPointer<UInt8>, spans: inout [MaskedSpan]) -> [UInt8]? {
-        guard var match = SecretRules.next(in: bytes, from: 0) else { return nil }
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count)
-        var copied = 0
-        var cursor = 0
-        while true {
-            // As in `redacted(bytes:)`: clamped and checked, so a rule's mistake masks a little more
-            // instead of trapping or looping.
-            if match.upperBound > copied {
-                let start = max(copied, match.lowerBound)
-                let end = min(match.upperBound, bytes.count)
-                output.append(contentsOf: bytes[copied..<start])
-                var before = start - 1
-                while before >= 0, bytes[before] == 0x22 || bytes[before] == 0x27 || bytes[before] == 0x20 { before -= 1 }
-                let isAssigned = before >= 0 && (bytes[before] == 0x3D || bytes[before] == 0x3A)  // = :
-                let span = Self.span(bytes[start..<end], isAssigned: isAssigned)
-                output.append(contentsOf: span.marker.utf8)
-                spans.append(span)
-                copied = end
-                cursor = copied
-            } else {
-                cursor += 1
-            }
-            guard cursor < bytes.count, let next = SecretRules.next(in: bytes, from: cursor) else { break }
-            match = next
+        replacingMatches(in: bytes) { range, output in
+            var before = range.lowerBound - 1
+            while before >= 0, bytes[before] == 0x22 || bytes[before] == 0x27 || bytes[before] == 0x20 { before -= 1 }
+            let isAssigned = before >= 0 && (bytes[before] == 0x3D || bytes[before] == 0x3A)  // = :
+            let span = Self.span(bytes[range], isAssigned: isAssigned)
+            output.append(contentsOf: span.marker.utf8)
+            spans.append(span)
         }
-        output.append(contentsOf: bytes[copied...])
-        return output
     }
 
     /// What a masked run looks like, from its first bytes (and whether it follows `=` or `:`).

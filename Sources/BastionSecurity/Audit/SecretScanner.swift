@@ -88,6 +88,15 @@ public enum SecretScanner {
 
     /// The redacted bytes, or `nil` when nothing matched.
     static func redacted(bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        replacingMatches(in: bytes) { _, output in output.append(contentsOf: marker.utf8) }
+    }
+
+    /// `bytes` with every match of the rules replaced by what `replace` appends for its range (the
+    /// one scanning loop of plain and visible masking), or `nil` when nothing matched.
+    static func replacingMatches(
+        in bytes: UnsafeBufferPointer<UInt8>,
+        _ replace: (Range<Int>, inout [UInt8]) -> Void
+    ) -> [UInt8]? {
         var memo = SecretRules.Memo()
         guard var match = SecretRules.next(in: bytes, from: 0, memo: &memo) else { return nil }
         var output: [UInt8] = []
@@ -99,9 +108,11 @@ public enum SecretScanner {
             // checked all the same, so a mistake there redacts a little more instead of trapping or
             // looping.
             if match.upperBound > copied {
-                output.append(contentsOf: bytes[copied..<max(copied, match.lowerBound)])
-                output.append(contentsOf: marker.utf8)
-                copied = match.upperBound
+                let start = max(copied, match.lowerBound)
+                let end = min(match.upperBound, bytes.count)
+                output.append(contentsOf: bytes[copied..<start])
+                replace(start..<end, &output)
+                copied = end
                 cursor = copied
             } else {
                 cursor += 1

@@ -78,16 +78,9 @@ public enum PathCanonicalizer {
     /// - Parameter absolute: A path starting with `/`.
     /// - Returns: The segments, none empty, `.` or `..`; `..` at the root stays at the root.
     package static func lexicalComponents(_ absolute: String) -> [Substring] {
-        var components: [Substring] = []
-        for part in Array(absolute.utf8).split(separator: PathBytes.slash) {
-            if part.count == 1, part.first == PathBytes.dot { continue }
-            if PathBytes.isDotSegment(part) {
-                if !components.isEmpty { components.removeLast() }
-                continue
-            }
-            components.append(Substring(String(decoding: part, as: UTF8.self)))
-        }
-        return components
+        // The one lexical normalisation (PathBytes.normalized), then split: no second copy of it.
+        let normal = PathBytes.normalized(absolute)
+        return normal.utf8.split(separator: PathBytes.slash).map { Substring($0) }
     }
 
     static func join<S: Sequence<Substring>>(_ base: String, _ rest: S) -> String {
