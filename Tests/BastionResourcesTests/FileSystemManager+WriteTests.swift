@@ -156,6 +156,26 @@ struct FileSystemManagerWriteTests {
         #expect(FileManager.default.fileExists(atPath: fixture.workdir + "/repo/.git/hooks/pre-push"))
     }
 
+    @Test func aCancelledRecursiveDeleteStopsAndChangesNothing() async throws {
+        let fixture = try FileSystemFixture()
+        for index in 0..<20 { try fixture.write("x", to: fixture.workdir + "/tree/d\(index)/f.txt") }
+        let tree = try fixture.manager.authorize("tree", for: .write, client: fixture.client, followingLastLink: false)
+        let manager = fixture.manager
+        let client = fixture.client
+        let task = Task { () -> FileSystemError? in
+            withUnsafeCurrentTask { $0?.cancel() }
+            do throws(FileSystemError) {
+                try manager.delete(tree, recursive: true, client: client, maxEntries: 1_000)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        let error = await task.value
+        #expect(error?.message.contains("cancelled") == true)
+        #expect(FileManager.default.fileExists(atPath: fixture.workdir + "/tree/d0/f.txt"))
+    }
+
     @Test func theScopeRootItselfCannotBeDeleted() throws {
         let fixture = try FileSystemFixture()
         let root = try fixture.manager.authorize(".", for: .write, client: fixture.client)

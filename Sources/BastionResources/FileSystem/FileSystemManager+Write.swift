@@ -259,6 +259,7 @@ extension FileSystemManager {
         var stack: [(Descriptor, [UInt8])] = [(directory, [])]
         while let (current, prefix) = stack.popLast() {
             for entry in try DirectoryReader.entries(of: current, path: path) {
+                if Task.isCancelled { throw Self.cancelled(path, removed: 0) }
                 count += 1
                 guard count <= maxEntries else {
                     throw FileSystemError(
@@ -306,6 +307,9 @@ extension FileSystemManager {
     ) throws(FileSystemError) -> Int {
         var removed = 0
         for entry in try DirectoryReader.entries(of: directory, path: path) {
+            // A cancelled call (the client's cancel, its deadline, shutdown) stops between entries:
+            // a large tree must not keep the server from stopping, nor go on being deleted.
+            if Task.isCancelled { throw Self.cancelled(path, removed: removed) }
             let childPath = PathBytes.join(path, entry.name)  // path-bytes: display and errors only
             // Decided on raw bytes: `path` and `entry.name` are display forms of them.
             var childBytes = bytes
@@ -332,6 +336,15 @@ extension FileSystemManager {
             removed += 1
         }
         return removed
+    }
+
+    /// The error of a tree operation stopped by cancellation, saying how far it got.
+    static func cancelled(_ path: String, removed: Int) -> FileSystemError {
+        FileSystemError(
+            .limit,
+            "Stopped \"\(FileSystemError.shown(path))\": the call was cancelled"
+                + (removed > 0 ? " after \(removed) entries below it were deleted" : "; nothing was changed")
+        )
     }
 
     /// `.<name>.bastion-<random>.tmp`, short enough for any file system.
