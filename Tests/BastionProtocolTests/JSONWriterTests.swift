@@ -162,6 +162,17 @@ struct JSONWriterTests {
         #expect(try JSONParser.parse(written) == .string(content))
     }
 
+    @Test func aLargePlainStringIsGivenItsRoomAtOnce() {
+        let count = (4 << 20) + 12_345
+        let text = String(repeating: "t", count: count)
+        var output: [UInt8] = []
+        output.reserveCapacity(256)
+        JSONWriter.write(["content": [["text": .string(text), "type": "text"]]], into: &output)
+        #expect(output.count == count + #"{"content":[{"text":"","type":"text"}]}"#.utf8.count)
+        // Doubling from 256 bytes would end near 8 MiB for a 4 MiB string.
+        #expect(output.capacity < count + 2 * JSONWriter.lazyStringSlack)
+    }
+
     @Test func invalidUTF8FromALazyStringIsRepaired() throws {
         let lazy = LazyJSONString(byteCount: 2) { $0.copyBytes(from: [0xFF, UInt8(ascii: "a")]) }
         let written = JSONWriter.string(.lazyString(lazy))

@@ -135,6 +135,12 @@ extension JSONWriter {
 
     /// Writes a quoted string, copying runs that need no escaping in one append each.
     private static func writeString(_ string: String, into output: inout [UInt8]) {
+        // A large string (a file's text) gets room for itself and the rest of the message at once:
+        // growth by doubling would leave up to twice its size allocated (issue 9, B4).
+        let count = string.utf8.count
+        if count >= lazyStringSlack, output.capacity < output.count + count + 2 {
+            output.reserveCapacity(output.count + count + 2 + lazyStringSlack)
+        }
         output.append(UInt8(ascii: "\""))
         var string = string
         string.withUTF8 { utf8 in
