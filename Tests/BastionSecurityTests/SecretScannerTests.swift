@@ -220,3 +220,14 @@ private struct SplitMix {
         return z ^ (z >> 31)
     }
 }
+
+extension SecretScannerTests {
+    @Test func aPathIsMaskedOneSegmentAtATime() {
+        #expect(SecretScanner.redactedPath("/w/plain/file.txt") == nil)
+        let masked = SecretScanner.redactedPath("/w/password=hunter2/../x.txt")
+        #expect(masked?.hasSuffix("/../x.txt") == true)
+        #expect(masked?.contains("hunter2") == false)
+        let token = "ghp_" + String(repeating: "a", count: 36)
+        #expect(SecretScanner.redactedPath("/w/" + token + "/notes.txt")?.hasSuffix("/notes.txt") == true)
+    }
+}

@@ -41,4 +41,17 @@ struct BastionConfigurationRegistryTests {
         )
         #expect(reloaded.keepingWorkdirs(of: old).clients.map(\.workdir) == ["/w/a", "/w/b"])
     }
+
+    @Test func aReloadDeniesBothTheKeptAndTheReloadedWorkdirOfOtherClients() {
+        let inForce = BastionConfiguration(
+            server: ServerConfiguration(auditLog: "/dev/null"),
+            clients: [ClientConfiguration(id: "a", workdir: "/w/a"), ClientConfiguration(id: "b", workdir: "/w/b")]
+        )
+        var reloaded = inForce
+        reloaded.clients[1].workdir = "/w/b2"
+        let entries = reloaded.keepingWorkdirs(of: inForce).registryClients(home: "/h", alsoDenyingWorkdirsOf: [reloaded])
+        // b's new processes work in /w/b2: a must be kept out of it as well as out of /w/b.
+        #expect(entries[0].rules.deny == ["/w/b/**", "/w/b2/**"])
+        #expect(entries[1].rules.deny == ["/w/a/**"])
+    }
 }

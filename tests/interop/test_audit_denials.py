@@ -275,3 +275,21 @@ def test_a_call_whose_record_cannot_be_written_is_answered_with_the_audit_error(
     recorded = {r.get("id") for r in kept if r.get("method") == "tools/call"}
     missing = [i for i in answered if i not in recorded]
     assert answered and not missing, f"calls answered with their result but without an audit record: {missing}"
+
+
+def test_an_allowed_change_records_its_canonical_target_even_when_spelled_like_a_secret(start, layout, state_home):
+    """Second review F1: `token=x/../ok.txt` made the whole path look like an assignment, so the
+    record of a successful delete or write no longer said which file it changed."""
+    server = start()
+    wd = layout["wd"]
+    wrote, answer = call(server, "write_file", {"path": str(wd / "password=a" / ".." / "evil.sh"), "content": "x"})
+    assert answer["result"].get("isError") in (None, False), answer
+    deleted, answer = call(server, "delete_path", {"path": str(wd / "token=x" / ".." / "ok.txt")})
+    assert answer["result"].get("isError") in (None, False), answer
+    moved, answer = call(server, "move_file", {"source": str(wd / "evil.sh"), "destination": str(wd / "secret=b" / ".." / "moved.sh")})
+    assert answer["result"].get("isError") in (None, False), answer
+    server.finish()
+    assert record_of(state_home, wrote)["path"] == str(wd / "evil.sh")
+    assert record_of(state_home, deleted)["path"] == str(wd / "ok.txt")
+    assert record_of(state_home, moved)["path"] == str(wd / "evil.sh")
+    assert record_of(state_home, moved)["destination"] == str(wd / "moved.sh")

@@ -6,10 +6,15 @@ extension BastionConfiguration {
     /// Each client's rules also deny every other client's workdir: a workdir is its client's
     /// private space (its state, its approvals' files), so a broad grant such as `file_read:~/**`
     /// must not reach into another's.
-    /// - Parameter home: What `~` stands for in paths clients give.
+    /// - Parameters:
+    ///   - home: What `~` stands for in paths clients give.
+    ///   - others: Other configurations whose workdirs are denied too (a reload: a workdir kept
+    ///     here until a restart is already the reloaded one for the other clients' new processes).
     /// - Returns: One entry per client, in configuration order.
-    func registryClients(home: String) -> [ClientManager.Client] {
-        let workdirGlobs = clients.map { ($0.id, Self.subtreeGlobs(of: $0.workdir)) }
+    func registryClients(home: String, alsoDenyingWorkdirsOf others: [BastionConfiguration] = []) -> [ClientManager.Client] {
+        let workdirGlobs = ([self] + others).flatMap { configuration in
+            configuration.clients.map { ($0.id, Self.subtreeGlobs(of: $0.workdir)) }
+        }
         return clients.map { client in
             var rules = client.permissionRules(home: home)
             for (id, globs) in workdirGlobs where id != client.id {

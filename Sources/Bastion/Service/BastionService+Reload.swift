@@ -90,7 +90,7 @@ extension BastionService {
         let new = reloaded.keepingWorkdirs(of: previous)
         runtime.apply(new)
         do {
-            try clients.replaceClients(new.registryClients(home: server.home))
+            try clients.replaceClients(new.registryClients(home: server.home, alsoDenyingWorkdirsOf: [reloaded]))
         } catch {
             runtime.apply(previous)
             throw ServerError("invalid permission rules: \(error.message)")

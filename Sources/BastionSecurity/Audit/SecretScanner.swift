@@ -86,6 +86,21 @@ public enum SecretScanner {
         }
     }
 
+    /// A path with secrets masked one segment at a time (a match never runs past a `/`), or `nil`
+    /// when nothing matched: what an audit record says about a file stays readable.
+    package static func redactedPath(_ path: String) -> String? {
+        var matched = false
+        var output: [UInt8] = []
+        output.reserveCapacity(path.utf8.count)
+        for (index, segment) in Array(path.utf8).split(separator: 0x2F, omittingEmptySubsequences: false).enumerated() {
+            if index > 0 { output.append(0x2F) }
+            let masked = segment.withUnsafeBufferPointer { buffer -> [UInt8]? in Self.redacted(bytes: buffer) }
+            if masked != nil { matched = true }
+            output.append(contentsOf: masked ?? Array(segment))
+        }
+        return matched ? String(decoding: output, as: UTF8.self) : nil
+    }
+
     /// The redacted bytes, or `nil` when nothing matched.
     static func redacted(bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         replacingMatches(in: bytes) { _, output in output.append(contentsOf: marker.utf8) }

@@ -103,11 +103,19 @@ extension FileSystemModule {
         ) { client, call in try deletePath(client, call) }
     }
 
+    /// Puts the canonical path a change acts on in its audit record (`path`, `destination`), for
+    /// allowed calls as for refused ones: the log must say which file was written, moved or
+    /// deleted, whatever the client's spelling of it (`a/token=x/../b`) looked like.
+    static func recordTarget(_ target: AuthorizedPath, of call: ToolCall, as key: String = "path") {
+        call.request.annotate(key, .string(target.path))
+    }
+
     func writeFile(_ client: ClientContext, _ call: ToolCall) throws(ToolError) -> ToolResult {
         let path = try Self.path(call)
         let content = Array((call.string("content") ?? "").utf8)
         return try Self.run { () throws(FileSystemError) in
             let target = try files.authorize(path, for: .write, client: client)
+            Self.recordTarget(target, of: call)
             try Self.requireApprovedState(of: target, call: call, files: files)
             try files.writeAtomically(target, bytes: content)
             return Self.result("Successfully wrote to \(path)", data: ["bytes": .int(Int64(content.count))])
@@ -123,6 +131,7 @@ extension FileSystemModule {
         return try Self.run { () throws(FileSystemError) in
             // Checked for writing even on a dry run: a preview of an edit the client may not make is refused.
             let target = try files.authorize(path, for: .write, client: client)
+            Self.recordTarget(target, of: call)
             let bytes = try files.readFile(target, maxBytes: client.limits.readBytes)
             if !isDryRun { try Self.requireApprovedState(of: target, call: call, files: files, content: bytes) }
             let original = try Self.text(bytes, path: target.path)
@@ -141,7 +150,9 @@ extension FileSystemModule {
     func createDirectory(_ client: ClientContext, _ call: ToolCall) throws(ToolError) -> ToolResult {
         let path = try Self.path(call)
         return try Self.run { () throws(FileSystemError) in
-            try files.createDirectories(try files.authorize(path, for: .write, client: client))
+            let target = try files.authorize(path, for: .write, client: client)
+            Self.recordTarget(target, of: call)
+            try files.createDirectories(target)
             return Self.result("Successfully created directory \(path)")
         }
     }
@@ -152,6 +163,8 @@ extension FileSystemModule {
         return try Self.run { () throws(FileSystemError) in
             let from = try files.authorize(source, for: .write, client: client, followingLastLink: false)
             let to = try files.authorize(destination, for: .write, client: client, followingLastLink: false)
+            Self.recordTarget(from, of: call)
+            Self.recordTarget(to, of: call, as: "destination")
             try files.move(from, to: to, client: client, maxEntries: client.limits.listEntries)
             return Self.result("Successfully moved \(source) to \(destination)")
         }
@@ -162,6 +175,7 @@ extension FileSystemModule {
         let recursive = call.arguments["recursive"]?.boolValue ?? false
         return try Self.run { () throws(FileSystemError) in
             let target = try files.authorize(path, for: .write, client: client, followingLastLink: false)
+            Self.recordTarget(target, of: call)
             let count = try files.delete(
                 target,
                 recursive: recursive,

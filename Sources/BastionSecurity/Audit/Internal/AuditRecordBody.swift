@@ -53,6 +53,9 @@ struct AuditRecordBody {
         self.init(sorted: &sorted)
     }
 
+    /// Top-level fields only the server sets, to the canonical paths it resolved.
+    static let serverPathKeys: Set<String> = ["path", "destination"]
+
     private init(sorted: inout [(key: String, value: JSONValue)]) {
         sorted.sort { Self.precedes($0.key, $1.key) }
         bytes.reserveCapacity(64 * sorted.count)
@@ -71,7 +74,12 @@ struct AuditRecordBody {
             bytes.append(UInt8(ascii: ":"))
             // Every string of every record is scanned for secrets by value (``SecretScanner``): error
             // messages, tool names and request ids echo client input as much as `args` do.
-            if case .string(let text) = value {
+            if case .string(let text) = value, Self.serverPathKeys.contains(key) {
+                // The canonical target the server resolved (the client's spelling stays scanned whole
+                // inside `args`): scanned one segment at a time, so a name that looks like a secret
+                // is masked without hiding which file a call changed.
+                Self.appendString(SecretScanner.redactedPath(text) ?? text, to: &bytes)
+            } else if case .string(let text) = value {
                 Self.appendString(SecretScanner.redacted(text) ?? text, to: &bytes)
             } else {
                 JSONWriter.write(SecretScanner.redacted(value) ?? value, into: &bytes)
