@@ -29,4 +29,12 @@ struct SecretScannerSpansTests {
         #expect(SecretScanner.MaskedSpan(kind: "JWT", bytes: 90, lines: 1).marker == "«redacted: JWT, 90 bytes»")
         #expect(SecretScanner.MaskedSpan(kind: "k", bytes: 9, lines: 2).marker == "«redacted: k, 9 bytes, 2 lines»")
     }
+
+    @Test func aBeginLineWithoutItsEndStaysVisibleInAPreview() {
+        // Second review F4: `/tmp/stage2` after a bare BEGIN line is a command sh would run.
+        let text = "#!/bin/sh\necho building\n-----BEGIN PRIVATE KEY-----\n/tmp/stage2\n"
+        let (masked, spans) = SecretScanner.masked(text)
+        #expect(masked.contains("/tmp/stage2"))
+        #expect(spans.allSatisfy { $0.kind != "private key" })
+    }
 }

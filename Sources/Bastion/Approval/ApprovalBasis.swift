@@ -17,6 +17,8 @@ package struct ApprovalBasis: Sendable, Hashable {
         case absent
         /// Something was there: its identity and times, and a digest of the bytes when they were read.
         case present(Stamp, content: Digest?)
+        /// A directory a recursive delete or a move acts on: a digest of the entries shown.
+        case tree(Digest)
     }
 
     /// Identity, size and times of a file (`lstat`, nanoseconds included).
@@ -79,6 +81,20 @@ package struct ApprovalBasis: Sendable, Hashable {
         } catch {
             return error.kind == .notFound ? .absent : .present(Stamp(stat()), content: content.map(Digest.init))
         }
+    }
+
+    /// The basis of a delete or move preview of a directory: the entries the person was shown.
+    static func tree(_ target: AuthorizedPath, listing: (count: String, body: String)) -> ApprovalBasis {
+        ApprovalBasis(path: target.path, state: .tree(Digest(Array((listing.count + "\n" + listing.body).utf8))))
+    }
+
+    /// Whether a directory still holds the entries its delete or move preview listed (walked again
+    /// the way the preview walked it); `true` for a basis that is not a tree's.
+    func holdsTree(for target: AuthorizedPath, files: FileSystemManager, client: ClientContext) -> Bool {
+        guard case .tree(let digest) = state else { return true }
+        guard target.path == path else { return false }
+        let listing = PathChangePreviewer(files: files).entries(beneath: target, client: client)
+        return ApprovalBasis.tree(target, listing: listing).state == .tree(digest)
     }
 
     /// Whether the target is still as approved.

@@ -67,7 +67,10 @@ struct PathChangePreviewer: ApprovalPreviewer {
         if kind(of: destination) != nil { title += ", which exists already: the call will fail" }
         guard what == "a directory" else { return ApprovalPreview(title: title) }
         let listing = entries(beneath: source, client: client)
-        return ApprovalPreview(title: title + " with \(listing.count):", body: listing.body)
+        var preview = ApprovalPreview(title: title + " with \(listing.count):", body: listing.body)
+        // Re-checked before the move: entries added meanwhile would go along unseen.
+        preview.basis = .tree(source, listing: listing)
+        return preview
     }
 
     func deletePreview(_ target: AuthorizedPath, recursive: Bool, client: ClientContext) -> ApprovalPreview {
@@ -79,10 +82,13 @@ struct PathChangePreviewer: ApprovalPreviewer {
             return ApprovalPreview(title: "Deletes the directory \(target.path) if it is empty (recursive is not set)")
         }
         let listing = entries(beneath: target, client: client)
-        return ApprovalPreview(
+        var preview = ApprovalPreview(
             title: "Deletes the directory \(target.path) and everything in it: \(listing.count), listed below:",
             body: listing.body
         )
+        // Re-checked before the delete: entries moved in meanwhile would be destroyed unseen.
+        preview.basis = .tree(target, listing: listing)
+        return preview
     }
 
     /// The entries beneath a directory, counted and listed up to ``maximumListed`` (full paths, one a line).

@@ -32,6 +32,12 @@ extension SecretScanner {
 
     private static func masked(bytes: UnsafeBufferPointer<UInt8>, spans: inout [MaskedSpan]) -> [UInt8]? {
         replacingMatches(in: bytes) { range, output in
+            // A BEGIN line without its END line is not a key a person needs protecting from: what
+            // follows it may be commands (second review F4), so it stays visible in the preview.
+            if isUnterminatedKeyBlock(bytes[range]) {
+                output.append(contentsOf: bytes[range])
+                return
+            }
             var before = range.lowerBound - 1
             while before >= 0, bytes[before] == 0x22 || bytes[before] == 0x27 || bytes[before] == 0x20 { before -= 1 }
             let isAssigned = before >= 0 && (bytes[before] == 0x3D || bytes[before] == 0x3A)  // = :
@@ -39,6 +45,16 @@ extension SecretScanner {
             output.append(contentsOf: span.marker.utf8)
             spans.append(span)
         }
+    }
+
+    /// Whether a run starts with a PEM `-----BEGIN` line and holds no `-----END` line.
+    static func isUnterminatedKeyBlock(_ run: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        let begin = Array("-----BEGIN".utf8)
+        let end = Array("-----END".utf8)
+        guard run.count >= begin.count, run.prefix(begin.count).elementsEqual(begin) else { return false }
+        let bytes = Array(run)
+        guard bytes.count >= end.count else { return true }
+        return !(0...(bytes.count - end.count)).contains { bytes[$0..<($0 + end.count)].elementsEqual(end) }
     }
 
     /// What a masked run looks like, from its first bytes (and whether it follows `=` or `:`).

@@ -165,6 +165,7 @@ extension FileSystemModule {
             let to = try files.authorize(destination, for: .write, client: client, followingLastLink: false)
             Self.recordTarget(from, of: call)
             Self.recordTarget(to, of: call, as: "destination")
+            try Self.requireApprovedTree(of: from, call: call, files: files, client: client)
             try files.move(from, to: to, client: client, maxEntries: client.limits.listEntries)
             return Self.result("Successfully moved \(source) to \(destination)")
         }
@@ -176,6 +177,7 @@ extension FileSystemModule {
         return try Self.run { () throws(FileSystemError) in
             let target = try files.authorize(path, for: .write, client: client, followingLastLink: false)
             Self.recordTarget(target, of: call)
+            try Self.requireApprovedTree(of: target, call: call, files: files, client: client)
             let count = try files.delete(
                 target,
                 recursive: recursive,
@@ -195,6 +197,20 @@ extension FileSystemModule {
     ///   - call: The call, with the approved preview's basis.
     ///   - files: The file-system manager.
     ///   - content: The bytes the call read and will change (`edit_file`).
+    /// Refuses a delete or move of a directory whose entries are no longer those its approval
+    /// preview listed (nothing is deleted or moved then).
+    static func requireApprovedTree(
+        of target: AuthorizedPath,
+        call: ToolCall,
+        files: FileSystemManager,
+        client: ClientContext
+    ) throws(FileSystemError) {
+        guard let basis = call.approvalBasis, !basis.holdsTree(for: target, files: files, client: client) else { return }
+        call.request.annotate("approval", "stale")
+        call.request.annotate("approval_reason", "the directory's entries changed since the preview was approved")
+        throw FileSystemError(.invalid, ApprovalBasis.changedMessage(target.path))
+    }
+
     static func requireApprovedState(
         of target: AuthorizedPath,
         call: ToolCall,
