@@ -255,9 +255,13 @@ extension FileSystemManager {
         action: String
     ) throws(FileSystemError) {
         var count = 0
-        // Relative paths as raw bytes: each entry is decided on its own bytes, not its display name.
-        var stack: [(Descriptor, [UInt8])] = [(directory, [])]
-        while let (current, prefix) = stack.popLast() {
+        let bases = [path, destination].compactMap { $0 }
+        // Each entry is decided on its raw name, below each base, as walks decide (once per
+        // directory where no rule tells its entries apart): a whole-path match per entry made deep
+        // trees quadratic. Relative paths are kept as raw bytes, never as display names.
+        let walks = bases.map { client.walkPermissions(.write, below: Array($0.utf8)) }
+        var stack: [(Descriptor, [UInt8], [WalkPermissions])] = [(directory, [], walks)]
+        while let (current, prefix, permissions) = stack.popLast() {
             for entry in try DirectoryReader.entries(of: current, path: path) {
                 if Task.isCancelled { throw Self.cancelled(path, removed: 0) }
                 count += 1
@@ -270,7 +274,8 @@ extension FileSystemManager {
                 var relative = prefix
                 if !relative.isEmpty { relative.append(0x2F) }
                 entry.withNameBytes { relative.append(contentsOf: $0) }
-                for base in [path, destination].compactMap({ $0 }) {
+                for (base, walk) in zip(bases, permissions) where !entry.withNameBytes({ walk.isAllowed($0) }) {
+                    // The reference decision, for the refusal's reason (and the last word).
                     let decision = Self.writeDecision(client, Array(base.utf8) + [0x2F] + relative)
                     guard decision.isAllowed else { throw Self.denied(decision, .write) }
                 }
@@ -281,7 +286,7 @@ extension FileSystemManager {
                         flags: O_RDONLY | O_DIRECTORY,
                         displayPath: path + "/" + String(decoding: relative, as: UTF8.self)
                     )
-                    stack.append((child, relative))
+                    stack.append((child, relative, permissions.map { walk in entry.withNameBytes { walk.entering($0) } }))
                 }
             }
         }
@@ -303,8 +308,10 @@ extension FileSystemManager {
         of directory: Descriptor,
         path: String,
         bytes: [UInt8],
-        client: ClientContext
+        client: ClientContext,
+        permissions: WalkPermissions? = nil
     ) throws(FileSystemError) -> Int {
+        let permissions = permissions ?? client.walkPermissions(.write, below: bytes)
         var removed = 0
         for entry in try DirectoryReader.entries(of: directory, path: path) {
             // A cancelled call (the client's cancel, its deadline, shutdown) stops between entries:
@@ -315,8 +322,10 @@ extension FileSystemManager {
             var childBytes = bytes
             childBytes.append(0x2F)
             entry.withNameBytes { childBytes.append(contentsOf: $0) }
-            let decision = Self.writeDecision(client, childBytes)
-            guard decision.isAllowed else { throw Self.denied(decision, .write) }
+            if !entry.withNameBytes({ permissions.isAllowed($0) }) {
+                let decision = Self.writeDecision(client, childBytes)
+                guard decision.isAllowed else { throw Self.denied(decision, .write) }
+            }
             if entry.kind == .directory {
                 let child = try opener.open(
                     entry,
@@ -324,7 +333,13 @@ extension FileSystemManager {
                     flags: O_RDONLY | O_DIRECTORY,
                     displayPath: childPath
                 )
-                removed += try removeContents(of: child, path: childPath, bytes: childBytes, client: client)
+                removed += try removeContents(
+                    of: child,
+                    path: childPath,
+                    bytes: childBytes,
+                    client: client,
+                    permissions: entry.withNameBytes { permissions.entering($0) }
+                )
                 guard unlinkat(directory.raw, entry.rawName, AT_REMOVEDIR) == 0 else {
                     throw .system(errno, operation: "delete", path: childPath)
                 }
