@@ -22,7 +22,9 @@ package enum FileDescriptorIO {
     /// Writes all of `bytes`, retrying after `EINTR` and short writes.
     /// - Returns: `nil`, or the `errno` of the failure (`EIO` for a write that wrote nothing).
     package static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32? {
-        drain(bytes) { base, count in write(descriptor, base, count) }
+        // A descriptor inherited with O_NONBLOCK (a parent that set it on a shared pipe) answers
+        // EAGAIN when full: wait until it can take bytes instead of taking the peer for gone.
+        drain(bytes, waitingOn: descriptor) { base, count in write(descriptor, base, count) }
     }
 
     /// Sends all of `bytes` on a connected socket with `MSG_NOSIGNAL` (a peer that is gone is `EPIPE`,
@@ -33,9 +35,11 @@ package enum FileDescriptorIO {
         drain(bytes) { base, count in send(socket, base, count, Int32(MSG_NOSIGNAL)) }
     }
 
-    /// Calls `transfer` until every byte has gone, retrying after `EINTR`.
+    /// Calls `transfer` until every byte has gone, retrying after `EINTR` (and, with `waitingOn`,
+    /// after `EAGAIN` once that descriptor is writable again).
     private static func drain(
         _ bytes: UnsafeRawBufferPointer,
+        waitingOn descriptor: Int32? = nil,
         _ transfer: (UnsafeRawPointer, Int) -> Int
     ) -> Int32? {
         guard var next = bytes.baseAddress else { return nil }
@@ -44,6 +48,7 @@ package enum FileDescriptorIO {
             let count = transfer(next, remaining)
             if count < 0 {
                 if errno == EINTR { continue }
+                if errno == EAGAIN, let descriptor, waitUntilWritable(descriptor) { continue }
                 return errno
             }
             if count == 0 { return EIO }
@@ -51,6 +56,16 @@ package enum FileDescriptorIO {
             next += count
         }
         return nil
+    }
+
+    /// Blocks until `descriptor` can take bytes; `false` when poll(2) fails or the peer hung up.
+    private static func waitUntilWritable(_ descriptor: Int32) -> Bool {
+        var entry = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
+        while true {
+            let ready = poll(&entry, 1, -1)
+            if ready < 0, errno == EINTR { continue }
+            return ready > 0 && entry.revents & Int16(POLLOUT) != 0
+        }
     }
 
     /// Writes what the descriptor takes now, without waiting (`pwritev2` with `RWF_NOWAIT`), so a

@@ -20,6 +20,29 @@ struct FileDescriptorIOTests {
         #expect(bytes.withUnsafeBytes { FileDescriptorIO.writeAll(-1, $0) } == EBADF)
     }
 
+    @Test func aNonBlockingDescriptorThatFillsUpIsWaitedForNotTakenForGone() {
+        // stdout inherited with O_NONBLOCK set by the parent: a full pipe is EAGAIN, not a lost peer.
+        var ends: [Int32] = [-1, -1]
+        #expect(pipe(&ends) == 0)
+        defer { close(ends[0]) }
+        _ = fcntl(ends[1], F_SETFL, fcntl(ends[1], F_GETFL) | O_NONBLOCK)
+        let reader = ends[0]
+        let total = 1 << 20
+        let drained = DetachedThread.startJoinable {
+            var buffer = [UInt8](repeating: 0, count: 1 << 16)
+            var seen = 0
+            while seen < total {
+                let count = read(reader, &buffer, buffer.count)
+                if count <= 0 { break }
+                seen += count
+            }
+        }
+        let bytes = [UInt8](repeating: 7, count: total)
+        #expect(bytes.withUnsafeBytes { FileDescriptorIO.writeAll(ends[1], $0) } == nil)
+        close(ends[1])
+        if case .success(let thread) = drained { pthread_join(pthread_t(thread), nil) }
+    }
+
     @Test func everyByteIsSentAndAPeerThatIsGoneIsEPIPENotASignal() {
         var ends: [Int32] = [-1, -1]
         #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &ends) == 0)

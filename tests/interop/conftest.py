@@ -96,11 +96,16 @@ class StdioClient:
 
     @property
     def stderr(self) -> str:
-        """Everything the server wrote on stderr so far (decoded leniently)."""
+        """Everything the server wrote on stderr so far (decoded leniently); once the server has
+        exited, everything it wrote (the reader thread is given time to take the rest of the pipe)."""
+        if self.proc.poll() is not None:
+            self._stderr_thread.join(timeout=5)
         with self._stderr_lock:
             return self._stderr.decode("utf-8", errors="replace")
 
     def stderr_bytes(self) -> bytes:
+        if self.proc.poll() is not None:
+            self._stderr_thread.join(timeout=5)
         with self._stderr_lock:
             return bytes(self._stderr)
 
