@@ -14,12 +14,7 @@ struct TreeTextBuilder {
 
     /// Adds a file at the current level.
     mutating func file(_ name: String) {
-        beginEntry()
-        appendIndent(1)
-        text.append(contentsOf: "\"name\": ".utf8)
-        appendQuoted(name)
-        text.append(contentsOf: ",\n".utf8)
-        appendIndent(1)
+        beginNamedEntry(name)
         text.append(contentsOf: "\"type\": \"file\"\n".utf8)
         appendIndent(0)
         text.append(contentsOf: "}".utf8)
@@ -27,16 +22,21 @@ struct TreeTextBuilder {
 
     /// Opens a directory at the current level; its children follow until ``closeDirectory()``.
     mutating func openDirectory(_ name: String) {
+        beginNamedEntry(name)
+        text.append(contentsOf: "\"type\": \"directory\",\n".utf8)
+        appendIndent(1)
+        text.append(contentsOf: "\"children\": [".utf8)
+        counts.append(0)
+    }
+
+    /// Starts an entry with its `"name"` member and the indent of the next member.
+    private mutating func beginNamedEntry(_ name: String) {
         beginEntry()
         appendIndent(1)
         text.append(contentsOf: "\"name\": ".utf8)
         appendQuoted(name)
         text.append(contentsOf: ",\n".utf8)
         appendIndent(1)
-        text.append(contentsOf: "\"type\": \"directory\",\n".utf8)
-        appendIndent(1)
-        text.append(contentsOf: "\"children\": [".utf8)
-        counts.append(0)
     }
 
     /// Closes the innermost directory.
