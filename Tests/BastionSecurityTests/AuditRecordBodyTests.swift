@@ -120,4 +120,24 @@ extension AuditRecordBodyTests {
         #expect(record["args"] == ["text": "password=<redacted>"])
         #expect(AuditCanonicalForm.hash(AuditCanonicalForm.encode(record)) == hash)
     }
+
+    @Test func theServersCanonicalPathsAreMaskedOneSegmentAtATime() throws {
+        let members: [String: JSONValue] = [
+            "path": "/w/password=hunter2/notes.txt",
+            "paths": ["/w/a.txt", "/w/token=abc/b.txt"],
+            "destination": "/w/plain.txt",
+            "error": "/w/password=hunter2/notes.txt",
+        ]
+        var line: [UInt8] = []
+        _ = AuditRecordBody(members).appendLine(sequence: 1, previous: Self.previous, to: &line)
+        guard case .object(let record) = try JSONParser.parse(line.dropLast()) else {
+            Issue.record("not an object")
+            return
+        }
+        #expect(record["path"] == "/w/password=<redacted>/notes.txt")
+        #expect(record["paths"] == ["/w/a.txt", "/w/token=<redacted>/b.txt"])
+        #expect(record["destination"] == "/w/plain.txt")
+        // Anything else is scanned whole: the assignment runs on to the end of the string.
+        #expect(record["error"] == "/w/password=<redacted>")
+    }
 }

@@ -55,6 +55,30 @@ struct PathChangePreviewerTests {
         #expect(preview.title == "Moves \(fixture.workdir)/src.txt (a file of 1 bytes) to \(fixture.workdir)/dst.txt")
     }
 
+    /// Regression: only directories carried a basis, so a file swapped in after the person approved
+    /// deleting another one was deleted unseen.
+    @Test func aFileDeleteOrMoveIsApprovedForTheFileAsItIsOrForNothing() throws {
+        let fixture = try FileToolFixture()
+        try fixture.write("1", "src.txt")
+        for (tool, arguments) in [
+            ("delete_path", ["path": "src.txt"]), ("move_file", ["source": "src.txt", "destination": "d.txt"]),
+        ] as [(String, [String: JSONValue])] {
+            let preview = try #require(
+                previewer.preview(tool: ToolFixtures.tool(tool), arguments: arguments, client: fixture.client)
+            )
+            let basis = try #require(preview.basis)
+            #expect(basis.path == fixture.workdir + "/src.txt")
+            guard case .present(_, content: nil) = basis.state else {
+                Issue.record("\(tool): \(basis.state)")
+                continue
+            }
+        }
+        let absent = try #require(
+            previewer.preview(tool: ToolFixtures.tool("delete_path"), arguments: ["path": "gone.txt"], client: fixture.client)
+        )
+        #expect(absent.basis?.state == .absent)
+    }
+
     @Test func aPathOutsideTheScopeIsSaidToBeRefused() throws {
         let fixture = try FileToolFixture()
         let preview = try #require(

@@ -592,3 +592,75 @@ def test_an_approved_delete_of_an_unchanged_directory_runs(run_with, approve_cli
     assert "2 entries" in shown, shown
     assert not result.isError, result_text(result)
     assert not tree.exists()
+
+
+def test_a_delete_approved_for_one_file_refuses_the_file_swapped_in_since(
+    run_with, approve_cli, workdir: Path, state_home: Path
+):
+    # The person approved deleting a scratch file of 7 bytes; before allow, the client's own
+    # rename put another file in its place. Only directories were re-checked before.
+    target = workdir / "notes.txt"
+    target.write_text("scratch")
+
+    async def body(session: ClientSession):
+        call = asyncio.create_task(session.call_tool("delete_path", {"path": "notes.txt"}))
+        item = await wait_for_pending(approve_cli)
+        shown = await asyncio.to_thread(approve_cli, "show", item["id"])
+        precious = workdir / "precious.txt"
+        precious.write_text("years of work\n")
+        precious.replace(target)
+        await asyncio.to_thread(approve_cli, "allow", item["id"])
+        return await call, shown.stdout
+
+    result, shown = run_with("destructive", "local", body, client_keys=destructive_keys(workdir))
+    assert "a file of 7 bytes" in shown, shown
+    assert result.isError and "changed since it was approved" in result_text(result), result_text(result)
+    assert target.read_text() == "years of work\n"
+    assert audit_records(state_home, "delete_path")[-1]["approval"] == "stale"
+
+
+def test_a_delete_approved_as_of_nothing_refuses_a_file_that_appeared(run_with, approve_cli, workdir: Path):
+    target = workdir / "later.txt"
+
+    async def body(session: ClientSession):
+        call = asyncio.create_task(session.call_tool("delete_path", {"path": "later.txt"}))
+        item = await wait_for_pending(approve_cli)
+        shown = await asyncio.to_thread(approve_cli, "show", item["id"])
+        target.write_text("appeared\n")
+        await asyncio.to_thread(approve_cli, "allow", item["id"])
+        return await call, shown.stdout
+
+    result, shown = run_with("destructive", "local", body, client_keys=destructive_keys(workdir))
+    assert "which does not exist" in shown, shown
+    assert result.isError and "changed since it was approved" in result_text(result), result_text(result)
+    assert target.read_text() == "appeared\n"
+
+
+def test_a_move_approved_for_one_file_refuses_a_changed_file(run_with, approve_cli, workdir: Path):
+    source = workdir / "draft.txt"
+    source.write_text("draft")
+
+    async def body(session: ClientSession):
+        call = asyncio.create_task(session.call_tool("move_file", {"source": "draft.txt", "destination": "out.txt"}))
+        item = await wait_for_pending(approve_cli)
+        await asyncio.to_thread(approve_cli, "show", item["id"])
+        source.write_text("a different, longer content\n")
+        await asyncio.to_thread(approve_cli, "allow", item["id"])
+        return await call
+
+    result = run_with("destructive", "local", body, client_keys=destructive_keys(workdir))
+    assert result.isError and "changed since it was approved" in result_text(result), result_text(result)
+    assert source.exists() and not (workdir / "out.txt").exists()
+
+
+def test_an_approved_move_of_an_unchanged_file_runs(run_with, approve_cli, workdir: Path):
+    (workdir / "draft.txt").write_text("draft")
+
+    async def body(session: ClientSession):
+        return await show_then(
+            approve_cli, session, "move_file", {"source": "draft.txt", "destination": "out.txt"}, "allow"
+        )
+
+    result, _ = run_with("destructive", "local", body, client_keys=destructive_keys(workdir))
+    assert not result.isError, result_text(result)
+    assert (workdir / "out.txt").read_text() == "draft"

@@ -222,7 +222,7 @@ def test_an_allowed_call_is_still_allow_and_ok(start, layout, state_home):
     assert response["result"]["content"][0]["text"] == "fine\n", response
     record = record_of(state_home, request_id)
     assert record["decision"] == "allow" and record["outcome"] == "ok", record
-    assert "path" not in record and "rule" not in record, record
+    assert record["path"] == str(layout["wd"] / "ok.txt") and "rule" not in record, record
 
 
 def limited_file_size(limit: int):
@@ -293,3 +293,29 @@ def test_an_allowed_change_records_its_canonical_target_even_when_spelled_like_a
     assert record_of(state_home, deleted)["path"] == str(wd / "ok.txt")
     assert record_of(state_home, moved)["path"] == str(wd / "evil.sh")
     assert record_of(state_home, moved)["destination"] == str(wd / "moved.sh")
+
+
+def test_an_allowed_read_records_the_canonical_paths_it_read(start, layout, state_home):
+    """A read spelled `sub/../notes.txt`, or through a link, is recorded with the file actually
+    read: who read what must be answerable from the log alone."""
+    server = start()
+    wd = layout["wd"]
+    (wd / "notes.txt").write_text("n\n")
+    (wd / "sub").mkdir(exist_ok=True)
+    (wd / "sub" / "b.txt").write_text("b\n")
+    (wd / "alias.txt").symlink_to(wd / "sub" / "b.txt")
+    read, answer = call(server, "read_text_file", {"path": str(wd / "sub" / ".." / "notes.txt")})
+    assert answer["result"].get("isError") in (None, False), answer
+    headed, _ = call(server, "read_text_file", {"path": str(wd / "alias.txt"), "head": 1})
+    listed, _ = call(server, "list_directory", {"path": str(wd / "sub" / ".")})
+    several, answer = call(
+        server, "read_multiple_files", {"paths": [str(wd / "./notes.txt"), str(wd / "alias.txt")]}
+    )
+    assert answer["result"].get("isError") in (None, False), answer
+    searched, _ = call(server, "search_files", {"path": str(wd / "sub" / ".."), "pattern": "*.txt"})
+    server.finish()
+    assert record_of(state_home, read)["path"] == str(wd / "notes.txt")
+    assert record_of(state_home, headed)["path"] == str(wd / "sub" / "b.txt")
+    assert record_of(state_home, listed)["path"] == str(wd / "sub")
+    assert record_of(state_home, several)["paths"] == [str(wd / "notes.txt"), str(wd / "sub" / "b.txt")]
+    assert record_of(state_home, searched)["path"] == str(wd)

@@ -61,11 +61,11 @@ struct PathChangePreviewer: ApprovalPreviewer {
 
     func movePreview(_ source: AuthorizedPath, to destination: AuthorizedPath, client: ClientContext) -> ApprovalPreview {
         guard let what = kind(of: source) else {
-            return ApprovalPreview(title: "Moves \(source.path), which does not exist: the call will fail")
+            return stamped(ApprovalPreview(title: "Moves \(source.path), which does not exist: the call will fail"), source)
         }
         var title = "Moves \(source.path) (\(what)) to \(destination.path)"
         if kind(of: destination) != nil { title += ", which exists already: the call will fail" }
-        guard what == "a directory" else { return ApprovalPreview(title: title) }
+        guard what == "a directory" else { return stamped(ApprovalPreview(title: title), source) }
         let listing = entries(beneath: source, client: client)
         var preview = ApprovalPreview(title: title + " with \(listing.count):", body: listing.body)
         // Re-checked before the move: entries added meanwhile would go along unseen.
@@ -75,11 +75,12 @@ struct PathChangePreviewer: ApprovalPreviewer {
 
     func deletePreview(_ target: AuthorizedPath, recursive: Bool, client: ClientContext) -> ApprovalPreview {
         guard let what = kind(of: target) else {
-            return ApprovalPreview(title: "Deletes \(target.path), which does not exist: the call will fail")
+            return stamped(ApprovalPreview(title: "Deletes \(target.path), which does not exist: the call will fail"), target)
         }
-        guard what == "a directory" else { return ApprovalPreview(title: "Deletes \(target.path) (\(what))") }
+        guard what == "a directory" else { return stamped(ApprovalPreview(title: "Deletes \(target.path) (\(what))"), target) }
         guard recursive else {
-            return ApprovalPreview(title: "Deletes the directory \(target.path) if it is empty (recursive is not set)")
+            let title = "Deletes the directory \(target.path) if it is empty (recursive is not set)"
+            return stamped(ApprovalPreview(title: title), target)
         }
         let listing = entries(beneath: target, client: client)
         var preview = ApprovalPreview(
@@ -88,6 +89,15 @@ struct PathChangePreviewer: ApprovalPreviewer {
         )
         // Re-checked before the delete: entries moved in meanwhile would be destroyed unseen.
         preview.basis = .tree(target, listing: listing)
+        return preview
+    }
+
+    /// A preview whose call acts only if the target is still the one shown (same identity, size
+    /// and times, or still absent): a file swapped in after the person said yes is not the one
+    /// they agreed to delete or move.
+    func stamped(_ preview: ApprovalPreview, _ target: AuthorizedPath) -> ApprovalPreview {
+        var preview = preview
+        preview.basis = ApprovalBasis(path: target.path, state: ApprovalBasis.state(of: target, files: files, content: nil))
         return preview
     }
 

@@ -97,6 +97,7 @@ extension FileSystemModule {
         let bySize = call.string("sortBy") == "size"
         return try Self.run { () throws(FileSystemError) in
             let target = try files.authorize(path, for: .read, client: client)
+            Self.recordTarget(target, of: call)
             let limit = client.limits.listEntries
             let listing = try files.list(target, client: client, withStatus: withSizes, maxEntries: limit)
             var entries = listing.entries
@@ -134,7 +135,7 @@ extension FileSystemModule {
     func directoryTree(_ client: ClientContext, _ call: ToolCall) throws(ToolError) -> ToolResult {
         let path = try Self.path(call)
         let excludes = call.arguments["excludePatterns"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        let target = try authorize(path, for: .read, client: client)
+        let target = try authorize(path, for: .read, client: client, call: call)
         var patterns: [PathPattern] = []
         for exclude in excludes {
             patterns.append(try PathPattern(exclude, root: target.path, matchingNamesAnywhere: true))
@@ -167,6 +168,7 @@ extension FileSystemModule {
         let path = try Self.path(call)
         return try Self.run { () throws(FileSystemError) in
             let target = try files.authorize(path, for: .read, client: client, followingLastLink: false)
+            Self.recordTarget(target, of: call)
             let (info, birth) = try files.status(target)
             let kind = DirectoryReader.kind(mode: info.st_mode)
             var data: [String: JSONValue] = [

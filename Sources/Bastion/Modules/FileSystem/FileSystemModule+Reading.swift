@@ -64,6 +64,7 @@ extension FileSystemModule {
         guard head != nil || tail != nil else {
             let (target, read) = try Self.run { () throws(FileSystemError) in
                 let target = try files.authorize(path, for: .read, client: client)
+                Self.recordTarget(target, of: call)
                 return (target, try files.openForWholeRead(target, maxBytes: client.limits.readBytes))
             }
             try await call.memory.reserveForTool(Self.textAnswerBytes(read.byteCount))
@@ -88,6 +89,7 @@ extension FileSystemModule {
     ) async throws -> ToolResult {
         let (target, file, size) = try Self.run { () throws(FileSystemError) in
             let target = try files.authorize(path, for: .read, client: client)
+            Self.recordTarget(target, of: call)
             let (file, info) = try files.openRegularFile(target)
             return (target, file, Int64(info.st_size))
         }
@@ -135,6 +137,7 @@ extension FileSystemModule {
         let path = try Self.path(call)
         let (target, read) = try Self.run { () throws(FileSystemError) in
             let target = try files.authorize(path, for: .read, client: client)
+            Self.recordTarget(target, of: call)
             return (target, try files.openForWholeRead(target, maxBytes: client.limits.readBytes))
         }
         // Reserved before reading: the bytes, then their Base64 in the message, until it is written.
@@ -188,12 +191,14 @@ extension FileSystemModule {
             throw ToolError(error.message + advice)
         }
         var parts: [String] = []
+        var targets: [JSONValue] = []
         var denial: PermissionDenial?
         for (path, plan) in zip(paths, plans) {
             do throws(ToolError) {
                 let byteCount = try plan.get()
                 let text = try Self.run { () throws(FileSystemError) in
                     let target = try files.authorize(path, for: .read, client: client)
+                    targets.append(.string(target.path))
                     // A file that grew since it was measured is refused: its bytes were not reserved.
                     let read = try files.openForWholeRead(target, maxBytes: byteCount)
                     return try Self.text(try read.read(), path: target.path)
@@ -204,7 +209,9 @@ extension FileSystemModule {
                 if denial == nil { denial = error.denial }
             }
         }
-        // The first refused path goes to the audit record; the others are in its `args`.
+        // The canonical paths read go to the audit record (`paths`), and the first refused one
+        // (`path`, with its denial); the others are in its `args`.
+        call.request.annotate("paths", .array(targets))
         var result = Self.result(parts.joined(separator: "\n---\n"))
         result.denial = denial
         return result

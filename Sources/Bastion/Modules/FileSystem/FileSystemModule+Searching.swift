@@ -71,7 +71,7 @@ extension FileSystemModule {
 
     func searchFiles(_ client: ClientContext, _ call: ToolCall) throws(ToolError) -> ToolResult {
         let path = try Self.path(call)
-        let target = try authorize(path, for: .read, client: client)
+        let target = try authorize(path, for: .read, client: client, call: call)
         let pattern = try PathPattern(call.string("pattern") ?? "", root: target.path)
         var excludes: [PathPattern] = []
         for exclude in call.arguments["excludePatterns"]?.arrayValue?.compactMap(\.stringValue) ?? [] {
@@ -106,7 +106,7 @@ extension FileSystemModule {
     /// tool manager reports those (CancellationError), not with partial results.
     func searchContent(_ client: ClientContext, _ call: ToolCall) throws -> ToolResult {
         let path = try Self.path(call)
-        let target = try authorize(path, for: .read, client: client)
+        let target = try authorize(path, for: .read, client: client, call: call)
         let regex: LineRegex
         do {
             regex = try LineRegex(

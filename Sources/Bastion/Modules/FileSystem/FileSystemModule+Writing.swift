@@ -103,13 +103,6 @@ extension FileSystemModule {
         ) { client, call in try deletePath(client, call) }
     }
 
-    /// Puts the canonical path a change acts on in its audit record (`path`, `destination`), for
-    /// allowed calls as for refused ones: the log must say which file was written, moved or
-    /// deleted, whatever the client's spelling of it (`a/token=x/../b`) looked like.
-    static func recordTarget(_ target: AuthorizedPath, of call: ToolCall, as key: String = "path") {
-        call.request.annotate(key, .string(target.path))
-    }
-
     func writeFile(_ client: ClientContext, _ call: ToolCall) throws(ToolError) -> ToolResult {
         let path = try Self.path(call)
         let content = Array((call.string("content") ?? "").utf8)
@@ -165,7 +158,7 @@ extension FileSystemModule {
             let to = try files.authorize(destination, for: .write, client: client, followingLastLink: false)
             Self.recordTarget(from, of: call)
             Self.recordTarget(to, of: call, as: "destination")
-            try Self.requireApprovedTree(of: from, call: call, files: files, client: client)
+            try Self.requireApprovedTarget(of: from, call: call, files: files, client: client)
             try files.move(from, to: to, client: client, maxEntries: client.limits.listEntries)
             return Self.result("Successfully moved \(source) to \(destination)")
         }
@@ -177,7 +170,7 @@ extension FileSystemModule {
         return try Self.run { () throws(FileSystemError) in
             let target = try files.authorize(path, for: .write, client: client, followingLastLink: false)
             Self.recordTarget(target, of: call)
-            try Self.requireApprovedTree(of: target, call: call, files: files, client: client)
+            try Self.requireApprovedTarget(of: target, call: call, files: files, client: client)
             let count = try files.delete(
                 target,
                 recursive: recursive,
@@ -189,6 +182,25 @@ extension FileSystemModule {
         }
     }
 
+    /// Refuses a delete or move whose approval preview no longer shows what is there: a directory
+    /// whose entries changed, or a file (or link, or nothing) replaced or changed since (nothing is
+    /// deleted or moved then).
+    static func requireApprovedTarget(
+        of target: AuthorizedPath,
+        call: ToolCall,
+        files: FileSystemManager,
+        client: ClientContext
+    ) throws(FileSystemError) {
+        guard let basis = call.approvalBasis else { return }
+        let isTree = if case .tree = basis.state { true } else { false }
+        let holds = isTree ? basis.holdsTree(for: target, files: files, client: client) : basis.holds(for: target, files: files)
+        guard !holds else { return }
+        call.request.annotate("approval", "stale")
+        let what = isTree ? "the directory's entries" : "the file"
+        call.request.annotate("approval_reason", .string("\(what) changed since the preview was approved"))
+        throw FileSystemError(.invalid, ApprovalBasis.changedMessage(target.path))
+    }
+
     /// Refuses a write approved on a preview of a file that has changed since (or appeared, when the
     /// preview said "Creates"): the person approved a change of what they saw, not of what is there
     /// now. Checked in the call itself, just before it writes.
@@ -197,20 +209,6 @@ extension FileSystemModule {
     ///   - call: The call, with the approved preview's basis.
     ///   - files: The file-system manager.
     ///   - content: The bytes the call read and will change (`edit_file`).
-    /// Refuses a delete or move of a directory whose entries are no longer those its approval
-    /// preview listed (nothing is deleted or moved then).
-    static func requireApprovedTree(
-        of target: AuthorizedPath,
-        call: ToolCall,
-        files: FileSystemManager,
-        client: ClientContext
-    ) throws(FileSystemError) {
-        guard let basis = call.approvalBasis, !basis.holdsTree(for: target, files: files, client: client) else { return }
-        call.request.annotate("approval", "stale")
-        call.request.annotate("approval_reason", "the directory's entries changed since the preview was approved")
-        throw FileSystemError(.invalid, ApprovalBasis.changedMessage(target.path))
-    }
-
     static func requireApprovedState(
         of target: AuthorizedPath,
         call: ToolCall,

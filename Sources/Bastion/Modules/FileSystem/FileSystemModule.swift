@@ -82,19 +82,30 @@ public struct FileSystemModule: BastionModule {
         }
     }
 
-    /// Authorizes a path before a walk whose visitor needs it (patterns relative to it).
+    /// Authorizes a path before a walk whose visitor needs it (patterns relative to it), and records
+    /// the canonical path in the call's audit record.
     func authorize(
         _ path: String,
         for access: PermissionManager.Access,
-        client: ClientContext
+        client: ClientContext,
+        call: ToolCall
     ) throws(ToolError)
         -> AuthorizedPath
     {
         do {
-            return try files.authorize(path, for: access, client: client)
+            let target = try files.authorize(path, for: access, client: client)
+            Self.recordTarget(target, of: call)
+            return target
         } catch {
             throw ToolError(error.message, denial: error.denial)
         }
+    }
+
+    /// Puts the canonical path a call acts on in its audit record (`path`, `destination`), for
+    /// allowed calls as for refused ones: the log must say which file was read, written, moved or
+    /// deleted, whatever the client's spelling of it (`a/token=x/../b`) looked like.
+    static func recordTarget(_ target: AuthorizedPath, of call: ToolCall, as key: String = "path") {
+        call.request.annotate(key, .string(target.path))
     }
 
     /// A client path argument, refused when absent.

@@ -53,8 +53,12 @@ struct AuditRecordBody {
         self.init(sorted: &sorted)
     }
 
-    /// Top-level fields only the server sets, to the canonical paths it resolved.
-    static let serverPathKeys: Set<String> = ["path", "destination"]
+    /// Whether a top-level field is one only the server sets, to the canonical path (`path`,
+    /// `destination`) or paths (`paths`) it resolved. Compared, not hashed: every string of every
+    /// record passes here.
+    static func isServerPathKey(_ key: String) -> Bool {
+        key == "path" || key == "paths" || key == "destination"
+    }
 
     private init(sorted: inout [(key: String, value: JSONValue)]) {
         sorted.sort { Self.precedes($0.key, $1.key) }
@@ -74,11 +78,11 @@ struct AuditRecordBody {
             bytes.append(UInt8(ascii: ":"))
             // Every string of every record is scanned for secrets by value (``SecretScanner``): error
             // messages, tool names and request ids echo client input as much as `args` do.
-            if case .string(let text) = value, Self.serverPathKeys.contains(key) {
-                // The canonical target the server resolved (the client's spelling stays scanned whole
+            if Self.isServerPathKey(key), let masked = Self.maskedPaths(value) {
+                // The canonical targets the server resolved (the client's spelling stays scanned whole
                 // inside `args`): scanned one segment at a time, so a name that looks like a secret
-                // is masked without hiding which file a call changed.
-                Self.appendString(SecretScanner.redactedPath(text) ?? text, to: &bytes)
+                // is masked without hiding which file a call read or changed.
+                JSONWriter.write(masked, into: &bytes)
             } else if case .string(let text) = value {
                 Self.appendString(SecretScanner.redacted(text) ?? text, to: &bytes)
             } else {
@@ -87,6 +91,18 @@ struct AuditRecordBody {
         }
         while cutList.count < 3 { cutList.append(bytes.count) }
         cuts = (cutList[0], cutList[1], cutList[2])
+    }
+
+    /// A path or an array of paths, each masked segment by segment; `nil` for anything else.
+    static func maskedPaths(_ value: JSONValue) -> JSONValue? {
+        switch value {
+        case .string(let path):
+            return .string(SecretScanner.redactedPath(path) ?? path)
+        case .array(let elements) where elements.allSatisfy({ $0.stringValue != nil }):
+            return .array(elements.map { maskedPaths($0) ?? $0 })
+        default:
+            return nil
+        }
     }
 
     /// UTF-8 byte order, as ``JSONWriter`` sorts keys, with one `memcmp` instead of a generic
