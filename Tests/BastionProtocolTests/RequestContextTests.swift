@@ -159,4 +159,32 @@ struct RequestContextTests {
         let releasedAfter = flag.load(ordering: .relaxed)
         #expect(releasedAfter)
     }
+
+    /// Regression (flaky `theReservationIsReleasedOnlyOnceTheAnswerHasBeenWritten`): what a handler
+    /// held was released only when the last reference to its context went, which a task still
+    /// finishing (or anything else keeping the context) could delay past the session going idle.
+    @Test func whatARequestHeldIsReleasedOnceItsAnswerIsWrittenEvenIfTheContextLivesOn() async throws {
+        final class Witness: Sendable {
+            let released: @Sendable () -> Void
+            init(_ released: @escaping @Sendable () -> Void) { self.released = released }
+            deinit { released() }
+        }
+        let flag = Atomic<Bool>(false)
+        let kept = Mutex<[RequestContext]>([])
+        var router = RequestRouter()
+        router.on("hold") { _, context in
+            context.holdUntilAnswered(Witness { flag.store(true, ordering: .relaxed) })
+            kept.withLock { $0.append(context) }
+            return ["held": true]
+        }
+        let harness = SessionHarness(router: router)
+        harness.initialize(ProtocolVersion.latest.rawValue)
+        harness.receive(json: SessionHarness.request(1, "hold"))
+        let answer = try #require(await harness.sink.waitForResponse(to: 1))
+        #expect(answer["result"] == ["held": true])
+        await harness.session.waitUntilIdle()
+        let released = flag.load(ordering: .relaxed)
+        #expect(released)
+        #expect(kept.withLock { $0.count } == 1)
+    }
 }

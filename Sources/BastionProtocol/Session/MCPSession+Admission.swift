@@ -124,7 +124,9 @@ extension MCPSession {
                 case .failure(let error): write(.errorResponse(id: context.id, error: error))
                 }
             }
-            // Forgotten only after the answer is written, so close() never drains ahead of it.
+            context.releaseHeld()
+            // Forgotten only after the answer is written and what it held released, so close()
+            // never drains ahead of either.
             if holdsCredit { releaseCredit { $0.forget(context) } }
         case .batch(let reply):
             if holdsCredit { releaseCredit { $0.markAnswered(context) } }
@@ -137,6 +139,7 @@ extension MCPSession {
     /// Writes a settled batch, then forgets its members.
     func complete(_ batch: BatchReply.Completion) {
         if !batch.answers.isEmpty { writeBatch(batch.answers) }
+        for member in batch.members { member.releaseHeld() }
         let waiters = state.withLock { state in
             for member in batch.members { state.forget(member) }
             return state.takeIdleWaitersIfIdle()

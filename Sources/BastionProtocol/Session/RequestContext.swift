@@ -81,6 +81,16 @@ public final class RequestContext: Sendable {
         state.withLock { $0.held.append(object) }
     }
 
+    /// Drops what ``holdUntilAnswered(_:)`` kept, once the answer is written: a memory reservation
+    /// goes back to the budget then, not whenever the last task holding this context ends.
+    package func releaseHeld() {
+        let held = state.withLock { state in
+            defer { state.held = [] }
+            return state.held
+        }
+        _ = consume held  // released outside the lock: a reservation's deinit wakes budget waiters
+    }
+
     /// The facts added so far.
     public var annotations: [String: JSONValue] { state.withLock { $0.annotations } }
 
