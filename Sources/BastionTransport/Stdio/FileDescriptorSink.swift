@@ -208,7 +208,17 @@ public final class FileDescriptorSink: MessageSink {
 
     /// Gives the rest of a drain to the writer thread, starting one if none is waiting for work;
     /// writes it here (waiting) only when no thread can be made.
+    ///
+    /// A drain's first message was never queued, so never charged; from here on it waits for the
+    /// peer after its sender has returned — and its sender's memory reservation is released then —
+    /// so it is charged now, until written: a 60 MiB answer sitting in the writer must keep the next
+    /// one waiting for budget.
     private func handOff(_ drain: Drain) {
+        var drain = drain
+        if !drain.isCharged, drain.index < drain.batch.count {
+            account?.charge(drain.batch[drain.index].count)
+            drain.isCharged = true
+        }
         let mustStart = handoff.withLock { handoff -> Bool in
             handoff.pending = drain
             if handoff.isThreadAlive { return false }
