@@ -1,0 +1,65 @@
+import BastionProtocol
+import Foundation
+import Testing
+
+@testable import BastionResources
+
+struct SandboxPolicyTests {
+    private let policy = SandboxPolicy(
+        executable: "/usr/bin/python3",
+        arguments: ["python3", "-c", "print(1)"],
+        environment: ["PATH=/usr/bin:/bin", "HOME=/w"],
+        workingDirectory: "/w",
+        limits: SandboxPolicy.Limits(cpuSeconds: 30, addressSpaceBytes: 512 << 20, openFiles: 256, processes: 64),
+        readPaths: ["/usr", "/etc"],
+        writePaths: ["/w"],
+        restrictsNetwork: true,
+        user: SandboxPolicy.UserIdentity(uid: 65534, gid: 65534, groups: [65534]),
+        required: ["landlock", "seccomp"]
+    )
+
+    @Test func aPolicySurvivesItsWireFormat() throws {
+        #expect(try SandboxPolicy(decoding: policy.encoded()) == policy)
+        var plain = policy
+        plain.user = nil
+        plain.limits = SandboxPolicy.Limits()
+        #expect(try SandboxPolicy(decoding: plain.encoded()) == plain)
+    }
+
+    @Test(arguments: [
+        (#"{"executable":"python3"}"#, "executable"),
+        ("[]", "executable"),
+        ("not json", "not valid JSON"),
+    ])
+    func aBadDocumentIsRefusedNamingWhatIsWrong(document: String, named: String) {
+        #expect(throws: SandboxError.self) { try SandboxPolicy(decoding: Array(document.utf8)) }
+        do {
+            _ = try SandboxPolicy(decoding: Array(document.utf8))
+        } catch {
+            #expect(error.message.contains(named), "\(error.message)")
+        }
+    }
+
+    @Test func stringsWithNULRelativePathsAndBadVariablesAreRefused() throws {
+        for change in [
+            { (p: inout SandboxPolicy) in p.arguments.append("a\u{0}b") },
+            { (p: inout SandboxPolicy) in p.workingDirectory = "w" },
+            { (p: inout SandboxPolicy) in p.writePaths = ["relative"] },
+            { (p: inout SandboxPolicy) in p.environment = ["=x"] },
+            { (p: inout SandboxPolicy) in p.environment = ["NOVALUE"] },
+            { (p: inout SandboxPolicy) in p.arguments = [] },
+        ] {
+            var bad = policy
+            change(&bad)
+            #expect(throws: SandboxError.self) { try SandboxPolicy(decoding: bad.encoded()) }
+        }
+    }
+
+    @Test func negativeLimitsAndAnOversizedDocumentAreRefused() {
+        var document = JSONWriter.string(try! JSONParser.parse(policy.encoded()))
+        document = document.replacingOccurrences(of: "\"cpuSeconds\":30", with: "\"cpuSeconds\":-1")
+        #expect(throws: SandboxError.self) { try SandboxPolicy(decoding: Array(document.utf8)) }
+        let huge = [UInt8](repeating: UInt8(ascii: " "), count: SandboxPolicy.maximumEncodedBytes + 1)
+        #expect(throws: SandboxError.self) { try SandboxPolicy(decoding: huge) }
+    }
+}
