@@ -124,7 +124,7 @@ extension AuditRecordBodyTests {
     @Test func theServersCanonicalPathsAreMaskedOneSegmentAtATime() throws {
         let members: [String: JSONValue] = [
             "path": "/w/password=hunter2/notes.txt",
-            "paths": ["/w/a.txt", "/w/token=abc/b.txt"],
+            "paths": ["/w/a.txt", "/w/token=abc/b.txt", "/w/ghp_0123456789abcdefghijABCDEFGHIJ012345/c.txt"],
             "destination": "/w/plain.txt",
             "error": "/w/password=hunter2/notes.txt",
         ]
@@ -134,8 +134,9 @@ extension AuditRecordBodyTests {
             Issue.record("not an object")
             return
         }
-        #expect(record["path"] == "/w/password=<redacted>/notes.txt")
-        #expect(record["paths"] == ["/w/a.txt", "/w/token=<redacted>/b.txt"])
+        // An assignment's value may hold a `/`: every segment it reaches is masked.
+        #expect(record["path"] == "/w/password=<redacted>/<redacted>")
+        #expect(record["paths"] == ["/w/a.txt", "/w/token=<redacted>/<redacted>", "/w/<redacted>/c.txt"])
         #expect(record["destination"] == "/w/plain.txt")
         // Anything else is scanned whole: the assignment runs on to the end of the string.
         #expect(record["error"] == "/w/password=<redacted>")

@@ -62,8 +62,16 @@ struct ApprovalManagerChannelsTests {
         return RequestContext(id: .int(9), method: "tools/call", params: nil, session: live)
     }
 
+    /// A destructive tool without a previewer: the channel is what these tests are about.
+    static let changer = ToolFixtures.tool(
+        "change_things",
+        schema: ["type": "object"],
+        annotations: ToolAnnotations(readOnlyHint: false, destructiveHint: true)
+    )
+
     private func ask(
         _ client: ElicitingClient,
+        tool: ToolDefinition = ApprovalManagerChannelsTests.changer,
         version: ProtocolVersion = .latest,
         capabilities: String = #"{"elicitation":{}}"#,
         timeout: Duration = .seconds(600)
@@ -76,7 +84,7 @@ struct ApprovalManagerChannelsTests {
         )
         let context = context(client, version: version, capabilities: capabilities)
         let verdict = await manager.review(
-            tool: ApprovalManagerTests.writer,
+            tool: tool,
             arguments: ["path": "notes.txt", "token": "s3cret"],
             client: SessionTestSupport.makeClient(id: "claude"),
             context: context
@@ -92,7 +100,7 @@ struct ApprovalManagerChannelsTests {
         #expect(context.annotations["approval_channel"] == "client")
         let question = try #require(client.questions.withLock { $0.first })
         let message = try #require(question["params"]?["message"]?.stringValue)
-        #expect(message.contains(#"Client "claude" wants to call the tool "write_file""#))
+        #expect(message.contains(#"Client "claude" wants to call the tool "change_things""#))
         #expect(message.contains(#"path: "notes.txt""#))
         #expect(!message.contains("s3cret"))
         #expect(question["params"]?["requestedSchema"] == ApprovalManager.elicitationSchema)
@@ -117,6 +125,22 @@ struct ApprovalManagerChannelsTests {
         #expect(refusal.kind == .denied)
         #expect(refusal.reason.hasPrefix(reason))
         #expect(context.annotations["approval"] == "denied")
+    }
+
+    /// Regression (review of issue 9, F1): a call whose path the preview found refused was put to a
+    /// person as "the call will fail"; a client that widened its roots meanwhile then made the
+    /// approved call change what nobody was shown. It is refused without asking.
+    @Test func aCallWhosePathIsRefusedIsNotPutToAnyone() async {
+        let client = ElicitingClient(result: ["action": "accept", "content": ["approve": true]])
+        let (verdict, context) = await ask(client, tool: ApprovalManagerTests.writer)
+        guard case .refused(let refusal) = verdict else {
+            Issue.record("a refused path was approved: \(verdict)")
+            return
+        }
+        #expect(refusal.kind == .unavailable)
+        #expect(refusal.reason.hasPrefix("the path is refused, so there is nothing to approve (Permission denied"))
+        #expect(client.questions.withLock { $0.isEmpty })
+        #expect(context.annotations["approval"] == "unavailable")
     }
 
     @Test func aClientWithoutElicitationIsRefusedWithoutBeingAsked() async {

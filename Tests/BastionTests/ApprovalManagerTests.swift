@@ -38,7 +38,8 @@ struct ApprovalManagerTests {
             directory: directory,
             timeout: timeout,
             logger: SessionTestSupport.quietLogger,
-            onPending: hook
+            onPending: hook,
+            previewers: []  // the flow, not previews (a refused path is never asked: see the channel tests)
         )
         return (manager, stream)
     }
@@ -138,7 +139,8 @@ struct ApprovalManagerTests {
             directory: scratch.file("approvals"),
             timeout: .seconds(600),
             logger: SessionTestSupport.quietLogger,
-            onPending: { $0.clientID == "a" ? hookA($0) : hookB($0) }
+            onPending: { $0.clientID == "a" ? hookA($0) : hookB($0) },
+            previewers: []
         )
         defer { manager.shutdown() }
         func call(_ id: String) -> Task<ApprovalVerdict, Never> {

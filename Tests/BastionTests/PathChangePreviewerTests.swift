@@ -79,6 +79,22 @@ struct PathChangePreviewerTests {
         #expect(absent.basis?.state == .absent)
     }
 
+    /// Regression (review of issue 9, F4): the digest covered only the entries listed, so a file
+    /// moved into a tree larger than the listing was deleted unseen.
+    @Test func theTreeDigestCoversEntriesBeyondThoseListed() throws {
+        let fixture = try FileToolFixture()
+        for name in ["a", "b", "c", "d"] { try fixture.write("", "tree/\(name).txt") }
+        let target = try previewer.files.authorize("tree", for: .write, client: fixture.client, followingLastLink: false)
+        let before = previewer.entries(beneath: target, client: fixture.client, maximumListed: 2)
+        #expect(before.count == "4 entries")
+        #expect(before.body.hasSuffix("[… 2 more entries are not listed]\n"))
+        try fixture.write("years of work", "tree/zz-thesis.tex")
+        let after = previewer.entries(beneath: target, client: fixture.client, maximumListed: 2)
+        #expect(after.body.hasPrefix(before.body.split(separator: "\n").prefix(2).joined(separator: "\n")))
+        #expect(after.digest != before.digest)
+        #expect(previewer.entries(beneath: target, client: fixture.client, maximumListed: 2).digest == after.digest)
+    }
+
     @Test func aPathOutsideTheScopeIsSaidToBeRefused() throws {
         let fixture = try FileToolFixture()
         let preview = try #require(
@@ -88,7 +104,8 @@ struct PathChangePreviewerTests {
                 client: fixture.client
             )
         )
-        #expect(preview.title.hasPrefix("The path is refused (the call will fail): Permission denied"))
+        #expect(preview.title.hasPrefix("The path is refused: Permission denied"))
+        #expect(preview.refusal?.hasPrefix("Permission denied") == true)
         #expect(previewer.toolNames == ["delete_path", "move_file", "create_directory"])
     }
 }

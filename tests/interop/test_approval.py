@@ -664,3 +664,35 @@ def test_an_approved_move_of_an_unchanged_file_runs(run_with, approve_cli, workd
     result, _ = run_with("destructive", "local", body, client_keys=destructive_keys(workdir))
     assert not result.isError, result_text(result)
     assert (workdir / "out.txt").read_text() == "draft"
+
+
+def test_a_call_whose_path_is_refused_is_not_put_to_a_person_so_widened_roots_cannot_use_it(
+    run_with, approve_cli, workdir: Path, state_home: Path
+):
+    # Review of issue 9, F1: with roots [W/a], `delete_path b` was shown as "the path is refused (the
+    # call will fail)"; the client then widened its roots to [W] and the approved call deleted b
+    # whole. A refused path is now refused without asking anyone.
+    from mcp import types
+
+    (workdir / "a").mkdir()
+    victim = workdir / "b"
+    (victim / "sub").mkdir(parents=True)
+    (victim / "precious.txt").write_text("years of work\n")
+    roots = [types.Root(uri=(workdir / "a").as_uri())]
+
+    async def list_roots(ctx):
+        return types.ListRootsResult(roots=list(roots))
+
+    async def body(session: ClientSession):
+        await asyncio.sleep(0.5)  # the server asks for the roots after initialized
+        result = await session.call_tool("delete_path", {"path": "b", "recursive": True})
+        listed = await asyncio.to_thread(approve_cli, "list")
+        return result, listed.stdout
+
+    result, listed = run_with(
+        "destructive", "local", body, client_keys=destructive_keys(workdir), list_roots_callback=list_roots
+    )
+    assert result.isError and "nothing to approve" in result_text(result), result_text(result)
+    assert "delete_path" not in listed, listed
+    assert (victim / "precious.txt").read_text() == "years of work\n"
+    assert audit_records(state_home, "delete_path")[-1]["approval"] == "unavailable"

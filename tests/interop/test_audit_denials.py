@@ -319,3 +319,19 @@ def test_an_allowed_read_records_the_canonical_paths_it_read(start, layout, stat
     assert record_of(state_home, listed)["path"] == str(wd / "sub")
     assert record_of(state_home, several)["paths"] == [str(wd / "notes.txt"), str(wd / "sub" / "b.txt")]
     assert record_of(state_home, searched)["path"] == str(wd)
+
+
+def test_a_resource_read_records_the_canonical_path_it_read(start, layout, state_home):
+    """Review of issue 9, F2: `resources/read` recorded only the URI as spelled (cut to its size past
+    512 bytes), never the file read."""
+    server = start()
+    wd = layout["wd"]
+    long_id = server.next_id()
+    answer = server.request("resources/read", {"uri": "file://" + str(wd) + "/" + "./" * 300 + "ok.txt"}, id=long_id)
+    assert answer["result"]["contents"][0]["text"] == "fine\n", answer
+    dotted_id = server.next_id()
+    answer = server.request("resources/read", {"uri": "file://" + str(wd) + "/denied/../ok.txt"}, id=dotted_id)
+    assert "result" in answer, answer
+    server.finish()
+    assert record_of(state_home, long_id)["path"] == str(wd / "ok.txt")
+    assert record_of(state_home, dotted_id)["path"] == str(wd / "ok.txt")

@@ -50,6 +50,11 @@ package struct ApprovalBasis: Sendable, Hashable {
         var count: Int
         var value: Int
 
+        init(count: Int, value: Int) {
+            self.count = count
+            self.value = value
+        }
+
         init(_ bytes: [UInt8]) {
             var hasher = Hasher()
             bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
@@ -84,8 +89,8 @@ package struct ApprovalBasis: Sendable, Hashable {
     }
 
     /// The basis of a delete or move preview of a directory: the entries the person was shown.
-    static func tree(_ target: AuthorizedPath, listing: (count: String, body: String)) -> ApprovalBasis {
-        ApprovalBasis(path: target.path, state: .tree(Digest(Array((listing.count + "\n" + listing.body).utf8))))
+    static func tree(_ target: AuthorizedPath, listing: TreeListing) -> ApprovalBasis {
+        ApprovalBasis(path: target.path, state: .tree(listing.digest))
     }
 
     /// Whether a directory still holds the entries its delete or move preview listed (walked again

@@ -44,7 +44,7 @@ extension ApprovalManager {
             + ApprovalDescriber.description(clientID: client.id, tool: tool, arguments: arguments)
         let preview = await preview(tool: tool, arguments: arguments, client: client)
         if let preview {
-            if preview.isTooLarge { return refused(.unavailable, preview.tooLargeReason) }
+            if let reason = preview.unaskableReason { return refused(.unavailable, reason) }
             message += "\n" + preview.text
         }
         message += "\nAllow this action?"
@@ -87,7 +87,7 @@ extension ApprovalManager {
             return refused(.unavailable, "the local approval channel is unavailable: \(error.message)")
         }
         let preview = await preview(tool: tool, arguments: arguments, client: client)
-        if let preview, preview.isTooLarge { return refused(.unavailable, preview.tooLargeReason) }
+        if let reason = preview?.unaskableReason { return refused(.unavailable, reason) }
         var id = ApprovalRequest.makeID()
         while pending.request(id: id) != nil { id = ApprovalRequest.makeID() }
         let request = ApprovalRequest(

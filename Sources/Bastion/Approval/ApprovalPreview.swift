@@ -28,6 +28,10 @@ struct ApprovalPreview: Sendable, Hashable {
     var maskedSpans: [SecretScanner.MaskedSpan]
     /// What a file change was computed from; the call writes only if it still holds.
     var basis: ApprovalBasis?
+    /// Why the call's path is refused when the preview was made (`nil`: it was authorized). Such a
+    /// call is never put to a person: there is nothing to show, and a client that widens its roots
+    /// while the call waits would turn an approved "the call will fail" into a change nobody saw.
+    var refusal: String?
 
     /// Creates a preview from raw text (masked and escaped here).
     /// - Parameters:
@@ -71,6 +75,19 @@ struct ApprovalPreview: Sendable, Hashable {
         guard !body.isEmpty else { return head }
         let rule = String(repeating: "─", count: 40)
         return head + "\n" + rule + "\n" + body + (body.hasSuffix("\n") ? "" : "\n") + rule
+    }
+
+    /// A preview of a call whose path is refused: the call is refused without asking anyone.
+    static func refused(_ message: String) -> ApprovalPreview {
+        var preview = ApprovalPreview(title: "The path is refused: \(message)")
+        preview.refusal = message
+        return preview
+    }
+
+    /// Why the call is refused without asking when its preview could not be made or shown.
+    var unaskableReason: String? {
+        if let refusal { return "the path is refused, so there is nothing to approve (\(refusal))" }
+        return isTooLarge ? tooLargeReason : nil
     }
 
     /// Why the call is refused when the preview is too large to show.

@@ -30,7 +30,7 @@ struct FileChangePreviewer: ApprovalPreviewer {
         do {
             target = try files.authorize(path, for: .write, client: client)
         } catch {
-            return ApprovalPreview(title: "The path is refused: \(error.message)")
+            return .refused(error.message)
         }
         let (existing, bytes) = read(target, client: client)
         var preview =

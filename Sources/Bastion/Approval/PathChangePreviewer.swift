@@ -44,7 +44,7 @@ struct PathChangePreviewer: ApprovalPreviewer {
                 return nil
             }
         } catch {
-            return ApprovalPreview(title: "The path is refused (the call will fail): \(error.message)")
+            return .refused(error.message)
         }
     }
 
@@ -101,31 +101,58 @@ struct PathChangePreviewer: ApprovalPreviewer {
         return preview
     }
 
-    /// The entries beneath a directory, counted and listed up to ``maximumListed`` (full paths, one a line).
-    func entries(beneath directory: AuthorizedPath, client: ClientContext) -> (count: String, body: String) {
-        let limit = min(client.limits.listEntries, Self.maximumListed)
+    /// The entries beneath a directory: counted and digested up to what the delete or move itself
+    /// walks (`list_entries`), listed up to ``maximumListed`` (full paths, one a line). The digest
+    /// covers every entry counted, not only those listed, so an entry slipped in past the listing
+    /// still makes the approved call stale.
+    func entries(
+        beneath directory: AuthorizedPath,
+        client: ClientContext,
+        maximumListed: Int = PathChangePreviewer.maximumListed
+    ) -> TreeListing {
+        let limit = client.limits.listEntries
         var lines: [String] = []
+        var counted = 0
+        var hasher = Hasher()
         let summary: FileSystemManager.WalkSummary
         do {
             summary = try files.walk(directory, client: client, maxEntries: limit) { event in
+                let line: String
                 switch event {
                 case .entry(let relative, let entry, _):
-                    lines.append(PathBytes.join(directory.path, relative) + (entry.kind == .symlink ? " (link)" : ""))
+                    line = PathBytes.join(directory.path, relative) + (entry.kind == .symlink ? " (link)" : "")
                 case .enter(let relative, _):
-                    lines.append(PathBytes.join(directory.path, relative) + "/")
+                    line = PathBytes.join(directory.path, relative) + "/"
                 case .leave:
-                    break
+                    return .proceed
                 }
+                hasher.combine(line)
+                counted += 1
+                if lines.count < maximumListed { lines.append(line) }
                 return .proceed
             }
         } catch {
-            return ("entries that cannot be counted (\(error.message))", "")
+            let count = "entries that cannot be counted (\(error.message))"
+            return TreeListing(count: count, body: "", digest: ApprovalBasis.Digest(Array(count.utf8)))
         }
-        var count = summary.reachedLimit ? "at least \(lines.count) entries" : "\(lines.count) entries"
-        if lines.count == 1 && !summary.reachedLimit { count = "1 entry" }
+        var count = summary.reachedLimit ? "at least \(counted) entries" : "\(counted) entries"
+        if counted == 1 && !summary.reachedLimit { count = "1 entry" }
         if summary.hidden > 0 { count += " (and \(summary.hidden) this client may not read, not listed)" }
         if summary.tooDeep > 0 { count += " (and \(summary.tooDeep) directories too deep to be counted)" }
+        hasher.combine(count)
+        if counted > lines.count { lines.append("[… \(counted - lines.count) more entries are not listed]") }
         if summary.reachedLimit { lines.append("[… more entries are not listed: the count stopped at \(limit)]") }
-        return (count, lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n"))
+        let body = lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n")
+        return TreeListing(count: count, body: body, digest: ApprovalBasis.Digest(count: counted, value: hasher.finalize()))
     }
+}
+
+/// What a delete or move preview says of a directory, and the digest its approval is re-checked against.
+struct TreeListing: Sendable {
+    /// "3 entries", "at least 250000 entries (and 2 this client may not read, not listed)".
+    var count: String
+    /// The entries listed, one a line.
+    var body: String
+    /// Every entry counted, and the count line.
+    var digest: ApprovalBasis.Digest
 }

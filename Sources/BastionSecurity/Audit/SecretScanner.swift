@@ -86,17 +86,37 @@ public enum SecretScanner {
         }
     }
 
-    /// A path with secrets masked one segment at a time (a match never runs past a `/`), or `nil`
-    /// when nothing matched: what an audit record says about a file stays readable.
+    /// A path with secrets masked one segment at a time, or `nil` when nothing matched: what an audit
+    /// record says about a file stays readable (`/w/<redacted>/notes.txt`). A secret may hold a `/`
+    /// itself (AWS secret keys, passwords), so the whole path is scanned too, and every segment a
+    /// match of the whole path reaches into is masked as well: `aws_secret_access_key=K7MD/bPxR`
+    /// leaves neither half in the log.
     package static func redactedPath(_ path: String) -> String? {
+        let bytes = Array(path.utf8)
+        var crossing: [Range<Int>] = []
+        bytes.withUnsafeBufferPointer { buffer in
+            _ = replacingMatches(in: buffer) { range, _ in
+                if buffer[range].contains(0x2F) { crossing.append(range) }
+            }
+        }
         var matched = false
         var output: [UInt8] = []
-        output.reserveCapacity(path.utf8.count)
-        for (index, segment) in Array(path.utf8).split(separator: 0x2F, omittingEmptySubsequences: false).enumerated() {
-            if index > 0 { output.append(0x2F) }
+        output.reserveCapacity(bytes.count)
+        var start = 0
+        for segment in bytes.split(separator: 0x2F, omittingEmptySubsequences: false) {
+            if start > 0 { output.append(0x2F) }
+            let range = start..<(start + segment.count)
+            start = range.upperBound + 1
             let masked = segment.withUnsafeBufferPointer { buffer -> [UInt8]? in Self.redacted(bytes: buffer) }
-            if masked != nil { matched = true }
-            output.append(contentsOf: masked ?? Array(segment))
+            if let masked {
+                output.append(contentsOf: masked)
+            } else if !segment.isEmpty, crossing.contains(where: { $0.overlaps(range) }) {
+                output.append(contentsOf: marker.utf8)
+            } else {
+                output.append(contentsOf: segment)
+                continue
+            }
+            matched = true
         }
         return matched ? String(decoding: output, as: UTF8.self) : nil
     }

@@ -21,8 +21,9 @@ final class CountingObserver: SessionObserver {
     private let closings = Atomic<Int>(0)
     private let records = Atomic<Int>(0)
 
-    func sessionRecorded(_ session: MCPSession, _ record: RequestRecord) {
+    func sessionRecorded(_ session: MCPSession, _ record: RequestRecord) -> JSONRPCError? {
         records.add(1, ordering: .relaxed)
+        return nil
     }
 
     func sessionClosed(_ session: MCPSession) {

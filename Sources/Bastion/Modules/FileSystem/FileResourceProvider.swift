@@ -164,7 +164,8 @@ final class FileResourceProvider: ResourceProvider {
 
     /// A refused or malformed URI is "resource not found" (-32002) for the client, with the reason in
     /// the message: the reason is computed from the path alone and says nothing of what exists.
-    /// A refusal is noted on `context` for the audit record.
+    /// The canonical path decided on goes to `context`'s audit record, allowed (`path`) as refused
+    /// (the denial): the log says which file was read whatever the URI's spelling.
     private func authorize(
         _ uri: String,
         client: ClientContext,
@@ -174,7 +175,9 @@ final class FileResourceProvider: ResourceProvider {
             throw Self.notFound(uri, "\"\(uri)\" is not a valid file:// URI")
         }
         do {
-            return try files.authorize(path, for: .read, client: client)
+            let target = try files.authorize(path, for: .read, client: client)
+            context?.annotate("path", .string(target.path))
+            return target
         } catch {
             if let denial = error.denial { context?.note(denial) }
             throw Self.notFound(uri, error.message)

@@ -198,10 +198,11 @@ extension FileSystemModule {
                 let byteCount = try plan.get()
                 let text = try Self.run { () throws(FileSystemError) in
                     let target = try files.authorize(path, for: .read, client: client)
-                    targets.append(.string(target.path))
                     // A file that grew since it was measured is refused: its bytes were not reserved.
                     let read = try files.openForWholeRead(target, maxBytes: byteCount)
-                    return try Self.text(try read.read(), path: target.path)
+                    let text = try Self.text(try read.read(), path: target.path)
+                    targets.append(.string(target.path))  // only what was read
+                    return text
                 }
                 parts.append("\(path):\n\(text)\n")
             } catch {
