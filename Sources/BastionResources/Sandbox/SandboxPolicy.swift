@@ -39,6 +39,16 @@ public struct SandboxPolicy: Sendable, Hashable {
     /// Features the client's configuration requires: a missing one fails the run instead of
     /// running without it (``SandboxFeature`` raw values, e.g. `landlock`, `seccomp`).
     public var required: [String]
+    /// Paths hidden from the child in a private mount namespace (an empty read-only tmpfs over a
+    /// directory, a read-only `/dev/null` over anything else): the approval socket's directory,
+    /// the audit log, the configuration and keys. Landlock before `LANDLOCK_ACCESS_FS_RESOLVE_UNIX`
+    /// does not cover `connect()` to a pathname UNIX socket; this does. A path that cannot be
+    /// hidden fails the run. Optional on the wire (absent: none).
+    public var hiddenPaths: [String]
+    /// cgroup directories the child joins before `execve` (writes its pid to `cgroup.procs`): one
+    /// per v1 controller hierarchy (`/sys/fs/cgroup/memory/…`, `/sys/fs/cgroup/pids/…`) or one v2
+    /// directory. Created, limited and removed by the server. Optional on the wire (absent: none).
+    public var cgroups: [String]
 
     /// `setrlimit` values; `nil` leaves the inherited limit.
     public struct Limits: Sendable, Hashable {
@@ -97,7 +107,9 @@ public struct SandboxPolicy: Sendable, Hashable {
         writePaths: [String] = [],
         restrictsNetwork: Bool = true,
         user: UserIdentity? = nil,
-        required: [String] = []
+        required: [String] = [],
+        hiddenPaths: [String] = [],
+        cgroups: [String] = []
     ) {
         self.executable = executable
         self.arguments = arguments
@@ -109,6 +121,8 @@ public struct SandboxPolicy: Sendable, Hashable {
         self.restrictsNetwork = restrictsNetwork
         self.user = user
         self.required = required
+        self.hiddenPaths = hiddenPaths
+        self.cgroups = cgroups
     }
 
     /// The descriptor `sandbox-exec` reads the policy from.

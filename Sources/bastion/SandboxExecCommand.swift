@@ -1,0 +1,72 @@
+import BastionResources
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `bastion sandbox-exec`: the child side of every run (``SandboxPolicy`` states the contract).
+/// Not an ArgumentParser command: `main.swift` dispatches to it before anything else is set up,
+/// and it takes no argument (the policy comes on descriptor 3, never on the command line).
+enum SandboxExecCommand {
+    /// The verb.
+    static let name = "sandbox-exec"
+    /// The exit status when a step failed before `execve` (as a shell does for "cannot run").
+    static let failureStatus: Int32 = 126
+    /// The exit status when `execve` itself failed.
+    static let execFailureStatus: Int32 = 127
+
+    /// Resets the process, reads and applies the policy, reports on descriptor 4 and `execve`s;
+    /// never returns.
+    static func run() -> Never {
+        let status = SandboxPolicy.statusDescriptor
+        do throws(SandboxError) {
+            try SandboxApplier.resetProcess(lowestClosed: status + 1, statusDescriptor: status)
+            let policy = try readPolicy()
+            let report = try SandboxApplier.apply(policy)
+            write(.applied(report))
+            execute(policy)
+        } catch {
+            write(.failed(step: (error.step ?? .policy).rawValue, message: error.message))
+            exit(failureStatus)
+        }
+    }
+
+    /// Reads descriptor 3 to EOF (at most ``SandboxPolicy/maximumEncodedBytes``), closes it and
+    /// decodes the policy.
+    static func readPolicy() throws(SandboxError) -> SandboxPolicy {
+        let descriptor = SandboxPolicy.policyDescriptor
+        defer { close(descriptor) }
+        let limit = SandboxPolicy.maximumEncodedBytes + 1
+        var bytes = [UInt8](repeating: 0, count: 65_536)
+        var filled = 0
+        while true {
+            if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
+            let count = bytes.withUnsafeMutableBytes { buffer in
+                read(descriptor, buffer.baseAddress.map { $0 + filled }, min(buffer.count - filled, limit - filled))
+            }
+            if count < 0 && errno == EINTR { continue }
+            guard count >= 0 else {
+                throw SandboxError(message: "reading descriptor \(descriptor): \(String(cString: strerror(errno)))")
+            }
+            if count == 0 || filled + count >= limit { filled += count; break }
+            filled += count
+        }
+        return try SandboxPolicy(decoding: Array(bytes[..<filled]))
+    }
+
+    /// `execve` with exactly the policy's arguments and environment; on failure reports and exits 127.
+    static func execute(_ policy: SandboxPolicy) -> Never {
+        let arguments = policy.arguments.map { strdup($0) } + [nil]
+        let environment = policy.environment.map { strdup($0) } + [nil]
+        execve(policy.executable, arguments, environment)
+        let message = "\(policy.executable): \(String(cString: strerror(errno)))"
+        write(.failed(step: SandboxPolicy.Step.exec.rawValue, message: message))
+        exit(execFailureStatus)
+    }
+
+    /// Writes the status line on descriptor 4 (ignored when nobody listens).
+    static func write(_ status: SandboxStatus) {
+        let line = status.line
+        _ = line.withUnsafeBytes { Glibc.write(SandboxPolicy.statusDescriptor, $0.baseAddress, $0.count) }
+    }
+}
