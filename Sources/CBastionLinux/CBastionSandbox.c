@@ -97,13 +97,13 @@ int cbastion_reset_signals(void) {
     sigset_t empty;
     sigemptyset(&empty);
     if (sigprocmask(SIG_SETMASK, &empty, NULL) != 0) return -1;
-    struct sigaction action;
-    memset(&action, 0, sizeof action);
-    action.sa_handler = SIG_DFL;
-    for (int signal = 1; signal < NSIG; signal++) {
+    /* The raw rt_sigaction: glibc refuses signals 32 and 33 (its own), yet a parent may have left
+       them ignored, and ignored signals survive execve. An all-zero kernel sigaction is SIG_DFL,
+       no flags, empty mask, on every architecture (the handler comes first). */
+    unsigned long action[4] = {0, 0, 0, 0};
+    for (int signal = 1; signal <= 64; signal++) {
         if (signal == SIGKILL || signal == SIGSTOP) continue;
-        /* EINVAL: numbers glibc reserves for its threads (32, 33); they are reset by execve anyway. */
-        if (sigaction(signal, &action, NULL) != 0 && errno != EINVAL) return -1;
+        if (syscall(SYS_rt_sigaction, signal, action, NULL, 8) != 0) return -1;
     }
     return 0;
 }

@@ -22,12 +22,13 @@ enum SandboxExecCommand {
         do throws(SandboxError) {
             try SandboxApplier.resetProcess(lowestClosed: status + 1, statusDescriptor: status)
             let policy = try readPolicy()
+            try checkExecutable(policy.executable)
             let report = try SandboxApplier.apply(policy)
             write(.applied(report))
             execute(policy)
         } catch {
             write(.failed(step: (error.step ?? .policy).rawValue, message: error.message))
-            exit(failureStatus)
+            exit(error.step == .exec ? execFailureStatus : failureStatus)
         }
     }
 
@@ -52,6 +53,19 @@ enum SandboxExecCommand {
             filled += count
         }
         return try SandboxPolicy(decoding: Array(bytes[..<filled]))
+    }
+
+    /// Refuses, before anything is applied (so with one status line), an executable that is
+    /// missing or not an executable regular file. `execve` still has the last word (Landlock's
+    /// EXECUTE right, the dropped user's permissions, the file's format).
+    static func checkExecutable(_ path: String) throws(SandboxError) {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw SandboxError(message: "\(path): \(String(cString: strerror(errno)))", step: .exec)
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG, info.st_mode & 0o111 != 0 else {
+            throw SandboxError(message: "\(path): not an executable file", step: .exec)
+        }
     }
 
     /// `execve` with exactly the policy's arguments and environment; on failure reports and exits 127.

@@ -23,3 +23,20 @@ struct SandboxStatusTests {
         #expect(throws: SandboxError.self) { try SandboxStatus(parsing: Array(line.utf8)) }
     }
 }
+
+struct SandboxStatusOutputTests {
+    private let applied = SandboxStatus.applied(SandboxReport(landlockABI: 7, seccomp: true)).line
+    private let failed = SandboxStatus.failed(step: "exec", message: "/x: Exec format error").line
+
+    @Test func theLastLineIsTheVerdict() throws {
+        #expect(try SandboxStatus(parsingOutput: applied) == .applied(SandboxReport(landlockABI: 7, seccomp: true)))
+        #expect(try SandboxStatus(parsingOutput: applied + failed) == .failed(step: "exec", message: "/x: Exec format error"))
+        #expect(try SandboxStatus(parsingOutput: failed) == .failed(step: "exec", message: "/x: Exec format error"))
+    }
+
+    @Test func noLineTooManyOrAnOddPairIsRefused() {
+        for output in [[], applied + applied, failed + applied, applied + failed + failed] {
+            #expect(throws: SandboxError.self) { try SandboxStatus(parsingOutput: output) }
+        }
+    }
+}

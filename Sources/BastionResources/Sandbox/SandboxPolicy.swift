@@ -10,7 +10,11 @@
 ///   `applied {…}` line to descriptor 4 naming what the kernel gave (``SandboxReport``), then
 ///   `execve`s; on any failure it writes `failed <step>: <message>` there and exits 126 (127 when
 ///   the executable cannot be run), so nothing runs half-sandboxed;
-/// - a successful `execve` closes descriptor 4: the server reads the report and then EOF.
+/// - a successful `execve` closes descriptor 4: the server reads the report and then EOF. When
+///   `execve` itself fails after the report (a format error, Landlock refusing EXECUTE), a second
+///   line `failed exec: …` follows and the exit status is 127: the last line is the verdict
+///   (``SandboxStatus/init(parsingOutput:)``). A missing or non-executable file is refused before
+///   anything is applied, with the one `failed exec` line.
 ///
 /// Every path is absolute and canonical (the server resolved it); nothing here is interpreted
 /// by a shell.

@@ -17,6 +17,26 @@ public enum SandboxStatus: Sendable, Hashable {
         }
     }
 
+    /// Parses everything `sandbox-exec` wrote on the status descriptor up to EOF: `applied` alone
+    /// (the program runs), or a `failed` last line (after an `applied` one when `execve` failed).
+    /// - Throws: ``SandboxError`` when there is no line (the child died before reporting), more
+    ///   than two, or a malformed one.
+    public init(parsingOutput bytes: [UInt8]) throws(SandboxError) {
+        let lines = bytes.split(separator: UInt8(ascii: "\n"))
+        guard let last = lines.last else {
+            throw SandboxError(message: "sandbox-exec ended without a status line")
+        }
+        guard lines.count <= 2 else { throw SandboxError(message: "sandbox-exec wrote more than two status lines") }
+        if lines.count == 2 {
+            guard case .applied = try SandboxStatus(parsing: Array(lines[0])),
+                case .failed = try SandboxStatus(parsing: Array(last))
+            else {
+                throw SandboxError(message: "sandbox-exec's second status line must be a failure after \"applied\"")
+            }
+        }
+        self = try SandboxStatus(parsing: Array(last))
+    }
+
     /// Parses a status line (a trailing newline is allowed).
     /// - Throws: ``SandboxError`` when it is neither form.
     public init(parsing bytes: [UInt8]) throws(SandboxError) {
