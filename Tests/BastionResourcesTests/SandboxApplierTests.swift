@@ -7,11 +7,13 @@ import Testing
 struct SandboxApplierTests {
     @Test func everyRequiredFeatureMustHaveBeenApplied() throws {
         let report = SandboxReport(landlockABI: 7, seccomp: true)
-        try SandboxApplier.checkRequired(["landlock", "seccomp"], report: report, usedUserNamespace: false)
-        try SandboxApplier.checkRequired(["userns"], report: report, usedUserNamespace: true)
+        try SandboxApplier.checkRequired(["landlock", "seccomp"], report: report)
+        var unprivileged = report
+        unprivileged.userNamespace = true
+        try SandboxApplier.checkRequired(["userns", "landlock"], report: unprivileged)
         for (required, named) in [(["netns"], "netns"), (["cgroup"], "cgroup"), (["userns"], "userns")] {
             let error = #expect(throws: SandboxError.self) {
-                try SandboxApplier.checkRequired(required, report: report, usedUserNamespace: false)
+                try SandboxApplier.checkRequired(required, report: report)
             }
             #expect(error?.step == .required)
             #expect(error?.message.contains(named) == true)
@@ -20,7 +22,7 @@ struct SandboxApplierTests {
 
     @Test func anUnknownRequiredFeatureFailsTheRun() {
         let error = #expect(throws: SandboxError.self) {
-            try SandboxApplier.checkRequired(["apparmor"], report: SandboxReport(), usedUserNamespace: false)
+            try SandboxApplier.checkRequired(["apparmor"], report: SandboxReport())
         }
         #expect(error?.message.contains("unknown feature \"apparmor\"") == true)
     }

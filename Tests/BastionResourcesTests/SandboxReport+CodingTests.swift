@@ -10,6 +10,7 @@ struct SandboxReportCodingTests {
         landlockScopesSignals: true,
         seccomp: true,
         network: [.namespace, .landlockTCP, .seccompSocket],
+        userNamespace: true,
         user: SandboxPolicy.UserIdentity(uid: 65534, gid: 65534, groups: [65534]),
         limits: ["cpu", "nproc"],
         cgroups: ["/sys/fs/cgroup/memory/b/1", "/sys/fs/cgroup/pids/b/1"],
@@ -27,7 +28,7 @@ struct SandboxReportCodingTests {
         #expect(text.contains(#""landlock":null"#), "\(text)")
         #expect(text.contains(#""features":["seccomp"]"#), "\(text)")
         let fullText = String(decoding: full.encoded(), as: UTF8.self)
-        #expect(fullText.contains(#""features":["landlock","seccomp","netns","cgroup"]"#), "\(fullText)")
+        #expect(fullText.contains(#""features":["landlock","seccomp","userns","netns","cgroup"]"#), "\(fullText)")
     }
 
     @Test(arguments: ["[]", "{}", #"{"seccomp":"yes"}"#, "nope"])

@@ -17,6 +17,7 @@ struct SandboxReportTests {
         #expect(report.features == [.landlock, .seccomp, .netns, .cgroup])
         report.landlockABI = nil
         report.seccomp = false
-        #expect(report.features == [.netns, .cgroup])
+        report.userNamespace = true
+        #expect(report.features == [.userns, .netns, .cgroup])
     }
 }

@@ -38,7 +38,7 @@ package enum SandboxApplier {
             try SandboxSystemCall.check(.cgroup, "joining \(directory)") { cbastion_join_cgroup(directory) }
             report.cgroups.append(directory)
         }
-        let usedUserNamespace = try SandboxNamespaces.enter(policy, into: &report)
+        try SandboxNamespaces.enter(policy, into: &report)
         if let user = policy.user {
             try SandboxSystemCall.check(.user, "switching to uid \(user.uid) gid \(user.gid)") {
                 cbastion_switch_user(user.uid, user.gid, user.groups, user.groups.count)
@@ -52,7 +52,7 @@ package enum SandboxApplier {
             into: &report
         )
         try SeccompFilter.install(restrictsNetwork: policy.restrictsNetwork, into: &report)
-        try checkRequired(policy.required, report: report, usedUserNamespace: usedUserNamespace)
+        try checkRequired(policy.required, report: report)
         return report
     }
 
@@ -78,13 +78,8 @@ package enum SandboxApplier {
     }
 
     /// Fails when a required feature is unknown or was not applied.
-    static func checkRequired(
-        _ required: [String],
-        report: SandboxReport,
-        usedUserNamespace: Bool
-    ) throws(SandboxError) {
-        var applied = report.features
-        if usedUserNamespace { applied.insert(.userns) }
+    static func checkRequired(_ required: [String], report: SandboxReport) throws(SandboxError) {
+        let applied = report.features
         for name in required {
             guard let feature = SandboxFeature(rawValue: name) else {
                 throw SandboxError(

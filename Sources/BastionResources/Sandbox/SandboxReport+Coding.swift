@@ -14,6 +14,7 @@ extension SandboxReport {
             } ?? .null,
             "seccomp": .bool(seccomp),
             "network": .array(network.map { .string($0.rawValue) }),
+            "userNamespace": .bool(userNamespace),
             "limits": .array(limits.map(JSONValue.string)),
             "cgroups": .array(cgroups.map(JSONValue.string)),
             "hiddenPaths": .array(hiddenPaths.map(JSONValue.string)),
@@ -50,6 +51,7 @@ extension SandboxReport {
             landlockScopesSignals = landlock["scoped"]?.boolValue ?? false
         }
         network = Self.strings(members["network"]).compactMap(NetworkRestriction.init(rawValue:))
+        userNamespace = members["userNamespace"]?.boolValue ?? false
         limits = Self.strings(members["limits"])
         cgroups = Self.strings(members["cgroups"])
         hiddenPaths = Self.strings(members["hiddenPaths"])

@@ -12,6 +12,8 @@ public struct SandboxReport: Sendable, Hashable {
     public var seccomp: Bool
     /// How the network is restricted (empty: not restricted).
     public var network: [NetworkRestriction]
+    /// Whether the namespaces were created inside a new user namespace (unprivileged server).
+    public var userNamespace: Bool
     /// The user the child runs as, when it switched.
     public var user: SandboxPolicy.UserIdentity?
     /// The resource limits set (`cpu`, `as`, `nofile`, `nproc`, `fsize`).
@@ -54,6 +56,7 @@ public struct SandboxReport: Sendable, Hashable {
         landlockScopesSignals: Bool = false,
         seccomp: Bool = false,
         network: [NetworkRestriction] = [],
+        userNamespace: Bool = false,
         user: SandboxPolicy.UserIdentity? = nil,
         limits: [String] = [],
         cgroups: [String] = [],
@@ -65,6 +68,7 @@ public struct SandboxReport: Sendable, Hashable {
         self.landlockScopesSignals = landlockScopesSignals
         self.seccomp = seccomp
         self.network = network
+        self.userNamespace = userNamespace
         self.user = user
         self.limits = limits
         self.cgroups = cgroups
@@ -77,6 +81,7 @@ public struct SandboxReport: Sendable, Hashable {
         var features: Set<SandboxFeature> = []
         if landlockABI != nil { features.insert(.landlock) }
         if seccomp { features.insert(.seccomp) }
+        if userNamespace { features.insert(.userns) }
         if network.contains(.namespace) { features.insert(.netns) }
         if !cgroups.isEmpty { features.insert(.cgroup) }
         return features

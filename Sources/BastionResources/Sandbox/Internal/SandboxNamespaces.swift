@@ -10,21 +10,20 @@ import Glibc
 /// these are plain `unshare`s; otherwise they need an unprivileged user namespace mapping the
 /// caller's ids onto themselves.
 enum SandboxNamespaces {
-    /// Enters the namespaces the policy needs.
-    /// - Returns: whether a user namespace was created.
+    /// Enters the namespaces the policy needs (``SandboxReport/userNamespace`` says whether a user
+    /// namespace was created for them).
     /// - Throws: ``SandboxError`` at step `namespaces` or `mounts`.
-    static func enter(_ policy: SandboxPolicy, into report: inout SandboxReport) throws(SandboxError) -> Bool {
+    static func enter(_ policy: SandboxPolicy, into report: inout SandboxReport) throws(SandboxError) {
         let network = policy.restrictsNetwork
         let mounts = !policy.hiddenPaths.isEmpty
-        guard network || mounts else { return false }
-        var usedUserNamespace = false
+        guard network || mounts else { return }
         if geteuid() == 0 {
             if network && cbastion_unshare(1, 0, 0) == 0 { report.network.append(.namespace) }
             if mounts {
                 try SandboxSystemCall.check(.namespaces, "creating a mount namespace") { cbastion_unshare(0, 1, 0) }
             }
         } else if cbastion_unshare(network ? 1 : 0, mounts ? 1 : 0, 1) == 0 {
-            usedUserNamespace = true
+            report.userNamespace = true
             if network { report.network.append(.namespace) }
         } else if mounts {
             throw SandboxError(
@@ -33,7 +32,6 @@ enum SandboxNamespaces {
             )
         }
         if mounts { try hide(policy.hiddenPaths, into: &report) }
-        return usedUserNamespace
     }
 
     private static func hide(_ paths: [String], into report: inout SandboxReport) throws(SandboxError) {
