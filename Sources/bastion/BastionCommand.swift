@@ -14,7 +14,8 @@ struct BastionCommand: AsyncParsableCommand {
             """,
         version: BastionServer.version,
         subcommands: [
-            ServeCommand.self, CheckConfigCommand.self, AuditCommand.self, ApproveCommand.self, SandboxCheckCommand.self,
+            ServeCommand.self, CheckConfigCommand.self, AuditCommand.self, ApproveCommand.self,
+            SandboxCheckCommand.self,
         ],
         defaultSubcommand: nil
     )

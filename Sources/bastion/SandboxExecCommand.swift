@@ -37,19 +37,26 @@ enum SandboxExecCommand {
     static func readPolicy() throws(SandboxError) -> SandboxPolicy {
         let descriptor = SandboxPolicy.policyDescriptor
         defer { close(descriptor) }
+        // One byte more than the largest document, so that an oversized one is seen as such.
+        // The buffer starts small (policies are a few KiB) and doubles: zeroing 1 MiB up front
+        // would cost every run its page faults.
         let limit = SandboxPolicy.maximumEncodedBytes + 1
-        var bytes = [UInt8](repeating: 0, count: 65_536)
+        var bytes = [UInt8](repeating: 0, count: 16_384)
         var filled = 0
-        while true {
-            if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
+        while filled < limit {
+            if filled == bytes.count {
+                bytes.append(contentsOf: repeatElement(0, count: min(bytes.count, limit - bytes.count)))
+            }
             let count = bytes.withUnsafeMutableBytes { buffer in
-                read(descriptor, buffer.baseAddress.map { $0 + filled }, min(buffer.count - filled, limit - filled))
+                read(descriptor, buffer.baseAddress.map { $0 + filled }, buffer.count - filled)
             }
-            if count < 0 && errno == EINTR { continue }
-            guard count >= 0 else {
-                throw SandboxError(message: "reading descriptor \(descriptor): \(String(cString: strerror(errno)))")
+            if count == 0 { break }
+            if count < 0 {
+                guard errno == EINTR else {
+                    throw SandboxError(message: "reading descriptor \(descriptor): \(String(cString: strerror(errno)))")
+                }
+                continue
             }
-            if count == 0 || filled + count >= limit { filled += count; break }
             filled += count
         }
         return try SandboxPolicy(decoding: Array(bytes[..<filled]))

@@ -13,7 +13,12 @@ struct LandlockRulesetTests {
     @Test func withoutLandlockNothingIsAppliedOrClaimed() throws {
         // A ruleset for a kernel without Landlock (abi nil) must leave the report untouched.
         var report = SandboxReport()
-        try LandlockRuleset(abi: nil).restrict(readPaths: ["/usr"], writePaths: [], restrictsNetwork: true, into: &report)
+        try LandlockRuleset(abi: nil).restrict(
+            readPaths: ["/usr"],
+            writePaths: [],
+            restrictsNetwork: true,
+            into: &report
+        )
         #expect(report == SandboxReport())
     }
 }

@@ -10,6 +10,8 @@ struct SandboxFeatureTests {
     }
 
     @Test func featuresSortInDeclarationOrder() {
-        #expect([SandboxFeature.cgroup, .landlock, .netns, .seccomp].sorted() == [.landlock, .seccomp, .netns, .cgroup])
+        #expect(
+            [SandboxFeature.cgroup, .landlock, .netns, .seccomp].sorted() == [.landlock, .seccomp, .netns, .cgroup]
+        )
     }
 }

@@ -15,7 +15,10 @@ struct SandboxStatusTests {
         let line = SandboxStatus.failed(step: "landlock", message: "restricting: no\nway").line
         #expect(String(decoding: line, as: UTF8.self) == "failed landlock: restricting: no way\n")
         #expect(try SandboxStatus(parsing: line) == .failed(step: "landlock", message: "restricting: no way"))
-        #expect(try SandboxStatus(parsing: Array("failed exec: /x: gone".utf8)) == .failed(step: "exec", message: "/x: gone"))
+        #expect(
+            try SandboxStatus(parsing: Array("failed exec: /x: gone".utf8))
+                == .failed(step: "exec", message: "/x: gone")
+        )
     }
 
     @Test(arguments: ["", "ok", "failed nothing", "applied ", "applied []"])
@@ -30,7 +33,10 @@ struct SandboxStatusOutputTests {
 
     @Test func theLastLineIsTheVerdict() throws {
         #expect(try SandboxStatus(parsingOutput: applied) == .applied(SandboxReport(landlockABI: 7, seccomp: true)))
-        #expect(try SandboxStatus(parsingOutput: applied + failed) == .failed(step: "exec", message: "/x: Exec format error"))
+        #expect(
+            try SandboxStatus(parsingOutput: applied + failed)
+                == .failed(step: "exec", message: "/x: Exec format error")
+        )
         #expect(try SandboxStatus(parsingOutput: failed) == .failed(step: "exec", message: "/x: Exec format error"))
     }
 

@@ -43,7 +43,9 @@ struct SandboxCheckCommandTests {
         #expect(SandboxCheckCommand.verdict(full, configuration: configuration).isMet)
         let refused = SandboxCheckCommand.verdict(bare, configuration: configuration)
         #expect(!refused.isMet)
-        #expect(refused.text == "require_sandbox [landlock, seccomp]: missing landlock; clients that cannot run code: local")
+        #expect(
+            refused.text == "require_sandbox [landlock, seccomp]: missing landlock; clients that cannot run code: local"
+        )
         configuration.clients[0].readOnly = true
         #expect(SandboxCheckCommand.verdict(bare, configuration: configuration).isMet)
         configuration.clients[0].readOnly = false

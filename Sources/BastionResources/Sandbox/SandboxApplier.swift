@@ -58,7 +58,10 @@ package enum SandboxApplier {
 
     /// `setrlimit`, soft and hard alike (the child cannot raise them); CPU's hard limit is one
     /// second later, so SIGXCPU comes before SIGKILL.
-    private static func applyLimits(_ limits: SandboxPolicy.Limits, into report: inout SandboxReport) throws(SandboxError) {
+    private static func applyLimits(
+        _ limits: SandboxPolicy.Limits,
+        into report: inout SandboxReport
+    ) throws(SandboxError) {
         let table: [(String, Int32, Int?)] = [
             ("cpu", Int32(RLIMIT_CPU.rawValue), limits.cpuSeconds),
             ("as", Int32(RLIMIT_AS.rawValue), limits.addressSpaceBytes),

@@ -139,7 +139,9 @@ private struct PolicyFields {
     }
 
     func string(_ key: String) throws(SandboxError) -> String {
-        guard let text = try value(key).stringValue, !text.utf8.contains(0) else { throw fail(key, "a string without NUL") }
+        guard let text = try value(key).stringValue, !text.utf8.contains(0) else {
+            throw fail(key, "a string without NUL")
+        }
         return text
     }
 

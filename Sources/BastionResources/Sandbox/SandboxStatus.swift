@@ -54,6 +54,9 @@ public enum SandboxStatus: Sendable, Hashable {
             throw SandboxError(message: "the sandbox status line has no step")
         }
         let message = rest[rest.index(after: colon)...].drop(while: { $0 == UInt8(ascii: " ") })
-        self = .failed(step: String(decoding: rest[..<colon], as: UTF8.self), message: String(decoding: message, as: UTF8.self))
+        self = .failed(
+            step: String(decoding: rest[..<colon], as: UTF8.self),
+            message: String(decoding: message, as: UTF8.self)
+        )
     }
 }

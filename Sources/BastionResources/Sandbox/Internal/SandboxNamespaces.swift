@@ -27,7 +27,8 @@ enum SandboxNamespaces {
             if network { report.network.append(.namespace) }
         } else if mounts {
             throw SandboxError(
-                message: "creating a user and mount namespace to hide Bastion's paths: \(SandboxSystemCall.errorText())",
+                message:
+                    "creating a user and mount namespace to hide Bastion's paths: \(SandboxSystemCall.errorText())",
                 step: .namespaces
             )
         }
