@@ -26,4 +26,15 @@ struct SandboxApplierTests {
         }
         #expect(error?.message.contains("unknown feature \"apparmor\"") == true)
     }
+
+    @Test func restrictedCodeNeedsASocketFilterOrANetworkNamespace() throws {
+        let tcpOnly = SandboxReport(landlockABI: 7, landlockRestrictsTCP: true, network: [.landlockTCP])
+        let error = #expect(throws: SandboxError.self) {
+            try SandboxApplier.checkNetwork(restricted: true, report: tcpOnly)
+        }
+        #expect(error?.step == .required)
+        try SandboxApplier.checkNetwork(restricted: false, report: tcpOnly)
+        try SandboxApplier.checkNetwork(restricted: true, report: SandboxReport(network: [.seccompSocket]))
+        try SandboxApplier.checkNetwork(restricted: true, report: SandboxReport(network: [.namespace]))
+    }
 }

@@ -421,6 +421,20 @@ print(json.dumps({{
     assert run.report["hiddenPaths"] == [str(secret)]
 
 
+def test_ordinary_programs_still_work_inside(bastion_bin, work):
+    # clone3 answers ENOSYS and libc falls back to clone: threads and subprocesses keep working.
+    code = """
+import json, subprocess, threading
+results = []
+thread = threading.Thread(target=lambda: results.append("thread"))
+thread.start()
+thread.join()
+results.append(subprocess.run(["/bin/echo", "child"], capture_output=True, text=True).stdout.strip())
+print(json.dumps(results))
+"""
+    assert spawn(bastion_bin, python_policy(code, work)).json() == ["thread", "child"]
+
+
 def test_a_setuid_binary_cannot_raise_privileges(bastion_bin, work):
     directory = Path(tempfile.mkdtemp(prefix="bastion-suid-"))
     try:

@@ -43,6 +43,7 @@ extension KernelSandboxSupport {
         var buffer = [UInt8](repeating: 0, count: 4_096)
         let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
         guard count > 0 else { return nil }
+        // path-bytes: a byte slice of /proc/self/cgroup, compared with the bytes of "0::"
         for line in buffer[..<count].split(separator: UInt8(ascii: "\n")) where line.starts(with: "0::".utf8) {
             return String(decoding: line.dropFirst(3), as: UTF8.self)
         }

@@ -53,6 +53,7 @@ package enum SandboxApplier {
         )
         try SeccompFilter.install(restrictsNetwork: policy.restrictsNetwork, into: &report)
         try checkRequired(policy.required, report: report)
+        try checkNetwork(restricted: policy.restrictsNetwork, report: report)
         return report
     }
 
@@ -78,6 +79,16 @@ package enum SandboxApplier {
             }
             report.limits.append(name)
         }
+    }
+
+    /// Fails restricted code whose network nothing cut off: Landlock's TCP rules alone leave UDP
+    /// and raw sockets open, so a seccomp socket filter or a private network namespace must hold.
+    static func checkNetwork(restricted: Bool, report: SandboxReport) throws(SandboxError) {
+        guard restricted, !report.network.contains(.seccompSocket), !report.network.contains(.namespace) else { return }
+        throw SandboxError(
+            message: "the network could not be restricted (no seccomp filter and no network namespace)",
+            step: .required
+        )
     }
 
     /// Fails when a required feature is unknown or was not applied.

@@ -42,11 +42,11 @@ public enum SandboxStatus: Sendable, Hashable {
     public init(parsing bytes: [UInt8]) throws(SandboxError) {
         var line = bytes[...]
         if line.last == UInt8(ascii: "\n") { line = line.dropLast() }
-        if line.starts(with: "applied ".utf8) {
+        if line.starts(with: "applied ".utf8) {  // path-bytes: a status line's bytes, not a path
             self = .applied(try SandboxReport(decoding: Array(line.dropFirst(8))))
             return
         }
-        guard line.starts(with: "failed ".utf8) else {
+        guard line.starts(with: "failed ".utf8) else {  // path-bytes: a status line's bytes, not a path
             throw SandboxError(message: "the sandbox status line is neither \"applied\" nor \"failed\"")
         }
         let rest = line.dropFirst(7)
