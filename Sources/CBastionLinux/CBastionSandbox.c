@@ -126,6 +126,10 @@ int cbastion_close_from(int lowest) {
 }
 
 int cbastion_switch_user(uint32_t uid, uint32_t gid, const uint32_t *groups, size_t count) {
+    if (count > 65536) { /* NGROUPS_MAX: the kernel would refuse more; keeps the array off a deep stack */
+        errno = EINVAL;
+        return -1;
+    }
     gid_t list[count > 0 ? count : 1];
     for (size_t index = 0; index < count; index++) list[index] = groups[index];
     if (setgroups(count, list) != 0) return -1;
@@ -202,7 +206,9 @@ int cbastion_probe_namespace(int network) {
     pid_t child = fork();
     if (child < 0) return -1;
     if (child == 0) {
-        if (network) _exit(cbastion_unshare(1, 0, geteuid() != 0) == 0 ? 0 : 1);
+        /* Creating the namespaces is what is probed; no id map is written (nothing but raw
+           system calls runs in this child of a multi-threaded process). */
+        if (network) _exit(unshare(CLONE_NEWNET | (geteuid() != 0 ? CLONE_NEWUSER : 0)) == 0 ? 0 : 1);
         if (geteuid() == 0 && (setgroups(0, NULL) != 0 || setresgid(65534, 65534, 65534) != 0
                                || setresuid(65534, 65534, 65534) != 0)) {
             _exit(2);
