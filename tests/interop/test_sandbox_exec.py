@@ -609,3 +609,27 @@ def test_the_control_marker_policy_does_run(bastion_bin, work):
     run = spawn(bastion_bin, marker_policy(work, marker))
     assert run.returncode == 0, run
     assert marker.read_text() == "ran\n"
+
+
+# --- honesty about the kernel -------------------------------------------------------------------
+
+def test_serve_says_what_the_kernel_offers_on_stderr_and_in_the_instructions(bastion_bin, tmp_path):
+    request = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+               "params": {"protocolVersion": "2025-11-25", "capabilities": {},
+                          "clientInfo": {"name": "t", "version": "1"}}}
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path / "state")}
+    done = subprocess.run([str(bastion_bin), "serve"], input=json.dumps(request) + "\n", env=env,
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stderr.splitlines() if "Kernel sandboxing" in line]
+    assert len(lines) == 1 and "Landlock ABI 7 (files, TCP, signal and abstract-socket scopes), seccomp" in lines[0]
+    instructions = json.loads(done.stdout.splitlines()[0])["result"]["instructions"]
+    assert "Kernel sandboxing for code Bastion runs: Landlock ABI 7" in instructions
+
+
+def test_sandbox_check_reports_this_kernel(bastion_bin):
+    done = subprocess.run([str(bastion_bin), "sandbox-check"], capture_output=True, text=True, timeout=30,
+                          env={"PATH": "/usr/bin:/bin", "HOME": "/nonexistent"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[:2] == ["landlock: ABI 7, TCP bind/connect, signal and abstract-socket scopes",
+                                            "seccomp: yes"]
