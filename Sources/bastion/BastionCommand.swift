@@ -1,8 +1,8 @@
 import ArgumentParser
 import Bastion
 
-/// `bastion`: the command-line entry point.
-@main
+/// `bastion`: the command-line entry point (started from `main.swift`, after the
+/// `sandbox-exec` fast path).
 struct BastionCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bastion",
@@ -13,7 +13,10 @@ struct BastionCommand: AsyncParsableCommand {
             directory, with every action recorded in the audit log.
             """,
         version: BastionServer.version,
-        subcommands: [ServeCommand.self, CheckConfigCommand.self, AuditCommand.self, ApproveCommand.self],
+        subcommands: [
+            ServeCommand.self, CheckConfigCommand.self, AuditCommand.self, ApproveCommand.self,
+            SandboxCheckCommand.self,
+        ],
         defaultSubcommand: nil
     )
 }

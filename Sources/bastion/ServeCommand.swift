@@ -59,6 +59,7 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = StderrLogging.bootstrap(level: configuration.server.logLevel)
         if isatty(STDIN_FILENO) != 0 { Self.writeToStandardError(Self.terminalGuide) }
         var server = BastionServer(configuration: configuration)
+        server.kernelSandbox = SandboxCheckCommand.announce(configuration: configuration, logger: logger)
         if let config {
             server.configurationFile = config
             server.reloadConfiguration = load

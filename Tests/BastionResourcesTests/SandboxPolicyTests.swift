@@ -26,6 +26,24 @@ struct SandboxPolicyTests {
         #expect(try SandboxPolicy(decoding: plain.encoded()) == plain)
     }
 
+    @Test func hiddenPathsAndCgroupsAreOptionalOnTheWire() throws {
+        var extended = policy
+        extended.hiddenPaths = ["/run/bastion", "/var/log/bastion/audit.jsonl"]
+        extended.cgroups = ["/sys/fs/cgroup/memory/bastion/run-1", "/sys/fs/cgroup/pids/bastion/run-1"]
+        #expect(try SandboxPolicy(decoding: extended.encoded()) == extended)
+        let text = String(decoding: policy.encoded(), as: UTF8.self)
+        #expect(!text.contains("hiddenPaths") && !text.contains("cgroups"), "absent when empty: \(text)")
+        #expect(try SandboxPolicy(decoding: policy.encoded()).hiddenPaths.isEmpty)
+    }
+
+    @Test(arguments: [#""hiddenPaths":["run"]"#, #""cgroups":"/sys"#, #""hiddenPaths":[1]"#])
+    func aBadHiddenPathOrCgroupIsRefused(member: String) {
+        var text = String(decoding: policy.encoded(), as: UTF8.self)
+        text.removeLast()
+        text += "," + member + "}"
+        #expect(throws: SandboxError.self) { try SandboxPolicy(decoding: Array(text.utf8)) }
+    }
+
     @Test(arguments: [
         (#"{"executable":"python3"}"#, "executable"),
         ("[]", "executable"),

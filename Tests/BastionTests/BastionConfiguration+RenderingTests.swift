@@ -1,3 +1,4 @@
+import BastionResources
 import BastionSecurity
 import Testing
 
@@ -13,6 +14,13 @@ struct BastionConfigurationRenderingTests {
             source: "/elsewhere/rendered.toml",
             environment: ["HOME": "/root"]
         )
+    }
+
+    @Test("require_sandbox survives rendering, empty and chosen", arguments: [[], [SandboxFeature.netns, .cgroup]])
+    func requireSandboxRoundTrips(features: [SandboxFeature]) throws {
+        var configuration = BastionConfiguration.embeddedDefault(environment: Support.environment)
+        configuration.server.requireSandbox = features
+        #expect(try roundTrip(configuration).server.requireSandbox == features)
     }
 
     @Test("The full example round-trips through its rendering")
@@ -60,7 +68,8 @@ struct BastionConfigurationRenderingTests {
             "[server]", "name = \"bastion\"", "audit_log = \"/state/bastion/audit.jsonl\"", "audit_sync = \"batch\"",
             "audit_max_bytes = 67108864", "audit_keep = 10", "audit_syslog_facility = \"authpriv\"",
             "max_message_bytes = 4194304", "max_depth = 64", "diagnostics = false", "log_level = \"info\"",
-            "request_timeout_ms = 60000", "page_size = 50", "memory_budget_mb = 256", "[[clients]]", "id = \"local\"",
+            "request_timeout_ms = 60000", "page_size = 50", "memory_budget_mb = 256",
+            "require_sandbox = [\"landlock\", \"seccomp\"]", "[[clients]]", "id = \"local\"",
             "workdir = \"/state/bastion/clients/local\"",
             "permissions = [\"file_read\", \"file_write\", \"code_execution\"]", "isolation = \"in-process\"",
         ] {

@@ -1,4 +1,5 @@
 import BastionProtocol
+import BastionResources
 import BastionSecurity
 import Foundation
 import Testing
@@ -125,5 +126,24 @@ struct BastionServerTests {
         let error = await serveError(server)
         #expect(error?.message.contains("registered twice") == false)
         #expect(error?.message.contains("\"bad name\"") == true)
+    }
+
+    @Test func theInstructionsSayWhatTheKernelOffersOnlyWhenDetected() throws {
+        let scratch = try ScratchDirectory()
+        var server = BastionServer(configuration: configuration(scratch))
+        let client = SessionTestSupport.makeClient()
+        let silent = server.sessionConfiguration(for: client, configuration: server.configuration)
+        #expect(silent.identity.instructions?.contains("Kernel sandboxing") == false)
+        server.kernelSandbox = KernelSandboxSupport(
+            landlockABI: 7,
+            seccomp: true,
+            unprivilegedUserNamespaces: true,
+            networkNamespace: true,
+            cgroup: .init(version: 1, isWritable: true),
+            isRoot: false
+        )
+        let told = server.sessionConfiguration(for: client, configuration: server.configuration)
+        let expected = "Kernel sandboxing for code Bastion runs: \(server.kernelSandbox?.summary ?? "?")."
+        #expect(told.identity.instructions?.hasSuffix(expected) == true, "\(told.identity.instructions ?? "")")
     }
 }

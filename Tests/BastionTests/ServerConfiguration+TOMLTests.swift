@@ -1,3 +1,4 @@
+import BastionResources
 import BastionSecurity
 import Testing
 
@@ -124,5 +125,37 @@ struct ServerConfigurationTOMLTests {
         let error = try Support.error("server = 1\n" + Support.minimalClient)
         #expect(error.code == .wrongType)
         #expect(error.message == "expected a table, found an integer")
+    }
+}
+
+struct ServerConfigurationRequireSandboxTests {
+    typealias Support = ConfigurationTestSupport
+
+    @Test("require_sandbox defaults to Landlock and seccomp, reads known names and drops duplicates")
+    func requireSandboxIsRead() throws {
+        let defaults = try Support.parse("[server]\n" + Support.minimalClient).server
+        #expect(defaults.requireSandbox == [.landlock, .seccomp])
+        let chosen = try Support.parse(
+            "[server]\nrequire_sandbox = [\"seccomp\", \"netns\", \"cgroup\", \"seccomp\"]\n" + Support.minimalClient
+        )
+        #expect(chosen.server.requireSandbox == [.seccomp, .netns, .cgroup])
+        let none = try Support.parse("[server]\nrequire_sandbox = []\n" + Support.minimalClient)
+        #expect(none.server.requireSandbox.isEmpty)
+    }
+
+    @Test(
+        "An unknown or mistyped require_sandbox entry is refused naming the key",
+        arguments: [
+            ("require_sandbox = [\"landlock\", \"apparmor\"]", "server.require_sandbox[1]", "apparmor"),
+            ("require_sandbox = [\"Landlock\"]", "server.require_sandbox[0]", "Landlock"),
+            ("require_sandbox = \"landlock\"", "server.require_sandbox", "array"),
+            ("require_sandbox = [1]", "server.require_sandbox[0]", "string"),
+        ]
+    )
+    func badRequireSandbox(body: String, keyPath: String, mentions: String) throws {
+        let error = try Support.error("[server]\n" + body + "\n" + Support.minimalClient)
+        #expect(error.keyPath == keyPath)
+        #expect(error.line == 2)
+        #expect(error.description.contains(mentions), "\(error.description)")
     }
 }

@@ -1,3 +1,4 @@
+import BastionResources
 import BastionSecurity
 
 extension BastionConfiguration {
@@ -47,6 +48,7 @@ extension BastionConfiguration {
             "request_timeout_ms = \(server.requestTimeoutMs)",
             "page_size = \(server.pageSize)",
             "memory_budget_mb = \(server.memoryBudgetMB)",
+            "require_sandbox = \(array(server.requireSandbox.map { q($0.rawValue) }))",
         ]
         return lines
     }

@@ -1,3 +1,4 @@
+import BastionResources
 import BastionSecurity
 
 extension ServerConfiguration {
@@ -5,7 +6,7 @@ extension ServerConfiguration {
     static let tomlKeys = [
         "name", "audit_log", "audit_sync", "audit_max_bytes", "audit_keep", "audit_syslog", "audit_syslog_facility",
         "max_message_bytes", "max_depth", "diagnostics", "log_level",
-        "request_timeout_ms", "page_size", "memory_budget_mb",
+        "request_timeout_ms", "page_size", "memory_budget_mb", "require_sandbox",
     ]
 
     /// Reads `[server]`; an absent table gives the defaults.
@@ -49,7 +50,29 @@ extension ServerConfiguration {
         if let timeout = try reader.int("request_timeout_ms", in: 1...86_400_000) { server.requestTimeoutMs = timeout }
         if let pageSize = try reader.int("page_size", in: 1...10_000) { server.pageSize = pageSize }
         if let budget = try reader.int("memory_budget_mb", in: memoryBudgetRange) { server.memoryBudgetMB = budget }
+        if let required = try decodeRequiredSandbox(reader, context: context) { server.requireSandbox = required }
         return server
+    }
+
+    /// Reads `require_sandbox`: feature names, each known (``SandboxFeature``), duplicates dropped.
+    private static func decodeRequiredSandbox(
+        _ reader: TOMLTableReader,
+        context: ConfigurationDecodingContext
+    ) throws(ConfigurationError) -> [SandboxFeature]? {
+        guard let names = try reader.stringArray("require_sandbox") else { return nil }
+        var features: [SandboxFeature] = []
+        for (name, path) in names {
+            guard let feature = SandboxFeature(rawValue: name) else {
+                throw context.error(
+                    .invalidValue,
+                    at: path,
+                    "unknown sandbox feature \(TOMLString.quoted(name)) in require_sandbox; expected one of "
+                        + SandboxFeature.spellings
+                )
+            }
+            if !features.contains(feature) { features.append(feature) }
+        }
+        return features
     }
 
     /// Reads the audit log's rotation and syslog keys.

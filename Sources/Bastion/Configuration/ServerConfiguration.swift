@@ -1,3 +1,4 @@
+public import BastionResources
 public import BastionSecurity
 
 /// Server-wide settings (the `[server]` table).
@@ -31,6 +32,12 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// The process-wide budget of bytes in flight (answers being built or waiting to be written), in
     /// MiB (`memory_budget_mb`): beyond it a call waits a few seconds, then is refused as busy.
     public var memoryBudgetMB: Int
+    /// The kernel sandboxing features code execution needs (`require_sandbox`): when the kernel
+    /// lacks one, `bastion sandbox-check` fails and no command or code is run without it.
+    public var requireSandbox: [SandboxFeature]
+
+    /// The default of ``requireSandbox``: Landlock and seccomp.
+    public static let defaultRequiredSandbox: [SandboxFeature] = [.landlock, .seccomp]
 
     /// ``memoryBudgetMB`` in bytes.
     public var memoryBudgetBytes: Int { memoryBudgetMB << 20 }
@@ -65,6 +72,7 @@ public struct ServerConfiguration: Sendable, Hashable {
     ///   - requestTimeoutMs: The timeout of server→client requests (default 60 s).
     ///   - pageSize: The list page size (default 50).
     ///   - memoryBudgetMB: The budget of bytes in flight, in MiB (default 256).
+    ///   - requireSandbox: The sandboxing features execution requires (default Landlock and seccomp).
     public init(
         name: String = "bastion",
         auditLog: String,
@@ -79,7 +87,8 @@ public struct ServerConfiguration: Sendable, Hashable {
         logLevel: String = "info",
         requestTimeoutMs: Int = 60_000,
         pageSize: Int = 50,
-        memoryBudgetMB: Int = 256
+        memoryBudgetMB: Int = 256,
+        requireSandbox: [SandboxFeature] = ServerConfiguration.defaultRequiredSandbox
     ) {
         self.name = name
         self.auditLog = auditLog
@@ -95,5 +104,6 @@ public struct ServerConfiguration: Sendable, Hashable {
         self.requestTimeoutMs = requestTimeoutMs
         self.pageSize = pageSize
         self.memoryBudgetMB = memoryBudgetMB
+        self.requireSandbox = requireSandbox
     }
 }

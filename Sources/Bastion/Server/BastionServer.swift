@@ -1,5 +1,5 @@
 import BastionProtocol
-import BastionResources
+public import BastionResources
 import BastionSecurity
 import BastionTransport
 public import Logging
@@ -26,6 +26,9 @@ public struct BastionServer: Sendable {
     public var reloadConfiguration: (@Sendable () throws(ConfigurationError) -> BastionConfiguration)?
     /// What `~` stands for in paths clients give (default: this process's home directory).
     public var home: String = ConfigurationPaths.processHome
+    /// What the kernel offers for sandboxing (``KernelSandboxSupport/detect()``, once at start),
+    /// told to every client in its `initialize` instructions; `nil` says nothing.
+    public var kernelSandbox: KernelSandboxSupport?
     private var modules: [any BastionModule] = []
 
     /// Creates a server with the file-system module; the diagnostics module is added when the
@@ -172,7 +175,7 @@ public struct BastionServer: Sendable {
             Bastion gives you controlled access to this computer as client "\(client.id)". You see only the \
             tools your permissions allow; every call is checked and recorded in an audit log. Relative paths \
             resolve in your private working directory \(client.workdir).
-            """
+            """ + (kernelSandbox.map { " Kernel sandboxing for code Bastion runs: \($0.summary)." } ?? "")
         return MCPSession.Configuration(
             identity: ServerIdentity(
                 name: configuration.server.name,

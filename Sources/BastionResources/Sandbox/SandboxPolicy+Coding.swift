@@ -14,6 +14,8 @@ extension SandboxPolicy {
             "restrictsNetwork": .bool(restrictsNetwork),
             "required": .array(required.map(JSONValue.string)),
         ]
+        if !hiddenPaths.isEmpty { members["hiddenPaths"] = .array(hiddenPaths.map(JSONValue.string)) }
+        if !cgroups.isEmpty { members["cgroups"] = .array(cgroups.map(JSONValue.string)) }
         if let user {
             members["user"] = [
                 "uid": .int(Int64(user.uid)), "gid": .int(Int64(user.gid)),
@@ -47,7 +49,9 @@ extension SandboxPolicy {
             writePaths: try fields.paths("writePaths"),
             restrictsNetwork: try fields.bool("restrictsNetwork"),
             user: try fields.optional("user").map(UserIdentity.init),
-            required: try fields.strings("required")
+            required: try fields.strings("required"),
+            hiddenPaths: try fields.optional("hiddenPaths") == nil ? [] : fields.paths("hiddenPaths"),
+            cgroups: try fields.optional("cgroups") == nil ? [] : fields.paths("cgroups")
         )
         guard !arguments.isEmpty else { throw SandboxError(message: "the sandbox policy has an empty \"arguments\"") }
         for variable in environment where !Self.isVariable(variable) {
@@ -135,7 +139,9 @@ private struct PolicyFields {
     }
 
     func string(_ key: String) throws(SandboxError) -> String {
-        guard let text = try value(key).stringValue, !text.utf8.contains(0) else { throw fail(key, "a string without NUL") }
+        guard let text = try value(key).stringValue, !text.utf8.contains(0) else {
+            throw fail(key, "a string without NUL")
+        }
         return text
     }
 

@@ -10,7 +10,11 @@
 ///   `applied {…}` line to descriptor 4 naming what the kernel gave (``SandboxReport``), then
 ///   `execve`s; on any failure it writes `failed <step>: <message>` there and exits 126 (127 when
 ///   the executable cannot be run), so nothing runs half-sandboxed;
-/// - a successful `execve` closes descriptor 4: the server reads the report and then EOF.
+/// - a successful `execve` closes descriptor 4: the server reads the report and then EOF. When
+///   `execve` itself fails after the report (a format error, Landlock refusing EXECUTE), a second
+///   line `failed exec: …` follows and the exit status is 127: the last line is the verdict
+///   (``SandboxStatus/init(parsingOutput:)``). A missing or non-executable file is refused before
+///   anything is applied, with the one `failed exec` line.
 ///
 /// Every path is absolute and canonical (the server resolved it); nothing here is interpreted
 /// by a shell.
@@ -39,6 +43,16 @@ public struct SandboxPolicy: Sendable, Hashable {
     /// Features the client's configuration requires: a missing one fails the run instead of
     /// running without it (``SandboxFeature`` raw values, e.g. `landlock`, `seccomp`).
     public var required: [String]
+    /// Paths hidden from the child in a private mount namespace (an empty read-only tmpfs over a
+    /// directory, a read-only `/dev/null` over anything else): the approval socket's directory,
+    /// the audit log, the configuration and keys. Landlock before `LANDLOCK_ACCESS_FS_RESOLVE_UNIX`
+    /// does not cover `connect()` to a pathname UNIX socket; this does. A path that cannot be
+    /// hidden fails the run. Optional on the wire (absent: none).
+    public var hiddenPaths: [String]
+    /// cgroup directories the child joins before `execve` (writes its pid to `cgroup.procs`): one
+    /// per v1 controller hierarchy (`/sys/fs/cgroup/memory/…`, `/sys/fs/cgroup/pids/…`) or one v2
+    /// directory. Created, limited and removed by the server. Optional on the wire (absent: none).
+    public var cgroups: [String]
 
     /// `setrlimit` values; `nil` leaves the inherited limit.
     public struct Limits: Sendable, Hashable {
@@ -97,7 +111,9 @@ public struct SandboxPolicy: Sendable, Hashable {
         writePaths: [String] = [],
         restrictsNetwork: Bool = true,
         user: UserIdentity? = nil,
-        required: [String] = []
+        required: [String] = [],
+        hiddenPaths: [String] = [],
+        cgroups: [String] = []
     ) {
         self.executable = executable
         self.arguments = arguments
@@ -109,6 +125,8 @@ public struct SandboxPolicy: Sendable, Hashable {
         self.restrictsNetwork = restrictsNetwork
         self.user = user
         self.required = required
+        self.hiddenPaths = hiddenPaths
+        self.cgroups = cgroups
     }
 
     /// The descriptor `sandbox-exec` reads the policy from.

@@ -32,4 +32,7 @@ extern const unsigned int CBASTION_RENAME_NOREPLACE;
 /// O_PATH, which Glibc's Swift module hides behind _GNU_SOURCE.
 extern const int CBASTION_O_PATH;
 
+/* Landlock, seccomp, namespaces and process clean-up for sandbox-exec. */
+#include "CBastionSandbox.h"
+
 #endif

@@ -1,0 +1,115 @@
+#define _GNU_SOURCE
+#include "CBastionSandbox.h"
+
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/*
+ * Bastion's seccomp filter, built by hand rather than with libseccomp: it is small (one comparison
+ * per denied call), the system call numbers come from the headers of the architecture being
+ * compiled, and the build and CI need no extra library. Layout: check the audit architecture (kill
+ * on any other, so i386 `int 0x80` and x32 calls cannot dodge the numbers), then one `jeq nr; ret
+ * EPERM` pair per denied call, then the calls whose arguments matter (clone's namespace flags,
+ * socket's domain), then allow.
+ */
+
+#if defined(__x86_64__)
+#define BASTION_AUDIT_ARCH AUDIT_ARCH_X86_64
+#define BASTION_X32_BIT 0x40000000U
+#elif defined(__aarch64__)
+#define BASTION_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#else
+#error "Bastion's seccomp filter knows x86_64 and aarch64 only"
+#endif
+
+#ifndef __NR_open_tree_attr
+#define __NR_open_tree_attr 467 /* Linux 6.15; one number on every architecture since 5.x */
+#endif
+#ifndef __NR_mount_setattr
+#define __NR_mount_setattr 442
+#endif
+
+/* Denied with EPERM: debugging other processes, kernel attack surface (io_uring, bpf, perf),
+   replacing the kernel, changing the mount tree, the kernel keyring, and leaving namespaces. */
+static const int denied_calls[] = {
+    __NR_ptrace, __NR_process_vm_readv, __NR_process_vm_writev,
+    __NR_io_uring_setup, __NR_io_uring_enter, __NR_io_uring_register,
+    __NR_bpf, __NR_perf_event_open, __NR_kexec_load,
+#ifdef __NR_kexec_file_load
+    __NR_kexec_file_load,
+#endif
+    __NR_mount, __NR_umount2, __NR_pivot_root, __NR_chroot,
+    __NR_fsopen, __NR_fsconfig, __NR_fsmount, __NR_fspick, __NR_move_mount, __NR_open_tree,
+    __NR_open_tree_attr, __NR_mount_setattr,
+    __NR_keyctl, __NR_add_key, __NR_request_key,
+    __NR_unshare, __NR_setns,
+};
+
+/* clone(2) flags that would create namespaces (CLONE_NEWTIME exists only for clone3/unshare). */
+#define NAMESPACE_FLAGS 0x7E020000U /* NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET */
+
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define ARG0_LOW offsetof(struct seccomp_data, args[0])
+#else
+#define ARG0_LOW (offsetof(struct seccomp_data, args[0]) + 4)
+#endif
+
+#define STATEMENT(code, k) ((struct sock_filter)BPF_STMT(code, k))
+#define JUMP(code, k, jt, jf) ((struct sock_filter)BPF_JUMP(code, k, jt, jf))
+#define RETURN(value) STATEMENT(BPF_RET | BPF_K, value)
+
+int cbastion_seccomp_available(void) {
+    if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) < 0) return 0;
+    unsigned int action = SECCOMP_RET_ERRNO;
+    return syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) == 0 ? 1 : 0;
+}
+
+int cbastion_seccomp_install(int restricts_network) {
+    enum { denied_count = sizeof denied_calls / sizeof denied_calls[0] };
+    struct sock_filter program[8 + 2 * denied_count + 16];
+    unsigned short length = 0;
+    const unsigned int eperm = SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA);
+
+    program[length++] = STATEMENT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+    program[length++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, BASTION_AUDIT_ARCH, 1, 0);
+    program[length++] = RETURN(SECCOMP_RET_KILL_PROCESS);
+    program[length++] = STATEMENT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+#ifdef BASTION_X32_BIT
+    program[length++] = JUMP(BPF_JMP | BPF_JGE | BPF_K, BASTION_X32_BIT, 0, 1);
+    program[length++] = RETURN(SECCOMP_RET_KILL_PROCESS);
+#endif
+    for (int index = 0; index < denied_count; index++) {
+        program[length++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)denied_calls[index], 0, 1);
+        program[length++] = RETURN(eperm);
+    }
+    /* clone3 passes its flags in memory the filter cannot read: ENOSYS makes libc use clone. */
+    program[length++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone3, 0, 1);
+    program[length++] = RETURN(SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA));
+    program[length++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone, 0, 4);
+    program[length++] = STATEMENT(BPF_LD | BPF_W | BPF_ABS, ARG0_LOW);
+    program[length++] = JUMP(BPF_JMP | BPF_JSET | BPF_K, NAMESPACE_FLAGS, 0, 1);
+    program[length++] = RETURN(eperm);
+    program[length++] = RETURN(SECCOMP_RET_ALLOW);
+    if (restricts_network) {
+        program[length++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_socket, 0, 4);
+        program[length++] = STATEMENT(BPF_LD | BPF_W | BPF_ABS, ARG0_LOW);
+        program[length++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_UNIX, 0, 1);
+        program[length++] = RETURN(SECCOMP_RET_ALLOW);
+        program[length++] = RETURN(eperm);
+    }
+    program[length++] = RETURN(SECCOMP_RET_ALLOW);
+
+    struct sock_fprog filter = {.len = length, .filter = program};
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &filter) != 0) {
+        if (errno != ENOSYS) return -1;
+        if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &filter, 0, 0) != 0) return -1;
+    }
+    return denied_count + 2;
+}
