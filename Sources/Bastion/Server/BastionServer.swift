@@ -33,6 +33,7 @@ public struct BastionServer: Sendable {
     public init(configuration: BastionConfiguration) {
         self.configuration = configuration
         modules.append(FileSystemModule())
+        modules.append(ExecutionModule())
         if configuration.server.diagnostics { modules.append(DiagnosticsModule(serverVersion: Self.version)) }
     }
 

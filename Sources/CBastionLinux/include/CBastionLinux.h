@@ -32,4 +32,6 @@ extern const unsigned int CBASTION_RENAME_NOREPLACE;
 /// O_PATH, which Glibc's Swift module hides behind _GNU_SOURCE.
 extern const int CBASTION_O_PATH;
 
+#include "CBastionSpawn.h"
+
 #endif
