@@ -85,6 +85,7 @@ public final class ExecutionManager: Sendable {
         defer { plan.removeCodeFile() }
         guard let control = RunControl() else { throw ExecutionError(.spawnFailed, "cannot create a control pipe") }
         guard let id = registry.admit(client: client.id, cap: client.limits.processes, control: control) else {
+            if registry.isStopped { throw ExecutionError(.busy, "the server is stopping; no new process is started") }
             throw ExecutionError(
                 .busy,
                 "this client already runs \(client.limits.processes) processes (limits.processes); wait for one to end"

@@ -42,6 +42,9 @@ final class ExecutionRegistry: Sendable {
         for control in controls { control.stop(.shutdown) }
     }
 
+    /// Whether ``stopAll()`` was called.
+    var isStopped: Bool { state.withLock { $0.isStopped } }
+
     /// How many children `client` runs now.
     func running(client: String) -> Int { state.withLock { $0.perClient[client, default: 0] } }
 }
