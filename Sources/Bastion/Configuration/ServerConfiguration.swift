@@ -32,6 +32,10 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// MiB (`memory_budget_mb`): beyond it a call waits a few seconds, then is refused as busy.
     public var memoryBudgetMB: Int
 
+    /// The interpreters `run_code` offers, by name, each looked up on the system `PATH` at start
+    /// (`interpreters`); those not installed are left out.
+    public var interpreters: [String] = ["sh", "bash", "python3", "node"]
+
     /// ``memoryBudgetMB`` in bytes.
     public var memoryBudgetBytes: Int { memoryBudgetMB << 20 }
 
