@@ -34,4 +34,11 @@ struct ExecutionResultFormatterTests {
         )
         #expect(result.structuredContent?["excludedWriteRoots"] == ["/srv: it contains .git"])
     }
+
+    @Test func theSizeEstimateCoversEscapesAndReplacementCharacters() {
+        let plain = ExecutionResultFormatter.encodedSizeEstimate(ProcessOutcome(stdout: Array("ab".utf8)))
+        let escaped = ExecutionResultFormatter.encodedSizeEstimate(ProcessOutcome(stdout: [0x01, 0xFF]))
+        #expect(plain == 65_536 + 4)
+        #expect(escaped == 65_536 + 18)
+    }
 }

@@ -213,6 +213,16 @@ def test_timeout_kills_the_whole_group_promptly(connect, state_home: Path):
     assert record["execution"]["timedOut"] is True and record["execution"]["codeSha256"], record
 
 
+def test_children_left_behind_by_a_normal_exit_are_killed(connect):
+    server = connect("coder")
+    marker = "1021"
+    result = server.call_tool("run_code", {"language": "sh", "code": f"sleep {marker} & echo bye"}, timeout=15)
+    assert result["structuredContent"]["exitCode"] == 0 and result["structuredContent"]["stdout"] == "bye\n"
+    assert result["structuredContent"]["durationMs"] < 3000, result
+    assert wait_gone(f"sleep {marker}") == []
+    server.finish()
+
+
 def test_cancellation_kills_the_run_and_is_audited(connect, state_home: Path):
     server = connect("coder")
     marker = "1017"

@@ -88,6 +88,16 @@ public struct ExecutionModule: BastionModule {
         return try await run(request, manager, client, call)
     }
 
+    static func reserve(_ bytes: Int, _ call: ToolCall) async throws(ToolError) {
+        do {
+            try await call.memory.reserveForTool(bytes)
+        } catch let error as ToolError {
+            throw error
+        } catch {
+            throw ToolError("The call was cancelled")
+        }
+    }
+
     /// The `env` argument as name/value pairs; a non-string value is refused.
     static func environment(_ call: ToolCall) throws(ToolError) -> [(name: String, value: String)] {
         guard case .object(let members)? = call.arguments["env"] else { return [] }
@@ -117,13 +127,21 @@ public struct ExecutionModule: BastionModule {
         } else {
             progress = nil
         }
+        // The answer holds each stream up to the cap twice (text and structured content): reserved
+        // before the run, topped up afterwards when escaping makes the encoding larger.
+        let cap = max(1, client.limits.outputKB) * 1024
+        let reserved = 4 * cap + 65_536
+        try await reserve(reserved, call)
+        let result: ExecutionResult
         do {
-            let result = try await manager.run(request, client: client, progress: progress)
-            ExecutionAudit.record(result, request: request, on: call)
-            return ExecutionResultFormatter.result(result)
+            result = try await manager.run(request, client: client, progress: progress)
         } catch {
             ExecutionAudit.recordRefusal(error, request: request, on: call)
             throw ToolError(error.message, denial: error.denial)
         }
+        ExecutionAudit.record(result, request: request, on: call)
+        let needed = ExecutionResultFormatter.encodedSizeEstimate(result.outcome)
+        if needed > reserved { try await reserve(needed - reserved, call) }
+        return ExecutionResultFormatter.result(result)
     }
 }

@@ -33,6 +33,18 @@ enum ExecutionResultFormatter {
         return ToolResult(content: [.text(text)], structuredContent: structured(result), isError: failed)
     }
 
+    /// An upper bound of the bytes the answer's encoding takes: each stream twice (text and
+    /// structured content), a control byte escaped as `\u00XX`, an invalid byte as U+FFFD.
+    static func encodedSizeEstimate(_ outcome: ProcessOutcome) -> Int {
+        var total = 65_536
+        for stream in [outcome.stdout, outcome.stderr] {
+            for byte in stream {
+                total += byte < 0x20 ? 12 : (byte == 0x22 || byte == 0x5C ? 4 : (byte >= 0x80 ? 6 : 2))
+            }
+        }
+        return total
+    }
+
     static func summary(_ outcome: ProcessOutcome) -> String {
         var parts: [String] = []
         if outcome.timedOut {
