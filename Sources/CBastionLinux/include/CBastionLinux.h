@@ -4,6 +4,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/* posix_spawn and pidfd for the execution layer. */
+#include "CBastionSpawn.h"
+
 /// Linux system calls that Swift cannot reach through Glibc: glibc has no wrapper for them, and
 /// `syscall(2)` is variadic, which Swift does not import. Each returns -1 and sets errno on failure.
 
@@ -31,7 +34,5 @@ extern const uint64_t CBASTION_RESOLVE_BENEATH;
 extern const unsigned int CBASTION_RENAME_NOREPLACE;
 /// O_PATH, which Glibc's Swift module hides behind _GNU_SOURCE.
 extern const int CBASTION_O_PATH;
-
-#include "CBastionSpawn.h"
 
 #endif
