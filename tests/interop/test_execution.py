@@ -6,7 +6,8 @@ sandbox branch is merged), the tests point the server at `fixtures/fake_sandbox_
 `BASTION_SANDBOX_EXEC`: a stand-in that follows the same descriptor contract but applies NO
 isolation. Every test here writes only inside the client's workdir and asserts nothing about the
 absence of isolation, so each passes with the real `sandbox-exec` as well
-(`BASTION_TEST_SANDBOX=real` forces it, `=stand-in` forces the stand-in).
+(`BASTION_TEST_SANDBOX=real` forces it, `=stand-in` forces the stand-in; by default the real one
+is used when `bastion --help` lists `sandbox-check`, which comes with it).
 """
 
 from __future__ import annotations
@@ -56,8 +57,9 @@ def uses_real_sandbox(bastion_bin: Path) -> bool:
     choice = os.environ.get("BASTION_TEST_SANDBOX", "")
     if choice in ("real", "stand-in"):
         return choice == "real"
+    # `sandbox-exec` is a hidden sub-command; `sandbox-check`, listed, comes with it.
     shown = subprocess.run([str(bastion_bin), "--help"], capture_output=True, text=True, timeout=30)
-    return "sandbox-exec" in shown.stdout + shown.stderr
+    return "sandbox-check" in shown.stdout + shown.stderr
 
 
 @pytest.fixture
@@ -139,6 +141,39 @@ def test_run_code_reads_stdin_and_runs_in_the_workdir(connect, state_home: Path)
     assert out == ["ABC", str(workdir.resolve()), str(workdir.resolve()), str(workdir.resolve() / ".tmp")], result
     # The code file is removed after the run.
     assert list((workdir / ".tmp").iterdir()) == []
+    server.finish()
+
+
+@pytest.mark.parametrize(
+    ("language", "code"),
+    [
+        ("sh", "echo ok"),
+        ("bash", "echo ${BASH_VERSION:+ok}"),
+        ("python3", "import json, ssl; print('ok')"),
+        ("node", "require('crypto'); console.log('ok')"),
+    ],
+)
+def test_every_default_interpreter_runs_in_the_sandbox(connect, language, code):
+    if not Path(f"/usr/bin/{language}").exists():
+        pytest.skip(f"{language} is not installed in /usr/bin")
+    server = connect("coder")
+    result = server.call_tool("run_code", {"language": language, "code": code}, timeout=20)
+    assert result["structuredContent"]["stdout"] == "ok\n", result
+    assert result["structuredContent"]["stderr"] == "", result
+    server.finish()
+
+
+def test_the_real_sandbox_keeps_writes_in_the_workdir(connect, bastion_bin: Path, tmp_path: Path):
+    if not uses_real_sandbox(bastion_bin):
+        pytest.skip("needs the real sandbox-exec (the stand-in applies no isolation)")
+    server = connect("coder")
+    outside = tmp_path / "outside.txt"
+    result = server.call_tool(
+        "run_code", {"language": "sh", "code": f"echo x > {outside}; echo in > inside.txt; cat inside.txt"}
+    )
+    assert not outside.exists()
+    assert result["structuredContent"]["stdout"] == "in\n", result
+    assert result["structuredContent"]["sandbox"].get("landlock"), result
     server.finish()
 
 

@@ -48,12 +48,13 @@ public enum ExecutableResolver {
     /// `/bin`, `/lib*`, `/proc` — other processes' memory and environment stay behind the ptrace
     /// check, which Landlock restricts to the child's own domain), a few devices, and `/etc` entry by
     /// entry without ``secretEtcEntries`` (Landlock cannot carve a file out of a directory), plus
-    /// `/etc/ssl/certs` for TLS clients. Canonical and existing, computed once.
+    /// `/etc/ssl/certs` and `openssl.cnf` for TLS clients (node reads it at start). Canonical and
+    /// existing, computed once.
     public static let systemReadPaths: [String] = {
         var paths: [String] = []
         let candidates = [
             "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/proc", "/dev/null", "/dev/zero",
-            "/dev/full", "/dev/random", "/dev/urandom", "/etc/ssl/certs",
+            "/dev/full", "/dev/random", "/dev/urandom", "/etc/ssl/certs", "/etc/ssl/openssl.cnf",
         ]
         for path in candidates { if let real = canonical(path), !paths.contains(real) { paths.append(real) } }
         if let directory = opendir("/etc") {
