@@ -92,4 +92,10 @@ struct ExecutionManagerPlanTests {
         #expect(plan.policy.limits.cpuSeconds == 7)
         #expect(plan.policy.limits.fileSizeBytes == 1 << 30)
     }
+
+    @Test func nodeGetsAddressSpaceForWhatV8ReservesAndOthersDoNot() {
+        #expect(ExecutionManager.addressSpaceAllowance("/usr/bin/node") == 1 << 30)
+        #expect(ExecutionManager.addressSpaceAllowance("/usr/bin/dash") == 0)
+        #expect(ExecutionManager.addressSpaceAllowance("/opt/node/bin/nodejs") == 1 << 30)
+    }
 }

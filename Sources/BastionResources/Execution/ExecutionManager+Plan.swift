@@ -25,6 +25,17 @@ extension ExecutionManager {
     static let maximumArguments = 4_096
     static let maximumArgumentBytes = 512 * 1024
 
+    /// Address space some runtimes reserve at start without using it, added to `memory_mb` in
+    /// `RLIMIT_AS` (which counts reservations, not memory): V8 (node) needs about 800 MiB before it
+    /// runs a line, so with the default 512 MiB node could never start.
+    static let addressSpaceAllowances: [String: Int] = ["node": 1 << 30, "nodejs": 1 << 30]
+
+    /// The allowance for an executable, by the last component of its canonical path.
+    static func addressSpaceAllowance(_ executable: String) -> Int {
+        guard let (_, name) = PathBytes.splitLast(executable) else { return 0 }
+        return addressSpaceAllowances[name] ?? 0
+    }
+
     /// Checks every part of a request against the client's rights and builds its policy.
     func makePlan(_ request: ExecutionRequest, client: ClientContext) throws(ExecutionError) -> ExecutionPlan {
         let isUnrestricted = client.permissions.contains(.codeExecution(unrestricted: true))
@@ -66,7 +77,7 @@ extension ExecutionManager {
         )
         plan.policy.limits = SandboxPolicy.Limits(
             cpuSeconds: client.limits.cpuSeconds,
-            addressSpaceBytes: client.limits.memoryMB * 1_048_576,
+            addressSpaceBytes: client.limits.memoryMB * 1_048_576 + Self.addressSpaceAllowance(plan.policy.executable),
             openFiles: client.limits.openFiles,
             processes: client.limits.processes,
             fileSizeBytes: fileSizeLimitBytes
