@@ -98,4 +98,17 @@ struct ExecutionManagerPlanTests {
         #expect(ExecutionManager.addressSpaceAllowance("/usr/bin/dash") == 0)
         #expect(ExecutionManager.addressSpaceAllowance("/opt/node/bin/nodejs") == 1 << 30)
     }
+
+    @Test func aWorkingDirectoryInAnotherReadRootBecomesReadableToTheChild() throws {
+        let fixture = try ExecutionFixture(
+            permissions: [.fileRead(glob: nil), .systemCommand(pattern: "*")],
+            readRoot: "shared"
+        )
+        let shared = fixture.scratch.file("shared")
+        var plan = try fixture.manager.makePlan(ExecutionRequest(program: .command(["true"]), cwd: shared), client: fixture.client)
+        plan.removeCodeFile()
+        #expect(plan.policy.workingDirectory == shared)
+        #expect(plan.policy.readPaths.contains(shared))
+        #expect(!plan.policy.writePaths.contains(shared))
+    }
 }

@@ -3,8 +3,8 @@ import BastionSecurity
 extension ServerConfiguration {
     /// The keys of `[server]`.
     static let tomlKeys = [
-        "interpreters",
         "name", "audit_log", "audit_sync", "audit_max_bytes", "audit_keep", "audit_syslog", "audit_syslog_facility",
+        "interpreters",
         "max_message_bytes", "max_depth", "diagnostics", "log_level",
         "request_timeout_ms", "page_size", "memory_budget_mb",
     ]

@@ -1,3 +1,5 @@
+import BastionSecurity
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,8 +16,8 @@ public enum ExecutableResolver {
             guard command.utf8.first == UInt8(ascii: "/") else { return nil }
             return executable(command)
         }
-        for directory in ExecutionEnvironment.systemPath.split(separator: ":") {
-            if let found = executable("\(directory)/\(command)") { return found }
+        for directory in ExecutionEnvironment.systemPathDirectories {
+            if let found = executable(PathBytes.join(directory, command)) { return found }
         }
         return nil
     }
@@ -72,6 +74,6 @@ public enum ExecutableResolver {
 
     /// A link out of `/etc` into one of the secret entries (`/etc/x -> ssh/…`).
     private static func isSecret(_ path: String) -> Bool {
-        secretEtcEntries.contains { path == "/etc/\($0)" || path.utf8.starts(with: "/etc/\($0)/".utf8) }
+        secretEtcEntries.contains { PathBytes.isWithin(path, "/etc/\($0)") }
     }
 }

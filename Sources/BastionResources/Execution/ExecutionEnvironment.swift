@@ -10,6 +10,8 @@
 public enum ExecutionEnvironment {
     /// The `PATH` children get and executables are looked up on.
     public static let systemPath = "/usr/local/bin:/usr/bin:/bin"
+    /// ``systemPath``'s directories, in lookup order.
+    public static let systemPathDirectories = ["/usr/local/bin", "/usr/bin", "/bin"]
     /// The most variables a request may add.
     public static let maximumEntries = 256
     /// The most bytes in one variable's name plus value.

@@ -83,7 +83,11 @@ extension ExecutionManager {
             fileSizeBytes: fileSizeLimitBytes
         )
         var reads = ExecutableResolver.systemReadPaths
-        for extra in [client.workdir, plan.policy.executable] where !reads.contains(extra) { reads.append(extra) }
+        // The workdir, the executable, and a working directory in another granted read root.
+        for extra in [client.workdir, plan.policy.executable, workingDirectory]
+        where !reads.contains(where: { PathBytes.isWithin(extra, $0) }) {
+            reads.append(extra)
+        }
         plan.policy.readPaths = reads
         let (writes, excluded) = writeScope(client, isUnrestricted: isUnrestricted)
         plan.policy.writePaths = writes

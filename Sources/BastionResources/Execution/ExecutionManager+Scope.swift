@@ -33,7 +33,7 @@ extension ExecutionManager {
     }
 
     static func exclusionReason(_ root: String, client: ClientContext) -> String? {
-        if PathBytes.isWithin(client.workdir, root) { return "it contains the workdir's parents" }
+        if PathBytes.isWithin(client.workdir, root) { return "it contains the workdir, and Bastion's state beside it" }
         guard client.check(.write, canonicalPath: root).isAllowed else { return "the root itself may not be written" }
         guard let directory = opendir(root) else { return "it cannot be listed" }
         defer { closedir(directory) }

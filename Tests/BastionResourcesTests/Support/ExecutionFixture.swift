@@ -22,10 +22,16 @@ struct ExecutionFixture: ~Copyable {
     init(
         permissions: [Permission] = [.fileRead(glob: nil), .fileWrite(glob: nil), .codeExecution(unrestricted: false)],
         limits: ResourceLimits = ResourceLimits(),
-        gracePeriod: Duration = .seconds(2)
+        gracePeriod: Duration = .seconds(2),
+        readRoot: String? = nil
     ) throws {
         let scratch = try ScratchDirectory()
         try ScratchDirectory.makeDirectory(scratch.file("work"), mode: 0o700)
+        var permissions = permissions
+        if let readRoot {
+            try ScratchDirectory.makeDirectory(scratch.file(readRoot), mode: 0o700)
+            permissions.append(.fileRead(glob: scratch.file(readRoot) + "/**"))
+        }
         let rules = try PermissionManager(
             protectedPaths: [],
             rules: ["c": .init(permissions: permissions, workdir: scratch.file("work"), home: scratch.file("work"))],
