@@ -26,6 +26,7 @@ struct ExecutionResultFormatterTests {
         #expect(result.isError)
         guard case .text(let text) = result.content.first else { return #expect(Bool(false)) }
         #expect(text.contains("landlock: unsupported"))
+        #expect(result.structuredContent?["sandboxFailure"] == "landlock: unsupported")
     }
 
     @Test func excludedWriteRootsAreShown() {

@@ -50,6 +50,7 @@ extension ExecutionModule {
             "truncated": ["type": "boolean"],
             "durationMs": ["type": "integer"],
             "sandbox": ["type": ["object", "null"], "description": "What sandbox-exec reported it applied"],
+            "sandboxFailure": ["type": "string", "description": "Why sandbox-exec refused to run the program"],
             "excludedWriteRoots": ["type": "array", "items": ["type": "string"]],
         ],
         "required": ["exitCode", "signal", "stdout", "stderr", "timedOut", "truncated", "durationMs"],

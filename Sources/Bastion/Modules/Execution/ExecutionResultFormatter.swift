@@ -15,6 +15,7 @@ enum ExecutionResultFormatter {
             "durationMs": .int(Int64(outcome.durationMs)),
             "sandbox": outcome.sandboxReport ?? .null,
         ]
+        if let failure = outcome.sandboxFailure { members["sandboxFailure"] = .string(failure) }
         if !result.excludedWriteRoots.isEmpty {
             members["excludedWriteRoots"] = .array(result.excludedWriteRoots.map(JSONValue.string))
         }
