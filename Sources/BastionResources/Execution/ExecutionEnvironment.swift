@@ -85,7 +85,8 @@ public enum ExecutionEnvironment {
     static func shown(_ name: String) -> String {
         var text = ""
         for scalar in name.unicodeScalars.prefix(64) {
-            text += scalar.value < 0x20 || scalar.value == 0x7F ? "\\u{\(String(scalar.value, radix: 16))}" : String(scalar)
+            text +=
+                scalar.value < 0x20 || scalar.value == 0x7F ? "\\u{\(String(scalar.value, radix: 16))}" : String(scalar)
         }
         return text
     }

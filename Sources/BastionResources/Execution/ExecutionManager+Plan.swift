@@ -131,9 +131,13 @@ extension ExecutionManager {
         guard let name = argv.first, !name.isEmpty else {
             throw ExecutionError(.invalidRequest, "\"command\" must hold at least the program to run (argv[0])")
         }
-        guard argv.count <= Self.maximumArguments, argv.reduce(0, { $0 + $1.utf8.count + 1 }) <= Self.maximumArgumentBytes
+        guard argv.count <= Self.maximumArguments,
+            argv.reduce(0, { $0 + $1.utf8.count + 1 }) <= Self.maximumArgumentBytes
         else {
-            throw ExecutionError(.invalidRequest, "\"command\" is too long (at most \(Self.maximumArguments) arguments, 512 KiB)")
+            throw ExecutionError(
+                .invalidRequest,
+                "\"command\" is too long (at most \(Self.maximumArguments) arguments, 512 KiB)"
+            )
         }
         guard !argv.contains(where: { $0.utf8.contains(0) }) else {
             throw ExecutionError(.invalidRequest, "an argument of \"command\" contains a NUL byte")

@@ -7,8 +7,10 @@ import Glibc
 extension ExecutionManager {
     /// Names that, at the top of a granted root, mean it holds something no child may write (the
     /// built-in protected list's directories: `.git/hooks`, `.config/…`, `.ssh`, client configurations).
-    static let protectedTopNames: Set<String> = [".git", ".config", ".ssh", ".claude", ".cursor", ".vscode", ".codex",
-        ".gemini", ".codeium"]
+    static let protectedTopNames: Set<String> = [
+        ".git", ".config", ".ssh", ".claude", ".cursor", ".vscode", ".codex",
+        ".gemini", ".codeium",
+    ]
 
     /// The child's write set and the granted roots left out of it.
     ///
@@ -55,7 +57,10 @@ extension ExecutionManager {
         let path = workdir + "/.tmp"
         let base = open(workdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard base >= 0 else {
-            throw ExecutionError(.spawnFailed, "cannot open the workdir \(workdir): \(String(cString: strerror(errno)))")
+            throw ExecutionError(
+                .spawnFailed,
+                "cannot open the workdir \(workdir): \(String(cString: strerror(errno)))"
+            )
         }
         defer { close(base) }
         if mkdirat(base, ".tmp", 0o700) != 0, errno != EEXIST {

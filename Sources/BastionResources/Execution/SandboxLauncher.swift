@@ -35,7 +35,12 @@ public struct SandboxLauncher: Sendable, Hashable {
     /// Pipes for the child, the child started, its pidfd opened; the server's ends are returned.
     func spawn() throws(ExecutionError) -> ProcessSupervisor.Child {
         var pipes: [(read: Int32, write: Int32)] = []
-        defer { for pair in pipes { close(pair.read); close(pair.write) } }
+        defer {
+            for pair in pipes {
+                close(pair.read)
+                close(pair.write)
+            }
+        }
         for _ in 0..<5 {
             var ends: [Int32] = [-1, -1]
             guard cbastion_pipe(&ends, 0) == 0 else {
@@ -46,7 +51,9 @@ public struct SandboxLauncher: Sendable, Hashable {
         // stdin, stdout, stderr, policy (3), status (4): the child's ends.
         let childEnds = [pipes[0].read, pipes[1].write, pipes[2].write, pipes[3].read, pipes[4].write]
         let pid = try Self.withCStrings(arguments) { argv throws(ExecutionError) -> pid_t in
-            var environment: [UnsafeMutablePointer<CChar>?] = [nil]  // sandbox-exec gets its environment from the policy
+            // Empty: sandbox-exec takes the child's environment from the policy, and nothing of the
+            // server's (LD_PRELOAD…) may reach it before it has applied anything.
+            var environment: [UnsafeMutablePointer<CChar>?] = [nil]
             let pid = cbastion_spawn(executable, argv, &environment, childEnds, 5)
             guard pid > 0 else {
                 throw ExecutionError(

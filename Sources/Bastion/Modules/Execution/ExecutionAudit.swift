@@ -60,7 +60,9 @@ enum ExecutionAudit {
         var arguments = call.arguments
         if case .string(let code)? = arguments["code"] { arguments["code"] = .string("<\(code.utf8.count) bytes>") }
         if case .object(let env)? = arguments["env"] {
-            arguments["env"] = .object(env.mapValues { value in .string("<\(value.stringValue?.utf8.count ?? 0) bytes>") })
+            arguments["env"] = .object(
+                env.mapValues { value in .string("<\(value.stringValue?.utf8.count ?? 0) bytes>") }
+            )
         }
         call.request.annotate("args", AuditRedactor.summarize(.object(arguments)))
     }

@@ -190,7 +190,11 @@ extension ProcessSupervisor {
             guard stdout.unreported > 0 || stderr.unreported > 0 else { return }
             stdout.unreported = 0
             stderr.unreported = 0
-            progress(Array(stdout.bytes.suffix(1024)), Array(stderr.bytes.suffix(1024)), Int((now - started) / 1_000_000))
+            progress(
+                Array(stdout.bytes.suffix(1024)),
+                Array(stderr.bytes.suffix(1024)),
+                Int((now - started) / 1_000_000)
+            )
         }
 
         mutating func closeAll() {
