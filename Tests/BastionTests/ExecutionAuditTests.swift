@@ -25,10 +25,7 @@ struct ExecutionAuditTests {
     @Test func environmentValuesAndCodeAreReducedToTheirSize() {
         let request = SessionTestSupport.makeContext()
         let arguments: [String: JSONValue] = ["code": "print(1)", "env": ["KEY": "value"], "language": "python3"]
-        ExecutionAudit.redactArguments(
-            ExecutionRequest(program: .code(language: "python3", source: "print(1)")),
-            on: ToolCall(name: "run_code", arguments: arguments, request: request)
-        )
+        ExecutionAudit.redactArguments(on: ToolCall(name: "run_code", arguments: arguments, request: request))
         #expect(request.annotations["args"]?["code"] == "<8 bytes>")
         #expect(request.annotations["args"]?["env"]?["KEY"] == "<5 bytes>")
     }

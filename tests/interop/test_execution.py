@@ -367,6 +367,10 @@ def test_progress_notifications_carry_the_latest_output(connect):
         ("anything", "run_command", {"command": ["true"], "cwd": "/etc"}, "cwd"),
         ("anything", "run_command", {"command": ["true"], "timeout_ms": 0}, "timeout_ms"),
         ("anything", "run_command", {"command": ["true"], "timeout_ms": 31_536_000_000}, "timeout_ms"),
+        ("anything", "run_command", {"command": ["true"], "timeout_ms": 1e30}, "timeout_ms"),
+        ("anything", "run_command", {"command": ["true"], "timeout_ms": -1}, "timeout_ms"),
+        ("coder", "run_code", {"language": "sh", "code": "true", "timeout_ms": 0}, "timeout_ms"),
+        ("anything", "run_command", {"command": ["echo", 5]}, "command"),
         ("anything", "run_command", {"command": ["true"], "env": {"A=B": "x"}}, "environment variable"),
         ("anything", "run_command", {"command": ["true"], "env": {"A\u0000B": "x"}}, "environment variable"),
         ("anything", "run_command", {"command": ["true"], "sudo": True}, "code_execution_sudo"),
@@ -385,8 +389,10 @@ def test_bad_input_is_a_clear_error_audited_and_leaves_nothing_running(
     assert kids == [], f"children left: {kids}"
     server.finish()
     record = audit_records(state_home, tool)[-1]
-    assert record["outcome"] in ("error", "denied"), record
-    assert "execution" in record and record["execution"].get("refused"), record
+    # A type the schema refuses (1e30, a number in argv) is refused before the handler runs.
+    assert record["outcome"] in ("error", "denied", "invalid-arguments"), record
+    if record["outcome"] != "invalid-arguments":
+        assert "execution" in record and record["execution"].get("refused"), record
 
 
 def test_audit_masks_secrets_in_argv(connect, state_home: Path):

@@ -27,14 +27,29 @@ enum ExecutionAudit {
         }
         describe(request, code: result.code, into: &execution)
         call.request.annotate("execution", .object(execution))
-        redactArguments(request, on: call)
+        redactArguments(on: call)
     }
 
     static func recordRefusal(_ error: ExecutionError, request: ExecutionRequest, on call: ToolCall) {
         var execution: [String: JSONValue] = ["refused": .string(error.code.description)]
         describe(request, code: nil, into: &execution)
         call.request.annotate("execution", .object(execution))
-        redactArguments(request, on: call)
+        redactArguments(on: call)
+    }
+
+    /// Reads a request from the call's arguments; arguments the schema let through but the tool
+    /// refuses still get an `execution` note, with the code reduced to its size.
+    static func recordingInvalid(
+        _ call: ToolCall,
+        _ body: () throws(ToolError) -> ExecutionRequest
+    ) throws(ToolError) -> ExecutionRequest {
+        do {
+            return try body()
+        } catch {
+            call.request.annotate("execution", ["refused": "invalidRequest"])
+            redactArguments(on: call)
+            throw error
+        }
     }
 
     static func describe(
@@ -56,7 +71,7 @@ enum ExecutionAudit {
     }
 
     /// The call's `args` without the code itself or environment values (only their names and sizes).
-    static func redactArguments(_ request: ExecutionRequest, on call: ToolCall) {
+    static func redactArguments(on call: ToolCall) {
         var arguments = call.arguments
         if case .string(let code)? = arguments["code"] { arguments["code"] = .string("<\(code.utf8.count) bytes>") }
         if case .object(let env)? = arguments["env"] {

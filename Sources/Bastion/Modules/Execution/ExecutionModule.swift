@@ -63,15 +63,19 @@ public struct ExecutionModule: BastionModule {
         _ client: ClientContext,
         _ call: ToolCall
     ) async throws(ToolError) -> ToolResult {
-        let argv = (call.arguments["command"]?.arrayValue ?? []).compactMap(\.stringValue)
-        let request = ExecutionRequest(
-            program: .command(argv),
-            cwd: call.string("cwd"),
-            stdin: Array((call.string("stdin") ?? "").utf8),
-            environment: try environment(call),
-            timeoutMs: call.integer("timeout_ms"),
-            sudo: call.arguments["sudo"]?.boolValue ?? false
-        )
+        let request = try ExecutionAudit.recordingInvalid(call) { () throws(ToolError) in
+            let elements = call.arguments["command"]?.arrayValue ?? []
+            let argv = elements.compactMap(\.stringValue)
+            guard argv.count == elements.count else { throw ToolError("\"command\" must be an array of strings") }
+            return ExecutionRequest(
+                program: .command(argv),
+                cwd: call.string("cwd"),
+                stdin: Array((call.string("stdin") ?? "").utf8),
+                environment: try environment(call),
+                timeoutMs: try timeout(call),
+                sudo: call.arguments["sudo"]?.boolValue ?? false
+            )
+        }
         return try await run(request, manager, client, call)
     }
 
@@ -80,11 +84,13 @@ public struct ExecutionModule: BastionModule {
         _ client: ClientContext,
         _ call: ToolCall
     ) async throws(ToolError) -> ToolResult {
-        let request = ExecutionRequest(
-            program: .code(language: call.string("language") ?? "", source: call.string("code") ?? ""),
-            stdin: Array((call.string("stdin") ?? "").utf8),
-            timeoutMs: call.integer("timeout_ms")
-        )
+        let request = try ExecutionAudit.recordingInvalid(call) { () throws(ToolError) in
+            ExecutionRequest(
+                program: .code(language: call.string("language") ?? "", source: call.string("code") ?? ""),
+                stdin: Array((call.string("stdin") ?? "").utf8),
+                timeoutMs: try timeout(call)
+            )
+        }
         return try await run(request, manager, client, call)
     }
 
@@ -96,6 +102,16 @@ public struct ExecutionModule: BastionModule {
         } catch {
             throw ToolError("The call was cancelled")
         }
+    }
+
+    /// The `timeout_ms` argument; a number that is not an integer of milliseconds is refused, never
+    /// replaced by the default.
+    static func timeout(_ call: ToolCall) throws(ToolError) -> Int64? {
+        guard let value = call.arguments["timeout_ms"], !value.isNull else { return nil }
+        guard let milliseconds = value.intValue else {
+            throw ToolError("timeout_ms must be a whole number of milliseconds (1 to your timeout_ms limit)")
+        }
+        return milliseconds
     }
 
     /// The `env` argument as name/value pairs; a non-string value is refused.
