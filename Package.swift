@@ -60,6 +60,7 @@ let package = Package(
             name: "BastionResources",
             dependencies: [
                 "BastionSecurity", "BastionSystem", "CBastionLinux", "CBastionRegex",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

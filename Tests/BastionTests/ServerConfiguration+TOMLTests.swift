@@ -95,6 +95,17 @@ struct ServerConfigurationTOMLTests {
         #expect(error.line == 2)
     }
 
+    @Test("interpreters defaults to sh, bash, python3 and node, and takes command names only")
+    func interpreters() throws {
+        #expect(try server("").interpreters == ["sh", "bash", "python3", "node"])
+        #expect(try server("interpreters = [\"python3\", \"ruby3.1\"]").interpreters == ["python3", "ruby3.1"])
+        #expect(try server("interpreters = []").interpreters == [])
+        for bad in ["[\"/usr/bin/python3\"]", "[\"\"]", "[\"sh\", \"sh\"]", "[\"a b\"]", "\"sh\"", "[1]"] {
+            let error = try Support.error("[server]\ninterpreters = \(bad)\n" + Support.minimalClient)
+            #expect(error.keyPath.hasPrefix("server.interpreters"), "\(bad)")
+        }
+    }
+
     @Test("The memory budget defaults to 256 MiB, and a bad value names the key and the accepted range")
     func memoryBudget() throws {
         #expect(try server("").memoryBudgetMB == 256)

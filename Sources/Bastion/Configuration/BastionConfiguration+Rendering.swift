@@ -44,6 +44,7 @@ extension BastionConfiguration {
             "max_message_bytes = \(server.maxMessageBytes)",
             "max_depth = \(server.maxDepth)",
             "diagnostics = \(server.diagnostics)",
+            "interpreters = \(array(server.interpreters.map { q($0) }))",
             "log_level = \(q(server.logLevel))",
             "request_timeout_ms = \(server.requestTimeoutMs)",
             "page_size = \(server.pageSize)",

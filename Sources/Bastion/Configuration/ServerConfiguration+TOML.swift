@@ -5,6 +5,7 @@ extension ServerConfiguration {
     /// The keys of `[server]`.
     static let tomlKeys = [
         "name", "audit_log", "audit_sync", "audit_max_bytes", "audit_keep", "audit_syslog", "audit_syslog_facility",
+        "interpreters",
         "max_message_bytes", "max_depth", "diagnostics", "log_level",
         "request_timeout_ms", "page_size", "memory_budget_mb", "require_sandbox",
     ]
@@ -37,6 +38,7 @@ extension ServerConfiguration {
         if let bytes = try reader.int("max_message_bytes", in: 1_024...1_073_741_824) { server.maxMessageBytes = bytes }
         if let depth = try reader.int("max_depth", in: 1...1_024) { server.maxDepth = depth }
         if let diagnostics = try reader.bool("diagnostics") { server.diagnostics = diagnostics }
+        if let interpreters = try decodeInterpreters(reader, context: context) { server.interpreters = interpreters }
         if let level = try reader.string("log_level") {
             guard logLevels.contains(level) else {
                 throw context.error(
@@ -110,4 +112,32 @@ extension ServerConfiguration {
 
     /// The smallest rotation size: a few records.
     static let minAuditMaxBytes = 4_096
+}
+
+extension ServerConfiguration {
+    /// Reads `interpreters`: names of 1 to 64 characters of `A-Z a-z 0-9 . _ + -` (looked up on the
+    /// system `PATH`, so never a path), each once.
+    static func decodeInterpreters(
+        _ reader: TOMLTableReader,
+        context: ConfigurationDecodingContext
+    ) throws(ConfigurationError) -> [String]? {
+        guard let entries = try reader.stringArray("interpreters") else { return nil }
+        var names: [String] = []
+        for (name, path) in entries {
+            let isName = name.utf8.allSatisfy { byte in
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                    || byte == 0x2E || byte == 0x5F || byte == 0x2B || byte == 0x2D
+            }
+            guard (1...64).contains(name.utf8.count), isName, !names.contains(name) else {
+                throw context.error(
+                    .invalidValue,
+                    at: path,
+                    "an interpreter is a command name (1 to 64 of A-Z a-z 0-9 . _ + -, looked up on "
+                        + "/usr/local/bin:/usr/bin:/bin), listed once; got \(TOMLString.quoted(name))"
+                )
+            }
+            names.append(name)
+        }
+        return names
+    }
 }

@@ -39,6 +39,10 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// The default of ``requireSandbox``: Landlock and seccomp.
     public static let defaultRequiredSandbox: [SandboxFeature] = [.landlock, .seccomp]
 
+    /// The interpreters `run_code` offers, by name, each looked up on the system `PATH` at start
+    /// (`interpreters`); those not installed are left out.
+    public var interpreters: [String] = ["sh", "bash", "python3", "node"]
+
     /// ``memoryBudgetMB`` in bytes.
     public var memoryBudgetBytes: Int { memoryBudgetMB << 20 }
 

@@ -36,6 +36,9 @@ public struct BastionServer: Sendable {
     public init(configuration: BastionConfiguration) {
         self.configuration = configuration
         modules.append(FileSystemModule())
+        modules.append(ExecutionModule { [interpreters = configuration.server.interpreters] in
+            ExecutionManager(interpreterNames: interpreters)
+        })
         if configuration.server.diagnostics { modules.append(DiagnosticsModule(serverVersion: Self.version)) }
     }
 

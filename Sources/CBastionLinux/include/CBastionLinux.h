@@ -4,6 +4,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/* posix_spawn and pidfd for the execution layer. */
+#include "CBastionSpawn.h"
+
 /// Linux system calls that Swift cannot reach through Glibc: glibc has no wrapper for them, and
 /// `syscall(2)` is variadic, which Swift does not import. Each returns -1 and sets errno on failure.
 

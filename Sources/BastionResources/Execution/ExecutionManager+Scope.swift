@@ -1,0 +1,109 @@
+import BastionSecurity
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension ExecutionManager {
+    /// Names that, at the top of a granted root, mean it holds something no child may write (the
+    /// built-in protected list's directories: `.git/hooks`, `.config/…`, `.ssh`, client configurations).
+    static let protectedTopNames: Set<String> = [
+        ".git", ".config", ".ssh", ".claude", ".cursor", ".vscode", ".codex",
+        ".gemini", ".codeium",
+    ]
+
+    /// The child's write set and the granted roots left out of it.
+    ///
+    /// Restricted code (the default) writes only in the workdir (ARCHITECTURE §2), plus `/dev/null`.
+    /// Unrestricted code also gets the client's granted write roots, except a root that is itself
+    /// refused, or whose top-level entries include a protected or denied path or a directory of the
+    /// protected list (Landlock only allow-lists: such a root cannot be granted minus the entry).
+    /// Matches deeper inside a root are not looked for; neither are protected names inside the
+    /// workdir (`workdir/.git/hooks`), which only a mount namespace could mask.
+    func writeScope(_ client: ClientContext, isUnrestricted: Bool) -> (writes: [String], excluded: [String]) {
+        var writes = [client.workdir, "/dev/null"]
+        var excluded: [String] = []
+        guard isUnrestricted else { return (writes, excluded) }
+        for root in client.grantedRoots.write where root != client.workdir {
+            if let reason = Self.exclusionReason(root, client: client) {
+                excluded.append("\(root): \(reason)")
+            } else {
+                writes.append(root)
+            }
+        }
+        return (writes, excluded)
+    }
+
+    static func exclusionReason(_ root: String, client: ClientContext) -> String? {
+        if PathBytes.isWithin(client.workdir, root) { return "it contains the workdir, and Bastion's state beside it" }
+        guard client.check(.write, canonicalPath: root).isAllowed else { return "the root itself may not be written" }
+        guard let directory = opendir(root) else { return "it cannot be listed" }
+        defer { closedir(directory) }
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard name != ".", name != ".." else { continue }
+            if protectedTopNames.contains(name) { return "it contains \(name)" }
+            if !client.check(.write, canonicalPath: PathBytes.join(root, name)).isAllowed {
+                return "it contains \(name), which may not be written"
+            }
+        }
+        return nil
+    }
+
+    /// The workdir's `.tmp` (created 0700 when missing), opened without following links.
+    static func temporaryDirectory(of workdir: String) throws(ExecutionError) -> (path: String, directory: Int32) {
+        let path = workdir + "/.tmp"
+        let base = open(workdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard base >= 0 else {
+            throw ExecutionError(
+                .spawnFailed,
+                "cannot open the workdir \(workdir): \(String(cString: strerror(errno)))"
+            )
+        }
+        defer { close(base) }
+        if mkdirat(base, ".tmp", 0o700) != 0, errno != EEXIST {
+            throw ExecutionError(.spawnFailed, "cannot create \(path): \(String(cString: strerror(errno)))")
+        }
+        let directory = openat(base, ".tmp", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard directory >= 0 else {
+            throw ExecutionError(.spawnFailed, "\(path) is not a directory: \(String(cString: strerror(errno)))")
+        }
+        return (path, directory)
+    }
+
+    /// Writes code to a new file (`O_EXCL`, 0600) in `.tmp`; returns that directory (now owned by
+    /// the caller) and the file's name.
+    static func writeCodeFile(_ bytes: [UInt8], in directory: Int32) throws(ExecutionError) -> (Int32, String) {
+        let name = "run-\(String(UInt64.random(in: 0...UInt64.max), radix: 16))"
+        let file = openat(directory, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard file >= 0 else {
+            let problem = String(cString: strerror(errno))
+            close(directory)
+            throw ExecutionError(.spawnFailed, "cannot write the code file: \(problem)")
+        }
+        defer { close(file) }
+        let written = bytes.withUnsafeBytes { FileDescriptorWriter.writeAll(file, $0) }
+        guard written else {
+            _ = unlinkat(directory, name, 0)
+            close(directory)
+            throw ExecutionError(.spawnFailed, "cannot write the code file")
+        }
+        return (directory, name)
+    }
+}
+
+/// Blocking writes of a whole buffer to a regular file.
+enum FileDescriptorWriter {
+    static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let count = write(descriptor, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { return false }
+            offset += count
+        }
+        return true
+    }
+}

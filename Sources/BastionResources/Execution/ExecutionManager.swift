@@ -1,0 +1,162 @@
+public import BastionSecurity
+import BastionSystem
+import Crypto
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs clients' commands and code, each child through `bastion sandbox-exec` under a
+/// ``SandboxPolicy`` built from the client's context (ARCHITECTURE §4).
+///
+/// One per server, shared by every client: it keeps the registry of running children (so that
+/// shutdown kills them all and each client's concurrent runs are capped by `limits.processes`).
+/// A run never blocks the cooperative pool: the child is watched by a thread of its own
+/// (``ProcessSupervisor``) and the caller awaits its end; cancelling the calling task kills it.
+public final class ExecutionManager: Sendable {
+    /// How children are started.
+    public let launcher: SandboxLauncher
+    /// How the working directory is authorized and opened.
+    public let files: FileSystemManager
+    /// The interpreters `run_code` offers, by name, each the canonical path of its executable.
+    public let interpreters: [String: String]
+    /// Features `sandbox-exec` must provide or refuse to run (`[server] require_sandbox`).
+    public let requiredFeatures: [String]
+    /// Time between SIGTERM and SIGKILL after a timeout.
+    public let gracePeriod: Duration
+    /// The largest file a child may write (`RLIMIT_FSIZE`).
+    public let fileSizeLimitBytes: Int
+    let registry = ExecutionRegistry()
+
+    /// The interpreters offered when the configuration names none.
+    public static let defaultInterpreterNames = ["sh", "bash", "python3", "node"]
+
+    /// Creates a manager.
+    /// - Parameters:
+    ///   - launcher: How `sandbox-exec` is started (default: the server's own, unless
+    ///     ``SandboxLauncher/overrideVariable`` names a stand-in).
+    ///   - files: How the working directory is authorized.
+    ///   - interpreterNames: Interpreters to offer; those not found on the system `PATH` are left out.
+    ///   - requiredFeatures: Features a run requires (default `landlock`, `seccomp`).
+    ///   - gracePeriod: Time between SIGTERM and SIGKILL (default 2 s).
+    ///   - fileSizeLimitBytes: `RLIMIT_FSIZE` of every child (default 1 GiB).
+    public init(
+        launcher: SandboxLauncher = .fromEnvironment,
+        files: FileSystemManager = FileSystemManager(),
+        interpreterNames: [String] = ExecutionManager.defaultInterpreterNames,
+        requiredFeatures: [String] = ["landlock", "seccomp"],
+        gracePeriod: Duration = .seconds(2),
+        fileSizeLimitBytes: Int = 1 << 30
+    ) {
+        self.launcher = launcher
+        self.files = files
+        var found: [String: String] = [:]
+        for name in interpreterNames where !name.utf8.contains(UInt8(ascii: "/")) {
+            if let path = ExecutableResolver.resolve(name) { found[name] = path }
+        }
+        self.interpreters = found
+        self.requiredFeatures = requiredFeatures
+        self.gracePeriod = gracePeriod
+        self.fileSizeLimitBytes = fileSizeLimitBytes
+    }
+
+    /// Kills every running child and refuses new runs (server shutdown).
+    public func stopAll() {
+        registry.stopAll()
+    }
+
+    /// How many children a client runs now.
+    public func runningCount(client: String) -> Int { registry.running(client: client) }
+
+    /// Checks a request, builds its policy, runs it in the sandbox and waits for its end.
+    /// - Parameters:
+    ///   - request: What to run.
+    ///   - client: The caller.
+    ///   - progress: Called with the latest output every half second while there is new output.
+    /// - Returns: How the run ended and the policy it ran under.
+    /// - Throws: ``ExecutionError`` when the request is refused or the child cannot start.
+    public func run(
+        _ request: ExecutionRequest,
+        client: ClientContext,
+        progress: (@Sendable (_ stdout: [UInt8], _ stderr: [UInt8], _ elapsedMs: Int) -> Void)? = nil
+    ) async throws(ExecutionError) -> ExecutionResult {
+        let timeout = try timeoutMilliseconds(request.timeoutMs, client: client)
+        var plan = try makePlan(request, client: client)
+        defer { plan.removeCodeFile() }
+        guard let control = RunControl() else { throw ExecutionError(.spawnFailed, "cannot create a control pipe") }
+        guard let id = registry.admit(client: client.id, cap: client.limits.processes, control: control) else {
+            if registry.isStopped { throw ExecutionError(.busy, "the server is stopping; no new process is started") }
+            throw ExecutionError(
+                .busy,
+                "this client already runs \(client.limits.processes) processes (limits.processes); wait for one to end"
+            )
+        }
+        defer { registry.finish(id) }
+        let child = try launcher.spawn()
+        let supervisor = ProcessSupervisor(
+            child: child,
+            control: control,
+            timeoutNs: UInt64(timeout) * 1_000_000,
+            graceNs: Self.nanoseconds(gracePeriod),
+            policyBytes: plan.policy.encoded(),
+            stdinBytes: request.stdin,
+            outputCap: max(1, client.limits.outputKB) * 1024,
+            progress: progress
+        )
+        let outcome = await withTaskCancellationHandler {
+            await Self.supervise(supervisor)
+        } onCancel: {
+            control.stop(.cancel)
+        }
+        return ExecutionResult(
+            outcome: outcome,
+            policy: plan.policy,
+            excludedWriteRoots: plan.excludedWriteRoots,
+            code: plan.code
+        )
+    }
+
+    /// Runs the supervisor on a thread of its own and resumes the caller when the child is reaped.
+    static func supervise(_ supervisor: ProcessSupervisor) async -> ProcessOutcome {
+        await withCheckedContinuation { (continuation: CheckedContinuation<ProcessOutcome, Never>) in
+            let started = DetachedThread.start { continuation.resume(returning: supervisor.run()) }
+            if !started {
+                // No thread: kill the child and reap it here rather than leave it running.
+                supervisor.control.stop(.shutdown)
+                continuation.resume(returning: supervisor.run())
+            }
+        }
+    }
+
+    /// The run's timeout: the request's, at least 1 ms and at most the client's `timeout_ms`.
+    func timeoutMilliseconds(_ requested: Int64?, client: ClientContext) throws(ExecutionError) -> Int {
+        let limit = max(1, client.limits.timeoutMs)
+        guard let requested else { return limit }
+        guard requested >= 1 else {
+            throw ExecutionError(.invalidRequest, "timeout_ms must be at least 1 (got \(requested))")
+        }
+        guard requested <= Int64(limit) else {
+            throw ExecutionError(
+                .invalidRequest,
+                "timeout_ms \(requested) exceeds this client's limit of \(limit) ms (limits.timeout_ms)"
+            )
+        }
+        return Int(requested)
+    }
+
+    static func nanoseconds(_ duration: Duration) -> UInt64 {
+        let (seconds, attoseconds) = duration.components
+        return UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
+    }
+
+    /// The SHA-256 of `bytes`, in lowercase hex.
+    static func sha256(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        for byte in SHA256.hash(data: bytes) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0xF)])
+        }
+        return String(decoding: hex, as: UTF8.self)
+    }
+}

@@ -1,0 +1,52 @@
+import BastionSecurity
+import Testing
+
+@testable import BastionResources
+
+struct ExecutionManagerScopeTests {
+    @Test func restrictedCodeWritesOnlyInTheWorkdir() throws {
+        let fixture = try ExecutionFixture()
+        let (writes, excluded) = fixture.manager.writeScope(fixture.client, isUnrestricted: false)
+        #expect(writes == [fixture.workdir, "/dev/null"])
+        #expect(excluded.isEmpty)
+    }
+
+    @Test func aGrantedRootHoldingAProtectedDirectoryIsLeftOut() throws {
+        let scratch = try ScratchDirectory()
+        for directory in ["work", "clean", "repo", "repo/.git"] {
+            try ScratchDirectory.makeDirectory(scratch.file(directory), mode: 0o700)
+        }
+        let permissions: [Permission] = [
+            .codeExecution(unrestricted: true), .fileWrite(glob: nil),
+            .fileWrite(glob: scratch.file("clean") + "/**"), .fileWrite(glob: scratch.file("repo") + "/**"),
+        ]
+        let rules = try PermissionManager(
+            protectedPaths: [],
+            rules: ["c": .init(permissions: permissions, workdir: scratch.file("work"), home: scratch.file("work"))]
+        )
+        let client = ClientContext(
+            identity: ClientIdentity(clientID: "c", transport: "stdio", method: .stdioProcess),
+            permissions: permissions,
+            workdir: scratch.file("work"),
+            limits: ResourceLimits(),
+            rules: rules
+        )
+        let (writes, excluded) = ExecutionManager(launcher: SandboxLauncher()).writeScope(client, isUnrestricted: true)
+        #expect(writes.contains(scratch.file("clean")))
+        #expect(!writes.contains(scratch.file("repo")))
+        #expect(excluded.count == 1)
+        #expect(excluded.first?.contains(".git") == true)
+    }
+
+    @Test func theTemporaryDirectoryIsCreatedPrivateAndALinkIsRefused() throws {
+        let fixture = try ExecutionFixture()
+        let (path, directory) = try ExecutionManager.temporaryDirectory(of: fixture.workdir)
+        #expect(path == fixture.workdir + "/.tmp")
+        #expect(directory >= 0)
+        let (file, name) = try ExecutionManager.writeCodeFile(Array("x".utf8), in: directory)
+        var plan = ExecutionPlan(policy: SandboxPolicy(executable: "/", arguments: ["/"], workingDirectory: "/"), excludedWriteRoots: [])
+        plan.codeFile = (file, name)
+        plan.removeCodeFile()
+        #expect(try FoundationListing.contents(path).isEmpty)
+    }
+}
