@@ -436,3 +436,45 @@ def test_official_client_runs_code_with_the_default_configuration(bastion_bin: P
                         assert result.structuredContent["exitCode"] == 0
 
     anyio.run(main)
+
+
+def test_code_cannot_reach_the_approval_socket_or_the_audit_log(connect, bastion_bin: Path, state_home: Path):
+    """Issue 10 item 3: code Bastion runs (as root here, the server's own user) must not connect to
+    the approval socket — Landlock ABI 7 does not cover connect() — nor read or append to the audit
+    log. The socket is a stand-in listening where the server's would."""
+    if not uses_real_sandbox(bastion_bin):
+        pytest.skip("needs the real sandbox-exec (the stand-in applies no isolation)")
+    import socket
+
+    approvals = state_home / "bastion" / "approvals"
+    approvals.mkdir(parents=True, exist_ok=True)
+    approvals.chmod(0o700)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(approvals / "999999.sock"))
+    listener.listen(1)
+    audit = state_home / "bastion" / "audit.jsonl"
+    probe = f"""
+import socket
+results = []
+try:
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); s.connect({str(approvals / "999999.sock")!r}); results.append("connected")
+except OSError as e:
+    results.append("connect:" + type(e).__name__)
+for mode in ("r", "a"):
+    try:
+        open({str(audit)!r}, mode).close(); results.append("opened-" + mode)
+    except OSError as e:
+        results.append(mode + ":" + type(e).__name__)
+print(" ".join(results))
+"""
+    try:
+        server = connect("coder")
+        server.call_tool("run_code", {"language": "sh", "code": "true"})  # the audit log exists now
+        result = server.call_tool("run_code", {"language": "python3", "code": probe})
+        server.finish()
+    finally:
+        listener.close()
+    out = result["structuredContent"]["stdout"]
+    assert "connected" not in out and "opened" not in out, out
+    assert out.startswith("connect:"), out
+    assert str(approvals) in result["structuredContent"]["sandbox"].get("hiddenPaths", []), result

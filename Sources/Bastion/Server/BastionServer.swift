@@ -36,8 +36,18 @@ public struct BastionServer: Sendable {
     public init(configuration: BastionConfiguration) {
         self.configuration = configuration
         modules.append(FileSystemModule())
-        modules.append(ExecutionModule { [interpreters = configuration.server.interpreters] in
-            ExecutionManager(interpreterNames: interpreters)
+        let server = configuration.server
+        // The audit log (and its head and rotated copy) and the approval sockets, hidden from children.
+        let approvals = ApprovalDirectory.path()
+        let hidden = [server.auditLog, server.auditLog + ".head", server.auditLog + ".1"] + [approvals].compactMap { $0 }
+        modules.append(ExecutionModule { [interpreters = server.interpreters, required = server.requireSandbox] in
+            // Made before the first child: one made later would not be under that child's mount.
+            if let approvals { try? ApprovalDirectory.prepare(approvals) }
+            return ExecutionManager(
+                interpreterNames: interpreters,
+                requiredFeatures: required.map(\.rawValue),
+                hiddenPaths: hidden
+            )
         })
         if configuration.server.diagnostics { modules.append(DiagnosticsModule(serverVersion: Self.version)) }
     }

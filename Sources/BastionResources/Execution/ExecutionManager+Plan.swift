@@ -94,6 +94,7 @@ extension ExecutionManager {
         plan.excludedWriteRoots = excluded
         plan.policy.restrictsNetwork = !isUnrestricted
         plan.policy.required = requiredFeatures
+        plan.policy.hiddenPaths = hiddenPaths
         // Last, once nothing else can fail: the `.tmp` directory, and the code file in it.
         let temporary = try Self.temporaryDirectory(of: client.workdir)
         guard case .code(let language, let source) = request.program else {

@@ -22,6 +22,11 @@ public final class ExecutionManager: Sendable {
     public let interpreters: [String: String]
     /// Features `sandbox-exec` must provide or refuse to run (`[server] require_sandbox`).
     public let requiredFeatures: [String]
+    /// Bastion's own state hidden from every child (`SandboxPolicy/hiddenPaths`): the approval
+    /// socket's directory, the audit log and its head. Landlock keeps them unreadable and
+    /// unwritable already; hiding them also makes the approval socket unconnectable, which Landlock
+    /// ABI 7 cannot do and a child running as the server's own user could otherwise.
+    public let hiddenPaths: [String]
     /// Time between SIGTERM and SIGKILL after a timeout.
     public let gracePeriod: Duration
     /// The largest file a child may write (`RLIMIT_FSIZE`).
@@ -38,6 +43,7 @@ public final class ExecutionManager: Sendable {
     ///   - files: How the working directory is authorized.
     ///   - interpreterNames: Interpreters to offer; those not found on the system `PATH` are left out.
     ///   - requiredFeatures: Features a run requires (default `landlock`, `seccomp`).
+    ///   - hiddenPaths: Bastion's own files and directories no child may see.
     ///   - gracePeriod: Time between SIGTERM and SIGKILL (default 2 s).
     ///   - fileSizeLimitBytes: `RLIMIT_FSIZE` of every child (default 1 GiB).
     public init(
@@ -45,6 +51,7 @@ public final class ExecutionManager: Sendable {
         files: FileSystemManager = FileSystemManager(),
         interpreterNames: [String] = ExecutionManager.defaultInterpreterNames,
         requiredFeatures: [String] = ["landlock", "seccomp"],
+        hiddenPaths: [String] = [],
         gracePeriod: Duration = .seconds(2),
         fileSizeLimitBytes: Int = 1 << 30
     ) {
@@ -56,6 +63,7 @@ public final class ExecutionManager: Sendable {
         }
         self.interpreters = found
         self.requiredFeatures = requiredFeatures
+        self.hiddenPaths = hiddenPaths
         self.gracePeriod = gracePeriod
         self.fileSizeLimitBytes = fileSizeLimitBytes
     }
