@@ -146,4 +146,17 @@ struct BastionServerTests {
         let expected = "Kernel sandboxing for code Bastion runs: \(server.kernelSandbox?.summary ?? "?")."
         #expect(told.identity.instructions?.hasSuffix(expected) == true, "\(told.identity.instructions ?? "")")
     }
+
+    /// Children never see Bastion's own files: the audit log with its head and rotated copy, and the
+    /// configuration file once the command line names it (after the modules were made).
+    @Test func childrenAreDeniedTheAuditLogAndTheConfigurationFileNamedLater() throws {
+        let scratch = try ScratchDirectory()
+        var server = BastionServer(configuration: configuration(scratch))
+        let audit = scratch.file("state/audit.jsonl")
+        #expect(server.hiddenFromChildren.starts(with: [audit]))
+        #expect(server.hiddenFromChildren.contains(audit + ".head"))
+        #expect(server.hiddenFromChildren.contains(audit + ".1"))
+        server.configurationFile = scratch.file("bastion.toml")
+        #expect(server.hiddenFromChildren.contains(scratch.file("bastion.toml")))
+    }
 }

@@ -20,7 +20,9 @@ public struct BastionServer: Sendable {
     /// The effective configuration.
     public var configuration: BastionConfiguration
     /// The file the configuration came from, if any: protected from every client, named in reload records.
-    public var configurationFile: String?
+    public var configurationFile: String? {
+        didSet { childHiddenPaths.set(hiddenFromChildren) }
+    }
     /// Produces the configuration again on `SIGHUP` (re-reading ``configurationFile``); `nil`
     /// means there is nothing to reload (the embedded default).
     public var reloadConfiguration: (@Sendable () throws(ConfigurationError) -> BastionConfiguration)?
@@ -30,6 +32,7 @@ public struct BastionServer: Sendable {
     /// told to every client in its `initialize` instructions; `nil` says nothing.
     public var kernelSandbox: KernelSandboxSupport?
     private var modules: [any BastionModule] = []
+    private let childHiddenPaths = ChildHiddenPaths()
 
     /// Creates a server with the file-system module; the diagnostics module is added when the
     /// configuration enables it.
@@ -38,15 +41,14 @@ public struct BastionServer: Sendable {
         modules.append(FileSystemModule())
         let server = configuration.server
         // The audit log (and its head and rotated copy) and the approval sockets, hidden from children.
-        let approvals = ApprovalDirectory.path()
-        let hidden = [server.auditLog, server.auditLog + ".head", server.auditLog + ".1"] + [approvals].compactMap { $0 }
-        modules.append(ExecutionModule { [interpreters = server.interpreters, required = server.requireSandbox] in
+        childHiddenPaths.set(hiddenFromChildren)
+        modules.append(ExecutionModule { [interpreters = server.interpreters, required = server.requireSandbox, childHiddenPaths] in
             // Made before the first child: one made later would not be under that child's mount.
-            if let approvals { try? ApprovalDirectory.prepare(approvals) }
+            if let approvals = ApprovalDirectory.path() { try? ApprovalDirectory.prepare(approvals) }
             return ExecutionManager(
                 interpreterNames: interpreters,
                 requiredFeatures: required.map(\.rawValue),
-                hiddenPaths: hidden
+                hiddenPaths: childHiddenPaths.current
             )
         })
         if configuration.server.diagnostics { modules.append(DiagnosticsModule(serverVersion: Self.version)) }
@@ -136,6 +138,13 @@ public struct BastionServer: Sendable {
         if let configurationFile { paths.append(ConfigurationPaths.canonical(configurationFile)) }
         if let http = configuration.http { paths += [http.tlsCert, http.tlsKey, http.clientCA].compactMap { $0 } }
         return paths
+    }
+
+    /// What children never see: the protected files (audit log, configuration, TLS files), the
+    /// audit log's head and rotated copy, and the approval sockets' directory.
+    var hiddenFromChildren: [String] {
+        let audit = configuration.server.auditLog
+        return protectedPaths + [audit + ".head", audit + ".1"] + [ApprovalDirectory.path()].compactMap { $0 }
     }
 
     /// Refuses a configuration that grants a `custom:NAME` no registered module declares.
