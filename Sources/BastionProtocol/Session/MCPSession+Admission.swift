@@ -45,7 +45,7 @@ extension MCPSession {
                 request.context.isCancelled
                 ? .failure(.internalError("cancelled"))
                 : await dispatch(method: request.context.method, params: request.params, context: request.context)
-            finish(request, result: result)
+            finish(request, result: consume result)
         }
         // The task is created outside the lock: it may start (and contend for the lock) at once.
         let task = inline ? Task.immediate(operation: body) : Task(operation: body)
@@ -100,7 +100,7 @@ extension MCPSession {
     }
 
     /// Records a finished request, writes its answer (unless cancelled) and releases what it held.
-    func finish(_ request: AdmittedRequest, result: Result<JSONValue, JSONRPCError>, holdsCredit: Bool = true) {
+    func finish(_ request: AdmittedRequest, result: consuming Result<JSONValue, JSONRPCError>, holdsCredit: Bool = true) {
         let context = request.context
         let shouldAnswer = context.markFinished()
         let unrecorded = observer.sessionRecorded(
@@ -115,7 +115,7 @@ extension MCPSession {
             )
         )
         // A result whose record was not written is never sent: the audit error takes its place.
-        let result = unrecorded.map(Result.failure) ?? result
+        if let unrecorded { result = .failure(unrecorded) }
         switch request.reply {
         case .single:
             if shouldAnswer {
@@ -124,6 +124,9 @@ extension MCPSession {
                 case .failure(let error): write(.errorResponse(id: context.id, error: error))
                 }
             }
+            // The answer is written: dropped before what was reserved for it is released, so the
+            // budget never counts as free the memory a large answer still holds.
+            result = .success(.null)
             context.releaseHeld()
             // Forgotten only after the answer is written and what it held released, so close()
             // never drains ahead of either.
