@@ -92,6 +92,14 @@ struct SandboxCheckCommand: ParsableCommand {
                 metadata: ["sandbox.missing": "\(missing.map(\.rawValue).joined(separator: ","))"]
             )
         }
+        let launcher = SandboxLauncher.fromEnvironment
+        if launcher.isOverridden {
+            // A stand-in applies whatever it applies (the test one: nothing). Never silent.
+            logger.warning(
+                "Children are NOT started through Bastion's own sandbox-exec: \(SandboxLauncher.overrideVariable) is set",
+                metadata: ["sandbox.launcher": "\(launcher.executable)"]
+            )
+        }
         return support
     }
 }

@@ -100,4 +100,8 @@ struct ProtocolVersionTests {
         // Guards the table above: a new case must get its own row.
         #expect(ProtocolVersion.allCases.count == 4)
     }
+
+    @Test func tasksArriveIn2025_11_25() {
+        #expect(ProtocolVersion.allCases.filter(\.hasTasks) == [.v2025_11_25])
+    }
 }

@@ -187,4 +187,25 @@ struct RequestContextTests {
         #expect(released)
         #expect(kept.withLock { $0.count } == 1)
     }
+
+    @Test func aTaskContextNamesItsTaskAndReportsWaitingForInput() {
+        let harness = SessionHarness()
+        harness.initialize()
+        let changes = Mutex<[Bool]>([])
+        let context = RequestContext(
+            id: .int(1),
+            method: "tools/call",
+            params: nil,
+            session: harness.session,
+            relatedTask: "t-1",
+            inputObserver: { waiting in changes.withLock { $0.append(waiting) } }
+        )
+        #expect(context.relatedTaskMeta == ["io.modelcontextprotocol/related-task": ["taskId": "t-1"]])
+        context.awaitingInput(true)
+        context.awaitingInput(false)
+        #expect(changes.withLock { $0 } == [true, false])
+        let plain = RequestContext(id: .int(2), method: "tools/call", params: nil, session: harness.session)
+        #expect(plain.relatedTaskMeta == nil)
+        plain.awaitingInput(true)  // no observer: nothing happens
+    }
 }

@@ -68,4 +68,17 @@ struct ServerCapabilitiesTests {
         let changing = ServerCapabilities(tools: true, toolsListChanged: true).json(for: .latest)
         #expect(changing["tools"] == ["listChanged": true])
     }
+
+    @Test func tasksAreDeclaredFrom2025_11_25Only() {
+        let capabilities = ServerCapabilities(tools: true, logging: false, tasks: true)
+        #expect(
+            capabilities.json(for: .v2025_11_25)["tasks"] == [
+                "list": [:], "cancel": [:], "requests": ["tools": ["call": [:]]],
+            ]
+        )
+        for version in [ProtocolVersion.v2024_11_05, .v2025_03_26, .v2025_06_18] {
+            #expect(capabilities.json(for: version)["tasks"] == nil, "\(version)")
+        }
+        #expect(ServerCapabilities(tools: true).json(for: .v2025_11_25)["tasks"] == nil)
+    }
 }

@@ -49,9 +49,15 @@ extension ApprovalManager {
         }
         message += "\nAllow this action?"
         let start = ContinuousClock.now
+        context.awaitingInput(true)
+        defer { context.awaitingInput(false) }
         do {
-            switch try await session.elicit(message: message, requestedSchema: Self.elicitationSchema, timeout: timeout)
-            {
+            switch try await session.elicit(
+                message: message,
+                requestedSchema: Self.elicitationSchema,
+                timeout: timeout,
+                meta: context.relatedTaskMeta
+            ) {
             case .accept(let content) where content["approve"] == true:
                 return .allowed(.client, basis: preview?.basis)
             case .accept:

@@ -198,6 +198,8 @@ public struct BastionServer: Sendable {
             tools your permissions allow; every call is checked and recorded in an audit log. Relative paths \
             resolve in your private working directory \(client.workdir).
             """ + (kernelSandbox.map { " Kernel sandboxing for code Bastion runs: \($0.summary)." } ?? "")
+            + (SandboxLauncher.fromEnvironment.isOverridden
+                ? " Warning: children are started through a stand-in launcher, not Bastion's sandbox-exec." : "")
         return MCPSession.Configuration(
             identity: ServerIdentity(
                 name: configuration.server.name,

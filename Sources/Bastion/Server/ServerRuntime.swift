@@ -10,6 +10,8 @@ final class ServerRuntime: Sendable {
     let resources: ResourceManager
     let prompts: PromptManager
     let completion: CompletionService
+    /// Task-augmented tool calls of every session (2025-11-25).
+    let tasks = TaskStore()
     let pageSize: Int
     /// What answers may hold in memory at once, across sessions; `nil` bounds nothing.
     let memoryBudget: MemoryBudget?
@@ -45,7 +47,8 @@ final class ServerRuntime: Sendable {
         resourceSubscriptions: true,
         prompts: true,
         logging: true,
-        completions: true
+        completions: true,
+        tasks: true
     )
 
     /// The routes of one client's session. Every handler runs with that client's context.
@@ -56,8 +59,24 @@ final class ServerRuntime: Sendable {
         }
         router.on("tools/call", start: .inlineWhen { [tools] in tools.isNonBlocking($0?["name"]?.stringValue) }) {
             [self] params, context throws(JSONRPCError) in
-            try await tools.call(params: params, client: client, context: context, version: context.version)
+            let version = context.version
+            // A server that declares no tasks (before 2025-11-25) ignores `task` (tasks.mdx).
+            let request = version.hasTasks ? params?["task"].flatMap { $0.isNull ? nil : $0 } : nil
+            try tools.checkTaskAugmentation(params: params, asTask: request != nil)
+            guard let request else {
+                return try await tools.call(params: params, client: client, context: context, version: version)
+            }
+            return try tasks.start(
+                request,
+                params: params,
+                client: client,
+                context: context,
+                timeout: .milliseconds(client.limits.timeoutMs)
+            ) { [tools] own throws(JSONRPCError) in
+                try await tools.call(params: params, client: client, context: own, version: version)
+            }
         }
+        addTaskRoutes(to: &router, client: client)
         router.on("resources/list") { [self] params, _ throws(JSONRPCError) in
             try await resources.list(params: params, client: client, pageSize: pageSize)
         }

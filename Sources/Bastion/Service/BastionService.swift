@@ -198,6 +198,8 @@ public final class BastionService: Service, Sendable {
             return first ?? Self.shutdownGrace
         }
         await session.close(grace: grace)
+        // Its tasks' runs are killed and their records written before the client counts as gone.
+        await runtime.tasks.sessionEnded(session, client: client)
         runtime.resources.sessionEnded(session)
         clients.disconnect(client)
         unregister(live)

@@ -23,6 +23,8 @@ public struct ToolDefinition: Sendable {
     /// The handler never blocks its thread (no blocking system call, no long computation), so it may
     /// start on the connection's reader thread. Leave `false` when unsure.
     public var isNonBlocking: Bool
+    /// Whether the tool may be called as a task (2025-11-25).
+    public var taskSupport: ToolTaskSupport = .forbidden
     /// The implementation.
     public var handler: Handler
 
@@ -35,6 +37,10 @@ public struct ToolDefinition: Sendable {
         if version.hasStructuredContent {
             if let title { members["title"] = .string(title) }
             if let outputSchema { members["outputSchema"] = outputSchema }
+        }
+        // Absent means forbidden; declared only where the session can serve tasks.
+        if version.hasTasks, taskSupport != .forbidden {
+            members["execution"] = ["taskSupport": .string(taskSupport.rawValue)]
         }
         return .object(members)
     }

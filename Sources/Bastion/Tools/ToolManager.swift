@@ -63,6 +63,29 @@ final class ToolManager: Sendable {
         return .object(result)
     }
 
+    /// Refuses a task-augmented call of a tool that forbids it, and a plain call of one that requires
+    /// it (-32601, tasks.mdx); an unknown tool is left to the call to refuse.
+    func checkTaskAugmentation(params: JSONValue?, asTask: Bool) throws(JSONRPCError) {
+        guard let name = params?["name"]?.stringValue, let position = index[name] else {
+            if asTask { throw .invalidParams("unknown tool \"\(params?["name"]?.stringValue ?? "")\"") }
+            return
+        }
+        switch (tools[position].taskSupport, asTask) {
+        case (.forbidden, true):
+            throw JSONRPCError(
+                code: JSONRPCError.methodNotFoundCode,
+                message: "The tool \"\(name)\" cannot be called as a task (its execution.taskSupport is forbidden)"
+            )
+        case (.required, false):
+            throw JSONRPCError(
+                code: JSONRPCError.methodNotFoundCode,
+                message: "The tool \"\(name)\" can only be called as a task (its execution.taskSupport is required)"
+            )
+        default:
+            return
+        }
+    }
+
     /// Answers `tools/call`.
     func call(
         params: JSONValue?,

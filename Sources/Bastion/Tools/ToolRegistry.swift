@@ -25,6 +25,8 @@ public struct ToolRegistry: Sendable {
     ///     `.checkedPerCall(.fileRead)` for a tool that checks each path itself. A tool that
     ///     declares nothing (the default, or `[]`) is a registration problem: fail closed.
     ///   - isNonBlocking: The handler never blocks its thread; it may then start without a thread hop.
+    ///   - taskSupport: Whether a client may call it as a task (2025-11-25): `.optional` for work
+    ///     that can run long.
     ///   - handler: Runs the call with the caller's client context.
     public mutating func register(
         name: String,
@@ -35,6 +37,7 @@ public struct ToolRegistry: Sendable {
         annotations: ToolAnnotations = ToolAnnotations(),
         permissions: RequiredPermissions = .undeclared,
         isNonBlocking: Bool = false,
+        taskSupport: ToolTaskSupport = .forbidden,
         handler: @escaping ToolDefinition.Handler
     ) {
         if let problem = Self.problem(name: name, inputSchema: inputSchema, outputSchema: outputSchema) {
@@ -61,6 +64,7 @@ public struct ToolRegistry: Sendable {
                 annotations: annotations,
                 permissions: permissions,
                 isNonBlocking: isNonBlocking,
+                taskSupport: taskSupport,
                 handler: handler
             )
         )

@@ -31,4 +31,6 @@ public enum ProtocolVersion: String, Sendable, Hashable, CaseIterable, Comparabl
     public var reportsArgumentErrorsAsToolResults: Bool { self >= .v2025_11_25 }
     /// `message` in progress notifications arrived in 2025-03-26.
     public var hasProgressMessage: Bool { self >= .v2025_03_26 }
+    /// Task-augmented requests and `tasks/*` (2025-11-25, experimental there).
+    public var hasTasks: Bool { self >= .v2025_11_25 }
 }

@@ -38,23 +38,23 @@ extension MCPSession {
     ///   - message: What is being asked, in plain words.
     ///   - requestedSchema: A flat object schema of primitive properties.
     ///   - timeout: Longest wait.
+    ///   - meta: The request's `_meta` (the related task of a task-augmented call).
     /// - Throws: -32601 when the client or the negotiated version lacks elicitation; the client's
     ///   error or a timeout.
     public func elicit(
         message: String,
         requestedSchema: JSONValue,
-        timeout: Duration? = nil
+        timeout: Duration? = nil,
+        meta: JSONValue? = nil
     ) async throws(JSONRPCError)
         -> ElicitationAnswer
     {
         guard negotiatedVersion?.hasElicitation == true, clientInfo?.supportsElicitation == true else {
             throw .methodNotFound("elicitation/create (not available with this client)")
         }
-        let result = try await sendRequest(
-            method: "elicitation/create",
-            params: ["message": .string(message), "requestedSchema": requestedSchema],
-            timeout: timeout
-        )
+        var params: [String: JSONValue] = ["message": .string(message), "requestedSchema": requestedSchema]
+        if let meta { params["_meta"] = meta }
+        let result = try await sendRequest(method: "elicitation/create", params: .object(params), timeout: timeout)
         switch result["action"]?.stringValue {
         case "accept": return .accept(result["content"]?.objectValue ?? [:])
         case "decline": return .decline

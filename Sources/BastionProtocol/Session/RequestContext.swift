@@ -12,6 +12,12 @@ public final class RequestContext: Sendable {
     public let progressToken: JSONValue?
     /// When the request was received.
     public let receivedAt: ContinuousClock.Instant
+    /// The task this request runs as (a task-augmented `tools/call`, 2025-11-25): the messages it
+    /// causes carry `_meta["io.modelcontextprotocol/related-task"]`.
+    public let relatedTask: String?
+    /// Told when the handler starts and stops waiting for the person behind the client (a task
+    /// moves to `input_required` and back).
+    private let inputObserver: (@Sendable (_ isWaiting: Bool) -> Void)?
 
     private struct State {
         var isCancelled = false
@@ -26,8 +32,17 @@ public final class RequestContext: Sendable {
     private let state = Mutex(State())
 
     /// Creates a context; the session does this for each request.
-    package init(id: RequestID, method: String, params: JSONValue?, session: MCPSession) {
+    package init(
+        id: RequestID,
+        method: String,
+        params: JSONValue?,
+        session: MCPSession,
+        relatedTask: String? = nil,
+        inputObserver: (@Sendable (_ isWaiting: Bool) -> Void)? = nil
+    ) {
         self.id = id
+        self.relatedTask = relatedTask
+        self.inputObserver = inputObserver
         self.method = method
         self.session = session
         let token = params?["_meta"]?["progressToken"]
@@ -45,7 +60,7 @@ public final class RequestContext: Sendable {
     }
 
     /// The time added with ``extendDeadline(by:)``.
-    var deadlineExtension: Duration { state.withLock { $0.deadlineExtension } }
+    package var deadlineExtension: Duration { state.withLock { $0.deadlineExtension } }
 
     /// Whether the client cancelled this request (its answer will not be sent).
     public var isCancelled: Bool { state.withLock { $0.isCancelled } }
@@ -66,7 +81,22 @@ public final class RequestContext: Sendable {
         var params: [String: JSONValue] = ["progressToken": progressToken, "progress": .double(progress)]
         if let total { params["total"] = .double(total) }
         if let message, session.negotiatedVersion?.hasProgressMessage ?? false { params["message"] = .string(message) }
+        if let meta = relatedTaskMeta { params["_meta"] = meta }
         session.notify(method: "notifications/progress", params: .object(params))
+    }
+
+    /// `{"io.modelcontextprotocol/related-task": {"taskId": …}}` when this request runs as a task.
+    public var relatedTaskMeta: JSONValue? {
+        relatedTask.map { [Self.relatedTaskKey: ["taskId": .string($0)]] }
+    }
+
+    /// The `_meta` key that ties a message to its task (tasks.mdx).
+    public static let relatedTaskKey = "io.modelcontextprotocol/related-task"
+
+    /// Says that the handler waits for (`true`) or has received (`false`) input from the person
+    /// behind the client; a task shows `input_required` meanwhile.
+    public func awaitingInput(_ isWaiting: Bool) {
+        inputObserver?(isWaiting)
     }
 
     /// Adds a fact to this request's audit record (tool name, decision, permission, …).

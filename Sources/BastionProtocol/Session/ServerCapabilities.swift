@@ -15,6 +15,9 @@ public struct ServerCapabilities: Sendable, Hashable {
     public var logging: Bool
     /// `completion/complete`.
     public var completions: Bool
+    /// Task-augmented `tools/call` with `tasks/get`, `tasks/result`, `tasks/list` and `tasks/cancel`
+    /// (declared from 2025-11-25 only).
+    public var tasks: Bool
 
     /// Creates a capability set.
     public init(
@@ -24,7 +27,8 @@ public struct ServerCapabilities: Sendable, Hashable {
         resourceSubscriptions: Bool = false,
         prompts: Bool = false,
         logging: Bool = true,
-        completions: Bool = false
+        completions: Bool = false,
+        tasks: Bool = false
     ) {
         self.tools = tools
         self.toolsListChanged = toolsListChanged
@@ -33,6 +37,7 @@ public struct ServerCapabilities: Sendable, Hashable {
         self.prompts = prompts
         self.logging = logging
         self.completions = completions
+        self.tasks = tasks
     }
 
     /// The `capabilities` object for a negotiated version. The spec forbids a `list_changed`
@@ -48,6 +53,9 @@ public struct ServerCapabilities: Sendable, Hashable {
         if logging { members["logging"] = [:] }
         // 2024-11-05 has completion/complete but no capability key for it.
         if completions && version.hasCompletionsCapability { members["completions"] = [:] }
+        if tasks && version.hasTasks {
+            members["tasks"] = ["list": [:], "cancel": [:], "requests": ["tools": ["call": [:]]]]
+        }
         return .object(members)
     }
 }

@@ -30,7 +30,8 @@ public struct ExecutionModule: BastionModule {
             inputSchema: Self.commandSchema,
             outputSchema: Self.outputSchema,
             annotations: Self.annotations,
-            permissions: .checkedPerCall(.systemCommand)
+            permissions: .checkedPerCall(.systemCommand),
+            taskSupport: .optional
         ) { [manager] client, call in
             try await Self.runCommand(manager.value, client, call)
         }
@@ -43,7 +44,8 @@ public struct ExecutionModule: BastionModule {
             inputSchema: Self.codeSchema,
             outputSchema: Self.outputSchema,
             annotations: Self.annotations,
-            permissions: .checkedPerCall(.codeExecution)
+            permissions: .checkedPerCall(.codeExecution),
+            taskSupport: .optional
         ) { [manager] client, call in
             try await Self.runCode(manager.value, client, call)
         }

@@ -1,0 +1,56 @@
+import BastionProtocol
+import BastionSecurity
+
+extension ServerRuntime {
+    /// `tasks/get`, `tasks/result`, `tasks/list` and `tasks/cancel` (2025-11-25 tasks.mdx), for the
+    /// caller's own tasks only. Before 2025-11-25 they do not exist (-32601).
+    func addTaskRoutes(to router: inout RequestRouter, client: ClientContext) {
+        router.on("tasks/get", start: .inline) { [tasks] params, context throws(JSONRPCError) in
+            try Self.requireTasks(context)
+            return try tasks.find(params?["taskId"], owner: Self.owner(client, context)).json
+        }
+        router.on("tasks/result") { [tasks] params, context throws(JSONRPCError) in
+            try Self.requireTasks(context)
+            let task = try tasks.find(params?["taskId"], owner: Self.owner(client, context))
+            // Blocks until the call ends, which its own deadline bounds: this request may wait that long.
+            context.extendDeadline(by: .milliseconds(client.limits.timeoutMs) + .seconds(10))
+            guard let answer = await task.answer() else { throw .internalError("cancelled") }
+            switch answer {
+            case .success(let result):
+                guard case .object(var members) = result else { return result }
+                var meta = members["_meta"]?.objectValue ?? [:]
+                meta[RequestContext.relatedTaskKey] = ["taskId": .string(task.id)]
+                members["_meta"] = .object(meta)
+                return .object(members)
+            case .failure(let error):
+                throw error
+            }
+        }
+        router.on("tasks/list", start: .inline) { [tasks, pageSize] params, context throws(JSONRPCError) in
+            try Self.requireTasks(context)
+            let pagination = Pagination(list: "tasks", pageSize: pageSize)
+            let (page, next) = try pagination.page(tasks.tasks(of: Self.owner(client, context)), cursor: params?["cursor"])
+            var result: [String: JSONValue] = ["tasks": .array(page.map(\.json))]
+            if let next { result["nextCursor"] = .string(next) }
+            return .object(result)
+        }
+        router.on("tasks/cancel", start: .inline) { [tasks] params, context throws(JSONRPCError) in
+            try Self.requireTasks(context)
+            let task = try tasks.find(params?["taskId"], owner: Self.owner(client, context))
+            try task.cancel(reason: "The task was cancelled by request.")
+            context.annotate("task", .string(task.id))
+            TaskStore.announce(task, on: context.session)
+            return task.json
+        }
+    }
+
+    static func owner(_ client: ClientContext, _ context: RequestContext) -> ToolTask.Owner {
+        ToolTask.Owner(client: client.id, session: context.session.id)
+    }
+
+    static func requireTasks(_ context: RequestContext) throws(JSONRPCError) {
+        guard context.version.hasTasks else {
+            throw .methodNotFound("\(context.method) (tasks arrived in protocol 2025-11-25; this session uses \(context.version.rawValue))")
+        }
+    }
+}

@@ -1,0 +1,187 @@
+import BastionProtocol
+import BastionSecurity
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One task-augmented `tools/call` (2025-11-25 tasks.mdx): its status, and the call's answer once
+/// the call has ended.
+///
+/// The answer is kept exactly as the call would have returned it — a result or a JSON-RPC error —
+/// so `tasks/result` gives out the same thing. A cancelled task stays `cancelled` whatever its call
+/// returns afterwards.
+final class ToolTask: Sendable {
+    /// Who may see the task: the client that created it, on the session it created it on.
+    struct Owner: Sendable, Hashable {
+        var client: String
+        var session: String
+    }
+
+    /// The task id: 128 random bits (unguessable, like a session id).
+    let id: String
+    let owner: Owner
+    /// Creation order, for `tasks/list`.
+    let sequence: Int
+    let createdAt: String
+    let created: ContinuousClock.Instant
+    /// How long the task is kept after its creation (once it has ended), in milliseconds.
+    let ttlMs: Int
+    /// The polling interval suggested to the client, in milliseconds.
+    let pollIntervalMs: Int
+
+    private struct State {
+        var status = TaskStatus.working
+        var message: String?
+        var updatedAt: String
+        var answer: Result<JSONValue, JSONRPCError>?
+        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+        var nextWaiter = 0
+        var work: Task<Void, Never>?
+    }
+
+    private let state: Mutex<State>
+
+    init(id: String, owner: Owner, sequence: Int, ttlMs: Int, pollIntervalMs: Int) {
+        self.id = id
+        self.owner = owner
+        self.sequence = sequence
+        self.ttlMs = ttlMs
+        self.pollIntervalMs = pollIntervalMs
+        let now = Self.timestamp()
+        self.createdAt = now
+        self.created = .now
+        self.state = Mutex(State(message: "The call is running.", updatedAt: now))
+    }
+
+    /// The current status.
+    var status: TaskStatus { state.withLock { $0.status } }
+
+    /// The `Task` object of `tasks/get`, `tasks/list`, `tasks/cancel` and status notifications.
+    var json: JSONValue {
+        state.withLock { state in
+            var members: [String: JSONValue] = [
+                "taskId": .string(id), "status": .string(state.status.rawValue), "createdAt": .string(createdAt),
+                "lastUpdatedAt": .string(state.updatedAt), "ttl": .int(Int64(ttlMs)),
+                "pollInterval": .int(Int64(pollIntervalMs)),
+            ]
+            if let message = state.message { members["statusMessage"] = .string(message) }
+            return .object(members)
+        }
+    }
+
+    /// Whether the task has ended and outlived its TTL.
+    func isExpired(at now: ContinuousClock.Instant) -> Bool {
+        now >= created + .milliseconds(ttlMs) && state.withLock { $0.status.isTerminal && $0.answer != nil }
+    }
+
+    /// Keeps the task's work, so that cancelling the task cancels it.
+    func attach(_ work: Task<Void, Never>) {
+        let cancelled = state.withLock { state -> Bool in
+            state.work = work
+            return state.status == .cancelled
+        }
+        if cancelled { work.cancel() }
+    }
+
+    /// The work, for waiting on it at shutdown.
+    var work: Task<Void, Never>? { state.withLock { $0.work } }
+
+    /// `working` ⇄ `input_required` while the call waits for the person behind the client.
+    /// - Returns: Whether the status changed.
+    func awaitInput(_ isWaiting: Bool) -> Bool {
+        state.withLock { state in
+            let next: TaskStatus = isWaiting ? .inputRequired : .working
+            guard !state.status.isTerminal, state.status != next else { return false }
+            state.status = next
+            state.message = isWaiting ? "Waiting for your approval (elicitation)." : "The call is running."
+            state.updatedAt = Self.timestamp()
+            return true
+        }
+    }
+
+    /// Stores the call's answer and ends the task: `failed` for an error or an `isError` result,
+    /// else `completed` — unless it was cancelled, which it stays.
+    /// - Returns: Whether the status changed.
+    @discardableResult
+    func finish(_ answer: Result<JSONValue, JSONRPCError>) -> Bool {
+        let (changed, waiters) = state.withLock { state -> (Bool, [CheckedContinuation<Void, Never>]) in
+            guard state.answer == nil else { return (false, []) }
+            state.answer = answer
+            let waiters = Array(state.waiters.values)
+            state.waiters.removeAll()
+            state.work = nil
+            guard !state.status.isTerminal else { return (false, waiters) }
+            switch answer {
+            case .success(let result) where result["isError"] == true:
+                state.status = .failed
+                state.message = "The tool reported an error: " + Self.summary(of: result)
+            case .success:
+                state.status = .completed
+                state.message = nil
+            case .failure(let error):
+                state.status = .failed
+                state.message = "The call failed: \(error.message)"
+            }
+            state.updatedAt = Self.timestamp()
+            return (true, waiters)
+        }
+        for waiter in waiters { waiter.resume() }
+        return changed
+    }
+
+    /// Moves the task to `cancelled` and cancels its work.
+    /// - Parameter reason: The status message.
+    /// - Throws: -32602 when the task has ended already (tasks.mdx).
+    func cancel(reason: String) throws(JSONRPCError) {
+        let work = try state.withLock { state throws(JSONRPCError) -> Task<Void, Never>? in
+            guard !state.status.isTerminal else {
+                throw .invalidParams("Cannot cancel task: already in terminal status '\(state.status.rawValue)'")
+            }
+            state.status = .cancelled
+            state.message = reason
+            state.updatedAt = Self.timestamp()
+            return state.work
+        }
+        work?.cancel()
+    }
+
+    /// The call's answer, once it has ended: waits while it runs. Returns `nil` when the waiting
+    /// task is cancelled first.
+    func answer() async -> Result<JSONValue, JSONRPCError>? {
+        let key = state.withLock { state -> Int in
+            defer { state.nextWaiter += 1 }
+            return state.nextWaiter
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { state -> Bool in
+                    if state.answer != nil || Task.isCancelled { return true }
+                    state.waiters[key] = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            state.withLock { $0.waiters.removeValue(forKey: key) }?.resume()
+        }
+        return state.withLock { $0.answer }
+    }
+
+    /// The first text of a tool result, cut to 200 bytes, for a status message.
+    static func summary(of result: JSONValue) -> String {
+        let text = result["content"]?.arrayValue?.first?["text"]?.stringValue ?? "no message"
+        guard text.utf8.count > 200 else { return text }
+        var cut = String(decoding: text.utf8.prefix(200), as: UTF8.self)
+        if cut.unicodeScalars.last == "\u{FFFD}" { cut.unicodeScalars.removeLast() }
+        return cut + "…"
+    }
+
+    /// Now, as an RFC 3339 UTC timestamp.
+    static func timestamp() -> String {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return AuditTimestamp.format(seconds: spec.tv_sec, microseconds: Int(spec.tv_nsec / 1000))
+    }
+}

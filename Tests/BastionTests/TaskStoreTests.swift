@@ -1,0 +1,155 @@
+import BastionProtocol
+import BastionSecurity
+import Synchronization
+import Testing
+
+@testable import Bastion
+
+struct TaskStoreTests {
+    /// Keeps the records a session hands to its observer.
+    final class Records: SessionObserver {
+        let kept = Mutex<[RequestRecord]>([])
+        func sessionRecorded(_ session: MCPSession, _ record: RequestRecord) -> JSONRPCError? {
+            kept.withLock { $0.append(record) }
+            return nil
+        }
+    }
+
+    private func makeContext(observer: Records = Records(), sink: RecordingSink = RecordingSink()) -> RequestContext {
+        let session = SessionTestSupport.makeSession(sink: sink, observer: observer)
+        SessionTestSupport.initialize(session, version: .latest)
+        return RequestContext(id: .int(7), method: "tools/call", params: nil, session: session)
+    }
+
+    private let client = SessionTestSupport.makeClient()
+
+    private func start(
+        _ store: TaskStore,
+        _ context: RequestContext,
+        client: ClientContext? = nil,
+        timeout: Duration = .seconds(30),
+        work: @escaping TaskStore.Work
+    ) throws -> ToolTask {
+        let created = try store.start(
+            ["ttl": 1000],
+            params: nil,
+            client: client ?? self.client,
+            context: context,
+            timeout: timeout,
+            work: work
+        )
+        return try store.find(created["task"]?["taskId"], owner: ServerRuntime.owner(client ?? self.client, context))
+    }
+
+    @Test func aTaskRunsItsWorkAndKeepsTheAnswer() async throws {
+        let store = TaskStore()
+        let records = Records()
+        let context = makeContext(observer: records)
+        let created = try store.start([:], params: nil, client: client, context: context, timeout: .seconds(5)) { own in
+            #expect(own.relatedTask != nil)
+            return ["content": [], "isError": false]
+        }
+        #expect(created["task"]?["status"] == "working")
+        #expect(created["_meta"]?["io.modelcontextprotocol/model-immediate-response"] != nil)
+        #expect(context.annotations["outcome"] == "task-created")
+        let task = try store.find(created["task"]?["taskId"], owner: ServerRuntime.owner(client, context))
+        let answer = await task.answer()
+        #expect(try answer?.get() == ["content": [], "isError": false])
+        #expect(task.status == .completed)
+        // The run's own record, tied to the task.
+        let kept = records.kept.withLock { $0 }.filter { $0.annotations["task"] != nil }
+        #expect(kept.count == 1 && kept.first?.annotations["task"] == created["task"]?["taskId"])
+        #expect(kept.first?.method == "tools/call" && kept.first?.outcome == .ok)
+    }
+
+    @Test func anotherClientOrSessionIsToldTheTaskDoesNotExist() throws {
+        let store = TaskStore()
+        let context = makeContext()
+        let task = try start(store, context) { _ in [:] }
+        let stranger = ToolTask.Owner(client: "other", session: context.session.id)
+        let otherSession = ToolTask.Owner(client: client.id, session: "s-other")
+        for owner in [stranger, otherSession] {
+            #expect(throws: JSONRPCError.self) { try store.find(.string(task.id), owner: owner) }
+            #expect(store.tasks(of: owner).isEmpty)
+        }
+    }
+
+    @Test func runningTasksPerSessionAreCapped() throws {
+        var limits = TaskStore.Limits()
+        limits.maximumWorking = 2
+        let store = TaskStore(limits: limits)
+        let context = makeContext()
+        let forever: TaskStore.Work = { _ in
+            try? await Task.sleep(for: .seconds(60))
+            return [:]
+        }
+        let first = try start(store, context, work: forever)
+        let second = try start(store, context, work: forever)
+        do {
+            _ = try start(store, context, work: forever)
+            Issue.record("a third running task was admitted")
+        } catch let error as JSONRPCError {
+            #expect(error.code == JSONRPCError.serverBusyCode)
+        }
+        try first.cancel(reason: "x")
+        try second.cancel(reason: "x")
+    }
+
+    @Test func theOldestEndedTaskMakesRoom() async throws {
+        var limits = TaskStore.Limits()
+        limits.maximumRetained = 2
+        let store = TaskStore(limits: limits)
+        let context = makeContext()
+        let first = try start(store, context) { _ in [:] }
+        _ = await first.answer()
+        let second = try start(store, context) { _ in [:] }
+        _ = await second.answer()
+        let third = try start(store, context) { _ in [:] }
+        let owner = ServerRuntime.owner(client, context)
+        #expect(store.tasks(of: owner).map(\.id) == [second.id, third.id])
+    }
+
+    @Test func pastItsDeadlineTheWorkIsCancelledAndMarkedTimedOut() async throws {
+        let store = TaskStore()
+        let context = makeContext()
+        let sawTimeout = Mutex(false)
+        let task = try start(store, context, timeout: .milliseconds(50)) { own in
+            try? await Task.sleep(for: .seconds(30))
+            sawTimeout.withLock { $0 = own.isTimedOut }
+            return ["content": [], "isError": true]
+        }
+        let answer = await task.answer()
+        #expect(try answer?.get()["isError"] == true)
+        #expect(sawTimeout.withLock { $0 })
+        #expect(task.status == .failed)
+    }
+
+    @Test func anEndedSessionCancelsItsTasks() async throws {
+        let store = TaskStore()
+        let context = makeContext()
+        let task = try start(store, context) { _ in
+            try? await Task.sleep(for: .seconds(60))
+            return ["content": [], "isError": true]
+        }
+        await store.sessionEnded(context.session, client: client, wait: .seconds(5))
+        #expect(task.status == .cancelled)
+        #expect(store.tasks(of: ServerRuntime.owner(client, context)).isEmpty)
+    }
+
+    @Test func theTTLIsBoundedAndMalformedOnesAreRefused() throws {
+        let store = TaskStore()
+        let floor = client.limits.timeoutMs + store.limits.minimumTTLBeyondTimeoutMs
+        #expect(try store.ttlMilliseconds(["ttl": 1], client: client) == floor)
+        #expect(try store.ttlMilliseconds([:], client: client) == store.limits.defaultTTLMs)
+        #expect(try store.ttlMilliseconds(["ttl": .int(1 << 40)], client: client) == store.limits.maximumTTLMs)
+        for bad: JSONValue in [["ttl": -1], ["ttl": "1"], ["ttl": 1.5], [], "x"] {
+            #expect(throws: JSONRPCError.self) { try store.ttlMilliseconds(bad, client: client) }
+        }
+    }
+
+    @Test func idsAreUnguessable() {
+        let ids = Set((0..<100).map { _ in TaskStore.makeID() })
+        #expect(ids.count == 100)
+        #expect(ids.allSatisfy { $0.hasPrefix("t-") && $0.utf8.count == 34 })
+    }
+}
