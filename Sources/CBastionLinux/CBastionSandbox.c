@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/audit.h>
+#include <linux/capability.h>
+#include <linux/securebits.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sched.h>
@@ -122,6 +124,39 @@ int cbastion_close_from(int lowest) {
         if (fd >= lowest && fd != own) close(fd);
     }
     closedir(directory);
+    return 0;
+}
+
+int cbastion_drop_capabilities(void) {
+    struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct data[2];
+    memset(data, 0, sizeof data);
+    if (syscall(SYS_capget, &header, data) != 0) return -1;
+    int holds = (data[0].permitted | data[1].permitted | data[0].effective | data[1].effective) != 0;
+    if (holds || geteuid() == 0) {
+        /* Root must not get them back at execve: no root fix-up, locked (needs CAP_SETPCAP, so first). */
+        if (prctl(PR_SET_SECUREBITS,
+                  SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED
+                      | SECBIT_KEEP_CAPS_LOCKED | SECBIT_NO_CAP_AMBIENT_RAISE | SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED,
+                  0, 0, 0) != 0)
+            return -1;
+        for (int cap = 0; cap < 64; cap++) {
+            if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0) {
+                if (errno == EINVAL) break; /* past the kernel's last capability */
+                return -1;
+            }
+        }
+    }
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL) return -1;
+    memset(data, 0, sizeof data);
+    if (syscall(SYS_capset, &header, data) != 0) return -1;
+    /* Verify: nothing permitted, effective or inheritable is left. */
+    if (syscall(SYS_capget, &header, data) != 0) return -1;
+    if ((data[0].permitted | data[1].permitted | data[0].effective | data[1].effective | data[0].inheritable
+         | data[1].inheritable) != 0) {
+        errno = EPERM;
+        return -1;
+    }
     return 0;
 }
 

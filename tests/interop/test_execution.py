@@ -487,3 +487,64 @@ print(" ".join(results))
     assert "connected" not in out and "opened" not in out, out
     assert out.startswith("connect:"), out
     assert str(approvals) in result["structuredContent"]["sandbox"].get("hiddenPaths", []), result
+
+
+def test_a_cwd_outside_the_workdir_opens_nothing_beneath_it(spawn, write_config, tmp_path: Path, bastion_bin: Path):
+    """Review 4, finding 2: `cwd` once added its whole subtree to Landlock's read set, past `deny`
+    globs (`cat secret.txt` in a granted root whose secrets are denied) and, with `cwd = "/"`, past
+    every grant (`/etc/shadow`)."""
+    if not uses_real_sandbox(bastion_bin):
+        pytest.skip("needs the real sandbox-exec (the stand-in applies no isolation)")
+    area = tmp_path / "area"
+    area.mkdir()
+    (area / "secret.txt").write_text("TOPSECRET\n")
+    config = write_config(
+        f"""\
+[[clients]]
+id = "catter"
+permissions = ["file_read:{area}/**", "system_command:cat"]
+deny = ["**/secret*"]
+"""
+    )
+    server = spawn("--config", config, "--client", "catter")
+    server.initialize(LATEST)
+    for cwd, path in ((str(area), str(area / "secret.txt")), ("/", "/etc/shadow")):
+        result = server.call_tool("run_command", {"command": ["cat", path], "cwd": cwd})
+        out = result.get("structuredContent") or {}
+        assert "TOPSECRET" not in json.dumps(result) and "root:" not in out.get("stdout", ""), result
+    server.finish()
+
+
+def test_children_hold_no_capability_even_as_root(connect, bastion_bin: Path, tmp_path: Path):
+    """Review 4, finding 1: a root child had every capability, so it could chmod/chown files outside
+    its write scope, set file capabilities and make device nodes in its workdir."""
+    if not uses_real_sandbox(bastion_bin):
+        pytest.skip("needs the real sandbox-exec (the stand-in applies no isolation)")
+    # Owned by another user: a root child owns root's files (DAC), so only a capability
+    # (CAP_FOWNER, CAP_CHOWN) would let it change this one.
+    victim = tmp_path / "victim"
+    victim.write_text("x")
+    victim.chmod(0o644)
+    os.chown(victim, 4242, 4242)
+    code = f"""
+import json, os, stat
+caps = {{l.split(':')[0]: l.split()[1] for l in open('/proc/self/status') if l.startswith('Cap')}}
+def attempt(action):
+    try:
+        action(); return "ok"
+    except OSError as e:
+        return e.__class__.__name__
+print(json.dumps({{
+    "caps": caps,
+    "chmod": attempt(lambda: os.chmod({str(victim)!r}, 0o4777)),
+    "chown": attempt(lambda: os.chown({str(victim)!r}, 65534, 65534)),
+    "mknod": attempt(lambda: os.mknod("kmsg", stat.S_IFCHR | 0o600, os.makedev(1, 11))),
+}}))
+"""
+    server = connect("coder")
+    result = server.call_tool("run_code", {"language": "python3", "code": code})
+    report = json.loads(result["structuredContent"]["stdout"])
+    assert all(int(value, 16) == 0 for value in report["caps"].values()), report
+    assert report["chmod"] != "ok" and report["chown"] != "ok" and report["mknod"] != "ok", report
+    assert victim.stat().st_mode & 0o7777 == 0o644
+    server.finish()

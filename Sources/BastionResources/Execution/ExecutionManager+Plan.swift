@@ -83,8 +83,10 @@ extension ExecutionManager {
             fileSizeBytes: fileSizeLimitBytes
         )
         var reads = ExecutableResolver.systemReadPaths
-        // The workdir, the executable, and a working directory in another granted read root.
-        for extra in [client.workdir, plan.policy.executable, workingDirectory]
+        // The workdir and the executable. Never the working directory's subtree: a grant is a set of
+        // globs with `deny` exceptions, which a Landlock rule (a whole subtree) cannot express, so a
+        // `cwd` elsewhere is entered (before Landlock) but not opened up (review 4, finding 2).
+        for extra in [client.workdir, plan.policy.executable]
         where !reads.contains(where: { PathBytes.isWithin(extra, $0) }) {
             reads.append(extra)
         }

@@ -43,8 +43,11 @@ package struct LandlockRuleset {
         for path in readPaths {
             try allow(path, rights: cbastion_landlock_fs_read_execute() & all, ruleset: ruleset, report: &report)
         }
+        // No device nodes in a write root (LANDLOCK_ACCESS_FS_MAKE_CHAR, _MAKE_BLOCK): a device made
+        // in the workdir would reach what Landlock denies at /dev (review 4, finding 1).
+        let devices: UInt64 = (1 << 6) | (1 << 11)
         for path in writePaths {
-            try allow(path, rights: all, ruleset: ruleset, report: &report)
+            try allow(path, rights: all & ~devices, ruleset: ruleset, report: &report)
         }
         guard cbastion_landlock_restrict_self(ruleset) == 0 else { throw Self.failure("restricting the process") }
         report.landlockABI = abi

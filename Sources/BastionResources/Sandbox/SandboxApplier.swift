@@ -45,6 +45,9 @@ package enum SandboxApplier {
             }
             report.user = user
         }
+        // Even as root (run_as = "root", sudo): uid 0 keeps root's files, never the capabilities
+        // (chown, mknod, fanotify, raw devices…) that Landlock and seccomp do not cover.
+        try SandboxSystemCall.check(.privileges, "dropping every capability") { cbastion_drop_capabilities() }
         try LandlockRuleset().restrict(
             readPaths: policy.readPaths,
             writePaths: policy.writePaths,

@@ -54,6 +54,9 @@ int cbastion_close_from(int lowest);
 /// setgroups, setgid, setuid, then checks that every real, effective and saved id stuck and that
 /// uid 0 cannot be regained.
 int cbastion_switch_user(uint32_t uid, uint32_t gid, const uint32_t *groups, size_t count);
+/// Empties every capability set (bounding, ambient, permitted, effective, inheritable) and locks
+/// the securebits so a root child cannot regain them at execve; 0 or -1 with errno.
+int cbastion_drop_capabilities(void);
 /// unshare(2) of a new network namespace (`network`) and/or mount namespace (`mounts`); with
 /// `user`, also a user namespace mapping the caller's ids onto themselves (unprivileged callers).
 int cbastion_unshare(int network, int mounts, int user);
