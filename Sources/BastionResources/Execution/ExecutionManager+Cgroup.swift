@@ -5,7 +5,17 @@ extension ExecutionManager {
     /// server has no writable hierarchy, or when making it failed and `cgroup` is not required.
     /// - Throws: ``ExecutionError`` `sandboxFailed` when `[server] require_sandbox` names `cgroup`
     ///   and the run cannot have one (refused before anything starts).
+    /// - Throws: ``ExecutionError`` `busy` when the client's runs already hold `limits.processes`
+    ///   processes (every descendant counts, not only the runs).
     func makeCgroup(run id: UInt64, client: ClientContext) throws(ExecutionError) -> CgroupRun? {
+        let cap = max(1, client.limits.processes)
+        if let count = cgroups?.processCount(client: client.id), count >= cap {
+            throw ExecutionError(
+                .busy,
+                "this client's runs already hold \(count) processes (limits.processes = \(cap) counts every "
+                    + "descendant); wait for one to end"
+            )
+        }
         let run = cgroups?.makeRun(
             client: client.id,
             id: id,

@@ -91,6 +91,16 @@ public final class CgroupManager: Sendable {
         )
     }
 
+    /// How many processes the client's runs hold together now (`pids.current` of its directory:
+    /// every descendant, zombies not yet reaped included); `nil` when it has no directory.
+    /// - Parameter client: The client's id.
+    public func processCount(client: String) -> Int? {
+        guard let hierarchy = hierarchies.first(where: { $0.kind != .memory }) else { return nil }
+        let directory = hierarchy.root + "/" + Self.directoryName(client: client)
+        guard let contents = CgroupFiles.read("pids.current", in: directory) else { return nil }
+        return Int(String(decoding: contents.prefix { $0 != UInt8(ascii: "\n") }, as: UTF8.self))
+    }
+
     /// Kills what is left of the run (a descendant that left the process group with `setsid`),
     /// reads what the kernel counted, removes the run's directories, and the client's when it has
     /// no other run.
