@@ -82,8 +82,15 @@ struct SandboxCheckCommand: ParsableCommand {
 
     /// Detects the kernel's support once at start and says so in one stderr line (plus a warning
     /// when `require_sandbox` is not met).
-    static func announce(configuration: BastionConfiguration, logger: Logger) -> KernelSandboxSupport {
-        let support = KernelSandboxSupport.detect()
+    /// With `cgroups` (the server's manager, or `nil` when none could start), the cgroup line says
+    /// what runs actually get.
+    static func announce(
+        configuration: BastionConfiguration,
+        logger: Logger,
+        cgroups: CgroupManager?
+    ) -> KernelSandboxSupport {
+        var support = KernelSandboxSupport.detect()
+        support.cgroup = .init(version: cgroups?.version ?? support.cgroup.version, isWritable: cgroups != nil)
         logger.info("Kernel sandboxing", metadata: ["sandbox.kernel": "\(support.summary)"])
         let missing = support.missing(configuration.server.requireSandbox)
         if !missing.isEmpty {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Bastion
+import BastionResources
 import BastionSystem
 import Logging
 
@@ -59,7 +60,11 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = StderrLogging.bootstrap(level: configuration.server.logLevel)
         if isatty(STDIN_FILENO) != 0 { Self.writeToStandardError(Self.terminalGuide) }
         var server = BastionServer(configuration: configuration)
-        server.kernelSandbox = SandboxCheckCommand.announce(configuration: configuration, logger: logger)
+        // A cgroup per run when a hierarchy is writable; the summary says whether one is in use.
+        let cgroups = CgroupManager.start()
+        defer { cgroups?.shutdown() }
+        server.cgroups = cgroups
+        server.kernelSandbox = SandboxCheckCommand.announce(configuration: configuration, logger: logger, cgroups: cgroups)
         if let config {
             server.configurationFile = config
             server.reloadConfiguration = load

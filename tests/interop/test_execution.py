@@ -313,7 +313,9 @@ def test_shutdown_kills_a_running_child_and_writes_its_record(connect, state_hom
 
 def test_output_beyond_output_kb_is_cut_and_flagged(connect):
     server = connect("tiny")
-    result = server.call_tool("run_code", {"language": "sh", "code": "head -c 200000 /dev/zero | tr '\\0' a; echo done >&2"})
+    # One process: with a cgroup per run, limits.processes = 1 counts every descendant (no pipeline).
+    code = "import sys; sys.stdout.write('a' * 200000); sys.stdout.flush(); sys.stderr.write('done\\n')"
+    result = server.call_tool("run_code", {"language": "python3", "code": code})
     data = result["structuredContent"]
     assert data["truncated"] is True and len(data["stdout"]) == 1024 and data["stderr"] == "done\n", data
     assert data["exitCode"] == 0
@@ -327,7 +329,11 @@ def test_concurrent_runs_are_capped_and_the_server_keeps_serving(connect):
             "jsonrpc": "2.0",
             "id": 90,
             "method": "tools/call",
-            "params": {"name": "run_code", "arguments": {"language": "sh", "code": "sleep 2; echo slow"}},
+            # One process (limits.processes = 1 counts every descendant where runs get a cgroup).
+            "params": {
+                "name": "run_code",
+                "arguments": {"language": "python3", "code": "import time; time.sleep(2); print('slow')"},
+            },
         }
     )
     time.sleep(0.5)

@@ -31,8 +31,14 @@ public struct BastionServer: Sendable {
     /// What the kernel offers for sandboxing (``KernelSandboxSupport/detect()``, once at start),
     /// told to every client in its `initialize` instructions; `nil` says nothing.
     public var kernelSandbox: KernelSandboxSupport?
+    /// The cgroup per run (``CgroupManager/start(mountRoot:name:)``, once at start), given to the
+    /// execution manager when it is made; `nil` runs go without cgroups.
+    public var cgroups: CgroupManager? {
+        didSet { childCgroups.set(cgroups) }
+    }
     private var modules: [any BastionModule] = []
     private let childHiddenPaths = ChildHiddenPaths()
+    private let childCgroups = ChildCgroups()
 
     /// Creates a server with the file-system module; the diagnostics module is added when the
     /// configuration enables it.
@@ -42,13 +48,14 @@ public struct BastionServer: Sendable {
         let server = configuration.server
         // The audit log (and its head and rotated copy) and the approval sockets, hidden from children.
         childHiddenPaths.set(hiddenFromChildren)
-        modules.append(ExecutionModule { [interpreters = server.interpreters, required = server.requireSandbox, childHiddenPaths] in
+        modules.append(ExecutionModule { [interpreters = server.interpreters, required = server.requireSandbox, childHiddenPaths, childCgroups] in
             // Made before the first child: one made later would not be under that child's mount.
             if let approvals = ApprovalDirectory.path() { try? ApprovalDirectory.prepare(approvals) }
             return ExecutionManager(
                 interpreterNames: interpreters,
                 requiredFeatures: required.map(\.rawValue),
-                hiddenPaths: childHiddenPaths.current
+                hiddenPaths: childHiddenPaths.current,
+                cgroups: childCgroups.current
             )
         })
         if configuration.server.diagnostics { modules.append(DiagnosticsModule(serverVersion: Self.version)) }

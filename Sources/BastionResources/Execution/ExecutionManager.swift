@@ -31,6 +31,9 @@ public final class ExecutionManager: Sendable {
     public let gracePeriod: Duration
     /// The largest file a child may write (`RLIMIT_FSIZE`).
     public let fileSizeLimitBytes: Int
+    /// A cgroup per run (memory and process limits of the run as a whole, total kill), when the
+    /// server found a writable hierarchy; `nil` runs go without.
+    public let cgroups: CgroupManager?
     let registry = ExecutionRegistry()
 
     /// The interpreters offered when the configuration names none.
@@ -46,6 +49,7 @@ public final class ExecutionManager: Sendable {
     ///   - hiddenPaths: Bastion's own files and directories no child may see.
     ///   - gracePeriod: Time between SIGTERM and SIGKILL (default 2 s).
     ///   - fileSizeLimitBytes: `RLIMIT_FSIZE` of every child (default 1 GiB).
+    ///   - cgroups: The cgroup per run, when there is a writable hierarchy (default none).
     public init(
         launcher: SandboxLauncher = .fromEnvironment,
         files: FileSystemManager = FileSystemManager(),
@@ -53,7 +57,8 @@ public final class ExecutionManager: Sendable {
         requiredFeatures: [String] = ["landlock", "seccomp"],
         hiddenPaths: [String] = [],
         gracePeriod: Duration = .seconds(2),
-        fileSizeLimitBytes: Int = 1 << 30
+        fileSizeLimitBytes: Int = 1 << 30,
+        cgroups: CgroupManager? = nil
     ) {
         self.launcher = launcher
         self.files = files
@@ -66,6 +71,7 @@ public final class ExecutionManager: Sendable {
         self.hiddenPaths = hiddenPaths
         self.gracePeriod = gracePeriod
         self.fileSizeLimitBytes = fileSizeLimitBytes
+        self.cgroups = cgroups
     }
 
     /// Kills every running child and refuses new runs (server shutdown).
@@ -100,7 +106,15 @@ public final class ExecutionManager: Sendable {
             )
         }
         defer { registry.finish(id) }
-        let child = try launcher.spawn()
+        let cgroup = try makeCgroup(run: id, client: client)
+        plan.policy.cgroups = cgroup?.directories ?? []
+        let child: ProcessSupervisor.Child
+        do {
+            child = try launcher.spawn()
+        } catch {
+            if let cgroup { cgroups?.finish(cgroup) }
+            throw error
+        }
         let supervisor = ProcessSupervisor(
             child: child,
             control: control,
@@ -109,13 +123,15 @@ public final class ExecutionManager: Sendable {
             policyBytes: plan.policy.encoded(),
             stdinBytes: request.stdin,
             outputCap: max(1, client.limits.outputKB) * 1024,
-            progress: progress
+            progress: progress,
+            cgroup: cgroup
         )
-        let outcome = await withTaskCancellationHandler {
+        var outcome = await withTaskCancellationHandler {
             await Self.supervise(supervisor)
         } onCancel: {
             control.stop(.cancel)
         }
+        if let cgroup { outcome.cgroupUsage = cgroups?.finish(cgroup) }
         return ExecutionResult(
             outcome: outcome,
             policy: plan.policy,

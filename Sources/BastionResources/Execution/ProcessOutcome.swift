@@ -22,6 +22,8 @@ public struct ProcessOutcome: Sendable, Hashable {
     public var sandboxReport: JSONValue?
     /// `failed <step>: <message>` from `sandbox-exec`, when it refused to run the child.
     public var sandboxFailure: String?
+    /// What the run's cgroup counted; `nil` when it ran without one.
+    public var cgroupUsage: CgroupRun.Usage?
 
     /// Creates an outcome.
     public init(
@@ -34,7 +36,8 @@ public struct ProcessOutcome: Sendable, Hashable {
         truncated: Bool = false,
         durationMs: Int = 0,
         sandboxReport: JSONValue? = nil,
-        sandboxFailure: String? = nil
+        sandboxFailure: String? = nil,
+        cgroupUsage: CgroupRun.Usage? = nil
     ) {
         self.exitCode = exitCode
         self.signal = signal
@@ -46,6 +49,7 @@ public struct ProcessOutcome: Sendable, Hashable {
         self.durationMs = durationMs
         self.sandboxReport = sandboxReport
         self.sandboxFailure = sandboxFailure
+        self.cgroupUsage = cgroupUsage
     }
 
     /// The name of a signal number (`SIGTERM`), or `SIG<n>` for one without a common name.

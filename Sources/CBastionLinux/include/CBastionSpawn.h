@@ -18,6 +18,10 @@ pid_t cbastion_spawn(const char *path, char *const argv[], char *const envp[], c
 /// -1 with errno ENOSYS on older kernels.
 int cbastion_pidfd_open(pid_t pid);
 
+/// `pidfd_send_signal(pidfd, signal, NULL, 0)` (Linux 5.1): signals the process the descriptor
+/// names, never a later process that reused its pid. -1 with errno (ENOSYS on older kernels).
+int cbastion_pidfd_send_signal(int pidfd, int signal);
+
 /// pipe2(2) with O_CLOEXEC (and O_NONBLOCK on both ends when `nonblocking`), which Glibc's Swift
 /// module hides behind _GNU_SOURCE.
 int cbastion_pipe(int fds[2], int nonblocking);

@@ -22,6 +22,10 @@ enum ExecutionAudit {
             "durationMs": .int(Int64(outcome.durationMs)),
         ]
         if let failure = outcome.sandboxFailure { execution["sandboxFailure"] = .string(failure) }
+        if let usage = outcome.cgroupUsage {
+            execution["memoryLimitHit"] = .bool(usage.memoryLimitHit)
+            execution["processLimitHit"] = .bool(usage.processLimitHit)
+        }
         if !result.excludedWriteRoots.isEmpty {
             execution["excludedWriteRoots"] = .array(result.excludedWriteRoots.map(JSONValue.string))
         }

@@ -52,6 +52,14 @@ extension ExecutionModule {
             "sandbox": ["type": ["object", "null"], "description": "What sandbox-exec reported it applied"],
             "sandboxFailure": ["type": "string", "description": "Why sandbox-exec refused to run the program"],
             "excludedWriteRoots": ["type": "array", "items": ["type": "string"]],
+            "memoryLimitHit": [
+                "type": "boolean",
+                "description": "The run's cgroup reached limits.memory_mb and the kernel killed a process of it",
+            ],
+            "processLimitHit": [
+                "type": "boolean",
+                "description": "The run's cgroup reached limits.processes: a fork was refused",
+            ],
         ],
         "required": ["exitCode", "signal", "stdout", "stderr", "timedOut", "truncated", "durationMs"],
     ]

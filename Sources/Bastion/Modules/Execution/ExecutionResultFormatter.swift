@@ -16,6 +16,10 @@ enum ExecutionResultFormatter {
             "sandbox": outcome.sandboxReport ?? .null,
         ]
         if let failure = outcome.sandboxFailure { members["sandboxFailure"] = .string(failure) }
+        if let usage = outcome.cgroupUsage {
+            members["memoryLimitHit"] = .bool(usage.memoryLimitHit)
+            members["processLimitHit"] = .bool(usage.processLimitHit)
+        }
         if !result.excludedWriteRoots.isEmpty {
             members["excludedWriteRoots"] = .array(result.excludedWriteRoots.map(JSONValue.string))
         }
@@ -57,6 +61,12 @@ enum ExecutionResultFormatter {
             parts.append("Exit code \(code) in \(outcome.durationMs) ms")
         } else if let signal = outcome.signal {
             parts.append("Killed by \(signal) after \(outcome.durationMs) ms")
+        }
+        if outcome.cgroupUsage?.memoryLimitHit == true {
+            parts.append("the run reached its memory limit (limits.memory_mb) and the kernel killed a process of it")
+        }
+        if outcome.cgroupUsage?.processLimitHit == true {
+            parts.append("the run reached its process limit (limits.processes): a fork was refused")
         }
         if outcome.truncated { parts.append("output truncated at the output_kb limit") }
         return parts.joined(separator: "; ")

@@ -28,6 +28,8 @@ struct ProcessSupervisor {
     typealias Progress = @Sendable (_ stdout: [UInt8], _ stderr: [UInt8], _ elapsedMs: Int) -> Void
 
     static let drainLimitNs: UInt64 = 500_000_000
+    /// How long one sweep of the cgroup may take in the loop (the rest waits for the end of the run).
+    static let cgroupSweepNs: UInt64 = 200_000_000
     static let progressIntervalNs: UInt64 = 500_000_000
     static let statusCap = 64 * 1024
 
@@ -39,6 +41,9 @@ struct ProcessSupervisor {
     let stdinBytes: [UInt8]
     let outputCap: Int
     let progress: Progress?
+    /// The run's cgroup: every process in it is killed with the group (a descendant that left the
+    /// group with `setsid` is still in it).
+    var cgroup: CgroupRun? = nil
 
     /// Runs the loop to the end; closes every descriptor of the child.
     func run() -> ProcessOutcome {
@@ -120,7 +125,7 @@ extension ProcessSupervisor {
             let reason = supervisor.control.stopReason
             if reason != .none, !killSent {
                 cancelled = true
-                signalGroup(SIGKILL)
+                killEverything()
                 killSent = true
             }
             if termSentAt == nil, now >= started + supervisor.timeoutNs, !killSent {
@@ -129,7 +134,7 @@ extension ProcessSupervisor {
                 signalGroup(SIGTERM)
             }
             if let termSentAt, !killSent, now >= termSentAt + supervisor.graceNs {
-                signalGroup(SIGKILL)
+                killEverything()
                 killSent = true
             }
         }
@@ -168,6 +173,7 @@ extension ProcessSupervisor {
             let pid = supervisor.child.pid
             guard cbastion_child_exited(pid, block ? 1 : 0) == 1 else { return }
             _ = kill(-pid, SIGKILL)
+            supervisor.cgroup?.killAll(limitNs: ProcessSupervisor.cgroupSweepNs)
             var code: Int32 = 0
             var signaled: Int32 = 0
             if cbastion_reap(pid, &code, &signaled) == 0 { exitStatus = (code, signaled != 0) }
@@ -175,6 +181,12 @@ extension ProcessSupervisor {
             // Nobody reads the child's stdin or policy any more.
             stdin.finish()
             policy.finish()
+        }
+
+        /// SIGKILL to the process group, then to whatever else is in the run's cgroup.
+        func killEverything() {
+            signalGroup(SIGKILL)
+            supervisor.cgroup?.killAll(limitNs: ProcessSupervisor.cgroupSweepNs)
         }
 
         /// Signals the child's process group, or the child alone before `sandbox-exec` made it.

@@ -1,0 +1,35 @@
+import BastionSecurity
+
+extension ExecutionManager {
+    /// The run's cgroup, limited to the client's `memory_mb` and `processes`; `nil` when the
+    /// server has no writable hierarchy, or when making it failed and `cgroup` is not required.
+    /// - Throws: ``ExecutionError`` `sandboxFailed` when `[server] require_sandbox` names `cgroup`
+    ///   and the run cannot have one (refused before anything starts).
+    /// - Throws: ``ExecutionError`` `busy` when the client's runs already hold `limits.processes`
+    ///   processes (every descendant counts, not only the runs).
+    func makeCgroup(run id: UInt64, client: ClientContext) throws(ExecutionError) -> CgroupRun? {
+        let cap = max(1, client.limits.processes)
+        if let count = cgroups?.processCount(client: client.id), count >= cap {
+            throw ExecutionError(
+                .busy,
+                "this client's runs already hold \(count) processes (limits.processes = \(cap) counts every "
+                    + "descendant); wait for one to end"
+            )
+        }
+        let run = cgroups?.makeRun(
+            client: client.id,
+            id: id,
+            memoryBytes: client.limits.memoryMB * 1_048_576,
+            processes: client.limits.processes
+        )
+        if run == nil, requiredFeatures.contains(SandboxFeature.cgroup.rawValue) {
+            throw ExecutionError(
+                .sandboxFailed,
+                cgroups == nil
+                    ? "cgroup is required (require_sandbox) but the server found no writable cgroup hierarchy"
+                    : "cgroup is required (require_sandbox) but no cgroup could be made for this run"
+            )
+        }
+        return run
+    }
+}
