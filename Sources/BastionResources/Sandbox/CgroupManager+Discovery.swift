@@ -1,3 +1,5 @@
+import BastionSecurity
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -41,7 +43,9 @@ extension CgroupManager {
         mountRoot: String,
         own: [String: String]
     ) -> (version: Int, [(CgroupHierarchy.Kind, mount: String, parent: String)])? {
-        func inside(_ mount: String, _ path: String?) -> String { mount + (path == "/" ? "" : path ?? "") }
+        func inside(_ mount: String, _ path: String?) -> String {
+            mount + (path.map { PathBytes.equal($0, "/") } == true ? "" : path ?? "")
+        }
         if CgroupFiles.exists("cgroup.controllers", in: mountRoot) {
             let parent = inside(mountRoot, own[""])
             let delegated = CgroupFiles.read("cgroup.subtree_control", in: parent).map { contents in
@@ -71,7 +75,8 @@ extension CgroupManager {
             let fields = line.split(separator: UInt8(ascii: ":"), maxSplits: 2, omittingEmptySubsequences: false)
             guard fields.count == 3 else { continue }
             let path = String(decoding: fields[2], as: UTF8.self)
-            guard path.hasPrefix("/"), !path.split(separator: "/").contains("..") else { continue }
+            guard PathBytes.isAbsolute(path), !PathBytes.segments(path).contains(where: { PathBytes.equal($0, "..") })
+            else { continue }
             let names = fields[1].split(separator: UInt8(ascii: ","))
             if names.isEmpty { paths[""] = path }
             for name in names { paths[String(decoding: name, as: UTF8.self)] = path }
@@ -91,7 +96,7 @@ extension CgroupManager {
 
     /// The pid of a server directory name (`bastion-123`), `nil` for any other name.
     static func stalePid(_ name: String) -> pid_t? {
-        guard name.hasPrefix(rootPrefix) else { return nil }
+        guard PathBytes.hasPrefix(name, rootPrefix) else { return nil }
         let digits = name.dropFirst(rootPrefix.count)
         guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let pid = pid_t(digits), pid > 0
         else { return nil }
