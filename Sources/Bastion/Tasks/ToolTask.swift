@@ -2,10 +2,6 @@ import BastionProtocol
 import BastionSecurity
 import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// One task-augmented `tools/call` (2025-11-25 tasks.mdx): its status, and the call's answer once
 /// the call has ended.
 ///
@@ -169,19 +165,13 @@ final class ToolTask: Sendable {
         return state.withLock { $0.answer }
     }
 
-    /// The first text of a tool result, cut to 200 bytes, for a status message.
+    /// The first text of a tool result, cut to 200 bytes (secrets masked), for a status message.
     static func summary(of result: JSONValue) -> String {
         let text = result["content"]?.arrayValue?.first?["text"]?.stringValue ?? "no message"
-        guard text.utf8.count > 200 else { return text }
-        var cut = String(decoding: text.utf8.prefix(200), as: UTF8.self)
-        if cut.unicodeScalars.last == "\u{FFFD}" { cut.unicodeScalars.removeLast() }
-        return cut + "…"
+        let cut = AuditingObserver.prefix(text, bytes: 200)
+        return cut.utf8.count < text.utf8.count ? cut + "…" : cut
     }
 
     /// Now, as an RFC 3339 UTC timestamp.
-    static func timestamp() -> String {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return AuditTimestamp.format(seconds: spec.tv_sec, microseconds: Int(spec.tv_nsec / 1000))
-    }
+    static func timestamp() -> String { AuditTimestamp.now() }
 }

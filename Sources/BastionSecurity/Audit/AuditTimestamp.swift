@@ -7,7 +7,7 @@ import Glibc
 /// Written digit by digit into the record's bytes: one timestamp per request is on the hot path.
 public enum AuditTimestamp {
     /// The current wall-clock time, formatted.
-    static func now() -> String {
+    public static func now() -> String {
         var bytes: [UInt8] = []
         appendNow(to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
