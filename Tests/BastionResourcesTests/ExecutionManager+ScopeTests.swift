@@ -38,6 +38,36 @@ struct ExecutionManagerScopeTests {
         #expect(excluded.first?.contains(".git") == true)
     }
 
+    /// Review 4, finding 3: a root above a hidden path (any depth) would let a child rename the
+    /// audit log's directory away or read a rotated copy; it is left out, saying why.
+    @Test func aGrantedRootHoldingAHiddenPathAtAnyDepthIsLeftOut() throws {
+        let scratch = try ScratchDirectory()
+        for directory in ["work", "home", "home/state", "home/state/bastion"] {
+            try ScratchDirectory.makeDirectory(scratch.file(directory), mode: 0o700)
+        }
+        let permissions: [Permission] = [
+            .codeExecution(unrestricted: true), .fileWrite(glob: nil), .fileWrite(glob: scratch.file("home") + "/**"),
+        ]
+        let rules = try PermissionManager(
+            protectedPaths: [],
+            rules: ["c": .init(permissions: permissions, workdir: scratch.file("work"), home: scratch.file("work"))]
+        )
+        let client = ClientContext(
+            identity: ClientIdentity(clientID: "c", transport: "stdio", method: .stdioProcess),
+            permissions: permissions,
+            workdir: scratch.file("work"),
+            limits: ResourceLimits(),
+            rules: rules
+        )
+        let hidden = scratch.file("home/state/bastion/audit.jsonl")
+        let open = ExecutionManager(launcher: SandboxLauncher()).writeScope(client, isUnrestricted: true)
+        #expect(open.writes.contains(scratch.file("home")))
+        let (writes, excluded) = ExecutionManager(launcher: SandboxLauncher(), hiddenPaths: [hidden])
+            .writeScope(client, isUnrestricted: true)
+        #expect(!writes.contains(scratch.file("home")))
+        #expect(excluded.count == 1 && excluded.first?.contains("audit.jsonl") == true)
+    }
+
     @Test func theTemporaryDirectoryIsCreatedPrivateAndALinkIsRefused() throws {
         let fixture = try ExecutionFixture()
         let (path, directory) = try ExecutionManager.temporaryDirectory(of: fixture.workdir)

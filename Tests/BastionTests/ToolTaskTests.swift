@@ -1,4 +1,5 @@
 import BastionProtocol
+import Synchronization
 import Testing
 
 @testable import Bastion
@@ -92,6 +93,24 @@ struct ToolTaskTests {
         #expect(try await answer?.get() == ["done": true])
     }
 
+    /// The status notification is sent from `onChange`: a `tasks/result` waiter must not be
+    /// answered before it (CI saw the answer overtake the notification).
+    @Test func onChangeRunsBeforeAnyWaiterIsWoken() async throws {
+        let task = makeTask()
+        let order = OrderLog()
+        let waiter = Task {
+            _ = await task.answer()
+            order.append("answer")
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        task.finish(.success([:])) { order.append("changed") }
+        await waiter.value
+        #expect(order.entries == ["changed", "answer"])
+        var calls = 0
+        task.finish(.success([:])) { calls += 1 }
+        #expect(calls == 0)
+    }
+
     @Test func aCancelledWaiterGetsNoAnswer() async {
         let task = makeTask()
         let waiter = Task { await task.answer() }
@@ -112,4 +131,11 @@ struct ToolTaskTests {
         let summary = ToolTask.summary(of: ["content": [["type": "text", "text": .string(long)]]])
         #expect(summary.utf8.count <= 204 && summary.hasSuffix("…"))
     }
+}
+
+/// What happened, in order, from any thread.
+private final class OrderLog: Sendable {
+    private let lock = Mutex<[String]>([])
+    func append(_ entry: String) { lock.withLock { $0.append(entry) } }
+    var entries: [String] { lock.withLock { $0 } }
 }

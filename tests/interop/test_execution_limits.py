@@ -242,3 +242,25 @@ for base in ('/sys/fs/cgroup/pids', '/sys/fs/cgroup'):
     out = result["structuredContent"]["stdout"]
     assert "wrote" not in out and "refused" in out, result
     server.finish()
+
+
+def test_a_killed_servers_orphans_are_killed_by_the_next_server_which_starts_at_once(connect):
+    """A server killed with SIGKILL cannot end its children; the next server start removes the dead
+    server's cgroup directories and kills what is in them, without holding up `initialize` (it
+    once retried `rmdir` of each populated directory for a second, and CI timed out)."""
+    first = connect("coder")
+    marker = "1051"
+    for _ in range(6):  # six runs: six populated run directories in each hierarchy
+        task = first.request("tools/call", {"name": "run_code", "arguments": {"language": "sh", "code": f"exec sleep {marker}"}, "task": {}})
+        assert "result" in task, task
+    deadline = time.monotonic() + 10
+    while len(live_processes(f"sleep {marker}")) < 6 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(live_processes(f"sleep {marker}")) == 6
+    first.kill()  # SIGKILL: the six sleeps outlive it
+    assert live_processes(f"sleep {marker}"), "the children died with the server: nothing left to test"
+    started = time.monotonic()
+    second = connect("coder")
+    assert time.monotonic() - started < 4, "start-up waited on the dead server's directories"
+    assert wait_gone(f"sleep {marker}", within=3) == [], "the dead server's children survived the next start"
+    second.finish()

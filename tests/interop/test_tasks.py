@@ -219,7 +219,11 @@ def test_a_session_holds_a_bounded_number_of_running_tasks(coder: StdioClient):
     resp = coder.request("tools/call", {"name": "run_command", "arguments": {"command": ["sleep", "30"]}, "task": {}})
     assert_error(resp, -32005, resp["id"])
     for task_id in ids:
-        coder.result("tasks/cancel", {"taskId": task_id})
+        cancelled = coder.request("tasks/cancel", {"taskId": task_id})
+        if "error" in cancelled:  # say why: a `sleep 30` has no reason to end on its own
+            got = coder.result("tasks/get", {"taskId": task_id})
+            result = coder.request("tasks/result", {"taskId": task_id}, timeout=5)
+            pytest.fail(f"task ended before it was cancelled: {got}; its result: {result}")
     coder.finish()
 
 

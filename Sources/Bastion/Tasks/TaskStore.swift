@@ -81,7 +81,7 @@ final class TaskStore: Sendable {
                 // The record is written before the answer can be fetched, as for any request.
                 let unrecorded = session.recordDetached(own, result: answer, wasCancelled: task.status == .cancelled)
                 // A cancelled task was announced when it was cancelled; it stays so.
-                if task.finish(unrecorded.map { .failure($0) } ?? answer) { Self.announce(task, on: session) }
+                task.finish(unrecorded.map { .failure($0) } ?? answer) { Self.announce(task, on: session) }
             }
         )
         return [

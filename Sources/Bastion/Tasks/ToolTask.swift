@@ -99,9 +99,13 @@ final class ToolTask: Sendable {
 
     /// Stores the call's answer and ends the task: `failed` for an error or an `isError` result,
     /// else `completed` — unless it was cancelled, which it stays.
+    /// - Parameters:
+    ///   - answer: The call's answer.
+    ///   - onChange: Called when the status changed, before anyone waiting in `tasks/result` is
+    ///     woken, so the status notification always comes before that answer.
     /// - Returns: Whether the status changed.
     @discardableResult
-    func finish(_ answer: Result<JSONValue, JSONRPCError>) -> Bool {
+    func finish(_ answer: Result<JSONValue, JSONRPCError>, onChange: () -> Void = {}) -> Bool {
         let (changed, waiters) = state.withLock { state -> (Bool, [CheckedContinuation<Void, Never>]) in
             guard state.answer == nil else { return (false, []) }
             state.answer = answer
@@ -123,6 +127,7 @@ final class ToolTask: Sendable {
             state.updatedAt = Self.timestamp()
             return (true, waiters)
         }
+        if changed { onChange() }
         for waiter in waiters { waiter.resume() }
         return changed
     }

@@ -82,7 +82,7 @@ extension ExecutionManager {
             processes: client.limits.processes,
             fileSizeBytes: fileSizeLimitBytes
         )
-        var reads = ExecutableResolver.systemReadPaths
+        var reads = readRoots
         // The workdir and the executable. Never the working directory's subtree: a grant is a set of
         // globs with `deny` exceptions, which a Landlock rule (a whole subtree) cannot express, so a
         // `cwd` elsewhere is entered (before Landlock) but not opened up (review 4, finding 2).

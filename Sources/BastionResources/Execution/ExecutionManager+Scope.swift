@@ -17,7 +17,8 @@ extension ExecutionManager {
     /// Restricted code (the default) writes only in the workdir (ARCHITECTURE §2), plus `/dev/null`.
     /// Unrestricted code also gets the client's granted write roots, except a root that is itself
     /// refused, or whose top-level entries include a protected or denied path or a directory of the
-    /// protected list (Landlock only allow-lists: such a root cannot be granted minus the entry).
+    /// protected list (Landlock only allow-lists: such a root cannot be granted minus the entry),
+    /// or that holds one of Bastion's hidden paths at any depth.
     /// Matches deeper inside a root are not looked for; neither are protected names inside the
     /// workdir (`workdir/.git/hooks`), which only a mount namespace could mask.
     func writeScope(_ client: ClientContext, isUnrestricted: Bool) -> (writes: [String], excluded: [String]) {
@@ -25,7 +26,7 @@ extension ExecutionManager {
         var excluded: [String] = []
         guard isUnrestricted else { return (writes, excluded) }
         for root in client.grantedRoots.write where root != client.workdir {
-            if let reason = Self.exclusionReason(root, client: client) {
+            if let reason = Self.exclusionReason(root, client: client, hidden: hiddenScope) {
                 excluded.append("\(root): \(reason)")
             } else {
                 writes.append(root)
@@ -34,8 +35,13 @@ extension ExecutionManager {
         return (writes, excluded)
     }
 
-    static func exclusionReason(_ root: String, client: ClientContext) -> String? {
+    static func exclusionReason(_ root: String, client: ClientContext, hidden: [String] = []) -> String? {
         if PathBytes.isWithin(client.workdir, root) { return "it contains the workdir, and Bastion's state beside it" }
+        // At any depth: with write access above a hidden path a child could rename its directory
+        // away, or read a rotated copy no mask covers yet (review 4, finding 3).
+        if let path = hidden.first(where: { PathBytes.isWithin($0, root) || ReadScope.isHidden(root, by: $0) }) {
+            return "it contains \(path), which Bastion keeps from every child"
+        }
         guard client.check(.write, canonicalPath: root).isAllowed else { return "the root itself may not be written" }
         guard let directory = opendir(root) else { return "it cannot be listed" }
         defer { closedir(directory) }

@@ -27,6 +27,12 @@ public final class ExecutionManager: Sendable {
     /// unwritable already; hiding them also makes the approval socket unconnectable, which Landlock
     /// ABI 7 cannot do and a child running as the server's own user could otherwise.
     public let hiddenPaths: [String]
+    /// ``hiddenPaths`` as given and, where different, canonical: what read and write roots are
+    /// carved around or refused for.
+    let hiddenScope: [String]
+    /// What every child may read: ``ExecutableResolver/systemReadPaths`` carved around
+    /// ``hiddenScope`` (``ReadScope``), computed once.
+    let readRoots: [String]
     /// Time between SIGTERM and SIGKILL after a timeout.
     public let gracePeriod: Duration
     /// The largest file a child may write (`RLIMIT_FSIZE`).
@@ -69,6 +75,8 @@ public final class ExecutionManager: Sendable {
         self.interpreters = found
         self.requiredFeatures = requiredFeatures
         self.hiddenPaths = hiddenPaths
+        self.hiddenScope = hiddenPaths.flatMap { path in [path] + [ReadScope.canonical(path)].compactMap { $0 } }
+        self.readRoots = ReadScope.carve(ExecutableResolver.systemReadPaths, around: hiddenScope)
         self.gracePeriod = gracePeriod
         self.fileSizeLimitBytes = fileSizeLimitBytes
         self.cgroups = cgroups

@@ -84,13 +84,15 @@ extension CgroupManager {
         return paths
     }
 
-    /// Removes the `bastion-<pid>` directories of pids that no longer run, empty ones only (a
-    /// cgroup with processes in it cannot be removed, and is left alone).
+    /// Removes the `bastion-<pid>` directories of pids that no longer run, killing what their runs
+    /// left behind first: a server killed with SIGKILL cannot end its children, and a child that
+    /// outlives its server is a sandboxed program nobody watches. Killing them also keeps start-up
+    /// fast: `rmdir` of a populated cgroup fails, and was retried for a second per directory.
     static func removeStale(in parent: String, mount: String) {
         for name in CgroupFiles.subdirectories(of: parent) {
             guard let pid = stalePid(name), pid != getpid() else { continue }
             guard kill(pid, 0) != 0, errno == ESRCH else { continue }
-            removeTree(parent + "/" + name, killing: false, mount: mount)
+            removeTree(parent + "/" + name, killing: true, mount: mount)
         }
     }
 

@@ -20,4 +20,11 @@ struct SandboxStatusLineTests {
         #expect(SandboxStatusLine.parse([]).report == nil && SandboxStatusLine.parse([]).failure == nil)
         #expect(SandboxStatusLine.parse(Array("hello".utf8)).failure?.contains("unexpected") == true)
     }
+
+    /// `applied` then `failed exec: …` (execve itself failed): the last line is the verdict.
+    @Test func theLastLineIsTheVerdict() {
+        let (report, failure) = SandboxStatusLine.parse(Array("applied {\"landlock\":7}\nfailed exec: /x: ENOENT\n".utf8))
+        #expect(report == nil)
+        #expect(failure == "exec: /x: ENOENT")
+    }
 }
