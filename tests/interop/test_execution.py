@@ -554,3 +554,45 @@ print(json.dumps({{
     assert report["chmod"] != "ok" and report["chown"] != "ok" and report["mknod"] != "ok", report
     assert victim.stat().st_mode & 0o7777 == 0o644
     server.finish()
+
+
+def test_rotated_audit_files_and_config_backups_stay_out_of_reach(spawn, write_config, tmp_path: Path, bastion_bin: Path):
+    """Review 4, finding 3: only the audit log, its head and `.1` were masked (files, at start), so
+    `audit.jsonl.2` in a granted write root was readable, and a child could rename the log's
+    directory away; `/etc/<config>~`, an editor's backup beside a configuration in `/etc`, was in
+    every child's read set. Now a write root holding a hidden path is left out, saying so, and
+    read roots are carved around hidden paths and their look-alike siblings."""
+    if not uses_real_sandbox(bastion_bin):
+        pytest.skip("needs the real sandbox-exec (the stand-in applies no isolation)")
+    if not os.access("/etc", os.W_OK):
+        pytest.skip("needs to write a configuration into /etc (root)")
+    area = tmp_path / "area"  # a granted root that does not hold the workdir
+    logs = area / "logs"
+    logs.mkdir(parents=True)
+    (logs / "audit.jsonl.2").write_text("ROTATED-SECRET\n")
+    etc_config = Path(f"/etc/bastion-interop-{os.getpid()}.toml")
+    backup = Path(str(etc_config) + "~")
+    text = f"""\
+[server]
+audit_log = "{logs}/audit.jsonl"
+
+[[clients]]
+id = "free"
+permissions = ["file_read", "file_write:{area}/**", "code_execution:unrestricted"]
+"""
+    etc_config.write_text(text)
+    backup.write_text("BACKUP-SECRET\n" + text)
+    try:
+        server = spawn("--config", etc_config, "--client", "free")
+        server.initialize(LATEST)
+        code = f"cat {logs}/audit.jsonl.2 {backup}; mv {logs} {area}/moved; echo done"
+        result = server.call_tool("run_code", {"language": "sh", "code": code})
+        server.finish()
+    finally:
+        etc_config.unlink()
+        backup.unlink()
+    dumped = json.dumps(result)
+    assert "ROTATED-SECRET" not in dumped and "BACKUP-SECRET" not in dumped, result
+    assert logs.is_dir() and not (area / "moved").exists(), "the child renamed the audit log's directory"
+    excluded = result["structuredContent"].get("excludedWriteRoots", [])
+    assert any("audit.jsonl" in reason for reason in excluded), result
