@@ -1,5 +1,9 @@
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @testable import BastionResources
 
 struct ExecutableResolverTests {
@@ -21,5 +25,18 @@ struct ExecutableResolverTests {
         #expect(!paths.contains("/etc"))
         #expect(!paths.contains("/etc/shadow"))
         #expect(!paths.contains { $0.hasPrefix("/etc/ssh") || $0.hasPrefix("/etc/sudoers") })
+    }
+
+    /// What a minimal root recreates: the merged-`/usr` links (the ELF loader's `/lib64`, `#!/bin/sh`)
+    /// and `/dev/fd`; never a link of a secret `/etc` entry.
+    @Test func theSystemLinksAreTheLinksAmongTheSystemPaths() {
+        let links = ExecutableResolver.systemLinks
+        #expect(links["/dev/fd"] == "/proc/self/fd")
+        for path in ["/bin", "/lib64", "/etc/localtime"] {
+            var info = stat()
+            let isLink = lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
+            #expect((links[path] != nil) == isLink, "\(path)")
+        }
+        #expect(links["/etc/ssh"] == nil && links["/etc/ssl"] == nil)
     }
 }

@@ -36,6 +36,25 @@ struct SandboxPolicyTests {
         #expect(try SandboxPolicy(decoding: policy.encoded()).hiddenPaths.isEmpty)
     }
 
+    @Test func theMinimalRootAndItsLinksAreOptionalOnTheWire() throws {
+        var rooted = policy
+        rooted.minimalRoot = true
+        rooted.rootLinks = ["/bin": "usr/bin", "/dev/fd": "/proc/self/fd"]
+        #expect(try SandboxPolicy(decoding: rooted.encoded()) == rooted)
+        let text = String(decoding: policy.encoded(), as: UTF8.self)
+        #expect(!text.contains("minimalRoot") && !text.contains("rootLinks"), "absent when off: \(text)")
+        #expect(try SandboxPolicy(decoding: policy.encoded()).minimalRoot == false)
+    }
+
+    @Test(arguments: [#""rootLinks":{"bin":"usr/bin"}"#, #""rootLinks":{"/bin":""}"#, #""rootLinks":["/bin"]"#,
+        #""rootLinks":{"/a/../b":"x"}"#, #""minimalRoot":"yes""#])
+    func aBadRootLinkIsRefused(member: String) {
+        var text = String(decoding: policy.encoded(), as: UTF8.self)
+        text.removeLast()
+        text += "," + member + "}"
+        #expect(throws: SandboxError.self) { try SandboxPolicy(decoding: Array(text.utf8)) }
+    }
+
     @Test(arguments: [#""hiddenPaths":["run"]"#, #""cgroups":"/sys"#, #""hiddenPaths":[1]"#])
     func aBadHiddenPathOrCgroupIsRefused(member: String) {
         var text = String(decoding: policy.encoded(), as: UTF8.self)

@@ -15,7 +15,9 @@ struct SandboxReportCodingTests {
         limits: ["cpu", "nproc"],
         cgroups: ["/sys/fs/cgroup/memory/b/1", "/sys/fs/cgroup/pids/b/1"],
         hiddenPaths: ["/run/bastion"],
-        omittedPaths: [SandboxReport.OmittedPath(path: "/lib64", reason: "no such file")]
+        omittedPaths: [SandboxReport.OmittedPath(path: "/lib64", reason: "no such file")],
+        minimalRoot: true,
+        privateProc: true
     )
 
     @Test func aReportSurvivesItsWireFormat() throws {

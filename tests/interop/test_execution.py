@@ -596,3 +596,46 @@ permissions = ["file_read", "file_write:{area}/**", "code_execution:unrestricted
     assert logs.is_dir() and not (area / "moved").exists(), "the child renamed the audit log's directory"
     excluded = result["structuredContent"].get("excludedWriteRoots", [])
     assert any("audit.jsonl" in reason for reason in excluded), result
+
+
+def test_a_child_sees_no_socket_and_no_process_outside_its_sandbox(connect, bastion_bin: Path, tmp_path: Path):
+    """Review 4, findings 4 and 7: restricted code could connect() to any pathname UNIX socket
+    (Landlock ABI 7 has no rule for it: docker.sock, D-Bus) and list every process with its command
+    line in /proc. Its root is now a tmpfs holding only its read and write paths, with a procfs of
+    its own (hidepid=invisible): the socket does not exist there, and no outside process is listed."""
+    if not uses_real_sandbox(bastion_bin):
+        pytest.skip("needs the real sandbox-exec (the stand-in applies no isolation)")
+    import socket
+
+    path = tmp_path / "daemon.sock"
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(path))
+    listener.listen(1)
+    probe = f"""
+import json, os, socket
+report = {{}}
+try:
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); s.connect({str(path)!r}); report["connect"] = "connected"
+except OSError as e:
+    report["connect"] = type(e).__name__
+report["pids"] = sorted(int(n) for n in os.listdir("/proc") if n.isdigit())
+report["self"] = os.getpid()
+try:
+    report["init"] = open("/proc/1/cmdline", "rb").read().decode(errors="replace")
+except OSError as e:
+    report["init"] = type(e).__name__
+print(json.dumps(report))
+"""
+    try:
+        server = connect("coder")
+        result = server.call_tool("run_code", {"language": "python3", "code": probe})
+        server_pid = server.proc.pid
+        server.finish()
+    finally:
+        listener.close()
+    report = json.loads(result["structuredContent"]["stdout"])
+    assert report["connect"] != "connected", report
+    assert report["self"] in report["pids"] and server_pid not in report["pids"] and 1 not in report["pids"], report
+    assert report["init"] in ("FileNotFoundError", "PermissionError"), report
+    sandbox = result["structuredContent"]["sandbox"]
+    assert sandbox["minimalRoot"] is True, sandbox

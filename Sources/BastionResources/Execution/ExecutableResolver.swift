@@ -54,23 +54,53 @@ public enum ExecutableResolver {
     /// existing, computed once.
     public static let systemReadPaths: [String] = {
         var paths: [String] = []
-        let candidates = [
-            "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/proc", "/dev/null", "/dev/zero",
-            "/dev/full", "/dev/random", "/dev/urandom", "/etc/ssl/certs", "/etc/ssl/openssl.cnf",
-        ]
-        for path in candidates { if let real = canonical(path), !paths.contains(real) { paths.append(real) } }
-        if let directory = opendir("/etc") {
-            defer { closedir(directory) }
-            while let entry = readdir(directory) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-                }
-                guard name != ".", name != "..", !secretEtcEntries.contains(name) else { continue }
-                if let real = canonical("/etc/\(name)"), !paths.contains(real), !isSecret(real) { paths.append(real) }
-            }
-        }
+        for path in systemCandidates { if let real = canonical(path), !paths.contains(real) { paths.append(real) } }
+        // An `/etc` entry may be a link into a secret one (`/etc/x -> ssh/…`); the candidates are ours.
+        for path in etcEntries { if let real = canonical(path), !paths.contains(real), !isSecret(real) { paths.append(real) } }
         return paths
     }()
+
+    /// The symbolic links among the system paths (`/bin -> usr/bin` and `/lib64 -> usr/lib64` on a
+    /// merged `/usr`, `/etc/localtime`, …) and `/dev/fd`, `/dev/stdin`, `/dev/stdout`,
+    /// `/dev/stderr`: recreated in a child's minimal root, where only their targets are mounted.
+    public static let systemLinks: [String: String] = {
+        var links = [
+            "/dev/fd": "/proc/self/fd", "/dev/stdin": "/proc/self/fd/0", "/dev/stdout": "/proc/self/fd/1",
+            "/dev/stderr": "/proc/self/fd/2",
+        ]
+        for path in systemCandidates + etcEntries {
+            if let target = linkTarget(path) { links[path] = target }
+        }
+        return links
+    }()
+
+    private static let systemCandidates = [
+        "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/proc", "/dev/null", "/dev/zero",
+        "/dev/full", "/dev/random", "/dev/urandom", "/etc/ssl/certs", "/etc/ssl/openssl.cnf",
+    ]
+
+    /// `/etc/<name>` for every entry but ``secretEtcEntries``.
+    private static var etcEntries: [String] {
+        guard let directory = opendir("/etc") else { return [] }
+        defer { closedir(directory) }
+        var entries: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard name != ".", name != "..", !secretEtcEntries.contains(name) else { continue }
+            entries.append("/etc/\(name)")
+        }
+        return entries
+    }
+
+    /// What a symbolic link at `path` points to (`nil`: not a link).
+    private static func linkTarget(_ path: String) -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink(path, &buffer, buffer.count - 1)
+        guard count > 0 else { return nil }
+        return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
 
     /// A link out of `/etc` into one of the secret entries (`/etc/x -> ssh/…`).
     private static func isSecret(_ path: String) -> Bool {

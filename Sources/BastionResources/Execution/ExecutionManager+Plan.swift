@@ -97,6 +97,8 @@ extension ExecutionManager {
         plan.policy.restrictsNetwork = !isUnrestricted
         plan.policy.required = requiredFeatures
         plan.policy.hiddenPaths = hiddenPaths
+        plan.policy.minimalRoot = true
+        plan.policy.rootLinks = ExecutableResolver.systemLinks
         // Last, once nothing else can fail: the `.tmp` directory, and the code file in it.
         let temporary = try Self.temporaryDirectory(of: client.workdir)
         guard case .code(let language, let source) = request.program else {

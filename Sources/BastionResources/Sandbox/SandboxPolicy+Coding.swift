@@ -1,4 +1,5 @@
 import BastionProtocol
+import BastionSecurity
 
 extension SandboxPolicy {
     /// The policy as the JSON document `sandbox-exec` reads on descriptor 3.
@@ -16,6 +17,10 @@ extension SandboxPolicy {
         ]
         if !hiddenPaths.isEmpty { members["hiddenPaths"] = .array(hiddenPaths.map(JSONValue.string)) }
         if !cgroups.isEmpty { members["cgroups"] = .array(cgroups.map(JSONValue.string)) }
+        if minimalRoot {
+            members["minimalRoot"] = true
+            members["rootLinks"] = .object(rootLinks.mapValues(JSONValue.string))
+        }
         if let user {
             members["user"] = [
                 "uid": .int(Int64(user.uid)), "gid": .int(Int64(user.gid)),
@@ -51,12 +56,30 @@ extension SandboxPolicy {
             user: try fields.optional("user").map(UserIdentity.init),
             required: try fields.strings("required"),
             hiddenPaths: try fields.optional("hiddenPaths") == nil ? [] : fields.paths("hiddenPaths"),
-            cgroups: try fields.optional("cgroups") == nil ? [] : fields.paths("cgroups")
+            cgroups: try fields.optional("cgroups") == nil ? [] : fields.paths("cgroups"),
+            minimalRoot: try fields.optional("minimalRoot") == nil ? false : fields.bool("minimalRoot"),
+            rootLinks: try Self.links(fields.optional("rootLinks"))
         )
         guard !arguments.isEmpty else { throw SandboxError(message: "the sandbox policy has an empty \"arguments\"") }
         for variable in environment where !Self.isVariable(variable) {
             throw SandboxError(message: "the sandbox policy has a malformed environment entry (NAME=value expected)")
         }
+    }
+
+    /// `rootLinks`: an object of absolute, normal link paths to non-empty targets, no NUL anywhere.
+    static func links(_ value: JSONValue?) throws(SandboxError) -> [String: String] {
+        guard let value else { return [:] }
+        guard case .object(let members) = value else {
+            throw SandboxError(message: "the sandbox policy's \"rootLinks\" is not an object")
+        }
+        var links: [String: String] = [:]
+        for (path, target) in members {
+            guard PathBytes.isNormalAbsolute(path), !path.utf8.contains(0), let text = target.stringValue, !text.isEmpty,
+                !text.utf8.contains(0)
+            else { throw SandboxError(message: "the sandbox policy has a malformed \"rootLinks\" entry") }
+            links[path] = text
+        }
+        return links
     }
 
     /// `NAME=value` with a non-empty name free of `=`.

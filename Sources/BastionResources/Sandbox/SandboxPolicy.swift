@@ -53,6 +53,14 @@ public struct SandboxPolicy: Sendable, Hashable {
     /// per v1 controller hierarchy (`/sys/fs/cgroup/memory/…`, `/sys/fs/cgroup/pids/…`) or one v2
     /// directory. Created, limited and removed by the server. Optional on the wire (absent: none).
     public var cgroups: [String]
+    /// A minimal root (review 4, findings 3, 4, 7): the child's `/` is a read-only tmpfs holding
+    /// only bind mounts of ``readPaths`` (read-only), ``writePaths``, the working directory and the
+    /// executable, the links of ``rootLinks``, and a `/proc` of its own where the kernel allows it
+    /// (`hidepid=invisible`). Nothing else exists for the child: no other file, no pathname UNIX
+    /// socket. Optional on the wire (absent: false).
+    public var minimalRoot: Bool
+    /// Symbolic links recreated in the minimal root, path → target (`/bin` → `usr/bin`).
+    public var rootLinks: [String: String]
 
     /// `setrlimit` values; `nil` leaves the inherited limit.
     public struct Limits: Sendable, Hashable {
@@ -113,7 +121,9 @@ public struct SandboxPolicy: Sendable, Hashable {
         user: UserIdentity? = nil,
         required: [String] = [],
         hiddenPaths: [String] = [],
-        cgroups: [String] = []
+        cgroups: [String] = [],
+        minimalRoot: Bool = false,
+        rootLinks: [String: String] = [:]
     ) {
         self.executable = executable
         self.arguments = arguments
@@ -127,6 +137,8 @@ public struct SandboxPolicy: Sendable, Hashable {
         self.required = required
         self.hiddenPaths = hiddenPaths
         self.cgroups = cgroups
+        self.minimalRoot = minimalRoot
+        self.rootLinks = rootLinks
     }
 
     /// The descriptor `sandbox-exec` reads the policy from.

@@ -22,6 +22,8 @@ extension SandboxReport {
                 omittedPaths.map { .object(["path": .string($0.path), "reason": .string($0.reason)]) }
             ),
             "features": .array(features.sorted().map { .string($0.rawValue) }),
+            "minimalRoot": .bool(minimalRoot),
+            "privateProc": .bool(privateProc),
         ]
         if let user {
             members["user"] = .object([
@@ -55,6 +57,8 @@ extension SandboxReport {
         limits = Self.strings(members["limits"])
         cgroups = Self.strings(members["cgroups"])
         hiddenPaths = Self.strings(members["hiddenPaths"])
+        minimalRoot = members["minimalRoot"]?.boolValue ?? false
+        privateProc = members["privateProc"]?.boolValue ?? false
         omittedPaths = (members["omittedPaths"]?.arrayValue ?? []).compactMap { entry in
             guard case .object(let fields) = entry, let path = fields["path"]?.stringValue else { return nil }
             return OmittedPath(path: path, reason: fields["reason"]?.stringValue ?? "")

@@ -24,6 +24,10 @@ public struct SandboxReport: Sendable, Hashable {
     public var hiddenPaths: [String]
     /// Read or write paths of the policy left out of the ruleset, and why.
     public var omittedPaths: [OmittedPath]
+    /// Whether the child's root is the minimal one (``SandboxPolicy/minimalRoot``).
+    public var minimalRoot: Bool
+    /// Whether its `/proc` is a procfs of its own listing no process outside the sandbox.
+    public var privateProc: Bool
 
     /// One way the network is cut off.
     public enum NetworkRestriction: String, Sendable, Hashable, CaseIterable {
@@ -61,7 +65,9 @@ public struct SandboxReport: Sendable, Hashable {
         limits: [String] = [],
         cgroups: [String] = [],
         hiddenPaths: [String] = [],
-        omittedPaths: [OmittedPath] = []
+        omittedPaths: [OmittedPath] = [],
+        minimalRoot: Bool = false,
+        privateProc: Bool = false
     ) {
         self.landlockABI = landlockABI
         self.landlockRestrictsTCP = landlockRestrictsTCP
@@ -74,6 +80,8 @@ public struct SandboxReport: Sendable, Hashable {
         self.cgroups = cgroups
         self.hiddenPaths = hiddenPaths
         self.omittedPaths = omittedPaths
+        self.minimalRoot = minimalRoot
+        self.privateProc = privateProc
     }
 
     /// The features in force, for ``SandboxPolicy/required`` and the audit record.

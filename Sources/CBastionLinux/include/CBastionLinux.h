@@ -37,5 +37,6 @@ extern const int CBASTION_O_PATH;
 
 /* Landlock, seccomp, namespaces and process clean-up for sandbox-exec. */
 #include "CBastionSandbox.h"
+#include "CBastionRoot.h"
 
 #endif

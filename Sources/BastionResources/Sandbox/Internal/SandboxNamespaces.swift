@@ -1,3 +1,4 @@
+import BastionSecurity
 import CBastionLinux
 
 #if canImport(Glibc)
@@ -15,7 +16,7 @@ enum SandboxNamespaces {
     /// - Throws: ``SandboxError`` at step `namespaces` or `mounts`.
     static func enter(_ policy: SandboxPolicy, into report: inout SandboxReport) throws(SandboxError) {
         let network = policy.restrictsNetwork
-        let mounts = !policy.hiddenPaths.isEmpty
+        let mounts = !policy.hiddenPaths.isEmpty || policy.minimalRoot
         guard network || mounts else { return }
         if geteuid() == 0 {
             if network && cbastion_unshare(1, 0, 0) == 0 { report.network.append(.namespace) }
@@ -32,11 +33,59 @@ enum SandboxNamespaces {
                 step: .namespaces
             )
         }
-        if mounts { try hide(policy.hiddenPaths, into: &report) }
+        guard mounts else { return }
+        try SandboxSystemCall.check(.mounts, "making mounts private") { cbastion_make_mounts_private() }
+        if policy.minimalRoot { try enterMinimalRoot(policy, into: &report) }
+        try hide(policy.hiddenPaths, into: &report)
+    }
+
+    /// What the minimal root binds, parents first: read paths, the working directory and the
+    /// executable read-only, write paths read-write (a path given twice is writable if either says
+    /// so); nothing in `/proc`.
+    static func bindings(_ policy: SandboxPolicy) -> [(path: String, writable: Bool)] {
+        var writable: [String: Bool] = [:]
+        // `/proc` is mounted apart: a procfs of its own (or a bind of the old one), never a path in it.
+        for path in policy.readPaths + [policy.workingDirectory, policy.executable]
+        where writable[path] == nil && !PathBytes.isWithin(path, "/proc") {
+            writable[path] = false
+        }
+        for path in policy.writePaths { writable[path] = true }
+        return writable.map { (path: $0.key, writable: $0.value) }.sorted { lhs, rhs in
+            lhs.path.utf8.count != rhs.path.utf8.count
+                ? lhs.path.utf8.count < rhs.path.utf8.count : Array(lhs.path.utf8).lexicographicallyPrecedes(rhs.path.utf8)
+        }
+    }
+
+    private static func enterMinimalRoot(_ policy: SandboxPolicy, into report: inout SandboxReport) throws(SandboxError) {
+        let bound = bindings(policy)
+        let links = policy.rootLinks.sorted { Array($0.key.utf8).lexicographicallyPrecedes($1.key.utf8) }
+        // Never freed: this process `execve`s or exits soon after.
+        let paths = bound.map { UnsafePointer(strdup($0.path)) }
+        let flags = bound.map { Int32($0.writable ? 1 : 0) }
+        let linkPaths = links.map { UnsafePointer(strdup($0.key)) }
+        let linkTargets = links.map { UnsafePointer(strdup($0.value)) }
+        var privateProc: Int32 = 0
+        var failedIndex: Int32 = -1
+        let status = cbastion_enter_minimal_root(
+            paths, flags, paths.count, linkPaths, linkTargets, linkPaths.count, &privateProc, &failedIndex
+        )
+        guard status == 0 else {
+            let index = Int(failedIndex)
+            let what =
+                index < 0 ? "building the minimal root"
+                : index < bound.count ? "binding \(bound[index].path) into the minimal root"
+                : "linking \(links[index - bound.count].key) in the minimal root"
+            throw SandboxError(message: "\(what): \(SandboxSystemCall.errorText())", step: .mounts)
+        }
+        report.minimalRoot = true
+        report.privateProc = privateProc == 1
+        // The working directory was entered in the old root: enter it again in the new one.
+        try SandboxSystemCall.check(.directory, "changing to \(policy.workingDirectory) in the minimal root") {
+            chdir(policy.workingDirectory)
+        }
     }
 
     private static func hide(_ paths: [String], into report: inout SandboxReport) throws(SandboxError) {
-        try SandboxSystemCall.check(.mounts, "making mounts private") { cbastion_make_mounts_private() }
         for path in paths {
             try SandboxSystemCall.check(.mounts, "hiding \(path)") { cbastion_hide_path(path) }
             report.hiddenPaths.append(path)
