@@ -37,7 +37,8 @@
 #endif
 
 /* Denied with EPERM: debugging other processes, kernel attack surface (io_uring, bpf, perf),
-   replacing the kernel, changing the mount tree, the kernel keyring, and leaving namespaces. */
+   replacing the kernel, changing the mount tree, the kernel keyring, leaving namespaces, and the
+   calls below that the capability drop already refuses. */
 static const int denied_calls[] = {
     __NR_ptrace, __NR_process_vm_readv, __NR_process_vm_writev,
     __NR_io_uring_setup, __NR_io_uring_enter, __NR_io_uring_register,
@@ -50,6 +51,16 @@ static const int denied_calls[] = {
     __NR_open_tree_attr, __NR_mount_setattr,
     __NR_keyctl, __NR_add_key, __NR_request_key,
     __NR_unshare, __NR_setns,
+    /* Belt and braces behind the dropped capabilities (review 4): watching or replacing the
+       system, kernel modules, reboot, swap, host names, clocks, accounting, I/O ports, handles
+       that bypass paths, userfaultfd (a kernel-exploit staple), the kernel log. */
+    __NR_fanotify_init, __NR_init_module, __NR_finit_module, __NR_delete_module, __NR_reboot,
+    __NR_swapon, __NR_swapoff, __NR_sethostname, __NR_setdomainname, __NR_settimeofday,
+    __NR_clock_settime, __NR_clock_adjtime, __NR_adjtimex, __NR_acct, __NR_open_by_handle_at,
+    __NR_name_to_handle_at, __NR_userfaultfd, __NR_syslog, __NR_quotactl, __NR_lookup_dcookie,
+#ifdef __NR_iopl
+    __NR_iopl, __NR_ioperm,
+#endif
 };
 
 /* clone(2) flags that would create namespaces (CLONE_NEWTIME exists only for clone3/unshare). */

@@ -18,6 +18,7 @@ struct CheckConfigCommand: ParsableCommand {
                 environment: ProcessEnvironment.current(),
                 customPermissions: BastionServer.builtInCustomPermissions
             )
+            for line in configuration.warnings { ServeCommand.writeToStandardError("bastion: warning: \(line)\n") }
             print(configuration.renderedTOML(), terminator: "")
         } catch {
             throw CommandFailure(error.description)

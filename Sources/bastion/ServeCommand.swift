@@ -58,6 +58,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw CommandFailure("\(error)")
         }
         let logger = StderrLogging.bootstrap(level: configuration.server.logLevel)
+        for line in configuration.warnings { logger.warning("\(line)") }
         if isatty(STDIN_FILENO) != 0 { Self.writeToStandardError(Self.terminalGuide) }
         var server = BastionServer(configuration: configuration)
         // A cgroup per run when a hierarchy is writable; the summary says whether one is in use.

@@ -4,12 +4,15 @@ import Testing
 
 struct ExecutionEnvironmentTests {
     @Test(arguments: ["", "A=B", "A\u{0}B", "LD_PRELOAD", "LD_LIBRARY_PATH", "BASH_ENV", "ENV", "BASH_FUNC_x%%",
-        "NODE_OPTIONS", "PYTHONSTARTUP", "PATH", "HOME", "TMPDIR", "GIT_CONFIG_COUNT"])
+        "NODE_OPTIONS", "PYTHONSTARTUP", "PATH", "HOME", "TMPDIR", "GIT_CONFIG_COUNT",
+        // Review 4, finding 6: families that point a tool at code or configuration.
+        "GIT_TEMPLATE_DIR", "GIT_PROXY_COMMAND", "OPENSSL_CONF", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS",
+        "XDG_CONFIG_HOME", "PIP_INDEX_URL", "npm_config_script_shell", "MAKEFLAGS", "PYTHONWARNINGS", "SHELL"])
     func dangerousOrMalformedNamesAreRefused(_ name: String) {
         #expect(ExecutionEnvironment.isRefused(name))
     }
 
-    @Test(arguments: ["GREETING", "CI", "RUST_LOG", "lower_case"])
+    @Test(arguments: ["GREETING", "CI", "RUST_LOG", "lower_case", "PYTHONUNBUFFERED", "NODE_ENV", "GOOD_NAME"])
     func ordinaryNamesPass(_ name: String) {
         #expect(!ExecutionEnvironment.isRefused(name))
     }

@@ -60,6 +60,17 @@ def test_check_config_good(run_cli, full_config):
         assert word in proc.stdout, proc.stdout
 
 
+def test_check_config_warns_about_grants_that_run_any_program(run_cli, write_config):
+    """Review 4, finding 6: `system_command:git` lets the client run anything through git's
+    arguments (`git -c alias.x='!sh' x`): valid, but said on stderr, naming the client."""
+    path = write_config('[[clients]]\nid = "builder"\npermissions = ["system_command:git", "system_command:ls"]\n')
+    proc = run_cli("check-config", path)
+    assert proc.returncode == 0, proc.stderr
+    warnings = [line for line in proc.stderr.splitlines() if "warning" in line]
+    assert len(warnings) == 1 and 'client "builder"' in warnings[0] and "system_command:git" in warnings[0], proc.stderr
+    assert "warning" not in proc.stdout
+
+
 def test_check_config_missing_file(run_cli, tmp_path):
     missing = tmp_path / "missing-config.toml"
     proc = run_cli("check-config", missing)

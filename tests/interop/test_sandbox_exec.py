@@ -390,6 +390,28 @@ print(json.dumps({
     assert result["unshare"] == "EPERM" and result["mount"] == "EPERM"
 
 
+def test_calls_the_capability_drop_covers_are_refused_by_seccomp_too(bastion_bin, work):
+    """Review 4 (seccomp, belt and braces): name_to_handle_at needs no capability, so only the
+    filter refuses it; userfaultfd and fanotify_init are refused whatever the sysctls say."""
+    code = ERRNO_OF + """
+import ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+def call(number, *args):
+    if libc.syscall(number, *args) < 0:
+        raise OSError(ctypes.get_errno(), "call")
+handle = ctypes.create_string_buffer(128)
+ctypes.memmove(handle, (128).to_bytes(4, "little"), 4)
+mount_id = ctypes.c_int()
+print(json.dumps({
+    "name_to_handle_at": attempt(lambda: call(303, -100, b"/usr", handle, ctypes.byref(mount_id), 0)),
+    "userfaultfd": attempt(lambda: call(323, 0)),
+    "fanotify_init": attempt(lambda: call(300, 0, 0)),
+}))
+"""
+    result = spawn(bastion_bin, python_policy(code, work)).json()
+    assert result == {"name_to_handle_at": "EPERM", "userfaultfd": "EPERM", "fanotify_init": "EPERM"}, result
+
+
 def test_foreign_abi_system_calls_kill_the_process(bastion_bin, work):
     # An x32 call (bit 30 set; getpid = 39) would dodge the x86_64 numbers: the filter kills.
     code = "import ctypes; ctypes.CDLL(None).syscall(0x40000000 + 39); print('survived')"

@@ -26,15 +26,33 @@ public enum ExecutionEnvironment {
         "NODE_PATH", "NODE_REPL_EXTERNAL_MODULE", "GCONV_PATH", "GLIBC_TUNABLES", "LOCPATH", "NLSPATH",
         "HOSTALIASES", "RES_OPTIONS", "GIT_EXEC_PATH", "GIT_CONFIG", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM",
         "GIT_SSH", "GIT_SSH_COMMAND", "GIT_ASKPASS", "SSH_ASKPASS", "EDITOR", "VISUAL", "PAGER", "GIT_PAGER",
-        "MANPAGER", "LESSOPEN", "LESSCLOSE",
+        "MANPAGER", "LESSOPEN", "LESSCLOSE", "CLASSPATH", "ZDOTDIR", "TERMINFO", "TERMINFO_DIRS", "INPUTRC",
+        "MYVIMRC", "CURL_HOME", "WGETRC", "SUDO_ASKPASS", "KUBECONFIG", "DOCKER_HOST", "DOCKER_CONFIG",
+        "PS1", "PS2", "PS3", "BROWSER", "SHELL",
     ]
-    /// Name prefixes refused: the dynamic loader's, exported bash functions, git's config injection.
-    static let refusedPrefixes = ["LD_", "BASH_FUNC_", "GIT_CONFIG_", "DYLD_", "MALLOC_"]
+    /// Name prefixes refused: the dynamic loader's, exported bash functions, and whole families
+    /// that point a tool at configuration or code of the caller's choosing (review 4, finding 6):
+    /// git's (`GIT_*`: exec path, config, ssh, pager, templates), interpreters', package managers',
+    /// the JVM's option injection, OpenSSL's engines and config, the XDG config dirs (git, pip
+    /// and others read `$XDG_CONFIG_HOME`), make's flags. Defence in depth: a `system_command`
+    /// grant leaves argv free, so `git -c …` needs no variable (``BastionConfiguration`` warns).
+    static let refusedPrefixes = [
+        "LD_", "BASH_FUNC_", "GIT_", "DYLD_", "MALLOC_", "PYTHON", "PERL", "RUBY", "NODE_", "NPM_CONFIG_",
+        "npm_config_", "YARN_", "PIP_", "CARGO_", "RUSTC_", "GOFLAGS", "GOPATH", "GOROOT", "GOPROXY", "GOTOOLCHAIN", "GOENV", "JAVA_", "JDK_", "_JAVA_", "OPENSSL_", "XDG_",
+        "LUA_", "PHP", "TCL", "SSH_", "GNUPG", "GPG_", "LESS", "VIM", "EXINIT", "MAKE", "MFLAGS", "GNUMAKE",
+    ]
+
+    /// Names of refused families that only switch behaviour (buffering, encoding), allowed.
+    static let allowedNames: Set<String> = [
+        "PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE", "PYTHONHASHSEED", "PYTHONIOENCODING", "PYTHONUTF8",
+        "NODE_ENV", "NODE_NO_WARNINGS",
+    ]
 
     /// Whether a variable name is refused: empty, contains `=` or NUL, or is on the lists.
     public static func isRefused(_ name: String) -> Bool {
         let bytes = name.utf8
         if bytes.isEmpty || bytes.contains(UInt8(ascii: "=")) || bytes.contains(0) { return true }
+        if allowedNames.contains(name) { return false }
         if refusedNames.contains(name) { return true }
         return refusedPrefixes.contains { name.utf8.starts(with: $0.utf8) }
     }
