@@ -9,7 +9,8 @@ alike: from just before posix_spawn to waitpid's return; for the sandboxed row t
 writing the policy to descriptor 3 and reading the status line to EOF (what the server does).
 Issue 10's target: the sandboxed p50 within 2 ms of the plain one. Rows: the policy the server
 would give restricted code (Landlock ABI 7 + TCP, seccomp, a private network namespace) and
-unrestricted code (no network namespace), then sandbox-exec failing at once (no policy): the
+unrestricted code (no network namespace), the policy the server gives today (every /etc entry, a
+hidden path, the minimal root: one bind mount per read path), then sandbox-exec failing at once (no policy): the
 floor of the binary's own start-up (dynamic loading, relocations, the Swift runtime).
 """
 
@@ -26,11 +27,34 @@ WORK = tempfile.mkdtemp(prefix="bastion-bench-")
 
 def policy(restricted):
     return json.dumps({
-        "executable": "/bin/true", "arguments": ["true"], "environment": ["PATH=/usr/bin:/bin"],
+        "executable": os.path.realpath("/bin/true"), "arguments": ["true"], "environment": ["PATH=/usr/bin:/bin"],
         "workingDirectory": WORK, "limits": {"openFiles": 256, "processes": 256},
         "readPaths": ["/usr", "/bin", "/lib", "/lib64", "/etc"], "writePaths": [WORK],
         "restrictsNetwork": restricted, "required": ["landlock", "seccomp"],
     }).encode()
+
+
+def server_policy(minimal_root=True):
+    """What the server gives restricted code today: /etc entry by entry, the system links, a
+    hidden path, and the minimal root (a tmpfs root of bind mounts, a procfs of its own)."""
+    secret = {"shadow", "shadow-", "gshadow", "gshadow-", "sudoers", "sudoers.d", "ssh", "ssl", "security",
+              "krb5.keytab", "bastion", "wireguard", "NetworkManager", "letsencrypt", "openvpn", "ppp",
+              "ipsec.secrets", "ipsec.d", "docker", "containerd", "libvirt", "pki", "cups", "credstore",
+              "credstore.encrypted", "machine-id"}
+    system = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/proc", "/dev/null", "/dev/zero",
+              "/dev/full", "/dev/random", "/dev/urandom", "/etc/ssl/certs", "/etc/ssl/openssl.cnf"]
+    etc = ["/etc/" + name for name in sorted(os.listdir("/etc")) if name not in secret]
+    reads, links = [], {"/dev/fd": "/proc/self/fd"}
+    for path in system + etc:
+        if os.path.islink(path):
+            links[path] = os.readlink(path)
+        if os.path.exists(path) and os.path.realpath(path) not in reads:
+            reads.append(os.path.realpath(path))
+    document = json.loads(policy(True))
+    document.update({"readPaths": reads, "writePaths": [WORK, "/dev/null"], "hiddenPaths": [WORK + "/audit.jsonl"]})
+    if minimal_root:
+        document.update({"minimalRoot": True, "rootLinks": links})
+    return json.dumps(document).encode()
 
 
 def plain():
@@ -61,6 +85,8 @@ def sandboxed(document):
 rows = {
     "plain posix_spawn of true": plain,
     "sandbox-exec true, restricted": sandboxed(policy(True)),
+    "sandbox-exec true, as the server (minimal root)": sandboxed(server_policy()),
+    "sandbox-exec true, as the server, no minimal root": sandboxed(server_policy(minimal_root=False)),
     "sandbox-exec true, unrestricted": sandboxed(policy(False)),
     "sandbox-exec, no policy (start-up floor)": sandboxed(None),
 }

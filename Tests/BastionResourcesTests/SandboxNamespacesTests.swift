@@ -19,18 +19,4 @@ struct SandboxNamespacesTests {
         #expect(report.network.isEmpty)
         #expect(report.hiddenPaths.isEmpty)
     }
-
-    /// Parents before children, read-only unless a write path, `/proc` mounted apart.
-    @Test func theMinimalRootBindsParentsFirstAndWritesWin() {
-        let policy = SandboxPolicy(
-            executable: "/usr/bin/python3.11",
-            arguments: ["python3"],
-            workingDirectory: "/work/c",
-            readPaths: ["/usr", "/proc", "/proc/12/mounts", "/work/c", "/dev/null"],
-            writePaths: ["/work/c", "/dev/null"]
-        )
-        let bound = SandboxNamespaces.bindings(policy)
-        #expect(bound.map(\.path) == ["/usr", "/work/c", "/dev/null", "/usr/bin/python3.11"])
-        #expect(bound.map(\.writable) == [false, true, true, false])
-    }
 }

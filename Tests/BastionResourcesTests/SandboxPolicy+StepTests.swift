@@ -6,7 +6,7 @@ struct SandboxPolicyStepTests {
     @Test func theStepsRunInTheContractOrder() {
         #expect(
             SandboxPolicy.Step.allCases.map(\.rawValue) == [
-                "policy", "process", "privileges", "limits", "directory", "cgroup", "namespaces", "mounts", "user",
+                "policy", "process", "privileges", "directory", "cgroup", "namespaces", "mounts", "limits", "user",
                 "landlock", "seccomp", "required", "exec",
             ]
         )

@@ -21,7 +21,9 @@ struct CheckConfigCommandTests {
         let file = try scratch.write(Self.goodConfiguration, to: "bastion.toml")
         let output = try await BastionBinary.run(["check-config", file], home: scratch.path)
         #expect(output.status == 0)
-        #expect(output.stderr.isEmpty)
+        // The one warning: git runs what its arguments say (review 4, finding 6).
+        #expect(output.stderr.hasPrefix("bastion: warning: client \"claude\": system_command:git"))
+        #expect(output.stderr.split(separator: "\n").count == 1)
         #expect(output.stdout.contains("[server]"))
         #expect(output.stdout.contains("page_size = 20"))
         #expect(output.stdout.contains("[[clients]]"))

@@ -30,7 +30,6 @@ package enum SandboxApplier {
     package static func apply(_ policy: SandboxPolicy) throws(SandboxError) -> SandboxReport {
         var report = SandboxReport()
         try SandboxSystemCall.check(.privileges, "PR_SET_NO_NEW_PRIVS") { cbastion_set_no_new_privs() }
-        try applyLimits(policy.limits, into: &report)
         try SandboxSystemCall.check(.directory, "changing to \(policy.workingDirectory)") {
             chdir(policy.workingDirectory)
         }
@@ -39,6 +38,7 @@ package enum SandboxApplier {
             report.cgroups.append(directory)
         }
         try SandboxNamespaces.enter(policy, into: &report)
+        try applyLimits(policy.limits, into: &report)
         if let user = policy.user {
             try SandboxSystemCall.check(.user, "switching to uid \(user.uid) gid \(user.gid)") {
                 cbastion_switch_user(user.uid, user.gid, user.groups, user.groups.count)

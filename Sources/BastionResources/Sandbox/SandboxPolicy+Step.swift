@@ -8,16 +8,17 @@ extension SandboxPolicy {
         case process
         /// `PR_SET_NO_NEW_PRIVS`.
         case privileges
-        /// `setrlimit`.
-        case limits
         /// `chdir` to the working directory.
         case directory
         /// Joining the run's cgroups.
         case cgroup
         /// Private network / mount (/ user) namespaces.
         case namespaces
-        /// Hiding paths in the private mount namespace.
+        /// The minimal root and hiding paths in the private mount namespace.
         case mounts
+        /// `setrlimit`: after the mounts, which allocate (listing a directory under a tight
+        /// `RLIMIT_AS` failed with ENOMEM), before the user switch (`RLIMIT_NPROC` counts there).
+        case limits
         /// Switching to the policy's user and groups.
         case user
         /// The Landlock ruleset.

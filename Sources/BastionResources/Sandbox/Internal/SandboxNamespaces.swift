@@ -39,25 +39,9 @@ enum SandboxNamespaces {
         try hide(policy.hiddenPaths, into: &report)
     }
 
-    /// What the minimal root binds, parents first: read paths, the working directory and the
-    /// executable read-only, write paths read-write (a path given twice is writable if either says
-    /// so); nothing in `/proc`.
-    static func bindings(_ policy: SandboxPolicy) -> [(path: String, writable: Bool)] {
-        var writable: [String: Bool] = [:]
-        // `/proc` is mounted apart: a procfs of its own (or a bind of the old one), never a path in it.
-        for path in policy.readPaths + [policy.workingDirectory, policy.executable]
-        where writable[path] == nil && !PathBytes.isWithin(path, "/proc") {
-            writable[path] = false
-        }
-        for path in policy.writePaths { writable[path] = true }
-        return writable.map { (path: $0.key, writable: $0.value) }.sorted { lhs, rhs in
-            lhs.path.utf8.count != rhs.path.utf8.count
-                ? lhs.path.utf8.count < rhs.path.utf8.count : Array(lhs.path.utf8).lexicographicallyPrecedes(rhs.path.utf8)
-        }
-    }
-
     private static func enterMinimalRoot(_ policy: SandboxPolicy, into report: inout SandboxReport) throws(SandboxError) {
-        let bound = bindings(policy)
+        let plan = MinimalRootPlan(policy)
+        let bound = plan.binds
         let links = policy.rootLinks.sorted { Array($0.key.utf8).lexicographicallyPrecedes($1.key.utf8) }
         // Never freed: this process `execve`s or exits soon after.
         let paths = bound.map { UnsafePointer(strdup($0.path)) }
@@ -77,6 +61,7 @@ enum SandboxNamespaces {
                 : "linking \(links[index - bound.count].key) in the minimal root"
             throw SandboxError(message: "\(what): \(SandboxSystemCall.errorText())", step: .mounts)
         }
+        _ = try plan.maskUnlisted()
         report.minimalRoot = true
         report.privateProc = privateProc == 1
         // The working directory was entered in the old root: enter it again in the new one.

@@ -1,0 +1,44 @@
+import Testing
+
+@testable import BastionResources
+
+struct MinimalRootPlanTests {
+    /// Parents before children, read-only unless a write path, `/proc` mounted apart.
+    @Test func parentsComeFirstAndWritesWin() {
+        let policy = SandboxPolicy(
+            executable: "/usr/bin/python3.11",
+            arguments: ["python3"],
+            workingDirectory: "/work/c",
+            readPaths: ["/usr", "/proc", "/proc/12/mounts", "/work/c", "/dev/null"],
+            writePaths: ["/work/c", "/dev/null"]
+        )
+        let plan = MinimalRootPlan(policy)
+        #expect(plan.binds.map(\.path) == ["/usr", "/work/c", "/dev/null"])  // the executable is in /usr
+        #expect(plan.binds.map(\.writable) == [false, true, true])
+        #expect(plan.collapsed.isEmpty)
+    }
+
+    /// `/etc` entry by entry is one bind of `/etc` and masks for what is not listed.
+    @Test func aDirectoryOfManyListedEntriesIsBoundWhole() {
+        let etc = (0..<MinimalRootPlan.collapseThreshold).map { "/etc/e\($0)" } + ["/etc/ssl/certs"]
+        let policy = SandboxPolicy(
+            executable: "/usr/bin/sh",
+            arguments: ["sh"],
+            workingDirectory: "/w",
+            readPaths: ["/usr"] + etc,
+            writePaths: ["/w"]
+        )
+        let plan = MinimalRootPlan(policy)
+        #expect(plan.binds.map(\.path) == ["/w", "/etc", "/usr"])
+        #expect(plan.collapsed.count == 1 && plan.collapsed.first?.directory == "/etc")
+        #expect(Set(plan.collapsed.first?.listed ?? []) == Set(etc))
+    }
+
+    @Test func fewEntriesOrAListedParentAreNotCollapsed() {
+        #expect(MinimalRootPlan.collapsible(["/etc/a", "/etc/b"]).isEmpty)
+        let many = (0..<MinimalRootPlan.collapseThreshold).map { "/usr/lib/x\($0)" }
+        #expect(MinimalRootPlan.collapsible(["/usr"] + many).isEmpty)
+        #expect(MinimalRootPlan.collapsible(many) == ["/usr/lib"])
+        #expect(MinimalRootPlan.collapsible((0..<9).map { "/f\($0)" }).isEmpty)  // never `/`
+    }
+}
