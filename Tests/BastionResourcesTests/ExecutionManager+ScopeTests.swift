@@ -4,6 +4,21 @@ import Testing
 @testable import BastionResources
 
 struct ExecutionManagerScopeTests {
+    /// Client "c" holding `permissions`, with `workdir` as its workdir and home.
+    static func client(_ permissions: [Permission], workdir: String) throws -> ClientContext {
+        let rules = try PermissionManager(
+            protectedPaths: [],
+            rules: ["c": .init(permissions: permissions, workdir: workdir, home: workdir)]
+        )
+        return ClientContext(
+            identity: ClientIdentity(clientID: "c", transport: "stdio", method: .stdioProcess),
+            permissions: permissions,
+            workdir: workdir,
+            limits: ResourceLimits(),
+            rules: rules
+        )
+    }
+
     @Test func restrictedCodeWritesOnlyInTheWorkdir() throws {
         let fixture = try ExecutionFixture()
         let (writes, excluded) = fixture.manager.writeScope(fixture.client, isUnrestricted: false)
@@ -20,17 +35,7 @@ struct ExecutionManagerScopeTests {
             .codeExecution(unrestricted: true), .fileWrite(glob: nil),
             .fileWrite(glob: scratch.file("clean") + "/**"), .fileWrite(glob: scratch.file("repo") + "/**"),
         ]
-        let rules = try PermissionManager(
-            protectedPaths: [],
-            rules: ["c": .init(permissions: permissions, workdir: scratch.file("work"), home: scratch.file("work"))]
-        )
-        let client = ClientContext(
-            identity: ClientIdentity(clientID: "c", transport: "stdio", method: .stdioProcess),
-            permissions: permissions,
-            workdir: scratch.file("work"),
-            limits: ResourceLimits(),
-            rules: rules
-        )
+        let client = try Self.client(permissions, workdir: scratch.file("work"))
         let (writes, excluded) = ExecutionManager(launcher: SandboxLauncher()).writeScope(client, isUnrestricted: true)
         #expect(writes.contains(scratch.file("clean")))
         #expect(!writes.contains(scratch.file("repo")))
@@ -48,17 +53,7 @@ struct ExecutionManagerScopeTests {
         let permissions: [Permission] = [
             .codeExecution(unrestricted: true), .fileWrite(glob: nil), .fileWrite(glob: scratch.file("home") + "/**"),
         ]
-        let rules = try PermissionManager(
-            protectedPaths: [],
-            rules: ["c": .init(permissions: permissions, workdir: scratch.file("work"), home: scratch.file("work"))]
-        )
-        let client = ClientContext(
-            identity: ClientIdentity(clientID: "c", transport: "stdio", method: .stdioProcess),
-            permissions: permissions,
-            workdir: scratch.file("work"),
-            limits: ResourceLimits(),
-            rules: rules
-        )
+        let client = try Self.client(permissions, workdir: scratch.file("work"))
         let hidden = scratch.file("home/state/bastion/audit.jsonl")
         let open = ExecutionManager(launcher: SandboxLauncher()).writeScope(client, isUnrestricted: true)
         #expect(open.writes.contains(scratch.file("home")))
