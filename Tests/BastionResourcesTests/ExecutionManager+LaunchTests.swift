@@ -11,7 +11,11 @@ struct ExecutionManagerLaunchTests {
         let error = #expect(throws: ExecutionError.self) {
             try broken.launch(
                 ExecutionRequest(program: .code(language: "sh", source: "true")),
-                client: fixture.client, timeoutMs: 1_000, control: control, outputCap: 16, progress: nil
+                client: fixture.client,
+                timeoutMs: 1_000,
+                control: control,
+                outputCap: 16,
+                progress: nil
             )
         }
         #expect(error?.code == .spawnFailed)

@@ -13,7 +13,10 @@ struct ExecutionManagerSessionsTests {
     @Test func aSessionKeepsStdinOpenAndAnswersEachWrite() async throws {
         let fixture = try ExecutionFixture()
         let session = try fixture.manager.start(
-            ExecutionRequest(program: .code(language: "sh", source: "while read l; do echo got:$l; done"), stdin: Array("a\n".utf8)),
+            ExecutionRequest(
+                program: .code(language: "sh", source: "while read l; do echo got:$l; done"),
+                stdin: Array("a\n".utf8)
+            ),
             client: fixture.client,
             owner: Self.owner,
             summary: "sh"
@@ -21,7 +24,11 @@ struct ExecutionManagerSessionsTests {
         #expect(fixture.manager.runningCount(client: "c") == 1)
         var seen = ""
         for _ in 0..<50 where !seen.contains("got:a") {
-            seen += String(decoding: await session.read(stdoutOffset: nil, stderrOffset: nil, wait: .milliseconds(200)).stdout.bytes, as: UTF8.self)
+            seen += String(
+                decoding: await session.read(stdoutOffset: nil, stderrOffset: nil, wait: .milliseconds(200)).stdout
+                    .bytes,
+                as: UTF8.self
+            )
         }
         try session.write(Array("b\n".utf8), close: true)
         await session.waitForEnd(timeout: .seconds(10))
@@ -36,7 +43,9 @@ struct ExecutionManagerSessionsTests {
         let fixture = try ExecutionFixture(gracePeriod: .milliseconds(200))
         let session = try fixture.manager.start(
             ExecutionRequest(program: .code(language: "sh", source: "echo up; sleep 30")),
-            client: fixture.client, owner: Self.owner, summary: "sh"
+            client: fixture.client,
+            owner: Self.owner,
+            summary: "sh"
         )
         _ = await session.read(stdoutOffset: nil, stderrOffset: nil, wait: .seconds(5))
         session.kill(signal: SIGTERM)
@@ -51,7 +60,9 @@ struct ExecutionManagerSessionsTests {
         let fixture = try ExecutionFixture(limits: ResourceLimits(sessionIdleMs: 200))
         let session = try fixture.manager.start(
             ExecutionRequest(program: .code(language: "sh", source: "sleep 30")),
-            client: fixture.client, owner: Self.owner, summary: "sh"
+            client: fixture.client,
+            owner: Self.owner,
+            summary: "sh"
         )
         await session.waitForEnd(timeout: .seconds(10))
         #expect(!session.isRunning && session.isIdleExpired)
@@ -63,7 +74,9 @@ struct ExecutionManagerSessionsTests {
         let error = #expect(throws: ExecutionError.self) {
             try fixture.manager.start(
                 ExecutionRequest(program: .code(language: "sh", source: "true"), timeoutMs: timeout),
-                client: fixture.client, owner: Self.owner, summary: "sh"
+                client: fixture.client,
+                owner: Self.owner,
+                summary: "sh"
             )
         }
         #expect(error?.code == .invalidRequest)
@@ -74,7 +87,10 @@ struct ExecutionManagerSessionsTests {
         let fixture = try ExecutionFixture(permissions: [.fileRead(glob: nil)])
         let error = #expect(throws: ExecutionError.self) {
             try fixture.manager.start(
-                ExecutionRequest(program: .command(["echo", "x"])), client: fixture.client, owner: Self.owner, summary: "echo"
+                ExecutionRequest(program: .command(["echo", "x"])),
+                client: fixture.client,
+                owner: Self.owner,
+                summary: "echo"
             )
         }
         #expect(error?.code == .denied)

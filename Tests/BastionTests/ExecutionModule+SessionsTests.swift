@@ -28,7 +28,12 @@ final class ExecutionModuleSessionsTests {
         let rules = try PermissionManager(
             protectedPaths: [],
             rules: [
-                id: .init(permissions: permissions, isReadOnly: readOnly, workdir: scratch.file("work"), home: scratch.file("work"))
+                id: .init(
+                    permissions: permissions,
+                    isReadOnly: readOnly,
+                    workdir: scratch.file("work"),
+                    home: scratch.file("work")
+                )
             ]
         )
         return ClientContext(
@@ -40,7 +45,9 @@ final class ExecutionModuleSessionsTests {
         )
     }
 
-    static let names = ["start_process", "read_process_output", "write_process_input", "kill_process", "list_processes"]
+    static let names = [
+        "start_process", "read_process_output", "write_process_input", "kill_process", "list_processes",
+    ]
 
     @Test func eitherGrantOffersTheSessionToolsAndReadOnlyNone() throws {
         let tools = tools()
@@ -49,7 +56,10 @@ final class ExecutionModuleSessionsTests {
             #expect(ToolManager.check(try client([.codeExecution(unrestricted: false)]), tool).isAllowed)
             #expect(ToolManager.check(try client([.systemCommand(pattern: "python3")]), tool).isAllowed)
             #expect(!ToolManager.check(try client([.fileRead(glob: nil)]), tool).isAllowed)
-            let reader = try client([.codeExecution(unrestricted: false), .systemCommand(pattern: "*")], readOnly: true)
+            let reader = try client(
+                [.codeExecution(unrestricted: false), .systemCommand(pattern: "*")],
+                readOnly: true
+            )
             #expect(!ToolManager.check(reader, tool).isAllowed)
         }
         #expect(tools["read_process_output"]?.annotations.readOnlyHint == true)
@@ -64,14 +74,22 @@ final class ExecutionModuleSessionsTests {
         let start = try #require(tools["start_process"])
         let started = try await start.handler(
             coder,
-            ToolCall(name: "start_process", arguments: ["language": "sh", "code": "read l; echo got:$l"], request: request)
+            ToolCall(
+                name: "start_process",
+                arguments: ["language": "sh", "code": "read l; echo got:$l"],
+                request: request
+            )
         )
         let id = try #require(started.structuredContent?["sessionId"]?.stringValue)
         #expect(request.annotations["execution"]?["processSession"] == .string(id))
         let write = try #require(tools["write_process_input"])
         _ = try await write.handler(
             coder,
-            ToolCall(name: "write_process_input", arguments: ["sessionId": .string(id), "input": "x\n"], request: request)
+            ToolCall(
+                name: "write_process_input",
+                arguments: ["sessionId": .string(id), "input": "x\n"],
+                request: request
+            )
         )
         #expect(request.annotations["args"]?["input"] == "<2 bytes>")
         let read = try #require(tools["read_process_output"])
@@ -79,7 +97,11 @@ final class ExecutionModuleSessionsTests {
         for _ in 0..<20 where !seen.contains("got:x") {
             let result = try await read.handler(
                 coder,
-                ToolCall(name: "read_process_output", arguments: ["sessionId": .string(id), "timeout_ms": 500], request: request)
+                ToolCall(
+                    name: "read_process_output",
+                    arguments: ["sessionId": .string(id), "timeout_ms": 500],
+                    request: request
+                )
             )
             seen += result.structuredContent?["stdout"]?.stringValue ?? ""
         }
@@ -94,7 +116,10 @@ final class ExecutionModuleSessionsTests {
             )
         }
         let list = try #require(tools["list_processes"])
-        let listed = try await list.handler(stranger, ToolCall(name: "list_processes", arguments: [:], request: elsewhere))
+        let listed = try await list.handler(
+            stranger,
+            ToolCall(name: "list_processes", arguments: [:], request: elsewhere)
+        )
         let own = try await list.handler(coder, ToolCall(name: "list_processes", arguments: [:], request: elsewhere))
         #expect(own.structuredContent?["sessions"]?.arrayValue?.count == 1)
         #expect(listed.structuredContent?["sessions"] == [])
@@ -115,8 +140,13 @@ final class ExecutionModuleSessionsTests {
 
     @Test func theSummaryShowsTheArgvOrTheLanguage() {
         #expect(ExecutionModule.summary(ExecutionRequest(program: .command(["python3", "-i"]))) == "python3 -i")
-        #expect(ExecutionModule.summary(ExecutionRequest(program: .code(language: "sh", source: "true"))) == "sh code (4 bytes)")
-        let long = ExecutionModule.summary(ExecutionRequest(program: .command(Array(repeating: "argument", count: 100))))
+        #expect(
+            ExecutionModule.summary(ExecutionRequest(program: .code(language: "sh", source: "true")))
+                == "sh code (4 bytes)"
+        )
+        let long = ExecutionModule.summary(
+            ExecutionRequest(program: .command(Array(repeating: "argument", count: 100)))
+        )
         #expect(long.count == 201 && long.hasSuffix("…"))
     }
 }

@@ -18,7 +18,11 @@ struct ProcessSessionAuditTests {
 
     @Test func aWriteIsRecordedBySizeOnly() {
         let request = SessionTestSupport.makeContext()
-        let call = ToolCall(name: "write_process_input", arguments: ["sessionId": "p-1", "input": "password123\n"], request: request)
+        let call = ToolCall(
+            name: "write_process_input",
+            arguments: ["sessionId": "p-1", "input": "password123\n"],
+            request: request
+        )
         ProcessSessionAudit.recordWrite(bytes: 12, close: false, on: call)
         #expect(request.annotations["args"]?["input"] == "<12 bytes>")
         #expect(request.annotations["execution"]?["inputBytes"] == 12)

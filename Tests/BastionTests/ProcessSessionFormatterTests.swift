@@ -7,8 +7,12 @@ import Testing
 struct ProcessSessionFormatterTests {
     static func session() throws -> ProcessSession {
         ProcessSession(
-            id: "p-1", owner: .init(client: "c", session: "s"), summary: "python3 -i", capacity: 4,
-            control: try #require(RunControl()), onEnd: { _, _ in }
+            id: "p-1",
+            owner: .init(client: "c", session: "s"),
+            summary: "python3 -i",
+            capacity: 4,
+            control: try #require(RunControl()),
+            onEnd: { _, _ in }
         )
     }
 
@@ -36,7 +40,9 @@ struct ProcessSessionFormatterTests {
         #expect(entry?["startedAt"]?.stringValue?.hasSuffix("Z") == true)
         let summary = ProcessSessionFormatter.summary(session, outcome: session.result?.outcome, isRunning: false)
         #expect(summary.contains("exit code 5"))
-        guard case .text(let text)? = ProcessSessionFormatter.list([]).content.first else { return #expect(Bool(false)) }
+        guard case .text(let text)? = ProcessSessionFormatter.list([]).content.first else {
+            return #expect(Bool(false))
+        }
         #expect(text == "No process sessions")
     }
 }

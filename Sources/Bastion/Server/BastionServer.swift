@@ -38,7 +38,7 @@ public struct BastionServer: Sendable {
     }
     /// The process sessions (`start_process`) of every client: the execution manager's, shared
     /// with the service, which kills a session's processes when its MCP session ends.
-    public let processSessions = ProcessSessionTable()
+    let processSessions = ProcessSessionTable()
     private var modules: [any BastionModule] = []
     private let childHiddenPaths = ChildHiddenPaths()
     private let childCgroups = ChildCgroups()

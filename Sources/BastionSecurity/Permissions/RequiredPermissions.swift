@@ -67,7 +67,11 @@ public struct RequiredPermissions: Sendable, Hashable, ExpressibleByArrayLiteral
     /// - Parameter more: Permissions to add.
     /// - Returns: The combined declaration (no longer ``public``).
     public func requiring(_ more: [Permission]) -> RequiredPermissions {
-        var declaration = RequiredPermissions(permissions: permissions + more, perCallKinds: perCallKinds, isPublic: false)
+        var declaration = RequiredPermissions(
+            permissions: permissions + more,
+            perCallKinds: perCallKinds,
+            isPublic: false
+        )
         declaration.alternativeKinds = alternativeKinds
         return declaration
     }

@@ -18,9 +18,15 @@ struct ProcessSessionTableTests {
         let table = ProcessSessionTable()
         try table.insert(try Self.session("p-a"), cap: 4)
         #expect(try table.find("p-a", owner: .init(client: "c", session: "s")).id == "p-a")
-        let unknown = #expect(throws: ExecutionError.self) { try table.find("p-x", owner: .init(client: "c", session: "s")) }
-        let otherClient = #expect(throws: ExecutionError.self) { try table.find("p-a", owner: .init(client: "d", session: "s")) }
-        let otherSession = #expect(throws: ExecutionError.self) { try table.find("p-a", owner: .init(client: "c", session: "t")) }
+        let unknown = #expect(throws: ExecutionError.self) {
+            try table.find("p-x", owner: .init(client: "c", session: "s"))
+        }
+        let otherClient = #expect(throws: ExecutionError.self) {
+            try table.find("p-a", owner: .init(client: "d", session: "s"))
+        }
+        let otherSession = #expect(throws: ExecutionError.self) {
+            try table.find("p-a", owner: .init(client: "c", session: "t"))
+        }
         #expect(unknown?.code == .notFound && otherClient?.code == .notFound && otherSession?.code == .notFound)
         #expect(unknown?.message == "no such session \"p-x\"")
         #expect(otherClient?.message == "no such session \"p-a\"" && otherSession?.message == otherClient?.message)

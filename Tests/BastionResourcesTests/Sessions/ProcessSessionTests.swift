@@ -97,8 +97,12 @@ struct ProcessSessionTests {
     @Test func theEndIsRecordedOnce() throws {
         let ends = EndCounter()
         let session = ProcessSession(
-            id: "p-2", owner: .init(client: "c", session: "s"), summary: "sh", capacity: 8,
-            control: try #require(RunControl()), onEnd: { _, result in ends.add(result.outcome.exitCode ?? -1) }
+            id: "p-2",
+            owner: .init(client: "c", session: "s"),
+            summary: "sh",
+            capacity: 8,
+            control: try #require(RunControl()),
+            onEnd: { _, result in ends.add(result.outcome.exitCode ?? -1) }
         )
         Self.ended(session, exitCode: 7)
         #expect(ends.values == [7])

@@ -95,7 +95,8 @@ extension ExecutionModule {
             "stderrOffset": ["type": "integer", "description": "The offset to read stderr from next"],
             "dropped": [
                 "type": "integer",
-                "description": "Bytes discarded (output buffer full) between the offsets asked for and what is returned",
+                "description":
+                    "Bytes discarded (output buffer full) between the offsets asked for and what is returned",
             ],
             "exitCode": ["type": ["integer", "null"]],
             "signal": ["type": ["string", "null"]],

@@ -94,7 +94,11 @@ extension ExecutionModule {
     }
 
     /// The caller's session named by `sessionId`; another caller's is "no such session" too.
-    static func session(_ manager: ExecutionManager, _ client: ClientContext, _ call: ToolCall) throws(ToolError)
+    static func session(
+        _ manager: ExecutionManager,
+        _ client: ClientContext,
+        _ call: ToolCall
+    ) throws(ToolError)
         -> ProcessSession
     {
         let id = call.string("sessionId") ?? ""
@@ -158,7 +162,11 @@ extension ExecutionModule {
         return ProcessSessionFormatter.reading(reading, of: session)
     }
 
-    static func writeInput(_ manager: ExecutionManager, _ client: ClientContext, _ call: ToolCall) throws(ToolError)
+    static func writeInput(
+        _ manager: ExecutionManager,
+        _ client: ClientContext,
+        _ call: ToolCall
+    ) throws(ToolError)
         -> ToolResult
     {
         let input = Array((call.string("input") ?? "").utf8)
@@ -176,7 +184,9 @@ extension ExecutionModule {
         let text = "Wrote \(input.count) bytes to session \(session.id)" + (close ? "; stdin is closed" : "")
         return ToolResult(
             content: [.text(text)],
-            structuredContent: ["sessionId": .string(session.id), "written": .int(Int64(input.count)), "closed": .bool(close)]
+            structuredContent: [
+                "sessionId": .string(session.id), "written": .int(Int64(input.count)), "closed": .bool(close),
+            ]
         )
     }
 

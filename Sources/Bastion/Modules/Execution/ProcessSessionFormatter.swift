@@ -16,7 +16,8 @@ enum ProcessSessionFormatter {
         var text = summary(session, outcome: reading.outcome, isRunning: reading.isRunning)
         text += "; next offsets: stdout \(reading.stdout.nextOffset), stderr \(reading.stderr.nextOffset)"
         if dropped > 0 {
-            text += "\n\(dropped) bytes of output were discarded before they were read (the output buffer holds "
+            text +=
+                "\n\(dropped) bytes of output were discarded before they were read (the output buffer holds "
                 + "your output_kb limit per stream)"
         }
         if !reading.stdout.bytes.isEmpty {

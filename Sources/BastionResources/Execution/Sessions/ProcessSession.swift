@@ -324,5 +324,7 @@ public final class ProcessSession: Sendable {
     }
 
     /// Bytes each stream has produced so far (for the end record).
-    public var producedBytes: (stdout: Int, stderr: Int) { state.withLock { ($0.stdout.endOffset, $0.stderr.endOffset) } }
+    public var producedBytes: (stdout: Int, stderr: Int) {
+        state.withLock { ($0.stdout.endOffset, $0.stderr.endOffset) }
+    }
 }

@@ -55,7 +55,9 @@ public final class ProcessSessionTable: Sendable {
             }
             // Ended sessions are kept for reading, but not without bound: the oldest make room.
             let ended = state.sessions.values.filter { $0.owner.client == session.owner.client && !$0.isRunning }
-            for old in ended.sorted(by: { $0.startedAtMs < $1.startedAtMs }).prefix(max(0, ended.count - 2 * max(1, cap) + 1)) {
+            for old in ended.sorted(by: { $0.startedAtMs < $1.startedAtMs }).prefix(
+                max(0, ended.count - 2 * max(1, cap) + 1)
+            ) {
                 state.sessions.removeValue(forKey: old.id)
             }
             state.sessions[session.id] = session
@@ -126,7 +128,9 @@ public final class ProcessSessionTable: Sendable {
     private func purge(_ state: inout State) {
         let now = SessionClock.monotonicNs()
         for (id, session) in state.sessions {
-            if let endedAt = session.endedAt, now >= endedAt &+ endedRetentionNs { state.sessions.removeValue(forKey: id) }
+            if let endedAt = session.endedAt, now >= endedAt &+ endedRetentionNs {
+                state.sessions.removeValue(forKey: id)
+            }
         }
     }
 }
