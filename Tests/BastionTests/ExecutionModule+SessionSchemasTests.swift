@@ -33,4 +33,13 @@ struct ExecutionModuleSessionSchemasTests {
         )
         #expect(ArgumentValidator.validate(["extra": 1], against: ExecutionModule.listSchema) != nil)
     }
+
+    @Test func startTakesBothFormsArgumentsAndNoOther() {
+        let names = Set(ExecutionModule.startSchema["properties"]?.objectValue?.keys.map { $0 } ?? [])
+        #expect(
+            names == ["command", "language", "code", "cwd", "stdin", "env", "timeout_ms", "wait_ms", "sudo"]
+        )
+        #expect(ArgumentValidator.validate(["language": "sh", "code": "true"], against: ExecutionModule.startSchema) == nil)
+        #expect(ArgumentValidator.validate(["program": "sh"], against: ExecutionModule.startSchema) != nil)
+    }
 }

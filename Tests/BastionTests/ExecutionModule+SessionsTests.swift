@@ -122,6 +122,28 @@ final class ExecutionModuleSessionsTests {
         )
         let own = try await list.handler(coder, ToolCall(name: "list_processes", arguments: [:], request: elsewhere))
         #expect(own.structuredContent?["sessions"]?.arrayValue?.count == 1)
+        // The same client in another MCP session sees nothing of it either.
+        let otherSession = MCPSession(
+            configuration: MCPSession.Configuration(
+                identity: ServerIdentity(name: "bastion-test", version: "0.0.1"),
+                capabilities: ServerRuntime.capabilities
+            ),
+            router: RequestRouter(),
+            sink: RecordingSink(),
+            observer: NullObserver(),
+            id: "s-other",
+            logger: SessionTestSupport.quietLogger
+        )
+        SessionTestSupport.initialize(otherSession, version: .latest)
+        let later = RequestContext(id: .int(2), method: "tools/call", params: nil, session: otherSession)
+        await #expect(throws: ToolError.self) {
+            _ = try await read.handler(
+                coder,
+                ToolCall(name: "read_process_output", arguments: ["sessionId": .string(id)], request: later)
+            )
+        }
+        let none = try await list.handler(coder, ToolCall(name: "list_processes", arguments: [:], request: later))
+        #expect(none.structuredContent?["sessions"] == [])
         #expect(listed.structuredContent?["sessions"] == [])
     }
 

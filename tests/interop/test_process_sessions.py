@@ -21,7 +21,8 @@ from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
 from conftest import LATEST, StdioClient, text_of
-from test_execution import STAND_IN, live_processes, uses_real_sandbox, wait_gone
+# `server_env`: the stand-in sandbox-exec when the binary has none, as for run_command.
+from test_execution import live_processes, server_env, uses_real_sandbox, wait_gone  # noqa: F401
 
 CONFIG = """\
 [[clients]]
@@ -48,14 +49,6 @@ limits = { output_kb = 1, sessions = 1, session_idle_ms = 1500 }
 """
 
 SESSION_TOOLS = {"start_process", "read_process_output", "write_process_input", "kill_process", "list_processes"}
-
-
-@pytest.fixture
-def server_env(server_env: dict[str, str], bastion_bin: Path) -> dict[str, str]:
-    env = dict(server_env)
-    if not uses_real_sandbox(bastion_bin):
-        env["BASTION_SANDBOX_EXEC"] = str(STAND_IN)
-    return env
 
 
 @pytest.fixture

@@ -5,36 +5,25 @@ extension ExecutionModule {
         "type": "string", "description": "The session id start_process returned",
     ]
 
-    static let startSchema: JSONValue = [
-        "type": "object",
-        "properties": [
-            "command": [
-                "type": "array", "items": ["type": "string"],
-                "description": "The program and its arguments (argv, no shell), as for run_command",
-            ],
-            "language": ["type": "string", "description": "Interpreter for code, as for run_code"],
-            "code": ["type": "string", "description": "The source code (with language)"],
-            "cwd": ["type": "string", "description": "Working directory (default: your working directory)"],
-            "stdin": ["type": "string", "description": "Initial input; stdin stays open for write_process_input"],
-            "env": [
-                "type": "object", "additionalProperties": ["type": "string"],
-                "description": "Extra environment variables (loader and shell start-up variables are refused)",
-            ],
-            "timeout_ms": [
-                "type": "integer",
-                "description": .string(
-                    "The session's whole lifetime in milliseconds (default and maximum: your "
-                        + "session_timeout_ms limit); the process group is killed when it passes"
-                ),
-            ],
-            "wait_ms": [
-                "type": "integer", "minimum": 0, "maximum": 30_000, "default": 500,
-                "description": "How long to wait for the first output before answering",
-            ],
-            "sudo": ["type": "boolean", "default": false, "description": "Run with the server's privileges"],
-        ],
-        "additionalProperties": false,
-    ]
+    /// `run_command`'s arguments and `run_code`'s, with the session's lifetime and first wait.
+    static let startSchema: JSONValue = {
+        var properties = commandSchema["properties"]?.objectValue ?? [:]
+        for (name, rule) in codeSchema["properties"]?.objectValue ?? [:] where properties[name] == nil {
+            properties[name] = rule
+        }
+        properties["timeout_ms"] = [
+            "type": "integer",
+            "description": .string(
+                "The session's whole lifetime in milliseconds (default and maximum: your "
+                    + "session_timeout_ms limit); the process group is killed when it passes"
+            ),
+        ]
+        properties["wait_ms"] = [
+            "type": "integer", "minimum": 0, "maximum": 30_000, "default": 500,
+            "description": "How long to wait for the first output before answering",
+        ]
+        return ["type": "object", "properties": .object(properties), "additionalProperties": false]
+    }()
 
     static let readSchema: JSONValue = [
         "type": "object",

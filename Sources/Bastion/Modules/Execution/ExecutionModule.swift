@@ -4,7 +4,8 @@ import BastionSecurity
 
 /// The execution tools (ARCHITECTURE §4): `run_command` (an argument vector, never a shell string)
 /// and `run_code` (code for a configured interpreter), each child run through `bastion
-/// sandbox-exec` by the ``ExecutionManager``.
+/// sandbox-exec` by the ``ExecutionManager``; and the process sessions (`start_process` and its
+/// companions, `ExecutionModule+Sessions.swift`) for REPLs and long builds.
 ///
 /// `run_command` needs a `system_command` grant matching the resolved executable (checked per
 /// call); `run_code` needs `code_execution`. Neither is offered to a `read_only` client.
