@@ -56,6 +56,26 @@ struct ExecutionManagerSessionsTests {
         #expect(try fixture.manager.sessions.find(session.id, owner: Self.owner) === session)
     }
 
+    @Test func inputTheProcessDoesNotReadIsBoundedNotQueuedWithoutEnd() async throws {
+        let fixture = try ExecutionFixture(gracePeriod: .milliseconds(100))
+        let session = try fixture.manager.start(
+            ExecutionRequest(program: .code(language: "sh", source: "sleep 30")),
+            client: fixture.client,
+            owner: Self.owner,
+            summary: "sh"
+        )
+        let chunk = [UInt8](repeating: 0x61, count: ProcessSession.maximumPendingInput)
+        try session.write(chunk, close: false)
+        try await Task.sleep(for: .milliseconds(300))
+        try session.write(chunk, close: false)
+        try await Task.sleep(for: .milliseconds(300))
+        let full = #expect(throws: ExecutionError.self) { try session.write([0x61], close: false) }
+        #expect(full?.code == .busy)
+        session.kill(signal: SIGKILL)
+        await session.waitForEnd(timeout: .seconds(10))
+        #expect(!session.isRunning)
+    }
+
     @Test func anIdleSessionIsKilled() async throws {
         let fixture = try ExecutionFixture(limits: ResourceLimits(sessionIdleMs: 200))
         let session = try fixture.manager.start(

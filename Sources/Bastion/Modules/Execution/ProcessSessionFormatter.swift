@@ -26,7 +26,9 @@ enum ProcessSessionFormatter {
         if !reading.stderr.bytes.isEmpty {
             text += "\n--- stderr ---\n" + String(decoding: reading.stderr.bytes, as: UTF8.self)
         }
-        return ToolResult(content: [.text(text)], structuredContent: .object(members))
+        // As for run_command: a run the sandbox refused to start is an error, not an ordinary end.
+        let refused = reading.outcome?.sandboxFailure != nil
+        return ToolResult(content: [.text(text)], structuredContent: .object(members), isError: refused)
     }
 
     /// The session's id and state, with its exit status once it ended.

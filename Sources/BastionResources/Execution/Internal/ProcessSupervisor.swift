@@ -263,9 +263,13 @@ extension ProcessSupervisor {
 extension ProcessSupervisor.LoopState {
     /// A session's input, signals and idle expiry.
     mutating func enforce(_ session: ProcessSession, _ now: UInt64) {
-        let (input, close) = session.takeInput()
-        if close { stdin.closeWhenDrained = true }
-        if !input.isEmpty || close { stdin.append(input) }
+        // Taken only once the child read what came before: input the child does not read waits in
+        // the session, whose bound then refuses more (never an unbounded queue here).
+        if !stdin.hasPending {
+            let (input, close) = session.takeInput()
+            if close { stdin.closeWhenDrained = true }
+            if !input.isEmpty || close { stdin.append(input) }
+        }
         let signal = supervisor.control.takeSignal()
         if signal != 0, !killSent {
             cancelled = true
