@@ -156,6 +156,9 @@ def test_kill_kills_the_whole_run_even_a_child_that_left_the_group(connect, bast
     code = f"setsid sleep {marker}1 & sleep {marker}2 & echo started; wait"
     data = start(server, language="sh", code=code, wait_ms=2000)
     assert "started" in data["stdout"] or "started" in read_until(server, data["sessionId"], "started")
+    deadline = time.monotonic() + 10  # the shell may echo before both children have exec'd sleep
+    while len(live_processes(marker)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert len(live_processes(marker)) == 2
     killed = server.call_tool("kill_process", {"sessionId": data["sessionId"], "signal": "TERM"}, timeout=20)
     assert killed["structuredContent"]["running"] is False, killed
