@@ -188,6 +188,7 @@ public final class ProcessSession: Sendable {
                     state.stdoutRead = reading.stdout.nextOffset
                     state.stderrRead = reading.stderr.nextOffset
                 }
+                touch()  // a long wait counts as activity: idle time starts when the read returns
                 return reading
             }
             await waitForChange(since: generation, until: deadline)
