@@ -76,6 +76,23 @@ struct ExecutionManagerSessionsTests {
         #expect(!session.isRunning)
     }
 
+    @Test func aLanguageWithoutCodeStartsTheInterpreterAsARepl() async throws {
+        let fixture = try ExecutionFixture()
+        let session = try fixture.manager.start(
+            ExecutionRequest(program: .code(language: "sh", source: ""), isInteractive: true),
+            client: fixture.client,
+            owner: Self.owner,
+            summary: "sh"
+        )
+        #expect(session.policy?.arguments == ["sh", "-i"])
+        try session.write(Array("echo $((6*7))\nexit 0\n".utf8), close: false)
+        await session.waitForEnd(timeout: .seconds(10))
+        let all = await session.read(stdoutOffset: 0, stderrOffset: 0, wait: .zero)
+        #expect(String(decoding: all.stdout.bytes, as: UTF8.self).contains("42"))
+        #expect(all.outcome?.exitCode == 0)
+        #expect(ExecutionManager.interactiveFlags("python3") == ["-q", "-u", "-i"])
+    }
+
     @Test func anIdleSessionIsKilled() async throws {
         let fixture = try ExecutionFixture(limits: ResourceLimits(sessionIdleMs: 200))
         let session = try fixture.manager.start(

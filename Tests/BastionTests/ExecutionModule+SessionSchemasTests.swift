@@ -39,7 +39,9 @@ struct ExecutionModuleSessionSchemasTests {
         #expect(
             names == ["command", "language", "code", "cwd", "stdin", "env", "timeout_ms", "wait_ms", "sudo"]
         )
-        #expect(ArgumentValidator.validate(["language": "sh", "code": "true"], against: ExecutionModule.startSchema) == nil)
+        #expect(
+            ArgumentValidator.validate(["language": "sh", "code": "true"], against: ExecutionModule.startSchema) == nil
+        )
         #expect(ArgumentValidator.validate(["program": "sh"], against: ExecutionModule.startSchema) != nil)
     }
 }

@@ -111,6 +111,15 @@ def test_python_repl_answers_what_is_written(connect):
     assert data["running"] is False and data["exitCode"] == 0, data
 
 
+def test_a_language_without_code_is_a_repl_for_a_code_execution_client(connect):
+    server = connect("small")  # code_execution only: no system_command grant for python3
+    first = start(server, language="python3")
+    server.call_tool("write_process_input", {"sessionId": first["sessionId"], "input": "print(6*7)\n"})
+    assert "42" in read_until(server, first["sessionId"], "42")
+    listed = server.call_tool("list_processes", {})["structuredContent"]["sessions"]
+    assert listed[0]["command"] == "python3 (interactive)"
+
+
 def test_offsets_never_repeat_or_lose_bytes(connect):
     server = connect("repl")
     code = "for i in $(seq 1 40); do echo line$i; sleep 0.03; done"

@@ -18,6 +18,10 @@ extension ExecutionModule {
                     + "session_timeout_ms limit); the process group is killed when it passes"
             ),
         ]
+        properties["code"] = [
+            "type": "string",
+            "description": "The source code to run; omit it (with language) to start the interpreter as a REPL",
+        ]
         properties["wait_ms"] = [
             "type": "integer", "minimum": 0, "maximum": 30_000, "default": 500,
             "description": "How long to wait for the first output before answering",

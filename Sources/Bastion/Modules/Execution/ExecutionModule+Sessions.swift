@@ -27,7 +27,8 @@ extension ExecutionModule {
             name: "start_process",
             title: "Start Process",
             description: "Start a long-lived process in your sandbox (a REPL, a build): either {command: [argv]} as "
-                + "for run_command or {language, code} as for run_code. Returns a sessionId and the first output; "
+                + "for run_command or {language, code} as for run_code ({language} alone: the interpreter as a REPL, "
+                + "python3 -i). Returns a sessionId and the first output; "
                 + "stdin stays open. Continue with read_process_output, write_process_input, kill_process.",
             inputSchema: Self.startSchema,
             outputSchema: Self.readingSchema,
@@ -122,7 +123,10 @@ extension ExecutionModule {
                 guard call.arguments["sudo"]?.boolValue != true else {
                     throw ToolError("sudo applies to the command form only ({command: [argv]})")
                 }
-                return try codeRequest(call)
+                var request = try codeRequest(call)
+                // A language without code: the interpreter itself, interactively (a REPL).
+                request.isInteractive = call.arguments["code"] == nil
+                return request
             default:
                 throw ToolError("give either \"command\" (argv) or \"language\" and \"code\", not both")
             }
@@ -215,7 +219,7 @@ extension ExecutionModule {
             let text = argv.joined(separator: " ")
             return text.count > 200 ? String(text.prefix(200)) + "…" : text
         case .code(let language, let source):
-            return "\(language) code (\(source.utf8.count) bytes)"
+            return request.isInteractive ? "\(language) (interactive)" : "\(language) code (\(source.utf8.count) bytes)"
         }
     }
 }
