@@ -318,6 +318,22 @@ def test_audit_records_start_and_sizes_only(connect, state_home: Path):
     starts = [r for r in records if r.get("tool") == "start_process"]
     assert starts and starts[0]["execution"]["processSession"] == data["sessionId"], starts
     assert starts[0]["execution"]["argv"] and starts[0]["execution"]["cwd"]
+    writes = [r for r in records if r.get("tool") == "write_process_input"]
+    assert writes and writes[0]["execution"]["inputBytes"] == len(secret), writes
+    ends = [r for r in records if r.get("event") == "process-end" and r.get("processSession") == data["sessionId"]]
+    assert len(ends) == 1 and ends[0]["client"] == "repl" and ends[0]["stdoutBytes"] > 0, ends
+    assert ends[0]["durationMs"] >= 0 and "exitCode" in ends[0] and "signal" in ends[0]
+
+
+def test_a_kill_is_audited_with_its_signal(connect, state_home: Path):
+    server = connect("repl")
+    data = start(server, command=["sh", "-c", "sleep 60"], wait_ms=0)
+    server.call_tool("kill_process", {"sessionId": data["sessionId"], "signal": "INT"}, timeout=20)
+    server.close(timeout=15)
+    kills = [r for r in audit(state_home) if r.get("tool") == "kill_process"]
+    assert kills and kills[0]["execution"]["kill"] == "INT", kills
+    ends = [r for r in audit(state_home) if r.get("event") == "process-end"]
+    assert ends and ends[0]["killedWith"] == "SIGINT", ends
 
 
 # -- the official client ----------------------------------------------------------------------------
