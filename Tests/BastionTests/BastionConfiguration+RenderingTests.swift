@@ -35,7 +35,8 @@ struct BastionConfigurationRenderingTests {
         configuration.clients[0].limits.sessions = 3
         configuration.clients[0].limits.sessionIdleMs = 5_000
         configuration.clients[0].limits.sessionTimeoutMs = 60_000
-        #expect(configuration.renderedTOML().contains("sessions = 3, session_idle_ms = 5000, session_timeout_ms = 60000"))
+        let rendered = configuration.renderedTOML()
+        #expect(rendered.contains("sessions = 3, session_idle_ms = 5000, session_timeout_ms = 60000"))
         #expect(try roundTrip(configuration).clients[0].limits == configuration.clients[0].limits)
     }
 
