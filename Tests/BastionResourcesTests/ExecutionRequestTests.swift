@@ -8,5 +8,8 @@ struct ExecutionRequestTests {
         #expect(a == ExecutionRequest(program: .command(["echo"]), environment: [("A", "1")]))
         #expect(a != ExecutionRequest(program: .command(["echo"]), environment: [("A", "2")]))
         #expect(a != ExecutionRequest(program: .code(language: "sh", source: "echo")))
+        let script = ExecutionRequest(program: .code(language: "sh", source: ""))
+        #expect(script != ExecutionRequest(program: .code(language: "sh", source: ""), isInteractive: true))
+        #expect(!script.isInteractive)
     }
 }

@@ -212,6 +212,15 @@ struct PermissionCheckerTests {
         #expect(PermissionChecker.check([.custom(name: "x")], rules: rules) == .deny(missing: .custom(name: "x")))
     }
 
+    @Test func oneGrantOfAnyAlternativeKindSuffices() throws {
+        let either = RequiredPermissions.checkedPerCall(anyOf: [.systemCommand, .codeExecution])
+        #expect(PermissionChecker.check(either, rules: try Self.rules(["code_execution"])) == .allow)
+        #expect(PermissionChecker.check(either, rules: try Self.rules(["system_command:git"])) == .allow)
+        #expect(PermissionChecker.check(either, rules: try Self.rules(["file_read"])) == .missingKind(.systemCommand))
+        let readOnly = try Self.rules(["code_execution", "system_command:*"], readOnly: true)
+        #expect(PermissionChecker.check(either, rules: readOnly) == .missingKind(.systemCommand))
+    }
+
     @Test func rulesThatDoNotCompileCoverNothingButPublic() {
         let rules = PermissionManager.ClientRules(
             permissions: [.fileRead(glob: nil), .fileRead(glob: "/a/**b")],

@@ -39,4 +39,12 @@ struct RequiredPermissionsTests {
         #expect(RequiredPermissions.checkedPerCall(.custom("b")).customNames == ["b"])
         #expect(RequiredPermissions.public.customNames.isEmpty)
     }
+
+    @Test func kindsOfWhichAnyOneSufficesAreKeptAndDescribed() {
+        let required = RequiredPermissions.checkedPerCall(anyOf: [.systemCommand, .codeExecution])
+        #expect(required.isDeclared && required.perCallKinds.isEmpty)
+        #expect(required.alternativeKinds == [.systemCommand, .codeExecution])
+        #expect(required.description == "system_command or code_execution (per call)")
+        #expect(RequiredPermissions.checkedPerCall(anyOf: []) == .undeclared)
+    }
 }

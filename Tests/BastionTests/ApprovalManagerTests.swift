@@ -288,7 +288,7 @@ struct ApprovalManagerTests {
         #expect(
             Set(manager.previewers.keys) == [
                 "write_file", "edit_file", "delete_path", "move_file", "create_directory", "run_command", "run_code",
-                "start_process",
+                "start_process", "write_process_input",
             ]
         )
     }

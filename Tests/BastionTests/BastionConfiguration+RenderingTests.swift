@@ -29,6 +29,17 @@ struct BastionConfigurationRenderingTests {
         #expect(try roundTrip(configuration) == configuration)
     }
 
+    @Test("Process-session limits survive rendering")
+    func sessionLimitsRoundTrip() throws {
+        var configuration = BastionConfiguration.embeddedDefault(environment: Support.environment)
+        configuration.clients[0].limits.sessions = 3
+        configuration.clients[0].limits.sessionIdleMs = 5_000
+        configuration.clients[0].limits.sessionTimeoutMs = 60_000
+        let rendered = configuration.renderedTOML()
+        #expect(rendered.contains("sessions = 3, session_idle_ms = 5000, session_timeout_ms = 60000"))
+        #expect(try roundTrip(configuration).clients[0].limits == configuration.clients[0].limits)
+    }
+
     @Test("The embedded default round-trips through its rendering")
     func embeddedDefaultRoundTrips() throws {
         let configuration = BastionConfiguration.embeddedDefault(environment: Support.environment)

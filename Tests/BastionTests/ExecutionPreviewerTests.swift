@@ -47,6 +47,27 @@ struct ExecutionPreviewerTests {
         #expect(preview.body.hasPrefix(code))
     }
 
+    @Test func sessionInputAndAnInteractiveStartAreShown() throws {
+        let client = SessionTestSupport.makeClient()
+        let write = try #require(
+            previewer.preview(
+                tool: ToolFixtures.tool("write_process_input"),
+                arguments: ["sessionId": "p-1", "input": "import os\n", "close": true],
+                client: client
+            )
+        )
+        #expect(write.title == #"Writes 10 bytes to process session "p-1", then closes its input:"#)
+        #expect(write.body == "import os\n")
+        let repl = try #require(
+            previewer.preview(
+                tool: ToolFixtures.tool("start_process"),
+                arguments: ["language": "python3"],
+                client: client
+            )
+        )
+        #expect(repl.title.hasPrefix(#"Starts the "python3" interpreter interactively in "#))
+    }
+
     @Test func theWorkingDirectoryIsResolvedLikeAnyPath() throws {
         let client = SessionTestSupport.makeClient()
         let preview = try #require(
@@ -66,6 +87,6 @@ struct ExecutionPreviewerTests {
             client: SessionTestSupport.makeClient()
         )
         #expect(none == nil)
-        #expect(previewer.toolNames == ["run_command", "run_code", "start_process"])
+        #expect(previewer.toolNames == ["run_command", "run_code", "start_process", "write_process_input"])
     }
 }

@@ -16,7 +16,7 @@ struct ResourceLimitsTOMLTests {
         "Each limit accepts 1 up to its maximum and nothing beyond",
         arguments: [
             ("cpu_seconds", 86_400), ("memory_mb", 1_048_576), ("open_files", 1_048_576), ("processes", 65_536),
-            ("timeout_ms", 86_400_000), ("output_kb", 1_048_576),
+            ("timeout_ms", 86_400_000), ("output_kb", 1_048_576), ("sessions", 1_024),
         ]
     )
     func ranges(key: String, maximum: Int) throws {

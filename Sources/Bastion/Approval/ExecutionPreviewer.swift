@@ -6,9 +6,10 @@ import BastionSecurity
 /// the whole code; the working directory; the environment; standard input; privileges.
 ///
 /// It reads the arguments only, as ARCHITECTURE §4 names them (`run_command`, `run_code`,
-/// `start_process`), so the execution tools get their previews as soon as they are registered.
+/// `start_process`, `write_process_input`), so the execution tools get their previews as soon as
+/// they are registered. Input written to a process session is shown whole: a REPL runs it.
 struct ExecutionPreviewer: ApprovalPreviewer {
-    var toolNames: Set<String> { ["run_command", "run_code", "start_process"] }
+    var toolNames: Set<String> { ["run_command", "run_code", "start_process", "write_process_input"] }
 
     func preview(tool: ToolDefinition, arguments: [String: JSONValue], client: ClientContext) -> ApprovalPreview? {
         let directory = workingDirectory(arguments["cwd"]?.stringValue, client: client)
@@ -23,6 +24,19 @@ struct ExecutionPreviewer: ApprovalPreviewer {
                     "argument \(index + 1): \(Self.quoted(argument.stringValue ?? JSONWriter.string(argument)))"
                 )
             }
+        } else if tool.name == "write_process_input", let input = arguments["input"]?.stringValue {
+            let session = arguments["sessionId"]?.stringValue ?? "?"
+            let closing = arguments["close"]?.boolValue == true ? ", then closes its input" : ""
+            title = "Writes \(input.utf8.count) bytes to process session \(Self.quoted(session))\(closing):"
+            lines.append(input)
+            return ApprovalPreview(title: title, body: lines.joined(separator: "\n"))
+        } else if tool.name == "start_process", arguments["code"] == nil,
+            let language = arguments["language"]?.stringValue
+        {
+            title =
+                "Starts the \(Self.quoted(language)) interpreter interactively in \(directory); "
+                + "whatever is written to it later runs:"
+            lines.append("interactive \(Self.quoted(language)) session")
         } else if let code = arguments["code"]?.stringValue {
             let language = arguments["language"]?.stringValue ?? "?"
             title = "Runs this \(Self.quoted(language)) code (\(code.utf8.count) bytes) in \(directory):"

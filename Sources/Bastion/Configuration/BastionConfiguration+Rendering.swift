@@ -64,7 +64,8 @@ extension BastionConfiguration {
             "limits = { cpu_seconds = \(limits.cpuSeconds), memory_mb = \(limits.memoryMB), "
                 + "open_files = \(limits.openFiles), processes = \(limits.processes), "
                 + "timeout_ms = \(limits.timeoutMs), output_kb = \(limits.outputKB), read_mb = \(limits.readMB), "
-                + "list_entries = \(limits.listEntries) }",
+                + "list_entries = \(limits.listEntries), sessions = \(limits.sessions), "
+                + "session_idle_ms = \(limits.sessionIdleMs), session_timeout_ms = \(limits.sessionTimeoutMs) }",
         ]
         var auth: [String] = []
         if let subject = client.auth.jwtSubject { auth.append("jwt_subject = \(q(subject))") }

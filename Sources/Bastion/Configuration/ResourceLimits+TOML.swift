@@ -11,6 +11,9 @@ extension ResourceLimits {
         "output_kb": 1...1_048_576,  // 1 GiB
         "read_mb": 1...16_384,  // 16 GiB
         "list_entries": 1...100_000_000,
+        "sessions": 1...1_024,
+        "session_idle_ms": 1_000...86_400_000,  // one second to one day
+        "session_timeout_ms": 1_000...604_800_000,  // one second to one week
     ]
 
     /// Reads a `limits` table; absent keys keep their defaults.
@@ -30,6 +33,9 @@ extension ResourceLimits {
         if let value = try read("output_kb") { limits.outputKB = value }
         if let value = try read("read_mb") { limits.readMB = value }
         if let value = try read("list_entries") { limits.listEntries = value }
+        if let value = try read("sessions") { limits.sessions = value }
+        if let value = try read("session_idle_ms") { limits.sessionIdleMs = value }
+        if let value = try read("session_timeout_ms") { limits.sessionTimeoutMs = value }
         return limits
     }
 }

@@ -36,6 +36,9 @@ public struct BastionServer: Sendable {
     public var cgroups: CgroupManager? {
         didSet { childCgroups.set(cgroups) }
     }
+    /// The process sessions (`start_process`) of every client: the execution manager's, shared
+    /// with the service, which kills a session's processes when its MCP session ends.
+    let processSessions = ProcessSessionTable()
     private var modules: [any BastionModule] = []
     private let childHiddenPaths = ChildHiddenPaths()
     private let childCgroups = ChildCgroups()
@@ -48,14 +51,15 @@ public struct BastionServer: Sendable {
         let server = configuration.server
         // The audit log (and its head and rotated copy) and the approval sockets, hidden from children.
         childHiddenPaths.set(hiddenFromChildren)
-        modules.append(ExecutionModule { [interpreters = server.interpreters, required = server.requireSandbox, childHiddenPaths, childCgroups] in
+        modules.append(ExecutionModule { [interpreters = server.interpreters, required = server.requireSandbox, childHiddenPaths, childCgroups, processSessions] in
             // Made before the first child: one made later would not be under that child's mount.
             if let approvals = ApprovalDirectory.path() { try? ApprovalDirectory.prepare(approvals) }
             return ExecutionManager(
                 interpreterNames: interpreters,
                 requiredFeatures: required.map(\.rawValue),
                 hiddenPaths: childHiddenPaths.current,
-                cgroups: childCgroups.current
+                cgroups: childCgroups.current,
+                sessions: processSessions
             )
         })
         if configuration.server.diagnostics { modules.append(DiagnosticsModule(serverVersion: Self.version)) }

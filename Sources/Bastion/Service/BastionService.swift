@@ -72,6 +72,17 @@ public final class BastionService: Service, Sendable {
             throw ServerError("invalid permission rules: \(error.message)")
         }
         self.runtime = try server.makeRuntime(logger: logger)
+        // Written from the supervisor's thread when a process session's run ends, however it ends.
+        server.processSessions.setEndRecorder { session, result in
+            audit.record(
+                AuditEntry(
+                    event: "process-end",
+                    client: session.owner.client,
+                    session: session.owner.session,
+                    fields: ProcessSessionAudit.endFields(session, result)
+                )
+            )
+        }
         self.state = Mutex(State(configuration: server.configuration))
     }
 
@@ -200,6 +211,8 @@ public final class BastionService: Service, Sendable {
         await session.close(grace: grace)
         // Its tasks' runs are killed and their records written before the client counts as gone.
         await runtime.tasks.sessionEnded(session, client: client)
+        // Its process sessions' runs too, each end recorded (`process-end`) before the client is gone.
+        await server.processSessions.sessionEnded(ProcessSession.Owner(client: client.id, session: session.id))
         runtime.resources.sessionEnded(session)
         clients.disconnect(client)
         unregister(live)

@@ -101,14 +101,28 @@ extension ExecutionManager {
         plan.policy.rootLinks = ExecutableResolver.systemLinks
         // Last, once nothing else can fail: the `.tmp` directory, and the code file in it.
         let temporary = try Self.temporaryDirectory(of: client.workdir)
-        guard case .code(let language, let source) = request.program else {
+        guard case .code(let language, let source) = request.program, !request.isInteractive else {
             close(temporary.directory)
+            if case .code(let language, _) = request.program {
+                plan.policy.arguments = [language] + Self.interactiveFlags(language)
+            }
             return plan
         }
         let (directory, name) = try Self.writeCodeFile(Array(source.utf8), in: temporary.directory)
         plan.codeFile = (directory, name)
         plan.policy.arguments = [language, "\(temporary.path)/\(name)"]
         return plan
+    }
+
+    /// The options that make an interpreter a REPL on a pipe: interactive even though stdin is no
+    /// terminal, output unbuffered so each answer can be read at once, no banner.
+    static func interactiveFlags(_ language: String) -> [String] {
+        switch language {
+        case "python3", "python": return ["-q", "-u", "-i"]
+        case "node", "nodejs": return ["-i"]
+        case "sh", "bash", "dash", "zsh": return ["-i"]
+        default: return []
+        }
     }
 
     /// `sudo: true`: needs `code_execution_sudo`, and a server running as root (children run with

@@ -40,6 +40,8 @@ public final class ExecutionManager: Sendable {
     /// A cgroup per run (memory and process limits of the run as a whole, total kill), when the
     /// server found a writable hierarchy; `nil` runs go without.
     public let cgroups: CgroupManager?
+    /// The process sessions (`start_process`) of every client.
+    public let sessions: ProcessSessionTable
     let registry = ExecutionRegistry()
 
     /// The interpreters offered when the configuration names none.
@@ -56,6 +58,7 @@ public final class ExecutionManager: Sendable {
     ///   - gracePeriod: Time between SIGTERM and SIGKILL (default 2 s).
     ///   - fileSizeLimitBytes: `RLIMIT_FSIZE` of every child (default 1 GiB).
     ///   - cgroups: The cgroup per run, when there is a writable hierarchy (default none).
+    ///   - sessions: The table of process sessions (default: a table of its own).
     public init(
         launcher: SandboxLauncher = .fromEnvironment,
         files: FileSystemManager = FileSystemManager(),
@@ -64,7 +67,8 @@ public final class ExecutionManager: Sendable {
         hiddenPaths: [String] = [],
         gracePeriod: Duration = .seconds(2),
         fileSizeLimitBytes: Int = 1 << 30,
-        cgroups: CgroupManager? = nil
+        cgroups: CgroupManager? = nil,
+        sessions: ProcessSessionTable = ProcessSessionTable()
     ) {
         self.launcher = launcher
         self.files = files
@@ -80,10 +84,12 @@ public final class ExecutionManager: Sendable {
         self.gracePeriod = gracePeriod
         self.fileSizeLimitBytes = fileSizeLimitBytes
         self.cgroups = cgroups
+        self.sessions = sessions
     }
 
     /// Kills every running child and refuses new runs (server shutdown).
     public func stopAll() {
+        // Process sessions' runs are in the registry too: this kills them as well.
         registry.stopAll()
     }
 
@@ -103,49 +109,21 @@ public final class ExecutionManager: Sendable {
         progress: (@Sendable (_ stdout: [UInt8], _ stderr: [UInt8], _ elapsedMs: Int) -> Void)? = nil
     ) async throws(ExecutionError) -> ExecutionResult {
         let timeout = try timeoutMilliseconds(request.timeoutMs, client: client)
-        var plan = try makePlan(request, client: client)
-        defer { plan.removeCodeFile() }
         guard let control = RunControl() else { throw ExecutionError(.spawnFailed, "cannot create a control pipe") }
-        guard let id = registry.admit(client: client.id, cap: client.limits.processes, control: control) else {
-            if registry.isStopped { throw ExecutionError(.busy, "the server is stopping; no new process is started") }
-            throw ExecutionError(
-                .busy,
-                "this client already runs \(client.limits.processes) processes (limits.processes); wait for one to end"
-            )
-        }
-        defer { registry.finish(id) }
-        let cgroup = try makeCgroup(run: id, client: client)
-        plan.policy.cgroups = cgroup?.directories ?? []
-        let child: ProcessSupervisor.Child
-        do {
-            child = try launcher.spawn()
-        } catch {
-            if let cgroup { cgroups?.finish(cgroup) }
-            throw error
-        }
-        let supervisor = ProcessSupervisor(
-            child: child,
+        let launched = try launch(
+            request,
+            client: client,
+            timeoutMs: timeout,
             control: control,
-            timeoutNs: UInt64(timeout) * 1_000_000,
-            graceNs: Self.nanoseconds(gracePeriod),
-            policyBytes: plan.policy.encoded(),
-            stdinBytes: request.stdin,
             outputCap: max(1, client.limits.outputKB) * 1024,
-            progress: progress,
-            cgroup: cgroup
+            progress: progress
         )
-        var outcome = await withTaskCancellationHandler {
-            await Self.supervise(supervisor)
+        let outcome = await withTaskCancellationHandler {
+            await Self.supervise(launched.supervisor)
         } onCancel: {
             control.stop(.cancel)
         }
-        if let cgroup { outcome.cgroupUsage = cgroups?.finish(cgroup) }
-        return ExecutionResult(
-            outcome: outcome,
-            policy: plan.policy,
-            excludedWriteRoots: plan.excludedWriteRoots,
-            code: plan.code
-        )
+        return complete(launched, outcome: outcome)
     }
 
     /// Runs the supervisor on a thread of its own and resumes the caller when the child is reaped.
@@ -160,9 +138,10 @@ public final class ExecutionManager: Sendable {
         }
     }
 
-    /// The run's timeout: the request's, at least 1 ms and at most the client's `timeout_ms`.
-    func timeoutMilliseconds(_ requested: Int64?, client: ClientContext) throws(ExecutionError) -> Int {
-        let limit = max(1, client.limits.timeoutMs)
+    /// A run's timeout: the request's, at least 1 ms and at most `limit` (the client's
+    /// `timeout_ms`, or `session_timeout_ms` for a process session).
+    func timeoutMilliseconds(_ requested: Int64?, limit: Int, name: String) throws(ExecutionError) -> Int {
+        let limit = max(1, limit)
         guard let requested else { return limit }
         guard requested >= 1 else {
             throw ExecutionError(.invalidRequest, "timeout_ms must be at least 1 (got \(requested))")
@@ -170,10 +149,15 @@ public final class ExecutionManager: Sendable {
         guard requested <= Int64(limit) else {
             throw ExecutionError(
                 .invalidRequest,
-                "timeout_ms \(requested) exceeds this client's limit of \(limit) ms (limits.timeout_ms)"
+                "timeout_ms \(requested) exceeds this client's limit of \(limit) ms (limits.\(name))"
             )
         }
         return Int(requested)
+    }
+
+    /// The run's timeout against the client's `timeout_ms`.
+    func timeoutMilliseconds(_ requested: Int64?, client: ClientContext) throws(ExecutionError) -> Int {
+        try timeoutMilliseconds(requested, limit: client.limits.timeoutMs, name: "timeout_ms")
     }
 
     static func nanoseconds(_ duration: Duration) -> UInt64 {
@@ -182,7 +166,7 @@ public final class ExecutionManager: Sendable {
     }
 
     /// The SHA-256 of `bytes`, in lowercase hex.
-    static func sha256(_ bytes: [UInt8]) -> String {
+    package static func sha256(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var hex: [UInt8] = []
         for byte in SHA256.hash(data: bytes) {

@@ -20,6 +20,9 @@ public struct ExecutionRequest: Sendable, Hashable {
     public var timeoutMs: Int64?
     /// `sudo: true`: run with the server's privileges (needs `code_execution_sudo`).
     public var sudo: Bool
+    /// For ``Program/code(language:source:)``: start the interpreter interactively (a REPL reading
+    /// its stdin, `python3 -i`) instead of running the source from a file (a process session).
+    public var isInteractive: Bool
 
     /// Creates a request.
     public init(
@@ -28,7 +31,8 @@ public struct ExecutionRequest: Sendable, Hashable {
         stdin: [UInt8] = [],
         environment: [(name: String, value: String)] = [],
         timeoutMs: Int64? = nil,
-        sudo: Bool = false
+        sudo: Bool = false,
+        isInteractive: Bool = false
     ) {
         self.program = program
         self.cwd = cwd
@@ -36,11 +40,13 @@ public struct ExecutionRequest: Sendable, Hashable {
         self.environment = environment
         self.timeoutMs = timeoutMs
         self.sudo = sudo
+        self.isInteractive = isInteractive
     }
 
     public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.program == rhs.program && lhs.cwd == rhs.cwd && lhs.stdin == rhs.stdin && lhs.timeoutMs == rhs.timeoutMs
-            && lhs.sudo == rhs.sudo && lhs.environment.map(\.name) == rhs.environment.map(\.name)
+            && lhs.sudo == rhs.sudo && lhs.isInteractive == rhs.isInteractive
+            && lhs.environment.map(\.name) == rhs.environment.map(\.name)
             && lhs.environment.map(\.value) == rhs.environment.map(\.value)
     }
 

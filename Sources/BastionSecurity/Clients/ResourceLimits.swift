@@ -20,6 +20,14 @@ public struct ResourceLimits: Sendable, Hashable {
     public var readMB: Int
     /// Entries a listing, tree or search reports at most (`list_entries`); the result says when it stopped.
     public var listEntries: Int
+    /// Process sessions (`start_process`) a client may run at once (`sessions`); each also counts
+    /// against ``processes``.
+    public var sessions: Int
+    /// A process session no call touched for this long is killed, in milliseconds (`session_idle_ms`).
+    public var sessionIdleMs: Int
+    /// The longest lifetime of a process session, in milliseconds (`session_timeout_ms`); its
+    /// `timeout_ms` argument may ask for less.
+    public var sessionTimeoutMs: Int
 
     /// Creates limits; every parameter defaults to the safe value.
     /// - Parameters:
@@ -31,6 +39,9 @@ public struct ResourceLimits: Sendable, Hashable {
     ///   - outputKB: Captured output per stream, in KiB.
     ///   - readMB: Bytes read per file-system call, in MiB.
     ///   - listEntries: Entries per listing, tree or search.
+    ///   - sessions: Process sessions running at once.
+    ///   - sessionIdleMs: Idle time after which a process session is killed, in milliseconds.
+    ///   - sessionTimeoutMs: Lifetime of a process session, in milliseconds.
     public init(
         cpuSeconds: Int = 30,
         memoryMB: Int = 512,
@@ -39,7 +50,10 @@ public struct ResourceLimits: Sendable, Hashable {
         timeoutMs: Int = 30_000,
         outputKB: Int = 1024,
         readMB: Int = 64,
-        listEntries: Int = 250_000
+        listEntries: Int = 250_000,
+        sessions: Int = 8,
+        sessionIdleMs: Int = 600_000,
+        sessionTimeoutMs: Int = 1_800_000
     ) {
         self.cpuSeconds = cpuSeconds
         self.memoryMB = memoryMB
@@ -49,6 +63,9 @@ public struct ResourceLimits: Sendable, Hashable {
         self.outputKB = outputKB
         self.readMB = readMB
         self.listEntries = listEntries
+        self.sessions = sessions
+        self.sessionIdleMs = sessionIdleMs
+        self.sessionTimeoutMs = sessionTimeoutMs
     }
 
     /// ``readMB`` in bytes.

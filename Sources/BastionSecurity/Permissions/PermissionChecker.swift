@@ -41,6 +41,11 @@ public enum PermissionChecker {
         for kind in required.perCallKinds where !(rules.map { holdsAny(kind, $0) } ?? false) {
             return .missingKind(kind)
         }
+        if let first = required.alternativeKinds.first,
+            !required.alternativeKinds.contains(where: { kind in rules.map { holdsAny(kind, $0) } ?? false })
+        {
+            return .missingKind(first)
+        }
         for requirement in required.permissions where !(rules.map { covers(requirement, $0) } ?? false) {
             return .deny(missing: requirement)
         }

@@ -75,9 +75,12 @@ enum ExecutionAudit {
     }
 
     /// The call's `args` without the code itself or environment values (only their names and sizes).
-    static func redactArguments(on call: ToolCall) {
+    /// - Parameter extra: More string arguments reduced to their sizes (a session's `stdin`).
+    static func redactArguments(on call: ToolCall, extra: [String] = []) {
         var arguments = call.arguments
-        if case .string(let code)? = arguments["code"] { arguments["code"] = .string("<\(code.utf8.count) bytes>") }
+        for name in ["code"] + extra {
+            if case .string(let text)? = arguments[name] { arguments[name] = .string("<\(text.utf8.count) bytes>") }
+        }
         if case .object(let env)? = arguments["env"] {
             arguments["env"] = .object(
                 env.mapValues { value in .string("<\(value.stringValue?.utf8.count ?? 0) bytes>") }

@@ -4,7 +4,8 @@ import BastionSecurity
 
 /// The execution tools (ARCHITECTURE §4): `run_command` (an argument vector, never a shell string)
 /// and `run_code` (code for a configured interpreter), each child run through `bastion
-/// sandbox-exec` by the ``ExecutionManager``.
+/// sandbox-exec` by the ``ExecutionManager``; and the process sessions (`start_process` and its
+/// companions, `ExecutionModule+Sessions.swift`) for REPLs and long builds.
 ///
 /// `run_command` needs a `system_command` grant matching the resolved executable (checked per
 /// call); `run_code` needs `code_execution`. Neither is offered to a `read_only` client.
@@ -49,6 +50,7 @@ public struct ExecutionModule: BastionModule {
         ) { [manager] client, call in
             try await Self.runCode(manager.value, client, call)
         }
+        registerSessions(in: &tools)
     }
 
     /// Not read-only, destructive (a program may change anything in its write set), not idempotent;
@@ -65,19 +67,7 @@ public struct ExecutionModule: BastionModule {
         _ client: ClientContext,
         _ call: ToolCall
     ) async throws(ToolError) -> ToolResult {
-        let request = try ExecutionAudit.recordingInvalid(call) { () throws(ToolError) in
-            let elements = call.arguments["command"]?.arrayValue ?? []
-            let argv = elements.compactMap(\.stringValue)
-            guard argv.count == elements.count else { throw ToolError("\"command\" must be an array of strings") }
-            return ExecutionRequest(
-                program: .command(argv),
-                cwd: call.string("cwd"),
-                stdin: Array((call.string("stdin") ?? "").utf8),
-                environment: try environment(call),
-                timeoutMs: try timeout(call),
-                sudo: call.arguments["sudo"]?.boolValue ?? false
-            )
-        }
+        let request = try ExecutionAudit.recordingInvalid(call) { () throws(ToolError) in try commandRequest(call) }
         return try await run(request, manager, client, call)
     }
 
@@ -86,14 +76,36 @@ public struct ExecutionModule: BastionModule {
         _ client: ClientContext,
         _ call: ToolCall
     ) async throws(ToolError) -> ToolResult {
-        let request = try ExecutionAudit.recordingInvalid(call) { () throws(ToolError) in
-            ExecutionRequest(
-                program: .code(language: call.string("language") ?? "", source: call.string("code") ?? ""),
-                stdin: Array((call.string("stdin") ?? "").utf8),
-                timeoutMs: try timeout(call)
-            )
-        }
+        let request = try ExecutionAudit.recordingInvalid(call) { () throws(ToolError) in try codeRequest(call) }
         return try await run(request, manager, client, call)
+    }
+
+    /// The request of a call in the `run_command` form: `command` (argv), `cwd`, `stdin`, `env`,
+    /// `timeout_ms`, `sudo`.
+    static func commandRequest(_ call: ToolCall) throws(ToolError) -> ExecutionRequest {
+        let elements = call.arguments["command"]?.arrayValue ?? []
+        let argv = elements.compactMap(\.stringValue)
+        guard argv.count == elements.count else { throw ToolError("\"command\" must be an array of strings") }
+        return ExecutionRequest(
+            program: .command(argv),
+            cwd: call.string("cwd"),
+            stdin: Array((call.string("stdin") ?? "").utf8),
+            environment: try environment(call),
+            timeoutMs: try timeout(call),
+            sudo: call.arguments["sudo"]?.boolValue ?? false
+        )
+    }
+
+    /// The request of a call in the `run_code` form: `language`, `code`, `stdin`, `timeout_ms`
+    /// (and `cwd`, `env` where the schema offers them: `start_process`).
+    static func codeRequest(_ call: ToolCall) throws(ToolError) -> ExecutionRequest {
+        ExecutionRequest(
+            program: .code(language: call.string("language") ?? "", source: call.string("code") ?? ""),
+            cwd: call.string("cwd"),
+            stdin: Array((call.string("stdin") ?? "").utf8),
+            environment: try environment(call),
+            timeoutMs: try timeout(call)
+        )
     }
 
     static func reserve(_ bytes: Int, _ call: ToolCall) async throws(ToolError) {

@@ -44,6 +44,11 @@ struct ProcessSupervisor {
     /// The run's cgroup: every process in it is killed with the group (a descendant that left the
     /// group with `setsid` is still in it).
     var cgroup: CgroupRun? = nil
+    /// The process session this run feeds (`start_process`): output goes to its buffers, its input
+    /// to the child's stdin (kept open), its signals to the group; `nil` for a one-shot run.
+    var session: ProcessSession? = nil
+    /// With a session: the run is killed once no call touched it for this long (0: never).
+    var idleNs: UInt64 = 0
 
     /// Runs the loop to the end; closes every descriptor of the child.
     func run() -> ProcessOutcome {
@@ -81,6 +86,7 @@ extension ProcessSupervisor {
         var cancelled = false
         var exitedAt: UInt64?
         var lastProgress: UInt64
+        var isInputClosureReported = false
         var scratch = [UInt8](repeating: 0, count: 65_536)
 
         init(_ supervisor: ProcessSupervisor) {
@@ -90,7 +96,11 @@ extension ProcessSupervisor {
             stderr = OutputCapture(descriptor: child.stderr, cap: supervisor.outputCap)
             status = OutputCapture(descriptor: child.status, cap: ProcessSupervisor.statusCap)
             policy = InputFeed(descriptor: child.policy, bytes: supervisor.policyBytes)
-            stdin = InputFeed(descriptor: child.stdin, bytes: supervisor.stdinBytes)
+            stdin = InputFeed(
+                descriptor: child.stdin,
+                bytes: supervisor.stdinBytes,
+                keepsOpen: supervisor.session != nil
+            )
             pidfd = child.pidfd
             lastProgress = started
         }
@@ -109,19 +119,22 @@ extension ProcessSupervisor {
                 if pidfd >= 0, exitedAt == nil { watch(pidfd, POLLIN) }
                 for fd in [stdout.descriptor, stderr.descriptor, status.descriptor] where fd >= 0 { watch(fd, POLLIN) }
                 if policy.isOpen { watch(policy.descriptor, POLLOUT) }
-                if stdin.isOpen { watch(stdin.descriptor, POLLOUT) }
+                if stdin.isOpen, stdin.hasPending { watch(stdin.descriptor, POLLOUT) }
                 watch(supervisor.control.wakeRead, POLLIN)
                 let ready = poll(&fds, nfds_t(fds.count), waitMs(now))
                 if ready < 0, errno != EINTR { break }
                 for entry in fds where entry.revents != 0 { handle(entry.fd) }
                 if exitedAt == nil, pidfd < 0 { reapIfExited(block: false) }
                 reportProgress()
+                reportInputClosure()
             }
             closeAll()
+            reportInputClosure()
         }
 
         /// The timeout and stop requests: TERM first (a timeout), KILL after the grace period or at once.
         mutating func enforce(_ now: UInt64) {
+            if let session = supervisor.session { enforce(session, now) }
             let reason = supervisor.control.stopReason
             if reason != .none, !killSent {
                 cancelled = true
@@ -147,6 +160,9 @@ extension ProcessSupervisor {
                 if termSentAt == nil { next = started + supervisor.timeoutNs }
                 if let termSentAt, !killSent { next = termSentAt + supervisor.graceNs }
                 if pidfd < 0 { next = min(next, now + 20_000_000) }  // no pidfd: poll for the exit
+                if let session = supervisor.session, supervisor.idleNs > 0, !killSent {
+                    next = min(next, session.lastActivity &+ supervisor.idleNs)
+                }
             }
             if supervisor.progress != nil { next = min(next, lastProgress + ProcessSupervisor.progressIntervalNs) }
             guard next != .max else { return -1 }
@@ -159,8 +175,12 @@ extension ProcessSupervisor {
                 var drain = [UInt8](repeating: 0, count: 64)
                 _ = read(fd, &drain, drain.count)
             case pidfd: reapIfExited(block: true)
-            case stdout.descriptor: stdout.readAvailable(into: &scratch)
-            case stderr.descriptor: stderr.readAvailable(into: &scratch)
+            case stdout.descriptor:
+                let count = stdout.readAvailable(into: &scratch)
+                if count > 0 { supervisor.session?.receive(.stdout, scratch[0..<count]) }
+            case stderr.descriptor:
+                let count = stderr.readAvailable(into: &scratch)
+                if count > 0 { supervisor.session?.receive(.stderr, scratch[0..<count]) }
             case status.descriptor: status.readAvailable(into: &scratch)
             case policy.descriptor: policy.writeAvailable()
             case stdin.descriptor: stdin.writeAvailable()
@@ -227,7 +247,8 @@ extension ProcessSupervisor {
                 stderr: stderr.bytes,
                 timedOut: timedOut,
                 wasCancelled: cancelled,
-                truncated: stdout.isTruncated || stderr.isTruncated,
+                // A session's streams are bounded buffers whose readers are told what was dropped.
+                truncated: supervisor.session == nil && (stdout.isTruncated || stderr.isTruncated),
                 durationMs: Int((exitedAt ?? ProcessSupervisor.now()) - started) / 1_000_000
             )
             if let (code, isSignal) = exitStatus {
@@ -236,5 +257,43 @@ extension ProcessSupervisor {
             (result.sandboxReport, result.sandboxFailure) = SandboxStatusLine.parse(status.bytes)
             return result
         }
+    }
+}
+
+extension ProcessSupervisor.LoopState {
+    /// A session's input, signals and idle expiry.
+    mutating func enforce(_ session: ProcessSession, _ now: UInt64) {
+        // Taken only once the child read what came before: input the child does not read waits in
+        // the session, whose bound then refuses more (never an unbounded queue here).
+        if !stdin.hasPending {
+            let (input, close) = session.takeInput()
+            if close { stdin.closeWhenDrained = true }
+            if !input.isEmpty || close { stdin.append(input) }
+        }
+        let signal = supervisor.control.takeSignal()
+        if signal != 0, !killSent {
+            cancelled = true
+            if signal == SIGKILL {
+                killEverything()
+                killSent = true
+            } else {
+                // As for a timeout: the signal to the group, then KILL for what is left after the grace.
+                signalGroup(signal)
+                if termSentAt == nil { termSentAt = now }
+            }
+        }
+        if supervisor.idleNs > 0, !killSent, now >= session.lastActivity &+ supervisor.idleNs {
+            session.expiredIdle()
+            cancelled = true
+            killEverything()
+            killSent = true
+        }
+    }
+
+    /// Tells the session once that its process's stdin is closed.
+    mutating func reportInputClosure() {
+        guard !isInputClosureReported, !stdin.isOpen, let session = supervisor.session else { return }
+        isInputClosureReported = true
+        session.inputClosed()
     }
 }

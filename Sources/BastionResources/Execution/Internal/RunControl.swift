@@ -21,6 +21,8 @@ final class RunControl: Sendable {
     let wakeRead: Int32
     private let wakeWrite: Int32
     private let reason = Atomic<UInt8>(0)
+    /// A signal a caller asked for (`kill_process`), taken by the supervisor; 0 when none.
+    private let requestedSignal = Atomic<Int32>(0)
 
     /// Creates a control; `nil` when no pipe could be made.
     init?() {
@@ -37,6 +39,21 @@ final class RunControl: Sendable {
     /// Asks the run to stop; the first reason wins.
     func stop(_ why: StopReason) {
         _ = reason.compareExchange(expected: 0, desired: why.rawValue, ordering: .acquiringAndReleasing)
+        wake()
+    }
+
+    /// Asks the run to send `signal` to its whole process group, then to kill what is left of it
+    /// after the grace period (`SIGKILL`: at once). A later request replaces an untaken one.
+    func signal(_ signal: Int32) {
+        requestedSignal.store(signal, ordering: .releasing)
+        wake()
+    }
+
+    /// The signal asked for since the last call, or 0.
+    func takeSignal() -> Int32 { requestedSignal.exchange(0, ordering: .acquiringAndReleasing) }
+
+    /// Wakes the supervisor's loop (new input to write, a signal to send).
+    func wake() {
         var byte: UInt8 = 1
         _ = write(wakeWrite, &byte, 1)  // a full pipe already wakes the loop
     }

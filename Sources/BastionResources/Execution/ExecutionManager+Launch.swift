@@ -1,0 +1,90 @@
+import BastionSecurity
+
+/// A child started in its sandbox, not yet supervised: what ``ExecutionManager/complete(_:outcome:)``
+/// releases once it ends.
+struct LaunchedRun: Sendable {
+    var plan: ExecutionPlan
+    let id: UInt64
+    let cgroup: CgroupRun?
+    let supervisor: ProcessSupervisor
+}
+
+extension ExecutionManager {
+    /// The one path every child takes, one-shot run or process session: the request checked and
+    /// its policy built (``makePlan(_:client:)``), the client's process slot taken, the run's
+    /// cgroup made, `sandbox-exec` spawned. Everything taken is given back when a step fails.
+    /// - Parameters:
+    ///   - request: What to run.
+    ///   - client: The caller.
+    ///   - timeoutMs: The run's wall-clock limit, already checked.
+    ///   - control: How the run is stopped early.
+    ///   - outputCap: Bytes of each stream kept in the outcome.
+    ///   - progress: The progress reporter of a one-shot run.
+    ///   - session: The process session the run feeds, if any.
+    /// - Throws: ``ExecutionError`` when the request is refused or the child cannot start.
+    func launch(
+        _ request: ExecutionRequest,
+        client: ClientContext,
+        timeoutMs: Int,
+        control: RunControl,
+        outputCap: Int,
+        progress: ProcessSupervisor.Progress?,
+        session: ProcessSession? = nil
+    ) throws(ExecutionError) -> LaunchedRun {
+        var plan = try makePlan(request, client: client)
+        guard let id = registry.admit(client: client.id, cap: client.limits.processes, control: control) else {
+            plan.removeCodeFile()
+            if registry.isStopped { throw ExecutionError(.busy, "the server is stopping; no new process is started") }
+            throw ExecutionError(
+                .busy,
+                "this client already runs \(client.limits.processes) processes (limits.processes); wait for one to end"
+            )
+        }
+        let cgroup: CgroupRun?
+        let child: ProcessSupervisor.Child
+        do throws(ExecutionError) {
+            cgroup = try makeCgroup(run: id, client: client)
+            plan.policy.cgroups = cgroup?.directories ?? []
+            do {
+                child = try launcher.spawn()
+            } catch {
+                if let cgroup { cgroups?.finish(cgroup) }
+                throw error
+            }
+        } catch {
+            registry.finish(id)
+            plan.removeCodeFile()
+            throw error
+        }
+        var supervisor = ProcessSupervisor(
+            child: child,
+            control: control,
+            timeoutNs: UInt64(timeoutMs) * 1_000_000,
+            graceNs: Self.nanoseconds(gracePeriod),
+            policyBytes: plan.policy.encoded(),
+            stdinBytes: request.stdin,
+            outputCap: outputCap,
+            progress: progress,
+            cgroup: cgroup
+        )
+        supervisor.session = session
+        supervisor.idleNs = UInt64(max(0, client.limits.sessionIdleMs)) * 1_000_000
+        session?.started(pid: child.pid, policy: plan.policy)
+        return LaunchedRun(plan: plan, id: id, cgroup: cgroup, supervisor: supervisor)
+    }
+
+    /// Gives back what a launched run holds (its process slot, cgroup and code file) and makes its result.
+    func complete(_ run: LaunchedRun, outcome: ProcessOutcome) -> ExecutionResult {
+        var run = run
+        var outcome = outcome
+        if let cgroup = run.cgroup { outcome.cgroupUsage = cgroups?.finish(cgroup) }
+        registry.finish(run.id)
+        run.plan.removeCodeFile()
+        return ExecutionResult(
+            outcome: outcome,
+            policy: run.plan.policy,
+            excludedWriteRoots: run.plan.excludedWriteRoots,
+            code: run.plan.code
+        )
+    }
+}
