@@ -1,5 +1,8 @@
 #define _GNU_SOURCE
 #include "CBastionRoot.h"
+#include "CBastionLinux.h"
+
+#include <linux/openat2.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -66,27 +69,70 @@ static unsigned long remount_flags(const char *source, int writable, int is_devi
     return flags;
 }
 
-/* Binds /oldroot<path> onto /newroot<path>; a path missing from the old root is skipped. */
+/* Opens `path` (absolute, beneath the current root) as an O_PATH descriptor without following any
+   symbolic link on the way (review 5, finding 1: a sibling run swapped a directory of the workdir
+   for a `../../` link between the server's plan and this bind, and the host's own directories
+   were mounted into the new root). */
+static int open_exact(const char *path) {
+    return cbastion_openat2(AT_FDCWD, path, O_PATH | O_CLOEXEC, 0, RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+}
+
+/* `/oldroot/proc/self/fd/<fd>`: mount(2) given this magic link acts on the very file the descriptor
+   holds, never on a path resolved again. */
+static int fd_path(char *buffer, size_t size, int fd) {
+    if (snprintf(buffer, size, "/oldroot/proc/self/fd/%d", fd) >= (int)size) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    return 0;
+}
+
+/* Binds /oldroot<path> onto /newroot<path>, both opened without following links; a path missing
+   from the old root is skipped. */
 static int bind_path(const char *path, int writable) {
-    char source[PATH_MAX], target[PATH_MAX];
+    char source[PATH_MAX], target[PATH_MAX], via[64];
     if (join(source, sizeof source, "/oldroot", path) != 0 || join(target, sizeof target, "/newroot", path) != 0)
         return -1;
+    int source_fd = open_exact(source);
+    if (source_fd < 0) return errno == ENOENT ? 0 : -1;
     struct stat info;
-    if (stat(source, &info) != 0) return errno == ENOENT ? 0 : -1;
+    if (fstat(source_fd, &info) != 0) goto fail_source;
     struct stat existing;
     if (lstat(target, &existing) != 0) { /* else inside a path bound already: mounted over */
-        if (make_parents(target) != 0) return -1;
+        if (make_parents(target) != 0) goto fail_source;
         if (S_ISDIR(info.st_mode)) {
-            if (mkdir(target, 0755) != 0) return -1;
+            if (mkdir(target, 0755) != 0) goto fail_source;
         } else {
             int fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
-            if (fd < 0) return -1;
+            if (fd < 0) goto fail_source;
             close(fd);
         }
     }
-    if (mount(source, target, NULL, MS_BIND | MS_REC, NULL) != 0) return -1;
+    int target_fd = open_exact(target);
+    if (target_fd < 0) goto fail_source;
+    char target_via[64];
+    if (fd_path(via, sizeof via, source_fd) != 0 || fd_path(target_via, sizeof target_via, target_fd) != 0
+        || mount(via, target_via, NULL, MS_BIND | MS_REC, NULL) != 0) {
+        close(target_fd);
+        goto fail_source;
+    }
+    close(target_fd);
+    /* The descriptor held the covered file: reopen the target, now the bind's root, to remount it. */
+    target_fd = open_exact(target);
+    if (target_fd < 0) goto fail_source;
     int is_device = S_ISCHR(info.st_mode) || S_ISBLK(info.st_mode);
-    return mount(NULL, target, NULL, remount_flags(source, writable, is_device), NULL);
+    unsigned long flags = remount_flags(via, writable, is_device);
+    int status = fd_path(target_via, sizeof target_via, target_fd) == 0 ? mount(NULL, target_via, NULL, flags, NULL) : -1;
+    int saved = errno;
+    close(target_fd);
+    close(source_fd);
+    errno = saved;
+    return status;
+fail_source:
+    saved = errno;
+    close(source_fd);
+    errno = saved;
+    return -1;
 }
 
 static int make_link(const char *path, const char *target) {

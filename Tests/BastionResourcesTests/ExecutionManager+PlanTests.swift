@@ -100,17 +100,24 @@ struct ExecutionManagerPlanTests {
     }
 
     /// Review 4, finding 2: a Landlock rule is a whole subtree, which would open the cwd past the
-    /// grant's `deny` globs; the child enters it but gets no rule for it.
-    @Test func aWorkingDirectoryInAnotherReadRootIsEnteredButNotOpened() throws {
+    /// grant's `deny` globs; and review 5, finding 1: a cwd outside the child's paths would have
+    /// to be bound into its minimal root by path. Such a cwd is refused, saying why.
+    @Test func aWorkingDirectoryInAnotherReadRootIsRefused() throws {
         let fixture = try ExecutionFixture(
             permissions: [.fileRead(glob: nil), .systemCommand(pattern: "*")],
             readRoot: "shared"
         )
         let shared = fixture.scratch.file("shared")
-        var plan = try fixture.manager.makePlan(ExecutionRequest(program: .command(["true"]), cwd: shared), client: fixture.client)
+        #expect {
+            _ = try fixture.manager.makePlan(ExecutionRequest(program: .command(["true"]), cwd: shared), client: fixture.client)
+        } throws: { error in
+            (error as? ExecutionError)?.message.contains("outside what the program can see") == true
+        }
+        var plan = try fixture.manager.makePlan(
+            ExecutionRequest(program: .command(["true"]), cwd: fixture.workdir),
+            client: fixture.client
+        )
         plan.removeCodeFile()
-        #expect(plan.policy.workingDirectory == shared)
-        #expect(!plan.policy.readPaths.contains { PathBytes.isWithin(shared, $0) })
-        #expect(!plan.policy.writePaths.contains(shared))
+        #expect(plan.policy.workingDirectory == fixture.workdir)
     }
 }

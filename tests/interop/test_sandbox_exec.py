@@ -25,6 +25,8 @@ import pytest
 PYTHON = os.path.realpath("/usr/bin/python3")
 SYSTEM_READ = ["/usr", "/bin", "/lib", "/lib64", "/etc"]
 NOBODY = {"uid": 65534, "gid": 65534, "groups": [65534]}
+# The links a minimal root recreates (the server sends them all: ExecutableResolver.systemLinks).
+SYSTEM_LINKS = {p: os.readlink(p) for p in ("/bin", "/sbin", "/lib", "/lib64") if os.path.islink(p)}
 
 
 def make_policy(argv, work, *, executable=None, read=(), write=(), net=True, user=None,
@@ -657,3 +659,41 @@ def test_sandbox_check_reports_this_kernel(bastion_bin):
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[:2] == ["landlock: ABI 7, TCP bind/connect, signal and abstract-socket scopes",
                                             "seccomp: yes"]
+
+
+def test_the_minimal_root_binds_no_path_through_a_link(bastion_bin, work, outside, tmp_path):
+    """Review 5, finding 1 (critical): binds resolved their paths (stat, mount) following links, after
+    the server had checked them, so a sibling run that swapped a directory for `../../…` got the
+    host's directories mounted into the new root (sockets reachable; with enough `../`, the host's
+    whole `/`). Every bind now opens its source and target without following any link (and the
+    working directory is never bound: it is inside a bound path or refused by the server). A path
+    with a link in it fails the run; here the link stands for the swapped directory."""
+    import socket
+
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(outside / "daemon.sock"))
+    listener.listen(1)
+    holder = tmp_path / "holder"
+    holder.mkdir()
+    (holder / "swapped").symlink_to(outside)
+    code = ERRNO_OF + f"""
+import socket
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+print(json.dumps({{"connect": attempt(lambda: s.connect({str(holder / "swapped" / "daemon.sock")!r}))}}))
+"""
+    try:
+        policy = python_policy(code, work, read=[holder / "swapped"], minimalRoot=True,
+                               rootLinks=SYSTEM_LINKS)
+        policy["readPaths"] = [os.path.realpath(p) if p in SYSTEM_READ else p for p in policy["readPaths"]]
+        run = spawn(bastion_bin, policy)
+    finally:
+        listener.close()
+    assert run.returncode != 0 and "Too many levels of symbolic links" in run.status, (run.status, run.stdout)
+
+
+def test_the_minimal_root_still_runs_a_canonical_policy(bastion_bin, work):
+    """The control: the same policy with canonical paths runs."""
+    policy = python_policy("print('ran')", work, minimalRoot=True, rootLinks=SYSTEM_LINKS)
+    policy["readPaths"] = sorted({os.path.realpath(p) for p in policy["readPaths"]})
+    run = spawn(bastion_bin, policy)
+    assert run.returncode == 0 and run.stdout == "ran\n" and run.report["minimalRoot"] is True, (run.status, run.stdout)

@@ -94,6 +94,15 @@ extension ExecutionManager {
         let (writes, excluded) = writeScope(client, isUnrestricted: isUnrestricted)
         plan.policy.writePaths = writes
         plan.excludedWriteRoots = excluded
+        // The child's root holds only its read and write paths: a working directory elsewhere
+        // would not exist there (and Landlock would open nothing beneath it anyway, review 4, F2).
+        guard (reads + writes).contains(where: { PathBytes.isWithin(workingDirectory, $0) }) else {
+            throw ExecutionError(
+                .invalidRequest,
+                "cwd \(workingDirectory) is outside what the program can see: its workdir, the system directories "
+                    + "and, for unrestricted code, the granted write roots"
+            )
+        }
         plan.policy.restrictsNetwork = !isUnrestricted
         plan.policy.required = requiredFeatures
         plan.policy.hiddenPaths = hiddenPaths

@@ -41,4 +41,20 @@ struct MinimalRootPlanTests {
         #expect(MinimalRootPlan.collapsible(many) == ["/usr/lib"])
         #expect(MinimalRootPlan.collapsible((0..<9).map { "/f\($0)" }).isEmpty)  // never `/`
     }
+
+    /// Review 5, finding 1: the working directory was bound by path (a sibling run could swap it for
+    /// a link out between the plan and the mount); it is never bound, nor is anything inside a
+    /// path bound already.
+    @Test func theWorkingDirectoryAndPathsInsideBoundOnesAreNeverBound() {
+        let policy = SandboxPolicy(
+            executable: "/w/tools/run",
+            arguments: ["run"],
+            workingDirectory: "/w/d",
+            readPaths: ["/usr", "/w", "/opt/tool"],
+            writePaths: ["/w", "/w/inner", "/usr/local/src"]
+        )
+        let binds = MinimalRootPlan(policy).binds
+        #expect(binds.map(\.path) == ["/w", "/usr", "/opt/tool", "/usr/local/src"])
+        #expect(binds.map(\.writable) == [true, false, false, true])
+    }
 }

@@ -22,13 +22,14 @@ struct MinimalRootPlan {
     /// How many listed entries make a directory bound whole.
     static let collapseThreshold = 8
 
-    /// The plan of a policy: read paths, the working directory and the executable read-only, write
+    /// The plan of a policy: read paths and the executable read-only, write
     /// paths read-write (a path given twice is writable if either says so); nothing in `/proc`,
     /// which is mounted apart (a procfs of its own, or a bind of the old one).
     init(_ policy: SandboxPolicy) {
-        let reads = (policy.readPaths + [policy.workingDirectory, policy.executable]).filter {
-            !PathBytes.isWithin($0, "/proc")
-        }
+        // Never the working directory: inside a bound path it is there already, and binding it
+        // again by path let a sibling run swap it for a link out between plan and mount (review
+        // 5, finding 1); outside every bound path it does not exist, and `chdir` fails the run.
+        let reads = (policy.readPaths + [policy.executable]).filter { !PathBytes.isWithin($0, "/proc") }
         let collapsed = Self.collapsible(reads)
         var writable: [String: Bool] = [:]
         for path in reads {
@@ -37,11 +38,15 @@ struct MinimalRootPlan {
             if writable[bound] == nil { writable[bound] = false }
         }
         for path in policy.writePaths { writable[path] = true }
-        // A read-only path inside another bound path is there already.
-        for (path, isWritable) in writable where !isWritable {
-            if writable.keys.contains(where: { !PathBytes.equal($0, path) && PathBytes.isWithin(path, $0) }) {
-                writable[path] = nil
+        // A path inside another bound path is there already (a read-only one inside anything, a
+        // writable one inside a writable one); binding it again would resolve a path a sibling run
+        // may be changing. A writable path inside a read-only one is bound: its source is outside
+        // every write path but its own.
+        for (path, isWritable) in writable {
+            let covered = writable.contains { other, otherWritable in
+                !PathBytes.equal(other, path) && PathBytes.isWithin(path, other) && (otherWritable || !isWritable)
             }
+            if covered { writable[path] = nil }
         }
         binds = writable.map { (path: $0.key, writable: $0.value) }.sorted { lhs, rhs in
             lhs.path.utf8.count != rhs.path.utf8.count
