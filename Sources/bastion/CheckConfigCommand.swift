@@ -19,6 +19,9 @@ struct CheckConfigCommand: ParsableCommand {
                 customPermissions: BastionServer.builtInCustomPermissions
             )
             print(configuration.renderedTOML(), terminator: "")
+            for warning in configuration.clients.compactMap(\.runAsWarning) {
+                ServeCommand.writeToStandardError("bastion: warning: \(warning)\n")
+            }
         } catch {
             throw CommandFailure(error.description)
         }

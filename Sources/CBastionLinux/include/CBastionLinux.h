@@ -38,4 +38,7 @@ extern const int CBASTION_O_PATH;
 /* Landlock, seccomp, namespaces and process clean-up for sandbox-exec. */
 #include "CBastionSandbox.h"
 
+/* POSIX ACL extended attributes, for workdirs shared with the run_as user. */
+#include "CBastionACL.h"
+
 #endif
