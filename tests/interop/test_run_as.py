@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import pwd
 import stat
-import subprocess
+import struct
 from pathlib import Path
 
 import pytest
@@ -58,6 +58,16 @@ def connect(spawn, config: Path):
     return start
 
 
+UNDEFINED = 0xFFFFFFFF
+
+
+def acl_entries(path: Path, name: str) -> list[tuple[int, int, int]]:
+    """A POSIX ACL extended attribute decoded: (tag, permissions, id) per entry."""
+    raw = os.getxattr(path, name)
+    assert struct.unpack_from("<I", raw)[0] == 2
+    return [struct.unpack_from("<HHI", raw, offset) for offset in range(4, len(raw), 8)]
+
+
 def run(server: StdioClient, *argv: str, **extra) -> dict:
     return server.call_tool("run_command", {"command": list(argv), **extra})
 
@@ -78,11 +88,10 @@ def test_children_run_as_nobody_by_default(connect, state_home: Path):
     info = workdir.stat()
     # Root's directory; the group bits are the ACL mask (the owning group's entry is empty).
     assert info.st_uid == 0 and stat.S_IMODE(info.st_mode) == 0o770, oct(info.st_mode)
-    acl = subprocess.run(["getfacl", "-cpn", str(workdir)], capture_output=True, text=True)
-    if acl.returncode == 0:
-        entries = set(acl.stdout.split())
-        assert f"user:{NOBODY}:rwx" in entries and "group::---" in entries and "other::---" in entries, acl.stdout
-        assert f"default:user:{NOBODY}:rwx" in entries, acl.stdout
+    # Exactly: owner rwx, nobody rwx, owning group nothing, mask rwx, others nothing.
+    expected = [(0x01, 7, UNDEFINED), (0x02, 7, NOBODY), (0x04, 0, UNDEFINED), (0x10, 7, UNDEFINED), (0x20, 0, UNDEFINED)]
+    assert acl_entries(workdir, "system.posix_acl_access") == expected
+    assert acl_entries(workdir, "system.posix_acl_default") == expected
     server.finish()
 
 
@@ -141,7 +150,7 @@ def test_files_of_the_file_tools_and_of_the_child_are_shared(connect, state_home
     # The server rewrites a file the child created, and the child can still append to it.
     assert server.call_tool("write_file", {"path": "own/f", "content": "y\n"}).get("isError") is not True
     assert stdout(run(server, "sh", "-c", "echo z >> own/f && cat own/f")) == "y\nz\n"
-    assert (state_home / "bastion" / "clients" / "coder" / "own" / "f").stat().st_uid == NOBODY
+    assert (state_home / "bastion" / "clients" / "coder" / "own").stat().st_uid == NOBODY
     server.finish()
 
 
