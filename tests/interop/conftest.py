@@ -350,12 +350,18 @@ def state_home(tmp_path: Path) -> Path:
     """
     d = tmp_path / "state"
     d.mkdir()
-    if os.geteuid() == 0:
-        make_searchable(tmp_path)
-        (d / "bastion" / "clients").mkdir(parents=True, mode=0o711)
-        os.chmod(d / "bastion", 0o711)
-        os.chmod(d / "bastion" / "clients", 0o711)
+    prepare_state_home(d)
     return d
+
+
+def prepare_state_home(state: Path) -> None:
+    """As root: `state` and its ancestors searchable, `bastion/clients/` created 0711 (tests only)."""
+    if os.geteuid() != 0:
+        return
+    (state / "bastion" / "clients").mkdir(parents=True, exist_ok=True, mode=0o711)
+    make_searchable(state)
+    os.chmod(state / "bastion", 0o711)
+    os.chmod(state / "bastion" / "clients", 0o711)
 
 
 @pytest.fixture
