@@ -55,6 +55,18 @@ extension ClientConfiguration {
     }
 }
 
+extension BastionConfiguration {
+    /// Why a root server must not start with this configuration: a client without a user to run
+    /// its children as (the embedded default when the system has no `nobody`). `nil` when fine.
+    /// - Parameter serverUID: The server's effective uid.
+    public func runAsProblem(serverUID: UInt32) -> String? {
+        guard serverUID == 0, let client = clients.first(where: { $0.runAs == nil }) else { return nil }
+        return "the server runs as root, and client \(TOMLString.quoted(client.id)) has no user to run its "
+            + "children as: the default run_as user \(TOMLString.quoted(ClientConfiguration.defaultRunAs)) does "
+            + "not exist on this system; write a configuration with run_as for it (run_as = \"root\" keeps uid 0)"
+    }
+}
+
 /// Why a `run_as` value cannot be used.
 struct RunAsProblem: Error, Equatable {
     var message: String

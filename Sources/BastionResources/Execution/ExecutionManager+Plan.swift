@@ -40,7 +40,7 @@ extension ExecutionManager {
     func makePlan(_ request: ExecutionRequest, client: ClientContext) throws(ExecutionError) -> ExecutionPlan {
         let isUnrestricted = client.permissions.contains(.codeExecution(unrestricted: true))
         if request.sudo { try checkSudo(client) }
-        let user = try childUser(client, sudo: request.sudo)
+        let user = childUser(client, sudo: request.sudo)
         let workingDirectory = try authorizeWorkingDirectory(request.cwd, client: client)
         let temporaryPath = client.workdir + "/.tmp"
         var plan = ExecutionPlan(
@@ -131,18 +131,12 @@ extension ExecutionManager {
     }
 
     /// The user the child switches to: the client's `run_as` on a root server, unless `sudo: true`
-    /// (checked already), which keeps uid 0. `nil` keeps the server's user (not root; or
-    /// `run_as = "root"`). A root server that has no user for the client refuses (fail closed).
-    func childUser(_ client: ClientContext, sudo: Bool) throws(ExecutionError) -> SystemUser? {
-        guard geteuid() == 0, !sudo else { return nil }
-        guard let user = client.runAs else {
-            throw ExecutionError(
-                .denied,
-                "the server runs as root and has no unprivileged user to run this client's children as "
-                    + "(the default run_as user \"nobody\" does not exist); configure run_as for the client"
-            )
-        }
-        return user.uid == 0 ? nil : user
+    /// (checked already), which keeps uid 0. `nil` keeps the server's user (not root;
+    /// `run_as = "root"`; or a context made without one — `bastion serve` refuses to start as
+    /// root with a client that has none, see `BastionConfiguration.runAsProblem`).
+    func childUser(_ client: ClientContext, sudo: Bool) -> SystemUser? {
+        guard geteuid() == 0, !sudo, let user = client.runAs, user.uid != 0 else { return nil }
+        return user
     }
 
     /// `argv[0]` resolved on the system `PATH` and checked against the client's `system_command` grants
