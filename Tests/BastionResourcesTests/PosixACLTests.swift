@@ -7,28 +7,33 @@ import Testing
 struct PosixACLTests {
     @Test func theSharedWorkdirListEncodesAsTheKernelExpects() {
         let bytes = PosixACL.sharedWorkdir(uid: 65534).encoded()
-        let expected: [UInt8] = [
-            2, 0, 0, 0,  // version 2
-            1, 0, 7, 0, 0xFF, 0xFF, 0xFF, 0xFF,  // USER_OBJ rwx
-            2, 0, 7, 0, 0xFE, 0xFF, 0, 0,  // USER 65534 rwx
-            4, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF,  // GROUP_OBJ ---
-            0x10, 0, 7, 0, 0xFF, 0xFF, 0xFF, 0xFF,  // MASK rwx
-            0x20, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF,  // OTHER ---
-        ]
+        let undefined: [UInt8] = [0xFF, 0xFF, 0xFF, 0xFF]
+        var expected: [UInt8] = [2, 0, 0, 0]  // version 2
+        expected += [1, 0, 7, 0] + undefined  // USER_OBJ rwx
+        expected += [2, 0, 7, 0, 0xFE, 0xFF, 0, 0]  // USER 65534 rwx
+        expected += [4, 0, 0, 0] + undefined  // GROUP_OBJ ---
+        expected += [0x10, 0, 7, 0] + undefined  // MASK rwx
+        expected += [0x20, 0, 0, 0] + undefined  // OTHER ---
         #expect(bytes == expected)
         #expect(PosixACL(decoding: bytes) == PosixACL.sharedWorkdir(uid: 65534))
     }
 
     @Test func entriesAreKeptInTheKernelsOrder() {
-        let list = PosixACL([.init(.other, 0), .init(.user, 5, id: 9), .init(.userObject, 7), .init(.user, 4, id: 3)])
+        let entries: [PosixACL.Entry] = [
+            PosixACL.Entry(.other, 0), PosixACL.Entry(.user, 5, id: 9), PosixACL.Entry(.userObject, 7),
+            PosixACL.Entry(.user, 4, id: 3),
+        ]
+        let list = PosixACL(entries)
         #expect(list.entries.map(\.tag) == [.userObject, .user, .user, .other])
         #expect(list.entries.filter { $0.tag == .user }.map(\.id) == [3, 9])
     }
 
-    @Test(arguments: [
-        [] as [UInt8], [2, 0, 0], [3, 0, 0, 0], [2, 0, 0, 0, 1, 0, 7, 0, 0, 0, 0],
+    static let malformed: [[UInt8]] = [
+        [], [2, 0, 0], [3, 0, 0, 0], [2, 0, 0, 0, 1, 0, 7, 0, 0, 0, 0],
         [2, 0, 0, 0, 0x40, 0, 7, 0, 0, 0, 0, 0], [2, 0, 0, 0, 1, 0, 8, 0, 0, 0, 0, 0],
-    ])
+    ]
+
+    @Test(arguments: Self.malformed)
     func malformedBytesAreRefused(bytes: [UInt8]) {
         #expect(PosixACL(decoding: bytes) == nil)
     }
@@ -45,8 +50,11 @@ struct PosixACLTests {
         // Another user falls to the group entries, then to other.
         let stranger = SystemUser(name: "s", uid: 2000, gid: 200, groups: [200])
         #expect(!shared.permits(1, user: stranger, owner: 0, group: 0))
-        let groupOnly = PosixACL([.init(.userObject, 7), .init(.groupObject, 0), .init(.group, 1, id: 200),
-                                  .init(.mask, 7), .init(.other, 7)])
+        let entries: [PosixACL.Entry] = [
+            PosixACL.Entry(.userObject, 7), PosixACL.Entry(.groupObject, 0), PosixACL.Entry(.group, 1, id: 200),
+            PosixACL.Entry(.mask, 7), PosixACL.Entry(.other, 7),
+        ]
+        let groupOnly = PosixACL(entries)
         #expect(groupOnly.permits(1, user: stranger, owner: 0, group: 0))
         // A matching group entry without the right denies, even when other would grant it.
         #expect(!groupOnly.permits(4, user: stranger, owner: 0, group: 0))
