@@ -127,6 +127,16 @@ int cbastion_close_from(int lowest) {
     return 0;
 }
 
+int cbastion_drop_capability_bounding_set(void) {
+    for (int cap = 0; cap < 64; cap++) {
+        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0) {
+            if (errno == EINVAL) break; /* past the kernel's last capability */
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int cbastion_drop_capabilities(void) {
     struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
     struct __user_cap_data_struct data[2];

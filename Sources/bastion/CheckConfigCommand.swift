@@ -20,6 +20,9 @@ struct CheckConfigCommand: ParsableCommand {
             )
             for line in configuration.warnings { ServeCommand.writeToStandardError("bastion: warning: \(line)\n") }
             print(configuration.renderedTOML(), terminator: "")
+            for warning in configuration.clients.compactMap(\.runAsWarning) {
+                ServeCommand.writeToStandardError("bastion: warning: \(warning)\n")
+            }
         } catch {
             throw CommandFailure(error.description)
         }

@@ -99,6 +99,9 @@ struct SandboxCheckCommand: ParsableCommand {
                 metadata: ["sandbox.missing": "\(missing.map(\.rawValue).joined(separator: ","))"]
             )
         }
+        for warning in configuration.clients.compactMap(\.runAsWarning) {
+            logger.warning("Children keep uid 0", metadata: ["client.run_as": "\(warning)"])
+        }
         let launcher = SandboxLauncher.fromEnvironment
         if launcher.isOverridden {
             // A stand-in applies whatever it applies (the test one: nothing). Never silent.

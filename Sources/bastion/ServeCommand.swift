@@ -57,6 +57,8 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw CommandFailure("\(error)")
         }
+        // Fail closed: a root server never runs a client's children as root by omission.
+        if let problem = configuration.runAsProblem(serverUID: geteuid()) { throw CommandFailure(problem) }
         let logger = StderrLogging.bootstrap(level: configuration.server.logLevel)
         for line in configuration.warnings { logger.warning("\(line)") }
         if isatty(STDIN_FILENO) != 0 { Self.writeToStandardError(Self.terminalGuide) }

@@ -1,3 +1,4 @@
+import BastionSecurity
 import Foundation
 import Testing
 
@@ -109,5 +110,70 @@ struct WorkdirProvisionerTests {
         #expect(chown(workdir, 12345, 12345) == 0)
         let error = try #require(throws: SandboxError.self) { try WorkdirProvisioner.provision(workdir) }
         #expect(error.message.contains("owned by uid 12345"))
+    }
+}
+
+struct WorkdirProvisionerSharingTests {
+    private let nobody = SystemUser(name: "nobody", uid: 65534, gid: 65534, groups: [65534])
+
+    @Test func repairSharesTheWorkdirAndItsTmpWithExactlyTheUser() throws {
+        guard geteuid() != nobody.uid else { return }
+        let scratch = try ScratchDirectory()
+        let workdir = scratch.file("w")
+        try ScratchDirectory.makeDirectory(workdir, mode: 0o755)
+        try ScratchDirectory.makeDirectory(workdir + "/.tmp", mode: 0o700)
+        do {
+            try WorkdirProvisioner.verify(workdir, sharedWith: nobody, repair: true)
+        } catch {
+            guard error.message.contains("POSIX ACL") else { throw error }
+            return  // no ACLs on this file system
+        }
+        #expect(ScratchDirectory.mode(of: workdir) == 0o770)
+        #expect(try PosixACL.read(path: workdir, .access) == PosixACL.sharedWorkdir(uid: nobody.uid))
+        #expect(try PosixACL.read(path: workdir, .default) == PosixACL.sharedWorkdir(uid: nobody.uid))
+        #expect(try PosixACL.read(path: workdir + "/.tmp", .access) == PosixACL.sharedWorkdir(uid: nobody.uid))
+        try WorkdirProvisioner.verify(workdir, sharedWith: nobody)
+    }
+
+    @Test func aLooserAclIsRefusedWithoutRepair() throws {
+        let scratch = try ScratchDirectory()
+        let workdir = scratch.file("w")
+        try ScratchDirectory.makeDirectory(workdir, mode: 0o700)
+        let directory = open(workdir, O_RDONLY | O_DIRECTORY)
+        defer { close(directory) }
+        var looser = PosixACL.sharedWorkdir(uid: nobody.uid)
+        looser.entries.append(.init(.user, 7, id: 4242))
+        looser = PosixACL(looser.entries)
+        do {
+            try looser.write(descriptor: directory, .access)
+            try PosixACL.sharedWorkdir(uid: nobody.uid).write(descriptor: directory, .default)
+        } catch {
+            guard error.errno == EOPNOTSUPP else { throw error }
+            return
+        }
+        let error = try #require(throws: SandboxError.self) {
+            try WorkdirProvisioner.verify(workdir, sharedWith: nobody)
+        }
+        #expect(error.message.contains("uid 65534"))
+    }
+
+    @Test func provisionNamesTheAncestorTheUserCannotSearch() throws {
+        guard geteuid() == 0 else { return }
+        let scratch = try ScratchDirectory()
+        chmod(scratch.path, 0o700)
+        let error = try #require(throws: SandboxError.self) {
+            try WorkdirProvisioner.provision(scratch.file("a/work"), sharedWith: nobody)
+        }
+        #expect(error.message.contains("cannot be reached by nobody"))
+        #expect(error.message.contains("0700"))
+        // The directories it created are searchable, not listable.
+        #expect(ScratchDirectory.mode(of: scratch.file("a")) == 0o711)
+    }
+
+    @Test func theServersOwnUserAndRootShareNothing() {
+        #expect(WorkdirProvisioner.sharingUser(nil) == nil)
+        #expect(WorkdirProvisioner.sharingUser(SystemUser(name: "root", uid: 0, gid: 0)) == nil)
+        #expect(WorkdirProvisioner.sharingUser(SystemUser(name: "me", uid: geteuid(), gid: 0)) == nil)
+        #expect(WorkdirProvisioner.sharingUser(nobody) == (geteuid() == nobody.uid ? nil : nobody))
     }
 }

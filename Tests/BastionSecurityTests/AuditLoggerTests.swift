@@ -36,12 +36,14 @@ struct AuditLoggerTests {
         #expect(ScratchDirectory.mode(of: logger.path) == 0o600)
     }
 
-    @Test func missingParentsAreCreatedWithMode0700() throws {
+    /// 0700, or 0711 as root (the run_as user must reach the workdirs beside the log).
+    @Test func missingParentsAreCreatedPrivate() throws {
         let scratch = try ScratchDirectory()
         let path = scratch.file("state/bastion/audit.jsonl")
         _ = try AuditLogger(path: path, policy: .none)
-        #expect(ScratchDirectory.mode(of: scratch.file("state")) == 0o700)
-        #expect(ScratchDirectory.mode(of: scratch.file("state/bastion")) == 0o700)
+        let expected: mode_t = geteuid() == 0 ? 0o711 : 0o700
+        #expect(ScratchDirectory.mode(of: scratch.file("state")) == expected)
+        #expect(ScratchDirectory.mode(of: scratch.file("state/bastion")) == expected)
         #expect(ScratchDirectory.mode(of: path) == 0o600)
     }
 

@@ -1,5 +1,6 @@
 import BastionResources
 import BastionSecurity
+import Foundation
 import Testing
 
 @testable import Bastion
@@ -56,7 +57,9 @@ struct BastionConfigurationRenderingTests {
         ]
         configuration.clients[0].deny = ["**/.env", "/a\u{7F}b"]
         configuration.clients[0].auth = ClientAuthConfiguration(dbusUID: 0)
-        configuration.clients.append(ClientConfiguration(id: "second", workdir: "/w2", readOnly: true))
+        // As root, the parsed client gets the default run_as user: the second one has it spelled out.
+        let nobody = geteuid() == 0 ? SystemUser.resolve("nobody") : nil
+        configuration.clients.append(ClientConfiguration(id: "second", workdir: "/w2", readOnly: true, runAs: nobody))
         configuration.http = HTTPTransportConfiguration(listen: "[::1]:9000")
         configuration.dbus = DBusTransportConfiguration(bus: "unix:path=/run/bus")
         configuration.prompts = [

@@ -122,7 +122,9 @@ struct BastionConfigurationTOMLTests {
         #expect(configuration.http == nil)
         #expect(configuration.dbus == nil)
         #expect(configuration.prompts.isEmpty)
-        #expect(configuration.clients == [ClientConfiguration(id: "a", workdir: "/state/bastion/clients/a")])
+        // A root server runs children as nobody unless run_as says otherwise.
+        let runAs = geteuid() == 0 ? SystemUser.resolve("nobody") : nil
+        #expect(configuration.clients == [ClientConfiguration(id: "a", workdir: "/state/bastion/clients/a", runAs: runAs)])
         #expect(configuration.clients.first?.permissions == [])
     }
 
@@ -135,7 +137,9 @@ struct BastionConfigurationTOMLTests {
                 environment: environment
             )
             #expect(configuration.server.auditLog == "/home/bob/.local/state/bastion/audit.jsonl")
-            #expect(configuration.clients.first?.workdir == "/home/bob/.local/state/bastion/clients/a")
+            // A root server's default workdirs must be reachable by its run_as user: not under a home.
+            let workdir = geteuid() == 0 ? "/var/lib/bastion/workdirs/a" : "/home/bob/.local/state/bastion/clients/a"
+            #expect(configuration.clients.first?.workdir == workdir)
         }
     }
 

@@ -28,7 +28,9 @@ struct BastionConfigurationTests {
     func embeddedDefaultWithoutStateHome() {
         let configuration = BastionConfiguration.embeddedDefault(environment: ["HOME": "/home/bob/"])
         #expect(configuration.server.auditLog == "/home/bob/.local/state/bastion/audit.jsonl")
-        #expect(configuration.clients.first?.workdir == "/home/bob/.local/state/bastion/clients/local")
+        let workdir =
+            geteuid() == 0 ? "/var/lib/bastion/workdirs/local" : "/home/bob/.local/state/bastion/clients/local"
+        #expect(configuration.clients.first?.workdir == workdir)
     }
 
     @Test("client(id:) finds a client by identifier and nothing else")

@@ -326,12 +326,42 @@ def bastion_bin() -> Path:
     return path
 
 
+def make_searchable(path: Path) -> None:
+    """Adds search (x) permission for others to `path` and its ancestors, when running as root.
+
+    A root server runs children as `nobody` (`run_as`), which must reach the workdir: pytest's
+    `/tmp/pytest-of-root` is 0700. Tests only: the server never loosens a directory it did not
+    create; it refuses a workdir whose ancestor blocks the run_as user, naming it.
+    """
+    if os.geteuid() != 0:
+        return
+    for directory in [path, *path.parents]:
+        mode = directory.stat().st_mode
+        if not mode & 0o001:
+            os.chmod(directory, (mode & 0o7777) | 0o011)
+
+
 @pytest.fixture
 def state_home(tmp_path: Path) -> Path:
-    """The per-test XDG_STATE_HOME: the audit log lands in `<it>/bastion/audit.jsonl`."""
+    """The per-test XDG_STATE_HOME: the audit log lands in `<it>/bastion/audit.jsonl`.
+
+    Its `bastion/clients/` (where default workdirs go) is made 0711 before the server creates it
+    0700, so that the run_as user of a root server can reach the workdirs (see `make_searchable`).
+    """
     d = tmp_path / "state"
     d.mkdir()
+    prepare_state_home(d)
     return d
+
+
+def prepare_state_home(state: Path) -> None:
+    """As root: `state` and its ancestors searchable, `bastion/clients/` created 0711 (tests only)."""
+    if os.geteuid() != 0:
+        return
+    (state / "bastion" / "clients").mkdir(parents=True, exist_ok=True, mode=0o711)
+    make_searchable(state)
+    os.chmod(state / "bastion", 0o711)
+    os.chmod(state / "bastion" / "clients", 0o711)
 
 
 @pytest.fixture

@@ -116,11 +116,12 @@ def test_requests_are_refused_while_the_audit_log_cannot_be_written(spawn, write
 
 @pytest.fixture
 def small_tmpfs(tmp_path: Path):
-    """A 600 KiB tmpfs, mounted for the test (root only) and unmounted after it."""
+    """A 600 KiB tmpfs, mounted for the test (root only) and unmounted after it; 0711 so that
+    nobody, the children's run_as user, reaches the workdir in it."""
     mount = tmp_path / "small"
     mount.mkdir()
     done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=600k,mode=0700", "tmpfs", str(mount)], capture_output=True, text=True
+        ["mount", "-t", "tmpfs", "-o", "size=600k,mode=0711", "tmpfs", str(mount)], capture_output=True, text=True
     )
     if done.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs here (needs root and CAP_SYS_ADMIN): {done.stderr.strip()}")

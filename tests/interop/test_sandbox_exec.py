@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import prepare_state_home
+
 PYTHON = os.path.realpath("/usr/bin/python3")
 SYSTEM_READ = ["/usr", "/bin", "/lib", "/lib64", "/etc"]
 NOBODY = {"uid": 65534, "gid": 65534, "groups": [65534]}
@@ -644,6 +646,7 @@ def test_serve_says_what_the_kernel_offers_on_stderr_and_in_the_instructions(bas
                "params": {"protocolVersion": "2025-11-25", "capabilities": {},
                           "clientInfo": {"name": "t", "version": "1"}}}
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path / "state")}
+    prepare_state_home(tmp_path / "state")  # a root server's children (nobody) must reach the workdir
     done = subprocess.run([str(bastion_bin), "serve"], input=json.dumps(request) + "\n", env=env,
                           capture_output=True, text=True, timeout=30)
     assert done.returncode == 0, done.stderr

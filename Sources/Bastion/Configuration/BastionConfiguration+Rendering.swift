@@ -79,6 +79,7 @@ extension BastionConfiguration {
             "isolation = \(q(client.isolation.rawValue))",
             "read_only = \(client.readOnly)",
         ]
+        if let runAs = client.runAs { lines.append("run_as = \(q(runAs.name))") }
         return lines
     }
 

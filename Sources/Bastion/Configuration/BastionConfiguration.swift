@@ -54,11 +54,13 @@ public struct BastionConfiguration: Sendable, Hashable {
     /// - Returns: The embedded default configuration.
     public static func embeddedDefault(environment: [String: String]) -> BastionConfiguration {
         let paths = ConfigurationPaths(environment: environment, baseDirectory: "/")
-        let local = ClientConfiguration(
+        var local = ClientConfiguration(
             id: "local",
             workdir: paths.defaultWorkdir(clientID: "local"),
             permissions: [.fileRead(glob: nil), .fileWrite(glob: nil), .codeExecution(unrestricted: false)]
         )
+        // A root server without a `nobody` user leaves it `nil`: its executions are then refused.
+        local.runAs = try? ClientConfiguration.resolveRunAs(nil, serverUID: paths.serverUID).get()
         return BastionConfiguration(server: ServerConfiguration(auditLog: paths.defaultAuditLog), clients: [local])
     }
 

@@ -4,7 +4,7 @@ extension ClientConfiguration {
     /// The keys of a `[[clients]]` table.
     static let tomlKeys = [
         "id", "workdir", "permissions", "limits", "auth", "deny", "approval", "approval_channel", "isolation",
-        "read_only",
+        "read_only", "run_as",
     ]
 
     /// Reads one `[[clients]]` table. A client without `permissions` gets none.
@@ -50,6 +50,10 @@ extension ClientConfiguration {
             client.isolation = isolation
         }
         if let readOnly = try reader.bool("read_only") { client.readOnly = readOnly }
+        switch resolveRunAs(try reader.string("run_as"), serverUID: context.paths.serverUID) {
+        case .success(let user): client.runAs = user
+        case .failure(let problem): throw context.error(.invalidValue, at: reader.path.appending("run_as"), problem.message)
+        }
         return client
     }
 

@@ -24,6 +24,9 @@ public struct ClientConfiguration: Sendable, Hashable {
     public var isolation: IsolationMode
     /// When `true`, every write and execution right is removed, whatever ``permissions`` holds.
     public var readOnly: Bool
+    /// The user the client's children run as (`run_as`): on a root server `nobody` unless configured;
+    /// on any other server `nil`, its own user (it cannot switch). `sudo: true` runs as uid 0.
+    public var runAs: SystemUser?
 
     /// Creates a client configuration; everything but the identity defaults to the safest value.
     /// - Parameters:
@@ -37,6 +40,7 @@ public struct ClientConfiguration: Sendable, Hashable {
     ///   - approvalChannel: Where approvals are answered (default: ``ApprovalChannel/local``).
     ///   - isolation: How calls are isolated (default: ``IsolationMode/inProcess``).
     ///   - readOnly: Whether to remove every write and execution right.
+    ///   - runAs: The user children run as (default: the server's own).
     public init(
         id: String,
         workdir: String,
@@ -47,7 +51,8 @@ public struct ClientConfiguration: Sendable, Hashable {
         approval: ApprovalPolicy = .never,
         approvalChannel: ApprovalChannel = .local,
         isolation: IsolationMode = .inProcess,
-        readOnly: Bool = false
+        readOnly: Bool = false,
+        runAs: SystemUser? = nil
     ) {
         self.id = id
         self.workdir = workdir
@@ -59,6 +64,7 @@ public struct ClientConfiguration: Sendable, Hashable {
         self.approvalChannel = approvalChannel
         self.isolation = isolation
         self.readOnly = readOnly
+        self.runAs = runAs
     }
 
     /// Whether `id` is a valid client identifier: 1 to 64 characters from `[A-Za-z0-9_.-]`.

@@ -20,7 +20,7 @@ extension BastionConfiguration {
             for (id, globs) in workdirGlobs where id != client.id {
                 rules.deny += globs.filter { !rules.deny.contains($0) }
             }
-            return ClientManager.Client(id: client.id, rules: rules, limits: client.limits)
+            return ClientManager.Client(id: client.id, rules: rules, limits: client.limits, runAs: client.runAs)
         }
     }
 

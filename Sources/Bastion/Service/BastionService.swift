@@ -154,7 +154,7 @@ public final class BastionService: Service, Sendable {
             throw ServerError("\(error.message) (configured clients: \(known))")
         }
         do {
-            try WorkdirProvisioner.provision(context.workdir)
+            try WorkdirProvisioner.provision(context.workdir, sharedWith: context.runAs)
         } catch {
             clients.disconnect(context)
             throw ServerError(error.message)

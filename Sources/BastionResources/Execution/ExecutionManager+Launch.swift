@@ -45,6 +45,9 @@ extension ExecutionManager {
         do throws(ExecutionError) {
             cgroup = try makeCgroup(run: id, client: client)
             plan.policy.cgroups = cgroup?.directories ?? []
+            // RLIMIT_NPROC counts every process of the real user, so under a shared run_as user one
+            // client's runs would use up another's (and fail its execve). The run's cgroup counts instead.
+            if plan.policy.user != nil, cgroup != nil { plan.policy.limits.processes = nil }
             do {
                 child = try launcher.spawn()
             } catch {

@@ -40,12 +40,14 @@ extension ExecutionManager {
     func makePlan(_ request: ExecutionRequest, client: ClientContext) throws(ExecutionError) -> ExecutionPlan {
         let isUnrestricted = client.permissions.contains(.codeExecution(unrestricted: true))
         if request.sudo { try checkSudo(client) }
+        let user = childUser(client, sudo: request.sudo)
         let workingDirectory = try authorizeWorkingDirectory(request.cwd, client: client)
         let temporaryPath = client.workdir + "/.tmp"
         var plan = ExecutionPlan(
             policy: SandboxPolicy(executable: "/", arguments: ["/"], workingDirectory: workingDirectory),
             excludedWriteRoots: []
         )
+        plan.policy.user = user.map { SandboxPolicy.UserIdentity(uid: $0.uid, gid: $0.gid, groups: $0.groups) }
         switch request.program {
         case .command(let argv):
             let executable = try authorizeCommand(argv, client: client)
@@ -91,7 +93,7 @@ extension ExecutionManager {
             reads.append(extra)
         }
         plan.policy.readPaths = reads
-        let (writes, excluded) = writeScope(client, isUnrestricted: isUnrestricted)
+        let (writes, excluded) = writeScope(client, isUnrestricted: isUnrestricted, user: user)
         plan.policy.writePaths = writes
         plan.excludedWriteRoots = excluded
         // The child's root holds only its read and write paths: a working directory elsewhere
@@ -151,6 +153,15 @@ extension ExecutionManager {
                     + "no_new_privs, under which sudo cannot gain privileges"
             )
         }
+    }
+
+    /// The user the child switches to: the client's `run_as` on a root server, unless `sudo: true`
+    /// (checked already), which keeps uid 0. `nil` keeps the server's user (not root;
+    /// `run_as = "root"`; or a context made without one — `bastion serve` refuses to start as
+    /// root with a client that has none, see `BastionConfiguration.runAsProblem`).
+    func childUser(_ client: ClientContext, sudo: Bool) -> SystemUser? {
+        guard geteuid() == 0, !sudo, let user = client.runAs, user.uid != 0 else { return nil }
+        return user
     }
 
     /// `argv[0]` resolved on the system `PATH` and checked against the client's `system_command` grants

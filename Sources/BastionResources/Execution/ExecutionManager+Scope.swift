@@ -21,12 +21,21 @@ extension ExecutionManager {
     /// or that holds one of Bastion's hidden paths at any depth.
     /// Matches deeper inside a root are not looked for; neither are protected names inside the
     /// workdir (`workdir/.git/hooks`), which only a mount namespace could mask.
-    func writeScope(_ client: ClientContext, isUnrestricted: Bool) -> (writes: [String], excluded: [String]) {
+    ///
+    /// A child that runs as another user (`run_as`) also loses the roots that user cannot write by
+    /// their mode bits or ACL: granting them to Landlock would only promise what the kernel refuses.
+    func writeScope(
+        _ client: ClientContext,
+        isUnrestricted: Bool,
+        user: SystemUser? = nil
+    ) -> (writes: [String], excluded: [String]) {
         var writes = [client.workdir, "/dev/null"]
         var excluded: [String] = []
         guard isUnrestricted else { return (writes, excluded) }
-        for root in client.grantedRoots.write where root != client.workdir {
-            if let reason = Self.exclusionReason(root, client: client, hidden: hiddenScope) {
+        for root in client.grantedRoots.write where !PathBytes.equal(root, client.workdir) {
+            if let reason = Self.exclusionReason(root, client: client, hidden: hiddenScope)
+                ?? user.flatMap({ Self.userCannotWrite(root, $0) })
+            {
                 excluded.append("\(root): \(reason)")
             } else {
                 writes.append(root)
@@ -58,6 +67,20 @@ extension ExecutionManager {
         return nil
     }
 
+    /// Why `user` cannot create files in `root` (write and search on it), or `nil` when it can.
+    static func userCannotWrite(_ root: String, _ user: SystemUser) -> String? {
+        var info = stat()
+        guard stat(root, &info) == 0 else { return "it cannot be inspected" }
+        let acl = try? PosixACL.read(path: root, .access)
+        let mode = UInt32(info.st_mode & 0o7777)
+        let canWrite =
+            acl?.permits(3, user: user, owner: info.st_uid, group: info.st_gid)
+            ?? user.isPermitted(0o3, mode: mode, owner: info.st_uid, group: info.st_gid)
+        guard !canWrite else { return nil }
+        return "the run_as user \(user.name) (uid \(user.uid)) cannot write it (mode 0\(String(mode, radix: 8)), "
+            + "owner uid \(info.st_uid))"
+    }
+
     /// The workdir's `.tmp` (created 0700 when missing), opened without following links.
     static func temporaryDirectory(of workdir: String) throws(ExecutionError) -> (path: String, directory: Int32) {
         let path = workdir + "/.tmp"
@@ -76,6 +99,8 @@ extension ExecutionManager {
         guard directory >= 0 else {
             throw ExecutionError(.spawnFailed, "\(path) is not a directory: \(String(cString: strerror(errno)))")
         }
+        // Created inside a shared workdir, it inherited the run_as user's ACL, masked by 0700.
+        try? PosixACL.extendInheritedEntries(descriptor: directory)
         return (path, directory)
     }
 
@@ -90,6 +115,8 @@ extension ExecutionManager {
             throw ExecutionError(.spawnFailed, "cannot write the code file: \(problem)")
         }
         defer { close(file) }
+        // The interpreter, running as the run_as user, must read it: the inherited ACL, unmasked.
+        try? PosixACL.extendInheritedEntries(descriptor: file)
         let written = bytes.withUnsafeBytes { FileDescriptorWriter.writeAll(file, $0) }
         guard written else {
             _ = unlinkat(directory, name, 0)

@@ -56,6 +56,8 @@ extension FileSystemManager {
             guard fchmod(file.raw, mode) == 0, fsync(file.raw) == 0 else {
                 throw FileSystemError.system(errno, operation: "write", path: target.path)
             }
+            // In a workdir shared with the run_as user, the mode's group bits masked its inherited entry.
+            try? PosixACL.extendInheritedEntries(descriptor: file.raw)
             guard renameat(directory.raw, temporary, directory.raw, name) == 0 else {
                 throw FileSystemError.system(errno, operation: "write", path: target.path)
             }
@@ -77,7 +79,9 @@ extension FileSystemManager {
         var current = try opener.openDirectory(target.root)
         for component in PathBytes.segments(target.relative) {
             let name = String(component)
-            if mkdirat(current.raw, name, 0o755) != 0, errno != EEXIST {
+            if mkdirat(current.raw, name, 0o755) == 0 {
+                Self.extendInheritedEntries(name, in: current.raw)
+            } else if errno != EEXIST {
                 throw .system(errno, operation: "create directory", path: target.path)
             }
             current = try opener.open(
@@ -87,6 +91,15 @@ extension FileSystemManager {
                 displayPath: target.path
             )
         }
+    }
+
+    /// A new directory in a workdir shared with the run_as user: its inherited ACL entry gets the
+    /// owner's rights (mkdir's 0755 masked it to `r-x`, so the child could not create files in it).
+    static func extendInheritedEntries(_ name: String, in parent: Int32) {
+        let directory = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard directory >= 0 else { return }
+        defer { close(directory) }
+        try? PosixACL.extendInheritedEntries(descriptor: directory)
     }
 
     /// Moves or renames a file or directory; fails when the destination exists (no replacement, atomically).

@@ -40,6 +40,10 @@ package enum SandboxApplier {
         try SandboxNamespaces.enter(policy, into: &report)
         try applyLimits(policy.limits, into: &report)
         if let user = policy.user {
+            // While still root: the switch clears CAP_SETPCAP, which emptying the bounding set needs.
+            try SandboxSystemCall.check(.privileges, "emptying the capability bounding set") {
+                cbastion_drop_capability_bounding_set()
+            }
             try SandboxSystemCall.check(.user, "switching to uid \(user.uid) gid \(user.gid)") {
                 cbastion_switch_user(user.uid, user.gid, user.groups, user.groups.count)
             }

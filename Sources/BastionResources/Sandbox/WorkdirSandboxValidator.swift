@@ -7,7 +7,7 @@ import Glibc
 #endif
 
 /// The baseline sandbox rule: the client's workdir must still be the private directory that was
-/// verified.
+/// verified (shared with the run_as user only through exactly the workdir ACL).
 ///
 /// The first call verifies the workdir from scratch and remembers its device and inode; each call
 /// then costs one `lstat(2)`: the path must still name that very directory (a workdir swapped for a
@@ -35,7 +35,9 @@ public final class WorkdirSandboxValidator: SandboxValidator {
         }
         let current = Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
         if let known = verified.withLock({ $0[workdir] }), known == current {
-            guard (info.st_mode & S_IFMT) == S_IFDIR, info.st_uid == Self.serverUID, info.st_mode & 0o077 == 0 else {
+            guard (info.st_mode & S_IFMT) == S_IFDIR, info.st_uid == Self.serverUID,
+                Self.isPrivate(workdir, mode: info.st_mode, sharedWith: client.runAs)
+            else {
                 forget(workdir)
                 return "the client's workdir \(workdir) is no longer private to the server's user"
             }
@@ -43,13 +45,19 @@ public final class WorkdirSandboxValidator: SandboxValidator {
         }
         // First call, or the path now names something else: verify it from scratch before adopting it.
         do {
-            try WorkdirProvisioner.verify(workdir)
+            try WorkdirProvisioner.verify(workdir, sharedWith: client.runAs)
         } catch {
             forget(workdir)
             return "the client's sandbox is not usable: \(error.message)"
         }
         verified.withLock { $0[workdir] = current }
         return nil
+    }
+
+    /// Mode 0700, or (shared with the run_as user) exactly the workdir ACL: two `lgetxattr(2)`.
+    private static func isPrivate(_ workdir: String, mode: mode_t, sharedWith user: SystemUser?) -> Bool {
+        guard let user = WorkdirProvisioner.sharingUser(user) else { return mode & 0o077 == 0 }
+        return WorkdirProvisioner.isShared(workdir, mode: UInt32(mode), with: user)
     }
 
     private func forget(_ workdir: String) {

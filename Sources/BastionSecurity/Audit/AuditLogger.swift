@@ -131,7 +131,9 @@ public final class AuditLogger: Sendable {
     var syslogDroppedCount: Int64 { writer.syslog?.droppedCount ?? 0 }
 
     private static func makeDirectories(_ path: String) {
-        // A failure shows when the log itself is opened, with its path.
-        try? DirectoryPath.create(path, mode: 0o700)
+        // A failure shows when the log itself is opened, with its path. As root, the directories
+        // made here are searchable but not listable (0711): the default workdirs sit beside the
+        // log, and the run_as user (nobody) must reach them; the log itself stays 0600.
+        try? DirectoryPath.create(path, mode: geteuid() == 0 ? 0o711 : 0o700)
     }
 }

@@ -16,6 +16,9 @@ public final class ClientContext: Sendable {
     public let workdir: String
     /// Resource limits for what the client runs.
     public let limits: ResourceLimits
+    /// The user the client's children run as when the server is root (`run_as`); `nil` keeps the
+    /// server's user. Its workdir is made usable by that user (a POSIX ACL).
+    public let runAs: SystemUser?
 
     /// The client's permission state: its grants, compiled rules and decision cache. With a
     /// ``PermissionManager`` it is the client's shared state, which a reload swaps in place.
@@ -29,6 +32,7 @@ public final class ClientContext: Sendable {
     ///   - permissions: Its grants, used only without `rules` (the manager holds the client's own).
     ///   - workdir: Its private working directory.
     ///   - limits: Its resource limits.
+    ///   - runAs: The user its children run as (default: the server's).
     ///   - rules: The server's permission engine, which holds this client's rules; without it only
     ///     tool-level checks use `permissions`, and every call-level check is denied (fail closed).
     public init(
@@ -36,6 +40,7 @@ public final class ClientContext: Sendable {
         permissions: [Permission],
         workdir: String,
         limits: ResourceLimits,
+        runAs: SystemUser? = nil,
         rules: PermissionManager? = nil
     ) {
         self.id = identity.clientID
@@ -43,6 +48,7 @@ public final class ClientContext: Sendable {
         self.authentication = identity.method
         self.workdir = workdir
         self.limits = limits
+        self.runAs = runAs
         self.permissionState =
             rules?.client(identity.clientID)
             ?? ClientPermissions(id: identity.clientID, permissions: permissions, workdir: workdir)

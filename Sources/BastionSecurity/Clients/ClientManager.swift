@@ -20,12 +20,20 @@ public final class ClientManager: Sendable {
         public var rules: PermissionManager.ClientRules
         /// Its resource limits.
         public var limits: ResourceLimits
+        /// The user its children run as when the server is root (`run_as`); `nil` keeps the server's.
+        public var runAs: SystemUser?
 
         /// Creates a client description.
-        public init(id: String, rules: PermissionManager.ClientRules, limits: ResourceLimits) {
+        public init(
+            id: String,
+            rules: PermissionManager.ClientRules,
+            limits: ResourceLimits,
+            runAs: SystemUser? = nil
+        ) {
             self.id = id
             self.rules = rules
             self.limits = limits
+            self.runAs = runAs
         }
     }
 
@@ -100,6 +108,7 @@ public final class ClientManager: Sendable {
                 permissions: client.rules.permissions,
                 workdir: client.rules.workdir,
                 limits: client.limits,
+                runAs: client.runAs,
                 rules: permissions
             )
             state.connected[ObjectIdentifier(context)] = context

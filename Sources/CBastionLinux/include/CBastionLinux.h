@@ -39,4 +39,7 @@ extern const int CBASTION_O_PATH;
 #include "CBastionSandbox.h"
 #include "CBastionRoot.h"
 
+/* POSIX ACL extended attributes, for workdirs shared with the run_as user. */
+#include "CBastionACL.h"
+
 #endif

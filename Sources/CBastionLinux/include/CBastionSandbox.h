@@ -54,6 +54,9 @@ int cbastion_close_from(int lowest);
 /// setgroups, setgid, setuid, then checks that every real, effective and saved id stuck and that
 /// uid 0 cannot be regained.
 int cbastion_switch_user(uint32_t uid, uint32_t gid, const uint32_t *groups, size_t count);
+/// Empties the capability bounding set (needs CAP_SETPCAP: call it before switching to another
+/// user, which clears the permitted set); 0 or -1 with errno.
+int cbastion_drop_capability_bounding_set(void);
 /// Empties every capability set (bounding, ambient, permitted, effective, inheritable) and locks
 /// the securebits so a root child cannot regain them at execve; 0 or -1 with errno.
 int cbastion_drop_capabilities(void);

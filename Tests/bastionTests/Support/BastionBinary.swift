@@ -109,6 +109,11 @@ struct ScratchDirectory: ~Copyable {
         var template = Array("/tmp/bastion-cli-tests.XXXXXX".utf8CString)
         guard let created = mkdtemp(&template) else { throw CocoaError(.fileWriteUnknown) }
         path = String(cString: created)
+        // Searchable, not listable: a root server refuses a workdir its children's run_as user
+        // (nobody) cannot reach, and the state directory of these tests is in here.
+        chmod(path, 0o711)
+        mkdir(path + "/state", 0o711)
+        chmod(path + "/state", 0o711)
     }
 
     deinit {

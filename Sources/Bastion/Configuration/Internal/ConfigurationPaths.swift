@@ -20,18 +20,30 @@ struct ConfigurationPaths: Sendable {
     let stateHome: String
     /// The absolute directory that relative paths are resolved against (the configuration file's).
     let baseDirectory: String
+    /// The server's effective uid: a root server's default workdirs and `run_as` differ.
+    let serverUID: UInt32
+    /// Whether `XDG_STATE_HOME` was given (absolute), rather than derived from the home directory.
+    let hasExplicitStateHome: Bool
+
+    /// Where a root server puts default workdirs when `XDG_STATE_HOME` is not set: `/root` is 0700,
+    /// so a workdir under it could never be reached by the unprivileged user children run as.
+    static let rootWorkdirBase = "/var/lib/bastion/workdirs"
 
     /// - Parameters:
     ///   - environment: The process environment; `HOME` and `XDG_STATE_HOME` are read.
     ///   - baseDirectory: The directory relative paths resolve against; made absolute against the cwd.
-    init(environment: [String: String], baseDirectory: String) {
+    ///   - serverUID: The server's effective uid (default: this process's).
+    init(environment: [String: String], baseDirectory: String, serverUID: UInt32 = geteuid()) {
         let home = Self.home(environment: environment)
         self.home = home
+        self.serverUID = serverUID
         // The XDG Base Directory specification says to ignore relative values.
         if let state = environment["XDG_STATE_HOME"], PathBytes.isAbsolute(state) {
             self.stateHome = Self.normalize(state)
+            self.hasExplicitStateHome = true
         } else {
             self.stateHome = Self.join(home, ".local/state")
+            self.hasExplicitStateHome = false
         }
         self.baseDirectory =
             PathBytes.isAbsolute(baseDirectory)
@@ -48,8 +60,13 @@ struct ConfigurationPaths: Sendable {
     /// Where the audit log goes when `audit_log` is omitted.
     var defaultAuditLog: String { Self.join(stateHome, "bastion/audit.jsonl") }
 
-    /// The workdir of a client whose `workdir` is omitted.
-    func defaultWorkdir(clientID: String) -> String { Self.join(stateHome, "bastion/clients/\(clientID)") }
+    /// The workdir of a client whose `workdir` is omitted: `$XDG_STATE_HOME/bastion/clients/<id>`,
+    /// except for a root server without `XDG_STATE_HOME`, whose children (another user) must reach
+    /// it: ``rootWorkdirBase``, then `/<id>`.
+    func defaultWorkdir(clientID: String) -> String {
+        if serverUID == 0, !hasExplicitStateHome { return Self.join(Self.rootWorkdirBase, clientID) }
+        return Self.join(stateHome, "bastion/clients/\(clientID)")
+    }
 
     /// Replaces a leading `~`, `$HOME` or `$XDG_STATE_HOME` (alone or followed by `/`); anything else is kept.
     func expandingHome(_ path: String) -> String {

@@ -52,6 +52,7 @@ extension ExecutionModule {
             "sandbox": ["type": ["object", "null"], "description": "What sandbox-exec reported it applied"],
             "sandboxFailure": ["type": "string", "description": "Why sandbox-exec refused to run the program"],
             "excludedWriteRoots": ["type": "array", "items": ["type": "string"]],
+            "uid": ["type": "integer", "description": "The user id the program ran as (run_as, or 0 for sudo)"],
             "memoryLimitHit": [
                 "type": "boolean",
                 "description": "The run's cgroup reached limits.memory_mb and the kernel killed a process of it",

@@ -1,6 +1,10 @@
 import BastionProtocol
 import BastionResources
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Turns a finished run into the tool result: `structuredContent` and a text summary.
 enum ExecutionResultFormatter {
     static func structured(_ result: ExecutionResult) -> JSONValue {
@@ -20,6 +24,7 @@ enum ExecutionResultFormatter {
             members["memoryLimitHit"] = .bool(usage.memoryLimitHit)
             members["processLimitHit"] = .bool(usage.processLimitHit)
         }
+        members["uid"] = .int(Int64(uid(of: result)))
         if !result.excludedWriteRoots.isEmpty {
             members["excludedWriteRoots"] = .array(result.excludedWriteRoots.map(JSONValue.string))
         }
@@ -31,11 +36,17 @@ enum ExecutionResultFormatter {
         let outcome = result.outcome
         var text = summary(outcome)
         if let failure = outcome.sandboxFailure { text += "\nThe sandbox refused to run it: \(failure)" }
+        if outcome.sandboxFailure == nil { text += "\nRan as uid \(uid(of: result))" }
         for root in result.excludedWriteRoots { text += "\nLeft out of the write set: \(root)" }
         if !outcome.stdout.isEmpty { text += "\n--- stdout ---\n" + String(decoding: outcome.stdout, as: UTF8.self) }
         if !outcome.stderr.isEmpty { text += "\n--- stderr ---\n" + String(decoding: outcome.stderr, as: UTF8.self) }
         let failed = outcome.sandboxFailure != nil || outcome.timedOut || outcome.wasCancelled
         return ToolResult(content: [.text(text)], structuredContent: structured(result), isError: failed)
+    }
+
+    /// The uid the child ran as: the policy's switch (`run_as`), else the server's own.
+    static func uid(of result: ExecutionResult) -> UInt32 {
+        result.policy.user?.uid ?? geteuid()
     }
 
     /// An upper bound of the bytes the answer's encoding takes: each stream twice (text and

@@ -1,0 +1,225 @@
+"""run_as end to end: a root server runs its children as an unprivileged user (issue 10, item 2).
+
+The interop tests run as root here. By default children run as `nobody` (uid 65534); the workdir
+stays root's, mode 0700, shared with that user through a POSIX ACL (access and default), so files
+the file tools write are usable by the child and the child's files by the file tools. `sudo: true`
+(with `code_execution_sudo`) and an explicit `run_as = "root"` keep uid 0 (without capabilities).
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import stat
+import struct
+from pathlib import Path
+
+import pytest
+
+from conftest import LATEST, StdioClient, text_of
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="run_as applies to a server running as root")
+
+NOBODY = pwd.getpwnam("nobody").pw_uid
+
+CONFIG = """\
+[[clients]]
+id = "coder"
+permissions = ["file_read", "file_write", "code_execution", "system_command:*"]
+
+[[clients]]
+id = "rooted"
+run_as = "root"
+permissions = ["file_read", "file_write", "system_command:*"]
+
+[[clients]]
+id = "sudoer"
+permissions = ["file_read", "file_write", "system_command:*", "code_execution_sudo"]
+
+[[clients]]
+id = "numeric"
+run_as = "65534"
+permissions = ["system_command:*"]
+"""
+
+
+@pytest.fixture
+def config(write_config) -> Path:
+    return write_config(CONFIG)
+
+
+@pytest.fixture
+def connect(spawn, config: Path):
+    def start(client: str) -> StdioClient:
+        server = spawn("--config", config, "--client", client)
+        server.initialize(LATEST)
+        return server
+
+    return start
+
+
+UNDEFINED = 0xFFFFFFFF
+
+
+def acl_entries(path: Path, name: str) -> list[tuple[int, int, int]]:
+    """A POSIX ACL extended attribute decoded: (tag, permissions, id) per entry."""
+    raw = os.getxattr(path, name)
+    assert struct.unpack_from("<I", raw)[0] == 2
+    return [struct.unpack_from("<HHI", raw, offset) for offset in range(4, len(raw), 8)]
+
+
+def run(server: StdioClient, *argv: str, **extra) -> dict:
+    return server.call_tool("run_command", {"command": list(argv), **extra})
+
+
+def stdout(result: dict) -> str:
+    assert result.get("isError") is not True, result
+    return result["structuredContent"]["stdout"]
+
+
+def test_children_run_as_nobody_by_default(connect, state_home: Path):
+    server = connect("coder")
+    result = run(server, "id", "-u")
+    assert stdout(result) == f"{NOBODY}\n"
+    assert result["structuredContent"]["uid"] == NOBODY
+    assert f"Ran as uid {NOBODY}" in text_of(result)
+    assert result["structuredContent"]["sandbox"]["user"]["uid"] == NOBODY
+    workdir = state_home / "bastion" / "clients" / "coder"
+    info = workdir.stat()
+    # Root's directory; the group bits are the ACL mask (the owning group's entry is empty).
+    assert info.st_uid == 0 and stat.S_IMODE(info.st_mode) == 0o770, oct(info.st_mode)
+    # Exactly: owner rwx, nobody rwx, owning group nothing, mask rwx, others nothing.
+    expected = [(0x01, 7, UNDEFINED), (0x02, 7, NOBODY), (0x04, 0, UNDEFINED), (0x10, 7, UNDEFINED), (0x20, 0, UNDEFINED)]
+    assert acl_entries(workdir, "system.posix_acl_access") == expected
+    assert acl_entries(workdir, "system.posix_acl_default") == expected
+    server.finish()
+
+
+def test_numeric_run_as_and_an_interpreter_on_the_system_path(connect):
+    server = connect("numeric")
+    assert stdout(run(server, "id", "-u")) == f"{NOBODY}\n"
+    assert stdout(run(server, "python3", "-c", "import os; print(os.getuid(), os.environ['PATH'])")).startswith(
+        f"{NOBODY} /"
+    )
+    server.finish()
+
+
+def test_run_code_runs_as_nobody_with_a_writable_home_and_tmpdir(connect):
+    server = connect("coder")
+    code = (
+        "import os, tempfile\n"
+        "open(os.path.join(os.environ['HOME'], 'home.txt'), 'w').write('h')\n"
+        "with tempfile.NamedTemporaryFile(dir=os.environ['TMPDIR']) as f: f.write(b'x')\n"
+        "print(os.getuid())\n"
+    )
+    result = server.call_tool("run_code", {"language": "python3", "code": code})
+    assert stdout(result) == f"{NOBODY}\n", result
+    server.finish()
+
+
+def test_run_as_root_keeps_uid_zero(connect):
+    server = connect("rooted")
+    result = run(server, "id", "-u")
+    assert stdout(result) == "0\n"
+    assert result["structuredContent"]["uid"] == 0
+    server.finish()
+
+
+def test_sudo_with_the_grant_runs_as_root_and_without_it_is_denied(connect):
+    sudoer = connect("sudoer")
+    assert stdout(run(sudoer, "id", "-u")) == f"{NOBODY}\n"
+    assert stdout(run(sudoer, "id", "-u", sudo=True)) == "0\n"
+    sudoer.finish()
+    coder = connect("coder")
+    denied = run(coder, "id", "-u", sudo=True)
+    assert denied.get("isError") is True and "code_execution_sudo" in text_of(denied), denied
+    coder.finish()
+
+
+def test_files_of_the_file_tools_and_of_the_child_are_shared(connect, state_home: Path):
+    server = connect("coder")
+    assert server.call_tool("write_file", {"path": "notes.txt", "content": "one\n"}).get("isError") is not True
+    assert server.call_tool("create_directory", {"path": "sub/deeper"}).get("isError") is not True
+    script = "cat notes.txt && echo two >> notes.txt && echo made > sub/deeper/child.txt && mkdir own && echo x > own/f"
+    assert stdout(run(server, "sh", "-c", script)) == "one\n"
+    read = server.call_tool("read_text_file", {"path": "notes.txt"})
+    assert text_of(read) == "one\ntwo\n", read
+    made = server.call_tool("read_text_file", {"path": "sub/deeper/child.txt"})
+    assert text_of(made) == "made\n", made
+    assert text_of(server.call_tool("read_text_file", {"path": "own/f"})) == "x\n"
+    # The server rewrites a file the child created, and the child can still append to it.
+    assert server.call_tool("write_file", {"path": "own/f", "content": "y\n"}).get("isError") is not True
+    assert stdout(run(server, "sh", "-c", "echo z >> own/f && cat own/f")) == "y\nz\n"
+    assert (state_home / "bastion" / "clients" / "coder" / "own").stat().st_uid == NOBODY
+    server.finish()
+
+
+def test_the_child_cannot_read_the_servers_environ_or_the_audit_log(connect, state_home: Path):
+    server = connect("coder")
+    audit = state_home / "bastion" / "audit.jsonl"
+    assert audit.exists()
+    probe = (
+        "import sys\n"
+        "for path in sys.argv[1:]:\n"
+        "    try:\n"
+        "        open(path, 'rb').read(1); print(path, 'READ')\n"
+        "    except OSError as error:\n"
+        "        print(path, type(error).__name__)\n"
+    )
+    result = run(server, "python3", "-c", probe, f"/proc/{server.proc.pid}/environ", str(audit))
+    out = stdout(result)
+    assert "READ" not in out and out.count("Error") == 2, out
+    server.finish()
+
+
+def test_a_workdir_the_run_as_user_cannot_reach_is_a_clear_error(spawn, write_config, tmp_path: Path):
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o700)
+    locked.chmod(0o700)
+    config = write_config(
+        f"""\
+        [[clients]]
+        id = "boxed"
+        workdir = "{locked}/work"
+        permissions = ["system_command:*"]
+        """
+    )
+    server = spawn("--config", config, "--client", "boxed")
+    code = server.proc.wait(timeout=30)
+    server._stderr_thread.join(timeout=2)
+    assert code != 0
+    assert f"{locked}" in server.stderr and "cannot be reached by nobody" in server.stderr, server.stderr
+
+
+def test_an_unknown_run_as_user_is_a_configuration_error(run_cli, write_config):
+    config = write_config('[[clients]]\nid = "x"\nrun_as = "no-such-user-here"\n')
+    result = run_cli("check-config", config)
+    assert result.returncode != 0
+    assert "run_as" in result.stderr and "no-such-user-here" in result.stderr, result.stderr
+
+
+def test_check_config_renders_run_as_and_warns_about_root(run_cli, config: Path):
+    result = run_cli("check-config", config)
+    assert result.returncode == 0, result.stderr
+    assert 'run_as = "nobody"' in result.stdout and 'run_as = "root"' in result.stdout
+    assert "warning" in result.stderr and '"rooted"' in result.stderr and "uid 0" in result.stderr, result.stderr
+
+
+def test_a_write_root_nobody_cannot_write_is_left_out(spawn, write_config, tmp_path: Path):
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    shared.chmod(0o755)
+    config = write_config(
+        f"""\
+        [[clients]]
+        id = "wide"
+        permissions = ["file_read", "file_write:{shared}/**", "code_execution:unrestricted", "system_command:*"]
+        """
+    )
+    server = spawn("--config", config, "--client", "wide")
+    server.initialize(LATEST)
+    result = run(server, "true")
+    excluded = result["structuredContent"].get("excludedWriteRoots", [])
+    assert any(str(shared) in entry and "nobody" in entry for entry in excluded), result
+    assert "Left out of the write set" in text_of(result)
+    server.finish()
