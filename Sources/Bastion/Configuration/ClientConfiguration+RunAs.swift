@@ -1,4 +1,4 @@
-public import BastionSecurity
+import BastionSecurity
 
 extension ClientConfiguration {
     /// The user a root server's children run as when `run_as` is omitted.

@@ -1,4 +1,4 @@
-public import BastionSecurity
+package import BastionSecurity
 import CBastionLinux
 
 #if canImport(Glibc)

@@ -1,4 +1,4 @@
-public import BastionSecurity
+package import BastionSecurity
 
 #if canImport(Glibc)
 import Glibc
