@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import LATEST, StdioClient, text_of
+from test_execution import connect  # noqa: F401 - the fixture, over this file's config
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="run_as applies to a server running as root")
 
@@ -46,16 +47,6 @@ permissions = ["system_command:*"]
 @pytest.fixture
 def config(write_config) -> Path:
     return write_config(CONFIG)
-
-
-@pytest.fixture
-def connect(spawn, config: Path):
-    def start(client: str) -> StdioClient:
-        server = spawn("--config", config, "--client", client)
-        server.initialize(LATEST)
-        return server
-
-    return start
 
 
 UNDEFINED = 0xFFFFFFFF
