@@ -79,8 +79,8 @@ public enum ExecutableResolver {
         "/dev/full", "/dev/random", "/dev/urandom", "/etc/ssl/certs", "/etc/ssl/openssl.cnf",
     ]
 
-    /// `/etc/<name>` for every entry but ``secretEtcEntries``.
-    private static var etcEntries: [String] {
+    /// `/etc/<name>` for every entry but ``secretEtcEntries``, listed once for both lists above.
+    private static let etcEntries: [String] = {
         guard let directory = opendir("/etc") else { return [] }
         defer { closedir(directory) }
         var entries: [String] = []
@@ -92,7 +92,7 @@ public enum ExecutableResolver {
             entries.append("/etc/\(name)")
         }
         return entries
-    }
+    }()
 
     /// What a symbolic link at `path` points to (`nil`: not a link).
     private static func linkTarget(_ path: String) -> String? {
