@@ -2,6 +2,7 @@ import BastionProtocol
 import BastionResources
 import BastionSecurity
 import Foundation
+import Synchronization
 import Testing
 
 @testable import Bastion
@@ -13,12 +14,16 @@ final class ExecutionModuleTests {
         return tests.deletingLastPathComponent().appendingPathComponent("tests/interop/fixtures/fake_sandbox_exec.py").path
     }
 
-    private func tools() -> [String: ToolDefinition] {
-        var registry = ToolRegistry()
+    private func module() -> ExecutionModule {
         let standIn = Self.standIn
-        ExecutionModule {
+        return ExecutionModule {
             ExecutionManager(launcher: SandboxLauncher(executable: standIn, arguments: [standIn, "sandbox-exec"]))
-        }.register(in: &registry)
+        }
+    }
+
+    private func tools(of module: ExecutionModule? = nil) -> [String: ToolDefinition] {
+        var registry = ToolRegistry()
+        (module ?? self.module()).register(in: &registry)
         #expect(registry.problems.isEmpty)
         return Dictionary(uniqueKeysWithValues: registry.tools.map { ($0.name, $0) })
     }
@@ -112,5 +117,31 @@ final class ExecutionModuleTests {
         let record = JSONWriter.string(.object(request.annotations))
         #expect(!record.contains("secret-code-marker"))
         #expect(request.annotations["execution"]?["codeSha256"]?.stringValue?.utf8.count == 64)
+    }
+
+    @Test func shutdownRefusesEveryLaterRun() async throws {
+        let module = module()
+        let tool = try #require(tools(of: module)["run_command"])
+        let echoer = try client([.systemCommand(pattern: "echo")])
+        let before = try await tool.handler(
+            echoer, ToolCall(name: "run_command", arguments: ["command": ["echo", "hi"]], request: SessionTestSupport.makeContext())
+        )
+        #expect(before.isError == false)
+        await module.shutdown()
+        let after = try? await tool.handler(
+            echoer, ToolCall(name: "run_command", arguments: ["command": ["echo", "hi"]], request: SessionTestSupport.makeContext())
+        )
+        #expect(after?.isError != false)
+        #expect(after.map { JSONWriter.string($0.structuredContent ?? .null) }?.contains("hi\\n") != true)
+    }
+
+    @Test func shutdownBeforeAnyRunCreatesNoManager() async {
+        let made = Mutex(false)
+        let module = ExecutionModule {
+            made.withLock { $0 = true }
+            return ExecutionManager()
+        }
+        await module.shutdown()
+        #expect(made.withLock { $0 } == false)
     }
 }

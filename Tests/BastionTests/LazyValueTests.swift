@@ -21,6 +21,15 @@ struct LazyValueTests {
         #expect(counter.value == 1)
     }
 
+    @Test func ifCreatedNeverCreatesTheValue() {
+        let counter = Counter()
+        let lazy = LazyValue { counter.increment() }
+        #expect(lazy.ifCreated == nil)
+        #expect(counter.value == 0)
+        _ = lazy.value
+        #expect(lazy.ifCreated == 1)
+    }
+
     @Test func theValueIsCreatedOnceAndShared() {
         let counter = Counter()
         let lazy = LazyValue { "state #\(counter.increment())" }

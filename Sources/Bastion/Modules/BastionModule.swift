@@ -16,8 +16,12 @@ public protocol BastionModule: Sendable {
     func register(in tools: inout ToolRegistry)
     /// Registers the module's resources; the default registers none.
     func register(in resources: inout ResourceRegistry)
+    /// Ends what the module runs (children, workers) once every connection has closed at server
+    /// shutdown; the default does nothing.
+    func shutdown() async
 }
 
 extension BastionModule {
     public func register(in resources: inout ResourceRegistry) {}
+    public func shutdown() async {}
 }

@@ -20,4 +20,7 @@ public final class LazyValue<Value: Sendable>: Sendable {
             return created
         }
     }
+
+    /// The value when it was created already, without creating it.
+    public var ifCreated: Value? { storage.withLock { $0 } }
 }

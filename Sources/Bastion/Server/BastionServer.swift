@@ -170,6 +170,11 @@ public struct BastionServer: Sendable {
         }
     }
 
+    /// Ends what every module runs (server shutdown, once the last connection has closed).
+    func shutdownModules() async {
+        for module in modules { await module.shutdown() }
+    }
+
     func makeRuntime(logger: Logger) throws(ServerError) -> ServerRuntime {
         var tools = ToolRegistry()
         var resources = ResourceRegistry()

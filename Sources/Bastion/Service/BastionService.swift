@@ -115,6 +115,7 @@ public final class BastionService: Service, Sendable {
             group.cancelAll()
         }
         await stopEveryConnection()
+        await server.shutdownModules()
         runtime.tools.approvals?.shutdown()  // refuses waiting calls, removes the approval socket
         let reason = state.withLock { state -> String in
             state.phase = .stopped

@@ -53,6 +53,14 @@ public struct ExecutionModule: BastionModule {
         registerSessions(in: &tools)
     }
 
+    /// Kills whatever still runs and refuses new runs: the last line of defence at shutdown, after
+    /// every connection's calls and process sessions were ended.
+    public func shutdown() async {
+        guard let manager = manager.ifCreated else { return }
+        manager.stopAll()
+        await manager.sessions.stopAll()
+    }
+
     /// Not read-only, destructive (a program may change anything in its write set), not idempotent;
     /// open-world because a command may reach the network when its client is unrestricted.
     static let annotations = ToolAnnotations(
