@@ -7,7 +7,11 @@ Rows, each N times after 10 warm-up rounds, p50 and p99 in ms:
 - `posix_spawn true`: os.posix_spawn of /usr/bin/true and waitpid (the floor);
 - `sandbox-exec true`: the sandbox executable alone running true, the policy on fd 3 and the
   status pipe on fd 4, as the server starts it (what the sandbox costs, without the server);
+- `bwrap true`: Debian's bubblewrap, `bwrap --ro-bind / / --dev /dev --proc /proc --unshare-all true`
+  (the peer: what a bubblewrap wrapper costs per run, with no Landlock, seccomp, cgroup or limits);
 - `run_command true`: a full tools/call over stdio, JSON-RPC in, audit record written, answer read.
+
+Issue 10's targets: `run_command true` p50 <= `posix_spawn true` p50 + 2 ms, and below `bwrap true`.
 
 SANDBOX_EXEC defaults to the server's own (`BASTION_BIN sandbox-exec`); give the test stand-in
 (tests/interop/fixtures/fake_sandbox_exec.py) before the real one exists. The stand-in is a
@@ -31,6 +35,15 @@ def percentiles(samples):
 def spawn_true():
     pid = os.posix_spawn("/usr/bin/true", ["true"], {})
     os.waitpid(pid, 0)
+
+
+BWRAP = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--unshare-all", "true"]
+
+
+def bwrap_true():
+    pid = os.posix_spawnp("bwrap", BWRAP, {"PATH": "/usr/bin:/bin"})
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
 
 
 def sandbox_true(executable, argv, workdir):
@@ -60,6 +73,7 @@ def main():
     rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 200
     sandbox = sys.argv[3] if len(sys.argv) > 3 else None
     with tempfile.TemporaryDirectory() as scratch:
+        os.chmod(scratch, 0o711)  # as root, children run as nobody (run_as), who must reach the workdir
         workdir = os.path.join(scratch, "work")
         os.mkdir(workdir, 0o700)
         config = os.path.join(scratch, "bastion.toml")
@@ -70,7 +84,7 @@ def main():
         if sandbox:
             env["BASTION_SANDBOX_EXEC"] = sandbox
         server = subprocess.Popen([bastion, "serve", "--config", config, "--client", "bench"],
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE if os.environ.get("BENCH_DEBUG") else subprocess.DEVNULL, env=env)
 
         def call(ident, method, params):
             server.stdin.write((json.dumps({"jsonrpc": "2.0", "id": ident, "method": method, "params": params}) + "\n").encode())
@@ -83,10 +97,10 @@ def main():
         server.stdin.write(b'{"jsonrpc":"2.0","method":"notifications/initialized"}\n')
         sandbox_argv = [sandbox, "sandbox-exec"] if sandbox else ["bastion", "sandbox-exec"]
         sandbox_exe = sandbox or bastion
-        rows = {"posix_spawn true": [], "sandbox-exec true": [], "run_command true": []}
+        rows = {"posix_spawn true": [], "sandbox-exec true": [], "bwrap true": [], "run_command true": []}
         for index in range(rounds + 10):
             samples = []
-            for body in (spawn_true, lambda: sandbox_true(sandbox_exe, sandbox_argv, workdir),
+            for body in (spawn_true, lambda: sandbox_true(sandbox_exe, sandbox_argv, workdir), bwrap_true,
                          lambda: call(index + 1, "tools/call", {"name": "run_command", "arguments": {"command": ["true"]}})):
                 started = time.perf_counter()
                 result = body()
