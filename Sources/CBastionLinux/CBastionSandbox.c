@@ -247,54 +247,6 @@ int cbastion_join_cgroup(const char *directory) {
     return write_file(path, "0\n");
 }
 
-int cbastion_add_to_cgroup(const char *directory, pid_t pid) {
-    char path[4096];
-    char text[32];
-    if (snprintf(path, sizeof path, "%s/cgroup.procs", directory) >= (int)sizeof path) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    snprintf(text, sizeof text, "%d\n", (int)pid);
-    return write_file(path, text);
-}
-
-int cbastion_cgroup_holds_self(const char *directory) {
-    char path[4096];
-    if (snprintf(path, sizeof path, "%s/cgroup.procs", directory) >= (int)sizeof path) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) return -1;
-    /* A run's cgroup holds this process alone when it asks (it is asked before anything runs);
-       a larger list is read in chunks, a number cut between two chunks carried over. */
-    char buffer[4096];
-    long self = (long)getpid(), value = 0;
-    int digits = 0, found = 0;
-    ssize_t count;
-    while (!found && (count = read(fd, buffer, sizeof buffer)) > 0) {
-        for (ssize_t index = 0; index < count && !found; index++) {
-            char c = buffer[index];
-            if (c >= '0' && c <= '9') {
-                if (digits < 12) value = value * 10 + (c - '0');
-                digits++;
-            } else {
-                if (digits > 0 && digits < 12 && value == self) found = 1;
-                value = 0;
-                digits = 0;
-            }
-        }
-    }
-    int saved = errno;
-    close(fd);
-    if (!found && digits > 0 && digits < 12 && value == self) found = 1;
-    if (count < 0 && !found) {
-        errno = saved;
-        return -1;
-    }
-    return found;
-}
-
 int cbastion_probe_namespace(int network) {
     pid_t child = fork();
     if (child < 0) return -1;

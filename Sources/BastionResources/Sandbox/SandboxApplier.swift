@@ -34,12 +34,7 @@ package enum SandboxApplier {
             chdir(policy.workingDirectory)
         }
         for directory in policy.cgroups {
-            // The server moved this process in while it started (a cgroup v1 move waits for an RCU
-            // grace period, 5-13 ms, which is better spent in parallel with this binary's start-up);
-            // joining again would wait again. Anything but a clear "already in" joins here.
-            if cbastion_cgroup_holds_self(directory) != 1 {
-                try SandboxSystemCall.check(.cgroup, "joining \(directory)") { cbastion_join_cgroup(directory) }
-            }
+            try SandboxSystemCall.check(.cgroup, "joining \(directory)") { cbastion_join_cgroup(directory) }
             report.cgroups.append(directory)
         }
         try SandboxNamespaces.enter(policy, into: &report)

@@ -69,14 +69,6 @@ int cbastion_make_mounts_private(void);
 int cbastion_hide_path(const char *path);
 /// Writes "0" (this process) to `directory`/cgroup.procs.
 int cbastion_join_cgroup(const char *directory);
-
-/// Moves `pid` into the cgroup `directory` (the server, for a child it has just started and that
-/// waits for its policy). 0, or -1 with errno.
-int cbastion_add_to_cgroup(const char *directory, pid_t pid);
-
-/// Whether the calling process is listed in `directory`'s `cgroup.procs`: 1 yes, 0 no, -1 with
-/// errno when the file cannot be read.
-int cbastion_cgroup_holds_self(const char *directory);
 /// Forks a child that tries a namespace and exits: with `network`, a network namespace as the
 /// caller (through a user namespace when not root); otherwise an unprivileged user namespace
 /// (dropping to uid/gid 65534 first when root). 1 when it worked, 0 when refused, -1 when the

@@ -56,9 +56,6 @@ struct ProcessSupervisor {
         sigemptyset(&mask)
         sigaddset(&mask, SIGPIPE)
         pthread_sigmask(SIG_BLOCK, &mask, nil)
-        // Before the policy is written, so the child, blocked reading it, runs nothing of its own
-        // outside the cgroup; a failure here is left to the child, which joins itself or reports it.
-        for directory in cgroup?.directories ?? [] { _ = cbastion_add_to_cgroup(directory, child.pid) }
         var state = LoopState(self)
         state.loop()
         return state.outcome
