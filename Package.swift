@@ -80,7 +80,7 @@ let package = Package(
         .executableTarget(
             name: "bastion",
             dependencies: [
-                "Bastion", "BastionSecurity", "BastionSystem",
+                "Bastion", "BastionSecurity", "BastionSystem", "CBastionLinux",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -6,6 +6,7 @@
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -52,3 +53,5 @@ long cbastion_write_nowait(int fd, const void *bytes, size_t count) {
     struct iovec vector = {.iov_base = (void *)bytes, .iov_len = count};
     return (long)pwritev2(fd, &vector, 1, -1, RWF_NOWAIT);
 }
+
+int cbastion_set_undumpable(void) { return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); }

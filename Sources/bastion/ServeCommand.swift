@@ -2,6 +2,7 @@ import ArgumentParser
 import Bastion
 import BastionResources
 import BastionSystem
+import CBastionLinux
 import Logging
 
 #if canImport(Glibc)
@@ -33,6 +34,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
+        // Keys, tokens and every client's data live in this process: no other process of the same
+        // user (a non-root server's children see the host's /proc) may read its memory or
+        // environment, and it dumps no core. Children are dumpable again after their execve.
+        guard cbastion_set_undumpable() == 0 else {
+            throw CommandFailure("cannot make the server undumpable (prctl): \(String(cString: strerror(errno)))")
+        }
         let environment = ProcessEnvironment.current()
         let directories = try self.directories.map(Self.canonicalDirectory)
         // What `bastion serve` is: the file (or the embedded default) plus the command-line

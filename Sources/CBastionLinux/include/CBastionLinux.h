@@ -10,6 +10,10 @@
 /// Linux system calls that Swift cannot reach through Glibc: glibc has no wrapper for them, and
 /// `syscall(2)` is variadic, which Swift does not import. Each returns -1 and sets errno on failure.
 
+/// `prctl(PR_SET_DUMPABLE, 0)`: this process's /proc files become root's and no process of the
+/// same user may ptrace it or read its memory or environment (nor does it dump core). 0 or -1.
+int cbastion_set_undumpable(void);
+
 /// openat2(2): opens `path` relative to `dirfd` with `resolve` flags (RESOLVE_BENEATH, …).
 /// Sets errno to ENOSYS on kernels older than 5.6.
 int cbastion_openat2(int dirfd, const char *path, uint64_t flags, uint64_t mode, uint64_t resolve);
