@@ -70,6 +70,7 @@ let package = Package(
             name: "Bastion",
             dependencies: [
                 "BastionTransport", "BastionProtocol", "BastionSecurity", "BastionResources", "BastionSystem",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -38,7 +38,7 @@ struct BastionConfigurationTOMLTests {
         deny = ["**/.ssh/**", "**/.env", "~/secrets/**"]
         approval = "destructive"
         approval_channel = "client"
-        isolation = "in-process"
+        isolation = "process"
         read_only = true
 
         [[prompts]]
@@ -100,8 +100,7 @@ struct BastionConfigurationTOMLTests {
         #expect(client.deny == ["**/.ssh/**", "**/.env", "/home/ada/secrets/**"])
         #expect(client.approval == .destructive)
         #expect(client.approvalChannel == .client)
-        // ARCHITECTURE §3 writes isolation = "process", which is refused until it is implemented.
-        #expect(client.isolation == .inProcess)
+        #expect(client.isolation == .process)
         #expect(client.readOnly)
         let prompt = try #require(configuration.prompts.first)
         #expect(prompt.name == "review")
@@ -124,7 +123,9 @@ struct BastionConfigurationTOMLTests {
         #expect(configuration.prompts.isEmpty)
         // A root server runs children as nobody unless run_as says otherwise.
         let runAs = geteuid() == 0 ? SystemUser.resolve("nobody") : nil
-        #expect(configuration.clients == [ClientConfiguration(id: "a", workdir: "/state/bastion/clients/a", runAs: runAs)])
+        #expect(
+            configuration.clients == [ClientConfiguration(id: "a", workdir: "/state/bastion/clients/a", runAs: runAs)]
+        )
         #expect(configuration.clients.first?.permissions == [])
     }
 

@@ -43,13 +43,10 @@ struct ClientConfigurationTOMLTests {
         #expect(client.isolation == .inProcess)
     }
 
-    @Test("isolation = \"process\" is refused at its key and line until it is implemented")
-    func processIsolationIsRefused() throws {
-        let error = try Support.error("[[clients]]\nid = \"c\"\npermissions = []\nisolation = \"process\"\n")
-        #expect(error.code == .unsupported)
-        #expect(error.keyPath == "clients[0].isolation")
-        #expect(error.line == 4)
-        #expect(error.message.contains("not implemented"))
+    @Test("isolation = \"process\" is accepted")
+    func processIsolation() throws {
+        let client = try client("isolation = \"process\"")
+        #expect(client.isolation == .process)
     }
 
     @Test(

@@ -9,10 +9,4 @@ struct IsolationModeTests {
         #expect(IsolationMode(rawValue: "in-process") == .inProcess)
         #expect(IsolationMode(rawValue: "inProcess") == nil)
     }
-
-    @Test("Only in-process is implemented")
-    func implemented() {
-        #expect(IsolationMode.inProcess.isImplemented)
-        #expect(!IsolationMode.process.isImplemented)
-    }
 }

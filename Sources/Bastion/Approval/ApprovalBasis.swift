@@ -1,6 +1,7 @@
 import BastionProtocol
 import BastionResources
 import BastionSecurity
+import Crypto
 
 #if canImport(Glibc)
 import Glibc
@@ -32,6 +33,26 @@ package struct ApprovalBasis: Sendable, Hashable {
         var changed: Int64
         var changedNanoseconds: Int
 
+        init(
+            device: UInt64,
+            inode: UInt64,
+            mode: UInt32,
+            size: Int64,
+            modified: Int64,
+            modifiedNanoseconds: Int,
+            changed: Int64,
+            changedNanoseconds: Int
+        ) {
+            self.device = device
+            self.inode = inode
+            self.mode = mode
+            self.size = size
+            self.modified = modified
+            self.modifiedNanoseconds = modifiedNanoseconds
+            self.changed = changed
+            self.changedNanoseconds = changedNanoseconds
+        }
+
         init(_ info: stat) {
             device = UInt64(info.st_dev)
             inode = UInt64(info.st_ino)
@@ -44,22 +65,20 @@ package struct ApprovalBasis: Sendable, Hashable {
         }
     }
 
-    /// The bytes a diff was made from, as a count and a keyed digest (SipHash with this process's
-    /// random seed: a client cannot make another content collide with the one it was shown).
+    /// The bytes a diff was made from, as a count and a SHA-256 digest: the same in the server and in
+    /// a client's isolation worker, which checks it before writing, and no other content collides.
     package struct Digest: Sendable, Hashable {
         var count: Int
-        var value: Int
+        var value: [UInt8]
 
-        init(count: Int, value: Int) {
+        init(count: Int, value: [UInt8]) {
             self.count = count
             self.value = value
         }
 
         init(_ bytes: [UInt8]) {
-            var hasher = Hasher()
-            bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
             count = bytes.count
-            value = hasher.finalize()
+            value = Array(SHA256.hash(data: bytes))
         }
     }
 

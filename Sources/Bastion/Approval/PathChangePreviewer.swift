@@ -1,6 +1,7 @@
 import BastionProtocol
 import BastionResources
 import BastionSecurity
+import Crypto
 
 #if canImport(Glibc)
 import Glibc
@@ -39,7 +40,9 @@ struct PathChangePreviewer: ApprovalPreviewer {
                 guard let path = arguments["path"]?.stringValue else { return nil }
                 let target = try files.authorize(path, for: .write, client: client)
                 if kind(of: target) == nil { return ApprovalPreview(title: "Creates the directory \(target.path)") }
-                return ApprovalPreview(title: "Creates the directory \(target.path), which exists already: nothing changes")
+                return ApprovalPreview(
+                    title: "Creates the directory \(target.path), which exists already: nothing changes"
+                )
             default:
                 return nil
             }
@@ -59,9 +62,13 @@ struct PathChangePreviewer: ApprovalPreviewer {
         }
     }
 
-    func movePreview(_ source: AuthorizedPath, to destination: AuthorizedPath, client: ClientContext) -> ApprovalPreview {
+    func movePreview(_ source: AuthorizedPath, to destination: AuthorizedPath, client: ClientContext) -> ApprovalPreview
+    {
         guard let what = kind(of: source) else {
-            return stamped(ApprovalPreview(title: "Moves \(source.path), which does not exist: the call will fail"), source)
+            return stamped(
+                ApprovalPreview(title: "Moves \(source.path), which does not exist: the call will fail"),
+                source
+            )
         }
         var title = "Moves \(source.path) (\(what)) to \(destination.path)"
         if kind(of: destination) != nil { title += ", which exists already: the call will fail" }
@@ -75,9 +82,14 @@ struct PathChangePreviewer: ApprovalPreviewer {
 
     func deletePreview(_ target: AuthorizedPath, recursive: Bool, client: ClientContext) -> ApprovalPreview {
         guard let what = kind(of: target) else {
-            return stamped(ApprovalPreview(title: "Deletes \(target.path), which does not exist: the call will fail"), target)
+            return stamped(
+                ApprovalPreview(title: "Deletes \(target.path), which does not exist: the call will fail"),
+                target
+            )
         }
-        guard what == "a directory" else { return stamped(ApprovalPreview(title: "Deletes \(target.path) (\(what))"), target) }
+        guard what == "a directory" else {
+            return stamped(ApprovalPreview(title: "Deletes \(target.path) (\(what))"), target)
+        }
         guard recursive else {
             let title = "Deletes the directory \(target.path) if it is empty (recursive is not set)"
             return stamped(ApprovalPreview(title: title), target)
@@ -97,7 +109,10 @@ struct PathChangePreviewer: ApprovalPreviewer {
     /// they agreed to delete or move.
     func stamped(_ preview: ApprovalPreview, _ target: AuthorizedPath) -> ApprovalPreview {
         var preview = preview
-        preview.basis = ApprovalBasis(path: target.path, state: ApprovalBasis.state(of: target, files: files, content: nil))
+        preview.basis = ApprovalBasis(
+            path: target.path,
+            state: ApprovalBasis.state(of: target, files: files, content: nil)
+        )
         return preview
     }
 
@@ -113,7 +128,7 @@ struct PathChangePreviewer: ApprovalPreviewer {
         let limit = client.limits.listEntries
         var lines: [String] = []
         var counted = 0
-        var hasher = Hasher()
+        var hasher = SHA256()
         let summary: FileSystemManager.WalkSummary
         do {
             summary = try files.walk(directory, client: client, maxEntries: limit) { event in
@@ -126,7 +141,7 @@ struct PathChangePreviewer: ApprovalPreviewer {
                 case .leave:
                     return .proceed
                 }
-                hasher.combine(line)
+                hasher.update(data: Array(line.utf8) + [0])
                 counted += 1
                 if lines.count < maximumListed { lines.append(line) }
                 return .proceed
@@ -139,11 +154,15 @@ struct PathChangePreviewer: ApprovalPreviewer {
         if counted == 1 && !summary.reachedLimit { count = "1 entry" }
         if summary.hidden > 0 { count += " (and \(summary.hidden) this client may not read, not listed)" }
         if summary.tooDeep > 0 { count += " (and \(summary.tooDeep) directories too deep to be counted)" }
-        hasher.combine(count)
+        hasher.update(data: Array(count.utf8))
         if counted > lines.count { lines.append("[… \(counted - lines.count) more entries are not listed]") }
         if summary.reachedLimit { lines.append("[… more entries are not listed: the count stopped at \(limit)]") }
         let body = lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n")
-        return TreeListing(count: count, body: body, digest: ApprovalBasis.Digest(count: counted, value: hasher.finalize()))
+        return TreeListing(
+            count: count,
+            body: body,
+            digest: ApprovalBasis.Digest(count: counted, value: Array(hasher.finalize()))
+        )
     }
 }
 

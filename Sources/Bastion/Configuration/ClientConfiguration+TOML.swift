@@ -46,31 +46,15 @@ extension ClientConfiguration {
             client.approvalChannel = channel
         }
         if let isolation = try reader.choice("isolation", as: IsolationMode.self) {
-            try checkSupported(isolation, at: reader.path.appending("isolation"), context: context)
             client.isolation = isolation
         }
         if let readOnly = try reader.bool("read_only") { client.readOnly = readOnly }
         switch resolveRunAs(try reader.string("run_as"), serverUID: context.paths.serverUID) {
         case .success(let user): client.runAs = user
-        case .failure(let problem): throw context.error(.invalidValue, at: reader.path.appending("run_as"), problem.message)
+        case .failure(let problem):
+            throw context.error(.invalidValue, at: reader.path.appending("run_as"), problem.message)
         }
         return client
-    }
-
-    /// Refuses an isolation mode that is not implemented yet: accepting `process` and running the
-    /// client's calls in the server anyway would be a silent downgrade.
-    private static func checkSupported(
-        _ isolation: IsolationMode,
-        at path: ConfigKeyPath,
-        context: ConfigurationDecodingContext
-    ) throws(ConfigurationError) {
-        guard !isolation.isImplemented else { return }
-        throw context.error(
-            .unsupported,
-            at: path,
-            "isolation = \"\(isolation.rawValue)\" is not implemented yet (calls would still run inside the "
-                + "server process); remove the key or use \"\(IsolationMode.inProcess.rawValue)\""
-        )
     }
 
     /// Checks what the permission checker will compile from a grant: its glob or pattern, and that

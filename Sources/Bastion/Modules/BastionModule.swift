@@ -19,9 +19,15 @@ public protocol BastionModule: Sendable {
     /// Ends what the module runs (children, workers) once every connection has closed at server
     /// shutdown; the default does nothing.
     func shutdown() async
+    /// Whether the module's tools run in the server process even for a client with
+    /// `isolation = "process"`: tools that start sandboxed children themselves (the execution
+    /// module) and need the server's cgroups and user switch. The default, `false`, runs them in
+    /// the client's isolation worker.
+    var runsInServer: Bool { get }
 }
 
 extension BastionModule {
     public func register(in resources: inout ResourceRegistry) {}
     public func shutdown() async {}
+    public var runsInServer: Bool { false }
 }

@@ -5,7 +5,6 @@ import BastionTransport
 public import Logging
 import ServiceLifecycle
 
-
 /// The Bastion server: a configuration plus the modules that provide its tools.
 ///
 /// ```swift
@@ -38,20 +37,30 @@ public struct BastionServer: Sendable {
     }
     /// The process sessions (`start_process`) of every client: the execution manager's, shared
     /// with the service, which kills a session's processes when its MCP session ends.
-    let processSessions = ProcessSessionTable()
+    let processSessions: ProcessSessionTable
     private var modules: [any BastionModule] = []
-    private let childHiddenPaths = ChildHiddenPaths()
-    private let childCgroups = ChildCgroups()
+    /// The execution manager, shared by the execution module and the isolation workers' launches.
+    private let executionManager: LazyValue<ExecutionManager>
+    private let childHiddenPaths: ChildHiddenPaths
+    private let childCgroups: ChildCgroups
 
     /// Creates a server with the file-system module; the diagnostics module is added when the
     /// configuration enables it.
     public init(configuration: BastionConfiguration) {
         self.configuration = configuration
+        let childHiddenPaths = ChildHiddenPaths()
+        let childCgroups = ChildCgroups()
+        let processSessions = ProcessSessionTable()
+        self.childHiddenPaths = childHiddenPaths
+        self.childCgroups = childCgroups
+        self.processSessions = processSessions
         modules.append(FileSystemModule())
         let server = configuration.server
-        // The audit log (and its head and rotated copy) and the approval sockets, hidden from children.
-        childHiddenPaths.set(hiddenFromChildren)
-        modules.append(ExecutionModule { [interpreters = server.interpreters, required = server.requireSandbox, childHiddenPaths, childCgroups, processSessions] in
+        executionManager = LazyValue {
+            [
+                interpreters = server.interpreters, required = server.requireSandbox, childHiddenPaths, childCgroups,
+                processSessions
+            ] in
             // Made before the first child: one made later would not be under that child's mount.
             if let approvals = ApprovalDirectory.path() { try? ApprovalDirectory.prepare(approvals) }
             return ExecutionManager(
@@ -61,7 +70,10 @@ public struct BastionServer: Sendable {
                 cgroups: childCgroups.current,
                 sessions: processSessions
             )
-        })
+        }
+        modules.append(ExecutionModule(manager: executionManager))
+        // The audit log (and its head and rotated copy) and the approval sockets, hidden from children.
+        childHiddenPaths.set(hiddenFromChildren)
         if configuration.server.diagnostics { modules.append(DiagnosticsModule(serverVersion: Self.version)) }
     }
 
@@ -175,13 +187,33 @@ public struct BastionServer: Sendable {
         for module in modules { await module.shutdown() }
     }
 
-    func makeRuntime(logger: Logger) throws(ServerError) -> ServerRuntime {
+    /// Every module's tools, those of modules that run in the server marked so.
+    func toolRegistry() -> ToolRegistry {
         var tools = ToolRegistry()
-        var resources = ResourceRegistry()
         for module in modules {
+            let first = tools.tools.count
             module.register(in: &tools)
-            module.register(in: &resources)
+            if module.runsInServer { tools.markRunningInServer(from: first) }
         }
+        return tools
+    }
+
+    /// The isolation workers of the clients with `isolation = "process"`, `nil` when there is none.
+    func makeIsolationWorkers(logger: Logger) -> IsolationWorkers? {
+        let workers = IsolationWorkers(
+            configuration: configuration,
+            protectedPaths: protectedPaths,
+            home: home,
+            manager: executionManager,
+            logger: logger
+        )
+        return workers.isEmpty ? nil : workers
+    }
+
+    func makeRuntime(logger: Logger) throws(ServerError) -> ServerRuntime {
+        let tools = toolRegistry()
+        var resources = ResourceRegistry()
+        for module in modules { module.register(in: &resources) }
         let problems = tools.problems + resources.problems
         guard problems.isEmpty else {
             throw ServerError("module registration failed: " + problems.joined(separator: "; "))
@@ -194,6 +226,7 @@ public struct BastionServer: Sendable {
                 sandbox: WorkdirSandboxValidator(),
                 approvals: ApprovalManager(clients: configuration.clients, logger: logger),
                 memoryBudget: memoryBudget,
+                isolation: makeIsolationWorkers(logger: logger),
                 logger: logger
             ),
             resources: ResourceManager(registry: resources, memoryBudget: memoryBudget, logger: logger),

@@ -35,8 +35,9 @@ final class ServerRuntime: Sendable {
     }
 
     /// Applies the parts of a reloaded configuration that the runtime holds (approval settings).
-    func apply(_ configuration: BastionConfiguration) {
+    func apply(_ configuration: BastionConfiguration, protectedPaths: [String]) {
         tools.approvals?.replaceSettings(configuration.clients)
+        tools.isolation?.reload(configuration, protectedPaths: protectedPaths)
     }
 
     /// What every session declares: all of it is served (subscriptions by the file resources).

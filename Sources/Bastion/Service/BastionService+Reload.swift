@@ -88,11 +88,11 @@ extension BastionService {
         // them, so a changed workdir waits for a restart (reported as not applied), and the
         // configuration in force keeps saying so at the next reload.
         let new = reloaded.keepingWorkdirs(of: previous)
-        runtime.apply(new)
+        runtime.apply(new, protectedPaths: server.protectedPaths)
         do {
             try clients.replaceClients(new.registryClients(home: server.home, alsoDenyingWorkdirsOf: [reloaded]))
         } catch {
-            runtime.apply(previous)
+            runtime.apply(previous, protectedPaths: server.protectedPaths)
             throw ServerError("invalid permission rules: \(error.message)")
         }
         state.withLock { $0.configuration = new }

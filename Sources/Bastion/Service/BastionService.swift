@@ -94,7 +94,10 @@ public final class BastionService: Service, Sendable {
         let reloads = await UnixSignalsSequence(trapping: .sighup)
         let stops = await UnixSignalsSequence(trapping: .sigterm, .sigint)
         audit.record(
-            AuditEntry(event: "start", fields: ["version": .string(BastionServer.version), "pid": .int(Int64(getpid()))])
+            AuditEntry(
+                event: "start",
+                fields: ["version": .string(BastionServer.version), "pid": .int(Int64(getpid()))]
+            )
         )
         open()
         await withTaskGroup(of: Void.self) { group in
@@ -116,6 +119,7 @@ public final class BastionService: Service, Sendable {
         }
         await stopEveryConnection()
         await server.shutdownModules()
+        runtime.tools.isolation?.stopAll()
         runtime.tools.approvals?.shutdown()  // refuses waiting calls, removes the approval socket
         let reason = state.withLock { state -> String in
             state.phase = .stopped
@@ -144,7 +148,10 @@ public final class BastionService: Service, Sendable {
     /// - Returns: The authenticated client's context, registered with the client registry.
     /// - Throws: ``ServerError`` naming the configured clients when authentication fails (audited),
     ///   or when the workdir cannot be created.
-    public func authenticate(_ credentials: TransportCredentials, transport: String) throws(ServerError)
+    public func authenticate(
+        _ credentials: TransportCredentials,
+        transport: String
+    ) throws(ServerError)
         -> ClientContext
     {
         let context: ClientContext
@@ -186,7 +193,9 @@ public final class BastionService: Service, Sendable {
             clients.disconnect(client)
             throw ServerError("the server is shutting down")
         }
-        audit.record(AuditEntry(event: "connect", client: client.id, transport: connection.transport, session: session.id))
+        audit.record(
+            AuditEntry(event: "connect", client: client.id, transport: connection.transport, session: session.id)
+        )
         logger.info("Client connected", metadata: ["client.id": "\(client.id)", "session.id": "\(session.id)"])
         let grace = await withTaskGroup(of: Duration?.self) { group -> Duration in
             let inbound = connection.inbound
@@ -215,6 +224,7 @@ public final class BastionService: Service, Sendable {
         // Its process sessions' runs too, each end recorded (`process-end`) before the client is gone.
         await server.processSessions.sessionEnded(ProcessSession.Owner(client: client.id, session: session.id))
         runtime.resources.sessionEnded(session)
+        runtime.tools.isolation?.release(client)
         clients.disconnect(client)
         unregister(live)
     }

@@ -27,6 +27,9 @@ public struct ToolDefinition: Sendable {
     public var taskSupport: ToolTaskSupport = .forbidden
     /// The implementation.
     public var handler: Handler
+    /// Runs in the server process for every client (its module's ``BastionModule/runsInServer``);
+    /// otherwise a client with `isolation = "process"` has it run in its worker.
+    public internal(set) var runsInServer = false
 
     /// The tool's `tools/list` entry for a negotiated version.
     public func listing(for version: ProtocolVersion) -> JSONValue {

@@ -13,6 +13,8 @@ final class ToolManager: Sendable {
     let approvals: ApprovalManager?
     /// What answers may hold in memory at once, process-wide; `nil` bounds nothing.
     let memoryBudget: MemoryBudget?
+    /// The isolation workers of clients with `isolation = "process"`; `nil` runs every tool here.
+    let isolation: IsolationWorkers?
     private let logger: Logger
 
     init(
@@ -20,8 +22,10 @@ final class ToolManager: Sendable {
         sandbox: any SandboxValidator,
         approvals: ApprovalManager? = nil,
         memoryBudget: MemoryBudget? = nil,
+        isolation: IsolationWorkers? = nil,
         logger: Logger
     ) {
+        self.isolation = isolation
         self.tools = tools
         self.memoryBudget = memoryBudget
         self.index = Dictionary(tools.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -104,7 +108,8 @@ final class ToolManager: Sendable {
         if !decision.isAllowed {
             context.annotate("decision", "deny")
             // A read_only client refused a writing tool lacks what the tool declares.
-            let required = tool.permissions.permissions.map(\.description) + tool.permissions.perCallKinds.map(\.spelling)
+            let required =
+                tool.permissions.permissions.map(\.description) + tool.permissions.perCallKinds.map(\.spelling)
             let missing = decision.missingPermission ?? required.joined(separator: ", ")
             if !missing.isEmpty { context.annotate("permission", .string(missing)) }
             context.annotate("outcome", "denied")
@@ -185,6 +190,21 @@ final class ToolManager: Sendable {
             memoryBudget: memoryBudget,
             approvalBasis: basis
         )
+        if !tool.runsInServer, let isolation, isolation.isIsolated(client) {
+            return await isolation.run(tool, call: call, client: client)
+        }
+        return await Self.runHandler(tool, call: call, client: client, logger: logger)
+    }
+
+    /// Runs a tool's handler in this process (the server's, or a client's isolation worker): a
+    /// handler that may block on a thread of its own; a thrown ``ToolError`` becomes an `isError`
+    /// result, cancellation and timeouts a result saying so.
+    static func runHandler(
+        _ tool: ToolDefinition,
+        call: ToolCall,
+        client: ClientContext,
+        logger: Logger
+    ) async -> ToolResult {
         do {
             // A handler that may block runs on its own thread, off the cooperative pool.
             guard !tool.isNonBlocking else { return try await tool.handler(client, call) }
@@ -194,13 +214,18 @@ final class ToolManager: Sendable {
         } catch let error as ToolError {
             return .error(error)
         } catch is CancellationError {
-            if context.isTimedOut {
-                return .error("The tool \"\(tool.name)\" timed out after \(client.limits.timeoutMs) ms")
-            }
-            return .error("The call was cancelled")
+            return cancelledResult(tool, context: call.request, client: client)
         } catch {
             logger.error("Tool failed", metadata: ["tool.name": "\(tool.name)", "error": "\(error)"])
             return .error("The tool \"\(tool.name)\" failed with an internal error")
         }
+    }
+
+    /// The result of a call stopped by its deadline (the client's `timeout_ms`) or its cancellation.
+    static func cancelledResult(_ tool: ToolDefinition, context: RequestContext, client: ClientContext) -> ToolResult {
+        if context.isTimedOut {
+            return .error("The tool \"\(tool.name)\" timed out after \(client.limits.timeoutMs) ms")
+        }
+        return .error("The call was cancelled")
     }
 }

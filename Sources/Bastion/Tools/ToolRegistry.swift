@@ -70,6 +70,11 @@ public struct ToolRegistry: Sendable {
         )
     }
 
+    /// Marks the tools registered from `index` on as running in the server (``ToolDefinition/runsInServer``).
+    mutating func markRunningInServer(from index: Int) {
+        for position in tools.indices where position >= index { tools[position].runsInServer = true }
+    }
+
     private static func problem(name: String, inputSchema: JSONValue, outputSchema: JSONValue?) -> String? {
         let allowed = name.utf8.allSatisfy { byte in
             (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)

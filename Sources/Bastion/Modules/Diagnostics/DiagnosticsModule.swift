@@ -81,6 +81,7 @@ public struct DiagnosticsModule: BastionModule {
         ) { [files] client, _ in
             .text(try Self.listWorkdir(client, files: files))
         }
+        registerUncheckedRead(in: &tools)
     }
 
     public func register(in resources: inout ResourceRegistry) {

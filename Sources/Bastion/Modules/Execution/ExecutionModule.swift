@@ -18,7 +18,15 @@ public struct ExecutionModule: BastionModule {
         self.manager = LazyValue(makeManager)
     }
 
+    /// Creates the module on a manager the server shares with its isolation workers.
+    init(manager: LazyValue<ExecutionManager>) {
+        self.manager = manager
+    }
+
     public var name: String { "execution" }
+
+    /// Children are started by the server, in their own sandbox, whatever the client's isolation.
+    public var runsInServer: Bool { true }
 
     public func register(in tools: inout ToolRegistry) {
         tools.register(

@@ -1,0 +1,308 @@
+import BastionProtocol
+import BastionResources
+import BastionSecurity
+import BastionSystem
+import BastionTransport
+import CBastionLinux
+import Logging
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One connection's isolation worker, seen from the server: a `bastion worker` process under the
+/// client's sandbox, spoken to with one JSON object a line on its stdin and stdout.
+///
+/// The server sends the setup line (``WorkerSetup``), then `{"call":id,"tool":…,"arguments":…}`
+/// and `{"cancel":id}` lines; the worker answers `{"id":id,"result":…,"annotations":…}`, and
+/// forwards the notifications its handlers send (`{"notification":…}`: progress, tagged with the
+/// call's id as its token, and log messages), or says `{"fatal":…}` and exits. One thread polls
+/// the worker's stdout and stderr (logged) until the worker ends; then every call still waiting
+/// gets a failure and the worker is reaped.
+final class IsolationWorker: Sendable {
+    /// How a call sent to the worker ended.
+    enum Reply: Sendable {
+        /// The worker's result and the audit notes its handler made.
+        case result(ToolResult, annotations: [String: JSONValue])
+        /// The call was cancelled (or timed out) before the worker answered.
+        case cancelled
+        /// The worker could not answer: why.
+        case failed(String)
+    }
+
+    private struct Pending {
+        /// Set once the caller waits; a call cancelled before that is only marked.
+        var continuation: CheckedContinuation<Reply, Never>?
+        var context: RequestContext
+        var isCancelled = false
+    }
+
+    private struct State {
+        var pending: [Int64: Pending] = [:]
+        var nextID: Int64 = 1
+        /// Why the worker is gone, once it is.
+        var ended: String?
+    }
+
+    /// The worker's pid.
+    let pid: Int32
+    /// What the sandbox gave the worker.
+    let report: SandboxReport
+    /// The session log messages go to (the connection's).
+    private let session: MCPSession
+    private let pidfd: Int32
+    private let input: Int32
+    private let limits: JSONLimits
+    private let logger: Logger
+    private let state = Mutex(State())
+    /// Serializes writes; `true` once the worker's stdin is closed.
+    private let writer = Mutex(false)
+
+    /// Takes over a started worker, sends it its setup and starts reading its answers.
+    /// - Returns: `nil` when no thread could be started (the worker is then killed).
+    static func start(
+        _ worker: SandboxedWorker,
+        setup: WorkerSetup,
+        session: MCPSession,
+        limits: JSONLimits,
+        logger: Logger
+    ) -> IsolationWorker? {
+        let isolated = IsolationWorker(worker, session: session, limits: limits, logger: logger)
+        let output = worker.output
+        let errors = worker.errors
+        guard DetachedThread.start({ isolated.readLoop(output: output, errors: errors) }) else {
+            isolated.stop()
+            close(output)
+            close(errors)
+            _ = isolated.reap()
+            return nil
+        }
+        _ = isolated.send(setup.json)
+        return isolated
+    }
+
+    private init(_ worker: SandboxedWorker, session: MCPSession, limits: JSONLimits, logger: Logger) {
+        self.pid = worker.pid
+        self.pidfd = worker.pidfd
+        self.input = worker.input
+        self.report = worker.report
+        self.session = session
+        self.limits = limits
+        self.logger = logger
+    }
+
+    /// Whether the worker still runs (it may still end before the next call reaches it).
+    var isAlive: Bool { state.withLock { $0.ended == nil } }
+
+    /// Sends one call and waits for its answer; cancelling the task tells the worker to cancel it.
+    func call(_ call: ToolCall, roots: [String]?) async -> Reply {
+        let id = state.withLock { state -> Int64 in
+            defer { state.nextID += 1 }
+            state.pending[state.nextID] = Pending(continuation: nil, context: call.request)
+            return state.nextID
+        }
+        var message: [String: JSONValue] = [
+            "call": .int(id), "tool": .string(call.name), "arguments": .object(call.arguments),
+            "progress": .bool(call.request.progressToken != nil),
+        ]
+        if let roots { message["roots"] = .array(roots.map(JSONValue.string)) }
+        if let basis = call.approvalBasis { message["basis"] = basis.workerJSON }
+        let encoded = JSONValue.object(message)
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Reply, Never>) in
+                let refusal = state.withLock { state -> Reply? in
+                    guard let pending = state.pending[id] else {
+                        return .failed(state.ended ?? "the isolation worker ended")
+                    }
+                    if pending.isCancelled {
+                        state.pending[id] = nil
+                        return .cancelled
+                    }
+                    state.pending[id]?.continuation = continuation
+                    return nil
+                }
+                if let refusal {
+                    continuation.resume(returning: refusal)
+                } else if !send(encoded) {
+                    finish(id, with: .failed("the isolation worker cannot be reached"))
+                }
+            }
+        } onCancel: {
+            let waiting = state.withLock { state -> CheckedContinuation<Reply, Never>? in
+                guard let pending = state.pending[id] else { return nil }
+                guard let continuation = pending.continuation else {
+                    state.pending[id]?.isCancelled = true
+                    return nil
+                }
+                state.pending[id] = nil
+                return continuation
+            }
+            guard let waiting else { return }
+            waiting.resume(returning: .cancelled)
+            _ = send(["cancel": .int(id)])
+        }
+    }
+
+    /// Kills the worker; its reader thread then fails what still waits and reaps it.
+    func stop() {
+        // Under the writer's lock: the descriptors are closed under it once the worker is reaped.
+        writer.withLock { isClosed in
+            if !isClosed { _ = pidfd >= 0 ? cbastion_pidfd_send_signal(pidfd, SIGKILL) : kill(pid, SIGKILL) }
+        }
+    }
+
+    // MARK: - Writing
+
+    private func send(_ message: JSONValue) -> Bool {
+        var bytes = JSONWriter.encode(message)
+        bytes.append(UInt8(ascii: "\n"))
+        return writer.withLock { isClosed in
+            !isClosed && bytes.withUnsafeBytes { FileDescriptorIO.writeAll(input, $0) } == nil
+        }
+    }
+
+    private func finish(_ id: Int64, with reply: Reply) {
+        let pending = state.withLock { $0.pending.removeValue(forKey: id) }
+        pending?.continuation?.resume(returning: reply)
+    }
+
+    // MARK: - Reading (the worker's thread)
+
+    private func readLoop(output: Int32, errors: Int32) {
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        sigaddset(&mask, SIGPIPE)
+        pthread_sigmask(SIG_BLOCK, &mask, nil)
+        var framer = LineFramer(maxFrameBytes: limits.maxBytes)
+        var errorFramer = LineFramer(maxFrameBytes: 4_096)
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        var errorsOpen = true
+        var fatal: String?
+        reading: while true {
+            var descriptors = [pollfd(fd: output, events: Int16(POLLIN), revents: 0)]
+            if errorsOpen { descriptors.append(pollfd(fd: errors, events: Int16(POLLIN), revents: 0)) }
+            if poll(&descriptors, nfds_t(descriptors.count), -1) < 0 {
+                if errno == EINTR { continue }
+                break
+            }
+            if errorsOpen, descriptors[1].revents != 0 {
+                let count = buffer.withUnsafeMutableBytes { read(errors, $0.baseAddress, $0.count) }
+                if count <= 0, !(count < 0 && errno == EINTR) {
+                    errorsOpen = false
+                } else if count > 0 {
+                    buffer.withUnsafeBytes { raw in
+                        errorFramer.append(UnsafeRawBufferPointer(rebasing: raw[..<count])) { event in
+                            guard case .frame(let line) = event else { return }
+                            logger.warning(
+                                "isolation worker: \(String(decoding: line, as: UTF8.self))",
+                                metadata: ["worker.pid": "\(pid)"]
+                            )
+                        }
+                    }
+                }
+            }
+            guard descriptors[0].revents != 0 else { continue }
+            let count = buffer.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { break }
+            buffer.withUnsafeBytes { raw in
+                framer.append(UnsafeRawBufferPointer(rebasing: raw[..<count])) { event in
+                    switch event {
+                    case .frame(let line):
+                        if let problem = handle(line) { fatal = fatal ?? problem }
+                    case .oversized(let byteCount):
+                        fatal = fatal ?? "the isolation worker sent a message of \(byteCount) bytes"
+                    }
+                }
+            }
+            if fatal != nil { break reading }
+        }
+        if let fatal {
+            logger.error("Stopping the isolation worker", metadata: ["worker.pid": "\(pid)", "reason": "\(fatal)"])
+            stop()
+        }
+        close(output)
+        if errorsOpen { close(errors) }
+        let status = reap()
+        let reason = fatal ?? "the isolation worker ended (\(status))"
+        let waiting = state.withLock { state -> [Pending] in
+            state.ended = state.ended ?? reason
+            defer { state.pending.removeAll() }
+            return Array(state.pending.values)
+        }
+        for pending in waiting { pending.continuation?.resume(returning: .failed(reason)) }
+    }
+
+    /// Handles one line from the worker; returns a reason to stop it when the line is not one the
+    /// protocol allows.
+    private func handle(_ line: UnsafeRawBufferPointer) -> String? {
+        let message: JSONValue
+        do {
+            message = try JSONParser.parse(line, limits: limits)
+        } catch {
+            return "the isolation worker sent malformed JSON"
+        }
+        if let id = message["id"]?.intValue {
+            guard let json = message["result"], let result = ToolResult(workerJSON: json) else {
+                return "the isolation worker sent a malformed result"
+            }
+            finish(id, with: .result(result, annotations: message["annotations"]?.objectValue ?? [:]))
+            return nil
+        }
+        if let notification = message["notification"] {
+            forward(notification)
+            return nil
+        }
+        if let fatal = message["fatal"]?.stringValue {
+            state.withLock { $0.ended = $0.ended ?? "the isolation worker could not start: \(fatal)" }
+            logger.error("The isolation worker could not start", metadata: ["reason": "\(fatal)"])
+            return nil
+        }
+        return "the isolation worker sent an unknown message"
+    }
+
+    /// Progress goes to the call it belongs to (its token is the call's id), log messages to the
+    /// session, which applies the level the client set; nothing else is forwarded.
+    private func forward(_ notification: JSONValue) {
+        let params = notification["params"]
+        switch notification["method"]?.stringValue {
+        case "notifications/progress":
+            guard let id = params?["progressToken"]?.intValue, let progress = params?["progress"]?.doubleValue else {
+                return
+            }
+            let context = state.withLock { $0.pending[id]?.context }
+            context?.reportProgress(
+                progress,
+                total: params?["total"]?.doubleValue,
+                message: params?["message"]?.stringValue
+            )
+        case "notifications/message":
+            guard let level = params?["level"]?.stringValue.flatMap(LogLevel.init(rawValue:)),
+                let data = params?["data"]
+            else { return }
+            session.log(level, logger: params?["logger"]?.stringValue, data: data)
+        default:
+            return
+        }
+    }
+
+    /// Waits for the worker's end and describes it.
+    private func reap() -> String {
+        var code: Int32 = 0
+        var signaled: Int32 = 0
+        defer {
+            writer.withLock { isClosed in
+                if !isClosed {
+                    close(input)
+                    if pidfd >= 0 { close(pidfd) }
+                }
+                isClosed = true
+            }
+        }
+        guard cbastion_reap(pid, &code, &signaled) == 0 else {
+            return "not reaped: \(String(cString: strerror(errno)))"
+        }
+        return signaled != 0 ? "signal \(code)" : "exit status \(code)"
+    }
+}

@@ -1,0 +1,206 @@
+import BastionProtocol
+import BastionResources
+import BastionSecurity
+import Logging
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The isolation workers of the clients with `isolation = "process"` (ARCHITECTURE §2): one
+/// worker per connection, started at its first isolated call, started again when it died, killed
+/// when the connection ends, when a reload changes the rules it was built from, and at shutdown.
+///
+/// The security chain stays in the server: a call reaches a worker only once it is permitted,
+/// validated, approved and being audited; the worker runs the handler again under the client's
+/// Landlock rules, seccomp filter and limits, so a bug in a path check cannot leave the scope.
+final class IsolationWorkers: Sendable {
+    private struct State {
+        var configuration: BastionConfiguration
+        var protectedPaths: [String]
+        var workers: [ObjectIdentifier: IsolationWorker] = [:]
+        var isStopped = false
+    }
+
+    /// The clients whose calls run in a worker, fixed at start (a reload does not change it).
+    private let isolated: Set<String>
+    private let home: String
+    private let manager: LazyValue<ExecutionManager>
+    private let logger: Logger
+    private let state: Mutex<State>
+    /// One worker starts at a time per connection: a burst of first calls starts one worker.
+    private let starting = Mutex(())
+
+    /// The environment variable that gives the diagnostics module a tool reading any path without
+    /// checks (tests only: it proves that the worker's sandbox, not the checks, holds the line).
+    static let uncheckedReadVariable = "BASTION_TEST_UNCHECKED_READ"
+
+    init(
+        configuration: BastionConfiguration,
+        protectedPaths: [String],
+        home: String,
+        manager: LazyValue<ExecutionManager>,
+        logger: Logger
+    ) {
+        self.isolated = Set(configuration.clients.filter { $0.isolation == .process }.map(\.id))
+        self.home = home
+        self.manager = manager
+        self.logger = logger
+        self.state = Mutex(State(configuration: configuration, protectedPaths: protectedPaths))
+    }
+
+    /// Whether any client is isolated (otherwise the server needs no pool).
+    var isEmpty: Bool { isolated.isEmpty }
+
+    /// Whether the client's tool calls run in its worker.
+    func isIsolated(_ client: ClientContext) -> Bool { isolated.contains(client.id) }
+
+    /// Runs a call in the connection's worker, starting it when there is none (or it died).
+    func run(_ tool: ToolDefinition, call: ToolCall, client: ClientContext) async -> ToolResult {
+        let worker: IsolationWorker
+        do throws(ExecutionError) {
+            worker = try await self.worker(for: client, session: call.request.session)
+        } catch {
+            return .error("The call could not run in this client's isolation worker: \(error.message)")
+        }
+        switch await worker.call(call, roots: client.offeredRoots) {
+        case .result(let result, let annotations):
+            for (key, value) in annotations { call.request.annotate(key, value) }
+            return result
+        case .cancelled:
+            return ToolManager.cancelledResult(tool, context: call.request, client: client)
+        case .failed(let reason):
+            return .error("The call failed in this client's isolation worker: \(reason)")
+        }
+    }
+
+    /// Kills the connection's worker (its connection ended).
+    func release(_ client: ClientContext) {
+        let worker = state.withLock { $0.workers.removeValue(forKey: ObjectIdentifier(client)) }
+        worker?.stop()
+    }
+
+    /// Takes a reloaded configuration: workers built from the old rules are killed, and the next
+    /// call starts one with the new.
+    func reload(_ configuration: BastionConfiguration, protectedPaths: [String]) {
+        let workers = state.withLock { state -> [IsolationWorker] in
+            state.configuration = configuration
+            state.protectedPaths = protectedPaths
+            defer { state.workers.removeAll() }
+            return Array(state.workers.values)
+        }
+        for worker in workers { worker.stop() }
+    }
+
+    /// Kills every worker and starts no more (server shutdown).
+    func stopAll() {
+        let workers = state.withLock { state -> [IsolationWorker] in
+            state.isStopped = true
+            defer { state.workers.removeAll() }
+            return Array(state.workers.values)
+        }
+        for worker in workers { worker.stop() }
+    }
+
+    /// The worker of one connection, started (on a blocking thread) when it has none alive.
+    private func worker(for client: ClientContext, session: MCPSession) async throws(ExecutionError) -> IsolationWorker
+    {
+        let key = ObjectIdentifier(client)
+        if let worker = state.withLock({ $0.workers[key] }), worker.isAlive { return worker }
+        let result = await withTaskExecutorPreference(BlockingExecutor.shared) {
+            () -> Result<IsolationWorker, ExecutionError> in
+            starting.withLock { _ in
+                Result { () throws(ExecutionError) in try start(for: client, session: session) }
+            }
+        }
+        return try result.get()
+    }
+
+    /// Starts the connection's worker unless another call did meanwhile (called under ``starting``).
+    private func start(for client: ClientContext, session: MCPSession) throws(ExecutionError) -> IsolationWorker {
+        let key = ObjectIdentifier(client)
+        let (existing, configuration, protectedPaths, isStopped) = state.withLock {
+            ($0.workers[key], $0.configuration, $0.protectedPaths, $0.isStopped)
+        }
+        if let existing, existing.isAlive { return existing }
+        guard !isStopped else { throw ExecutionError(.busy, "the server is stopping") }
+        guard let executable = Self.ownExecutable() else {
+            throw ExecutionError(.spawnFailed, "cannot find the server's own executable (/proc/self/exe)")
+        }
+        let manager = manager.value
+        var environment = ["PATH=\(ExecutionEnvironment.systemPath)", "HOME=\(client.workdir)", "LC_ALL=C.UTF-8"]
+        if let value = getenv(Self.uncheckedReadVariable) {
+            environment.append("\(Self.uncheckedReadVariable)=\(String(cString: value))")
+        }
+        let policy = manager.workerPolicy(
+            for: client,
+            executable: executable,
+            arguments: ["bastion", ToolWorker.verb],
+            environment: environment,
+            libraries: Self.libraryDirectories
+        )
+        let started = try manager.startWorker(policy)
+        let setup = WorkerSetup(
+            configuration: configuration,
+            clientID: client.id,
+            home: home,
+            protectedPaths: protectedPaths,
+            transport: client.transport
+        )
+        let server = configuration.server
+        let limits = JSONLimits(
+            maxBytes: max(server.maxMessageBytes, client.limits.readBytes) * 2 + (1 << 20),
+            maxDepth: server.maxDepth + 8
+        )
+        guard
+            let worker = IsolationWorker.start(started, setup: setup, session: session, limits: limits, logger: logger)
+        else {
+            throw ExecutionError(.spawnFailed, "cannot start a thread for the isolation worker")
+        }
+        logger.info(
+            "Started an isolation worker",
+            metadata: [
+                "client.id": "\(client.id)", "worker.pid": "\(worker.pid)",
+                "landlock.abi": "\(started.report.landlockABI.map(String.init) ?? "none")",
+                "seccomp": "\(started.report.seccomp)", "minimal_root": "\(started.report.minimalRoot)",
+            ]
+        )
+        let replaced = state.withLock { state -> IsolationWorker? in
+            defer { state.workers[key] = worker }
+            return state.workers[key]
+        }
+        replaced?.stop()
+        return worker
+    }
+
+    /// The directories of the shared libraries this process loaded (a binary not linked statically
+    /// needs them, wherever they are installed), from `/proc/self/maps`, once.
+    static let libraryDirectories: [String] = {
+        guard let file = fopen("/proc/self/maps", "r") else { return [] }
+        defer { fclose(file) }
+        var directories: [String] = []
+        var line = [UInt8](repeating: 0, count: 8_192)
+        while line.withUnsafeMutableBufferPointer({ buffer in
+            buffer.withMemoryRebound(to: CChar.self) { fgets($0.baseAddress, Int32($0.count), file) != nil }
+        }) {
+            let bytes = line.prefix { $0 != 0 && $0 != UInt8(ascii: "\n") }
+            guard let slash = bytes.firstIndex(of: UInt8(ascii: "/")), let last = bytes.lastIndex(of: UInt8(ascii: "/"))
+            else {
+                continue
+            }
+            let name = String(decoding: bytes[(last + 1)...], as: UTF8.self)
+            guard name.contains(".so") else { continue }
+            let directory = String(decoding: bytes[slash..<last], as: UTF8.self)
+            if !directory.isEmpty, !directories.contains(directory) { directories.append(directory) }
+        }
+        return directories
+    }()
+
+    /// The canonical path of the running binary.
+    static func ownExecutable() -> String? {
+        guard let resolved = realpath("/proc/self/exe", nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+}

@@ -1,0 +1,60 @@
+import BastionProtocol
+
+/// The first line the server sends a client's isolation worker: what it needs to build the same
+/// client context and the same tools as the server, and nothing it does not need.
+///
+/// The configuration is the effective one rendered as TOML without transports and without the
+/// clients' authentication settings: a worker never authenticates anyone, and a worker subverted
+/// through a bug must not hold another client's credentials.
+struct WorkerSetup: Sendable, Hashable {
+    /// The rendered configuration.
+    var configuration: String
+    /// The client the worker serves.
+    var clientID: String
+    /// What `~` stands for.
+    var home: String
+    /// Bastion's own files, which the client may never write (``BastionServer/protectedPaths``).
+    var protectedPaths: [String]
+    /// The transport the client is connected through, for the context's description.
+    var transport: String
+
+    /// The setup for one client of a configuration.
+    init(
+        configuration: BastionConfiguration,
+        clientID: String,
+        home: String,
+        protectedPaths: [String],
+        transport: String
+    ) {
+        var reduced = configuration
+        reduced.http = nil
+        reduced.dbus = nil
+        for index in reduced.clients.indices { reduced.clients[index].auth = ClientAuthConfiguration() }
+        self.configuration = reduced.renderedTOML()
+        self.clientID = clientID
+        self.home = home
+        self.protectedPaths = protectedPaths
+        self.transport = transport
+    }
+
+    var json: JSONValue {
+        [
+            "setup": [
+                "configuration": .string(configuration), "client": .string(clientID), "home": .string(home),
+                "protected": .array(protectedPaths.map(JSONValue.string)), "transport": .string(transport),
+            ]
+        ]
+    }
+
+    init?(json: JSONValue) {
+        guard let setup = json["setup"], let configuration = setup["configuration"]?.stringValue,
+            let clientID = setup["client"]?.stringValue, let home = setup["home"]?.stringValue,
+            let protected = setup["protected"]?.arrayValue, let transport = setup["transport"]?.stringValue
+        else { return nil }
+        self.configuration = configuration
+        self.clientID = clientID
+        self.home = home
+        self.protectedPaths = protected.compactMap(\.stringValue)
+        self.transport = transport
+    }
+}

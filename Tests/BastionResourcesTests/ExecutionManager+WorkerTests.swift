@@ -1,0 +1,72 @@
+import BastionSecurity
+import Testing
+
+@testable import BastionResources
+
+struct ExecutionManagerWorkerTests {
+    @Test("A worker may write where the client's grants may, but never above a hidden path")
+    func writeRootsAreTheGrantsMinusRootsAboveHiddenPaths() throws {
+        let scratch = try ScratchDirectory()
+        for directory in ["work", "projects", "home", "home/state"] {
+            try ScratchDirectory.makeDirectory(scratch.file(directory), mode: 0o700)
+        }
+        let permissions: [Permission] = [
+            .fileRead(glob: nil), .fileWrite(glob: nil),
+            .fileWrite(glob: scratch.file("projects") + "/**"), .fileWrite(glob: scratch.file("home") + "/**"),
+        ]
+        let client = try ExecutionManagerScopeTests.client(permissions, workdir: scratch.file("work"))
+        let manager = ExecutionManager(
+            launcher: SandboxLauncher(),
+            hiddenPaths: [scratch.file("home/state/audit.jsonl")]
+        )
+        let policy = manager.workerPolicy(
+            for: client,
+            executable: "/usr/bin/true",
+            arguments: ["bastion", "worker"],
+            environment: ["PATH=/usr/bin"],
+            libraries: [scratch.file("lib")]
+        )
+        #expect(policy.writePaths.contains(scratch.file("work")))
+        #expect(policy.writePaths.contains(scratch.file("projects")))
+        #expect(!policy.writePaths.contains(scratch.file("home")))
+        #expect(policy.readPaths.contains(scratch.file("lib")))
+        #expect(
+            policy.readPaths.contains("/usr/bin/true")
+                || policy.readPaths.contains { "/usr/bin/true".hasPrefix($0 + "/") }
+        )
+        #expect(policy.hiddenPaths == [scratch.file("home/state/audit.jsonl")])
+        #expect(policy.restrictsNetwork)
+        #expect(policy.minimalRoot)
+        #expect(policy.user == nil)
+        #expect(policy.workingDirectory == scratch.file("work"))
+    }
+
+    @Test("A worker has the client's memory and file limits, but no CPU or process limit")
+    func limits() throws {
+        let fixture = try ExecutionFixture()
+        let policy = fixture.manager.workerPolicy(
+            for: fixture.client,
+            executable: "/usr/bin/true",
+            arguments: ["true"],
+            environment: []
+        )
+        #expect(policy.limits.cpuSeconds == nil)
+        #expect(policy.limits.processes == nil)
+        let expected = fixture.client.limits.memoryMB * 1_048_576 + ExecutionManager.workerAddressSpaceAllowance
+        #expect(policy.limits.addressSpaceBytes == expected)
+        #expect(policy.limits.fileSizeBytes == fixture.manager.fileSizeLimitBytes)
+    }
+
+    @Test("A worker whose sandbox cannot start is refused with the step that failed, and reaped")
+    func aFailedSandboxIsAnError() throws {
+        let fixture = try ExecutionFixture()
+        // No such executable: sandbox-exec (the test binary is none) fails before anything runs.
+        let policy = fixture.manager.workerPolicy(
+            for: fixture.client,
+            executable: "/nonexistent/bastion",
+            arguments: ["bastion"],
+            environment: []
+        )
+        #expect(throws: ExecutionError.self) { try fixture.manager.startWorker(policy) }
+    }
+}

@@ -1,0 +1,170 @@
+"""`isolation = "process"`: a client's tool handlers run in a worker under its own sandbox.
+
+`read_unchecked` (a diagnostics tool that exists only with BASTION_TEST_UNCHECKED_READ=1) opens any
+path with no check at all: it stands for a bug in a path check. In-process it reads a file outside
+the client's scope; in the worker the kernel refuses it, while the checked file tools keep working,
+with progress, logging, cancellation, denials in the audit log, a restart after the worker dies,
+and no worker left once the connection ends.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import time
+from pathlib import Path
+
+from conftest import text_of
+
+CONFIG = """\
+[server]
+diagnostics = true
+audit_log = "{audit}"
+
+[[clients]]
+id = "a"
+workdir = "{workdir}"
+permissions = [{permissions}]
+isolation = "{isolation}"
+"""
+
+
+def _setup(tmp_path: Path, write_config, server_env, isolation: str, permissions: str = '"file_read", "file_write"'):
+    server_env["BASTION_TEST_UNCHECKED_READ"] = "1"
+    workdir = tmp_path / "work"
+    secret = tmp_path / "outside" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text("the secret\n")
+    audit = tmp_path / "audit.jsonl"
+    config = write_config(
+        CONFIG.format(audit=audit, workdir=workdir, isolation=isolation, permissions=permissions)
+    )
+    return config, workdir, secret, audit
+
+
+def _worker_pids(server) -> list[int]:
+    return [int(pid) for pid in re.findall(r"worker\.pid=(\d+) \[Bastion\] Started an isolation worker", server.stderr)]
+
+
+def _wait_for(predicate, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def test_check_config_accepts_process_isolation(run_cli, write_config):
+    path = write_config('[[clients]]\nid = "a"\npermissions = ["file_read"]\nisolation = "process"\n')
+    proc = run_cli("check-config", path)
+    assert proc.returncode == 0, proc.stderr
+    assert 'isolation = "process"' in proc.stdout
+
+
+def test_in_process_an_unchecked_read_escapes_the_scope(spawn, tmp_path, write_config, server_env):
+    config, _, secret, _ = _setup(tmp_path, write_config, server_env, "in-process")
+    server = spawn("--config", config, "--client", "a")
+    server.initialize()
+    result = server.call_tool("read_unchecked", {"path": str(secret)})
+    # The control: without the worker, a handler that skips its checks reads anything.
+    assert text_of(result) == "the secret\n", result
+    assert not _worker_pids(server)
+    server.close()
+
+
+def test_in_the_worker_the_kernel_stops_an_unchecked_read(spawn, tmp_path, write_config, server_env):
+    config, workdir, secret, _ = _setup(tmp_path, write_config, server_env, "process")
+    server = spawn("--config", config, "--client", "a")
+    server.initialize()
+    result = server.call_tool("read_unchecked", {"path": str(secret)})
+    assert result.get("isError") is True, result
+    assert "the secret" not in text_of(result)
+    assert "No such file" in text_of(result) or "Permission denied" in text_of(result), result
+    # The worker is sandboxed: no new privileges, a seccomp filter, a process other than the server.
+    status = text_of(server.call_tool("read_unchecked", {"path": "/proc/self/status"}))
+    assert re.search(r"^NoNewPrivs:\s+1$", status, re.M), status
+    assert re.search(r"^Seccomp:\s+2$", status, re.M), status
+    pid = int(re.search(r"^Pid:\s+(\d+)$", status, re.M).group(1))
+    assert pid != server.proc.pid
+    # Bastion's own files are not there at all.
+    for own in [tmp_path / "audit.jsonl", config]:
+        assert server.call_tool("read_unchecked", {"path": str(own)}).get("isError") is True
+    # The checked tools work in the worker, on the client's workdir.
+    assert server.call_tool("write_file", {"path": "notes.txt", "content": "one\ntwo\n"}).get("isError") in (None, False)
+    assert (workdir / "notes.txt").read_text() == "one\ntwo\n"
+    assert text_of(server.call_tool("read_text_file", {"path": "notes.txt", "tail": 1})) == "two"
+    edited = server.call_tool("edit_file", {"path": "notes.txt", "edits": [{"oldText": "one", "newText": "three"}]})
+    assert edited.get("isError") in (None, False), edited
+    assert "[FILE] notes.txt" in text_of(server.call_tool("list_directory", {"path": "."}))
+    server.close()
+
+
+def test_a_denial_in_the_worker_is_audited_as_a_denial(spawn, tmp_path, write_config, server_env):
+    config, _, secret, audit = _setup(tmp_path, write_config, server_env, "process")
+    server = spawn("--config", config, "--client", "a")
+    server.initialize()
+    result = server.call_tool("read_text_file", {"path": str(secret)})
+    assert result.get("isError") is True and "ermission denied" in text_of(result), result
+    server.close()
+    records = [json.loads(line) for line in audit.read_text().splitlines()]
+    calls = [r for r in records if r.get("tool") == "read_text_file"]
+    assert calls and calls[-1]["decision"] == "deny", calls
+    assert calls[-1]["outcome"] == "denied"
+    assert calls[-1].get("path") == str(secret) or str(secret) in json.dumps(calls[-1]), calls[-1]
+
+
+def test_progress_logging_and_cancellation_cross_the_worker(spawn, tmp_path, write_config, server_env):
+    config, _, _, _ = _setup(tmp_path, write_config, server_env, "process")
+    server = spawn("--config", config, "--client", "a")
+    server.initialize()
+    server.request("logging/setLevel", {"level": "debug"})
+    response = server.request("tools/call", {"name": "sleep", "arguments": {"ms": 300}, "_meta": {"progressToken": "p1"}})
+    assert "slept 300 ms" in text_of(response["result"]), response
+    progress = server.notifications("notifications/progress")
+    assert progress and all(n["params"]["progressToken"] == "p1" for n in progress), progress
+    # A long call, cancelled: the answer never comes, and the next call is served at once.
+    call_id = server.next_id()
+    server.send({"jsonrpc": "2.0", "id": call_id, "method": "tools/call", "params": {"name": "sleep", "arguments": {"ms": 20000}}})
+    time.sleep(0.3)
+    started = time.monotonic()
+    server.notify("notifications/cancelled", {"requestId": call_id, "reason": "test"})
+    assert text_of(server.call_tool("list_directory", {"path": "."})) is not None
+    assert time.monotonic() - started < 5
+    server.close()
+
+
+def test_a_dead_worker_is_started_again_and_none_outlives_the_connection(spawn, tmp_path, write_config, server_env):
+    config, _, _, _ = _setup(tmp_path, write_config, server_env, "process")
+    server = spawn("--config", config, "--client", "a")
+    server.initialize()
+    assert server.call_tool("list_directory", {"path": "."}).get("isError") in (None, False)
+    _wait_for(lambda: len(_worker_pids(server)) == 1)
+    first = _worker_pids(server)[0]
+    os.kill(first, signal.SIGKILL)
+    _wait_for(lambda: not Path(f"/proc/{first}").exists() or "Z" in Path(f"/proc/{first}/stat").read_text().split()[2])
+    # At most one call sees the dead worker; then a new one serves.
+    deadline = time.monotonic() + 10
+    while server.call_tool("list_directory", {"path": "."}).get("isError"):
+        assert time.monotonic() < deadline
+    pids = _worker_pids(server)
+    assert len(pids) == 2 and pids[1] != first, server.stderr
+    server.close()
+    _wait_for(lambda: not Path(f"/proc/{pids[1]}").exists(), timeout=5)
+
+
+def test_a_reload_applies_to_the_worker(spawn, tmp_path, write_config, server_env):
+    config, _, _, _ = _setup(tmp_path, write_config, server_env, "process")
+    server = spawn("--config", config, "--client", "a")
+    server.initialize()
+    assert server.call_tool("write_file", {"path": "x.txt", "content": "x"}).get("isError") in (None, False)
+    config.write_text(config.read_text().replace('"file_read", "file_write"', '"file_read"'))
+    server.proc.send_signal(signal.SIGHUP)
+    _wait_for(lambda: "Configuration reloaded" in server.stderr)
+    names = server.tool_names()
+    assert "write_file" not in names
+    assert "read_text_file" in names
+    assert text_of(server.call_tool("read_text_file", {"path": "x.txt"})) == "x"
+    # The worker built from the old rules is gone: the read ran in a new one.
+    assert len(_worker_pids(server)) == 2, server.stderr
+    server.close()
