@@ -144,6 +144,19 @@ final class IsolationWorker: Sendable {
         }
     }
 
+    /// The audit notes the server's chain makes itself: a worker's note never replaces one (a worker
+    /// subverted through a bug must not turn a refusal into an allowed call in the log).
+    static let serverAnnotations: Set<String> = [
+        "tool", "decision", "outcome", "args", "permission", "rule", "pattern", "client", "session", "protocol",
+        "approval", "approval_reason", "approval_id", "approval_channel", "task", "execution", "seq", "ts", "prev",
+        "hash",
+    ]
+
+    /// The notes of a worker's handler that the server's record takes.
+    static func acceptedAnnotations(_ annotations: [String: JSONValue]) -> [String: JSONValue] {
+        annotations.filter { !serverAnnotations.contains($0.key) }
+    }
+
     /// Kills the worker; its reader thread then fails what still waits and reaps it.
     func stop() {
         // Under the writer's lock: the descriptors are closed under it once the worker is reaped.

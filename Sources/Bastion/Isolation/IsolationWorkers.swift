@@ -66,7 +66,7 @@ final class IsolationWorkers: Sendable {
         }
         switch await worker.call(call, roots: client.offeredRoots) {
         case .result(let result, let annotations):
-            for (key, value) in annotations { call.request.annotate(key, value) }
+            for (key, value) in IsolationWorker.acceptedAnnotations(annotations) { call.request.annotate(key, value) }
             return result
         case .cancelled:
             return ToolManager.cancelledResult(tool, context: call.request, client: client)
@@ -166,11 +166,17 @@ final class IsolationWorkers: Sendable {
                 "seccomp": "\(started.report.seccomp)", "minimal_root": "\(started.report.minimalRoot)",
             ]
         )
-        let replaced = state.withLock { state -> IsolationWorker? in
+        // The server may have begun stopping while this worker started: then it does not stay.
+        let (replaced, stopped) = state.withLock { state -> (IsolationWorker?, Bool) in
+            guard !state.isStopped else { return (nil, true) }
             defer { state.workers[key] = worker }
-            return state.workers[key]
+            return (state.workers[key], false)
         }
         replaced?.stop()
+        guard !stopped else {
+            worker.stop()
+            throw ExecutionError(.busy, "the server is stopping")
+        }
         return worker
     }
 
