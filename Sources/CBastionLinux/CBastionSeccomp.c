@@ -124,3 +124,73 @@ int cbastion_seccomp_install(int restricts_network) {
     }
     return denied_count + 2;
 }
+
+/* The isolation worker's own filter, stacked on the child filter above once the worker runs: it
+ * needs neither sockets (it speaks over pipes), nor programs, nor processes (threads only), and
+ * may not make a file set-user-ID or set-group-ID (review 8, findings 4, 8, 9). */
+#define SETID_BITS 06000U
+#define CLONE_THREAD_FLAG 0x00010000U
+
+int cbastion_seccomp_install_worker(void) {
+    static const int refused[] = {
+        __NR_socket, __NR_connect, __NR_execve, __NR_execveat,
+#ifdef __NR_fork
+        __NR_fork, __NR_vfork,
+#endif
+    };
+    enum { refused_count = sizeof refused / sizeof refused[0] };
+    struct sock_filter program[8 + 2 * refused_count + 40];
+    unsigned short length = 0;
+    const unsigned int eperm = SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA);
+
+    program[length++] = STATEMENT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+    program[length++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, BASTION_AUDIT_ARCH, 1, 0);
+    program[length++] = RETURN(SECCOMP_RET_KILL_PROCESS);
+    program[length++] = STATEMENT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+    for (int index = 0; index < refused_count; index++) {
+        program[length++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)refused[index], 0, 1);
+        program[length++] = RETURN(eperm);
+    }
+    /* clone: threads only. */
+    program[length++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone, 0, 4);
+    program[length++] = STATEMENT(BPF_LD | BPF_W | BPF_ABS, ARG0_LOW);
+    program[length++] = JUMP(BPF_JMP | BPF_JSET | BPF_K, CLONE_THREAD_FLAG, 1, 0);
+    program[length++] = RETURN(eperm);
+    program[length++] = RETURN(SECCOMP_RET_ALLOW);
+    /* fchmodat2 passes flags the filter need not read: ENOSYS makes libc use fchmodat. */
+#ifndef __NR_fchmodat2
+#define __NR_fchmodat2 452
+#endif
+    program[length++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_fchmodat2, 0, 1);
+    program[length++] = RETURN(SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA));
+    /* The mode argument of each call that sets a mode: set-ID bits refused. */
+    struct { int nr; unsigned int offset; } modes[] = {
+#ifdef __NR_chmod
+        {__NR_chmod, offsetof(struct seccomp_data, args[1])},
+        {__NR_creat, offsetof(struct seccomp_data, args[1])},
+        {__NR_mkdir, offsetof(struct seccomp_data, args[1])},
+#endif
+        {__NR_fchmod, offsetof(struct seccomp_data, args[1])},
+        {__NR_fchmodat, offsetof(struct seccomp_data, args[2])},
+        {__NR_mkdirat, offsetof(struct seccomp_data, args[2])},
+    };
+    for (unsigned index = 0; index < sizeof modes / sizeof modes[0]; index++) {
+        unsigned int offset = modes[index].offset;
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        offset += 4;
+#endif
+        program[length++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)modes[index].nr, 0, 4);
+        program[length++] = STATEMENT(BPF_LD | BPF_W | BPF_ABS, offset);
+        program[length++] = JUMP(BPF_JMP | BPF_JSET | BPF_K, SETID_BITS, 0, 1);
+        program[length++] = RETURN(eperm);
+        program[length++] = RETURN(SECCOMP_RET_ALLOW);
+    }
+    program[length++] = RETURN(SECCOMP_RET_ALLOW);
+
+    struct sock_fprog filter = {.len = length, .filter = program};
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &filter) != 0) {
+        if (errno != ENOSYS) return -1;
+        if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &filter, 0, 0) != 0) return -1;
+    }
+    return 0;
+}

@@ -41,6 +41,43 @@ struct ExecutionManagerWorkerTests {
         #expect(policy.workingDirectory == scratch.file("work"))
     }
 
+    /// Review 8, findings 1 and 3: Landlock cannot carve `.git/hooks` or another client's workdir
+    /// out of a write root, so a root holding one at its top is left out of the worker's writes.
+    @Test("A granted root holding a protected directory or a refused entry is not a worker write root")
+    func protectedAndRefusedEntriesKeepARootOut() throws {
+        let scratch = try ScratchDirectory()
+        for directory in ["work", "repo", "repo/.git", "shared", "shared/other", "clean"] {
+            try ScratchDirectory.makeDirectory(scratch.file(directory), mode: 0o700)
+        }
+        var client = try ExecutionManagerScopeTests.client(
+            [.fileWrite(glob: nil)] + ["repo", "shared", "clean"].map { .fileWrite(glob: scratch.file($0) + "/**") },
+            workdir: scratch.file("work")
+        )
+        let rules = try PermissionManager(
+            protectedPaths: [],
+            rules: [
+                "c": .init(
+                    permissions: client.permissions,
+                    deny: [scratch.file("shared/other") + "/**", scratch.file("shared/other")],
+                    workdir: scratch.file("work"),
+                    home: scratch.file("work")
+                )
+            ]
+        )
+        client = ClientContext(
+            identity: ClientIdentity(clientID: "c", transport: "stdio", method: .stdioProcess),
+            permissions: client.permissions,
+            workdir: scratch.file("work"),
+            limits: ResourceLimits(),
+            rules: rules
+        )
+        let policy = ExecutionManager(launcher: SandboxLauncher())
+            .workerPolicy(for: client, executable: "/usr/bin/true", arguments: ["true"], environment: [])
+        #expect(policy.writePaths.contains(scratch.file("clean")))
+        #expect(!policy.writePaths.contains(scratch.file("repo")))
+        #expect(!policy.writePaths.contains(scratch.file("shared")))
+    }
+
     @Test("A worker has the client's memory and file limits, but no CPU or process limit")
     func limits() throws {
         let fixture = try ExecutionFixture()

@@ -144,17 +144,14 @@ final class IsolationWorker: Sendable {
         }
     }
 
-    /// The audit notes the server's chain makes itself: a worker's note never replaces one (a worker
-    /// subverted through a bug must not turn a refusal into an allowed call in the log).
-    static let serverAnnotations: Set<String> = [
-        "tool", "decision", "outcome", "args", "permission", "rule", "pattern", "client", "session", "protocol",
-        "approval", "approval_reason", "approval_id", "approval_channel", "task", "execution", "seq", "ts", "prev",
-        "hash",
-    ]
+    /// The audit notes a worker's handler may add: the paths and URIs it acted on, each at most
+    /// 4 KiB of JSON. Everything else in the record is the server's (review 8, finding 5: a
+    /// subverted worker must not turn a call into another in the log, or claim an approval).
+    static let workerAnnotations: Set<String> = ["path", "paths", "destination", "uri"]
 
     /// The notes of a worker's handler that the server's record takes.
     static func acceptedAnnotations(_ annotations: [String: JSONValue]) -> [String: JSONValue] {
-        annotations.filter { !serverAnnotations.contains($0.key) }
+        annotations.filter { workerAnnotations.contains($0.key) && JSONWriter.encode($0.value).count <= 4_096 }
     }
 
     /// Kills the worker; its reader thread then fails what still waits and reaps it.

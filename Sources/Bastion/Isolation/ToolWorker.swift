@@ -2,6 +2,7 @@ import BastionProtocol
 import BastionSecurity
 import BastionSystem
 import BastionTransport
+import CBastionLinux
 public import Logging
 import Synchronization
 
@@ -32,6 +33,10 @@ public enum ToolWorker {
         logger: Logger
     ) async -> Never {
         let worker = Worker(register: register, logger: logger)
+        // Before anything is read: what the worker needs nothing of, a subverted one cannot use.
+        guard cbastion_seccomp_install_worker() == 0 else {
+            worker.fail("cannot install the worker's seccomp filter: \(String(cString: strerror(errno)))")
+        }
         guard DetachedThread.start({ worker.readLoop() }) else {
             logger.critical("cannot start the isolation worker's reader thread")
             exit(1)

@@ -62,9 +62,11 @@ extension ExecutionManager {
         )
         let (grantedReads, grantedWrites) = client.grantedRoots
         var writes = [client.workdir]
+        // Landlock only allow-lists: a root holding a hidden path, a protected directory (`.git`,
+        // `.ssh`, …) or an entry the client may not write (another client's workdir) at its top is
+        // left out, as for unrestricted code, rather than opened whole (review 8, findings 1 and 3).
         for root in grantedWrites where !writes.contains(where: { PathBytes.isWithin(root, $0) }) {
-            // A root above a hidden path would let the worker rename the mask's directory away.
-            if hiddenScope.contains(where: { PathBytes.isWithin($0, root) }) { continue }
+            if Self.exclusionReason(root, client: client, hidden: hiddenScope) != nil { continue }
             writes.append(root)
         }
         var reads = readRoots

@@ -45,6 +45,10 @@ int cbastion_seccomp_available(void);
 /// but AF_UNIX. Needs PR_SET_NO_NEW_PRIVS first. Returns the number of denied system calls.
 int cbastion_seccomp_install(int restricts_network);
 
+/// The isolation worker's own filter, stacked on the child's: no socket or connect, no execve,
+/// no fork (threads only), no set-user-ID or set-group-ID mode bits. Returns 0, or -1 with errno.
+int cbastion_seccomp_install_worker(void);
+
 /// prctl(PR_SET_NO_NEW_PRIVS, 1).
 int cbastion_set_no_new_privs(void);
 /// Resets the signal mask to empty and every catchable signal's disposition to SIG_DFL.
