@@ -168,3 +168,26 @@ def test_a_reload_applies_to_the_worker(spawn, tmp_path, write_config, server_en
     # The worker built from the old rules is gone: the read ran in a new one.
     assert len(_worker_pids(server)) == 2, server.stderr
     server.close()
+
+
+def test_a_worker_that_stops_reading_does_not_wedge_the_server(spawn, tmp_path, write_config, server_env):
+    """Review 8, finding 10: calls whose lines fill the worker's stdin time out, the worker is killed,
+    and the server keeps serving (it used to block forever in write(2) under the writer's lock)."""
+    config, _, _, _ = _setup(tmp_path, write_config, server_env, "process")
+    config.write_text(config.read_text().replace('isolation = "process"', 'isolation = "process"\nlimits = { timeout_ms = 2000 }'))
+    server_env["BASTION_SANDBOX_EXEC"] = str(Path(__file__).parent / "fixtures" / "stalled_worker.py")
+    server = spawn("--config", config, "--client", "a")
+    server.initialize()
+    started = time.monotonic()
+    ids = []
+    for _ in range(3):
+        ids.append(server.next_id())
+        server.send({"jsonrpc": "2.0", "id": ids[-1], "method": "tools/call",
+                     "params": {"name": "write_file", "arguments": {"path": "big.txt", "content": "x" * 300_000}}})
+    for call_id in ids:
+        response = server.wait_response(call_id, timeout=15)
+        assert response["result"].get("isError") is True, response
+    assert time.monotonic() - started < 15
+    # The server still answers, and ends when its input does.
+    assert server.request("tools/list")["result"]["tools"]
+    server.close()

@@ -58,6 +58,10 @@ final class IsolationWorker: Sendable {
     private let state = Mutex(State())
     /// Serializes writes; `true` once the worker's stdin is closed.
     private let writer = Mutex(false)
+    /// `true` once the worker is reaped (its pidfd closed): signals go through it only before.
+    /// Separate from ``writer``: a write blocked on a worker that stopped reading must never keep
+    /// the worker from being killed (review 8, finding 10).
+    private let lifetime = Mutex(false)
 
     /// Takes over a started worker, sends it its setup and starts reading its answers.
     /// - Returns: `nil` when no thread could be started (the worker is then killed).
@@ -140,7 +144,8 @@ final class IsolationWorker: Sendable {
             }
             guard let waiting else { return }
             waiting.resume(returning: .cancelled)
-            _ = send(["cancel": .int(id)])
+            // Never wait here: a worker that does not take the cancel line at once is killed.
+            if !sendWithoutWaiting(["cancel": .int(id)]) { stop() }
         }
     }
 
@@ -156,13 +161,24 @@ final class IsolationWorker: Sendable {
 
     /// Kills the worker; its reader thread then fails what still waits and reaps it.
     func stop() {
-        // Under the writer's lock: the descriptors are closed under it once the worker is reaped.
-        writer.withLock { isClosed in
-            if !isClosed { _ = pidfd >= 0 ? cbastion_pidfd_send_signal(pidfd, SIGKILL) : kill(pid, SIGKILL) }
+        lifetime.withLock { isReaped in
+            if !isReaped { _ = pidfd >= 0 ? cbastion_pidfd_send_signal(pidfd, SIGKILL) : kill(pid, SIGKILL) }
         }
     }
 
     // MARK: - Writing
+
+    /// Writes a line unless another write holds the pipe or the pipe cannot take it whole now.
+    private func sendWithoutWaiting(_ message: JSONValue) -> Bool {
+        var bytes = JSONWriter.encode(message)
+        bytes.append(UInt8(ascii: "\n"))
+        let sent = writer.withLockIfAvailable { isClosed -> Bool in
+            guard !isClosed else { return false }
+            let attempt = bytes.withUnsafeBytes { FileDescriptorIO.writeWithoutWaiting(input, $0) }
+            return attempt == .wrote(bytes.count)
+        }
+        return sent ?? false
+    }
 
     private func send(_ message: JSONValue) -> Bool {
         var bytes = JSONWriter.encode(message)
@@ -302,11 +318,13 @@ final class IsolationWorker: Sendable {
         var code: Int32 = 0
         var signaled: Int32 = 0
         defer {
+            lifetime.withLock { isReaped in
+                if !isReaped, pidfd >= 0 { close(pidfd) }
+                isReaped = true
+            }
+            // The worker is gone: a write still blocked on its stdin has failed (EPIPE) and let go.
             writer.withLock { isClosed in
-                if !isClosed {
-                    close(input)
-                    if pidfd >= 0 { close(pidfd) }
-                }
+                if !isClosed { close(input) }
                 isClosed = true
             }
         }

@@ -19,7 +19,9 @@ final class IsolationWorkers: Sendable {
     private struct State {
         var configuration: BastionConfiguration
         var protectedPaths: [String]
-        var workers: [ObjectIdentifier: IsolationWorker] = [:]
+        /// By connection; the context is kept so that its identifier cannot be reused by another
+        /// connection's while the entry exists (review 8, finding 14).
+        var workers: [ObjectIdentifier: (client: ClientContext, worker: IsolationWorker)] = [:]
         var isStopped = false
     }
 
@@ -77,8 +79,8 @@ final class IsolationWorkers: Sendable {
 
     /// Kills the connection's worker (its connection ended).
     func release(_ client: ClientContext) {
-        let worker = state.withLock { $0.workers.removeValue(forKey: ObjectIdentifier(client)) }
-        worker?.stop()
+        let entry = state.withLock { $0.workers.removeValue(forKey: ObjectIdentifier(client)) }
+        entry?.worker.stop()
     }
 
     /// Takes a reloaded configuration: workers built from the old rules are killed, and the next
@@ -88,7 +90,7 @@ final class IsolationWorkers: Sendable {
             state.configuration = configuration
             state.protectedPaths = protectedPaths
             defer { state.workers.removeAll() }
-            return Array(state.workers.values)
+            return state.workers.values.map(\.worker)
         }
         for worker in workers { worker.stop() }
     }
@@ -98,7 +100,7 @@ final class IsolationWorkers: Sendable {
         let workers = state.withLock { state -> [IsolationWorker] in
             state.isStopped = true
             defer { state.workers.removeAll() }
-            return Array(state.workers.values)
+            return state.workers.values.map(\.worker)
         }
         for worker in workers { worker.stop() }
     }
@@ -107,7 +109,7 @@ final class IsolationWorkers: Sendable {
     private func worker(for client: ClientContext, session: MCPSession) async throws(ExecutionError) -> IsolationWorker
     {
         let key = ObjectIdentifier(client)
-        if let worker = state.withLock({ $0.workers[key] }), worker.isAlive { return worker }
+        if let worker = state.withLock({ $0.workers[key]?.worker }), worker.isAlive { return worker }
         let result = await withTaskExecutorPreference(BlockingExecutor.shared) {
             () -> Result<IsolationWorker, ExecutionError> in
             starting.withLock { _ in
@@ -121,7 +123,7 @@ final class IsolationWorkers: Sendable {
     private func start(for client: ClientContext, session: MCPSession) throws(ExecutionError) -> IsolationWorker {
         let key = ObjectIdentifier(client)
         let (existing, configuration, protectedPaths, isStopped) = state.withLock {
-            ($0.workers[key], $0.configuration, $0.protectedPaths, $0.isStopped)
+            ($0.workers[key]?.worker, $0.configuration, $0.protectedPaths, $0.isStopped)
         }
         if let existing, existing.isAlive { return existing }
         guard !isStopped else { throw ExecutionError(.busy, "the server is stopping") }
@@ -169,8 +171,8 @@ final class IsolationWorkers: Sendable {
         // The server may have begun stopping while this worker started: then it does not stay.
         let (replaced, stopped) = state.withLock { state -> (IsolationWorker?, Bool) in
             guard !state.isStopped else { return (nil, true) }
-            defer { state.workers[key] = worker }
-            return (state.workers[key], false)
+            defer { state.workers[key] = (client, worker) }
+            return (state.workers[key]?.worker, false)
         }
         replaced?.stop()
         guard !stopped else {

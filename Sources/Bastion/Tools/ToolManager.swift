@@ -191,7 +191,11 @@ final class ToolManager: Sendable {
             approvalBasis: basis
         )
         if !tool.runsInServer, let isolation, isolation.isIsolated(client) {
-            return await isolation.run(tool, call: call, client: client)
+            // Off the cooperative pool: a write to a worker that stopped reading waits until the
+            // call's deadline kills the worker, and must not starve the watchdog that does it.
+            return await withTaskExecutorPreference(BlockingExecutor.shared) {
+                await isolation.run(tool, call: call, client: client)
+            }
         }
         return await Self.runHandler(tool, call: call, client: client, logger: logger)
     }
