@@ -76,6 +76,14 @@ static const int denied_calls[] = {
 #define JUMP(code, k, jt, jf) ((struct sock_filter)BPF_JUMP(code, k, jt, jf))
 #define RETURN(value) STATEMENT(BPF_RET | BPF_K, value)
 
+/* Installs a filter program (seccomp(2), or prctl on kernels without it). */
+static int install_filter(struct sock_filter *program, unsigned short length) {
+    struct sock_fprog filter = {.len = length, .filter = program};
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &filter) == 0) return 0;
+    if (errno != ENOSYS) return -1;
+    return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &filter, 0, 0) == 0 ? 0 : -1;
+}
+
 int cbastion_seccomp_available(void) {
     if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) < 0) return 0;
     unsigned int action = SECCOMP_RET_ERRNO;
@@ -117,11 +125,7 @@ int cbastion_seccomp_install(int restricts_network) {
     }
     program[length++] = RETURN(SECCOMP_RET_ALLOW);
 
-    struct sock_fprog filter = {.len = length, .filter = program};
-    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &filter) != 0) {
-        if (errno != ENOSYS) return -1;
-        if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &filter, 0, 0) != 0) return -1;
-    }
+    if (install_filter(program, length) != 0) return -1;
     return denied_count + 2;
 }
 
@@ -187,10 +191,6 @@ int cbastion_seccomp_install_worker(void) {
     }
     program[length++] = RETURN(SECCOMP_RET_ALLOW);
 
-    struct sock_fprog filter = {.len = length, .filter = program};
-    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &filter) != 0) {
-        if (errno != ENOSYS) return -1;
-        if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &filter, 0, 0) != 0) return -1;
-    }
+    if (install_filter(program, length) != 0) return -1;
     return 0;
 }
