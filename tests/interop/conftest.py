@@ -184,6 +184,11 @@ class StdioClient:
         return out
 
     def wait_response(self, id: Any, timeout: float = 10.0) -> dict[str, Any]:
+        """The response with this id: one set aside while waiting for another (concurrent calls
+        answer in any order), or the next to arrive."""
+        for index, msg in enumerate(self.others):
+            if is_response(msg) and same_id(msg.get("id"), id):
+                return self.others.pop(index)
         deadline = time.monotonic() + timeout
         while True:
             left = deadline - time.monotonic()

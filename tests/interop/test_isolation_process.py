@@ -16,7 +16,6 @@ import signal
 import time
 from pathlib import Path
 
-import pytest
 
 from conftest import text_of
 
@@ -172,7 +171,6 @@ def test_a_reload_applies_to_the_worker(spawn, tmp_path, write_config, server_en
     server.close()
 
 
-@pytest.mark.xfail(strict=True, reason="review 8, finding 10 is not fixed yet: the calls still get no answer")
 def test_a_worker_that_stops_reading_does_not_wedge_the_server(spawn, tmp_path, write_config, server_env):
     """Review 8, finding 10: calls whose lines fill the worker's stdin time out, the worker is killed,
     and the server keeps serving (it used to block forever in write(2) under the writer's lock)."""
