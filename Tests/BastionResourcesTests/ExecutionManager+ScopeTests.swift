@@ -63,13 +63,42 @@ struct ExecutionManagerScopeTests {
         #expect(excluded.count == 1 && excluded.first?.contains("audit.jsonl") == true)
     }
 
+    /// Review 8, finding 17: a root holding the server's binary or a library it loads (at any
+    /// depth), or lying inside a library directory, is left out: a replaced library runs the
+    /// child's code as the server at its next start.
+    @Test(arguments: ["opt", "opt/toolchain/lib/sub"])
+    func aGrantedRootHoldingWhatTheServerRunsIsLeftOut(granted: String) throws {
+        let scratch = try ScratchDirectory()
+        for directory in ["work", "opt", "opt/toolchain", "opt/toolchain/lib", "opt/toolchain/lib/sub", "other"] {
+            try ScratchDirectory.makeDirectory(scratch.file(directory), mode: 0o700)
+        }
+        let permissions: [Permission] = [
+            .codeExecution(unrestricted: true), .fileWrite(glob: nil), .fileWrite(glob: scratch.file(granted) + "/**"),
+            .fileWrite(glob: scratch.file("other") + "/**"),
+        ]
+        let client = try Self.client(permissions, workdir: scratch.file("work"))
+        let open = ExecutionManager(launcher: SandboxLauncher()).writeScope(client, isUnrestricted: true)
+        #expect(open.writes.contains(scratch.file(granted)))
+        let (writes, excluded) = ExecutionManager(
+            launcher: SandboxLauncher(),
+            runtimePaths: [scratch.file("opt/toolchain/lib")]
+        )
+        .writeScope(client, isUnrestricted: true)
+        #expect(!writes.contains(scratch.file(granted)))
+        #expect(writes.contains(scratch.file("other")))
+        #expect(excluded.count == 1 && excluded.first?.contains("which the server runs") == true)
+    }
+
     @Test func theTemporaryDirectoryIsCreatedPrivateAndALinkIsRefused() throws {
         let fixture = try ExecutionFixture()
         let (path, directory) = try ExecutionManager.temporaryDirectory(of: fixture.workdir)
         #expect(path == fixture.workdir + "/.tmp")
         #expect(directory >= 0)
         let (file, name) = try ExecutionManager.writeCodeFile(Array("x".utf8), in: directory)
-        var plan = ExecutionPlan(policy: SandboxPolicy(executable: "/", arguments: ["/"], workingDirectory: "/"), excludedWriteRoots: [])
+        var plan = ExecutionPlan(
+            policy: SandboxPolicy(executable: "/", arguments: ["/"], workingDirectory: "/"),
+            excludedWriteRoots: []
+        )
         plan.codeFile = (file, name)
         plan.removeCodeFile()
         #expect(try FoundationListing.contents(path).isEmpty)

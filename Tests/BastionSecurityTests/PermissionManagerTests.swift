@@ -97,6 +97,35 @@ struct PermissionManagerTests {
         #expect(m.check(client: "ana", access: .read, path: path).isAllowed == !isBastionsOwn)
     }
 
+    /// Review 8, finding 17: the server's binary, its libraries and their directories are never
+    /// writable, whatever the client was granted, and stay readable as granted.
+    @Test(arguments: [
+        "/nonexistent-opt/bastion/bin/bastion", "/nonexistent-opt/swift/lib/libswiftCore.so",
+        "/nonexistent-opt/swift/lib/libevil.so", "/nonexistent-opt/swift/lib", "/nonexistent-usr/lib/libc.so.6",
+    ])
+    func theServersRuntimeIsNeverWritable(_ path: String) throws {
+        let rules = PermissionManager.ClientRules(
+            permissions: [try Permission(parsing: "file_read:/**"), try Permission(parsing: "file_write_global:/**")],
+            workdir: Self.workdir,
+            home: Self.home
+        )
+        let m = try PermissionManager(
+            protectedPaths: [],
+            runtimePaths: [
+                "/nonexistent-opt/bastion/bin/bastion", "/nonexistent-opt/swift/lib", "/nonexistent-usr/lib/libc.so.6",
+            ],
+            rules: ["ana": rules]
+        )
+        guard case .protected = m.check(client: "ana", access: .write, path: path) else {
+            Issue.record("expected protected for \(path)")
+            return
+        }
+        #expect(m.check(client: "ana", access: .read, path: path) == .allow)
+        // A sibling of a protected library, or of the binary, stays writable.
+        #expect(m.check(client: "ana", access: .write, path: "/nonexistent-usr/lib/libother.so.1") == .allow)
+        #expect(m.check(client: "ana", access: .write, path: "/nonexistent-opt/bastion/bin/bastion-old") == .allow)
+    }
+
     @Test func readOnlyRefusesWritesAndExecution() throws {
         let m = try manager(["file_read", "file_write", "system_command:*"], readOnly: true)
         #expect(m.check(client: "ana", access: .read, path: "a") == .allow)
@@ -157,7 +186,9 @@ struct PermissionManagerTests {
         #expect(connected.check(.read, path: "a") == .allow)
         try m.replaceRules([:])
         #expect(!connected.check(.read, path: "a").isAllowed)
-        try m.replaceRules(["ana": .init(permissions: [try Permission(parsing: "file_read")], workdir: Self.workdir, home: Self.home)])
+        try m.replaceRules([
+            "ana": .init(permissions: [try Permission(parsing: "file_read")], workdir: Self.workdir, home: Self.home)
+        ])
         // Removal revoked that connection's rights for good; a new connection gets the new ones.
         #expect(!connected.check(.read, path: "a").isAllowed)
         #expect(m.client("ana").check(.read, path: "a") == .allow)

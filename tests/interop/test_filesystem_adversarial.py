@@ -882,3 +882,32 @@ def test_a_back_reference_cannot_hide_behind_a_joining_character(srv, tree):
     res = srv.call_tool("search_content", {"path": str(tree.work), "pattern": f"(a){PREPEND}\\1"})
     assert is_error(res) and "back-reference" in result_text(res), result_text(res)
     srv.finish()
+
+
+def test_the_servers_own_binary_is_never_writable(bastion_bin, server_env, tmp_path, write_config):
+    """Review 8, finding 17: a client granted writes everywhere still cannot replace the binary the
+    server runs (a root server would run the client's code as root at its next start); the
+    directory beside it stays writable as granted."""
+    install = tmp_path / "install"
+    install.mkdir()
+    binary = install / "bastion"
+    binary.write_bytes(Path(bastion_bin).read_bytes())
+    binary.chmod(0o755)
+    before = Snapshot.of(binary)
+    config = write_config(f'[[clients]]\nid = "gw"\npermissions = ["file_read:/**", "file_write_global:{install}/**"]\n')
+    srv = StdioClient([str(binary), "serve", "--config", str(config), "--client", "gw"], server_env, tmp_path)
+    try:
+        srv.initialize(LATEST)
+        for tool, arguments in [
+            ("write_file", {"path": str(binary), "content": "#!/bin/sh\n"}),
+            ("edit_file", {"path": str(binary), "edits": [{"oldText": "ELF", "newText": "FLE"}]}),
+            ("move_file", {"source": str(binary), "destination": str(install / "moved")}),
+        ]:
+            res = srv.call_tool(tool, arguments)
+            assert is_error(res) and "protected" in result_text(res), (tool, res)
+        assert Snapshot.of(binary) == before
+        res = srv.call_tool("write_file", {"path": str(install / "notes.txt"), "content": "fine\n"})
+        assert not is_error(res), result_text(res)
+        srv.finish()
+    finally:
+        srv.kill()

@@ -1,6 +1,7 @@
 import BastionProtocol
 import BastionResources
 import BastionSecurity
+import BastionSystem
 import Logging
 import Synchronization
 
@@ -127,7 +128,7 @@ final class IsolationWorkers: Sendable {
         }
         if let existing, existing.isAlive { return existing }
         guard !isStopped else { throw ExecutionError(.busy, "the server is stopping") }
-        guard let executable = Self.ownExecutable() else {
+        guard let executable = RuntimeFiles.current.executable else {
             throw ExecutionError(.spawnFailed, "cannot find the server's own executable (/proc/self/exe)")
         }
         let manager = manager.value
@@ -140,7 +141,7 @@ final class IsolationWorkers: Sendable {
             executable: executable,
             arguments: ["bastion", ToolWorker.verb],
             environment: environment,
-            libraries: Self.libraryDirectories
+            libraries: RuntimeFiles.current.libraryDirectories
         )
         let started = try manager.startWorker(policy)
         let setup = WorkerSetup(
@@ -180,35 +181,5 @@ final class IsolationWorkers: Sendable {
             throw ExecutionError(.busy, "the server is stopping")
         }
         return worker
-    }
-
-    /// The directories of the shared libraries this process loaded (a binary not linked statically
-    /// needs them, wherever they are installed), from `/proc/self/maps`, once.
-    static let libraryDirectories: [String] = {
-        guard let file = fopen("/proc/self/maps", "r") else { return [] }
-        defer { fclose(file) }
-        var directories: [String] = []
-        var line = [UInt8](repeating: 0, count: 8_192)
-        while line.withUnsafeMutableBufferPointer({ buffer in
-            buffer.withMemoryRebound(to: CChar.self) { fgets($0.baseAddress, Int32($0.count), file) != nil }
-        }) {
-            let bytes = line.prefix { $0 != 0 && $0 != UInt8(ascii: "\n") }
-            guard let slash = bytes.firstIndex(of: UInt8(ascii: "/")), let last = bytes.lastIndex(of: UInt8(ascii: "/"))
-            else {
-                continue
-            }
-            let name = String(decoding: bytes[(last + 1)...], as: UTF8.self)
-            guard name.contains(".so") else { continue }
-            let directory = String(decoding: bytes[slash..<last], as: UTF8.self)
-            if !directory.isEmpty, !directories.contains(directory) { directories.append(directory) }
-        }
-        return directories
-    }()
-
-    /// The canonical path of the running binary.
-    static func ownExecutable() -> String? {
-        guard let resolved = realpath("/proc/self/exe", nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
     }
 }

@@ -127,7 +127,8 @@ private final class Worker: Sendable {
         do {
             let manager = try ClientManager(
                 clients: configuration.registryClients(home: given.home),
-                protectedPaths: given.protectedPaths
+                protectedPaths: given.protectedPaths,
+                runtimePaths: server.runtimePaths
             ) { _, _, _ in }
             client = try manager.connect(.stdio(clientID: given.clientID), transport: given.transport).context
         } catch {

@@ -1,6 +1,7 @@
 import BastionProtocol
 public import BastionResources
 import BastionSecurity
+import BastionSystem
 import BastionTransport
 public import Logging
 import ServiceLifecycle
@@ -67,6 +68,7 @@ public struct BastionServer: Sendable {
                 interpreterNames: interpreters,
                 requiredFeatures: required.map(\.rawValue),
                 hiddenPaths: childHiddenPaths.current,
+                runtimePaths: RuntimeFiles.current.unwritable,
                 cgroups: childCgroups.current,
                 sessions: processSessions
             )
@@ -162,6 +164,10 @@ public struct BastionServer: Sendable {
         if let http = configuration.http { paths += [http.tlsCert, http.tlsKey, http.clientCA].compactMap { $0 } }
         return paths
     }
+
+    /// What the server executes (its binary, its shared libraries and their non-system
+    /// directories), which no client may write, nor a child's or a worker's write root hold.
+    var runtimePaths: [String] { RuntimeFiles.current.unwritable }
 
     /// What children never see: the protected files (audit log, configuration, TLS files), the
     /// audit log's head and rotated copy, and the approval sockets' directory.

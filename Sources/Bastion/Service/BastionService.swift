@@ -58,7 +58,8 @@ public final class BastionService: Service, Sendable {
         do {
             self.clients = try ClientManager(
                 clients: server.configuration.registryClients(home: server.home),
-                protectedPaths: server.protectedPaths
+                protectedPaths: server.protectedPaths,
+                runtimePaths: server.runtimePaths
             ) { error, credentials, transport in
                 audit.record(
                     AuditEntry(

@@ -33,7 +33,7 @@ extension ExecutionManager {
         var excluded: [String] = []
         guard isUnrestricted else { return (writes, excluded) }
         for root in client.grantedRoots.write where !PathBytes.equal(root, client.workdir) {
-            if let reason = Self.exclusionReason(root, client: client, hidden: hiddenScope)
+            if let reason = Self.exclusionReason(root, client: client, hidden: hiddenScope, runtime: runtimeScope)
                 ?? user.flatMap({ Self.userCannotWrite(root, $0) })
             {
                 excluded.append("\(root): \(reason)")
@@ -44,8 +44,18 @@ extension ExecutionManager {
         return (writes, excluded)
     }
 
-    static func exclusionReason(_ root: String, client: ClientContext, hidden: [String] = []) -> String? {
+    static func exclusionReason(
+        _ root: String,
+        client: ClientContext,
+        hidden: [String] = [],
+        runtime: [String] = []
+    ) -> String? {
         if PathBytes.isWithin(client.workdir, root) { return "it contains the workdir, and Bastion's state beside it" }
+        // A replaced library or binary runs the child's code as the server at its next start
+        // (review 8, finding 17).
+        if let path = runtime.first(where: { PathBytes.isWithin($0, root) || PathBytes.isWithin(root, $0) }) {
+            return "it holds \(path), which the server runs"
+        }
         // At any depth: with write access above a hidden path a child could rename its directory
         // away, or read a rotated copy no mask covers yet (review 4, finding 3).
         if let path = hidden.first(where: { PathBytes.isWithin($0, root) || ReadScope.isHidden(root, by: $0) }) {

@@ -66,7 +66,9 @@ extension ExecutionManager {
         // `.ssh`, …) or an entry the client may not write (another client's workdir) at its top is
         // left out, as for unrestricted code, rather than opened whole (review 8, findings 1 and 3).
         for root in grantedWrites where !writes.contains(where: { PathBytes.isWithin(root, $0) }) {
-            if Self.exclusionReason(root, client: client, hidden: hiddenScope) != nil { continue }
+            if Self.exclusionReason(root, client: client, hidden: hiddenScope, runtime: runtimeScope) != nil {
+                continue
+            }
             writes.append(root)
         }
         var reads = readRoots

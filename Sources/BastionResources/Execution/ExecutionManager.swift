@@ -30,6 +30,9 @@ public final class ExecutionManager: Sendable {
     /// ``hiddenPaths`` as given and, where different, canonical: what read and write roots are
     /// carved around or refused for.
     let hiddenScope: [String]
+    /// The files the server executes (`RuntimeFiles/unwritable`), as given and canonical: no
+    /// child's or worker's write root may hold one, or lie inside one.
+    let runtimeScope: [String]
     /// What every child may read: ``ExecutableResolver/systemReadPaths`` carved around
     /// ``hiddenScope`` (``ReadScope``), computed once.
     let readRoots: [String]
@@ -55,6 +58,7 @@ public final class ExecutionManager: Sendable {
     ///   - interpreterNames: Interpreters to offer; those not found on the system `PATH` are left out.
     ///   - requiredFeatures: Features a run requires (default `landlock`, `seccomp`).
     ///   - hiddenPaths: Bastion's own files and directories no child may see.
+    ///   - runtimePaths: The server's binary and libraries, which no child may write.
     ///   - gracePeriod: Time between SIGTERM and SIGKILL (default 2 s).
     ///   - fileSizeLimitBytes: `RLIMIT_FSIZE` of every child (default 1 GiB).
     ///   - cgroups: The cgroup per run, when there is a writable hierarchy (default none).
@@ -65,6 +69,7 @@ public final class ExecutionManager: Sendable {
         interpreterNames: [String] = ExecutionManager.defaultInterpreterNames,
         requiredFeatures: [String] = ["landlock", "seccomp"],
         hiddenPaths: [String] = [],
+        runtimePaths: [String] = [],
         gracePeriod: Duration = .seconds(2),
         fileSizeLimitBytes: Int = 1 << 30,
         cgroups: CgroupManager? = nil,
@@ -80,6 +85,7 @@ public final class ExecutionManager: Sendable {
         self.requiredFeatures = requiredFeatures
         self.hiddenPaths = hiddenPaths
         self.hiddenScope = hiddenPaths.flatMap { path in [path] + [ReadScope.canonical(path)].compactMap { $0 } }
+        self.runtimeScope = runtimePaths.flatMap { path in [path] + [ReadScope.canonical(path)].compactMap { $0 } }
         self.readRoots = ReadScope.carve(ExecutableResolver.systemReadPaths, around: hiddenScope)
         self.gracePeriod = gracePeriod
         self.fileSizeLimitBytes = fileSizeLimitBytes

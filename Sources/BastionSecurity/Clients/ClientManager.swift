@@ -56,16 +56,22 @@ public final class ClientManager: Sendable {
     /// - Parameters:
     ///   - clients: The configured clients.
     ///   - protectedPaths: Bastion's own files (configuration file, audit log, keys), never writable.
+    ///   - runtimePaths: The files the server executes (``RuntimeFiles``), never writable.
     ///   - authenticators: Makes the authenticators for a client list (default: stdio only).
     ///   - onAuthenticationFailure: Records a failed authentication (the audit).
     /// - Throws: ``PermissionParseError`` when a client's rules do not compile.
     public init(
         clients: [Client],
         protectedPaths: [String],
+        runtimePaths: [String] = [],
         authenticators: @escaping AuthenticatorFactory = ClientManager.stdioAuthenticators,
         onAuthenticationFailure: @escaping AuthenticationManager.FailureHandler
     ) throws(PermissionParseError) {
-        self.permissions = try PermissionManager(protectedPaths: protectedPaths, rules: Self.rules(of: clients))
+        self.permissions = try PermissionManager(
+            protectedPaths: protectedPaths,
+            runtimePaths: runtimePaths,
+            rules: Self.rules(of: clients)
+        )
         self.makeAuthenticators = authenticators
         self.onAuthenticationFailure = onAuthenticationFailure
         self.state = Mutex(

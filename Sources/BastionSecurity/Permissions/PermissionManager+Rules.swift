@@ -67,4 +67,17 @@ extension PermissionManager {
         }
         return globs
     }
+
+    /// Compiles the server's runtime files: each path and, for a directory, everything in it
+    /// (`dir/**` matches `dir` too), as given and canonical.
+    static func compileRuntime(_ paths: [String]) throws(PermissionParseError) -> [GlobPattern] {
+        var globs: [GlobPattern] = []
+        for path in paths {
+            let canonical = try PathCanonicalizer.canonical(path, relativeTo: "/", home: "/")
+            for form in Set([path, canonical]) where form.utf8.first == PathBytes.slash {
+                globs.append(try GlobPattern(GlobPattern.escaped(form) + "/**"))
+            }
+        }
+        return globs
+    }
 }

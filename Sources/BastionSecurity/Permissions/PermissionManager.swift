@@ -46,18 +46,22 @@ public final class PermissionManager: Sendable {
     ///     read or write; files starting with the same name in the same directory (rotated logs,
     ///     chain heads) are covered too. The built-in protected list (shell start-up files, …) is
     ///     refused for writing whatever this holds.
+    ///   - runtimePaths: The files and directories the server executes (its binary, its shared
+    ///     libraries and their non-system directories): readable as granted, never writable.
     ///   - rules: Each client's rules, by client id.
     ///   - cacheCapacity: Decisions kept per client (4096 by default).
     ///   - cacheLifetime: How long a cached decision is trusted (1 s by default).
     /// - Throws: ``PermissionParseError`` for a bad glob, workdir or protected path.
     public init(
         protectedPaths: [String],
+        runtimePaths: [String] = [],
         rules: [String: ClientRules],
         cacheCapacity: Int = 4096,
         cacheLifetime: Duration = .seconds(1)
     ) throws(PermissionParseError) {
         var builtIn: [GlobPattern] = []
         for glob in Self.builtInProtectedGlobs { builtIn.append(try GlobPattern(glob)) }
+        builtIn += try Self.compileRuntime(runtimePaths)
         self.protected = CompiledRules.Protected(own: try Self.compileOwn(protectedPaths), builtIn: builtIn)
         self.cacheCapacity = max(1, cacheCapacity)
         self.cacheLifetime = cacheLifetime
