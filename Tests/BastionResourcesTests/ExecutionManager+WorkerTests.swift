@@ -78,6 +78,49 @@ struct ExecutionManagerWorkerTests {
         #expect(!policy.writePaths.contains(scratch.file("shared")))
     }
 
+    /// Review 8, findings 1 and 18: a read grant above another client's workdir or a `dir/**`
+    /// deny is carved around it, and a write grant holding one at any depth is left out, so the
+    /// worker's kernel rules, not only its path checks, keep the client away.
+    @Test("A worker's grants are carved around what the client is refused whole")
+    func refusedSubtreesAreCarvedOut() throws {
+        let scratch = try ScratchDirectory()
+        for directory in ["work", "srv", "srv/team", "srv/team/bob", "srv/team/notes", "srv/secret", "srv/open"] {
+            try ScratchDirectory.makeDirectory(scratch.file(directory), mode: 0o700)
+        }
+        let permissions: [Permission] = [
+            .fileRead(glob: scratch.file("srv") + "/**"), .fileWrite(glob: nil),
+            .fileWrite(glob: scratch.file("srv/team") + "/**"), .fileWrite(glob: scratch.file("srv/open") + "/**"),
+        ]
+        let rules = try PermissionManager(
+            protectedPaths: [],
+            rules: [
+                "c": .init(
+                    permissions: permissions,
+                    deny: [scratch.file("srv/team/bob") + "/**", scratch.file("srv/secret") + "/**", "**/.env"],
+                    workdir: scratch.file("work"),
+                    home: scratch.file("work")
+                )
+            ]
+        )
+        let client = ClientContext(
+            identity: ClientIdentity(clientID: "c", transport: "stdio", method: .stdioProcess),
+            permissions: permissions,
+            workdir: scratch.file("work"),
+            limits: ResourceLimits(),
+            rules: rules
+        )
+        #expect(Set(client.deniedSubtrees) == [scratch.file("srv/team/bob"), scratch.file("srv/secret")])
+        let policy = ExecutionManager(launcher: SandboxLauncher())
+            .workerPolicy(for: client, executable: "/usr/bin/true", arguments: ["true"], environment: [])
+        #expect(!policy.readPaths.contains(scratch.file("srv")))
+        #expect((policy.readPaths + policy.writePaths).contains(scratch.file("srv/open")))
+        #expect(policy.readPaths.contains(scratch.file("srv/team/notes")))
+        #expect(!policy.readPaths.contains { PathBytes.isWithin(scratch.file("srv/team/bob"), $0) })
+        #expect(!policy.readPaths.contains { PathBytes.isWithin(scratch.file("srv/secret"), $0) })
+        #expect(!policy.writePaths.contains(scratch.file("srv/team")))
+        #expect(policy.writePaths.contains(scratch.file("srv/open")))
+    }
+
     @Test("A worker has the client's memory and file limits, but no CPU or process limit")
     func limits() throws {
         let fixture = try ExecutionFixture()

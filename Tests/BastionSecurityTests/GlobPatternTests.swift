@@ -142,4 +142,14 @@ struct GlobPatternTests {
     func theLiteralDirectoryHoldsEveryMatch(pattern: String, directory: String) throws {
         #expect(try GlobPattern(pattern).literalDirectory == directory)
     }
+
+    @Test(
+        arguments: [
+            ("/srv/secret/**", "/srv/secret"), ("/home/bob/work/**", "/home/bob/work"), ("/**", nil),
+            ("**/.env", nil), ("/srv/*/x/**", nil), ("/srv/secret", nil), ("/srv/**/x", nil), ("/srv/*.key", nil),
+        ] as [(String, String?)]
+    )
+    func aSubtreeRootIsALiteralDirectoryWithEverythingBelow(pattern: String, root: String?) throws {
+        #expect(try GlobPattern(pattern).subtreeRoot == root)
+    }
 }

@@ -101,6 +101,41 @@ def test_in_the_worker_the_kernel_stops_an_unchecked_read(spawn, tmp_path, write
     server.close()
 
 
+def test_the_kernel_keeps_the_worker_out_of_refused_subtrees_inside_a_read_grant(spawn, tmp_path, write_config, server_env):
+    """Review 8, findings 1 and 18: a read grant above another client's workdir or a `dir/**` deny
+    is carved around it in the worker's Landlock rules, so even an unchecked read cannot reach them,
+    while the rest of the grant stays readable."""
+    server_env["BASTION_TEST_UNCHECKED_READ"] = "1"
+    shared = tmp_path / "shared"
+    for name in ("bob", "secret", "open"):
+        (shared / name).mkdir(parents=True)
+        (shared / name / "file.txt").write_text(f"{name} data\n")
+    config = write_config(f"""\
+[server]
+diagnostics = true
+audit_log = "{tmp_path / 'audit.jsonl'}"
+
+[[clients]]
+id = "a"
+workdir = "{tmp_path / 'work'}"
+permissions = ["file_read", "file_read:{shared}/**", "file_write"]
+deny = ["{shared / 'secret'}/**"]
+isolation = "process"
+
+[[clients]]
+id = "b"
+workdir = "{shared / 'bob'}"
+permissions = ["file_read"]
+""")
+    server = spawn("--config", config, "--client", "a")
+    server.initialize()
+    assert text_of(server.call_tool("read_unchecked", {"path": str(shared / "open" / "file.txt")})) == "open data\n"
+    for refused in ("bob", "secret"):
+        result = server.call_tool("read_unchecked", {"path": str(shared / refused / "file.txt")})
+        assert result.get("isError") is True and f"{refused} data" not in text_of(result), (refused, result)
+    server.close()
+
+
 def test_a_denial_in_the_worker_is_audited_as_a_denial(spawn, tmp_path, write_config, server_env):
     config, _, secret, audit = _setup(tmp_path, write_config, server_env, "process")
     server = spawn("--config", config, "--client", "a")

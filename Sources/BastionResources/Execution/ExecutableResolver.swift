@@ -56,7 +56,9 @@ public enum ExecutableResolver {
         var paths: [String] = []
         for path in systemCandidates { if let real = canonical(path), !paths.contains(real) { paths.append(real) } }
         // An `/etc` entry may be a link into a secret one (`/etc/x -> ssh/…`); the candidates are ours.
-        for path in etcEntries { if let real = canonical(path), !paths.contains(real), !isSecret(real) { paths.append(real) } }
+        for path in etcEntries {
+            if let real = canonical(path), !paths.contains(real), !isSecret(real) { paths.append(real) }
+        }
         return paths
     }()
 

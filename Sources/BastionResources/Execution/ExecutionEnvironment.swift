@@ -38,7 +38,8 @@ public enum ExecutionEnvironment {
     /// grant leaves argv free, so `git -c …` needs no variable (``BastionConfiguration`` warns).
     static let refusedPrefixes = [
         "LD_", "BASH_FUNC_", "GIT_", "DYLD_", "MALLOC_", "PYTHON", "PERL", "RUBY", "NODE_", "NPM_CONFIG_",
-        "npm_config_", "YARN_", "PIP_", "CARGO_", "RUSTC_", "GOFLAGS", "GOPATH", "GOROOT", "GOPROXY", "GOTOOLCHAIN", "GOENV", "JAVA_", "JDK_", "_JAVA_", "OPENSSL_", "XDG_",
+        "npm_config_", "YARN_", "PIP_", "CARGO_", "RUSTC_", "GOFLAGS", "GOPATH", "GOROOT", "GOPROXY", "GOTOOLCHAIN",
+        "GOENV", "JAVA_", "JDK_", "_JAVA_", "OPENSSL_", "XDG_",
         "LUA_", "PHP", "TCL", "SSH_", "GNUPG", "GPG_", "LESS", "VIM", "EXINIT", "MAKE", "MFLAGS", "GNUMAKE",
     ]
 

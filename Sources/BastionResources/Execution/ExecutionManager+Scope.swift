@@ -56,6 +56,10 @@ extension ExecutionManager {
         if let path = runtime.first(where: { PathBytes.isWithin($0, root) || PathBytes.isWithin(root, $0) }) {
             return "it holds \(path), which the server runs"
         }
+        // At any depth: another client's workdir, or a directory a `deny` refuses whole.
+        if let path = client.deniedSubtrees.first(where: { PathBytes.isWithin($0, root) }) {
+            return "it holds \(path), which this client is refused"
+        }
         // At any depth: with write access above a hidden path a child could rename its directory
         // away, or read a rotated copy no mask covers yet (review 4, finding 3).
         if let path = hidden.first(where: { PathBytes.isWithin($0, root) || ReadScope.isHidden(root, by: $0) }) {

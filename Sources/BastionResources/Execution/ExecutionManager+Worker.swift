@@ -62,9 +62,10 @@ extension ExecutionManager {
         )
         let (grantedReads, grantedWrites) = client.grantedRoots
         var writes = [client.workdir]
-        // Landlock only allow-lists: a root holding a hidden path, a protected directory (`.git`,
-        // `.ssh`, …) or an entry the client may not write (another client's workdir) at its top is
-        // left out, as for unrestricted code, rather than opened whole (review 8, findings 1 and 3).
+        // Landlock only allow-lists: a root holding a hidden path or a directory the client is
+        // refused whole (another client's workdir) at any depth, or a protected directory (`.git`,
+        // `.ssh`, …) or an entry the client may not write at its top, is left out, as for
+        // unrestricted code, rather than opened whole (review 8, findings 1 and 3).
         for root in grantedWrites where !writes.contains(where: { PathBytes.isWithin(root, $0) }) {
             if Self.exclusionReason(root, client: client, hidden: hiddenScope, runtime: runtimeScope) != nil {
                 continue
@@ -72,7 +73,14 @@ extension ExecutionManager {
             writes.append(root)
         }
         var reads = readRoots
-        for extra in ReadScope.carve(grantedReads + libraries, around: hiddenScope) + [client.workdir, executable]
+        // The grants carved around Bastion's files, then around what the client is refused whole:
+        // its `dir/**` denies and the other clients' workdirs (review 8, findings 1 and 18).
+        let granted = ReadScope.carve(
+            ReadScope.carve(grantedReads, around: hiddenScope),
+            around: client.deniedSubtrees,
+            lookAlikes: false
+        )
+        for extra in granted + ReadScope.carve(libraries, around: hiddenScope) + [client.workdir, executable]
         where !(reads + writes).contains(where: { PathBytes.isWithin(extra, $0) }) {
             reads.append(extra)
         }

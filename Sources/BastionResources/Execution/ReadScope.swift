@@ -20,14 +20,17 @@ enum ReadScope {
     ///   - hidden: Canonical paths no child may read.
     /// - Returns: Roots that together reach everything in `roots` but the hidden paths; a directory
     ///   that cannot be listed is left out (fail closed).
-    static func carve(_ roots: [String], around hidden: [String]) -> [String] {
+    ///   - lookAlikes: Whether siblings whose name contains a hidden name go too (Bastion's own
+    ///     files: rotations, backups); `false` carves out exactly the hidden paths (directories a
+    ///     client is refused whole).
+    static func carve(_ roots: [String], around hidden: [String], lookAlikes: Bool = true) -> [String] {
         var result: [String] = []
-        for root in roots { carve(root, around: hidden, into: &result) }
+        for root in roots { carve(root, around: hidden, lookAlikes: lookAlikes, into: &result) }
         return result
     }
 
-    private static func carve(_ root: String, around hidden: [String], into result: inout [String]) {
-        if hidden.contains(where: { isHidden(root, by: $0) }) { return }
+    private static func carve(_ root: String, around hidden: [String], lookAlikes: Bool, into result: inout [String]) {
+        if hidden.contains(where: { lookAlikes ? isHidden(root, by: $0) : PathBytes.isWithin(root, $0) }) { return }
         let inside = hidden.filter { PathBytes.isWithin($0, root) }
         guard !inside.isEmpty else {
             result.append(root)
@@ -41,7 +44,7 @@ enum ReadScope {
                 raw.withMemoryRebound(to: CChar.self) { String(validatingCString: $0.baseAddress!) }
             }
             guard let entryName, entryName != ".", entryName != ".." else { continue }
-            carve(PathBytes.join(root, entryName), around: inside, into: &result)
+            carve(PathBytes.join(root, entryName), around: inside, lookAlikes: lookAlikes, into: &result)
         }
     }
 
@@ -49,7 +52,8 @@ enum ReadScope {
     /// (`audit.jsonl.3`, `.bastion.toml.swp`, `bastion.toml~`).
     static func isHidden(_ path: String, by hidden: String) -> Bool {
         if PathBytes.isWithin(path, hidden) { return true }
-        guard let (parent, name) = PathBytes.splitLast(path), let (hiddenParent, hiddenName) = PathBytes.splitLast(hidden),
+        guard let (parent, name) = PathBytes.splitLast(path),
+            let (hiddenParent, hiddenName) = PathBytes.splitLast(hidden),
             PathBytes.equal(parent, hiddenParent)
         else { return false }
         return contains(Array(name.utf8), Array(hiddenName.utf8))

@@ -115,6 +115,10 @@ public final class ClientContext: Sendable {
     /// outermost only), before any narrowing by the client's MCP roots.
     public var grantedRoots: (read: [String], write: [String]) { permissionState.scopeRoots }
 
+    /// The directories the client may not touch at all, whatever its grants: those its `deny`
+    /// globs refuse whole, other clients' workdirs among them. Sandboxes carve them out.
+    public var deniedSubtrees: [String] { permissionState.deniedSubtrees }
+
     /// The directories the client offered as MCP roots (canonical), or `nil` when it offered none;
     /// the file-system layer narrows the client's scope to them.
     public var offeredRoots: [String]? { offered.withLock { $0 } }

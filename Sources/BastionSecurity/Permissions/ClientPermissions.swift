@@ -99,6 +99,13 @@ public final class ClientPermissions: Sendable {
         return (rules.readRoots, rules.writeRoots)
     }
 
+    /// The directories the client's `deny` globs refuse whole, with everything beneath them
+    /// (canonical and as written, outermost only; empty when the client is not configured).
+    public var deniedSubtrees: [String] {
+        guard isCallLevelEnabled, let rules else { return [] }
+        return rules.deniedSubtrees
+    }
+
     /// The tool-level check: whether the client's grants cover what a tool or resource declares.
     /// - Parameters:
     ///   - required: The declaration.

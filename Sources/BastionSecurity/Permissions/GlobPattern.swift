@@ -133,6 +133,18 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
         return prefix.isEmpty ? "/" : prefix
     }
 
+    /// The directory this pattern matches together with everything beneath it — literal segments
+    /// then one final `**` (`/srv/secret/**`) — or `nil` for any other shape.
+    var subtreeRoot: String? {
+        guard segments.count >= 2, segments.last == .globstar else { return nil }
+        var root = ""
+        for segment in segments.dropLast() {
+            guard case .literal(let bytes) = segment else { return nil }
+            root += "/" + String(decoding: bytes, as: UTF8.self)
+        }
+        return root
+    }
+
     private init(pattern: String, segments: [Segment]) {
         self.pattern = pattern
         self.segments = segments

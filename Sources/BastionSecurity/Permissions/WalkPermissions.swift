@@ -104,7 +104,13 @@ public struct WalkPermissions: Sendable {
         // forms of the paths too (they lie below this directory, whose path is then UTF-8).
         if let uniform {
             return WalkPermissions(
-                self, directory: path, isUTF8: isUTF8, all: listsMatchingAll, live: [], uniform: uniform)
+                self,
+                directory: path,
+                isUTF8: isUTF8,
+                all: listsMatchingAll,
+                live: [],
+                uniform: uniform
+            )
         }
         guard let lists = plan.lists, Self.isEntryName(name) else {
             return WalkPermissions(self, directory: path, isUTF8: isUTF8, all: 0, live: [], uniform: false)
@@ -113,8 +119,14 @@ public struct WalkPermissions: Sendable {
         var live: [Live] = []
         for entry in self.live {
             let stepper = lists[entry.list].globs[entry.glob]
-            Self.classify(stepper, stepper.step(entry.positions, name), list: entry.list, glob: entry.glob,
-                all: &all, live: &live)
+            Self.classify(
+                stepper,
+                stepper.step(entry.positions, name),
+                list: entry.list,
+                glob: entry.glob,
+                all: &all,
+                live: &live
+            )
         }
         let uniform = Self.uniform(lists, all: all, live: live, whole: whole, isUTF8: isUTF8)
         return WalkPermissions(self, directory: path, isUTF8: isUTF8, all: all, live: live, uniform: uniform)

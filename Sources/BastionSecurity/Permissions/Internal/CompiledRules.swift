@@ -21,6 +21,8 @@ final class CompiledRules: Sendable {
     let readRoots: [String]
     /// The outermost directories the write grants (scoped and global) can match under.
     let writeRoots: [String]
+    /// The directories the `deny` globs refuse whole (`dir/**`: other clients' workdirs among them).
+    let deniedSubtrees: [String]
     let isReadOnly: Bool
     let workdir: String
     let home: String
@@ -61,6 +63,7 @@ final class CompiledRules: Sendable {
         self.deny = withResolved(lists.deny)
         self.readRoots = Self.outermost(self.reads.map(\.literalDirectory))
         self.writeRoots = Self.outermost((self.writes + self.globalWrites).map(\.literalDirectory))
+        self.deniedSubtrees = Self.outermost(self.deny.compactMap(\.subtreeRoot))
         self.isReadOnly = rules.isReadOnly
         self.workdir = workdir
         self.home = home
