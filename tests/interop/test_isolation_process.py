@@ -206,6 +206,21 @@ def test_a_reload_applies_to_the_worker(spawn, tmp_path, write_config, server_en
     server.close()
 
 
+def test_a_reload_that_leaves_the_client_as_it_was_keeps_its_worker(spawn, tmp_path, write_config, server_env):
+    """Review 8, finding 13: only the workers whose setup a reload changes are restarted."""
+    config, _, _, _ = _setup(tmp_path, write_config, server_env, "process")
+    config.write_text(config.read_text() + f'\n[[clients]]\nid = "b"\nworkdir = "{tmp_path / "work-b"}"\npermissions = ["file_read"]\n')
+    server = spawn("--config", config, "--client", "a")
+    server.initialize()
+    assert server.call_tool("write_file", {"path": "x.txt", "content": "x"}).get("isError") in (None, False)
+    config.write_text(config.read_text().replace('permissions = ["file_read"]\n', 'permissions = ["file_read", "file_write"]\n'))
+    server.proc.send_signal(signal.SIGHUP)
+    _wait_for(lambda: "Configuration reloaded" in server.stderr)
+    assert text_of(server.call_tool("read_text_file", {"path": "x.txt"})) == "x"
+    assert len(_worker_pids(server)) == 1, server.stderr
+    server.close()
+
+
 def test_a_worker_that_stops_reading_does_not_wedge_the_server(spawn, tmp_path, write_config, server_env):
     """Review 8, finding 10: calls whose lines fill the worker's stdin time out, the worker is killed,
     and the server keeps serving (it used to block forever in write(2) under the writer's lock)."""

@@ -17,12 +17,19 @@ import Glibc
 /// validated, approved and being audited; the worker runs the handler again under the client's
 /// Landlock rules, seccomp filter and limits, so a bug in a path check cannot leave the scope.
 final class IsolationWorkers: Sendable {
+    /// One connection's worker, with what it was built from.
+    private struct Entry {
+        var client: ClientContext
+        var worker: IsolationWorker
+        var setup: WorkerSetup
+    }
+
     private struct State {
         var configuration: BastionConfiguration
         var protectedPaths: [String]
         /// By connection; the context is kept so that its identifier cannot be reused by another
         /// connection's while the entry exists (review 8, finding 14).
-        var workers: [ObjectIdentifier: (client: ClientContext, worker: IsolationWorker)] = [:]
+        var workers: [ObjectIdentifier: Entry] = [:]
         var isStopped = false
     }
 
@@ -84,14 +91,27 @@ final class IsolationWorkers: Sendable {
         entry?.worker.stop()
     }
 
-    /// Takes a reloaded configuration: workers built from the old rules are killed, and the next
-    /// call starts one with the new.
+    /// Takes a reloaded configuration: the workers whose setup it changes (their client's rules,
+    /// limits or deny list, the server's settings, Bastion's files) are killed, and the next call
+    /// starts one with the new; the others keep running (review 8, finding 13).
     func reload(_ configuration: BastionConfiguration, protectedPaths: [String]) {
         let workers = state.withLock { state -> [IsolationWorker] in
             state.configuration = configuration
             state.protectedPaths = protectedPaths
-            defer { state.workers.removeAll() }
-            return state.workers.values.map(\.worker)
+            var changed: [IsolationWorker] = []
+            for (key, entry) in state.workers {
+                let setup = WorkerSetup(
+                    configuration: configuration,
+                    clientID: entry.client.id,
+                    home: home,
+                    protectedPaths: protectedPaths,
+                    transport: entry.client.transport
+                )
+                guard setup != entry.setup else { continue }
+                changed.append(entry.worker)
+                state.workers[key] = nil
+            }
+            return changed
         }
         for worker in workers { worker.stop() }
     }
@@ -144,13 +164,17 @@ final class IsolationWorkers: Sendable {
             libraries: RuntimeFiles.current.libraryDirectories
         )
         let started = try manager.startWorker(policy)
-        let setup = WorkerSetup(
-            configuration: configuration,
-            clientID: client.id,
-            home: home,
-            protectedPaths: protectedPaths,
-            transport: client.transport
-        )
+        guard
+            let setup = WorkerSetup(
+                configuration: configuration,
+                clientID: client.id,
+                home: home,
+                protectedPaths: protectedPaths,
+                transport: client.transport
+            )
+        else {
+            throw ExecutionError(.denied, "the client \(client.id) is no longer configured")
+        }
         let server = configuration.server
         let limits = JSONLimits(
             maxBytes: max(server.maxMessageBytes, client.limits.readBytes) * 2 + (1 << 20),
@@ -172,7 +196,7 @@ final class IsolationWorkers: Sendable {
         // The server may have begun stopping while this worker started: then it does not stay.
         let (replaced, stopped) = state.withLock { state -> (IsolationWorker?, Bool) in
             guard !state.isStopped else { return (nil, true) }
-            defer { state.workers[key] = (client, worker) }
+            defer { state.workers[key] = Entry(client: client, worker: worker, setup: setup) }
             return (state.workers[key]?.worker, false)
         }
         replaced?.stop()
