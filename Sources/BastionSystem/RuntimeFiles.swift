@@ -18,9 +18,13 @@ package struct RuntimeFiles: Sendable, Hashable {
     /// The directories of ``libraries``, each once, in the order first seen.
     package var libraryDirectories: [String]
 
-    /// Where the system keeps its libraries; a library there is protected as a file, not its directory.
-    package static let systemLibraryDirectories = [
-        "/lib", "/lib32", "/lib64", "/libx32", "/usr/lib", "/usr/lib32", "/usr/lib64", "/usr/libx32",
+    /// Where the dynamic loader looks when no `RUNPATH` or cache entry names a library.
+    package static let loaderDirectories = ["/lib", "/lib64", "/usr/lib", "/usr/lib64", "/usr/local/lib"]
+
+    /// The dynamic loader's own configuration: what it preloads into every program and where it
+    /// looks (review 9, finding 2).
+    package static let loaderConfiguration = [
+        "/etc/ld.so.preload", "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d",
     ]
 
     /// This process's, read once.
@@ -48,24 +52,51 @@ package struct RuntimeFiles: Sendable, Hashable {
         self.libraryDirectories = directories
     }
 
-    /// What no client may write: the binary, every library, and the library directories that are
-    /// not the system's (nor `/`).
+    /// What no client may write: the binary and its directory (the loader searches `$ORIGIN`,
+    /// which the binary's `RUNPATH` names, before the system's directories: review 9, finding 1);
+    /// every directory a library was loaded from, whole (the loader opens a library by its SONAME
+    /// link, not by the file the kernel names, and a library loaded later — an NSS module — comes
+    /// from the same places: finding 2); the loader's default directories and those its
+    /// configuration names; and that configuration.
     package var unwritable: [String] {
-        var paths = [executable].compactMap { $0 } + libraries
-        for directory in libraryDirectories where directory != "/" && !Self.isSystemLibraryDirectory(directory) {
-            paths.append(directory)
+        var paths = [executable].compactMap { $0 }
+        func add(_ path: String) {
+            if path != "/", !paths.contains(path) { paths.append(path) }
         }
+        if let executable, let slash = executable.utf8.lastIndex(of: UInt8(ascii: "/")),
+            slash != executable.utf8.startIndex
+        {
+            add(String(executable[..<slash]))
+        }
+        for directory in libraryDirectories + Self.loaderDirectories + Self.configuredLibraryDirectories() {
+            add(directory)
+        }
+        for path in Self.loaderConfiguration { add(path) }
         return paths
     }
 
-    /// Whether a directory is one of ``systemLibraryDirectories`` or inside one.
-    package static func isSystemLibraryDirectory(_ directory: String) -> Bool {
-        let bytes = Array(directory.utf8)
-        return systemLibraryDirectories.contains { root in
-            let prefix = Array(root.utf8)
-            return bytes.starts(with: prefix)
-                && (bytes.count == prefix.count || bytes[prefix.count] == UInt8(ascii: "/"))
+    /// The absolute directories the loader's configuration (`/etc/ld.so.conf.d/*.conf`) names.
+    static func configuredLibraryDirectories(in directory: String = "/etc/ld.so.conf.d") -> [String] {
+        guard let stream = opendir(directory) else { return [] }
+        defer { closedir(stream) }
+        var found: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard name.hasSuffix(".conf") else { continue }
+            let descriptor = open(directory + "/" + name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+            guard descriptor >= 0 else { continue }
+            defer { close(descriptor) }
+            var bytes = [UInt8](repeating: 0, count: 16_384)
+            let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            guard count > 0 else { continue }
+            for line in bytes[..<count].split(separator: UInt8(ascii: "\n")) {
+                let text = String(decoding: line, as: UTF8.self).trimmingSpaces
+                if text.hasPrefix("/"), !found.contains(text) { found.append(text) }
+            }
         }
+        return found
     }
 
     /// `libfoo.so`, `libfoo.so.6`, `ld-linux-x86-64.so.2`: a name with a `.so` that ends it or
@@ -104,6 +135,16 @@ package struct RuntimeFiles: Sendable, Hashable {
             bytes += buffer[..<count]
         }
         return bytes
+    }
+}
+
+extension String {
+    fileprivate var trimmingSpaces: String {
+        let bytes = Array(utf8)
+        let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0D }
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) })
+        else { return "" }
+        return String(decoding: bytes[first...last], as: UTF8.self)
     }
 }
 

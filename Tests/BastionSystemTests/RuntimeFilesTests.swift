@@ -2,6 +2,10 @@ import Testing
 
 @testable import BastionSystem
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 struct RuntimeFilesTests {
     private static let maps = """
         55d0c0a00000-55d0c0b00000 r-xp 00000000 fd:00 101 /opt/bastion/bin/bastion
@@ -35,26 +39,44 @@ struct RuntimeFilesTests {
         )
     }
 
-    @Test("The binary, the libraries and the non-system library directories are unwritable")
+    @Test("The binary, its directory, every library directory and the loader's configuration are unwritable")
     func unwritable() {
         let paths = Self.parsed.unwritable
         #expect(paths.first == "/opt/bastion/bin/bastion")
-        #expect(paths.contains("/usr/lib/x86_64-linux-gnu/libc.so.6"))
-        #expect(paths.contains("/opt/swift/usr/lib/swift/linux"))
-        #expect(paths.contains("/home/ana/my libs"))
-        // The system's own library directory is protected file by file, not as a whole.
-        #expect(!paths.contains("/usr/lib/x86_64-linux-gnu"))
+        // Review 9, finding 1: the loader searches the binary's own directory (`$ORIGIN`) first.
+        #expect(paths.contains("/opt/bastion/bin"))
+        // Review 9, finding 2: whole directories, since the loader opens SONAME links there.
+        for directory in [
+            "/usr/lib/x86_64-linux-gnu", "/opt/swift/usr/lib/swift/linux", "/home/ana/my libs", "/usr/lib",
+        ] {
+            #expect(paths.contains(directory), "\(directory)")
+        }
+        #expect(paths.contains("/etc/ld.so.preload") && paths.contains("/etc/ld.so.conf.d"))
+        #expect(!paths.contains("/"))
+        #expect(Set(paths).count == paths.count)
     }
 
-    @Test(
-        "System library directories are recognized by whole segments",
-        arguments: [
-            ("/usr/lib", true), ("/usr/lib/x86_64-linux-gnu", true), ("/lib64", true), ("/usr/libexec", false),
-            ("/usr/library", false), ("/opt/swift/usr/lib", false), ("/", false),
+    @Test("The directories the loader's configuration names are read from its files")
+    func configuredDirectories() throws {
+        let scratch = "/tmp/bastion-runtime-files-\(getpid())"
+        mkdir(scratch, 0o700)
+        defer {
+            unlink(scratch + "/a.conf")
+            unlink(scratch + "/b.txt")
+            rmdir(scratch)
+        }
+        let files = [
+            ("a.conf", "# comment\n/usr/local/lib/x86_64-linux-gnu\n  /opt/lib  \ninclude x\n"),
+            ("b.txt", "/ignored\n"),
         ]
-    )
-    func systemDirectories(directory: String, isSystem: Bool) {
-        #expect(RuntimeFiles.isSystemLibraryDirectory(directory) == isSystem)
+        for (name, text) in files {
+            let descriptor = open(scratch + "/" + name, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            _ = text.withCString { write(descriptor, $0, strlen($0)) }
+            close(descriptor)
+        }
+        #expect(
+            RuntimeFiles.configuredLibraryDirectories(in: scratch) == ["/usr/local/lib/x86_64-linux-gnu", "/opt/lib"]
+        )
     }
 
     @Test("This process's own list names its binary and the C library it runs on")

@@ -886,8 +886,8 @@ def test_a_back_reference_cannot_hide_behind_a_joining_character(srv, tree):
 
 def test_the_servers_own_binary_is_never_writable(bastion_bin, server_env, tmp_path, write_config):
     """Review 8, finding 17: a client granted writes everywhere still cannot replace the binary the
-    server runs (a root server would run the client's code as root at its next start); the
-    directory beside it stays writable as granted."""
+    server runs (a root server would run the client's code as root at its next start); review 9,
+    finding 1: nor plant a library beside it, where the loader looks first (`$ORIGIN`)."""
     install = tmp_path / "install"
     install.mkdir()
     binary = install / "bastion"
@@ -906,8 +906,12 @@ def test_the_servers_own_binary_is_never_writable(bastion_bin, server_env, tmp_p
             res = srv.call_tool(tool, arguments)
             assert is_error(res) and "protected" in result_text(res), (tool, res)
         assert Snapshot.of(binary) == before
-        res = srv.call_tool("write_file", {"path": str(install / "notes.txt"), "content": "fine\n"})
-        assert not is_error(res), result_text(res)
+        for name in ("libre2.so.9", "libc.so.6", "notes.txt"):
+            res = srv.call_tool("write_file", {"path": str(install / name), "content": "not an ELF\n"})
+            assert is_error(res) and "protected" in result_text(res), (name, res)
+            assert not (install / name).exists()
+        res = srv.call_tool("write_file", {"path": str(tmp_path / "notes.txt"), "content": "fine\n"})
+        assert is_error(res), "the grant does not reach beyond the install directory"
         srv.finish()
     finally:
         srv.kill()
