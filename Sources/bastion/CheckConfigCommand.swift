@@ -1,5 +1,6 @@
 import ArgumentParser
 import Bastion
+import BastionSystem
 
 /// `bastion check-config FILE`: validates a configuration and prints the effective result.
 struct CheckConfigCommand: ParsableCommand {
@@ -12,6 +13,7 @@ struct CheckConfigCommand: ParsableCommand {
     var file: String
 
     func run() throws {
+        var problem: String?
         do {
             let configuration = try BastionConfiguration.load(
                 path: file,
@@ -23,8 +25,10 @@ struct CheckConfigCommand: ParsableCommand {
             for warning in configuration.clients.compactMap(\.runAsWarning) {
                 ServeCommand.writeToStandardError("bastion: warning: \(warning)\n")
             }
+            problem = configuration.workdirsHoldingRuntime(RuntimeFiles.current.unwritable).first
         } catch {
             throw CommandFailure(error.description)
         }
+        if let problem { throw CommandFailure(problem) }
     }
 }

@@ -126,6 +126,26 @@ struct PermissionManagerTests {
         #expect(m.check(client: "ana", access: .write, path: "/nonexistent-opt/bastion/bin/bastion-old") == .allow)
     }
 
+    /// Review 9, finding 4: a protected directory (the approval sockets') is refused whole, for
+    /// reading (listing) and writing, and its siblings starting with its name too.
+    @Test(arguments: [
+        "/nonexistent-run/bastion/approvals", "/nonexistent-run/bastion/approvals/123.sock",
+        "/nonexistent-run/bastion/approvals/sub/x", "/nonexistent-run/bastion/approvals.old",
+    ])
+    func aProtectedDirectoryIsRefusedWhole(_ path: String) throws {
+        let m = try manager(
+            ["file_read:/**", "file_write_global:/**"],
+            protectedPaths: ["/nonexistent-run/bastion/approvals"]
+        )
+        for access in [PermissionManager.Access.read, .write] {
+            guard case .protected = m.check(client: "ana", access: access, path: path) else {
+                Issue.record("expected protected for \(access) of \(path)")
+                continue
+            }
+        }
+        #expect(m.check(client: "ana", access: .write, path: "/nonexistent-run/bastion/other") == .allow)
+    }
+
     @Test func readOnlyRefusesWritesAndExecution() throws {
         let m = try manager(["file_read", "file_write", "system_command:*"], readOnly: true)
         #expect(m.check(client: "ana", access: .read, path: "a") == .allow)

@@ -915,3 +915,35 @@ def test_the_servers_own_binary_is_never_writable(bastion_bin, server_env, tmp_p
         srv.finish()
     finally:
         srv.kill()
+
+
+def test_a_workdir_holding_the_servers_binary_is_refused(bastion_bin, run_cli, write_config):
+    """Review 9, finding 2: code a client runs may write its workdir, so a library planted beside a
+    binary there would be loaded by the next sandbox-exec before any sandbox."""
+    config = write_config(f'[[clients]]\nid = "a"\nworkdir = "{Path(bastion_bin).parent}"\npermissions = ["file_read"]\n')
+    proc = run_cli("check-config", config)
+    assert proc.returncode != 0
+    assert "which the server runs" in proc.stderr, proc.stderr
+
+
+def test_the_approval_sockets_directory_is_out_of_every_clients_reach(spawn, write_config, server_env, tmp_path):
+    """Review 9, finding 4: a client granted writes over the approval sockets' directory can neither
+    list it, nor delete or replace a socket a person answers approvals on."""
+    runtime = tmp_path / "run"
+    approvals = runtime / "bastion" / "approvals"
+    approvals.mkdir(parents=True)
+    (approvals / "4242.sock").write_text("")
+    server_env["XDG_RUNTIME_DIR"] = str(runtime)
+    config = write_config(f'[[clients]]\nid = "a"\npermissions = ["file_read:{runtime}/**", "file_write_global:{runtime}/**"]\n')
+    srv = start(spawn, "--config", config, "--client", "a")
+    for tool, arguments in [
+        ("list_directory", {"path": str(approvals)}),
+        ("delete_path", {"path": str(approvals / "4242.sock")}),
+        ("move_file", {"source": str(approvals), "destination": str(runtime / "gone")}),
+        ("move_file", {"source": str(runtime / "bastion"), "destination": str(runtime / "gone")}),
+        ("write_file", {"path": str(approvals / "evil.sock"), "content": "x"}),
+    ]:
+        res = srv.call_tool(tool, arguments)
+        assert is_error(res) and "protected" in result_text(res), (tool, res)
+    assert sorted(os.listdir(approvals)) == ["4242.sock"]
+    srv.finish()

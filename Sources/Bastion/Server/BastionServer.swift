@@ -157,11 +157,14 @@ public struct BastionServer: Sendable {
         }
     }
 
-    /// Bastion's own files, which no client may write whatever it was granted.
+    /// Bastion's own files, which no client may read or write whatever it was granted: the audit
+    /// log, the configuration, the TLS files, and the approval sockets' directory (review 9,
+    /// finding 4: a client must not delete or replace the socket a person answers approvals on).
     var protectedPaths: [String] {
         var paths = [configuration.server.auditLog]
         if let configurationFile { paths.append(ConfigurationPaths.canonical(configurationFile)) }
         if let http = configuration.http { paths += [http.tlsCert, http.tlsKey, http.clientCA].compactMap { $0 } }
+        if let approvals = ApprovalDirectory.path() { paths.append(approvals) }
         return paths
     }
 
@@ -173,7 +176,13 @@ public struct BastionServer: Sendable {
     /// audit log's head and rotated copy, and the approval sockets' directory.
     var hiddenFromChildren: [String] {
         let audit = configuration.server.auditLog
-        return protectedPaths + [audit + ".head", audit + ".1"] + [ApprovalDirectory.path()].compactMap { $0 }
+        return protectedPaths + [audit + ".head", audit + ".1"]
+    }
+
+    /// Refuses a configuration in which a client's workdir holds the server's binary or a
+    /// directory it loads libraries from (``BastionConfiguration/workdirsHoldingRuntime(_:)``).
+    func checkWorkdirsHoldNoRuntime(_ configuration: BastionConfiguration) throws(ServerError) {
+        if let problem = configuration.workdirsHoldingRuntime(runtimePaths).first { throw ServerError(problem) }
     }
 
     /// Refuses a configuration that grants a `custom:NAME` no registered module declares.

@@ -83,6 +83,7 @@ extension BastionService {
     /// - Throws: ``ServerError`` when the new configuration is refused; nothing changed then.
     func apply(_ reloaded: BastionConfiguration) throws(ServerError) -> ConfigurationChanges {
         try server.checkCustomPermissions(reloaded)
+        try server.checkWorkdirsHoldNoRuntime(reloaded)
         let previous = configuration
         // Connected sessions work in their client's workdir and its rules are shared by all of
         // them, so a changed workdir waits for a restart (reported as not applied), and the

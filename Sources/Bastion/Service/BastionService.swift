@@ -55,6 +55,7 @@ public final class BastionService: Service, Sendable {
         let audit = try server.openAudit()
         self.audit = audit
         try server.checkCustomPermissions(server.configuration)
+        try server.checkWorkdirsHoldNoRuntime(server.configuration)
         do {
             self.clients = try ClientManager(
                 clients: server.configuration.registryClients(home: server.home),

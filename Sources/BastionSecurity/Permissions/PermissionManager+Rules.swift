@@ -56,13 +56,15 @@ extension PermissionManager {
     ]
 
     /// Compiles Bastion's own files: each given file and its siblings that start with its name
-    /// (`audit.jsonl*`: rotated logs, chain heads), both as given and canonical.
+    /// (`audit.jsonl*`: rotated logs, chain heads), and everything inside it when it is a
+    /// directory (the approval sockets'), both as given and canonical.
     static func compileOwn(_ paths: [String]) throws(PermissionParseError) -> [GlobPattern] {
         var globs: [GlobPattern] = []
         for path in paths {
             let canonical = try PathCanonicalizer.canonical(path, relativeTo: "/", home: "/")
             for form in Set([path, canonical]) where form.utf8.first == PathBytes.slash {
                 globs.append(try GlobPattern(GlobPattern.escaped(form) + "*"))
+                globs.append(try GlobPattern(GlobPattern.escaped(form) + "/**"))
             }
         }
         return globs

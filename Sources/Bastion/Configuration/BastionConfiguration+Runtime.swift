@@ -1,0 +1,19 @@
+import BastionSecurity
+
+extension BastionConfiguration {
+    /// Why a client's workdir may not hold what the server runs (review 9, finding 2): whatever a
+    /// client runs may write its workdir, so a library planted beside the binary there (the loader
+    /// searches `$ORIGIN` first) would run in the next `sandbox-exec` before any sandbox, as the
+    /// server's user. One line per workdir that holds one of `runtime`.
+    /// - Parameter runtime: The server's runtime files (`RuntimeFiles.unwritable`).
+    public func workdirsHoldingRuntime(_ runtime: [String]) -> [String] {
+        clients.compactMap { client in
+            let forms = Set([client.workdir, ConfigurationPaths.canonical(client.workdir)])
+            guard let held = runtime.first(where: { path in forms.contains { PathBytes.isWithin(path, $0) } }) else {
+                return nil
+            }
+            return "client \"\(client.id)\": its workdir \(client.workdir) holds \(held), which the server runs; "
+                + "code the client runs could replace it (move the workdir, or install the binary elsewhere)"
+        }
+    }
+}
