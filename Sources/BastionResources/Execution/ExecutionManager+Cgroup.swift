@@ -8,14 +8,7 @@ extension ExecutionManager {
     /// - Throws: ``ExecutionError`` `busy` when the client's runs already hold `limits.processes`
     ///   processes (every descendant counts, not only the runs).
     func makeCgroup(run id: UInt64, client: ClientContext) throws(ExecutionError) -> CgroupRun? {
-        let cap = max(1, client.limits.processes)
-        if let count = cgroups?.processCount(client: client.id), count >= cap {
-            throw ExecutionError(
-                .busy,
-                "this client's runs already hold \(count) processes (limits.processes = \(cap) counts every "
-                    + "descendant); wait for one to end"
-            )
-        }
+        try checkProcessCount(client, alreadyStarted: 0)
         let run = cgroups?.makeRun(
             client: client.id,
             id: id,
@@ -31,5 +24,27 @@ extension ExecutionManager {
             )
         }
         return run
+    }
+
+    /// Refuses a run when the client's runs already hold `limits.processes` processes, not
+    /// counting the `alreadyStarted` ones of this run (a parked `sandbox-exec` it took).
+    func checkProcessCount(_ client: ClientContext, alreadyStarted: Int) throws(ExecutionError) {
+        let cap = max(1, client.limits.processes)
+        if let total = cgroups?.processCount(client: client.id), total - alreadyStarted >= cap {
+            let count = total - alreadyStarted
+            throw ExecutionError(
+                .busy,
+                "this client's runs already hold \(count) processes (limits.processes = \(cap) counts every "
+                    + "descendant); wait for one to end"
+            )
+        }
+    }
+
+    /// Sets the limits of a parked process's cgroup for the client taking it.
+    func limitParked(_ cgroup: CgroupRun, client: ClientContext) throws(ExecutionError) {
+        guard
+            cgroups?.limit(cgroup, memoryBytes: client.limits.memoryMB * 1_048_576, processes: client.limits.processes)
+                ?? true
+        else { throw ExecutionError(.sandboxFailed, "cannot set the limits of this run's cgroup") }
     }
 }

@@ -7,6 +7,10 @@ struct LaunchedRun: Sendable {
     let id: UInt64
     let cgroup: CgroupRun?
     let supervisor: ProcessSupervisor
+    /// The client, and the limits its next parked `sandbox-exec` starts with.
+    let client: String
+    let memoryBytes: Int
+    let processes: Int
 }
 
 extension ExecutionManager {
@@ -43,17 +47,30 @@ extension ExecutionManager {
         let cgroup: CgroupRun?
         let child: ProcessSupervisor.Child
         do throws(ExecutionError) {
-            cgroup = try makeCgroup(run: id, client: client)
+            if let parked = warm.take(client: client.id) {
+                // Started ahead, already in its cgroup (issue 10, item 9).
+                do throws(ExecutionError) {
+                    try checkProcessCount(client, alreadyStarted: 1)
+                    if let cgroup = parked.cgroup { try limitParked(cgroup, client: client) }
+                } catch {
+                    warm.discard(parked)
+                    throw error
+                }
+                cgroup = parked.cgroup
+                child = parked.child
+            } else {
+                cgroup = try makeCgroup(run: id, client: client)
+                do {
+                    child = try launcher.spawn()
+                } catch {
+                    if let cgroup { cgroups?.finish(cgroup) }
+                    throw error
+                }
+            }
             plan.policy.cgroups = cgroup?.directories ?? []
             // RLIMIT_NPROC counts every process of the real user, so under a shared run_as user one
             // client's runs would use up another's (and fail its execve). The run's cgroup counts instead.
             if plan.policy.user != nil, cgroup != nil { plan.policy.limits.processes = nil }
-            do {
-                child = try launcher.spawn()
-            } catch {
-                if let cgroup { cgroups?.finish(cgroup) }
-                throw error
-            }
         } catch {
             registry.finish(id)
             plan.removeCodeFile()
@@ -73,7 +90,15 @@ extension ExecutionManager {
         supervisor.session = session
         supervisor.idleNs = UInt64(max(0, client.limits.sessionIdleMs)) * 1_000_000
         session?.started(pid: child.pid, policy: plan.policy)
-        return LaunchedRun(plan: plan, id: id, cgroup: cgroup, supervisor: supervisor)
+        return LaunchedRun(
+            plan: plan,
+            id: id,
+            cgroup: cgroup,
+            supervisor: supervisor,
+            client: client.id,
+            memoryBytes: client.limits.memoryMB * 1_048_576,
+            processes: client.limits.processes
+        )
     }
 
     /// Gives back what a launched run holds (its process slot, cgroup and code file) and makes its result.
@@ -83,6 +108,10 @@ extension ExecutionManager {
         if let cgroup = run.cgroup { outcome.cgroupUsage = cgroups?.finish(cgroup) }
         registry.finish(run.id)
         run.plan.removeCodeFile()
+        // The next run of a client that runs nothing now starts warm.
+        if registry.running(client: run.client) == 0 {
+            warm.prepare(client: run.client, memoryBytes: run.memoryBytes, processes: run.processes)
+        }
         return ExecutionResult(
             outcome: outcome,
             policy: run.plan.policy,

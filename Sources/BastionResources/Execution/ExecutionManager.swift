@@ -46,6 +46,8 @@ public final class ExecutionManager: Sendable {
     /// The process sessions (`start_process`) of every client.
     public let sessions: ProcessSessionTable
     let registry = ExecutionRegistry()
+    /// A `sandbox-exec` per client started ahead of its next run.
+    let warm: WarmSandboxes
 
     /// The interpreters offered when the configuration names none.
     public static let defaultInterpreterNames = ["sh", "bash", "python3", "node"]
@@ -91,12 +93,14 @@ public final class ExecutionManager: Sendable {
         self.fileSizeLimitBytes = fileSizeLimitBytes
         self.cgroups = cgroups
         self.sessions = sessions
+        self.warm = WarmSandboxes(launcher: launcher, cgroups: cgroups)
     }
 
     /// Kills every running child and refuses new runs (server shutdown).
     public func stopAll() {
         // Process sessions' runs are in the registry too: this kills them as well.
         registry.stopAll()
+        warm.stopAll()
     }
 
     /// How many children a client runs now.

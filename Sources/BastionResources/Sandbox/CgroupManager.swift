@@ -68,7 +68,9 @@ public final class CgroupManager: Sendable {
                 else { break }
             }
             guard made.count == hierarchies.count, let run = makeRun(clientName, runName) else {
-                for path in made { _ = CgroupFiles.removeDirectory(runName, in: String(path.dropLast(runName.count + 1))) }
+                for path in made {
+                    _ = CgroupFiles.removeDirectory(runName, in: String(path.dropLast(runName.count + 1)))
+                }
                 if state.active[clientName, default: 0] == 0 { removeClientDirectories(clientName) }
                 return nil
             }
@@ -89,6 +91,23 @@ public final class CgroupManager: Sendable {
             clientName: clientName,
             runName: runName
         )
+    }
+
+    /// Sets a run's limits again (a run made ahead of time, whose client's limits a reload may
+    /// have changed since), its client's `pids.max` too.
+    /// - Returns: Whether every limit was written.
+    public func limit(_ run: CgroupRun, memoryBytes: Int, processes: Int) -> Bool {
+        zip(hierarchies, run.directories).allSatisfy { hierarchy, directory in
+            hierarchy.setClientLimit(processes: processes, in: hierarchy.root + "/" + run.clientName)
+                && hierarchy.setRunLimits(memoryBytes: memoryBytes, processes: processes, in: directory)
+        }
+    }
+
+    /// Moves a process into every directory of a run, from the server (the migration the child
+    /// would otherwise make itself before `execve`).
+    /// - Returns: Whether it is in all of them.
+    public func move(_ pid: pid_t, into run: CgroupRun) -> Bool {
+        run.directories.allSatisfy { CgroupFiles.write(String(pid), to: "cgroup.procs", in: $0) == nil }
     }
 
     /// How many processes the client's runs hold together now (`pids.current` of its directory:
@@ -171,7 +190,8 @@ public final class CgroupManager: Sendable {
     /// component or another client's directory.
     static func directoryName(client: String) -> String {
         let bytes = Array(client.utf8)
-        let isPlain = !bytes.isEmpty && bytes.count <= 64 && bytes.first != UInt8(ascii: "x")
+        let isPlain =
+            !bytes.isEmpty && bytes.count <= 64 && bytes.first != UInt8(ascii: "x")
             && bytes.allSatisfy { byte in
                 (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
                     || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")

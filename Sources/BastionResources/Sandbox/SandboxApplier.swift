@@ -34,7 +34,11 @@ package enum SandboxApplier {
             chdir(policy.workingDirectory)
         }
         for directory in policy.cgroups {
-            try SandboxSystemCall.check(.cgroup, "joining \(directory)") { cbastion_join_cgroup(directory) }
+            // A process the server started ahead of its run is already there (``WarmSandboxes``):
+            // joining again would pay the migration (milliseconds on cgroup v1) for nothing.
+            if !isMember(of: directory) {
+                try SandboxSystemCall.check(.cgroup, "joining \(directory)") { cbastion_join_cgroup(directory) }
+            }
             report.cgroups.append(directory)
         }
         try SandboxNamespaces.enter(policy, into: &report)
@@ -112,5 +116,11 @@ package enum SandboxApplier {
                 throw SandboxError(message: "\(name) is required but the kernel did not apply it", step: .required)
             }
         }
+    }
+
+    /// Whether this process is listed in the `cgroup.procs` of `directory`.
+    static func isMember(of directory: String) -> Bool {
+        guard let contents = CgroupFiles.read("cgroup.procs", in: directory) else { return false }
+        return CgroupFiles.pids(in: contents).contains(getpid())
     }
 }

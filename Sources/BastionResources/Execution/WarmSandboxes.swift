@@ -1,0 +1,127 @@
+import BastionSystem
+import CBastionLinux
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One `sandbox-exec` per client started ahead of its next run: already past its own start-up
+/// (the dynamic loader's relocations of a large binary, the Swift runtime: ~3.5 ms) and, where the
+/// server has cgroups, already moved into that run's cgroup (a migration takes 5–13 ms on cgroup
+/// v1, an RCU grace period), waiting on descriptor 3 for its policy. A run takes it, and the next
+/// one is prepared once the client has no run left (issue 10, item 9: the full call's start-up).
+///
+/// A parked process has applied nothing yet and runs nothing of a client's: it is the server's
+/// own binary blocked in `read(2)`. It is in its client's cgroup, so it is prepared only while
+/// that client runs nothing (it would count against `limits.processes`), is taken before any
+/// count is checked, and ends (EOF on its policy pipe) with the server.
+final class WarmSandboxes: Sendable {
+    /// A parked `sandbox-exec` and the cgroup it is already in.
+    struct Parked: Sendable {
+        var child: ProcessSupervisor.Child
+        var cgroup: CgroupRun?
+    }
+
+    private struct State {
+        var parked: [String: Parked] = [:]
+        var preparing: Set<String> = []
+        var isStopped = false
+        var nextID: UInt64 = 0
+    }
+
+    private let launcher: SandboxLauncher
+    private let cgroups: CgroupManager?
+    private let state = Mutex(State())
+
+    /// Run ids of prepared cgroups: the high half, never one of ``ExecutionRegistry``'s.
+    private static let idBase: UInt64 = 1 << 62
+
+    init(launcher: SandboxLauncher, cgroups: CgroupManager?) {
+        self.launcher = launcher
+        self.cgroups = cgroups
+    }
+
+    /// The client's parked process, if one is there and still alive.
+    func take(client: String) -> Parked? {
+        guard let parked = state.withLock({ $0.parked.removeValue(forKey: client) }) else { return nil }
+        guard Self.isAlive(parked.child) else {
+            discard(parked)
+            return nil
+        }
+        return parked
+    }
+
+    /// Starts one for the client on a thread of its own, unless it has one or one is starting.
+    /// - Parameters:
+    ///   - client: The client's id.
+    ///   - memoryBytes: The limit its run's cgroup starts with (set again when it is taken).
+    ///   - processes: Likewise.
+    func prepare(client: String, memoryBytes: Int, processes: Int) {
+        let starts = state.withLock { state -> UInt64? in
+            guard !state.isStopped, state.parked[client] == nil, !state.preparing.contains(client) else { return nil }
+            state.preparing.insert(client)
+            state.nextID += 1
+            return Self.idBase + state.nextID
+        }
+        guard let id = starts else { return }
+        let started = DetachedThread.start { [self] in
+            let parked = park(client: client, id: id, memoryBytes: memoryBytes, processes: processes)
+            let leftOver = state.withLock { state -> Parked? in
+                state.preparing.remove(client)
+                guard let parked else { return nil }
+                guard !state.isStopped, state.parked[client] == nil else { return parked }
+                state.parked[client] = parked
+                return nil
+            }
+            if let leftOver { discard(leftOver) }
+        }
+        if !started { state.withLock { _ = $0.preparing.remove(client) } }
+    }
+
+    /// Kills every parked process and starts no more (server shutdown).
+    func stopAll() {
+        let parked = state.withLock { state -> [Parked] in
+            state.isStopped = true
+            defer { state.parked.removeAll() }
+            return Array(state.parked.values)
+        }
+        for entry in parked { discard(entry) }
+    }
+
+    /// Spawns one and moves it into a new run cgroup; `nil` when either fails (nothing is left).
+    private func park(client: String, id: UInt64, memoryBytes: Int, processes: Int) -> Parked? {
+        guard let child = try? launcher.spawn() else { return nil }
+        guard let cgroups else { return Parked(child: child, cgroup: nil) }
+        guard let run = cgroups.makeRun(client: client, id: id, memoryBytes: memoryBytes, processes: processes) else {
+            discard(Parked(child: child, cgroup: nil))
+            return nil
+        }
+        guard cgroups.move(child.pid, into: run) else {
+            discard(Parked(child: child, cgroup: run))
+            return nil
+        }
+        return Parked(child: child, cgroup: run)
+    }
+
+    /// Kills and reaps a parked process, closes its descriptors and removes its cgroup.
+    func discard(_ parked: Parked) {
+        let child = parked.child
+        _ = child.pidfd >= 0 ? cbastion_pidfd_send_signal(child.pidfd, SIGKILL) : kill(child.pid, SIGKILL)
+        var code: Int32 = 0
+        var signaled: Int32 = 0
+        _ = cbastion_reap(child.pid, &code, &signaled)
+        for descriptor in [child.pidfd, child.stdin, child.stdout, child.stderr, child.policy, child.status]
+        where descriptor >= 0 {
+            close(descriptor)
+        }
+        if let cgroup = parked.cgroup { cgroups?.finish(cgroup) }
+    }
+
+    /// Whether the process has not ended (its pidfd is not readable yet).
+    static func isAlive(_ child: ProcessSupervisor.Child) -> Bool {
+        guard child.pidfd >= 0 else { return kill(child.pid, 0) == 0 }
+        var descriptor = pollfd(fd: child.pidfd, events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, 0) == 0
+    }
+}
