@@ -1,6 +1,10 @@
 import BastionSecurity
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @testable import BastionResources
 
 struct ExecutionManagerScopeTests {
@@ -94,13 +98,7 @@ struct ExecutionManagerScopeTests {
         let (path, directory) = try ExecutionManager.temporaryDirectory(of: fixture.workdir)
         #expect(path == fixture.workdir + "/.tmp")
         #expect(directory >= 0)
-        let (file, name) = try ExecutionManager.writeCodeFile(Array("x".utf8), in: directory)
-        var plan = ExecutionPlan(
-            policy: SandboxPolicy(executable: "/", arguments: ["/"], workingDirectory: "/"),
-            excludedWriteRoots: []
-        )
-        plan.codeFile = (file, name)
-        plan.removeCodeFile()
+        close(directory)
         #expect(try FoundationListing.contents(path).isEmpty)
     }
 }

@@ -2,6 +2,10 @@ import BastionProtocol
 import BastionSecurity
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @testable import BastionResources
 
 struct ExecutionManagerTests {
@@ -18,7 +22,8 @@ struct ExecutionManagerTests {
         #expect(fixture.manager.runningCount(client: "c") == 0)
     }
 
-    @Test func codeRunsFromAFileInTmpWhichIsRemovedAfterwards() async throws {
+    /// Review 9, finding 7: the code file is the server's, outside the workdir a child may write.
+    @Test func codeRunsFromAFileOfTheServersWhichIsRemovedAfterwards() async throws {
         let fixture = try ExecutionFixture()
         let result = try await fixture.manager.run(
             ExecutionRequest(program: .code(language: "sh", source: "cat; echo \"$0\""), stdin: Array("in\n".utf8)),
@@ -26,7 +31,10 @@ struct ExecutionManagerTests {
         )
         let lines = String(decoding: result.outcome.stdout, as: UTF8.self).split(separator: "\n")
         #expect(lines.first == "in")
-        #expect(lines.last?.hasPrefix(fixture.workdir + "/.tmp/run-") == true)
+        let path = try #require(lines.last.map(String.init))
+        #expect(path.hasPrefix("/tmp/bastion-code-") && path.contains("/run-"))
+        #expect(!path.hasPrefix(fixture.workdir + "/"))
+        #expect(access(path, F_OK) != 0)
         #expect(result.code?.language == "sh")
         #expect(result.code?.sha256 == ExecutionManager.sha256(Array("cat; echo \"$0\"".utf8)))
         #expect(try FileManagerListing.entries(fixture.workdir + "/.tmp").isEmpty)

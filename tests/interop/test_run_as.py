@@ -214,3 +214,27 @@ def test_a_write_root_nobody_cannot_write_is_left_out(spawn, write_config, tmp_p
     assert any(str(shared) in entry and "nobody" in entry for entry in excluded), result
     assert "Left out of the write set" in text_of(result)
     server.finish()
+
+
+def test_a_child_cannot_replace_the_code_of_a_run(connect):
+    """Review 9, finding 7: the code file the interpreter reads is the server's, outside the workdir,
+    so no child of the client (a session still running, say) can swap the code of a later run
+    between its approval and its start: what runs is what was shown and audited."""
+    server = connect("coder")
+    probe = (
+        'echo "path=$0"; '
+        'echo evil > "$0" 2>/dev/null && echo WROTE; '
+        'mv "$0" "$0.moved" 2>/dev/null && echo MOVED; '
+        'ls "$(dirname "$0")" 2>/dev/null | grep -v "^$(basename "$0")$" | grep . && echo LISTED; '
+        'cat "$0" | head -c 4'
+    )
+    result = server.call_tool("run_code", {"language": "sh", "code": probe})
+    out = result["structuredContent"]["stdout"]
+    assert result["structuredContent"]["exitCode"] == 0, result
+    path = out.split("path=", 1)[1].split("\n", 1)[0]
+    assert path.startswith("/tmp/bastion-code-") and "/.tmp/" not in path, out
+    for forbidden in ("WROTE", "MOVED", "LISTED"):
+        assert forbidden not in out, out
+    assert out.rstrip().endswith("echo"), out
+    assert not Path(path).exists(), "the code file is removed once the run ends"
+    server.close()

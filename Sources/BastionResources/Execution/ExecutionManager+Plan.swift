@@ -9,7 +9,7 @@ struct ExecutionPlan {
     var policy: SandboxPolicy
     var excludedWriteRoots: [String]
     var code: (language: String, sha256: String)?
-    /// The `.tmp` directory and the code file's name in it, for `run_code`.
+    /// The code directory (a descriptor of it) and the code file's name in it, for `run_code`.
     var codeFile: (directory: Int32, name: String)?
 
     mutating func removeCodeFile() {
@@ -110,18 +110,19 @@ extension ExecutionManager {
         plan.policy.hiddenPaths = hiddenPaths
         plan.policy.minimalRoot = true
         plan.policy.rootLinks = ExecutableResolver.systemLinks
-        // Last, once nothing else can fail: the `.tmp` directory, and the code file in it.
-        let temporary = try Self.temporaryDirectory(of: client.workdir)
+        // Last, once nothing else can fail: the `.tmp` directory (`TMPDIR`), and the code file,
+        // outside the workdir, where no child can replace it (review 9, finding 7).
+        close(try Self.temporaryDirectory(of: client.workdir).directory)
         guard case .code(let language, let source) = request.program, !request.isInteractive else {
-            close(temporary.directory)
             if case .code(let language, _) = request.program {
                 plan.policy.arguments = [language] + Self.interactiveFlags(language)
             }
             return plan
         }
-        let (directory, name) = try Self.writeCodeFile(Array(source.utf8), in: temporary.directory)
-        plan.codeFile = (directory, name)
-        plan.policy.arguments = [language, "\(temporary.path)/\(name)"]
+        let (directory, path) = try codeDirectory.write(Array(source.utf8), readableBy: plan.policy.user?.uid)
+        plan.codeFile = (directory, PathBytes.splitLast(path)?.name ?? path)
+        plan.policy.arguments = [language, path]
+        plan.policy.readPaths.append(path)
         return plan
     }
 

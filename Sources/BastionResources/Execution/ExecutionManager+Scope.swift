@@ -117,28 +117,6 @@ extension ExecutionManager {
         try? PosixACL.extendInheritedEntries(descriptor: directory)
         return (path, directory)
     }
-
-    /// Writes code to a new file (`O_EXCL`, 0600) in `.tmp`; returns that directory (now owned by
-    /// the caller) and the file's name.
-    static func writeCodeFile(_ bytes: [UInt8], in directory: Int32) throws(ExecutionError) -> (Int32, String) {
-        let name = "run-\(String(UInt64.random(in: 0...UInt64.max), radix: 16))"
-        let file = openat(directory, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard file >= 0 else {
-            let problem = String(cString: strerror(errno))
-            close(directory)
-            throw ExecutionError(.spawnFailed, "cannot write the code file: \(problem)")
-        }
-        defer { close(file) }
-        // The interpreter, running as the run_as user, must read it: the inherited ACL, unmasked.
-        try? PosixACL.extendInheritedEntries(descriptor: file)
-        let written = bytes.withUnsafeBytes { FileDescriptorWriter.writeAll(file, $0) }
-        guard written else {
-            _ = unlinkat(directory, name, 0)
-            close(directory)
-            throw ExecutionError(.spawnFailed, "cannot write the code file")
-        }
-        return (directory, name)
-    }
 }
 
 /// Blocking writes of a whole buffer to a regular file.

@@ -48,6 +48,8 @@ public final class ExecutionManager: Sendable {
     let registry = ExecutionRegistry()
     /// A `sandbox-exec` per client started ahead of its next run.
     let warm: WarmSandboxes
+    /// Where the code of `run_code` is written, out of every child's reach.
+    let codeDirectory = CodeDirectory()
 
     /// The interpreters offered when the configuration names none.
     public static let defaultInterpreterNames = ["sh", "bash", "python3", "node"]
@@ -101,6 +103,7 @@ public final class ExecutionManager: Sendable {
         // Process sessions' runs are in the registry too: this kills them as well.
         registry.stopAll()
         warm.stopAll()
+        codeDirectory.removeIfEmpty()
     }
 
     /// How many children a client runs now.

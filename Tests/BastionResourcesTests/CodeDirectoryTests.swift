@@ -1,0 +1,62 @@
+import Testing
+
+@testable import BastionResources
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct CodeDirectoryTests {
+    private static func template() -> String { "/tmp/bastion-code-test-\(getpid())-XXXXXX" }
+
+    /// Review 9, finding 7: the code a child's interpreter reads lives where no child can replace it.
+    @Test("Code files are 0400 in one 0711 directory outside any workdir, each with a new name")
+    func codeFilesAreTheServers() throws {
+        let codes = CodeDirectory(template: Self.template())
+        let (first, firstPath) = try codes.write(Array("echo one\n".utf8), readableBy: nil)
+        let (second, secondPath) = try codes.write(Array("echo two\n".utf8), readableBy: nil)
+        defer {
+            for (directory, path) in [(first, firstPath), (second, secondPath)] {
+                _ = unlinkat(directory, String(path.split(separator: "/").last!), 0)
+                close(directory)
+            }
+            codes.removeIfEmpty()
+        }
+        #expect(firstPath != secondPath)
+        var info = stat()
+        #expect(stat(firstPath, &info) == 0)
+        #expect(info.st_mode & 0o7777 == 0o400)
+        let directory = String(firstPath[..<firstPath.lastIndex(of: "/")!])
+        #expect(secondPath.hasPrefix(directory + "/"))
+        #expect(stat(directory, &info) == 0)
+        #expect(info.st_mode & 0o7777 == 0o711)
+        #expect(info.st_uid == geteuid())
+    }
+
+    @Test("Another user gets read access through the file's ACL, and nothing more")
+    func theRunAsUserMayRead() throws {
+        let codes = CodeDirectory(template: Self.template())
+        let (directory, path) = try codes.write(Array("print(1)\n".utf8), readableBy: 65_534)
+        defer {
+            _ = unlinkat(directory, String(path.split(separator: "/").last!), 0)
+            close(directory)
+            codes.removeIfEmpty()
+        }
+        let acl = try #require(try PosixACL.read(path: path, .access))
+        #expect(acl.entries.contains { $0.tag == .user && $0.id == 65_534 && $0.permissions == 4 })
+        #expect(acl.permissions(of: .other) == 0)
+    }
+
+    @Test("The directory is removed at shutdown once empty")
+    func removedWhenEmpty() throws {
+        let codes = CodeDirectory(template: Self.template())
+        let (directory, path) = try codes.write(Array("x".utf8), readableBy: nil)
+        let parent = String(path[..<path.lastIndex(of: "/")!])
+        codes.removeIfEmpty()
+        #expect(access(parent, F_OK) == 0)
+        _ = unlinkat(directory, String(path.split(separator: "/").last!), 0)
+        close(directory)
+        codes.removeIfEmpty()
+        #expect(access(parent, F_OK) != 0)
+    }
+}
