@@ -11,6 +11,8 @@ Rows, each N times after 10 warm-up rounds, p50 and p99 in ms:
   (the peer: what a bubblewrap wrapper costs per run, with no Landlock, seccomp, cgroup or limits);
 - `run_command true`: a full tools/call over stdio, JSON-RPC in, audit record written, answer read.
 
+BENCH_GAP_MS=N pauses N ms before each round (0 by default: back-to-back calls).
+
 Issue 10's targets: `run_command true` p50 <= `posix_spawn true` p50 + 2 ms, and below `bwrap true`.
 
 SANDBOX_EXEC defaults to the server's own (`BASTION_BIN sandbox-exec`); give the test stand-in
@@ -98,7 +100,11 @@ def main():
         sandbox_argv = [sandbox, "sandbox-exec"] if sandbox else ["bastion", "sandbox-exec"]
         sandbox_exe = sandbox or bastion
         rows = {"posix_spawn true": [], "sandbox-exec true": [], "bwrap true": [], "run_command true": []}
+        gap = float(os.environ.get("BENCH_GAP_MS", "0")) / 1000
         for index in range(rounds + 10):
+            # A pause between rounds, as between a model's calls (the next run of an idle client
+            # starts from a sandbox-exec prepared meanwhile); 0 measures back-to-back calls.
+            time.sleep(gap)
             samples = []
             for body in (spawn_true, lambda: sandbox_true(sandbox_exe, sandbox_argv, workdir), bwrap_true,
                          lambda: call(index + 1, "tools/call", {"name": "run_command", "arguments": {"command": ["true"]}})):
