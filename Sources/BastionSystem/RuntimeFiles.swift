@@ -13,6 +13,10 @@ import Glibc
 package struct RuntimeFiles: Sendable, Hashable {
     /// The canonical path of the running binary, when `/proc` tells it.
     package var executable: String?
+    /// The names the binary was started by, unresolved: the path in `argv[0]` (or found on
+    /// `PATH`) and each symbolic link on the way from it to ``executable`` (review 9, finding 6:
+    /// `/usr/local/bin/bastion -> /opt/bastion/bin/bastion` is what the next start runs).
+    package var launchPaths: [String] = []
     /// The shared libraries mapped into the process, by the path the kernel gives them.
     package var libraries: [String]
     /// The directories of ``libraries``, each once, in the order first seen.
@@ -28,7 +32,14 @@ package struct RuntimeFiles: Sendable, Hashable {
     ]
 
     /// This process's, read once.
-    package static let current = RuntimeFiles(executable: ownExecutable(), maps: readMaps())
+    package static let current: RuntimeFiles = {
+        var files = RuntimeFiles(executable: ownExecutable(), maps: readMaps())
+        let path = getenv("PATH").map { String(cString: $0) } ?? ""
+        if let invoked = CommandLine.arguments.first, let start = resolveInvocation(invoked, path: path) {
+            files.launchPaths = linkChain(from: start)
+        }
+        return files
+    }()
 
     /// Builds the list from a binary's path and the text of a `maps` file.
     package init(executable: String?, maps: [UInt8]) {
@@ -63,10 +74,12 @@ package struct RuntimeFiles: Sendable, Hashable {
         func add(_ path: String) {
             if path != "/", !paths.contains(path) { paths.append(path) }
         }
-        if let executable, let slash = executable.utf8.lastIndex(of: UInt8(ascii: "/")),
-            slash != executable.utf8.startIndex
-        {
-            add(String(executable[..<slash]))
+        // The binary's directory, and those of the names it was started by, whole.
+        for path in [executable].compactMap({ $0 }) + launchPaths {
+            add(path)
+            if let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")), slash != path.utf8.startIndex {
+                add(String(path[..<slash]))
+            }
         }
         for directory in libraryDirectories + Self.loaderDirectories + Self.configuredLibraryDirectories() {
             add(directory)
@@ -112,6 +125,45 @@ package struct RuntimeFiles: Sendable, Hashable {
             index += 1
         }
         return false
+    }
+
+    /// The absolute path `argv[0]` names: itself when it holds a `/` (joined to the working
+    /// directory when relative), else the first executable of that name on `path`.
+    static func resolveInvocation(_ invoked: String, path: String) -> String? {
+        if invoked.utf8.contains(UInt8(ascii: "/")) {
+            if invoked.hasPrefix("/") { return invoked }
+            guard let directory = getcwd(nil, 0) else { return nil }
+            defer { free(directory) }
+            return String(cString: directory) + "/" + invoked
+        }
+        for directory in path.split(separator: ":") where directory.hasPrefix("/") {
+            let candidate = directory + "/" + invoked
+            if access(candidate, X_OK) == 0 { return candidate }
+        }
+        return nil
+    }
+
+    /// `path` and every symbolic link it leads through (its last component, link after link, at
+    /// most 40), each unresolved; the final file is included.
+    static func linkChain(from path: String) -> [String] {
+        var chain = [path]
+        var current = path
+        var target = [CChar](repeating: 0, count: 4_097)
+        for _ in 0..<40 {
+            let count = readlink(current, &target, target.count - 1)
+            guard count > 0 else { break }
+            let link = String(decoding: target[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if link.hasPrefix("/") {
+                current = link
+            } else if let slash = current.utf8.lastIndex(of: UInt8(ascii: "/")) {
+                current = String(current[..<slash]) + "/" + link
+            } else {
+                break
+            }
+            if chain.contains(current) { break }
+            chain.append(current)
+        }
+        return chain
     }
 
     /// The canonical path of the running binary.

@@ -56,6 +56,35 @@ struct RuntimeFilesTests {
         #expect(Set(paths).count == paths.count)
     }
 
+    /// Review 9, finding 6: the next start runs the name the operator uses, often a link.
+    @Test("The names the binary was started by, and their directories, are unwritable")
+    func launchPathsAreUnwritable() throws {
+        let scratch = "/tmp/bastion-launch-\(getpid())"
+        mkdir(scratch, 0o700)
+        mkdir(scratch + "/bin", 0o700)
+        mkdir(scratch + "/real", 0o700)
+        defer {
+            unlink(scratch + "/bin/bastion")
+            unlink(scratch + "/bin/alias")
+            rmdir(scratch + "/bin")
+            rmdir(scratch + "/real")
+            rmdir(scratch)
+        }
+        symlink("../real/bastion", scratch + "/bin/bastion")
+        symlink(scratch + "/bin/bastion", scratch + "/bin/alias")
+        let chain = RuntimeFiles.linkChain(from: scratch + "/bin/alias")
+        #expect(chain == [scratch + "/bin/alias", scratch + "/bin/bastion", scratch + "/bin/../real/bastion"])
+        var files = RuntimeFiles(executable: scratch + "/real/bastion", maps: [])
+        files.launchPaths = chain
+        let paths = files.unwritable
+        for path in [scratch + "/bin/alias", scratch + "/bin/bastion", scratch + "/bin", scratch + "/real"] {
+            #expect(paths.contains(path), "\(path)")
+        }
+        #expect(RuntimeFiles.resolveInvocation("sh", path: "relative:/nonexistent:/usr/bin:/bin") == "/usr/bin/sh")
+        #expect(RuntimeFiles.resolveInvocation("/opt/x/bastion", path: "") == "/opt/x/bastion")
+        #expect(RuntimeFiles.resolveInvocation("no-such-program-here", path: "/usr/bin") == nil)
+    }
+
     @Test("The directories the loader's configuration names are read from its files")
     func configuredDirectories() throws {
         let scratch = "/tmp/bastion-runtime-files-\(getpid())"

@@ -947,3 +947,26 @@ def test_the_approval_sockets_directory_is_out_of_every_clients_reach(spawn, wri
         assert is_error(res) and "protected" in result_text(res), (tool, res)
     assert sorted(os.listdir(approvals)) == ["4242.sock"]
     srv.finish()
+
+
+def test_the_link_the_server_was_started_by_is_never_writable(bastion_bin, server_env, tmp_path, write_config):
+    """Review 9, finding 6: the next start runs the name the operator uses (`/usr/local/bin/bastion`,
+    often a link to the real binary): neither the link nor its directory may be replaced."""
+    links = tmp_path / "bin"
+    links.mkdir()
+    (links / "bastion").symlink_to(bastion_bin)
+    config = write_config(f'[[clients]]\nid = "gw"\npermissions = ["file_read:/**", "file_write_global:{links}/**"]\n')
+    srv = StdioClient([str(links / "bastion"), "serve", "--config", str(config), "--client", "gw"], server_env, tmp_path)
+    try:
+        srv.initialize(LATEST)
+        for tool, arguments in [
+            ("delete_path", {"path": str(links / "bastion")}),
+            ("move_file", {"source": str(links / "bastion"), "destination": str(links / "old")}),
+            ("write_file", {"path": str(links / "helper"), "content": "#!/bin/sh\n"}),
+        ]:
+            res = srv.call_tool(tool, arguments)
+            assert is_error(res) and "protected" in result_text(res), (tool, res)
+        assert os.readlink(links / "bastion") == str(bastion_bin)
+        srv.finish()
+    finally:
+        srv.kill()
