@@ -107,7 +107,9 @@ def wait_removed(paths: list[str] | list[Path], within: float = 5.0) -> list[str
 def test_a_fork_bomb_is_contained_and_the_server_keeps_serving(connect, bastion_bin, config, server_env, tmp_path, state_home):
     probe = connect("bomber")  # skips unless cgroups are in use
     probe.close()
-    workdir_tmp = str(state_home / "bastion" / "clients" / "bomber" / ".tmp")
+    # The interpreter runs the code from the server's code directory (review 9, finding 7), which
+    # every process of the bomb names on its command line.
+    workdir_tmp = "/tmp/bastion-code-"
 
     def params(client: str) -> StdioServerParameters:
         return StdioServerParameters(
@@ -219,7 +221,14 @@ def test_cgroup_directories_are_removed_after_runs_and_at_shutdown(connect):
     assert wait_removed(directories) == []
     roots = server_roots(directories)
     assert all(root.name == f"bastion-{server.proc.pid}" and root.is_dir() for root in roots), roots
-    assert [p.name for root in roots for p in root.iterdir() if p.is_dir()] == []  # idle client: removed
+    # An idle client keeps only the cgroup of the sandbox-exec started ahead of its next run, which
+    # holds that one waiting process (its run ids are from 2**62 up, never a run's).
+    for root in roots:
+        for client in (p for p in root.iterdir() if p.is_dir()):
+            runs = [p for p in client.iterdir() if p.is_dir()]
+            assert len(runs) <= 1 and all(int(p.name) >= 2**62 for p in runs), runs
+            for run in runs:
+                assert len((run / "cgroup.procs").read_text().split()) == 1
     server.close()
     assert wait_removed(roots) == [], "the server's cgroup directory outlived it"
 

@@ -238,3 +238,26 @@ def test_a_child_cannot_replace_the_code_of_a_run(connect):
     assert out.rstrip().endswith("echo"), out
     assert not Path(path).exists(), "the code file is removed once the run ends"
     server.close()
+
+
+def test_a_root_child_makes_no_set_id_file_and_leaves_the_hosts_dev_null_alone(connect):
+    """Review 9, finding 10: a `sudo` child (uid 0, no capabilities) made a set-user-ID-root copy of
+    `id` that ran as root for `nobody` on the host, and changed the mode of the host's `/dev/null`
+    through its writable bind. Set-ID modes are refused (chmod, and open/creat that create), and
+    /dev/null is bound read-only (writing to it still works)."""
+    sudoer = connect("sudoer")
+    script = (
+        "cp /usr/bin/id ./rootid; chmod 4755 ./rootid 2>/dev/null && echo CHMOD_SETUID; "
+        "chmod g+s ./rootid 2>/dev/null && echo CHMOD_SETGID; "
+        "python3 -c 'import os; os.open(\"made\", os.O_CREAT | os.O_WRONLY, 0o4755)' 2>/dev/null && echo OPEN_SETUID; "
+        "chmod 0666 /dev/null 2>/dev/null && echo CHMOD_DEVNULL; "
+        "touch /dev/null 2>/dev/null && echo TOUCH_DEVNULL; "
+        "echo discarded > /dev/null && echo WRITE_DEVNULL; "
+        "chmod 0755 ./rootid && echo CHMOD_PLAIN"
+    )
+    out = stdout(run(sudoer, "sh", "-c", script, sudo=True))
+    for refused in ("CHMOD_SETUID", "CHMOD_SETGID", "OPEN_SETUID", "CHMOD_DEVNULL", "TOUCH_DEVNULL"):
+        assert refused not in out, out
+    assert "WRITE_DEVNULL" in out and "CHMOD_PLAIN" in out, out
+    assert not os.stat("/dev/null").st_mode & 0o6000
+    sudoer.finish()

@@ -37,7 +37,9 @@ struct MinimalRootPlan {
             let bound = directory ?? path
             if writable[bound] == nil { writable[bound] = false }
         }
-        for path in policy.writePaths { writable[path] = true }
+        // A device (`/dev/null`) is written through a read-only bind all the same; bound writable,
+        // a uid-0 child could `chmod` or `touch` the host's node (review 9, finding 10).
+        for path in policy.writePaths { writable[path] = !PathBytes.isWithin(path, "/dev") }
         // A path inside another bound path is there already (a read-only one inside anything, a
         // writable one inside a writable one); binding it again would resolve a path a sibling run
         // may be changing. A writable path inside a read-only one is bound: its source is outside
