@@ -121,6 +121,27 @@ struct ExecutionManagerWorkerTests {
         #expect(policy.writePaths.contains(scratch.file("srv/open")))
     }
 
+    /// Review 9, finding 11: a client that may not write its workdir gets a worker that cannot.
+    @Test("A read-only client's worker has no write root, not even its workdir")
+    func aReadOnlyClientsWorkerWritesNothing() throws {
+        let scratch = try ScratchDirectory()
+        try ScratchDirectory.makeDirectory(scratch.file("work"), mode: 0o700)
+        let client = try ExecutionManagerScopeTests.client([.fileRead(glob: nil)], workdir: scratch.file("work"))
+        let policy = ExecutionManager(launcher: SandboxLauncher())
+            .workerPolicy(for: client, executable: "/usr/bin/true", arguments: ["true"], environment: [])
+        #expect(policy.writePaths.isEmpty)
+        #expect(policy.readPaths.contains(scratch.file("work")))
+        let writer = try ExecutionManagerScopeTests.client(
+            [.fileRead(glob: nil), .fileWrite(glob: nil)],
+            workdir: scratch.file("work")
+        )
+        #expect(
+            ExecutionManager(launcher: SandboxLauncher())
+                .workerPolicy(for: writer, executable: "/usr/bin/true", arguments: ["true"], environment: [])
+                .writePaths == [scratch.file("work")]
+        )
+    }
+
     @Test("A worker has the client's memory and file limits, but no CPU or process limit")
     func limits() throws {
         let fixture = try ExecutionFixture()

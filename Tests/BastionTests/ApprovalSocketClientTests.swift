@@ -24,6 +24,17 @@ struct ApprovalSocketClientTests {
         #expect(ApprovalSocketClient.endpoints(in: scratch.file("absent")).isEmpty)
     }
 
+    /// Review 9, finding 12: a socket another user planted is never asked (it could answer `show`
+    /// with a harmless preview for another server's real call).
+    @Test func aSocketOfAnotherUserIsNoEndpoint() throws {
+        let scratch = try ScratchDirectory()
+        try deadSocket(scratch.file("14.sock"))
+        try deadSocket(scratch.file("15.sock"))
+        guard geteuid() == 0 else { return }  // only root can give a file away
+        #expect(chown(scratch.file("14.sock"), 65_534, 65_534) == 0)
+        #expect(ApprovalSocketClient.endpoints(in: scratch.path).map(\.pid) == [15])
+    }
+
     @Test func aSocketOfADeadProcessIsRemoved() throws {
         let scratch = try ScratchDirectory()
         let path = scratch.file("2147483600.sock")  // above any pid_max: no such process

@@ -242,3 +242,18 @@ def test_a_worker_that_stops_reading_does_not_wedge_the_server(spawn, tmp_path, 
     # The server still answers, and ends when its input does.
     assert server.request("tools/list")["result"]["tools"]
     server.close()
+
+
+def test_a_read_only_clients_worker_reads_and_its_workdir_is_not_writable_to_it(spawn, tmp_path, write_config, server_env):
+    """Review 9, finding 11: a client that may not write its workdir gets a worker that cannot:
+    the workdir is a read-only mount there, and the checked reads still work."""
+    config, workdir, _, _ = _setup(tmp_path, write_config, server_env, "process", permissions='"file_read"')
+    workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / "notes.txt").write_text("hello\n")
+    server = spawn("--config", config, "--client", "a")
+    server.initialize()
+    assert text_of(server.call_tool("read_text_file", {"path": "notes.txt"})) == "hello\n"
+    mounts = text_of(server.call_tool("read_unchecked", {"path": "/proc/self/mountinfo"}))
+    line = next(line for line in mounts.splitlines() if f" {workdir} " in line or line.split()[4] == str(workdir))
+    assert " ro," in line or line.split()[5].startswith("ro"), line
+    server.close()

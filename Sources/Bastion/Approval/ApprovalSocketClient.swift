@@ -25,7 +25,7 @@ package enum ApprovalSocketClient {
         case failure(ApprovalError)
     }
 
-    /// The sockets in `directory`, by pid; an absent directory has none.
+    /// The sockets in `directory` that this user owns, by pid; an absent directory has none.
     /// - Parameter directory: The approval directory.
     /// - Returns: The endpoints, lowest pid first.
     package static func endpoints(in directory: String) -> [Endpoint] {
@@ -40,6 +40,9 @@ package enum ApprovalSocketClient {
             let path = directory + "/" + name
             var info = stat()
             guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFSOCK else { continue }
+            // Only a socket of this user's servers: one another user (a client's child) planted
+            // here could show a harmless preview for a real call (review 9, finding 12).
+            guard info.st_uid == geteuid() else { continue }
             found.append(Endpoint(pid: pid, path: path))
         }
         return found.sorted { $0.pid < $1.pid }

@@ -61,7 +61,10 @@ extension ExecutionManager {
             fileSizeBytes: fileSizeLimitBytes
         )
         let (grantedReads, grantedWrites) = client.grantedRoots
-        var writes = [client.workdir]
+        // A client that may not write its workdir (`read_only`, `file_read` only) gets a worker
+        // that cannot either (review 9, finding 11).
+        let writesWorkdir = client.check(.write, canonicalPath: client.workdir + "/x").isAllowed
+        var writes = writesWorkdir ? [client.workdir] : []
         // Landlock only allow-lists: a root holding a hidden path or a directory the client is
         // refused whole (another client's workdir) at any depth, or a protected directory (`.git`,
         // `.ssh`, …) or an entry the client may not write at its top, is left out, as for
