@@ -1,11 +1,11 @@
 import BastionSecurity
 import Testing
 
+@testable import BastionResources
+
 #if canImport(Glibc)
 import Glibc
 #endif
-
-@testable import BastionResources
 
 struct ExecutionManagerScopeTests {
     /// Client "c" holding `permissions`, with `workdir` as its workdir and home.
@@ -91,6 +91,41 @@ struct ExecutionManagerScopeTests {
         #expect(!writes.contains(scratch.file(granted)))
         #expect(writes.contains(scratch.file("other")))
         #expect(excluded.count == 1 && excluded.first?.contains("which the server runs") == true)
+    }
+
+    /// Review 9, finding 8: another client's workdir (a `dir/**` deny of this client) two levels
+    /// inside a granted root kept the root in an unrestricted child's write set.
+    @Test func aGrantedRootHoldingAnotherClientsWorkdirAtAnyDepthIsLeftOut() throws {
+        let scratch = try ScratchDirectory()
+        for directory in ["work", "srv", "srv/deep", "srv/deep/b", "open"] {
+            try ScratchDirectory.makeDirectory(scratch.file(directory), mode: 0o700)
+        }
+        let permissions: [Permission] = [
+            .codeExecution(unrestricted: true), .fileWrite(glob: nil), .fileWrite(glob: scratch.file("srv") + "/**"),
+            .fileWrite(glob: scratch.file("open") + "/**"),
+        ]
+        let rules = try PermissionManager(
+            protectedPaths: [],
+            rules: [
+                "c": .init(
+                    permissions: permissions,
+                    deny: [scratch.file("srv/deep/b") + "/**"],
+                    workdir: scratch.file("work"),
+                    home: scratch.file("work")
+                )
+            ]
+        )
+        let client = ClientContext(
+            identity: ClientIdentity(clientID: "c", transport: "stdio", method: .stdioProcess),
+            permissions: permissions,
+            workdir: scratch.file("work"),
+            limits: ResourceLimits(),
+            rules: rules
+        )
+        let (writes, excluded) = ExecutionManager(launcher: SandboxLauncher()).writeScope(client, isUnrestricted: true)
+        #expect(!writes.contains(scratch.file("srv")))
+        #expect(writes.contains(scratch.file("open")))
+        #expect(excluded.count == 1 && excluded.first?.contains("srv/deep/b") == true)
     }
 
     @Test func theTemporaryDirectoryIsCreatedPrivateAndALinkIsRefused() throws {

@@ -96,7 +96,7 @@ public final class CgroupManager: Sendable {
     /// Sets a run's limits again (a run made ahead of time, whose client's limits a reload may
     /// have changed since), its client's `pids.max` too.
     /// - Returns: Whether every limit was written.
-    public func limit(_ run: CgroupRun, memoryBytes: Int, processes: Int) -> Bool {
+    func limit(_ run: CgroupRun, memoryBytes: Int, processes: Int) -> Bool {
         zip(hierarchies, run.directories).allSatisfy { hierarchy, directory in
             hierarchy.setClientLimit(processes: processes, in: hierarchy.root + "/" + run.clientName)
                 && hierarchy.setRunLimits(memoryBytes: memoryBytes, processes: processes, in: directory)
@@ -106,7 +106,7 @@ public final class CgroupManager: Sendable {
     /// Moves a process into every directory of a run, from the server (the migration the child
     /// would otherwise make itself before `execve`).
     /// - Returns: Whether it is in all of them.
-    public func move(_ pid: pid_t, into run: CgroupRun) -> Bool {
+    func move(_ pid: pid_t, into run: CgroupRun) -> Bool {
         run.directories.allSatisfy { CgroupFiles.write(String(pid), to: "cgroup.procs", in: $0) == nil }
     }
 
