@@ -9,10 +9,10 @@ import Glibc
 
 struct ExecutionManagerScopeTests {
     /// Client "c" holding `permissions`, with `workdir` as its workdir and home.
-    static func client(_ permissions: [Permission], workdir: String) throws -> ClientContext {
+    static func client(_ permissions: [Permission], workdir: String, deny: [String] = []) throws -> ClientContext {
         let rules = try PermissionManager(
             protectedPaths: [],
-            rules: ["c": .init(permissions: permissions, workdir: workdir, home: workdir)]
+            rules: ["c": .init(permissions: permissions, deny: deny, workdir: workdir, home: workdir)]
         )
         return ClientContext(
             identity: ClientIdentity(clientID: "c", transport: "stdio", method: .stdioProcess),
@@ -104,23 +104,10 @@ struct ExecutionManagerScopeTests {
             .codeExecution(unrestricted: true), .fileWrite(glob: nil), .fileWrite(glob: scratch.file("srv") + "/**"),
             .fileWrite(glob: scratch.file("open") + "/**"),
         ]
-        let rules = try PermissionManager(
-            protectedPaths: [],
-            rules: [
-                "c": .init(
-                    permissions: permissions,
-                    deny: [scratch.file("srv/deep/b") + "/**"],
-                    workdir: scratch.file("work"),
-                    home: scratch.file("work")
-                )
-            ]
-        )
-        let client = ClientContext(
-            identity: ClientIdentity(clientID: "c", transport: "stdio", method: .stdioProcess),
-            permissions: permissions,
+        let client = try Self.client(
+            permissions,
             workdir: scratch.file("work"),
-            limits: ResourceLimits(),
-            rules: rules
+            deny: [scratch.file("srv/deep/b") + "/**"]
         )
         let (writes, excluded) = ExecutionManager(launcher: SandboxLauncher()).writeScope(client, isUnrestricted: true)
         #expect(!writes.contains(scratch.file("srv")))

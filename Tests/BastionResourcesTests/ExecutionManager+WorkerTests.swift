@@ -49,27 +49,10 @@ struct ExecutionManagerWorkerTests {
         for directory in ["work", "repo", "repo/.git", "shared", "shared/other", "clean"] {
             try ScratchDirectory.makeDirectory(scratch.file(directory), mode: 0o700)
         }
-        var client = try ExecutionManagerScopeTests.client(
+        let client = try ExecutionManagerScopeTests.client(
             [.fileWrite(glob: nil)] + ["repo", "shared", "clean"].map { .fileWrite(glob: scratch.file($0) + "/**") },
-            workdir: scratch.file("work")
-        )
-        let rules = try PermissionManager(
-            protectedPaths: [],
-            rules: [
-                "c": .init(
-                    permissions: client.permissions,
-                    deny: [scratch.file("shared/other") + "/**", scratch.file("shared/other")],
-                    workdir: scratch.file("work"),
-                    home: scratch.file("work")
-                )
-            ]
-        )
-        client = ClientContext(
-            identity: ClientIdentity(clientID: "c", transport: "stdio", method: .stdioProcess),
-            permissions: client.permissions,
             workdir: scratch.file("work"),
-            limits: ResourceLimits(),
-            rules: rules
+            deny: [scratch.file("shared/other") + "/**", scratch.file("shared/other")]
         )
         let policy = ExecutionManager(launcher: SandboxLauncher())
             .workerPolicy(for: client, executable: "/usr/bin/true", arguments: ["true"], environment: [])
@@ -91,23 +74,10 @@ struct ExecutionManagerWorkerTests {
             .fileRead(glob: scratch.file("srv") + "/**"), .fileWrite(glob: nil),
             .fileWrite(glob: scratch.file("srv/team") + "/**"), .fileWrite(glob: scratch.file("srv/open") + "/**"),
         ]
-        let rules = try PermissionManager(
-            protectedPaths: [],
-            rules: [
-                "c": .init(
-                    permissions: permissions,
-                    deny: [scratch.file("srv/team/bob") + "/**", scratch.file("srv/secret") + "/**", "**/.env"],
-                    workdir: scratch.file("work"),
-                    home: scratch.file("work")
-                )
-            ]
-        )
-        let client = ClientContext(
-            identity: ClientIdentity(clientID: "c", transport: "stdio", method: .stdioProcess),
-            permissions: permissions,
+        let client = try ExecutionManagerScopeTests.client(
+            permissions,
             workdir: scratch.file("work"),
-            limits: ResourceLimits(),
-            rules: rules
+            deny: [scratch.file("srv/team/bob") + "/**", scratch.file("srv/secret") + "/**", "**/.env"]
         )
         #expect(Set(client.deniedSubtrees) == [scratch.file("srv/team/bob"), scratch.file("srv/secret")])
         let policy = ExecutionManager(launcher: SandboxLauncher())

@@ -59,25 +59,22 @@ extension PermissionManager {
     /// (`audit.jsonl*`: rotated logs, chain heads), and everything inside it when it is a
     /// directory (the approval sockets'), both as given and canonical.
     static func compileOwn(_ paths: [String]) throws(PermissionParseError) -> [GlobPattern] {
-        var globs: [GlobPattern] = []
-        for path in paths {
-            let canonical = try PathCanonicalizer.canonical(path, relativeTo: "/", home: "/")
-            for form in Set([path, canonical]) where form.utf8.first == PathBytes.slash {
-                globs.append(try GlobPattern(GlobPattern.escaped(form) + "*"))
-                globs.append(try GlobPattern(GlobPattern.escaped(form) + "/**"))
-            }
-        }
-        return globs
+        try compile(paths, suffixes: ["*", "/**"])
     }
 
     /// Compiles the server's runtime files: each path and, for a directory, everything in it
     /// (`dir/**` matches `dir` too), as given and canonical.
     static func compileRuntime(_ paths: [String]) throws(PermissionParseError) -> [GlobPattern] {
+        try compile(paths, suffixes: ["/**"])
+    }
+
+    /// One glob per absolute form of each path (as given, canonical) and suffix.
+    private static func compile(_ paths: [String], suffixes: [String]) throws(PermissionParseError) -> [GlobPattern] {
         var globs: [GlobPattern] = []
         for path in paths {
             let canonical = try PathCanonicalizer.canonical(path, relativeTo: "/", home: "/")
             for form in Set([path, canonical]) where form.utf8.first == PathBytes.slash {
-                globs.append(try GlobPattern(GlobPattern.escaped(form) + "/**"))
+                for suffix in suffixes { globs.append(try GlobPattern(GlobPattern.escaped(form) + suffix)) }
             }
         }
         return globs
