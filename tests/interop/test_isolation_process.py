@@ -257,3 +257,33 @@ def test_a_read_only_clients_worker_reads_and_its_workdir_is_not_writable_to_it(
     line = next(line for line in mounts.splitlines() if f" {workdir} " in line or line.split()[4] == str(workdir))
     assert " ro," in line or line.split()[5].startswith("ro"), line
     server.close()
+
+
+def test_the_official_client_works_against_an_isolated_client(bastion_bin, tmp_path, write_config, server_env):
+    """The official `mcp` client (pinned 1.30.0) drives an isolated client's tools as it would any:
+    file tools in the worker, progress from the worker's handler, and a denial as a tool error."""
+    from fs_support import run_official
+
+    config, workdir, secret, _ = _setup(tmp_path, write_config, server_env, "process")
+    progress: list[float] = []
+
+    async def body(session, init):
+        assert init.serverInfo.name == "bastion"
+        wrote = await session.call_tool("write_file", {"path": "hello.txt", "content": "hi from the worker\n"})
+        assert not wrote.isError, wrote
+        read = await session.call_tool("read_text_file", {"path": "hello.txt"})
+        listing = await session.call_tool("list_directory", {"path": "."})
+
+        async def on_progress(value: float, total: float | None, message: str | None) -> None:
+            progress.append(value)
+
+        slept = await session.call_tool("sleep", {"ms": 300}, progress_callback=on_progress)
+        denied = await session.call_tool("read_text_file", {"path": str(secret)})
+        return read, listing, slept, denied
+
+    read, listing, slept, denied = run_official(bastion_bin, server_env, tmp_path, ["--config", config, "--client", "a"], body)
+    assert read.content[0].text == "hi from the worker\n"
+    assert "[FILE] hello.txt" in listing.content[0].text
+    assert not slept.isError and progress, (slept, progress)
+    assert denied.isError and "ermission denied" in denied.content[0].text
+    assert (workdir / "hello.txt").read_text() == "hi from the worker\n"
