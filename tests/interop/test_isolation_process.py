@@ -287,3 +287,25 @@ def test_the_official_client_works_against_an_isolated_client(bastion_bin, tmp_p
     assert not slept.isError and progress, (slept, progress)
     assert denied.isError and "ermission denied" in denied.content[0].text
     assert (workdir / "hello.txt").read_text() == "hi from the worker\n"
+
+
+def test_resource_reads_run_in_the_worker_and_a_refusal_is_audited_as_a_denial(spawn, tmp_path, write_config, server_env):
+    """Review 8, finding 15: `resources/read` is a file read too, so an isolated client's runs in its
+    worker (the worker starts for it alone); a refused read is still -32002 and a denial in the log."""
+    config, workdir, secret, audit = _setup(tmp_path, write_config, server_env, "process")
+    workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / "notes.txt").write_text("resource text\n")
+    server = spawn("--config", config, "--client", "a")
+    server.initialize()
+    read = server.result("resources/read", {"uri": f"file://{workdir}/notes.txt"})
+    assert read["contents"][0]["text"] == "resource text\n", read
+    assert len(_worker_pids(server)) == 1, server.stderr
+    refused_id = server.next_id()
+    refused = server.request("resources/read", {"uri": f"file://{secret}"}, id=refused_id)
+    assert refused["error"]["code"] == -32002 and "the secret" not in json.dumps(refused), refused
+    server.close()
+    records = [json.loads(line) for line in audit.read_text().splitlines()]
+    record = next(r for r in records if r.get("id") == refused_id)
+    assert record["decision"] == "deny" and record["path"] == str(secret), record
+    ok = next(r for r in records if r.get("method") == "resources/read" and r.get("outcome") == "ok")
+    assert ok["path"] == str(workdir / "notes.txt"), ok

@@ -25,6 +25,12 @@ final class IsolationWorker: Sendable {
     enum Reply: Sendable {
         /// The worker's result and the audit notes its handler made.
         case result(ToolResult, annotations: [String: JSONValue])
+        /// The `resources/read` result the worker read (`{"contents": […]}`, checked) and the audit
+        /// notes its read made.
+        case resource(JSONValue, annotations: [String: JSONValue])
+        /// The worker refused a `resources/read` with this JSON-RPC error, and the permission
+        /// denial behind it, if any.
+        case refused(JSONRPCError, denial: PermissionDenial?)
         /// The call was cancelled (or timed out) before the worker answered.
         case cancelled
         /// The worker could not answer: why.
@@ -101,17 +107,32 @@ final class IsolationWorker: Sendable {
 
     /// Sends one call and waits for its answer; cancelling the task tells the worker to cancel it.
     func call(_ call: ToolCall, roots: [String]?) async -> Reply {
-        let id = state.withLock { state -> Int64 in
-            defer { state.nextID += 1 }
-            state.pending[state.nextID] = Pending(continuation: nil, context: call.request)
-            return state.nextID
-        }
         var message: [String: JSONValue] = [
-            "call": .int(id), "tool": .string(call.name), "arguments": .object(call.arguments),
+            "tool": .string(call.name), "arguments": .object(call.arguments),
             "progress": .bool(call.request.progressToken != nil),
         ]
         if let roots { message["roots"] = .array(roots.map(JSONValue.string)) }
         if let basis = call.approvalBasis { message["basis"] = basis.workerJSON }
+        return await exchange(message, context: call.request)
+    }
+
+    /// Has the worker answer a `resources/read` of `uri` (review 8, finding 15: a resource read
+    /// is a file read, and runs where the client's tools do).
+    func readResource(_ uri: String, context: RequestContext, roots: [String]?) async -> Reply {
+        var message: [String: JSONValue] = ["resource": .string(uri)]
+        if let roots { message["roots"] = .array(roots.map(JSONValue.string)) }
+        return await exchange(message, context: context)
+    }
+
+    /// Sends one request line (`message` plus its `call` id) and waits for its answer.
+    private func exchange(_ message: [String: JSONValue], context: RequestContext) async -> Reply {
+        let id = state.withLock { state -> Int64 in
+            defer { state.nextID += 1 }
+            state.pending[state.nextID] = Pending(continuation: nil, context: context)
+            return state.nextID
+        }
+        var message = message
+        message["call"] = .int(id)
         let encoded = JSONValue.object(message)
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Reply, Never>) in
@@ -270,6 +291,32 @@ final class IsolationWorker: Sendable {
             return "the isolation worker sent malformed JSON"
         }
         if let id = message["id"]?.intValue {
+            if let contents = message["contents"] {
+                guard let checked = Self.resourceContents(contents) else {
+                    return "the isolation worker sent malformed resource contents"
+                }
+                finish(
+                    id,
+                    with: .resource(["contents": checked], annotations: message["annotations"]?.objectValue ?? [:])
+                )
+                return nil
+            }
+            if let error = message["error"] {
+                guard let code = error["code"]?.intValue, let text = error["message"]?.stringValue else {
+                    return "the isolation worker sent a malformed error"
+                }
+                var denial: PermissionDenial?
+                if let json = message["denial"] {
+                    guard let decoded = PermissionDenial(workerJSON: json) else {
+                        return "the isolation worker sent a malformed denial"
+                    }
+                    denial = decoded
+                }
+                let data = error["data"].flatMap { $0.isNull ? nil : $0 }
+                let refusal = JSONRPCError(code: Int(code), message: text, data: data)
+                finish(id, with: .refused(refusal, denial: denial))
+                return nil
+            }
             guard let json = message["result"], let result = ToolResult(workerJSON: json) else {
                 return "the isolation worker sent a malformed result"
             }
@@ -286,6 +333,28 @@ final class IsolationWorker: Sendable {
             return nil
         }
         return "the isolation worker sent an unknown message"
+    }
+
+    /// The items of a worker's `resources/read` answer with only the members the protocol has:
+    /// `uri`, `mimeType`, and `text` or `blob`, each a string; `nil` when one does not fit.
+    static func resourceContents(_ json: JSONValue) -> JSONValue? {
+        guard let items = json.arrayValue else { return nil }
+        var checked: [JSONValue] = []
+        for item in items {
+            guard let uri = item["uri"]?.stringValue else { return nil }
+            var kept: [String: JSONValue] = ["uri": .string(uri)]
+            if let mimeType = item["mimeType"] {
+                guard let text = mimeType.stringValue else { return nil }
+                kept["mimeType"] = .string(text)
+            }
+            switch (item["text"]?.stringValue, item["blob"]?.stringValue) {
+            case (let text?, nil): kept["text"] = .string(text)
+            case (nil, let blob?): kept["blob"] = .string(blob)
+            default: return nil
+            }
+            checked.append(.object(kept))
+        }
+        return .array(checked)
     }
 
     /// Progress goes to the call it belongs to (its token is the call's id), log messages to the

@@ -82,6 +82,40 @@ final class IsolationWorkers: Sendable {
             return ToolManager.cancelledResult(tool, context: call.request, client: client)
         case .failed(let reason):
             return .error("The call failed in this client's isolation worker: \(reason)")
+        case .resource, .refused:
+            return .error("The isolation worker answered a tool call with a resource read")
+        }
+    }
+
+    /// Reads a resource in the connection's worker (`resources/read` of an isolated client).
+    /// - Throws: The worker's JSON-RPC error (an unknown URI is -32002 there as here), or an
+    ///   internal error when the worker cannot answer.
+    func readResource(
+        _ uri: String,
+        client: ClientContext,
+        context: RequestContext
+    ) async throws(JSONRPCError)
+        -> JSONValue
+    {
+        let worker: IsolationWorker
+        do throws(ExecutionError) {
+            worker = try await self.worker(for: client, session: context.session)
+        } catch {
+            throw .internalError("the resource could not be read in this client's isolation worker: \(error.message)")
+        }
+        switch await worker.readResource(uri, context: context, roots: client.offeredRoots) {
+        case .resource(let result, let annotations):
+            for (key, value) in IsolationWorker.acceptedAnnotations(annotations) { context.annotate(key, value) }
+            return result
+        case .refused(let error, let denial):
+            if let denial { context.note(denial) }
+            throw error
+        case .cancelled:
+            throw .internalError(context.isTimedOut ? "reading the resource timed out" : "the read was cancelled")
+        case .failed(let reason):
+            throw .internalError("reading the resource failed in this client's isolation worker: \(reason)")
+        case .result:
+            throw .internalError("the isolation worker answered a resource read with a tool result")
         }
     }
 

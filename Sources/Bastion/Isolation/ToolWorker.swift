@@ -51,6 +51,7 @@ private final class Worker: Sendable {
     struct Setup: Sendable {
         var client: ClientContext
         var tools: [String: ToolDefinition]
+        var resources: ResourceManager
         var session: MCPSession
     }
 
@@ -134,6 +135,7 @@ private final class Worker: Sendable {
         } catch {
             fail("the client \(given.clientID) cannot be set up: \(error)")
         }
+        let resources = ResourceManager(registry: server.resourceRegistry(), logger: logger)
         let registry = server.toolRegistry()
         let tools = Dictionary(
             registry.tools.filter { !$0.runsInServer }.map { ($0.name, $0) },
@@ -160,10 +162,17 @@ private final class Worker: Sendable {
         ] {
             Array(frame.utf8).withUnsafeBytes { session.receive($0) }
         }
-        setup.withLock { $0 = Setup(client: client, tools: tools, session: session) }
+        setup.withLock { $0 = Setup(client: client, tools: tools, resources: resources, session: session) }
     }
 
     func start(_ id: Int64, _ message: JSONValue, _ current: Setup) {
+        if let roots = message["roots"]?.arrayValue {
+            current.client.setOfferedRoots(roots.compactMap(\.stringValue))
+        }
+        if let uri = message["resource"]?.stringValue {
+            readResource(id, uri: uri, current)
+            return
+        }
         guard let name = message["tool"]?.stringValue, let arguments = message["arguments"]?.objectValue else {
             fail("a call without a tool or arguments")
         }
@@ -171,9 +180,6 @@ private final class Worker: Sendable {
         if let json = message["basis"] {
             guard let decoded = ApprovalBasis(workerJSON: json) else { fail("a call with a malformed approval basis") }
             basis = decoded
-        }
-        if let roots = message["roots"]?.arrayValue {
-            current.client.setOfferedRoots(roots.compactMap(\.stringValue))
         }
         let context = RequestContext(
             id: .int(id),
@@ -194,6 +200,62 @@ private final class Worker: Sendable {
                 output.write(["id": .int(id), "result": result.workerJSON, "annotations": .object(context.annotations)])
             }
         }
+    }
+}
+
+extension Worker {
+    /// A `resources/read` of the client, answered with its contents or its JSON-RPC error.
+    func readResource(_ id: Int64, uri: String, _ current: Setup) {
+        let context = RequestContext(
+            id: .int(id),
+            method: "resources/read",
+            params: ["uri": .string(uri)],
+            session: current.session
+        )
+        running.withLock { running in
+            running[id] = Task { [self] in
+                let answer: JSONValue
+                do throws(JSONRPCError) {
+                    let result = try await current.resources.read(
+                        params: ["uri": .string(uri)],
+                        client: current.client,
+                        context: context
+                    )
+                    answer = [
+                        "id": .int(id), "contents": result["contents"] ?? .array([]),
+                        "annotations": .object(context.annotations),
+                    ]
+                } catch {
+                    var refusal: [String: JSONValue] = [
+                        "id": .int(id),
+                        "error": [
+                            "code": .int(Int64(error.code)), "message": .string(error.message),
+                            "data": error.data ?? .null,
+                        ],
+                    ]
+                    if let denial = Self.denial(in: context.annotations) { refusal["denial"] = denial.workerJSON }
+                    answer = .object(refusal)
+                }
+                _ = self.running.withLock { $0.removeValue(forKey: id) }
+                output.write(answer)
+            }
+        }
+    }
+}
+
+extension Worker {
+    /// The denial a refused read noted in its context (`RequestContext.note(_:)`), rebuilt.
+    static func denial(in annotations: [String: JSONValue]) -> PermissionDenial? {
+        guard annotations["decision"]?.stringValue == "deny", let permission = annotations["permission"]?.stringValue,
+            let target = annotations["path"]?.stringValue,
+            let rule = annotations["rule"]?.stringValue.flatMap(PermissionDenial.Rule.init(rawValue:))
+        else { return nil }
+        return PermissionDenial(
+            permission: permission,
+            target: target,
+            rule: rule,
+            pattern: annotations["rule_pattern"]?.stringValue
+        )
     }
 }
 

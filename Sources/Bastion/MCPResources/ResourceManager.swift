@@ -16,13 +16,17 @@ final class ResourceManager: Sendable {
     /// The URIs each session is subscribed to.
     private let subscriptions = Mutex<[ObjectIdentifier: Set<String>]>([:])
     private let logger: Logger
+    /// The isolation workers: an isolated client's reads run in its worker.
+    let isolation: IsolationWorkers?
 
     init(
         registry: ResourceRegistry,
         memoryBudget: MemoryBudget? = nil,
         maxSubscriptionsPerSession: Int = 1_024,
+        isolation: IsolationWorkers? = nil,
         logger: Logger
     ) {
+        self.isolation = isolation
         self.resources = registry.resources
         self.templates = registry.templates
         self.providers = registry.providers
@@ -161,6 +165,11 @@ final class ResourceManager: Sendable {
     {
         guard let uri = params?["uri"]?.stringValue else { throw .invalidParams("\"uri\" must be a string") }
         context.annotate("uri", .string(uri.utf8.count > 512 ? "<\(uri.utf8.count) bytes>" : uri))
+        if let isolation, isolation.isIsolated(client) {
+            return try await withTaskExecutorPreference(BlockingExecutor.shared) { () async throws(JSONRPCError) in
+                try await isolation.readResource(uri, client: client, context: context)
+            }
+        }
         let contents: [ResourceContents]
         do {
             contents = try await withTaskExecutorPreference(BlockingExecutor.shared) {

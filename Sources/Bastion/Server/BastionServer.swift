@@ -213,6 +213,13 @@ public struct BastionServer: Sendable {
         return tools
     }
 
+    /// Every module's resources, templates and providers.
+    func resourceRegistry() -> ResourceRegistry {
+        var resources = ResourceRegistry()
+        for module in modules { module.register(in: &resources) }
+        return resources
+    }
+
     /// The isolation workers of the clients with `isolation = "process"`, `nil` when there is none.
     func makeIsolationWorkers(logger: Logger) -> IsolationWorkers? {
         let workers = IsolationWorkers(
@@ -227,24 +234,29 @@ public struct BastionServer: Sendable {
 
     func makeRuntime(logger: Logger) throws(ServerError) -> ServerRuntime {
         let tools = toolRegistry()
-        var resources = ResourceRegistry()
-        for module in modules { module.register(in: &resources) }
+        let resources = resourceRegistry()
         let problems = tools.problems + resources.problems
         guard problems.isEmpty else {
             throw ServerError("module registration failed: " + problems.joined(separator: "; "))
         }
         // Process-wide: every session's answers and queued output count against the one budget.
         let memoryBudget = MemoryBudget(limit: configuration.server.memoryBudgetBytes)
+        let isolation = makeIsolationWorkers(logger: logger)
         return ServerRuntime(
             tools: ToolManager(
                 tools: tools.tools,
                 sandbox: WorkdirSandboxValidator(),
                 approvals: ApprovalManager(clients: configuration.clients, logger: logger),
                 memoryBudget: memoryBudget,
-                isolation: makeIsolationWorkers(logger: logger),
+                isolation: isolation,
                 logger: logger
             ),
-            resources: ResourceManager(registry: resources, memoryBudget: memoryBudget, logger: logger),
+            resources: ResourceManager(
+                registry: resources,
+                memoryBudget: memoryBudget,
+                isolation: isolation,
+                logger: logger
+            ),
             prompts: PromptManager(prompts: configuration.prompts),
             pageSize: configuration.server.pageSize,
             memoryBudget: memoryBudget,
