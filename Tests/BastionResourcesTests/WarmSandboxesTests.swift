@@ -69,4 +69,12 @@ struct WarmSandboxesTests {
         try await Task.sleep(for: .milliseconds(300))
         #expect(pool.take(client: "a") == nil)
     }
+
+    @Test("A process ready while the client already runs again is not kept")
+    func aBusyClientKeepsNothing() async throws {
+        let pool = Self.pool()
+        pool.prepare(client: "a", memoryBytes: 1 << 26, processes: 4) { false }
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(pool.take(client: "a") == nil)
+    }
 }

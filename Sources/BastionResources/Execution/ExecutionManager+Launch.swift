@@ -110,7 +110,10 @@ extension ExecutionManager {
         run.plan.removeCodeFile()
         // The next run of a client that runs nothing now starts warm.
         if registry.running(client: run.client) == 0 {
-            warm.prepare(client: run.client, memoryBytes: run.memoryBytes, processes: run.processes)
+            let client = run.client
+            warm.prepare(client: client, memoryBytes: run.memoryBytes, processes: run.processes) { [registry] in
+                registry.running(client: client) == 0
+            }
         }
         return ExecutionResult(
             outcome: outcome,

@@ -57,7 +57,9 @@ final class WarmSandboxes: Sendable {
     ///   - client: The client's id.
     ///   - memoryBytes: The limit its run's cgroup starts with (set again when it is taken).
     ///   - processes: Likewise.
-    func prepare(client: String, memoryBytes: Int, processes: Int) {
+    ///   - isIdle: Whether the client still runs nothing once it is ready: a run that started
+    ///     meanwhile (without it) would otherwise share its cgroup budget with a parked process.
+    func prepare(client: String, memoryBytes: Int, processes: Int, isIdle: @escaping @Sendable () -> Bool = { true }) {
         let starts = state.withLock { state -> UInt64? in
             guard !state.isStopped, state.parked[client] == nil, !state.preparing.contains(client) else { return nil }
             state.preparing.insert(client)
@@ -67,10 +69,11 @@ final class WarmSandboxes: Sendable {
         guard let id = starts else { return }
         let started = DetachedThread.start { [self] in
             let parked = park(client: client, id: id, memoryBytes: memoryBytes, processes: processes)
+            let idle = isIdle()
             let leftOver = state.withLock { state -> Parked? in
                 state.preparing.remove(client)
                 guard let parked else { return nil }
-                guard !state.isStopped, state.parked[client] == nil else { return parked }
+                guard !state.isStopped, state.parked[client] == nil, idle else { return parked }
                 state.parked[client] = parked
                 return nil
             }
