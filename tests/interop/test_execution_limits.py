@@ -31,6 +31,11 @@ limits = { processes = 16, timeout_ms = 20000, memory_mb = 64 }
 [[clients]]
 id = "coder"
 permissions = ["file_read", "file_write", "code_execution"]
+
+[[clients]]
+id = "tight"
+permissions = ["code_execution", "system_command:*"]
+limits = { processes = 2 }
 """
 
 FORK_BOMB = """\
@@ -273,3 +278,20 @@ def test_a_killed_servers_orphans_are_killed_by_the_next_server_which_starts_at_
     assert time.monotonic() - started < 4, "start-up waited on the dead server's directories"
     assert wait_gone(f"sleep {marker}", within=3) == [], "the dead server's children survived the next start"
     second.finish()
+
+
+def test_back_to_back_runs_keep_their_whole_process_limit(connect):
+    """Review 10, finding 1: a sandbox-exec parked for the client's next run, ready while that run
+    had already started without it, sat in the client's cgroup and took one of its
+    `limits.processes`: every other back-to-back `sh -c 'true && echo ok'` (two processes, the limit)
+    failed "Cannot fork". A parked process now brings its own slot."""
+    server = connect("tight")
+    for index in range(12):
+        result = server.call_tool("run_command", {"command": ["sh", "-c", "/bin/true && echo ok"]}, timeout=15)
+        content = result["structuredContent"]
+        assert content["exitCode"] == 0 and content["stdout"] == "ok\n", (index, result)
+    for _ in range(3):
+        time.sleep(0.3)
+        result = server.call_tool("run_command", {"command": ["sh", "-c", "/bin/true && echo ok"]}, timeout=15)
+        assert result["structuredContent"]["stdout"] == "ok\n", result
+    server.finish()

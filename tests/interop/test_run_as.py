@@ -261,3 +261,43 @@ def test_a_root_child_makes_no_set_id_file_and_leaves_the_hosts_dev_null_alone(c
     assert "WRITE_DEVNULL" in out and "CHMOD_PLAIN" in out, out
     assert not os.stat("/dev/null").st_mode & 0o6000
     sudoer.finish()
+
+
+def test_no_child_or_file_tool_reaches_the_code_directory(spawn, write_config, server_env, tmp_path):
+    """Review 10, finding 2: the code directory (`/tmp/bastion-code-*`) was no protected path, so a
+    uid-0 child with a write root holding /tmp swapped the code of later runs. A write root holding
+    it is now left out, and the file tools refuse it."""
+    import shutil
+    import uuid
+
+    base = Path("/var/tmp") / f"bastion-test-{uuid.uuid4().hex[:12]}"  # outside /tmp: nothing else excludes /tmp
+    (base / "state").mkdir(parents=True)
+    try:
+        server_env["XDG_STATE_HOME"] = str(base / "state")
+        server_env["BASTION_APPROVAL_DIR"] = str(base / "approvals")
+        server_env["XDG_CONFIG_HOME"] = str(base / "config")
+        config = base / "bastion.toml"  # out of /tmp too: Bastion's own files keep a root out
+        config.write_text(
+            f'[server]\naudit_log = "{base}/audit.jsonl"\n\n[[clients]]\nid = "wide"\nworkdir = "{base}/work"\n'
+            'permissions = ["file_read", "file_write", "file_read:/tmp/**", "file_write_global:/tmp/**", '
+            '"code_execution:unrestricted", "system_command:*", "code_execution_sudo"]\n'
+        )
+        server = spawn("--config", config, "--client", "wide")
+        server.initialize(LATEST)
+        first = server.call_tool("run_code", {"language": "sh", "code": 'dirname "$0"'})
+        directory = first["structuredContent"]["stdout"].strip()
+        assert directory.startswith("/tmp/bastion-code-"), first
+        probe = f'ls {directory} >/dev/null 2>&1 && echo LISTED; touch {directory}/planted 2>/dev/null && echo PLANTED; true'
+        result = run(server, "sh", "-c", probe, sudo=True)
+        out = stdout(result)
+        assert "LISTED" not in out and "PLANTED" not in out, result
+        for tool, arguments in [
+            ("list_directory", {"path": directory}),
+            ("write_file", {"path": f"{directory}/planted", "content": "echo PWNED\n"}),
+        ]:
+            refused = server.call_tool(tool, arguments)
+            assert refused.get("isError") is True and "protected" in text_of(refused), (tool, refused)
+        assert not Path(directory, "planted").exists()
+        server.finish()
+    finally:
+        shutil.rmtree(base, ignore_errors=True)

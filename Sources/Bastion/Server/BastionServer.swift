@@ -165,7 +165,16 @@ public struct BastionServer: Sendable {
         if let configurationFile { paths.append(ConfigurationPaths.canonical(configurationFile)) }
         if let http = configuration.http { paths += [http.tlsCert, http.tlsKey, http.clientCA].compactMap { $0 } }
         if let approvals = ApprovalDirectory.path() { paths.append(approvals) }
+        // Where run_code's code waits for its interpreter (review 10, finding 2); made now.
+        if runsCode, let code = CodeDirectory.shared.path { paths.append(code) }
         return paths
+    }
+
+    /// Whether a client may run code (and the code directory is needed).
+    var runsCode: Bool {
+        configuration.clients.contains { client in
+            client.permissions.contains { if case .codeExecution = $0 { true } else { false } }
+        }
     }
 
     /// What the server executes (its binary, its shared libraries and their non-system
@@ -176,7 +185,9 @@ public struct BastionServer: Sendable {
     /// audit log's head and rotated copy, and the approval sockets' directory.
     var hiddenFromChildren: [String] {
         let audit = configuration.server.auditLog
-        return protectedPaths + [audit + ".head", audit + ".1"]
+        // Not the code directory: each child's own code file is bound there.
+        let code = runsCode ? CodeDirectory.shared.path : nil
+        return protectedPaths.filter { $0 != code } + [audit + ".head", audit + ".1"]
     }
 
     /// Refuses a configuration in which a client's workdir holds the server's binary or a

@@ -122,6 +122,7 @@ public final class BastionService: Service, Sendable {
         await stopEveryConnection()
         await server.shutdownModules()
         runtime.tools.isolation?.stopAll()
+        CodeDirectory.shared.removeIfEmpty()
         runtime.tools.approvals?.shutdown()  // refuses waiting calls, removes the approval socket
         let reason = state.withLock { state -> String in
             state.phase = .stopped

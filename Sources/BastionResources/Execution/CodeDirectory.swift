@@ -13,12 +13,16 @@ import Glibc
 /// file is 0400, readable by the run_as user through a one-entry ACL only, and its name is random
 /// (the directory cannot be listed); the child sees only its own file, bound read-only into its
 /// minimal root and allowed by one Landlock rule.
-final class CodeDirectory: Sendable {
+public final class CodeDirectory: Sendable {
+    /// The server's, made at its start (``path``) so that the file tools and every write root
+    /// can be kept out of it before any code is written there (review 10, finding 2).
+    public static let shared = CodeDirectory()
+
     private let state = Mutex<(path: String, descriptor: Int32)?>(nil)
     private let template: String
 
     /// - Parameter template: The `mkdtemp(3)` template (ending in `XXXXXX`).
-    init(template: String = "/tmp/bastion-code-XXXXXX") {
+    public init(template: String = "/tmp/bastion-code-XXXXXX") {
         self.template = template
     }
 
@@ -54,6 +58,9 @@ final class CodeDirectory: Sendable {
         return (directory, path + "/" + name)
     }
 
+    /// The directory's path, made now if it is not yet; `nil` when it cannot be made.
+    public var path: String? { try? directory().0 }
+
     /// The directory, made on first use.
     private func directory() throws(ExecutionError) -> (String, Int32) {
         let made = state.withLock { state -> (String, Int32)? in
@@ -82,7 +89,7 @@ final class CodeDirectory: Sendable {
     }
 
     /// Removes the directory when it is empty (server shutdown).
-    func removeIfEmpty() {
+    public func removeIfEmpty() {
         state.withLock { state in
             guard let current = state else { return }
             if rmdir(current.path) == 0 {

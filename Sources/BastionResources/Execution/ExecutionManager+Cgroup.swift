@@ -8,12 +8,15 @@ extension ExecutionManager {
     /// - Throws: ``ExecutionError`` `busy` when the client's runs already hold `limits.processes`
     ///   processes (every descendant counts, not only the runs).
     func makeCgroup(run id: UInt64, client: ClientContext) throws(ExecutionError) -> CgroupRun? {
-        try checkProcessCount(client, alreadyStarted: 0)
+        // A parked process in the client's directory is no run's: not counted, and left its slot.
+        let parked = warm.isInCgroup(client: client.id) ? 1 : 0
+        try checkProcessCount(client, alreadyStarted: parked)
         let run = cgroups?.makeRun(
             client: client.id,
             id: id,
             memoryBytes: client.limits.memoryMB * 1_048_576,
-            processes: client.limits.processes
+            processes: client.limits.processes,
+            reserved: parked
         )
         if run == nil, requiredFeatures.contains(SandboxFeature.cgroup.rawValue) {
             throw ExecutionError(

@@ -49,7 +49,7 @@ public final class ExecutionManager: Sendable {
     /// A `sandbox-exec` per client started ahead of its next run.
     let warm: WarmSandboxes
     /// Where the code of `run_code` is written, out of every child's reach.
-    let codeDirectory = CodeDirectory()
+    let codeDirectory: CodeDirectory
 
     /// The interpreters offered when the configuration names none.
     public static let defaultInterpreterNames = ["sh", "bash", "python3", "node"]
@@ -67,6 +67,7 @@ public final class ExecutionManager: Sendable {
     ///   - fileSizeLimitBytes: `RLIMIT_FSIZE` of every child (default 1 GiB).
     ///   - cgroups: The cgroup per run, when there is a writable hierarchy (default none).
     ///   - sessions: The table of process sessions (default: a table of its own).
+    ///   - codeDirectory: Where `run_code` writes its code (default: the server's).
     public init(
         launcher: SandboxLauncher = .fromEnvironment,
         files: FileSystemManager = FileSystemManager(),
@@ -77,8 +78,10 @@ public final class ExecutionManager: Sendable {
         gracePeriod: Duration = .seconds(2),
         fileSizeLimitBytes: Int = 1 << 30,
         cgroups: CgroupManager? = nil,
-        sessions: ProcessSessionTable = ProcessSessionTable()
+        sessions: ProcessSessionTable = ProcessSessionTable(),
+        codeDirectory: CodeDirectory = .shared
     ) {
+        self.codeDirectory = codeDirectory
         self.launcher = launcher
         self.files = files
         var found: [String: String] = [:]
@@ -89,7 +92,11 @@ public final class ExecutionManager: Sendable {
         self.requiredFeatures = requiredFeatures
         self.hiddenPaths = hiddenPaths
         self.hiddenScope = hiddenPaths.flatMap { path in [path] + [ReadScope.canonical(path)].compactMap { $0 } }
-        self.runtimeScope = runtimePaths.flatMap { path in [path] + [ReadScope.canonical(path)].compactMap { $0 } }
+        // The code directory too: a write root holding it would let a child replace a later run's
+        // code (review 10, finding 2).
+        self.runtimeScope = (runtimePaths + [codeDirectory.path].compactMap { $0 }).flatMap { path in
+            [path] + [ReadScope.canonical(path)].compactMap { $0 }
+        }
         self.readRoots = ReadScope.carve(ExecutableResolver.systemReadPaths, around: hiddenScope)
         self.gracePeriod = gracePeriod
         self.fileSizeLimitBytes = fileSizeLimitBytes

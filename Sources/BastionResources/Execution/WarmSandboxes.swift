@@ -21,11 +21,16 @@ final class WarmSandboxes: Sendable {
     struct Parked: Sendable {
         var child: ProcessSupervisor.Child
         var cgroup: CgroupRun?
+        /// The client's `limits.processes` when it was parked.
+        var processes: Int = 1
     }
 
     private struct State {
         var parked: [String: Parked] = [:]
         var preparing: Set<String> = []
+        /// Clients whose parked process is in their cgroup directory now (moved, not yet taken
+        /// or discarded): a run made meanwhile leaves it its slot.
+        var inCgroup: Set<String> = []
         var isStopped = false
         var nextID: UInt64 = 0
     }
@@ -42,9 +47,19 @@ final class WarmSandboxes: Sendable {
         self.cgroups = cgroups
     }
 
+    /// Whether a parked process of the client sits in its cgroup directory now (one process of
+    /// the directory that no run owns).
+    func isInCgroup(client: String) -> Bool { state.withLock { $0.inCgroup.contains(client) } }
+
     /// The client's parked process, if one is there and still alive.
     func take(client: String) -> Parked? {
-        guard let parked = state.withLock({ $0.parked.removeValue(forKey: client) }) else { return nil }
+        guard
+            let parked = state.withLock({ state -> Parked? in
+                guard let parked = state.parked.removeValue(forKey: client) else { return nil }
+                state.inCgroup.remove(client)
+                return parked
+            })
+        else { return nil }
         guard Self.isAlive(parked.child) else {
             discard(parked)
             return nil
@@ -73,7 +88,10 @@ final class WarmSandboxes: Sendable {
             let leftOver = state.withLock { state -> Parked? in
                 state.preparing.remove(client)
                 guard let parked else { return nil }
-                guard !state.isStopped, state.parked[client] == nil, idle else { return parked }
+                guard !state.isStopped, state.parked[client] == nil, idle else {
+                    state.inCgroup.remove(client)
+                    return parked
+                }
                 state.parked[client] = parked
                 return nil
             }
@@ -100,11 +118,16 @@ final class WarmSandboxes: Sendable {
             discard(Parked(child: child, cgroup: nil))
             return nil
         }
+        let parked = Parked(child: child, cgroup: run, processes: processes)
+        // Moved first, then given its slot: a run of the client meanwhile has one process less
+        // for those milliseconds, never one more (review 10, finding 1).
         guard cgroups.move(child.pid, into: run) else {
-            discard(Parked(child: child, cgroup: run))
+            discard(parked)
             return nil
         }
-        return Parked(child: child, cgroup: run)
+        state.withLock { _ = $0.inCgroup.insert(client) }
+        cgroups.limitClient(of: run, processes: processes + 1)
+        return parked
     }
 
     /// Kills and reaps a parked process, closes its descriptors and removes its cgroup.
@@ -118,7 +141,11 @@ final class WarmSandboxes: Sendable {
         where descriptor >= 0 {
             close(descriptor)
         }
-        if let cgroup = parked.cgroup { cgroups?.finish(cgroup) }
+        if let cgroup = parked.cgroup {
+            cgroups?.finish(cgroup)
+            // Its slot goes with it (the directory may be gone already).
+            cgroups?.limitClient(of: cgroup, processes: parked.processes)
+        }
     }
 
     /// Whether the process has not ended (its pidfd is not readable yet).

@@ -51,7 +51,9 @@ public final class CgroupManager: Sendable {
     ///   - memoryBytes: The memory limit of the run's processes together.
     ///   - processes: The process limit of the run, and of all the client's runs together.
     /// - Returns: The run, or `nil` when a directory or a limit could not be made (nothing is left).
-    public func makeRun(client: String, id: UInt64, memoryBytes: Int, processes: Int) -> CgroupRun? {
+    ///   - reserved: Processes of the client's directory that are not a run's (a parked
+    ///     `sandbox-exec`, review 10, finding 1): its `pids.max` is raised by as many.
+    public func makeRun(client: String, id: UInt64, memoryBytes: Int, processes: Int, reserved: Int = 0) -> CgroupRun? {
         let clientName = Self.directoryName(client: client)
         let runName = String(id)
         return state.withLock { state -> CgroupRun? in
@@ -60,7 +62,7 @@ public final class CgroupManager: Sendable {
             for hierarchy in hierarchies {
                 let clientPath = hierarchy.root + "/" + clientName
                 guard CgroupFiles.makeDirectory(clientName, in: hierarchy.root) == nil,
-                    hierarchy.setClientLimit(processes: processes, in: clientPath),
+                    hierarchy.setClientLimit(processes: processes + max(0, reserved), in: clientPath),
                     CgroupFiles.makeDirectory(runName, in: clientPath) == nil
                 else { break }
                 made.append(clientPath + "/" + runName)
@@ -100,6 +102,13 @@ public final class CgroupManager: Sendable {
         zip(hierarchies, run.directories).allSatisfy { hierarchy, directory in
             hierarchy.setClientLimit(processes: processes, in: hierarchy.root + "/" + run.clientName)
                 && hierarchy.setRunLimits(memoryBytes: memoryBytes, processes: processes, in: directory)
+        }
+    }
+
+    /// Sets the `pids.max` of a run's client directory (a parked process moved in or out).
+    func limitClient(of run: CgroupRun, processes: Int) {
+        for hierarchy in hierarchies {
+            _ = hierarchy.setClientLimit(processes: processes, in: hierarchy.root + "/" + run.clientName)
         }
     }
 
