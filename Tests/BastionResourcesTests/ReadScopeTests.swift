@@ -32,7 +32,34 @@ struct ReadScopeTests {
                 around: [scratch.file("root/etc/bastion.toml"), scratch.file("root/state/audit.jsonl")]
             )
         )
-        #expect(carved == [scratch.file("root/bin"), scratch.file("root/etc/a.conf"), scratch.file("root/state/other")])
+        #expect(
+            carved == [scratch.file("root/bin"), scratch.file("root/etc/a.conf"), scratch.file("root/state/other")]
+        )
+    }
+
+    /// Review 10, finding 5: a link in a carved directory became a root, and its bind failed the
+    /// worker's sandbox (a link to anything could switch a client's tools off).
+    @Test func aSymbolicLinkInACarvedDirectoryIsNoRoot() throws {
+        let scratch = try ScratchDirectory()
+        try tree(scratch)
+        try FileManager.default.createSymbolicLink(
+            atPath: scratch.file("root/state/dangling"),
+            withDestinationPath: "/nonexistent"
+        )
+        try FileManager.default.createSymbolicLink(
+            atPath: scratch.file("root/state/etc-link"),
+            withDestinationPath: "../etc"
+        )
+        let carved = Set(ReadScope.carve([scratch.file("root")], around: [scratch.file("root/state/audit.jsonl")]))
+        #expect(carved.contains(scratch.file("root/state/other")))
+        #expect(
+            !carved.contains(scratch.file("root/state/dangling"))
+                && !carved.contains(scratch.file("root/state/etc-link"))
+        )
+        let precise = Set(
+            ReadScope.carve([scratch.file("root")], around: [scratch.file("root/state/other")], lookAlikes: false)
+        )
+        #expect(!precise.contains(scratch.file("root/state/dangling")))
     }
 
     @Test func aHiddenDirectoryGoesWithEverythingInIt() throws {

@@ -17,6 +17,8 @@ import time
 from pathlib import Path
 
 
+import pytest
+
 from conftest import text_of
 
 CONFIG = """\
@@ -309,3 +311,35 @@ def test_resource_reads_run_in_the_worker_and_a_refusal_is_audited_as_a_denial(s
     assert record["decision"] == "deny" and record["path"] == str(secret), record
     ok = next(r for r in records if r.get("method") == "resources/read" and r.get("outcome") == "ok")
     assert ok["path"] == str(workdir / "notes.txt"), ok
+
+
+@pytest.mark.parametrize("delay_ms", [0, 10, 25])
+def test_a_reload_while_the_worker_starts_leaves_no_worker_with_the_old_rules(spawn, tmp_path, write_config, server_env, delay_ms):
+    """Review 10, finding 4: a reload that landed while a client's worker started left that worker
+    running with the old rules (a revoked grant still read and wrote) until the connection ended."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "s.txt").write_text("the shared secret\n")
+    config, workdir, _, _ = _setup(
+        tmp_path, write_config, server_env, "process",
+        permissions=f'"file_read", "file_write", "file_read:{shared}/**", "file_write_global:{shared}/**"',
+    )  # fmt: skip
+    narrow = config.read_text().replace(f', "file_read:{shared}/**", "file_write_global:{shared}/**"', "")
+    server = spawn("--config", config, "--client", "a")
+    server.initialize()
+    first = server.next_id()
+    server.send({"jsonrpc": "2.0", "id": first, "method": "tools/call", "params": {"name": "list_directory", "arguments": {"path": "."}}})
+    time.sleep(delay_ms / 1000)
+    config.write_text(narrow)
+    server.proc.send_signal(signal.SIGHUP)
+    _wait_for(lambda: "Configuration reloaded" in server.stderr)
+    server.wait_response(first)
+    for tool, arguments in [
+        ("read_unchecked", {"path": str(shared / "s.txt")}),
+        ("read_text_file", {"path": str(shared / "s.txt")}),
+        ("write_file", {"path": str(shared / "w.txt"), "content": "revoked"}),
+    ]:
+        result = server.call_tool(tool, arguments)
+        assert result.get("isError") is True and "the shared secret" not in text_of(result), (tool, result)
+    assert not (shared / "w.txt").exists()
+    server.close()

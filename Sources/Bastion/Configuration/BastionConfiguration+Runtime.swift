@@ -9,9 +9,13 @@ extension BastionConfiguration {
     public func workdirsHoldingRuntime(_ runtime: [String]) -> [String] {
         clients.compactMap { client in
             let forms = Set([client.workdir, ConfigurationPaths.canonical(client.workdir)])
-            guard let held = runtime.first(where: { path in forms.contains { PathBytes.isWithin(path, $0) } }) else {
-                return nil
-            }
+            // Holding one, or inside one (review 10, finding 7: the loader searches a library
+            // directory's subdirectories, `glibc-hwcaps/…`, `tls/`, first).
+            guard
+                let held = runtime.first(where: { path in
+                    forms.contains { PathBytes.isWithin(path, $0) || PathBytes.isWithin($0, path) }
+                })
+            else { return nil }
             return "client \"\(client.id)\": its workdir \(client.workdir) holds \(held), which the server runs; "
                 + "code the client runs could replace it (move the workdir, or install the binary elsewhere)"
         }

@@ -31,6 +31,8 @@ final class IsolationWorkers: Sendable {
         /// connection's while the entry exists (review 8, finding 14).
         var workers: [ObjectIdentifier: Entry] = [:]
         var isStopped = false
+        /// Counts reloads: a worker started from an older one is not kept (review 10, finding 4).
+        var generation: UInt64 = 0
     }
 
     /// The clients whose calls run in a worker, fixed at start (a reload does not change it).
@@ -132,6 +134,7 @@ final class IsolationWorkers: Sendable {
         let workers = state.withLock { state -> [IsolationWorker] in
             state.configuration = configuration
             state.protectedPaths = protectedPaths
+            state.generation += 1
             var changed: [IsolationWorker] = []
             for (key, entry) in state.workers {
                 let setup = WorkerSetup(
@@ -174,11 +177,20 @@ final class IsolationWorkers: Sendable {
         return try result.get()
     }
 
-    /// Starts the connection's worker unless another call did meanwhile (called under ``starting``).
+    /// Starts the connection's worker unless another call did meanwhile (called under ``starting``),
+    /// again when a reload came while it started.
     private func start(for client: ClientContext, session: MCPSession) throws(ExecutionError) -> IsolationWorker {
+        for _ in 0..<3 {
+            if let worker = try startOnce(for: client, session: session) { return worker }
+        }
+        throw ExecutionError(.busy, "the configuration kept changing while the isolation worker started; try again")
+    }
+
+    /// One start: `nil` when a reload came meanwhile (the worker, built from the old rules, is killed).
+    private func startOnce(for client: ClientContext, session: MCPSession) throws(ExecutionError) -> IsolationWorker? {
         let key = ObjectIdentifier(client)
-        let (existing, configuration, protectedPaths, isStopped) = state.withLock {
-            ($0.workers[key]?.worker, $0.configuration, $0.protectedPaths, $0.isStopped)
+        let (existing, configuration, protectedPaths, isStopped, generation) = state.withLock {
+            ($0.workers[key]?.worker, $0.configuration, $0.protectedPaths, $0.isStopped, $0.generation)
         }
         if let existing, existing.isAlive { return existing }
         guard !isStopped else { throw ExecutionError(.busy, "the server is stopping") }
@@ -228,15 +240,20 @@ final class IsolationWorkers: Sendable {
             ]
         )
         // The server may have begun stopping while this worker started: then it does not stay.
-        let (replaced, stopped) = state.withLock { state -> (IsolationWorker?, Bool) in
-            guard !state.isStopped else { return (nil, true) }
+        let (replaced, stopped, stale) = state.withLock { state -> (IsolationWorker?, Bool, Bool) in
+            guard !state.isStopped else { return (nil, true, false) }
+            guard state.generation == generation else { return (nil, false, true) }
             defer { state.workers[key] = Entry(client: client, worker: worker, setup: setup) }
-            return (state.workers[key]?.worker, false)
+            return (state.workers[key]?.worker, false, false)
         }
         replaced?.stop()
         guard !stopped else {
             worker.stop()
             throw ExecutionError(.busy, "the server is stopping")
+        }
+        guard !stale else {
+            worker.stop()
+            return nil
         }
         return worker
     }

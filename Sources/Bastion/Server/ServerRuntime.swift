@@ -34,9 +34,15 @@ final class ServerRuntime: Sendable {
         self.pageSize = pageSize
     }
 
-    /// Applies the parts of a reloaded configuration that the runtime holds (approval settings).
-    func apply(_ configuration: BastionConfiguration, protectedPaths: [String]) {
+    /// Applies the approval settings of a reloaded configuration (before the clients' new rights).
+    func applyApprovals(_ configuration: BastionConfiguration) {
         tools.approvals?.replaceSettings(configuration.clients)
+    }
+
+    /// Applies a reloaded configuration to the isolation workers, once the clients' new rules are
+    /// in force: a worker started from then on is built from both, and one started before is
+    /// started again (review 10, finding 4).
+    func applyIsolation(_ configuration: BastionConfiguration, protectedPaths: [String]) {
         tools.isolation?.reload(configuration, protectedPaths: protectedPaths)
     }
 

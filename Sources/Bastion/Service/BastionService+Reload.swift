@@ -89,13 +89,14 @@ extension BastionService {
         // them, so a changed workdir waits for a restart (reported as not applied), and the
         // configuration in force keeps saying so at the next reload.
         let new = reloaded.keepingWorkdirs(of: previous)
-        runtime.apply(new, protectedPaths: server.protectedPaths)
+        runtime.applyApprovals(new)
         do {
             try clients.replaceClients(new.registryClients(home: server.home, alsoDenyingWorkdirsOf: [reloaded]))
         } catch {
-            runtime.apply(previous, protectedPaths: server.protectedPaths)
+            runtime.applyApprovals(previous)
             throw ServerError("invalid permission rules: \(error.message)")
         }
+        runtime.applyIsolation(new, protectedPaths: server.protectedPaths)
         state.withLock { $0.configuration = new }
         return ConfigurationChanges.between(previous, reloaded)
     }

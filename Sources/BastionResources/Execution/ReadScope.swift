@@ -44,7 +44,12 @@ enum ReadScope {
                 raw.withMemoryRebound(to: CChar.self) { String(validatingCString: $0.baseAddress!) }
             }
             guard let entryName, entryName != ".", entryName != ".." else { continue }
-            carve(PathBytes.join(root, entryName), around: inside, lookAlikes: lookAlikes, into: &result)
+            let entry = PathBytes.join(root, entryName)
+            // Never a symbolic link as a root: a bind of it fails the sandbox, and Landlock would
+            // open its target, wherever that is (review 10, finding 5). Left out, fail closed.
+            var info = stat()
+            guard lstat(entry, &info) == 0, (info.st_mode & S_IFMT) != S_IFLNK else { continue }
+            carve(entry, around: inside, lookAlikes: lookAlikes, into: &result)
         }
     }
 
