@@ -17,6 +17,10 @@ package struct RuntimeFiles: Sendable, Hashable {
     /// `PATH`) and each symbolic link on the way from it to ``executable`` (review 9, finding 6:
     /// `/usr/local/bin/bastion -> /opt/bastion/bin/bastion` is what the next start runs).
     package var launchPaths: [String] = []
+    /// Directories the next start searches before it finds what runs now, unresolved: the `PATH`
+    /// entries ahead of the binary's (a `bastion` planted there would be the next one, review 10,
+    /// finding 3) and `LD_LIBRARY_PATH`'s (searched before everything, finding 6).
+    package var searchedDirectories: [String] = []
     /// The shared libraries mapped into the process, by the path the kernel gives them.
     package var libraries: [String]
     /// The directories of ``libraries``, each once, in the order first seen.
@@ -37,6 +41,13 @@ package struct RuntimeFiles: Sendable, Hashable {
         let path = getenv("PATH").map { String(cString: $0) } ?? ""
         if let invoked = CommandLine.arguments.first, let start = resolveInvocation(invoked, path: path) {
             files.launchPaths = linkChain(from: start)
+            if !invoked.utf8.contains(UInt8(ascii: "/")) {
+                files.searchedDirectories = directories(of: path, before: start)
+            }
+        }
+        if let libraries = getenv("LD_LIBRARY_PATH") {
+            files.searchedDirectories += String(cString: libraries).split(separator: ":").map(String.init)
+                .filter { $0.hasPrefix("/") }
         }
         return files
     }()
@@ -81,11 +92,41 @@ package struct RuntimeFiles: Sendable, Hashable {
                 add(String(path[..<slash]))
             }
         }
-        for directory in libraryDirectories + Self.loaderDirectories + Self.configuredLibraryDirectories() {
+        for directory in libraryDirectories + Self.loaderDirectories + Self.configuredLibraryDirectories()
+            + searchedDirectories
+        {
             add(directory)
         }
         for path in Self.loaderConfiguration { add(path) }
+        // Every symbolic link on the way to one of these (`/opt/swift -> swift-6.3`): moved away and
+        // replaced by a directory of a client's, it would lead the next start to the client's files
+        // (review 10, findings 3 and 6).
+        for path in paths { for link in Self.linksOnTheWay(to: path) { add(link) } }
         return paths
+    }
+
+    /// The entries of a `PATH` ahead of the one that holds `found`.
+    static func directories(of path: String, before found: String) -> [String] {
+        guard let slash = found.utf8.lastIndex(of: UInt8(ascii: "/")) else { return [] }
+        let holder = String(found[..<slash])
+        var ahead: [String] = []
+        for entry in path.split(separator: ":").map(String.init) where entry.hasPrefix("/") {
+            if entry == holder { break }
+            ahead.append(entry)
+        }
+        return ahead
+    }
+
+    /// The components of `path` (each prefix, unresolved) that are symbolic links.
+    static func linksOnTheWay(to path: String) -> [String] {
+        var links: [String] = []
+        var prefix = ""
+        for component in path.split(separator: "/") {
+            prefix += "/" + component
+            var info = stat()
+            if lstat(prefix, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK { links.append(prefix) }
+        }
+        return links
     }
 
     /// The absolute directories the loader's configuration (`/etc/ld.so.conf.d/*.conf`) names.

@@ -85,6 +85,34 @@ struct RuntimeFilesTests {
         #expect(RuntimeFiles.resolveInvocation("no-such-program-here", path: "/usr/bin") == nil)
     }
 
+    /// Review 10, findings 3 and 6: what the next start searches first, and the links on the way.
+    @Test("PATH entries ahead of the binary, LD_LIBRARY_PATH entries and links on the way are unwritable")
+    func searchedDirectoriesAndLinks() throws {
+        #expect(
+            RuntimeFiles.directories(
+                of: "/home/a/.local/bin:relative:/usr/local/bin:/usr/bin",
+                before: "/usr/local/bin/bastion"
+            )
+                == ["/home/a/.local/bin"]
+        )
+        #expect(RuntimeFiles.directories(of: "/usr/bin", before: "/usr/bin/bastion").isEmpty)
+        let scratch = "/tmp/bastion-links-\(getpid())"
+        mkdir(scratch, 0o700)
+        mkdir(scratch + "/v1", 0o700)
+        defer {
+            unlink(scratch + "/current")
+            rmdir(scratch + "/v1")
+            rmdir(scratch)
+        }
+        symlink("v1", scratch + "/current")
+        #expect(RuntimeFiles.linksOnTheWay(to: scratch + "/current/lib/libx.so") == [scratch + "/current"])
+        var files = RuntimeFiles(executable: "/usr/bin/true", maps: [])
+        files.searchedDirectories = [scratch + "/current/lib", "/home/a/.local/bin"]
+        let paths = files.unwritable
+        #expect(paths.contains(scratch + "/current/lib") && paths.contains(scratch + "/current"))
+        #expect(paths.contains("/home/a/.local/bin"))
+    }
+
     @Test("The directories the loader's configuration names are read from its files")
     func configuredDirectories() throws {
         let scratch = "/tmp/bastion-runtime-files-\(getpid())"
