@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -104,7 +105,7 @@ int cbastion_seccomp_available(void) {
 #endif
 
 /* How many instructions append_setid_checks adds at most. */
-#define SETID_CHECK_LENGTH 64
+#define SETID_CHECK_LENGTH 72
 
 /* Refuses making a file set-user-ID or set-group-ID: the mode of chmod, fchmod, fchmodat, creat,
    mkdir, mkdirat, and of open/openat when they create (review 8, finding 9; review 9, finding 10:
@@ -117,16 +118,21 @@ static void append_setid_checks(struct sock_filter *program, unsigned short *len
     unsigned short at = *length;
     program[at++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_fchmodat2, 0, 1);
     program[at++] = RETURN(SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA));
-    struct { int nr; int mode; } modes[] = {
+    /* mkdir: set-user-ID only; a set-group-ID directory passes its group down and gives no
+       privilege, and `cp -r` of one asks for it (review 10, finding 9). mknod makes regular files
+       too (review 10, finding 8). */
+    struct { int nr; int mode; unsigned bits; } modes[] = {
 #ifdef __NR_chmod
-        {__NR_chmod, 1}, {__NR_creat, 1}, {__NR_mkdir, 1},
+        {__NR_chmod, 1, SETID_BITS}, {__NR_creat, 1, SETID_BITS}, {__NR_mkdir, 1, S_ISUID},
+        {__NR_mknod, 1, SETID_BITS},
 #endif
-        {__NR_fchmod, 1}, {__NR_fchmodat, 2}, {__NR_mkdirat, 2},
+        {__NR_fchmod, 1, SETID_BITS}, {__NR_fchmodat, 2, SETID_BITS}, {__NR_mkdirat, 2, S_ISUID},
+        {__NR_mknodat, 2, SETID_BITS},
     };
     for (unsigned index = 0; index < sizeof modes / sizeof modes[0]; index++) {
         program[at++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)modes[index].nr, 0, 4);
         program[at++] = STATEMENT(BPF_LD | BPF_W | BPF_ABS, ARGUMENT_LOW(modes[index].mode));
-        program[at++] = JUMP(BPF_JMP | BPF_JSET | BPF_K, SETID_BITS, 0, 1);
+        program[at++] = JUMP(BPF_JMP | BPF_JSET | BPF_K, modes[index].bits, 0, 1);
         program[at++] = RETURN(eperm);
         program[at++] = RETURN(SECCOMP_RET_ALLOW);
     }

@@ -301,3 +301,38 @@ def test_no_child_or_file_tool_reaches_the_code_directory(spawn, write_config, s
         server.finish()
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+def test_set_group_id_directories_copy_and_mknod_makes_no_set_id_file(connect, tmp_path):
+    """Review 10, findings 8 and 9: `mknod` of a set-user-ID regular file is refused too, while a
+    set-group-ID directory (harmless: it only passes its group down) can still be made, so
+    `cp -r` of one works in a child."""
+    sudoer = connect("sudoer")
+    workdir = Path(stdout(run(sudoer, "pwd")).strip())
+    (workdir / "shared").mkdir()
+    os.chmod(workdir / "shared", 0o2775)  # made by the host: a child may not chmod a set-ID bit
+    script = (
+        "cp -r shared copy && echo COPIED; "
+        "python3 -c 'import os, stat; os.mknod(\"mk\", stat.S_IFREG | 0o4755)' 2>/dev/null && echo MKNOD_SETUID; "
+        "mkdir -m 4755 odd 2>/dev/null && echo MKDIR_SETUID; true"
+    )
+    out = stdout(run(sudoer, "sh", "-c", script, sudo=True))
+    assert "COPIED" in out, out
+    assert "MKNOD_SETUID" not in out and "MKDIR_SETUID" not in out, out
+    sudoer.finish()
+
+
+def test_node_code_finds_the_workdirs_modules(connect):
+    """Review 10, finding 10: the code file moved out of the workdir, so node's `require` no longer
+    walked up to the workdir's node_modules; NODE_PATH points there."""
+    import shutil
+
+    if shutil.which("node") is None:
+        pytest.skip("node is not installed")
+    server = connect("coder")
+    assert server.call_tool("create_directory", {"path": "node_modules/foo"}).get("isError") is not True
+    wrote = server.call_tool("write_file", {"path": "node_modules/foo/index.js", "content": 'module.exports = "foo-loaded";\n'})
+    assert wrote.get("isError") is not True, wrote
+    result = server.call_tool("run_code", {"language": "node", "code": "console.log(require('foo'))"})
+    assert result["structuredContent"]["stdout"] == "foo-loaded\n", result
+    server.finish()

@@ -77,6 +77,14 @@ extension ExecutionManager {
             extra: request.environment,
             server: { name in getenv(name).map { String(cString: $0) } }
         )
+        // Node resolves `require` from the script's directory, which is the server's code
+        // directory now: the workdir's modules stay found (review 10, finding 10).
+        if case .code = request.program, let (_, name) = PathBytes.splitLast(plan.policy.executable),
+            name == "node" || name == "nodejs",
+            !plan.policy.environment.contains(where: { $0.hasPrefix("NODE_PATH=") })
+        {
+            plan.policy.environment.append("NODE_PATH=\(client.workdir)/node_modules")
+        }
         plan.policy.limits = SandboxPolicy.Limits(
             cpuSeconds: client.limits.cpuSeconds,
             addressSpaceBytes: client.limits.memoryMB * 1_048_576 + Self.addressSpaceAllowance(plan.policy.executable),
