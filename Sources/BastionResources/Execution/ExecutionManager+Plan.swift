@@ -81,7 +81,7 @@ extension ExecutionManager {
         // directory now: the workdir's modules stay found (review 10, finding 10).
         if case .code = request.program, let (_, name) = PathBytes.splitLast(plan.policy.executable),
             name == "node" || name == "nodejs",
-            !plan.policy.environment.contains(where: { $0.hasPrefix("NODE_PATH=") })
+            !plan.policy.environment.contains(where: { $0.hasPrefix("NODE_PATH=") })  // path-bytes: a variable name
         {
             plan.policy.environment.append("NODE_PATH=\(client.workdir)/node_modules")
         }
