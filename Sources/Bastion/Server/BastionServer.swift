@@ -68,7 +68,7 @@ public struct BastionServer: Sendable {
                 interpreterNames: interpreters,
                 requiredFeatures: required.map(\.rawValue),
                 hiddenPaths: childHiddenPaths.current,
-                runtimePaths: RuntimeFiles.current.unwritable,
+                runtimePaths: BastionServer.runtimeFiles,
                 cgroups: childCgroups.current,
                 sessions: processSessions
             )
@@ -179,7 +179,10 @@ public struct BastionServer: Sendable {
 
     /// What the server executes (its binary, its shared libraries and their non-system
     /// directories), which no client may write, nor a child's or a worker's write root hold.
-    var runtimePaths: [String] { RuntimeFiles.current.unwritable }
+    var runtimePaths: [String] { Self.runtimeFiles }
+
+    /// ``runtimePaths``, worked out once (it reads `/etc/ld.so.conf.d` and looks for links).
+    private static let runtimeFiles = RuntimeFiles.current.unwritable
 
     /// What children never see: the protected files (audit log, configuration, TLS files), the
     /// audit log's head and rotated copy, and the approval sockets' directory.

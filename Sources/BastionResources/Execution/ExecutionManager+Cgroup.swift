@@ -33,8 +33,7 @@ extension ExecutionManager {
     /// counting the `alreadyStarted` ones of this run (a parked `sandbox-exec` it took).
     func checkProcessCount(_ client: ClientContext, alreadyStarted: Int) throws(ExecutionError) {
         let cap = max(1, client.limits.processes)
-        if let total = cgroups?.processCount(client: client.id), total - alreadyStarted >= cap {
-            let count = total - alreadyStarted
+        if let total = cgroups?.processCount(client: client.id), case let count = total - alreadyStarted, count >= cap {
             throw ExecutionError(
                 .busy,
                 "this client's runs already hold \(count) processes (limits.processes = \(cap) counts every "

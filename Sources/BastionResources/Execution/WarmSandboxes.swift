@@ -13,9 +13,9 @@ import Glibc
 /// one is prepared once the client has no run left (issue 10, item 9: the full call's start-up).
 ///
 /// A parked process has applied nothing yet and runs nothing of a client's: it is the server's
-/// own binary blocked in `read(2)`. It is in its client's cgroup, so it is prepared only while
-/// that client runs nothing (it would count against `limits.processes`), is taken before any
-/// count is checked, and ends (EOF on its policy pipe) with the server.
+/// own binary blocked in `read(2)`. It sits in its client's cgroup with a `pids.max` slot of its
+/// own (so it never counts against `limits.processes`), is prepared once the client runs nothing,
+/// is taken before any count is checked, and ends (EOF on its policy pipe) with the server.
 final class WarmSandboxes: Sendable {
     /// A parked `sandbox-exec` and the cgroup it is already in.
     struct Parked: Sendable {
