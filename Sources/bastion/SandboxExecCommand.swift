@@ -16,14 +16,15 @@ enum SandboxExecCommand {
     static let execFailureStatus: Int32 = 127
 
     /// Resets the process, reads and applies the policy, reports on descriptor 4 and `execve`s;
-    /// never returns.
+    /// never returns. A prepared policy (``SandboxPolicy/awaitsLaunch``) is applied first, then
+    /// its launch is awaited on the same descriptor.
     static func run() -> Never {
         let status = SandboxPolicy.statusDescriptor
         do throws(SandboxError) {
             try SandboxApplier.resetProcess(lowestClosed: status + 1, statusDescriptor: status)
-            let policy = try readPolicy()
-            try checkExecutable(policy.executable)
-            let report = try SandboxApplier.apply(policy)
+            var input = SandboxPolicyInput(descriptor: SandboxPolicy.policyDescriptor)
+            let document = try SandboxPolicy(decoding: input.nextDocument())
+            let (policy, report) = try document.awaitsLaunch ? launch(document, &input) : apply(document, &input)
             write(.applied(report))
             execute(policy)
         } catch {
@@ -32,34 +33,31 @@ enum SandboxExecCommand {
         }
     }
 
-    /// Reads descriptor 3 to EOF (at most ``SandboxPolicy/maximumEncodedBytes``), closes it and
-    /// decodes the policy.
-    static func readPolicy() throws(SandboxError) -> SandboxPolicy {
-        let descriptor = SandboxPolicy.policyDescriptor
-        defer { close(descriptor) }
-        // One byte more than the largest document, so that an oversized one is seen as such.
-        // The buffer starts small (policies are a few KiB) and doubles: zeroing 1 MiB up front
-        // would cost every run its page faults.
-        let limit = SandboxPolicy.maximumEncodedBytes + 1
-        var bytes = [UInt8](repeating: 0, count: 16_384)
-        var filled = 0
-        while filled < limit {
-            if filled == bytes.count {
-                bytes.append(contentsOf: repeatElement(0, count: min(bytes.count, limit - bytes.count)))
-            }
-            let count = bytes.withUnsafeMutableBytes { buffer in
-                read(descriptor, buffer.baseAddress.map { $0 + filled }, buffer.count - filled)
-            }
-            if count == 0 { break }
-            if count < 0 {
-                guard errno == EINTR else {
-                    throw SandboxError(message: "reading descriptor \(descriptor): \(String(cString: strerror(errno)))")
-                }
-                continue
-            }
-            filled += count
+    /// A whole policy: nothing may follow it; the executable is checked before anything is applied.
+    static func apply(
+        _ policy: SandboxPolicy,
+        _ input: inout SandboxPolicyInput
+    ) throws(SandboxError) -> (SandboxPolicy, SandboxReport) {
+        guard try input.rest().allSatisfy({ $0 == UInt8(ascii: "\n") }) else {
+            throw SandboxError(message: "the sandbox policy is followed by data but awaits no launch")
         }
-        return try SandboxPolicy(decoding: Array(bytes[..<filled]))
+        close(SandboxPolicy.policyDescriptor)
+        try checkExecutable(policy.executable)
+        return (policy, try SandboxApplier.apply(policy))
+    }
+
+    /// A prepared policy: applied at once, then its launch awaited (EOF without one fails, as when
+    /// the server ends) and the rest applied.
+    static func launch(
+        _ prepared: SandboxPolicy,
+        _ input: inout SandboxPolicyInput
+    ) throws(SandboxError) -> (SandboxPolicy, SandboxReport) {
+        var report = try SandboxApplier.apply(prepared)
+        let policy = prepared.launched(try SandboxLaunch(decoding: input.rest()))
+        close(SandboxPolicy.policyDescriptor)
+        try SandboxApplier.launch(policy, report: &report)
+        try checkExecutable(policy.executable)
+        return (policy, report)
     }
 
     /// Refuses, before anything is applied (so with one status line), an executable that is

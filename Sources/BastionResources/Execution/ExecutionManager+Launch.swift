@@ -46,9 +46,10 @@ extension ExecutionManager {
         }
         let cgroup: CgroupRun?
         let child: ProcessSupervisor.Child
+        var isPrepared = false
         do throws(ExecutionError) {
-            if let parked = warm.take(client: client.id) {
-                // Started ahead, already in its cgroup (issue 10, item 9).
+            if let parked = takeParked(fitting: plan.policy, client: client) {
+                // Started ahead, already in its cgroup, perhaps sandboxed already (issue 10, item 9).
                 do throws(ExecutionError) {
                     try checkProcessCount(client, alreadyStarted: 1)
                     if let cgroup = parked.cgroup { try limitParked(cgroup, client: client) }
@@ -58,6 +59,7 @@ extension ExecutionManager {
                 }
                 cgroup = parked.cgroup
                 child = parked.child
+                isPrepared = parked.prepared != nil
             } else {
                 cgroup = try makeCgroup(run: id, client: client)
                 do {
@@ -67,10 +69,7 @@ extension ExecutionManager {
                     throw error
                 }
             }
-            plan.policy.cgroups = cgroup?.directories ?? []
-            // RLIMIT_NPROC counts every process of the real user, so under a shared run_as user one
-            // client's runs would use up another's (and fail its execve). The run's cgroup counts instead.
-            if plan.policy.user != nil, cgroup != nil { plan.policy.limits.processes = nil }
+            Self.place(&plan.policy, in: cgroup)
         } catch {
             registry.finish(id)
             plan.removeCodeFile()
@@ -81,7 +80,7 @@ extension ExecutionManager {
             control: control,
             timeoutNs: UInt64(timeoutMs) * 1_000_000,
             graceNs: Self.nanoseconds(gracePeriod),
-            policyBytes: plan.policy.encoded(),
+            policyBytes: isPrepared ? plan.policy.launch.encoded() : plan.policy.encoded(),
             stdinBytes: request.stdin,
             outputCap: outputCap,
             progress: progress,
@@ -101,18 +100,45 @@ extension ExecutionManager {
         )
     }
 
+    /// The run's cgroups in its policy; and, as RLIMIT_NPROC counts every process of the real
+    /// user, so that under a shared run_as user one client's runs would use up another's (and
+    /// fail its execve), no such limit where the run's cgroup counts instead.
+    static func place(_ policy: inout SandboxPolicy, in cgroup: CgroupRun?) {
+        policy.cgroups = cgroup?.directories ?? []
+        if policy.user != nil, cgroup != nil { policy.limits.processes = nil }
+    }
+
+    /// The client's parked `sandbox-exec`, if it has one this run can use: one that applied
+    /// nothing, or one prepared with exactly this run's policy but its launch. Any other is
+    /// discarded (the run starts cold).
+    func takeParked(fitting policy: SandboxPolicy, client: ClientContext) -> WarmSandboxes.Parked? {
+        guard let parked = warm.take(client: client.id) else { return nil }
+        guard let prepared = parked.prepared else { return parked }
+        var placed = policy
+        Self.place(&placed, in: parked.cgroup)
+        guard placed.preparedPart == prepared else {
+            warm.discard(parked)
+            return nil
+        }
+        return parked
+    }
+
     /// Gives back what a launched run holds (its process slot, cgroup and code file) and makes its result.
     func complete(_ run: LaunchedRun, outcome: ProcessOutcome) -> ExecutionResult {
         var run = run
         var outcome = outcome
-        if let cgroup = run.cgroup { outcome.cgroupUsage = cgroups?.finish(cgroup) }
+        if let cgroup = run.cgroup { outcome.cgroupUsage = cgroups?.finish(cgroup, removingLater: true) }
         registry.finish(run.id)
+        let hadCodeFile = run.plan.codeFile != nil
         run.plan.removeCodeFile()
         // The next run of a client that runs nothing now starts warm.
         if registry.running(client: run.client) == 0 {
             let client = run.client
-            warm.prepare(client: client, memoryBytes: run.memoryBytes, processes: run.processes) { [registry] in
-                registry.running(client: client) == 0
+            // Prepared with this run's policy (the next run is most often of the same kind), unless
+            // it has a code file of its own, or the sandbox is a stand-in that knows no launch.
+            let ahead = !hadCodeFile && !launcher.isOverridden ? run.plan.policy : nil
+            warm.prepare(client: client, memoryBytes: run.memoryBytes, processes: run.processes, policy: ahead) {
+                [registry] in registry.running(client: client) == 0
             }
         }
         return ExecutionResult(

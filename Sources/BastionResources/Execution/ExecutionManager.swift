@@ -1,6 +1,7 @@
 public import BastionSecurity
 import BastionSystem
 import Crypto
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -48,6 +49,12 @@ public final class ExecutionManager: Sendable {
     let registry = ExecutionRegistry()
     /// A `sandbox-exec` per client started ahead of its next run.
     let warm: WarmSandboxes
+    /// Runs supervised on their caller's thread now (``run(_:client:progress:blocksCaller:)``):
+    /// at most ``maximumInlineSupervisions``, so that long runs never hold every thread of the
+    /// caller's executor (the file tools' too).
+    let inlineSupervisions = Atomic<Int>(0)
+    /// See ``inlineSupervisions``.
+    static let maximumInlineSupervisions = 16
     /// Where the code of `run_code` is written, out of every child's reach.
     let codeDirectory: CodeDirectory
 
@@ -121,12 +128,16 @@ public final class ExecutionManager: Sendable {
     ///   - request: What to run.
     ///   - client: The caller.
     ///   - progress: Called with the latest output every half second while there is new output.
+    ///   - blocksCaller: Whether the caller runs on a thread of its own that may block until the
+    ///     child ends (a blocking tool handler's): the run is then supervised there, without a
+    ///     thread started and a continuation resumed for it. Never from the cooperative pool.
     /// - Returns: How the run ended and the policy it ran under.
     /// - Throws: ``ExecutionError`` when the request is refused or the child cannot start.
     public func run(
         _ request: ExecutionRequest,
         client: ClientContext,
-        progress: (@Sendable (_ stdout: [UInt8], _ stderr: [UInt8], _ elapsedMs: Int) -> Void)? = nil
+        progress: (@Sendable (_ stdout: [UInt8], _ stderr: [UInt8], _ elapsedMs: Int) -> Void)? = nil,
+        blocksCaller: Bool = false
     ) async throws(ExecutionError) -> ExecutionResult {
         let timeout = try timeoutMilliseconds(request.timeoutMs, client: client)
         guard let control = RunControl() else { throw ExecutionError(.spawnFailed, "cannot create a control pipe") }
@@ -138,8 +149,12 @@ public final class ExecutionManager: Sendable {
             outputCap: max(1, client.limits.outputKB) * 1024,
             progress: progress
         )
+        let inline =
+            blocksCaller
+            && inlineSupervisions.wrappingAdd(1, ordering: .relaxed).newValue <= Self.maximumInlineSupervisions
+        defer { if blocksCaller { inlineSupervisions.wrappingSubtract(1, ordering: .relaxed) } }
         let outcome = await withTaskCancellationHandler {
-            await Self.supervise(launched.supervisor)
+            inline ? launched.supervisor.run() : await Self.supervise(launched.supervisor)
         } onCancel: {
             control.stop(.cancel)
         }

@@ -12,10 +12,17 @@ import Glibc
 /// v1, an RCU grace period), waiting on descriptor 3 for its policy. A run takes it, and the next
 /// one is prepared once the client has no run left (issue 10, item 9: the full call's start-up).
 ///
-/// A parked process has applied nothing yet and runs nothing of a client's: it is the server's
-/// own binary blocked in `read(2)`. It sits in its client's cgroup with a `pids.max` slot of its
-/// own (so it never counts against `limits.processes`), is prepared once the client runs nothing,
-/// is taken before any count is checked, and ends (EOF on its policy pipe) with the server.
+/// Given the policy of the client's last run, a parked process also applies all of it but the
+/// launch (``SandboxPolicy/preparedPart``: namespaces, minimal root, user, Landlock, seccomp)
+/// and waits sandboxed for its ``SandboxLaunch``; a run whose own policy is the same in all but
+/// its launch gets it, and only the launch lies between the call and `execve` (the 900 system
+/// calls of the sandbox leave the critical path). Any other run discards it and starts cold.
+///
+/// A parked process runs nothing of a client's: it is the server's own binary blocked in
+/// `read(2)`, before or after it applied a policy the client already ran under. It sits in its
+/// client's cgroup with a `pids.max` slot of its own (so it never counts against
+/// `limits.processes`), is prepared once the client runs nothing, is taken before any count is
+/// checked, and ends (EOF on its policy pipe, no launch) with the server.
 final class WarmSandboxes: Sendable {
     /// A parked `sandbox-exec` and the cgroup it is already in.
     struct Parked: Sendable {
@@ -23,6 +30,9 @@ final class WarmSandboxes: Sendable {
         var cgroup: CgroupRun?
         /// The client's `limits.processes` when it was parked.
         var processes: Int = 1
+        /// The policy it applied and awaits a launch under (``SandboxPolicy/preparedPart``, its
+        /// cgroups included); `nil`: it applied nothing and reads a whole policy.
+        var prepared: SandboxPolicy?
     }
 
     private struct State {
@@ -38,6 +48,9 @@ final class WarmSandboxes: Sendable {
     private let launcher: SandboxLauncher
     private let cgroups: CgroupManager?
     private let state = Mutex(State())
+
+    /// How long a preparation waits before it starts.
+    static let startDelayMicroseconds: UInt32 = 3_000
 
     /// Run ids of prepared cgroups: the high half, never one of ``ExecutionRegistry``'s.
     private static let idBase: UInt64 = 1 << 62
@@ -72,9 +85,16 @@ final class WarmSandboxes: Sendable {
     ///   - client: The client's id.
     ///   - memoryBytes: The limit its run's cgroup starts with (set again when it is taken).
     ///   - processes: Likewise.
+    ///   - policy: The policy to apply ahead (the client's last run's), if any.
     ///   - isIdle: Whether the client still runs nothing once it is ready: a run that started
     ///     meanwhile (without it) would otherwise share its cgroup budget with a parked process.
-    func prepare(client: String, memoryBytes: Int, processes: Int, isIdle: @escaping @Sendable () -> Bool = { true }) {
+    func prepare(
+        client: String,
+        memoryBytes: Int,
+        processes: Int,
+        policy: SandboxPolicy? = nil,
+        isIdle: @escaping @Sendable () -> Bool = { true }
+    ) {
         let starts = state.withLock { state -> UInt64? in
             guard !state.isStopped, state.parked[client] == nil, !state.preparing.contains(client) else { return nil }
             state.preparing.insert(client)
@@ -83,7 +103,12 @@ final class WarmSandboxes: Sendable {
         }
         guard let id = starts else { return }
         let started = DetachedThread.start { [self] in
+            // The answer of the run that just ended is on its way out meanwhile: spawned at once,
+            // this process and its sandbox compete with it for the CPU (on two cores, 0.3–0.7 ms
+            // of the next call's p50, bench/exec_true.py).
+            usleep(Self.startDelayMicroseconds)
             let parked = park(client: client, id: id, memoryBytes: memoryBytes, processes: processes)
+                .flatMap { applyAhead(policy, in: $0) }
             let idle = isIdle()
             let leftOver = state.withLock { state -> Parked? in
                 state.preparing.remove(client)
@@ -130,6 +155,22 @@ final class WarmSandboxes: Sendable {
         return parked
     }
 
+    /// Sends a parked process its policy without a launch (line-feed ended), which it applies at
+    /// once; `nil` (the process discarded) when that cannot be written.
+    private func applyAhead(_ policy: SandboxPolicy?, in parked: Parked) -> Parked? {
+        guard let policy else { return parked }
+        var prepared = policy.preparedPart
+        prepared.cgroups = parked.cgroup?.directories ?? []
+        let document = prepared.encoded() + [UInt8(ascii: "\n")]
+        guard document.withUnsafeBytes({ FileDescriptorIO.writeAll(parked.child.policy, $0) }) == nil else {
+            discard(parked)
+            return nil
+        }
+        var ready = parked
+        ready.prepared = prepared
+        return ready
+    }
+
     /// Kills and reaps a parked process, closes its descriptors and removes its cgroup.
     func discard(_ parked: Parked) {
         let child = parked.child
@@ -142,7 +183,7 @@ final class WarmSandboxes: Sendable {
             close(descriptor)
         }
         if let cgroup = parked.cgroup {
-            cgroups?.finish(cgroup)
+            cgroups?.finish(cgroup, removingLater: true)
             // Its slot goes with it (the directory may be gone already).
             cgroups?.limitClient(of: cgroup, processes: parked.processes)
         }

@@ -1,4 +1,5 @@
 import BastionSecurity
+import BastionSystem
 import Synchronization
 
 #if canImport(Glibc)
@@ -132,21 +133,36 @@ public final class CgroupManager: Sendable {
     /// Kills what is left of the run (a descendant that left the process group with `setsid`),
     /// reads what the kernel counted, removes the run's directories, and the client's when it has
     /// no other run.
-    /// - Parameter run: A run from ``makeRun(client:id:memoryBytes:processes:)``.
+    /// - Parameters:
+    ///   - run: A run from ``makeRun(client:id:memoryBytes:processes:)``.
+    ///   - removingLater: Whether the directories are removed on a thread of their own, after
+    ///     this returns: a v1 `rmdir` takes a while, and one retried while the last process is
+    ///     still exiting waits 5 ms a time, none of which a run's answer needs to wait for.
     /// - Returns: What the kernel counted for it.
     @discardableResult
-    public func finish(_ run: CgroupRun) -> CgroupRun.Usage {
+    public func finish(_ run: CgroupRun, removingLater: Bool = false) -> CgroupRun.Usage {
         run.killAll(limitNs: Self.killLimitNs)
         let usage = run.usage()
+        state.withLock { state in
+            let left = state.active[run.clientName, default: 1] - 1
+            state.active[run.clientName] = left > 0 ? left : nil
+        }
+        guard removingLater, DetachedThread.start({ [self] in remove(run) }) else {
+            remove(run)
+            return usage
+        }
+        return usage
+    }
+
+    /// Removes a finished run's directories, and its client's when the client has no run (a run
+    /// made meanwhile keeps them: it is made under the same lock).
+    private func remove(_ run: CgroupRun) {
         for hierarchy in hierarchies {
             Self.removeRetrying(run.runName, in: hierarchy.root + "/" + run.clientName)
         }
         state.withLock { state in
-            let left = state.active[run.clientName, default: 1] - 1
-            state.active[run.clientName] = left > 0 ? left : nil
-            if left <= 0 { removeClientDirectories(run.clientName) }
+            if state.active[run.clientName] == nil { removeClientDirectories(run.clientName) }
         }
-        return usage
     }
 
     /// Refuses new runs, kills whatever is left in any run, and removes every directory of this

@@ -24,15 +24,16 @@ package enum SandboxApplier {
         _ = fcntl(statusDescriptor, F_SETFD, FD_CLOEXEC)
     }
 
-    /// Everything after the process reset, up to (not including) `execve`.
+    /// Everything after the process reset, up to (not including) `execve`; for a prepared policy
+    /// (``SandboxPolicy/awaitsLaunch``), everything but the resource limits and the working
+    /// directory, which ``launch(_:report:)`` adds.
     /// - Returns: what was applied.
     /// - Throws: ``SandboxError`` naming the failed step.
     package static func apply(_ policy: SandboxPolicy) throws(SandboxError) -> SandboxReport {
         var report = SandboxReport()
         try SandboxSystemCall.check(.privileges, "PR_SET_NO_NEW_PRIVS") { cbastion_set_no_new_privs() }
-        try SandboxSystemCall.check(.directory, "changing to \(policy.workingDirectory)") {
-            chdir(policy.workingDirectory)
-        }
+        let directory = policy.awaitsLaunch ? "/" : policy.workingDirectory
+        try SandboxSystemCall.check(.directory, "changing to \(directory)") { chdir(directory) }
         for directory in policy.cgroups {
             // A process the server started ahead of its run is already there (``WarmSandboxes``):
             // joining again would pay the migration (milliseconds on cgroup v1) for nothing.
@@ -42,7 +43,7 @@ package enum SandboxApplier {
             report.cgroups.append(directory)
         }
         try SandboxNamespaces.enter(policy, into: &report)
-        try applyLimits(policy.limits, into: &report)
+        if !policy.awaitsLaunch { try applyLimits(policy.limits, into: &report) }
         if let user = policy.user {
             // While still root: the switch clears CAP_SETPCAP, which emptying the bounding set needs.
             try SandboxSystemCall.check(.privileges, "emptying the capability bounding set") {
@@ -66,6 +67,18 @@ package enum SandboxApplier {
         try checkRequired(policy.required, report: report)
         try checkNetwork(restricted: policy.restrictsNetwork, report: report)
         return report
+    }
+
+    /// The rest of a prepared policy once its launch is known, in the sandbox already: the
+    /// resource limits (lowering one needs no privilege; parsing the launch, which allocates, is
+    /// done), then the working directory, entered as the child's user in the child's root.
+    /// - Throws: ``SandboxError`` at step `limits` or `directory`.
+    package static func launch(_ policy: SandboxPolicy, report: inout SandboxReport) throws(SandboxError) {
+        report.preparedAhead = true
+        try applyLimits(policy.limits, into: &report)
+        try SandboxSystemCall.check(.directory, "changing to \(policy.workingDirectory)") {
+            chdir(policy.workingDirectory)
+        }
     }
 
     /// `setrlimit`, soft and hard alike (the child cannot raise them); CPU's hard limit is one

@@ -2,19 +2,21 @@ import BastionProtocol
 import BastionSecurity
 
 extension SandboxPolicy {
-    /// The policy as the JSON document `sandbox-exec` reads on descriptor 3.
+    /// The policy as the JSON document `sandbox-exec` reads on descriptor 3 (never a line feed
+    /// in it: one ends a prepared policy, ``awaitsLaunch``).
     public func encoded() -> [UInt8] {
         var members: [String: JSONValue] = [
-            "executable": .string(executable),
-            "arguments": .array(arguments.map(JSONValue.string)),
-            "environment": .array(environment.map(JSONValue.string)),
-            "workingDirectory": .string(workingDirectory),
             "limits": limits.json,
             "readPaths": .array(readPaths.map(JSONValue.string)),
             "writePaths": .array(writePaths.map(JSONValue.string)),
             "restrictsNetwork": .bool(restrictsNetwork),
             "required": .array(required.map(JSONValue.string)),
         ]
+        if awaitsLaunch {
+            members["awaitsLaunch"] = true
+        } else {
+            members.merge(launch.members) { _, new in new }
+        }
         if !hiddenPaths.isEmpty { members["hiddenPaths"] = .array(hiddenPaths.map(JSONValue.string)) }
         if !cgroups.isEmpty { members["cgroups"] = .array(cgroups.map(JSONValue.string)) }
         if minimalRoot {
@@ -44,11 +46,16 @@ extension SandboxPolicy {
             throw SandboxError(message: "the sandbox policy is not valid JSON: \(error)")
         }
         let fields = PolicyFields(document)
+        let awaitsLaunch = try fields.optional("awaitsLaunch") == nil ? false : fields.bool("awaitsLaunch")
+        let launch =
+            awaitsLaunch
+            ? SandboxPolicy(executable: "", arguments: [], workingDirectory: "/").launch
+            : try SandboxLaunch(fields)
         self.init(
-            executable: try fields.path("executable"),
-            arguments: try fields.strings("arguments"),
-            environment: try fields.strings("environment"),
-            workingDirectory: try fields.path("workingDirectory"),
+            executable: launch.executable,
+            arguments: launch.arguments,
+            environment: launch.environment,
+            workingDirectory: launch.workingDirectory,
             limits: try Limits(fields.value("limits")),
             readPaths: try fields.paths("readPaths"),
             writePaths: try fields.paths("writePaths"),
@@ -58,12 +65,9 @@ extension SandboxPolicy {
             hiddenPaths: try fields.optional("hiddenPaths") == nil ? [] : fields.paths("hiddenPaths"),
             cgroups: try fields.optional("cgroups") == nil ? [] : fields.paths("cgroups"),
             minimalRoot: try fields.optional("minimalRoot") == nil ? false : fields.bool("minimalRoot"),
-            rootLinks: try Self.links(fields.optional("rootLinks"))
+            rootLinks: try Self.links(fields.optional("rootLinks")),
+            awaitsLaunch: awaitsLaunch
         )
-        guard !arguments.isEmpty else { throw SandboxError(message: "the sandbox policy has an empty \"arguments\"") }
-        for variable in environment where !Self.isVariable(variable) {
-            throw SandboxError(message: "the sandbox policy has a malformed environment entry (NAME=value expected)")
-        }
     }
 
     /// `rootLinks`: an object of absolute, normal link paths to non-empty targets, no NUL anywhere.
@@ -74,7 +78,8 @@ extension SandboxPolicy {
         }
         var links: [String: String] = [:]
         for (path, target) in members {
-            guard PathBytes.isNormalAbsolute(path), !path.utf8.contains(0), let text = target.stringValue, !text.isEmpty,
+            guard PathBytes.isNormalAbsolute(path), !path.utf8.contains(0), let text = target.stringValue,
+                !text.isEmpty,
                 !text.utf8.contains(0)
             else { throw SandboxError(message: "the sandbox policy has a malformed \"rootLinks\" entry") }
             links[path] = text
@@ -86,6 +91,48 @@ extension SandboxPolicy {
     static func isVariable(_ entry: String) -> Bool {
         guard let equals = entry.utf8.firstIndex(of: UInt8(ascii: "=")) else { return false }
         return equals != entry.utf8.startIndex
+    }
+}
+
+extension SandboxLaunch {
+    /// The launch as the JSON document a prepared `sandbox-exec` reads after its policy.
+    public func encoded() -> [UInt8] { JSONWriter.encode(.object(members)) }
+
+    var members: [String: JSONValue] {
+        [
+            "executable": .string(executable),
+            "arguments": .array(arguments.map(JSONValue.string)),
+            "environment": .array(environment.map(JSONValue.string)),
+            "workingDirectory": .string(workingDirectory),
+        ]
+    }
+
+    /// Decodes and checks a launch document (the same checks as a whole policy's launch fields).
+    /// - Throws: ``SandboxError`` naming the first bad field.
+    public init(decoding bytes: [UInt8]) throws(SandboxError) {
+        guard bytes.count <= SandboxPolicy.maximumEncodedBytes else {
+            throw SandboxError(message: "the sandbox launch is larger than \(SandboxPolicy.maximumEncodedBytes) bytes")
+        }
+        let document: JSONValue
+        do {
+            document = try JSONParser.parse(bytes)
+        } catch {
+            throw SandboxError(message: "the sandbox launch is not valid JSON: \(error)")
+        }
+        try self.init(PolicyFields(document))
+    }
+
+    fileprivate init(_ fields: PolicyFields) throws(SandboxError) {
+        self.init(
+            executable: try fields.path("executable"),
+            arguments: try fields.strings("arguments"),
+            environment: try fields.strings("environment"),
+            workingDirectory: try fields.path("workingDirectory")
+        )
+        guard !arguments.isEmpty else { throw SandboxError(message: "the sandbox policy has an empty \"arguments\"") }
+        for variable in environment where !SandboxPolicy.isVariable(variable) {
+            throw SandboxError(message: "the sandbox policy has a malformed environment entry (NAME=value expected)")
+        }
     }
 }
 

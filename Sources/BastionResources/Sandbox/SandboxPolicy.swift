@@ -16,6 +16,9 @@
 ///   (``SandboxStatus/init(parsingOutput:)``). A missing or non-executable file is refused before
 ///   anything is applied, with the one `failed exec` line.
 ///
+/// A `sandbox-exec` may also be prepared before its run (``awaitsLaunch``): it applies the whole
+/// policy but the run-specific part, then reads that part (``SandboxLaunch``) and `execve`s.
+///
 /// Every path is absolute and canonical (the server resolved it); nothing here is interpreted
 /// by a shell.
 public struct SandboxPolicy: Sendable, Hashable {
@@ -61,6 +64,12 @@ public struct SandboxPolicy: Sendable, Hashable {
     public var minimalRoot: Bool
     /// Symbolic links recreated in the minimal root, path → target (`/bin` → `usr/bin`).
     public var rootLinks: [String: String]
+    /// A policy without its run (``preparedPart``): ``executable``, ``arguments``,
+    /// ``environment`` and ``workingDirectory`` are not used (nor sent); after a line feed the
+    /// document is followed on the same descriptor by a ``SandboxLaunch``, read to EOF once the
+    /// rest is applied. Resource limits are set once the launch is read (parsing it allocates),
+    /// just before the working directory is entered. Optional on the wire (absent: false).
+    public var awaitsLaunch: Bool
 
     /// `setrlimit` values; `nil` leaves the inherited limit.
     public struct Limits: Sendable, Hashable {
@@ -123,7 +132,8 @@ public struct SandboxPolicy: Sendable, Hashable {
         hiddenPaths: [String] = [],
         cgroups: [String] = [],
         minimalRoot: Bool = false,
-        rootLinks: [String: String] = [:]
+        rootLinks: [String: String] = [:],
+        awaitsLaunch: Bool = false
     ) {
         self.executable = executable
         self.arguments = arguments
@@ -139,6 +149,7 @@ public struct SandboxPolicy: Sendable, Hashable {
         self.cgroups = cgroups
         self.minimalRoot = minimalRoot
         self.rootLinks = rootLinks
+        self.awaitsLaunch = awaitsLaunch
     }
 
     /// The descriptor `sandbox-exec` reads the policy from.

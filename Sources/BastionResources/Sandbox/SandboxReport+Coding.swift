@@ -24,6 +24,7 @@ extension SandboxReport {
             "features": .array(features.sorted().map { .string($0.rawValue) }),
             "minimalRoot": .bool(minimalRoot),
             "privateProc": .bool(privateProc),
+            "preparedAhead": .bool(preparedAhead),
         ]
         if let user {
             members["user"] = .object([
@@ -59,6 +60,7 @@ extension SandboxReport {
         hiddenPaths = Self.strings(members["hiddenPaths"])
         minimalRoot = members["minimalRoot"]?.boolValue ?? false
         privateProc = members["privateProc"]?.boolValue ?? false
+        preparedAhead = members["preparedAhead"]?.boolValue ?? false
         omittedPaths = (members["omittedPaths"]?.arrayValue ?? []).compactMap { entry in
             guard case .object(let fields) = entry, let path = fields["path"]?.stringValue else { return nil }
             return OmittedPath(path: path, reason: fields["reason"]?.stringValue ?? "")

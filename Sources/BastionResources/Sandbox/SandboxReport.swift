@@ -28,6 +28,9 @@ public struct SandboxReport: Sendable, Hashable {
     public var minimalRoot: Bool
     /// Whether its `/proc` is a procfs of its own listing no process outside the sandbox.
     public var privateProc: Bool
+    /// Whether all of it but the limits and the working directory was applied before the run was
+    /// known, by a process the server started ahead (``SandboxPolicy/awaitsLaunch``).
+    public var preparedAhead = false
 
     /// One way the network is cut off.
     public enum NetworkRestriction: String, Sendable, Hashable, CaseIterable {

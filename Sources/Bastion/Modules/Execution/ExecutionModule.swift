@@ -180,7 +180,8 @@ public struct ExecutionModule: BastionModule {
         try await reserve(reserved, call)
         let result: ExecutionResult
         do {
-            result = try await manager.run(request, client: client, progress: progress)
+            // A blocking handler: on a thread of the blocking executor, which may wait for the child.
+            result = try await manager.run(request, client: client, progress: progress, blocksCaller: true)
         } catch {
             ExecutionAudit.recordRefusal(error, request: request, on: call)
             throw ToolError(error.message, denial: error.denial)

@@ -29,7 +29,9 @@ struct MinimalRootPlan {
         // Never the working directory: inside a bound path it is there already, and binding it
         // again by path let a sibling run swap it for a link out between plan and mount (review
         // 5, finding 1); outside every bound path it does not exist, and `chdir` fails the run.
-        let reads = (policy.readPaths + [policy.executable]).filter { !PathBytes.isWithin($0, "/proc") }
+        // A prepared policy has no executable yet: its read paths cover the one it gets.
+        let executable = policy.awaitsLaunch ? [] : [policy.executable]
+        let reads = (policy.readPaths + executable).filter { !PathBytes.isWithin($0, "/proc") }
         let collapsed = Self.collapsible(reads)
         var writable: [String: Bool] = [:]
         for path in reads {
@@ -56,7 +58,12 @@ struct MinimalRootPlan {
                 : Array(lhs.path.utf8).lexicographicallyPrecedes(rhs.path.utf8)
         }
         self.collapsed = collapsed.map { directory in
-            (directory, (reads + policy.writePaths).filter { PathBytes.isWithin($0, directory) && !PathBytes.equal($0, directory) })
+            (
+                directory,
+                (reads + policy.writePaths).filter {
+                    PathBytes.isWithin($0, directory) && !PathBytes.equal($0, directory)
+                }
+            )
         }
     }
 
@@ -102,7 +109,10 @@ struct MinimalRootPlan {
         into masked: inout [String]
     ) throws(SandboxError) {
         guard let stream = opendir(directory) else {
-            throw SandboxError(message: "listing \(directory) in the minimal root: \(SandboxSystemCall.errorText())", step: .mounts)
+            throw SandboxError(
+                message: "listing \(directory) in the minimal root: \(SandboxSystemCall.errorText())",
+                step: .mounts
+            )
         }
         var names: [String] = []
         while let entry = readdir(stream) {
@@ -112,7 +122,10 @@ struct MinimalRootPlan {
             }
             guard let entryName else {
                 closedir(stream)
-                throw SandboxError(message: "\(directory) holds a name that is not UTF-8; it cannot be masked", step: .mounts)
+                throw SandboxError(
+                    message: "\(directory) holds a name that is not UTF-8; it cannot be masked",
+                    step: .mounts
+                )
             }
             if entryName != ".", entryName != ".." { names.append(entryName) }
         }
@@ -127,7 +140,10 @@ struct MinimalRootPlan {
             }
             var info = stat()
             guard lstat(path, &info) == 0 else {
-                throw SandboxError(message: "inspecting \(path) in the minimal root: \(SandboxSystemCall.errorText())", step: .mounts)
+                throw SandboxError(
+                    message: "inspecting \(path) in the minimal root: \(SandboxSystemCall.errorText())",
+                    step: .mounts
+                )
             }
             if (info.st_mode & S_IFMT) == S_IFLNK { continue }
             try SandboxSystemCall.check(.mounts, "masking \(path)") { cbastion_hide_path(path) }

@@ -39,7 +39,8 @@ enum SandboxNamespaces {
         try hide(policy.hiddenPaths, into: &report)
     }
 
-    private static func enterMinimalRoot(_ policy: SandboxPolicy, into report: inout SandboxReport) throws(SandboxError) {
+    private static func enterMinimalRoot(_ policy: SandboxPolicy, into report: inout SandboxReport) throws(SandboxError)
+    {
         let plan = MinimalRootPlan(policy)
         let bound = plan.binds
         let links = policy.rootLinks.sorted { Array($0.key.utf8).lexicographicallyPrecedes($1.key.utf8) }
@@ -51,20 +52,31 @@ enum SandboxNamespaces {
         var privateProc: Int32 = 0
         var failedIndex: Int32 = -1
         let status = cbastion_enter_minimal_root(
-            paths, flags, paths.count, linkPaths, linkTargets, linkPaths.count, &privateProc, &failedIndex
+            paths,
+            flags,
+            paths.count,
+            linkPaths,
+            linkTargets,
+            linkPaths.count,
+            &privateProc,
+            &failedIndex
         )
         guard status == 0 else {
             let index = Int(failedIndex)
             let what =
-                index < 0 ? "building the minimal root"
-                : index < bound.count ? "binding \(bound[index].path) into the minimal root"
-                : "linking \(links[index - bound.count].key) in the minimal root"
+                index < 0
+                ? "building the minimal root"
+                : index < bound.count
+                    ? "binding \(bound[index].path) into the minimal root"
+                    : "linking \(links[index - bound.count].key) in the minimal root"
             throw SandboxError(message: "\(what): \(SandboxSystemCall.errorText())", step: .mounts)
         }
         _ = try plan.maskUnlisted()
         report.minimalRoot = true
         report.privateProc = privateProc == 1
-        // The working directory was entered in the old root: enter it again in the new one.
+        // The working directory was entered in the old root: enter it again in the new one
+        // (a prepared process enters it once it knows it, ``SandboxApplier/launch(_:report:)``).
+        guard !policy.awaitsLaunch else { return }
         try SandboxSystemCall.check(.directory, "changing to \(policy.workingDirectory) in the minimal root") {
             chdir(policy.workingDirectory)
         }

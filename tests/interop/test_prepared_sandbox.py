@@ -1,0 +1,278 @@
+"""A `sandbox-exec` prepared ahead of its run (issue 10, item 9): the server parks one per idle
+client, already in its next run's cgroup and, given the client's last policy, already inside the
+whole sandbox but for the launch (program, arguments, environment, working directory) and the
+resource limits. These tests hold it to the same sandbox as a cold run, on its own (descriptor 3
+carrying a prepared policy, a line feed, then the launch) and behind the server: a prepared run
+reports exactly what a cold one does, a run of another policy never gets it, a waiting process
+is already confined, and it ends with the server.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import LATEST
+from test_execution import uses_real_sandbox
+from test_sandbox_exec import NOBODY, SYSTEM_LINKS, make_policy as loose_policy, spawn
+
+CONFIG = """\
+[[clients]]
+id = "coder"
+permissions = ["file_read", "file_write", "code_execution", "system_command:*"]
+limits = { memory_mb = 256 }
+"""
+
+
+@pytest.fixture(autouse=True)
+def real_sandbox(bastion_bin):
+    if not uses_real_sandbox(bastion_bin):
+        pytest.skip("needs the real sandbox-exec (the stand-in knows no prepared policy)")
+
+
+@pytest.fixture
+def work(tmp_path):
+    directory = tmp_path / "work"
+    directory.mkdir()
+    os.chmod(tmp_path, 0o755)
+    os.chmod(directory, 0o777)
+    return directory
+
+
+def make_policy(argv, work, **options) -> dict:
+    """A minimal-root policy with canonical read paths (as the server sends them)."""
+    policy = loose_policy(argv, work, minimalRoot=True, rootLinks=SYSTEM_LINKS, **options)
+    policy["readPaths"] = sorted({os.path.realpath(p) for p in policy["readPaths"]})
+    return policy
+
+
+def prepared(policy: dict) -> dict:
+    """The policy as the server parks it: no launch fields, awaiting one."""
+    ahead = {k: v for k, v in policy.items() if k not in ("executable", "arguments", "environment", "workingDirectory")}
+    ahead["awaitsLaunch"] = True
+    return ahead
+
+
+def launch_of(policy: dict) -> dict:
+    return {k: policy[k] for k in ("executable", "arguments", "environment", "workingDirectory")}
+
+
+def two_documents(policy: dict, launch: dict | None) -> bytes:
+    first = json.dumps(prepared(policy)).encode() + b"\n"
+    return first + (json.dumps(launch).encode() if launch is not None else b"")
+
+
+def test_a_prepared_policy_runs_its_launch_under_the_same_sandbox(bastion_bin, work):
+    (work / "sub").mkdir()
+    os.chmod(work / "sub", 0o777)
+    argv = [os.path.realpath("/bin/sh"), "-c", "id -u; pwd; echo $GREETING; ulimit -v; cat /etc/shadow || echo refused"]
+    policy = make_policy(argv, work, user=NOBODY, env=("PATH=/usr/bin:/bin", "GREETING=hello"),
+                         limits={"addressSpaceBytes": 256 << 20})
+    cold = spawn(bastion_bin, policy)
+    launch = launch_of(policy) | {"workingDirectory": str(work / "sub")}
+    warm = spawn(bastion_bin, None, raw=two_documents(policy, launch))
+    assert warm.returncode == 0, warm
+    assert warm.stdout.split("\n")[:5] == ["65534", str(work / "sub"), "hello", str(256 << 10), "refused"], warm
+    assert cold.stdout.split("\n")[2:] == warm.stdout.split("\n")[2:], (cold, warm)
+    warm_report, cold_report = warm.report, cold.report
+    assert warm_report.pop("preparedAhead") is True and cold_report.pop("preparedAhead") is False
+    assert warm_report == cold_report
+
+
+def test_a_prepared_policy_without_a_launch_runs_nothing(bastion_bin, work):
+    policy = make_policy(["/usr/bin/touch", str(work / "ran")], work)
+    run = spawn(bastion_bin, None, raw=two_documents(policy, None))
+    assert run.returncode == 126, run
+    assert run.status.startswith("failed policy:") and "launch" in run.status, run
+    assert not (work / "ran").exists()
+
+
+def test_a_whole_policy_followed_by_more_is_refused(bastion_bin, work):
+    policy = make_policy(["/usr/bin/touch", str(work / "ran")], work)
+    run = spawn(bastion_bin, None, raw=json.dumps(policy).encode() + b"\n" + json.dumps(launch_of(policy)).encode())
+    assert run.returncode == 126 and "awaits no launch" in run.status, run
+    assert not (work / "ran").exists()
+
+
+def test_a_launch_cannot_leave_the_prepared_root(bastion_bin, work, tmp_path):
+    # The launch names only what runs and where: a directory outside the prepared root does not
+    # exist there, and an executable outside it cannot be found.
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    policy = make_policy(["/usr/bin/true"], work)
+    run = spawn(bastion_bin, None, raw=two_documents(policy, launch_of(policy) | {"workingDirectory": str(outside)}))
+    assert run.returncode == 126 and run.status.startswith("failed directory:"), run
+    tool = outside / "tool"
+    tool.write_text("#!/bin/sh\necho escaped\n")
+    tool.chmod(0o755)
+    launch = launch_of(policy) | {"executable": str(tool), "arguments": [str(tool)]}
+    run = spawn(bastion_bin, None, raw=two_documents(policy, launch))
+    assert run.returncode == 127 and "escaped" not in run.stdout, run
+
+
+def status_fields(pid: int) -> dict[str, str]:
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        fields[name] = value.strip()
+    return fields
+
+
+def test_a_process_awaiting_its_launch_is_already_confined(bastion_bin, work):
+    if os.geteuid() != 0:
+        pytest.skip("switching to nobody needs root")
+    policy = make_policy(["/usr/bin/true"], work, user=NOBODY)
+    policy_r, policy_w = os.pipe()
+    status_r, status_w = os.pipe()
+    pid = os.posix_spawn(str(bastion_bin), [str(bastion_bin), "sandbox-exec"], {},
+                         file_actions=[(os.POSIX_SPAWN_DUP2, policy_r, 3), (os.POSIX_SPAWN_DUP2, status_w, 4)])
+    os.close(policy_r)
+    os.close(status_w)
+    try:
+        os.write(policy_w, json.dumps(prepared(policy)).encode() + b"\n")
+        deadline = time.monotonic() + 10
+        while status_fields(pid)["Uid"].split()[0] != "65534" and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.2)  # past the seccomp filter, the last step before the wait
+        fields = status_fields(pid)
+        assert fields["Uid"].split() == ["65534"] * 4, fields
+        assert fields["NoNewPrivs"] == "1" and fields["Seccomp"] == "2", fields
+        assert int(fields["CapEff"], 16) == 0 and int(fields["CapBnd"], 16) == 0, fields
+        assert os.readlink(f"/proc/{pid}/root") != "/" or os.stat(f"/proc/{pid}/root/") != os.stat("/")
+        os.write(policy_w, json.dumps(launch_of(policy)).encode())
+    finally:
+        os.close(policy_w)
+    status = b""
+    while chunk := os.read(status_r, 65536):
+        status += chunk
+    os.close(status_r)
+    _, code = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(code) == 0, status
+    assert json.loads(status.decode().split(" ", 1)[1])["preparedAhead"] is True
+
+
+@pytest.fixture
+def coder(spawn, write_config):
+    from conftest import StdioClient  # noqa: F401  (the fixture's type)
+
+    config = write_config(CONFIG)
+
+    def start():
+        server = spawn("--config", config, "--client", "coder")
+        server.initialize(LATEST)
+        return server
+
+    return start, config
+
+
+def sandbox_of(result: dict) -> dict:
+    return dict(result["structuredContent"].get("sandbox") or {})
+
+
+def run(server, arguments: dict) -> dict:
+    result = server.call_tool("run_command", arguments, timeout=30)
+    assert result.get("isError") in (None, False), result
+    return result
+
+
+def wait_prepared(server, arguments: dict, rounds: int = 20) -> dict:
+    """Runs `arguments` until a run reports a prepared sandbox (the previous one is parked
+    after its run ended, which takes a few milliseconds), with pauses between."""
+    for _ in range(rounds):
+        time.sleep(0.3)
+        result = run(server, arguments)
+        if sandbox_of(result).get("preparedAhead"):
+            return result
+    raise AssertionError(f"no run was prepared ahead: {result}")
+
+
+def test_the_next_run_is_prepared_and_gets_the_same_sandbox(coder, tmp_path):
+    start, _ = coder
+    server = start()
+    cold = run(server, {"command": ["sh", "-c", "id -u; ulimit -v; echo $HOME"]})
+    assert sandbox_of(cold).get("preparedAhead") is False, cold
+    warm = wait_prepared(server, {"command": ["sh", "-c", "id -u; ulimit -v; echo $HOME"]})
+    assert warm["structuredContent"]["stdout"] == cold["structuredContent"]["stdout"], (cold, warm)
+    # The same kernel sandbox but for its cgroup directories (one per run).
+    first, second = sandbox_of(cold), sandbox_of(warm)
+    for report in (first, second):
+        report.pop("preparedAhead")
+        report["cgroups"] = [c.rsplit("/", 1)[0] for c in report.get("cgroups", [])]
+    assert first == second
+    # Another program, arguments, directory and environment: still the prepared one.
+    workdir = Path(cold["structuredContent"]["stdout"].split("\n")[2])
+    (workdir / "sub").mkdir(exist_ok=True)
+    other = wait_prepared(server, {"command": ["pwd"], "cwd": str(workdir / "sub"), "env": {"X": "1"}})
+    assert other["structuredContent"]["stdout"] == f"{workdir / 'sub'}\n", other
+    server.close()
+
+
+def test_a_run_of_another_policy_never_gets_the_prepared_sandbox(coder):
+    start, _ = coder
+    server = start()
+    wait_prepared(server, {"command": ["true"]})
+    time.sleep(0.3)
+    # run_code reads a code file of its own: another policy, a cold sandbox, the right answer.
+    code = server.call_tool("run_code", {"language": "sh", "code": "echo from-code"}, timeout=30)
+    assert code["structuredContent"]["stdout"] == "from-code\n", code
+    assert sandbox_of(code).get("preparedAhead") is False, code
+    server.close()
+
+
+def test_a_reload_is_never_run_under_the_policy_prepared_before_it(coder):
+    start, config = coder
+    server = start()
+    before = wait_prepared(server, {"command": ["true"]})
+    assert sandbox_of(before)["network"], before
+    time.sleep(0.3)  # the next one is parked, prepared with the network cut off
+    config.write_text(config.read_text().replace('"code_execution",', '"code_execution:unrestricted",'))
+    server.proc.send_signal(signal.SIGHUP)
+    deadline = time.monotonic() + 10
+    while "Configuration reloaded" not in server.stderr and time.monotonic() < deadline:
+        time.sleep(0.05)
+    after = run(server, {"command": ["true"]})
+    assert sandbox_of(after)["network"] == [] and sandbox_of(after)["preparedAhead"] is False, after
+    # And the one prepared after it is prepared with the new rules.
+    again = wait_prepared(server, {"command": ["true"]})
+    assert sandbox_of(again)["network"] == [], again
+    server.close()
+
+
+def parked_processes(server_pid: int) -> list[int]:
+    """`bastion sandbox-exec` children of the server."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        if parent == server_pid and b"sandbox-exec" in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
+def test_a_prepared_sandbox_ends_with_a_killed_server(coder):
+    start, _ = coder
+    server = start()
+    wait_prepared(server, {"command": ["true"]})
+    deadline = time.monotonic() + 10
+    while not (parked := parked_processes(server.proc.pid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert parked, "no sandbox-exec was parked"
+    server.kill()
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() and "Z" not in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[:1]
+              for pid in parked) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [pid for pid in parked if Path(f"/proc/{pid}").exists()
+            and Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"]
+    assert left == [], "a prepared sandbox-exec outlived its server"
