@@ -10,11 +10,11 @@ struct CodeDirectoryTests {
     private static func template() -> String { "/tmp/bastion-code-test-\(getpid())-XXXXXX" }
 
     /// Review 9, finding 7: the code a child's interpreter reads lives where no child can replace it.
-    @Test("Code files are 0400 in one 0711 directory outside any workdir, each with a new name")
+    @Test("Code files are 0400 in a 0311 directory of the client outside any workdir, each with a new name")
     func codeFilesAreTheServers() throws {
         let codes = CodeDirectory(template: Self.template())
-        let (first, firstPath) = try codes.write(Array("echo one\n".utf8), readableBy: nil)
-        let (second, secondPath) = try codes.write(Array("echo two\n".utf8), readableBy: nil)
+        let (first, firstPath) = try codes.write(Array("echo one\n".utf8), readableBy: nil, client: "a")
+        let (second, secondPath) = try codes.write(Array("echo two\n".utf8), readableBy: nil, client: "a")
         defer {
             for (directory, path) in [(first, firstPath), (second, secondPath)] {
                 _ = unlinkat(directory, String(path.split(separator: "/").last!), 0)
@@ -29,14 +29,33 @@ struct CodeDirectoryTests {
         let directory = String(firstPath[..<firstPath.lastIndex(of: "/")!])
         #expect(secondPath.hasPrefix(directory + "/"))
         #expect(stat(directory, &info) == 0)
-        #expect(info.st_mode & 0o7777 == 0o711)
+        #expect(info.st_mode & 0o7777 == 0o311)
         #expect(info.st_uid == geteuid())
+        // The client's subdirectory, in the server's 0711 directory.
+        let root = String(directory[..<directory.lastIndex(of: "/")!])
+        #expect(root.hasPrefix("/tmp/bastion-code-test-"))
+        #expect(stat(root, &info) == 0 && info.st_mode & 0o7777 == 0o711)
+    }
+
+    @Test("Each client has a subdirectory of its own, the same for all its runs")
+    func eachClientHasItsOwnSubdirectory() throws {
+        let codes = CodeDirectory(template: Self.template())
+        let first = try codes.clientDirectory("a").path
+        #expect(try codes.clientDirectory("a").path == first)
+        let other = try codes.clientDirectory("b").path
+        #expect(other != first)
+        let (directory, path) = try codes.write(Array("x".utf8), readableBy: nil, client: "b")
+        #expect(path.hasPrefix(other + "/run-"))
+        _ = unlinkat(directory, String(path.split(separator: "/").last!), 0)
+        close(directory)
+        codes.removeIfEmpty()
+        #expect(access(first, F_OK) != 0 && access(other, F_OK) != 0)
     }
 
     @Test("Another user gets read access through the file's ACL, and nothing more")
     func theRunAsUserMayRead() throws {
         let codes = CodeDirectory(template: Self.template())
-        let (directory, path) = try codes.write(Array("print(1)\n".utf8), readableBy: 65_534)
+        let (directory, path) = try codes.write(Array("print(1)\n".utf8), readableBy: 65_534, client: "a")
         defer {
             _ = unlinkat(directory, String(path.split(separator: "/").last!), 0)
             close(directory)
@@ -50,7 +69,7 @@ struct CodeDirectoryTests {
     @Test("The directory is removed at shutdown once empty")
     func removedWhenEmpty() throws {
         let codes = CodeDirectory(template: Self.template())
-        let (directory, path) = try codes.write(Array("x".utf8), readableBy: nil)
+        let (directory, path) = try codes.write(Array("x".utf8), readableBy: nil, client: "a")
         let parent = String(path[..<path.lastIndex(of: "/")!])
         codes.removeIfEmpty()
         #expect(access(parent, F_OK) == 0)
@@ -58,5 +77,6 @@ struct CodeDirectoryTests {
         close(directory)
         codes.removeIfEmpty()
         #expect(access(parent, F_OK) != 0)
+        #expect(access(String(parent[..<parent.lastIndex(of: "/")!]), F_OK) != 0)
     }
 }

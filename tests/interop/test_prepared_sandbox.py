@@ -24,7 +24,7 @@ from test_sandbox_exec import NOBODY, SYSTEM_LINKS, make_policy as loose_policy,
 CONFIG = """\
 [[clients]]
 id = "coder"
-permissions = ["file_read", "file_write", "code_execution", "system_command:*"]
+permissions = ["file_read", "file_write", "code_execution", "code_execution_sudo", "system_command:*"]
 limits = { memory_mb = 256 }
 """
 
@@ -212,15 +212,35 @@ def test_the_next_run_is_prepared_and_gets_the_same_sandbox(coder, tmp_path):
     server.close()
 
 
-def test_a_run_of_another_policy_never_gets_the_prepared_sandbox(coder):
+def test_code_runs_and_commands_share_one_prepared_sandbox(coder):
     start, _ = coder
     server = start()
     wait_prepared(server, {"command": ["true"]})
     time.sleep(0.3)
-    # run_code reads a code file of its own: another policy, a cold sandbox, the right answer.
-    code = server.call_tool("run_code", {"language": "sh", "code": "echo from-code"}, timeout=30)
-    assert code["structuredContent"]["stdout"] == "from-code\n", code
-    assert sandbox_of(code).get("preparedAhead") is False, code
+    # A code file of its own, in the client's code directory that every run of it sees.
+    first = server.call_tool("run_code", {"language": "sh", "code": "echo from-code; id -u"}, timeout=30)
+    assert first["structuredContent"]["stdout"] == "from-code\n65534\n", first
+    assert sandbox_of(first)["preparedAhead"] is True, first
+    time.sleep(0.3)
+    second = server.call_tool("run_code", {"language": "sh", "code": "echo second"}, timeout=30)
+    assert second["structuredContent"]["stdout"] == "second\n" and sandbox_of(second)["preparedAhead"], second
+    server.close()
+
+
+def test_a_run_of_another_policy_never_gets_the_prepared_sandbox(coder):
+    if os.geteuid() != 0:
+        pytest.skip("sudo: true needs a root server")
+    start, _ = coder
+    server = start()
+    wait_prepared(server, {"command": ["true"]})
+    time.sleep(0.3)
+    # Another user: the parked nobody sandbox is discarded, the run starts cold as uid 0.
+    sudo = run(server, {"command": ["id", "-u"], "sudo": True})
+    assert sudo["structuredContent"]["stdout"] == "0\n" and sandbox_of(sudo)["preparedAhead"] is False, sudo
+    time.sleep(0.3)
+    # And the one parked after it (prepared as uid 0) never serves a run as nobody.
+    back = run(server, {"command": ["id", "-u"]})
+    assert back["structuredContent"]["stdout"] == "65534\n" and sandbox_of(back)["preparedAhead"] is False, back
     server.close()
 
 

@@ -129,14 +129,13 @@ extension ExecutionManager {
         var outcome = outcome
         if let cgroup = run.cgroup { outcome.cgroupUsage = cgroups?.finish(cgroup, removingLater: true) }
         registry.finish(run.id)
-        let hadCodeFile = run.plan.codeFile != nil
         run.plan.removeCodeFile()
         // The next run of a client that runs nothing now starts warm.
         if registry.running(client: run.client) == 0 {
             let client = run.client
             // Prepared with this run's policy (the next run is most often of the same kind), unless
-            // it has a code file of its own, or the sandbox is a stand-in that knows no launch.
-            let ahead = !hadCodeFile && !launcher.isOverridden ? run.plan.policy : nil
+            // the sandbox is a stand-in that knows no launch.
+            let ahead = launcher.isOverridden ? nil : run.plan.policy
             warm.prepare(client: client, memoryBytes: run.memoryBytes, processes: run.processes, policy: ahead) {
                 [registry] in registry.running(client: client) == 0
             }

@@ -100,6 +100,11 @@ extension ExecutionManager {
         where !reads.contains(where: { PathBytes.isWithin(extra, $0) }) {
             reads.append(extra)
         }
+        // The client's code directory, in every run of a client that may run code (not only its
+        // code runs): one policy for both, so that a prepared `sandbox-exec` fits either.
+        if client.permissions.contains(where: { $0.kind == .codeExecution }) {
+            reads.append(try codeDirectory.clientDirectory(client.id).path)
+        }
         plan.policy.readPaths = reads
         let (writes, excluded) = writeScope(client, isUnrestricted: isUnrestricted, user: user)
         plan.policy.writePaths = writes
@@ -127,10 +132,13 @@ extension ExecutionManager {
             }
             return plan
         }
-        let (directory, path) = try codeDirectory.write(Array(source.utf8), readableBy: plan.policy.user?.uid)
+        let (directory, path) = try codeDirectory.write(
+            Array(source.utf8),
+            readableBy: plan.policy.user?.uid,
+            client: client.id
+        )
         plan.codeFile = (directory, PathBytes.splitLast(path)?.name ?? path)
         plan.policy.arguments = [language, path]
-        plan.policy.readPaths.append(path)
         return plan
     }
 
