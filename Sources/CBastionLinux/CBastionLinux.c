@@ -55,3 +55,13 @@ long cbastion_write_nowait(int fd, const void *bytes, size_t count) {
 }
 
 int cbastion_set_undumpable(void) { return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); }
+
+int cbastion_file_identity(const char *path, uint64_t identity[4]) {
+    struct statx info;
+    if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW | AT_STATX_DONT_SYNC, STATX_INO | STATX_BTIME, &info) != 0) return -1;
+    identity[0] = ((uint64_t)info.stx_dev_major << 32) | info.stx_dev_minor;
+    identity[1] = info.stx_ino;
+    identity[2] = (info.stx_mask & STATX_BTIME) ? (uint64_t)info.stx_btime.tv_sec : 0;
+    identity[3] = (info.stx_mask & STATX_BTIME) ? info.stx_btime.tv_nsec : 0;
+    return 0;
+}

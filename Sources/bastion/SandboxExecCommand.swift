@@ -43,7 +43,9 @@ enum SandboxExecCommand {
         }
         close(SandboxPolicy.policyDescriptor)
         try checkExecutable(policy.executable)
-        return (policy, try SandboxApplier.apply(policy))
+        var report = try SandboxApplier.apply(policy)
+        try SandboxApplier.launch(policy, report: &report)
+        return (policy, report)
     }
 
     /// A prepared policy: applied at once, then its launch awaited (EOF without one fails, as when
@@ -53,6 +55,7 @@ enum SandboxExecCommand {
         _ input: inout SandboxPolicyInput
     ) throws(SandboxError) -> (SandboxPolicy, SandboxReport) {
         var report = try SandboxApplier.apply(prepared)
+        report.preparedAhead = true
         let policy = prepared.launched(try SandboxLaunch(decoding: input.rest()))
         close(SandboxPolicy.policyDescriptor)
         try SandboxApplier.launch(policy, report: &report)

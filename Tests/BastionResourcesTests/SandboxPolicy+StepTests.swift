@@ -6,8 +6,8 @@ struct SandboxPolicyStepTests {
     @Test func theStepsRunInTheContractOrder() {
         #expect(
             SandboxPolicy.Step.allCases.map(\.rawValue) == [
-                "policy", "process", "privileges", "directory", "cgroup", "namespaces", "mounts", "limits", "user",
-                "landlock", "seccomp", "required", "exec",
+                "policy", "process", "privileges", "cgroup", "namespaces", "mounts", "user", "landlock", "seccomp",
+                "required", "limits", "directory", "exec",
             ]
         )
     }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import time
 from pathlib import Path
@@ -260,6 +261,78 @@ def test_a_reload_is_never_run_under_the_policy_prepared_before_it(coder):
     # And the one prepared after it is prepared with the new rules.
     again = wait_prepared(server, {"command": ["true"]})
     assert sandbox_of(again)["network"] == [], again
+    server.close()
+
+
+def test_a_run_has_the_same_outcome_prepared_or_cold(coder, state_home):
+    """Review 11, finding 1: a cold run entered its cwd as root, a prepared one as the child's
+    user, so a directory only root can enter worked once and then failed every time. Both enter
+    it as the child's user now."""
+    if os.geteuid() != 0:
+        pytest.skip("needs a root server (children run as nobody)")
+    start, _ = coder
+    server = start()
+    workdir = state_home / "bastion" / "clients" / "coder"  # the first run must be a cold one
+    assert workdir.is_dir()
+    private = workdir / "private"
+    private.mkdir()
+    os.chown(private, 0, 0)
+    private.chmod(0o700)
+    outcomes = []
+    for _ in range(3):
+        time.sleep(0.3)
+        result = server.call_tool("run_command", {"command": ["pwd"], "cwd": str(private)}, timeout=30)
+        content = result["structuredContent"]
+        outcomes.append((content.get("exitCode"), content.get("sandboxFailure")))
+    assert outcomes[0] == outcomes[1] == outcomes[2], outcomes
+    assert outcomes[0][0] == 126 and "Permission denied" in (outcomes[0][1] or ""), outcomes
+    server.close()
+
+
+def test_a_file_replaced_while_the_sandbox_is_parked_is_read_anew(spawn, write_config, tmp_path):
+    """Review 11, finding 2: the parked sandbox held the inode of park time, so a system file
+    replaced by rename (as useradd, resolv.conf managers and ldconfig do) was unreadable in the
+    next run. The run now starts cold when a path names another file."""
+    if os.geteuid() != 0:
+        pytest.skip("writes a file in /etc")
+    probe = Path(f"/etc/bastion-test-stamp-{os.getpid()}")
+    probe.write_text("V1\n")
+    probe.chmod(0o644)
+    try:
+        server = spawn("--config", write_config(CONFIG), "--client", "coder")
+        server.initialize(LATEST)
+        first = wait_prepared(server, {"command": ["cat", str(probe)]})
+        assert first["structuredContent"]["stdout"] == "V1\n", first
+        time.sleep(0.3)  # the next one is parked, holding the V1 inode
+        replacement = probe.with_name(probe.name + ".new")
+        replacement.write_text("V2\n")
+        replacement.chmod(0o644)
+        os.rename(replacement, probe)
+        after = run(server, {"command": ["cat", str(probe)]})
+        assert after["structuredContent"]["stdout"] == "V2\n", after
+        assert sandbox_of(after)["preparedAhead"] is False, after
+        server.close()
+    finally:
+        probe.unlink(missing_ok=True)
+
+
+def test_a_workdir_moved_away_while_parked_is_not_the_next_runs(coder):
+    """Review 11, finding 2: the parked sandbox bound the workdir's inode, so after an operator
+    moved the workdir away and made a new one at its path, the next run wrote into the old one."""
+    start, _ = coder
+    server = start()
+    workdir = Path(wait_prepared(server, {"command": ["pwd"]})["structuredContent"]["stdout"].strip())
+    time.sleep(0.3)  # the next one is parked, holding the workdir's inode
+    archived = workdir.with_name("archived-work")
+    os.rename(workdir, archived)
+    workdir.mkdir()
+    shutil.copystat(archived, workdir)
+    for name in os.listxattr(archived):
+        os.setxattr(workdir, name, os.getxattr(archived, name))
+    os.chown(workdir, os.stat(archived).st_uid, os.stat(archived).st_gid)
+    result = run(server, {"command": ["sh", "-c", "echo written > note"]})
+    assert result["structuredContent"]["exitCode"] == 0, result
+    assert (workdir / "note").read_text() == "written\n" and not (archived / "note").exists(), result
     server.close()
 
 

@@ -109,14 +109,15 @@ extension ExecutionManager {
     }
 
     /// The client's parked `sandbox-exec`, if it has one this run can use: one that applied
-    /// nothing, or one prepared with exactly this run's policy but its launch. Any other is
-    /// discarded (the run starts cold).
+    /// nothing, or one prepared with exactly this run's policy but its launch, in directories
+    /// unchanged since (``RootStamp``). Any other is discarded (the run starts cold).
     func takeParked(fitting policy: SandboxPolicy, client: ClientContext) -> WarmSandboxes.Parked? {
         guard let parked = warm.take(client: client.id) else { return nil }
         guard let prepared = parked.prepared else { return parked }
         var placed = policy
         Self.place(&placed, in: parked.cgroup)
-        guard placed.preparedPart == prepared else {
+        // The same policy, and the same directories behind its paths (review 11, finding 2).
+        guard placed.preparedPart == prepared, parked.stamp == RootStamp(prepared) else {
             warm.discard(parked)
             return nil
         }

@@ -33,6 +33,8 @@ final class WarmSandboxes: Sendable {
         /// The policy it applied and awaits a launch under (``SandboxPolicy/preparedPart``, its
         /// cgroups included); `nil`: it applied nothing and reads a whole policy.
         var prepared: SandboxPolicy?
+        /// The directories of its paths as they were just before it was prepared.
+        var stamp: RootStamp?
     }
 
     private struct State {
@@ -161,6 +163,8 @@ final class WarmSandboxes: Sendable {
         guard let policy else { return parked }
         var prepared = policy.preparedPart
         prepared.cgroups = parked.cgroup?.directories ?? []
+        // Before the process looks at them: a change after this starts the next run cold.
+        let stamp = RootStamp(prepared)
         let document = prepared.encoded() + [UInt8(ascii: "\n")]
         guard document.withUnsafeBytes({ FileDescriptorIO.writeAll(parked.child.policy, $0) }) == nil else {
             discard(parked)
@@ -168,6 +172,7 @@ final class WarmSandboxes: Sendable {
         }
         var ready = parked
         ready.prepared = prepared
+        ready.stamp = stamp
         return ready
     }
 

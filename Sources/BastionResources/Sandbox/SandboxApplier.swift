@@ -24,16 +24,15 @@ package enum SandboxApplier {
         _ = fcntl(statusDescriptor, F_SETFD, FD_CLOEXEC)
     }
 
-    /// Everything after the process reset, up to (not including) `execve`; for a prepared policy
-    /// (``SandboxPolicy/awaitsLaunch``), everything but the resource limits and the working
-    /// directory, which ``launch(_:report:)`` adds.
+    /// Everything after the process reset but the resource limits and the working directory,
+    /// which ``launch(_:report:)`` adds: at once for a whole policy, once the launch is read for a
+    /// prepared one (``SandboxPolicy/awaitsLaunch``). Both paths end the same way, so that a run
+    /// has the same outcome whether its sandbox was prepared ahead or not (review 11, finding 1).
     /// - Returns: what was applied.
     /// - Throws: ``SandboxError`` naming the failed step.
     package static func apply(_ policy: SandboxPolicy) throws(SandboxError) -> SandboxReport {
         var report = SandboxReport()
         try SandboxSystemCall.check(.privileges, "PR_SET_NO_NEW_PRIVS") { cbastion_set_no_new_privs() }
-        let directory = policy.awaitsLaunch ? "/" : policy.workingDirectory
-        try SandboxSystemCall.check(.directory, "changing to \(directory)") { chdir(directory) }
         for directory in policy.cgroups {
             // A process the server started ahead of its run is already there (``WarmSandboxes``):
             // joining again would pay the migration (milliseconds on cgroup v1) for nothing.
@@ -43,7 +42,6 @@ package enum SandboxApplier {
             report.cgroups.append(directory)
         }
         try SandboxNamespaces.enter(policy, into: &report)
-        if !policy.awaitsLaunch { try applyLimits(policy.limits, into: &report) }
         if let user = policy.user {
             // While still root: the switch clears CAP_SETPCAP, which emptying the bounding set needs.
             try SandboxSystemCall.check(.privileges, "emptying the capability bounding set") {
@@ -69,12 +67,12 @@ package enum SandboxApplier {
         return report
     }
 
-    /// The rest of a prepared policy once its launch is known, in the sandbox already: the
-    /// resource limits (lowering one needs no privilege; parsing the launch, which allocates, is
-    /// done), then the working directory, entered as the child's user in the child's root.
+    /// The last steps before `execve`, in the sandbox already: the resource limits (lowering one
+    /// needs no privilege; whatever allocates — the mounts, a prepared policy's launch — is done),
+    /// then the working directory, entered as the child's user in the child's root: a directory
+    /// that user cannot enter fails the run, cold or prepared alike.
     /// - Throws: ``SandboxError`` at step `limits` or `directory`.
     package static func launch(_ policy: SandboxPolicy, report: inout SandboxReport) throws(SandboxError) {
-        report.preparedAhead = true
         try applyLimits(policy.limits, into: &report)
         try SandboxSystemCall.check(.directory, "changing to \(policy.workingDirectory)") {
             chdir(policy.workingDirectory)

@@ -8,17 +8,12 @@ extension SandboxPolicy {
         case process
         /// `PR_SET_NO_NEW_PRIVS`.
         case privileges
-        /// `chdir` to the working directory.
-        case directory
         /// Joining the run's cgroups.
         case cgroup
         /// Private network / mount (/ user) namespaces.
         case namespaces
         /// The minimal root and hiding paths in the private mount namespace.
         case mounts
-        /// `setrlimit`: after the mounts, which allocate (listing a directory under a tight
-        /// `RLIMIT_AS` failed with ENOMEM), before the user switch (`RLIMIT_NPROC` counts there).
-        case limits
         /// Switching to the policy's user and groups.
         case user
         /// The Landlock ruleset.
@@ -27,6 +22,13 @@ extension SandboxPolicy {
         case seccomp
         /// Checking that every required feature was applied.
         case required
+        /// `setrlimit`: once everything that allocates is done (listing a directory under a tight
+        /// `RLIMIT_AS` failed with ENOMEM; a prepared process parses its launch first), after the
+        /// user switch (so `RLIMIT_NPROC`, per real user, never fails that switch or `execve` for
+        /// another run's processes).
+        case limits
+        /// `chdir` to the working directory, as the child's user, in its root.
+        case directory
         /// `execve` itself.
         case exec
     }

@@ -39,6 +39,11 @@ extern const unsigned int CBASTION_RENAME_NOREPLACE;
 /// O_PATH, which Glibc's Swift module hides behind _GNU_SOURCE.
 extern const int CBASTION_O_PATH;
 
+/// Which file `path` names (the entry itself, links not followed): device, inode and birth time
+/// (seconds, nanoseconds; 0 where the file system keeps none) in `identity`. An inode number is
+/// reused at once after a removal; with its birth time it names one file. 0, or -1 and errno.
+int cbastion_file_identity(const char *path, uint64_t identity[4]);
+
 /* Landlock, seccomp, namespaces and process clean-up for sandbox-exec. */
 #include "CBastionSandbox.h"
 #include "CBastionRoot.h"

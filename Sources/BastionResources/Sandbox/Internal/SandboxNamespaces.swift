@@ -74,12 +74,7 @@ enum SandboxNamespaces {
         _ = try plan.maskUnlisted()
         report.minimalRoot = true
         report.privateProc = privateProc == 1
-        // The working directory was entered in the old root: enter it again in the new one
-        // (a prepared process enters it once it knows it, ``SandboxApplier/launch(_:report:)``).
-        guard !policy.awaitsLaunch else { return }
-        try SandboxSystemCall.check(.directory, "changing to \(policy.workingDirectory) in the minimal root") {
-            chdir(policy.workingDirectory)
-        }
+        // The working directory is entered last, as the child's user (``SandboxApplier/launch(_:report:)``).
     }
 
     private static func hide(_ paths: [String], into report: inout SandboxReport) throws(SandboxError) {
