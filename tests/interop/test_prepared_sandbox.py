@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -334,6 +335,51 @@ def test_a_workdir_moved_away_while_parked_is_not_the_next_runs(coder):
     assert result["structuredContent"]["exitCode"] == 0, result
     assert (workdir / "note").read_text() == "written\n" and not (archived / "note").exists(), result
     server.close()
+
+
+def test_a_volume_unmounted_while_parked_is_gone_for_the_next_run(coder, state_home):
+    """Review 12, finding 2: the parked sandbox held the mounts of park time below its binds, so
+    a volume the host unmounted since was still readable in the next run."""
+    if os.geteuid() != 0:
+        pytest.skip("mounts a tmpfs")
+    start, _ = coder
+    server = start()
+    vault = state_home / "bastion" / "clients" / "coder" / "vault"
+    vault.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "mode=0777", "bastion-test-vault", str(vault)], check=True)
+    try:
+        (vault / "secret").write_text("ON-THE-VOLUME\n")
+        (vault / "secret").chmod(0o644)
+        first = wait_prepared(server, {"command": ["sh", "-c", "cat vault/secret 2>&1; true"]})
+        assert first["structuredContent"]["stdout"] == "ON-THE-VOLUME\n", first
+        time.sleep(0.3)  # the next one is parked, the volume mounted in its namespace
+    finally:
+        subprocess.run(["umount", str(vault)], check=True)
+    after = run(server, {"command": ["sh", "-c", "cat vault/secret 2>&1; true"]})
+    assert "ON-THE-VOLUME" not in after["structuredContent"]["stdout"], after
+    server.close()
+
+
+def test_a_workdir_holding_the_code_directory_is_refused(run_cli, server_env):
+    """Review 12, finding 1: with `workdir = "/tmp"` the code directory was inside a writable
+    bind, and a uid-0 child replaced the code of later runs."""
+    import uuid
+
+    base = Path("/var/tmp") / f"bastion-test-{uuid.uuid4().hex[:12]}"  # Bastion's own files out of /tmp
+    base.mkdir(parents=True)
+    try:
+        server_env["XDG_STATE_HOME"] = str(base / "state")
+        server_env["BASTION_APPROVAL_DIR"] = str(base / "approvals")
+        server_env["XDG_CONFIG_HOME"] = str(base / "config")
+        config = base / "bastion.toml"
+        config.write_text(
+            f'[server]\naudit_log = "{base}/audit.jsonl"\n\n'
+            '[[clients]]\nid = "wide"\nworkdir = "/tmp"\npermissions = ["code_execution"]\n'
+        )
+        checked = run_cli("check-config", config)
+        assert checked.returncode != 0 and "code directory" in checked.stderr, checked
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def parked_processes(server_pid: int) -> list[int]:

@@ -1,3 +1,4 @@
+import BastionResources
 import BastionSecurity
 
 extension BastionConfiguration {
@@ -7,7 +8,10 @@ extension BastionConfiguration {
     /// server's user. One line per workdir that holds one of `runtime`.
     /// - Parameter runtime: The server's runtime files (`RuntimeFiles.unwritable`).
     public func workdirsHoldingRuntime(_ runtime: [String]) -> [String] {
-        clients.compactMap { client in
+        // And the code directory's place (`/tmp/bastion-code-…`): a workdir holding it would
+        // bind it writable into every child (review 12, finding 1).
+        let runtime = runtime + [CodeDirectory.defaultTemplate]
+        return clients.compactMap { client in
             let forms = Set([client.workdir, ConfigurationPaths.canonical(client.workdir)])
             // Holding one, or inside one (review 10, finding 7: the loader searches a library
             // directory's subdirectories, `glibc-hwcaps/…`, `tls/`, first).
@@ -16,6 +20,11 @@ extension BastionConfiguration {
                     forms.contains { PathBytes.isWithin(path, $0) || PathBytes.isWithin($0, path) }
                 })
             else { return nil }
+            guard held != CodeDirectory.defaultTemplate else {
+                return "client \"\(client.id)\": its workdir \(client.workdir) holds Bastion's code directory "
+                    + "(\(CodeDirectory.defaultTemplate)), where the code of every run waits; code the client runs could "
+                    + "replace it (give the client a workdir of its own, not /tmp or above it)"
+            }
             return "client \"\(client.id)\": its workdir \(client.workdir) holds \(held), which the server runs; "
                 + "code the client runs could replace it (move the workdir, or install the binary elsewhere)"
         }

@@ -32,8 +32,12 @@ public final class CodeDirectory: Sendable {
     private let state = Mutex(State())
     private let template: String
 
+    /// Where the server's code directory is made: no workdir may hold it (a uid-0 child owns
+    /// the server's root-owned directories there, review 12, finding 1).
+    public static let defaultTemplate = "/tmp/bastion-code-XXXXXX"
+
     /// - Parameter template: The `mkdtemp(3)` template (ending in `XXXXXX`).
-    public init(template: String = "/tmp/bastion-code-XXXXXX") {
+    public init(template: String = CodeDirectory.defaultTemplate) {
         self.template = template
     }
 

@@ -117,7 +117,10 @@ extension ExecutionManager {
         var placed = policy
         Self.place(&placed, in: parked.cgroup)
         // The same policy, and the same directories behind its paths (review 11, finding 2).
-        guard placed.preparedPart == prepared, parked.stamp == RootStamp(prepared) else {
+        // and the same mounts (review 12, finding 2).
+        guard placed.preparedPart == prepared, parked.stamp == RootStamp(prepared),
+            parked.mounts == warm.mountTable.generation()
+        else {
             warm.discard(parked)
             return nil
         }

@@ -33,8 +33,10 @@ final class WarmSandboxes: Sendable {
         /// The policy it applied and awaits a launch under (``SandboxPolicy/preparedPart``, its
         /// cgroups included); `nil`: it applied nothing and reads a whole policy.
         var prepared: SandboxPolicy?
-        /// The directories of its paths as they were just before it was prepared.
+        /// The files of its paths as they were just before it was prepared.
         var stamp: RootStamp?
+        /// The mount table's generation then (``MountTableWatch``).
+        var mounts: UInt64 = 0
     }
 
     private struct State {
@@ -50,6 +52,8 @@ final class WarmSandboxes: Sendable {
     private let launcher: SandboxLauncher
     private let cgroups: CgroupManager?
     private let state = Mutex(State())
+    /// Changes of the mount table, which a prepared process does not see.
+    let mountTable = MountTableWatch()
 
     /// How long a preparation waits before it starts.
     static let startDelayMicroseconds: UInt32 = 3_000
@@ -165,6 +169,7 @@ final class WarmSandboxes: Sendable {
         prepared.cgroups = parked.cgroup?.directories ?? []
         // Before the process looks at them: a change after this starts the next run cold.
         let stamp = RootStamp(prepared)
+        let mounts = mountTable.generation()
         let document = prepared.encoded() + [UInt8(ascii: "\n")]
         guard document.withUnsafeBytes({ FileDescriptorIO.writeAll(parked.child.policy, $0) }) == nil else {
             discard(parked)
@@ -173,6 +178,7 @@ final class WarmSandboxes: Sendable {
         var ready = parked
         ready.prepared = prepared
         ready.stamp = stamp
+        ready.mounts = mounts
         return ready
     }
 
