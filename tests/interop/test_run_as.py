@@ -12,6 +12,7 @@ import os
 import pwd
 import stat
 import struct
+import time
 from pathlib import Path
 
 import pytest
@@ -336,3 +337,36 @@ def test_node_code_finds_the_workdirs_modules(connect):
     result = server.call_tool("run_code", {"language": "node", "code": "console.log(require('foo'))"})
     assert result["structuredContent"]["stdout"] == "foo-loaded\n", result
     server.finish()
+
+
+def test_a_killed_servers_code_is_removed_at_the_next_start(spawn, write_config):
+    """Review 12, finding 3: a server killed with SIGKILL left its code directory, with the code of
+    the runs in flight, in /tmp for good. The next server removes every `bastion-code-<pid>-*` of a
+    pid that is gone, and makes its own with its pid in the name."""
+    import glob
+
+    config = write_config(CONFIG)
+    first = spawn("--config", config, "--client", "coder")
+    first.initialize(LATEST)
+    pid = first.proc.pid
+    call = first.next_id()
+    first.send({
+        "jsonrpc": "2.0", "id": call, "method": "tools/call",
+        "params": {"name": "run_code", "arguments": {"language": "sh", "code": "sleep 30", "timeout_ms": 30000}},
+    })
+    deadline = time.time() + 10
+    left: list[str] = []
+    while time.time() < deadline and not left:
+        left = glob.glob(f"/tmp/bastion-code-{pid}-*/c-*/run-*")  # as root, the 0311 directories are listed
+        time.sleep(0.05)
+    assert left, "the run's code file never appeared"
+    directory = left[0].rsplit("/", 2)[0]
+    first.kill()
+    assert Path(left[0]).exists()
+
+    second = spawn("--config", config, "--client", "coder")
+    second.initialize(LATEST)
+    made = second.call_tool("run_code", {"language": "sh", "code": 'dirname "$(dirname "$0")"'})
+    assert stdout(made).strip().startswith(f"/tmp/bastion-code-{second.proc.pid}-"), made
+    assert not Path(directory).exists(), directory
+    second.finish()

@@ -6,8 +6,9 @@ import Glibc
 #endif
 
 /// Where `run_code` and `start_process` put the code their interpreter reads: a directory of the
-/// server's own (`/tmp/bastion-code-XXXXXX`, mode 0711), made once, that no child can write, with
-/// one subdirectory per client (0311: nobody lists it, not even a uid-0 child; a random name).
+/// server's own (`/tmp/bastion-code-<pid>-XXXXXX`, mode 0711), made once, that no child can write,
+/// with one subdirectory per client (0311: nobody lists it, not even a uid-0 child; a random name).
+/// What a server killed with SIGKILL left there is removed at the next start (``removeStale(in:)``).
 ///
 /// Not the workdir: the client's children may write there, and one still running could rename a
 /// file of its own over the next run's code between its approval and the interpreter opening it,
@@ -30,15 +31,16 @@ public final class CodeDirectory: Sendable {
     }
 
     private let state = Mutex(State())
-    private let template: String
+    private let parent: String
 
-    /// Where the server's code directory is made: no workdir may hold it (a uid-0 child owns
-    /// the server's root-owned directories there, review 12, finding 1).
-    public static let defaultTemplate = "/tmp/bastion-code-XXXXXX"
+    /// Where the server's code directory is made (a name of the form it has there): no workdir may
+    /// hold it (a uid-0 child owns the server's root-owned directories there, review 12, finding 1).
+    public static let defaultTemplate = "/tmp/" + namePrefix + "PID-XXXXXX"
 
-    /// - Parameter template: The `mkdtemp(3)` template (ending in `XXXXXX`).
-    public init(template: String = CodeDirectory.defaultTemplate) {
-        self.template = template
+    /// - Parameter parent: The directory the code directory is made in, once it is checked
+    ///   (``unsafeParent(_:)``) and cleared of what dead servers left (``removeStale(in:)``).
+    public init(parent: String = "/tmp") {
+        self.parent = parent
     }
 
     /// Writes code to a new file (`O_EXCL`, 0400) in the client's subdirectory; `uid` is given
@@ -108,29 +110,34 @@ public final class CodeDirectory: Sendable {
 
     /// The directory, made on first use.
     private func directory() throws(ExecutionError) -> (String, Int32) {
-        let made = state.withLock { state -> (String, Int32)? in
-            if let root = state.root { return (root.path, root.descriptor) }
-            var bytes = Array(template.utf8CString)
+        let made = state.withLock { state -> Result<(String, Int32), ExecutionError> in
+            if let root = state.root { return .success((root.path, root.descriptor)) }
+            if let problem = Self.unsafeParent(parent) { return .failure(ExecutionError(.spawnFailed, problem)) }
+            Self.removeStale(in: parent)
+            var bytes = Array((parent + "/" + Self.namePrefix + "\(getpid())-XXXXXX").utf8CString)
             let created = bytes.withUnsafeMutableBufferPointer { $0.baseAddress.map { mkdtemp($0) != nil } ?? false }
-            guard created else { return nil }
+            guard created else { return .failure(Self.cannotCreate()) }
             let path = String(decoding: bytes.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             // Searchable, not listable: a child reaches its own file by name, no other.
             guard chmod(path, 0o711) == 0 else {
+                let error = Self.cannotCreate()
                 rmdir(path)
-                return nil
+                return .failure(error)
             }
             let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             guard descriptor >= 0 else {
+                let error = Self.cannotCreate()
                 rmdir(path)
-                return nil
+                return .failure(error)
             }
             state.root = (path, descriptor)
-            return (path, descriptor)
+            return .success((path, descriptor))
         }
-        guard let made else {
-            throw ExecutionError(.spawnFailed, "cannot create the code directory: \(String(cString: strerror(errno)))")
-        }
-        return made
+        return try made.get()
+    }
+
+    private static func cannotCreate() -> ExecutionError {
+        ExecutionError(.spawnFailed, "cannot create the code directory: \(String(cString: strerror(errno)))")
     }
 
     /// Removes the directory and the clients' subdirectories that are empty (server shutdown).

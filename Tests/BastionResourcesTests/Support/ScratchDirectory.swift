@@ -1,3 +1,4 @@
+import CBastionLinux
 import Foundation
 
 /// A private temporary directory (made with `mkdtemp`) that tests remove when they are done.
@@ -12,6 +13,15 @@ struct ScratchDirectory: ~Copyable {
             throw CocoaError(.fileWriteUnknown)
         }
         path = String(cString: created)
+        // The same whatever the host's /tmp: no ACL inherited from a default ACL there (a CI host
+        // had `default:user:nobody:rwx` on /tmp, and every mode and ACL test saw its entries).
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if descriptor >= 0 {
+            _ = cbastion_acl_remove_fd(descriptor, 1)
+            _ = cbastion_acl_remove_fd(descriptor, 0)
+            _ = fchmod(descriptor, 0o700)
+            close(descriptor)
+        }
     }
 
     deinit {
