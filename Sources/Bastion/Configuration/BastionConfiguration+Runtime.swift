@@ -10,7 +10,7 @@ extension BastionConfiguration {
     public func workdirsHoldingRuntime(_ runtime: [String]) -> [String] {
         // And the code directory's place (`/tmp/bastion-code-…`): a workdir holding it would
         // bind it writable into every child (review 12, finding 1).
-        let runtime = runtime + [CodeDirectory.defaultTemplate]
+        let runtime = [CodeDirectory.defaultTemplate] + runtime
         return clients.compactMap { client in
             let forms = Set([client.workdir, ConfigurationPaths.canonical(client.workdir)])
             // Holding one, or inside one (review 10, finding 7: the loader searches a library
