@@ -4,7 +4,7 @@ import Testing
 
 /// `initialize`, `ping`, the pre-initialization phase and `logging/setLevel` (MCPSession+Lifecycle.swift).
 struct MCPSessionLifecycleTests {
-    @Test(arguments: ProtocolVersion.allCases)
+    @Test(arguments: ProtocolVersion.handshakeVersions)
     func initializeEchoesASupportedVersion(version: ProtocolVersion) throws {
         let capabilities = ServerCapabilities(tools: true, resources: true, prompts: true, completions: true)
         let harness = SessionHarness(capabilities: capabilities)
@@ -28,7 +28,7 @@ struct MCPSessionLifecycleTests {
         #expect(harness.session.negotiatedVersion == .latest)
     }
 
-    @Test(arguments: ProtocolVersion.allCases)
+    @Test(arguments: ProtocolVersion.handshakeVersions)
     func titleFrom2025_06_18AndInstructionsAlways(version: ProtocolVersion) throws {
         let identity = ServerIdentity(name: "n", version: "v", title: "Bastion", instructions: "Be careful.")
         let harness = SessionHarness(identity: identity)

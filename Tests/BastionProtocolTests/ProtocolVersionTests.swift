@@ -3,21 +3,30 @@ import Testing
 @testable import BastionProtocol
 
 struct ProtocolVersionTests {
-    @Test func supportsTheFourPublishedRevisionsOldestFirst() {
-        #expect(ProtocolVersion.allCases.map(\.rawValue) == ["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"])
+    @Test func supportsTheFivePublishedRevisionsOldestFirst() {
+        #expect(
+            ProtocolVersion.allCases.map(\.rawValue) == [
+                "2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25", "2026-07-28",
+            ]
+        )
+        #expect(ProtocolVersion.handshakeVersions == [.v2024_11_05, .v2025_03_26, .v2025_06_18, .v2025_11_25])
+        #expect(ProtocolVersion.modernVersions == [.v2026_07_28])
     }
 
-    @Test func latestIsTheNewestSupportedRevision() {
+    @Test func latestIsTheNewestHandshakeRevision() {
         #expect(ProtocolVersion.latest == .v2025_11_25)
-        #expect(ProtocolVersion.allCases.max() == .latest)
+        #expect(ProtocolVersion.handshakeVersions.max() == .latest)
     }
 
-    @Test(arguments: ProtocolVersion.allCases)
+    @Test(arguments: ProtocolVersion.handshakeVersions)
     func negotiationEchoesASupportedVersion(version: ProtocolVersion) {
         #expect(ProtocolVersion.negotiate(requested: version.rawValue) == version)
     }
 
-    @Test(arguments: ["2099-01-01", "2024-10-07", "", "2025-06-18 ", "latest", "2025-6-18", "2025-11-25\n"])
+    /// `initialize` never lands on the stateless revision: it has no handshake.
+    @Test(arguments: [
+        "2099-01-01", "2024-10-07", "", "2025-06-18 ", "latest", "2025-6-18", "2025-11-25\n", "2026-07-28",
+    ])
     func negotiationAnswersLatestForAnUnknownVersion(requested: String) {
         #expect(ProtocolVersion.negotiate(requested: requested) == .latest)
     }
@@ -84,6 +93,16 @@ struct ProtocolVersionTests {
             argumentErrorsAsToolResults: true,
             progressMessage: true
         ),
+        Features(
+            version: .v2026_07_28,
+            batches: false,
+            toolAnnotations: true,
+            completions: true,
+            structuredContent: true,
+            elicitation: true,
+            argumentErrorsAsToolResults: true,
+            progressMessage: true
+        ),
     ])
     func featureFlagsFollowTheSpecification(expected: Features) {
         let version = expected.version
@@ -98,10 +117,15 @@ struct ProtocolVersionTests {
 
     @Test func everyVersionHasAFeatureRow() {
         // Guards the table above: a new case must get its own row.
-        #expect(ProtocolVersion.allCases.count == 4)
+        #expect(ProtocolVersion.allCases.count == 5)
     }
 
-    @Test func tasksArriveIn2025_11_25() {
+    /// 2026-07-28 moved them to an extension.
+    @Test func coreTasksExistIn2025_11_25Only() {
         #expect(ProtocolVersion.allCases.filter(\.hasTasks) == [.v2025_11_25])
+    }
+
+    @Test func onlyTheStatelessRevisionIsModern() {
+        #expect(ProtocolVersion.allCases.filter(\.isModern) == [.v2026_07_28])
     }
 }

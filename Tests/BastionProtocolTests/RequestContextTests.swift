@@ -107,7 +107,7 @@ struct RequestContextTests {
         #expect(!context.markFinished())
     }
 
-    @Test(arguments: ProtocolVersion.allCases)
+    @Test(arguments: ProtocolVersion.handshakeVersions)
     func progressMessageOnlyFrom2025_03_26(version: ProtocolVersion) throws {
         let (context, harness) = makeContext(params: ["_meta": ["progressToken": "p"]], version: version)
         context.reportProgress(1, total: 3, message: "step 1")

@@ -16,13 +16,13 @@ struct ServerCapabilitiesTests {
         }
     }
 
-    @Test(arguments: ProtocolVersion.allCases)
+    @Test(arguments: ProtocolVersion.handshakeVersions)
     func nothingDeclaredIsAnEmptyObject(version: ProtocolVersion) {
         let capabilities = ServerCapabilities(logging: false)
         #expect(capabilities.json(for: version) == [:])
     }
 
-    @Test(arguments: ProtocolVersion.allCases)
+    @Test(arguments: ProtocolVersion.handshakeVersions)
     func everythingDeclaredFollowsTheVersion(version: ProtocolVersion) {
         let capabilities = ServerCapabilities(
             tools: true,

@@ -5,7 +5,7 @@ import Testing
 @testable import Bastion
 
 struct ToolContentTests {
-    @Test(arguments: ProtocolVersion.allCases)
+    @Test(arguments: ProtocolVersion.handshakeVersions)
     func textAndImageAreTheSameInEveryVersion(version: ProtocolVersion) {
         #expect(ToolContent.text("hi").json(for: version) == ["type": "text", "text": "hi"])
         #expect(
@@ -14,7 +14,7 @@ struct ToolContentTests {
         )
     }
 
-    @Test(arguments: ProtocolVersion.allCases)
+    @Test(arguments: ProtocolVersion.handshakeVersions)
     func embeddedTextResourcesAreTheSameInEveryVersion(version: ProtocolVersion) {
         #expect(
             ToolContent.resourceText(uri: "file:///a.txt", mimeType: "text/plain", text: "A").json(for: version)

@@ -38,7 +38,7 @@ struct ToolDefinitionTests {
         #expect(listing["name"] == "whoami")
     }
 
-    @Test(arguments: ProtocolVersion.allCases)
+    @Test(arguments: ProtocolVersion.handshakeVersions)
     func defaultAnnotationsAndMissingOptionalsAreLeftOut(version: ProtocolVersion) {
         let bare = ToolFixtures.tool("bare")
         #expect(

@@ -13,7 +13,7 @@ struct ToolResultTests {
         #expect(result.json(for: .latest) == ["content": [["type": "text", "text": "done"]]])
     }
 
-    @Test(arguments: ProtocolVersion.allCases)
+    @Test(arguments: ProtocolVersion.handshakeVersions)
     func errorSetsIsError(version: ProtocolVersion) {
         let result = ToolResult.error("no such file")
         #expect(result.isError)

@@ -115,7 +115,7 @@ extension ApprovalManager {
                     "approval.id": "\(request.id)", "client.id": "\(request.clientID)", "tool.name": "\(request.tool)",
                 ]
             )
-            context.session.log(
+            context.log(
                 .notice,
                 logger: "bastion.approval",
                 data: .string("The call to \(request.tool) waits for a person to approve it (bastion approve list).")

@@ -13,7 +13,9 @@ extension BastionService {
                 uniquingKeysWith: { first, _ in first }
             )
             guard reload() else { return }
-            for connection in liveConnections where connection.session.negotiatedVersion != nil {
+            // Not to 2026-07-28 connections: there the notice goes only to a `subscriptions/listen`.
+            for connection in liveConnections
+            where connection.session.negotiatedVersion.map({ !$0.isModern }) ?? false {
                 // A session that connected during the reload may have listed the old tools: told too.
                 guard before[connection.session.id] != visibleToolNames(of: connection.client) else { continue }
                 connection.session.notify(method: "notifications/tools/list_changed")

@@ -41,9 +41,9 @@ public struct ToolCall: Sendable {
         request.reportProgress(progress, total: total, message: message)
     }
 
-    /// Sends a log message to the client at `level` (respecting the level it set).
+    /// Sends a log message to the client at `level` (respecting the level it set, or this request asked for).
     public func log(_ level: LogLevel, _ data: JSONValue) {
-        request.session.log(level, logger: name, data: data)
+        request.log(level, logger: name, data: data)
     }
 
     /// Whether the client cancelled this call.

@@ -30,8 +30,15 @@ extension JSONRPCError {
     public static let methodNotFoundCode = -32601
     public static let invalidParamsCode = -32602
     public static let internalErrorCode = -32603
-    /// MCP: `resources/read` of a URI the server does not know.
+    /// MCP: `resources/read` of a URI the server does not know (handshake era only; 2026-07-28
+    /// answers -32602 instead).
     public static let resourceNotFoundCode = -32002
+    /// 2026-07-28: an HTTP header disagrees with the body (or is missing or malformed).
+    public static let headerMismatchCode = -32020
+    /// 2026-07-28: the request needs a client capability its `_meta` did not declare.
+    public static let missingRequiredClientCapabilityCode = -32021
+    /// 2026-07-28: the request's protocol version is not one the server speaks.
+    public static let unsupportedProtocolVersionCode = -32022
 
     /// -32700: the bytes are not JSON.
     public static func parseError(_ detail: String) -> JSONRPCError {
@@ -61,5 +68,31 @@ extension JSONRPCError {
     /// -32002: unknown resource, with the URI in `data` as the MCP specification shows.
     public static func resourceNotFound(_ uri: String) -> JSONRPCError {
         JSONRPCError(code: resourceNotFoundCode, message: "Resource not found", data: ["uri": .string(uri)])
+    }
+
+    /// -32022 with the modern versions this server speaks and the one asked for (versioning.mdx).
+    public static func unsupportedProtocolVersion(requested: String) -> JSONRPCError {
+        let supported = ProtocolVersion.modernVersions.map { JSONValue.string($0.rawValue) }
+        return JSONRPCError(
+            code: unsupportedProtocolVersionCode,
+            message: "Unsupported protocol version: \(DisplayText.escaped(requested, maxBytes: 64)); "
+                + "this server speaks \(ProtocolVersion.modernVersions.map(\.rawValue).joined(separator: ", ")) "
+                + "without initialize",
+            data: ["supported": .array(supported), "requested": .string(String(requested.prefix(128)))]
+        )
+    }
+
+    /// -32021: the capabilities this request declared lack `capabilities` (a JSON object of them).
+    public static func missingRequiredClientCapability(_ capabilities: JSONValue, detail: String) -> JSONRPCError {
+        JSONRPCError(
+            code: missingRequiredClientCapabilityCode,
+            message: "Missing required client capability: \(detail)",
+            data: ["requiredCapabilities": capabilities]
+        )
+    }
+
+    /// -32020: an HTTP header and the JSON-RPC body disagree.
+    public static func headerMismatch(_ detail: String) -> JSONRPCError {
+        JSONRPCError(code: headerMismatchCode, message: "Header mismatch: \(detail)")
     }
 }

@@ -100,7 +100,8 @@ extension MCPSession {
     }
 
     /// Records a finished request, writes its answer (unless cancelled) and releases what it held.
-    func finish(_ request: AdmittedRequest, result: consuming Result<JSONValue, JSONRPCError>, holdsCredit: Bool = true) {
+    func finish(_ request: AdmittedRequest, result: consuming Result<JSONValue, JSONRPCError>, holdsCredit: Bool = true)
+    {
         let context = request.context
         let shouldAnswer = context.markFinished()
         let unrecorded = observer.sessionRecorded(
@@ -116,6 +117,9 @@ extension MCPSession {
         )
         // A result whose record was not written is never sent: the audit error takes its place.
         if let unrecorded { result = .failure(unrecorded) }
+        if context.envelope != nil {
+            result = result.map { modernResult($0, method: context.method) }.mapError(Self.modernError)
+        }
         switch request.reply {
         case .single:
             if shouldAnswer {

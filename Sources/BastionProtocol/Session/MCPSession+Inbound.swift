@@ -86,7 +86,13 @@ extension MCPSession {
             )
             return
         }
-        if let inline = inlineAnswer(id: id, method: method, params: params) {
+        let envelope: ModernEnvelope?
+        switch decideEra(id: id, method: method, params: params, byteCount: byteCount, receivedAt: receivedAt) {
+        case .handled: return
+        case .handshake: envelope = nil
+        case .modern(let modern): envelope = modern
+        }
+        if envelope == nil, let inline = inlineAnswer(id: id, method: method, params: params) {
             let outcome: RequestRecord.Outcome
             let message: JSONRPCMessage
             switch inline {
@@ -110,7 +116,10 @@ extension MCPSession {
             write(unrecorded.map { .errorResponse(id: id, error: $0) } ?? message)
             return
         }
-        let context = RequestContext(id: id, method: method, params: params, session: self)
+        let context = RequestContext(id: id, method: method, params: params, session: self, envelope: envelope)
+        if let envelope {
+            for (key, value) in Self.auditAnnotations(envelope) { context.annotate(key, value) }
+        }
         let request = AdmittedRequest(
             context: context,
             params: params,
@@ -162,6 +171,9 @@ extension MCPSession {
     }
 
     private func receiveNotification(method: String, params: JSONValue?) {
+        // 2026-07-28 has one client notification (schema.ts); `initialized` and
+        // `roots/list_changed` would set off server-to-client requests the revision removed.
+        if isModern, method != "notifications/cancelled" { return }
         switch method {
         case "notifications/initialized":
             // The server may now send requests (roots/list, …): let the router know.
@@ -215,7 +227,8 @@ extension MCPSession {
         error: JSONRPCError,
         byteCount: Int,
         since receivedAt: ContinuousClock.Instant,
-        answer: Bool = true
+        answer: Bool = true,
+        annotations: [String: JSONValue] = [:]
     ) {
         // The payload is never logged: only its size and what was wrong with it.
         logger.notice(
@@ -229,10 +242,11 @@ extension MCPSession {
                 method: method,
                 outcome: .rejected(code: error.code, message: error.message),
                 duration: .now - receivedAt,
-                byteCount: byteCount
+                byteCount: byteCount,
+                annotations: annotations
             )
         )
-        if answer { write(.errorResponse(id: id, error: error)) }
+        if answer { write(.errorResponse(id: id, error: isModern ? Self.modernError(error) : error)) }
     }
 }
 

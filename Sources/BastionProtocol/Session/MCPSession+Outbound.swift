@@ -16,6 +16,12 @@ extension MCPSession {
             return level >= state.logLevel
         }
         guard allowed else { return }
+        send(level, logger: name, data: data)
+    }
+
+    /// Writes one `notifications/message`, whoever decided it may go.
+    func send(_ level: LogLevel, logger name: String?, data: JSONValue) {
+        guard configuration.capabilities.logging, !isClosed else { return }
         var params: [String: JSONValue] = ["level": .string(level.rawValue), "data": data]
         if let name { params["logger"] = .string(name) }
         write(.notification(method: "notifications/message", params: .object(params)))
@@ -36,6 +42,8 @@ extension MCPSession {
         params: JSONValue? = nil,
         timeout: Duration? = nil
     ) async throws(JSONRPCError) -> JSONValue {
+        // 2026-07-28 removed server-to-client requests (an answer asks through `input_required`).
+        guard !isModern else { throw .internalError("the 2026-07-28 revision has no server-to-client \(method)") }
         let id = state.withLock { state -> RequestID? in
             if case .closed = state.phase { return nil }
             defer { state.nextOutgoingID += 1 }

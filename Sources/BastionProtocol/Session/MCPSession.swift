@@ -60,6 +60,8 @@ public final class MCPSession: Sendable {
     enum Phase {
         case awaitingInitialize
         case initialized(ProtocolVersion, ClientInfo)
+        /// A 2026-07-28 connection: each request brings its own version and client.
+        case modern
         case closed
     }
 

@@ -12,6 +12,8 @@ public final class RequestContext: Sendable {
     public let progressToken: JSONValue?
     /// When the request was received.
     public let receivedAt: ContinuousClock.Instant
+    /// The request's `_meta` envelope on a 2026-07-28 connection; `nil` on a handshake-era one.
+    public let envelope: ModernEnvelope?
     /// The task this request runs as (a task-augmented `tools/call`, 2025-11-25): the messages it
     /// causes carry `_meta["io.modelcontextprotocol/related-task"]`.
     public let relatedTask: String?
@@ -38,9 +40,11 @@ public final class RequestContext: Sendable {
         params: JSONValue?,
         session: MCPSession,
         relatedTask: String? = nil,
+        envelope: ModernEnvelope? = nil,
         inputObserver: (@Sendable (_ isWaiting: Bool) -> Void)? = nil
     ) {
         self.id = id
+        self.envelope = envelope
         self.relatedTask = relatedTask
         self.inputObserver = inputObserver
         self.method = method
@@ -51,6 +55,25 @@ public final class RequestContext: Sendable {
         default: self.progressToken = nil
         }
         self.receivedAt = .now
+    }
+
+    /// What the client declared for this request: its envelope's on a 2026-07-28 connection
+    /// (nothing carries over from an earlier request), else what it said in `initialize`.
+    public var client: ClientInfo? { envelope?.client ?? session.clientInfo }
+
+    /// The protocol revision of this request.
+    public var protocolVersion: ProtocolVersion? { envelope?.version ?? session.negotiatedVersion }
+
+    /// Sends `notifications/message` about this request: on a 2026-07-28 connection only when the
+    /// request asked for that level or a lower one in its `_meta` (logging.mdx), else when it is
+    /// at or above the level the client set with `logging/setLevel`.
+    public func log(_ level: LogLevel, logger name: String? = nil, data: JSONValue) {
+        guard let envelope else {
+            session.log(level, logger: name, data: data)
+            return
+        }
+        guard let wanted = envelope.logLevel, level >= wanted, !isFinished, !isCancelled else { return }
+        session.send(level, logger: name, data: data)
     }
 
     /// Adds time to this request's deadline (the client's `timeout_ms`), for time the handler spends

@@ -1,0 +1,214 @@
+import Logging
+import Synchronization
+
+/// The 2026-07-28 revision beside the handshake era on one connection (transports/stdio.mdx,
+/// "Backward compatibility"; versioning.mdx).
+///
+/// The connection's first request decides its era and keeps it, as the Python SDK's dual-era
+/// server does: a valid modern envelope makes it modern (and `initialize` then gets -32022, which
+/// sends a probing client back to `server/discover`); `initialize` makes it handshake-era (and a
+/// modern envelope then gets -32600). A request whose envelope is refused decides nothing, so a
+/// client whose `server/discover` failed can still `initialize`. On a modern connection every
+/// request is checked on its own envelope; nothing is inferred from an earlier one.
+extension MCPSession {
+    /// What the era check made of a request.
+    enum EraDecision {
+        /// A handshake-era request (or one before any era): the existing path.
+        case handshake
+        /// A modern request whose envelope is valid: dispatched with it.
+        case modern(ModernEnvelope)
+        /// Answered or refused here.
+        case handled
+    }
+
+    /// Methods 2026-07-28 removed: -32601 on a modern connection, served on handshake ones
+    /// (changelog.mdx; core `tasks/*` became the tasks extension).
+    static let removedInModern: Set<String> = [
+        "ping", "logging/setLevel", "resources/subscribe", "resources/unsubscribe",
+        "tasks/get", "tasks/result", "tasks/list", "tasks/cancel",
+    ]
+
+    /// Results that carry `ttlMs` and `cacheScope` (utilities/caching.mdx).
+    static let cacheableMethods: Set<String> = [
+        "server/discover", "tools/list", "prompts/list", "resources/list", "resources/templates/list",
+        "resources/read",
+    ]
+
+    /// Whether the connection speaks 2026-07-28.
+    public var isModern: Bool { negotiatedVersion?.isModern ?? false }
+
+    /// Sorts a request into its era, answering here what only the era decides.
+    func decideEra(
+        id: RequestID,
+        method: String,
+        params: JSONValue?,
+        byteCount: Int,
+        receivedAt: ContinuousClock.Instant
+    ) -> EraDecision {
+        let present = ModernEnvelope.isPresent(method: method, params: params)
+        let current = negotiatedVersion
+        func refuse(_ error: JSONRPCError, _ annotations: [String: JSONValue] = [:]) -> EraDecision {
+            reject(
+                id: id,
+                method: method,
+                error: error,
+                byteCount: byteCount,
+                since: receivedAt,
+                annotations: annotations
+            )
+            return .handled
+        }
+        if let current, !current.isModern {
+            guard !present else {
+                return refuse(
+                    .invalidRequest(
+                        "this connection began with initialize (protocol \(current.rawValue)); a request with the "
+                            + "2026-07-28 \"_meta\" envelope does not belong on it"
+                    )
+                )
+            }
+            return .handshake
+        }
+        guard present else {
+            if current == nil, method != "server/discover" { return .handshake }
+            if method == "initialize" {
+                let requested = params?["protocolVersion"]?.stringValue ?? ""
+                return refuse(.unsupportedProtocolVersion(requested: requested))
+            }
+            return refuse(
+                .invalidParams(
+                    "a 2026-07-28 request carries \"_meta\" with \"\(ModernEnvelope.Key.protocolVersion)\" and "
+                        + "\"\(ModernEnvelope.Key.clientCapabilities)\""
+                ),
+                [AuditKey.protocol: .string(ProtocolVersion.v2026_07_28.rawValue)]
+            )
+        }
+        let envelope: ModernEnvelope
+        do {
+            envelope = try ModernEnvelope(params: params)
+        } catch {
+            return refuse(error, [AuditKey.protocol: .string(ProtocolVersion.v2026_07_28.rawValue)])
+        }
+        if current == nil { becomeModern(envelope) }
+        if Self.removedInModern.contains(method) {
+            return refuse(.methodNotFound(method), Self.auditAnnotations(envelope))
+        }
+        if method == "server/discover" {
+            answerInline(
+                id: id,
+                method: method,
+                result: discoverResult(),
+                envelope: envelope,
+                byteCount: byteCount,
+                receivedAt: receivedAt
+            )
+            return .handled
+        }
+        return .modern(envelope)
+    }
+
+    /// Marks the connection modern for good (its first valid modern request), with a
+    /// `session-start` record naming the client the envelope claims.
+    private func becomeModern(_ envelope: ModernEnvelope) {
+        let became = state.withLock { state -> Bool in
+            guard case .awaitingInitialize = state.phase else { return false }
+            state.phase = .modern
+            publish(envelope.version)
+            return true
+        }
+        guard became else { return }
+        logger.info(
+            "Session speaks 2026-07-28",
+            metadata: ["mcp.version": "\(envelope.version.rawValue)", "client.name": "\(envelope.client.loggedName)"]
+        )
+        observer.sessionInitialized(self, version: envelope.version, client: envelope.client)
+    }
+
+    /// The answer to `server/discover` (server/discover.mdx): every revision served, what is served
+    /// on this one, the instructions (with the sandbox report), not to be cached across clients.
+    func discoverResult() -> JSONValue {
+        let identity = configuration.identity
+        var result: [String: JSONValue] = [
+            "supportedVersions": .array(ProtocolVersion.allCases.reversed().map { .string($0.rawValue) }),
+            "capabilities": configuration.capabilities.json(for: .v2026_07_28),
+        ]
+        if let instructions = identity.instructions { result["instructions"] = .string(instructions) }
+        return .object(result)
+    }
+
+    /// Writes and records an answer made on the reader thread.
+    func answerInline(
+        id: RequestID,
+        method: String,
+        result: JSONValue,
+        envelope: ModernEnvelope?,
+        byteCount: Int,
+        receivedAt: ContinuousClock.Instant
+    ) {
+        let unrecorded = observer.sessionRecorded(
+            self,
+            RequestRecord(
+                id: id,
+                method: method,
+                outcome: .ok,
+                duration: .now - receivedAt,
+                byteCount: byteCount,
+                annotations: envelope.map(Self.auditAnnotations) ?? [:]
+            )
+        )
+        if let unrecorded {
+            write(.errorResponse(id: id, error: unrecorded))
+        } else {
+            write(.response(id: id, result: envelope == nil ? result : modernResult(result, method: method)))
+        }
+    }
+
+    /// A result as 2026-07-28 has it: `resultType` (index.mdx: every result), the server's identity
+    /// in `_meta`, and, on a complete result of a cacheable method, `ttlMs` 0 and `cacheScope`
+    /// `private` unless the handler chose: every answer of Bastion depends on the client's rights.
+    func modernResult(_ value: JSONValue, method: String) -> JSONValue {
+        guard case .object(var members) = value else { return value }
+        if members["resultType"] == nil { members["resultType"] = "complete" }
+        var meta = members["_meta"]?.objectValue ?? [:]
+        let identity = configuration.identity
+        var info: [String: JSONValue] = ["name": .string(identity.name), "version": .string(identity.version)]
+        if let title = identity.title { info["title"] = .string(title) }
+        meta[ModernEnvelope.Key.serverInfo] = .object(info)
+        members["_meta"] = .object(meta)
+        if members["resultType"] == "complete", Self.cacheableMethods.contains(method) {
+            if members["ttlMs"] == nil { members["ttlMs"] = 0 }
+            if members["cacheScope"] == nil { members["cacheScope"] = "private" }
+        }
+        return .object(members)
+    }
+
+    /// An error as 2026-07-28 allows it: no -32002 (an unknown resource is -32602 now) and
+    /// nothing else of the range the revision reserves (-32020…-32099) but its own three codes.
+    static func modernError(_ error: JSONRPCError) -> JSONRPCError {
+        switch error.code {
+        case JSONRPCError.resourceNotFoundCode:
+            return JSONRPCError(code: JSONRPCError.invalidParamsCode, message: error.message, data: error.data)
+        case -32099 ... -32023:
+            return JSONRPCError(code: JSONRPCError.internalErrorCode, message: error.message, data: error.data)
+        default:
+            return error
+        }
+    }
+
+    /// What a modern request's audit record says of its revision and of the client it claims to be.
+    static func auditAnnotations(_ envelope: ModernEnvelope) -> [String: JSONValue] {
+        [
+            AuditKey.protocol: .string(envelope.version.rawValue),
+            // Bounded by the audit observer, like every client-chosen string.
+            AuditKey.clientName: .string(envelope.client.name),
+            AuditKey.clientVersion: .string(envelope.client.version),
+        ]
+    }
+
+    /// Audit field names of the era.
+    enum AuditKey {
+        static let `protocol` = "protocol"
+        static let clientName = "client_name"
+        static let clientVersion = "client_version"
+    }
+}

@@ -1,0 +1,129 @@
+"""The official Python `mcp` client 2.3.0 (pinned in `.venv-modern`) against `bastion serve` over
+stdio (issue 11, item 1): `mode="auto"` probes `server/discover` and stays modern without falling
+back, a client pinned to 2026-07-28 works without any probe, and `mode="legacy"` still gets the
+handshake era. Skipped under the 1.30.0 venv of the other suites; `scripts/test` runs this file
+again with the 2.x venv.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any, Awaitable, Callable
+
+import pytest
+
+mcp = pytest.importorskip("mcp")
+try:
+    from mcp.client import Client
+except ImportError:  # mcp 1.x: no `Client`, no 2026-07-28
+    pytest.skip("needs the mcp 2.x client (scripts/test runs it from .venv-modern)", allow_module_level=True)
+
+from mcp import StdioServerParameters
+
+
+MODERN = "2026-07-28"
+
+
+def first_leaf_error(error: BaseException) -> BaseException:
+    """The first real failure inside anyio's exception groups."""
+    while isinstance(error, BaseExceptionGroup):
+        error = error.exceptions[0]
+    return error
+
+
+@pytest.fixture
+def connect(bastion_bin: Path, server_env: dict[str, str], full_config: Path, tmp_path: Path):
+    """`connect(body, mode=…, client="full", **client_kwargs)` → what `body(client)` returns."""
+
+    def run(body: Callable[[Any], Awaitable[Any]], mode: str = "auto", client: str = "full", **kwargs: Any) -> Any:
+        params = StdioServerParameters(
+            command=str(bastion_bin),
+            args=["serve", "--config", str(full_config), "--client", client],
+            env={k: server_env[k] for k in ("XDG_STATE_HOME", "XDG_CONFIG_HOME")},
+            cwd=str(tmp_path),
+        )
+
+        async def main() -> Any:
+            async with asyncio.timeout(30):
+                async with Client(params, mode=mode, **kwargs) as session:
+                    return await body(session)
+
+        try:
+            return asyncio.run(main())
+        except BaseExceptionGroup as group:
+            raise first_leaf_error(group) from None
+
+    return run
+
+
+def test_auto_mode_connects_modern_without_falling_back(connect, state_home):
+    async def body(client):
+        tools = await client.list_tools()
+        echoed = await client.call_tool("echo", {"text": "from 2.3.0"})
+        return client.protocol_version, client.server_info, {t.name for t in tools.tools}, echoed
+
+    version, info, names, echoed = connect(body)
+    assert version == MODERN
+    assert info.name == "bastion"
+    assert {"echo", "sleep", "read_text_file"} <= names
+    assert not echoed.is_error and echoed.content[0].text == "from 2.3.0"
+    log = (state_home / "bastion" / "audit.jsonl").read_text()
+    assert '"method":"initialize"' not in log  # no fallback to the handshake
+    assert '"protocol":"2026-07-28"' in log
+
+
+def test_a_client_pinned_to_2026_07_28_works_without_a_probe(connect, state_home):
+    async def body(client):
+        whoami = await client.call_tool("whoami", {})
+        resources = await client.list_resources()
+        read = await client.read_resource("bastion://diagnostics/info")
+        prompt = await client.get_prompt("review", {"path": "main.swift"})
+        return client.protocol_version, whoami, resources, read, prompt
+
+    version, whoami, resources, read, prompt = connect(body, mode=MODERN)
+    assert version == MODERN
+    assert not whoami.is_error and whoami.structured_content["client"] == "full"
+    assert "bastion://diagnostics/info" in {str(r.uri) for r in resources.resources}
+    assert '"client":"full"' in read.contents[0].text
+    assert "main.swift" in prompt.messages[0].content.text
+    assert '"method":"server/discover"' not in (state_home / "bastion" / "audit.jsonl").read_text()
+
+
+def test_legacy_mode_still_gets_the_handshake_era(connect):
+    async def body(client):
+        tools = await client.list_tools()
+        return client.protocol_version, {t.name for t in tools.tools}
+
+    version, names = connect(body, mode="legacy")
+    assert version == "2025-11-25"
+    assert "echo" in names
+
+
+def test_progress_and_log_messages_reach_the_modern_client(connect):
+    progress: list[float] = []
+    messages: list[str] = []
+
+    async def on_log(params) -> None:
+        messages.append(params.level)
+
+    async def body(client):
+        async def on_progress(value: float, total: float | None, message: str | None) -> None:
+            progress.append(value)
+
+        return await client.call_tool("sleep", {"ms": 300}, progress_callback=on_progress)
+
+    result = connect(body, log_level="info", logging_callback=on_log)
+    assert not result.is_error
+    assert progress and progress == sorted(progress)
+    assert messages == ["info"], messages
+
+
+def test_a_denied_tool_is_an_honest_error_on_the_modern_path(connect):
+    async def body(client):
+        tools = await client.list_tools()
+        return {t.name for t in tools.tools}, await client.call_tool("write_file", {"path": "x.txt", "content": "x"})
+
+    names, result = connect(body, client="restricted")
+    assert "write_file" not in names
+    assert result.is_error
