@@ -26,6 +26,14 @@ extension ApprovalManager {
         func refused(_ kind: ApprovalRefusal.Kind, _ reason: String) -> ApprovalVerdict {
             .refused(ApprovalRefusal(kind: kind, channel: .client, reason: reason))
         }
+        // 2026-07-28 asks through an `input_required` result, not a server-to-client request.
+        guard context.envelope == nil else {
+            return refused(
+                .unavailable,
+                "approval channel client on protocol 2026-07-28 asks through input_required, which this server "
+                    + "does not serve yet; the local channel (bastion approve) works on every protocol"
+            )
+        }
         guard session.clientInfo?.supportsElicitation == true else {
             return refused(
                 .unavailable,
