@@ -65,4 +65,16 @@ struct JSONRPCErrorTests {
         let error = #expect(throws: JSONRPCError.self) { try fail() }
         #expect(error?.code == JSONRPCError.methodNotFoundCode)
     }
+
+    /// Review 13, finding 2: the version echoed in -32022 was cut in characters, and one character
+    /// can carry any number of combining marks.
+    @Test func theEchoedVersionIsBoundedInBytes() {
+        let requested = "a" + String(repeating: "\u{301}", count: 200_000)
+        let error = JSONRPCError.unsupportedProtocolVersion(requested: requested)
+        let echoed = error.data?["requested"]?.stringValue ?? ""
+        #expect(echoed.utf8.count <= 128 && echoed.utf8.first == UInt8(ascii: "a"))
+        #expect(error.message.utf8.count < 300)
+        #expect(JSONRPCError.bytePrefix("é", 1) == "")
+        #expect(JSONRPCError.bytePrefix("2026-07-28", 128) == "2026-07-28")
+    }
 }

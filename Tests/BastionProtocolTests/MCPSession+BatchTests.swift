@@ -177,7 +177,10 @@ struct MCPSessionBatchTests {
         let (harness, routes) = batchHarness()
         harness.receive(json: SessionHarness.request(7, "slow"))
         _ = await routes.started.wait(forCount: 1)
-        let answer = await answer(to: [SessionHarness.request(7, "ping"), SessionHarness.request(8, "ping")], in: harness)
+        let answer = await answer(
+            to: [SessionHarness.request(7, "ping"), SessionHarness.request(8, "ping")],
+            in: harness
+        )
         let answers = byID(try #require(answer?.arrayValue))
         #expect(answers[.int(7)]?.errorCode == -32600)
         #expect(answers[.int(8)]?["result"] == [:])
@@ -205,5 +208,27 @@ struct MCPSessionBatchTests {
         #expect(answers.count == 300)
         #expect(Set(answers.map { $0["id"] ?? .null }) == Set(ids))
         #expect(answers.allSatisfy { $0["result"]?["n"] == $0["id"] })
+    }
+
+    /// Review 13, finding 4: a member with the 2026-07-28 envelope ran in a batch, though alone on
+    /// the same connection it is refused.
+    @Test func aMemberWithTheModernEnvelopeIsRefusedAsItWouldBeAlone() async throws {
+        let (harness, _) = batchHarness()
+        let meta: JSONValue = [
+            ModernEnvelope.Key.protocolVersion: "2026-07-28", ModernEnvelope.Key.clientCapabilities: [:],
+        ]
+        let answer = try #require(
+            await answer(
+                to: [SessionHarness.request(1, "echo", ["_meta": meta]), SessionHarness.request(2, "echo")],
+                in: harness
+            )
+        )
+        guard case .array(let answers) = answer else {
+            Issue.record("not an array: \(answer)")
+            return
+        }
+        let answered = byID(answers)
+        #expect(answered[1]?.errorCode == -32600)
+        #expect(answered[2]?["result"] != nil)
     }
 }

@@ -69,4 +69,27 @@ struct CodeDirectoryStaleTests {
         #expect(codes.path != nil)
         codes.removeIfEmpty()
     }
+
+    /// Review 13, finding 1: seen from another pid namespace sharing /tmp, a live server's pid is
+    /// gone; its shared lock on its directory is what keeps the sweep away.
+    @Test("A directory a server holds locked stays, whatever its pid looks like from here")
+    func aLockedDirectoryStays() throws {
+        let scratch = try ScratchDirectory()
+        let dead = try #require((4_000_000...4_194_303).reversed().first { kill(pid_t($0), 0) != 0 && errno == ESRCH })
+        let other = scratch.file("bastion-code-\(dead)-aB3xYz")
+        try ScratchDirectory.makeDirectory(other, mode: 0o711)
+        let held = open(other, O_RDONLY | O_DIRECTORY)
+        #expect(held >= 0 && flock(held, LOCK_SH) == 0)
+        let first = CodeDirectory(parent: scratch.path)
+        #expect(first.path != nil)
+        #expect(access(other, F_OK) == 0)
+        // A second server in the same place sees the first one's directory locked too.
+        let own = try #require(first.path)
+        let second = CodeDirectory(parent: scratch.path)
+        #expect(second.path != nil && access(own, F_OK) == 0)
+        close(held)
+        second.removeIfEmpty()
+        first.removeIfEmpty()
+        #expect(CodeDirectory.removeStale(in: scratch.path) == ["bastion-code-\(dead)-aB3xYz"])
+    }
 }

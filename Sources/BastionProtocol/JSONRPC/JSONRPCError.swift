@@ -78,7 +78,7 @@ extension JSONRPCError {
             message: "Unsupported protocol version: \(DisplayText.escaped(requested, maxBytes: 64)); "
                 + "this server speaks \(ProtocolVersion.modernVersions.map(\.rawValue).joined(separator: ", ")) "
                 + "without initialize",
-            data: ["supported": .array(supported), "requested": .string(String(requested.prefix(128)))]
+            data: ["supported": .array(supported), "requested": .string(bytePrefix(requested, 128))]
         )
     }
 
@@ -94,5 +94,15 @@ extension JSONRPCError {
     /// -32020: an HTTP header and the JSON-RPC body disagree.
     public static func headerMismatch(_ detail: String) -> JSONRPCError {
         JSONRPCError(code: headerMismatchCode, message: "Header mismatch: \(detail)")
+    }
+
+    /// At most `limit` UTF-8 bytes of `text`, cut between scalars: a client's string echoed back
+    /// is bounded in bytes, not in characters (one character may carry any number of combining
+    /// marks; review 13, finding 2).
+    static func bytePrefix(_ text: String, _ limit: Int) -> String {
+        guard text.utf8.count > limit else { return text }
+        var cut = String(decoding: text.utf8.prefix(limit), as: UTF8.self)
+        if cut.unicodeScalars.last == "\u{FFFD}" { cut.unicodeScalars.removeLast() }
+        return cut
     }
 }

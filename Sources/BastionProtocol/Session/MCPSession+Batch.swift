@@ -48,6 +48,15 @@ extension MCPSession {
                     immediate.append(record(id, method, .failure(refusal), byteCount, receivedAt))
                     continue
                 }
+                // Batches exist on a 2025-03-26 connection only: a member with the modern envelope
+                // is refused as it would be alone (review 13, finding 4).
+                if ModernEnvelope.isPresent(method: method, params: params) {
+                    let refusal = JSONRPCError.invalidRequest(
+                        "a request with the 2026-07-28 \"_meta\" envelope does not belong in a batch"
+                    )
+                    immediate.append(record(id, method, .failure(refusal), byteCount, receivedAt))
+                    continue
+                }
                 if let answer = batchedInlineAnswer(id: id, method: method, params: params) {
                     immediate.append(record(id, method, answer, byteCount, receivedAt))
                     continue

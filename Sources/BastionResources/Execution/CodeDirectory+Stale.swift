@@ -32,7 +32,8 @@ extension CodeDirectory {
     }
 
     /// Removes what servers no longer running left in `parent` (review 12, finding 3): each
-    /// `bastion-code-<pid>-XXXXXX` directory of this user whose pid is gone, with its clients'
+    /// `bastion-code-<pid>-XXXXXX` directory of this user whose pid is gone and that no server holds
+    /// locked (``CodeDirectory`` keeps a shared `flock` on its own), with its clients'
     /// subdirectories and the code files in them. Nothing is followed: every step is relative to
     /// a descriptor opened with `O_NOFOLLOW`, and an entry of an unexpected shape is left alone
     /// (so is its directory).
@@ -48,6 +49,13 @@ extension CodeDirectory {
             }.items) ?? []
         return names.filter { name in
             guard let pid = stalePid(name), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { return false }
+            // A pid gone here may live in another pid namespace that shares /tmp: its server holds
+            // a shared lock on its directory for life, so only an unlocked one is a dead server's.
+            // The lock is held while the tree goes, so no server can take the directory meanwhile.
+            let opened = openat(directory.raw, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            guard opened >= 0 else { return false }
+            defer { close(opened) }
+            guard flock(opened, LOCK_EX | LOCK_NB) == 0 else { return false }
             return removeTree(Array(name.utf8CString), in: directory.raw, depth: 2)
         }
     }

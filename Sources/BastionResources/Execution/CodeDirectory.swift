@@ -130,6 +130,14 @@ public final class CodeDirectory: Sendable {
                 rmdir(path)
                 return .failure(error)
             }
+            // Held for the server's life: what says "in use" to a sweeping server that cannot
+            // see this pid (another pid namespace sharing /tmp; review 13, finding 1).
+            guard flock(descriptor, LOCK_SH | LOCK_NB) == 0 else {
+                let error = Self.cannotCreate()
+                close(descriptor)
+                rmdir(path)
+                return .failure(error)
+            }
             state.root = (path, descriptor)
             return .success((path, descriptor))
         }
