@@ -237,3 +237,61 @@ def test_approval_through_the_client_fails_closed_on_the_modern_path(spawn, writ
     assert result["isError"] is True and "input_required" in result["content"][0]["text"], result
     assert not [m for m in server.others if m.get("method") == "elicitation/create"]
     done(server)
+
+
+def test_subscriptions_listen_acknowledges_the_honoured_subset_and_tags_every_update(spawn, write_config, tmp_path):
+    workdir = tmp_path / "work"
+    config = write_config(f'[[clients]]\nid = "full"\nworkdir = "{workdir}"\npermissions = ["file_read", "file_write"]\n')
+    server = spawn("--config", config, "--client", "full")
+    modern(server, "tools/list")  # the workdir exists once the server has started
+    watched = workdir / "watched.txt"
+    watched.write_text("a")
+    listen = server.next_id()
+    server.send({"jsonrpc": "2.0", "id": listen, "method": "subscriptions/listen", "params": {
+        "notifications": {"toolsListChanged": True, "promptsListChanged": True,
+                          "resourceSubscriptions": [f"file://{watched}", "file:///etc/shadow"]},
+        "_meta": envelope()}})
+    ack = server.recv(timeout=10)
+    assert ack["method"] == "notifications/subscriptions/acknowledged", ack
+    assert ack["params"]["_meta"]["io.modelcontextprotocol/subscriptionId"] == listen
+    # Prompt lists never change within a connection; /etc/shadow is not the client's.
+    assert ack["params"]["notifications"] == {"toolsListChanged": True, "resourceSubscriptions": [f"file://{watched}"]}
+    watched.write_text("b")
+    update = server.recv(timeout=10)
+    assert update["method"] == "notifications/resources/updated"
+    assert update["params"]["uri"] == f"file://{watched}"
+    assert update["params"]["_meta"]["io.modelcontextprotocol/subscriptionId"] == listen
+    server.notify("notifications/cancelled", {"requestId": listen})
+    time.sleep(0.3)
+    watched.write_text("c")
+    assert not [m for m in server.recv_all(0.6) if m.get("id") == listen or m.get("method", "").startswith("notifications/resources")]
+    done(server)
+
+
+def test_listen_is_not_found_on_a_handshake_connection(started):
+    started.initialize(LATEST)
+    response = started.request("subscriptions/listen", {"notifications": {"toolsListChanged": True}})
+    assert response["error"]["code"] == -32601
+    started.finish()
+
+
+def test_a_reload_reaches_a_tools_listen_and_nothing_else_gets_it(spawn, write_config, tmp_path):
+    import os
+    import signal
+
+    config = write_config('[[clients]]\nid = "full"\npermissions = ["file_read"]\n')
+    server = spawn("--config", config, "--client", "full")
+    modern(server, "tools/list")
+    listen = server.next_id()
+    server.send({"jsonrpc": "2.0", "id": listen, "method": "subscriptions/listen",
+                 "params": {"notifications": {"toolsListChanged": True}, "_meta": envelope()}})
+    assert server.recv(timeout=10)["method"] == "notifications/subscriptions/acknowledged"
+    config.write_text('[[clients]]\nid = "full"\npermissions = ["file_read", "file_write"]\n')
+    os.kill(server.proc.pid, signal.SIGHUP)
+    changed = server.recv(timeout=10)
+    assert changed["method"] == "notifications/tools/list_changed", changed
+    assert changed["params"]["_meta"]["io.modelcontextprotocol/subscriptionId"] == listen
+    names = {t["name"] for t in modern(server, "tools/list")["result"]["tools"]}
+    assert "write_file" in names
+    server.notify("notifications/cancelled", {"requestId": listen})
+    done(server)

@@ -127,3 +127,33 @@ def test_a_denied_tool_is_an_honest_error_on_the_modern_path(connect):
     names, result = connect(body, client="restricted")
     assert "write_file" not in names
     assert result.is_error
+
+
+def test_the_official_client_listens_for_resource_updates(bastion_bin, server_env, write_config, tmp_path):
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    watched = workdir / "watched.txt"
+    watched.write_text("a")
+    config = write_config(f'[[clients]]\nid = "full"\nworkdir = "{workdir}"\npermissions = ["file_read"]\n')
+    params = StdioServerParameters(
+        command=str(bastion_bin),
+        args=["serve", "--config", str(config), "--client", "full"],
+        env={k: server_env[k] for k in ("XDG_STATE_HOME", "XDG_CONFIG_HOME")},
+        cwd=str(tmp_path),
+    )
+
+    async def main():
+        async with asyncio.timeout(30):
+            async with Client(params, mode="auto") as client:
+                async with client.listen(resource_subscriptions=[f"file://{watched}"]) as subscription:
+                    honored = subscription.honored
+                    watched.write_text("b")
+                    event = await subscription.__anext__()
+                    return honored, event
+
+    try:
+        honored, event = asyncio.run(main())
+    except BaseExceptionGroup as group:
+        raise first_leaf_error(group) from None
+    assert list(honored.resource_subscriptions or []) == [f"file://{watched}"]
+    assert f"file://{watched}" in str(event)

@@ -84,6 +84,7 @@ final class ServerRuntime: Sendable {
             }
         }
         addTaskRoutes(to: &router, client: client)
+        addListenRoute(to: &router, client: client)
         router.on("resources/list") { [self] params, _ throws(JSONRPCError) in
             try await resources.list(params: params, client: client, pageSize: pageSize)
         }

@@ -13,9 +13,8 @@ extension BastionService {
                 uniquingKeysWith: { first, _ in first }
             )
             guard reload() else { return }
-            // Not to 2026-07-28 connections: there the notice goes only to a `subscriptions/listen`.
-            for connection in liveConnections
-            where connection.session.negotiatedVersion.map({ !$0.isModern }) ?? false {
+            // On a 2026-07-28 connection the notice goes only to a `subscriptions/listen` that asked.
+            for connection in liveConnections where connection.session.negotiatedVersion != nil {
                 // A session that connected during the reload may have listed the old tools: told too.
                 guard before[connection.session.id] != visibleToolNames(of: connection.client) else { continue }
                 connection.session.notify(method: "notifications/tools/list_changed")

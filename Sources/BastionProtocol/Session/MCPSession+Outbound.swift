@@ -3,8 +3,15 @@ import Synchronization
 
 extension MCPSession {
     /// Sends a notification to the client. Dropped once the session is closed.
+    ///
+    /// On a 2026-07-28 connection a change notification (list changed, resource updated) goes only
+    /// to the `subscriptions/listen` requests that asked for it (``deliverToListens(method:params:)``).
     public func notify(method: String, params: JSONValue? = nil) {
         guard !isClosed else { return }
+        if isModern, ListenFilter.changeNotifications.contains(method) {
+            deliverToListens(method: method, params: params)
+            return
+        }
         write(.notification(method: method, params: params))
     }
 

@@ -106,6 +106,8 @@ public final class MCPSession: Sendable {
         /// watchdog with nothing to expire must wait, not spin).
         var watchdogRounds = 0
         var nextWaiterKey = 0
+        /// The open `subscriptions/listen` requests of a 2026-07-28 connection.
+        var listens: [RequestID: ListenFilter] = [:]
 
         var isIdle: Bool { inFlight.isEmpty }
 

@@ -45,9 +45,7 @@ public struct ServerCapabilities: Sendable, Hashable {
     /// life of a session.
     public func json(for version: ProtocolVersion) -> JSONValue {
         var members: [String: JSONValue] = [:]
-        // On 2026-07-28 both come through `subscriptions/listen`, which is not served yet.
-        let toolsListChanged = toolsListChanged && !version.isModern
-        let resourceSubscriptions = resourceSubscriptions && !version.isModern
+        // On 2026-07-28 both come through `subscriptions/listen`.
         if tools { members["tools"] = ["listChanged": .bool(toolsListChanged)] }
         if resources {
             members["resources"] = ["subscribe": .bool(resourceSubscriptions), "listChanged": false]

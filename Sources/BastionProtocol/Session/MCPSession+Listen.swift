@@ -1,0 +1,40 @@
+import Synchronization
+
+/// `subscriptions/listen` on a 2026-07-28 connection: change notifications go to the listens
+/// that asked for them, tagged with each listen's id, and nowhere else.
+extension MCPSession {
+    /// Starts delivering what `filter` asks for to the listen `id`, once its acknowledgement with
+    /// `honored` (the subset the server serves) is written: nothing of the listen precedes it.
+    public func beginListen(_ id: RequestID, filter: ListenFilter, honored: JSONValue) {
+        defer { state.withLock { $0.listens[id] = filter } }
+        write(
+            .notification(
+                method: "notifications/subscriptions/acknowledged",
+                params: ["_meta": [ListenFilter.subscriptionIDKey: id.json], "notifications": honored]
+            )
+        )
+    }
+
+    /// Stops a listen; returns the URIs no other listen of this connection still watches.
+    @discardableResult
+    public func endListen(_ id: RequestID) -> Set<String> {
+        state.withLock { state in
+            guard let ended = state.listens.removeValue(forKey: id) else { return [] }
+            let kept = state.listens.values.reduce(into: Set<String>()) { $0.formUnion($1.resourceURIs) }
+            return ended.resourceURIs.subtracting(kept)
+        }
+    }
+
+    /// A change notification on a modern connection: one copy per listen that wants it, with that
+    /// listen's id in `_meta`; none when no listen does (the revision has no unsolicited ones).
+    func deliverToListens(method: String, params: JSONValue?) {
+        let listens = state.withLock { state in state.listens.filter { $0.value.wants(method, params: params) }.keys }
+        for id in listens {
+            var members = params?.objectValue ?? [:]
+            var meta = members["_meta"]?.objectValue ?? [:]
+            meta[ListenFilter.subscriptionIDKey] = id.json
+            members["_meta"] = .object(meta)
+            write(.notification(method: method, params: .object(members)))
+        }
+    }
+}
