@@ -82,7 +82,7 @@ struct BastionConfigurationRenderingTests {
             "[server]", "name = \"bastion\"", "audit_log = \"/state/bastion/audit.jsonl\"", "audit_sync = \"batch\"",
             "audit_max_bytes = 67108864", "audit_keep = 10", "audit_syslog_facility = \"authpriv\"",
             "max_message_bytes = 4194304", "max_depth = 64", "diagnostics = false", "log_level = \"info\"",
-            "request_timeout_ms = 60000", "page_size = 50", "memory_budget_mb = 256",
+            "request_timeout_ms = 60000", "approval_timeout_ms = 120000", "page_size = 50", "memory_budget_mb = 256",
             "require_sandbox = [\"landlock\", \"seccomp\"]", "[[clients]]", "id = \"local\"",
             "workdir = \"/state/bastion/clients/local\"",
             "permissions = [\"file_read\", \"file_write\", \"code_execution\"]", "isolation = \"in-process\"",

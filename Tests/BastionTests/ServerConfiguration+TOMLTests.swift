@@ -27,6 +27,7 @@ struct ServerConfigurationTOMLTests {
             diagnostics = true
             log_level = "critical"
             request_timeout_ms = 1
+            approval_timeout_ms = 1000
             page_size = 10000
             memory_budget_mb = 64
             """
@@ -46,6 +47,7 @@ struct ServerConfigurationTOMLTests {
                     diagnostics: true,
                     logLevel: "critical",
                     requestTimeoutMs: 1,
+                    approvalTimeoutMs: 1_000,
                     pageSize: 10_000,
                     memoryBudgetMB: 64
                 )
@@ -79,6 +81,8 @@ struct ServerConfigurationTOMLTests {
             ("log_level = \"verbose\"", "server.log_level"),
             ("log_level = \"INFO\"", "server.log_level"),
             ("request_timeout_ms = 0", "server.request_timeout_ms"),
+            ("approval_timeout_ms = 999", "server.approval_timeout_ms"),
+            ("approval_timeout_ms = 86400001", "server.approval_timeout_ms"),
             ("page_size = 0", "server.page_size"),
             ("page_size = 10001", "server.page_size"),
             ("diagnostics = \"yes\"", "server.diagnostics"),

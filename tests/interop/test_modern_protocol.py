@@ -221,24 +221,6 @@ def test_the_execution_tools_on_the_modern_path(spawn, write_config):
     done(server)
 
 
-def test_approval_through_the_client_fails_closed_on_the_modern_path(spawn, write_config, tmp_path):
-    """Until `input_required` is served, a modern call that needs the client's approval is refused,
-    saying why, and nothing runs."""
-    config = write_config(
-        '[[clients]]\nid = "asker"\npermissions = ["file_read", "file_write"]\n'
-        'approval = "always"\napproval_channel = "client"\n'
-    )
-    server = spawn("--config", config, "--client", "asker")
-    caps = {"elicitation": {"form": {}}}
-    meta = envelope(**{"io.modelcontextprotocol/clientCapabilities": caps})
-    response = modern(server, "tools/call", {"name": "write_file", "arguments": {"path": "x.txt", "content": "x"}},
-                      meta=meta)
-    result = response["result"]
-    assert result["isError"] is True and "input_required" in result["content"][0]["text"], result
-    assert not [m for m in server.others if m.get("method") == "elicitation/create"]
-    done(server)
-
-
 def test_subscriptions_listen_acknowledges_the_honoured_subset_and_tags_every_update(spawn, write_config, tmp_path):
     workdir = tmp_path / "work"
     config = write_config(f'[[clients]]\nid = "full"\nworkdir = "{workdir}"\npermissions = ["file_read", "file_write"]\n')

@@ -36,10 +36,16 @@ def first_leaf_error(error: BaseException) -> BaseException:
 def connect(bastion_bin: Path, server_env: dict[str, str], full_config: Path, tmp_path: Path):
     """`connect(body, mode=…, client="full", **client_kwargs)` → what `body(client)` returns."""
 
-    def run(body: Callable[[Any], Awaitable[Any]], mode: str = "auto", client: str = "full", **kwargs: Any) -> Any:
+    def run(
+        body: Callable[[Any], Awaitable[Any]],
+        mode: str = "auto",
+        client: str = "full",
+        config: Path | None = None,
+        **kwargs: Any,
+    ) -> Any:
         params = StdioServerParameters(
             command=str(bastion_bin),
-            args=["serve", "--config", str(full_config), "--client", client],
+            args=["serve", "--config", str(config or full_config), "--client", client],
             env={k: server_env[k] for k in ("XDG_STATE_HOME", "XDG_CONFIG_HOME")},
             cwd=str(tmp_path),
         )
@@ -157,3 +163,34 @@ def test_the_official_client_listens_for_resource_updates(bastion_bin, server_en
         raise first_leaf_error(group) from None
     assert list(honored.resource_subscriptions or []) == [f"file://{watched}"]
     assert f"file://{watched}" in str(event)
+
+
+@pytest.mark.parametrize("approve", [True, False])
+def test_approval_through_the_client_is_an_input_required_round_trip(connect, write_config, tmp_path, state_home, approve):
+    """`approval_channel = "client"` on 2026-07-28: the client's `elicitation_callback` sees the
+    question of the `input_required` result, and `Client.call_tool` retries with its answer."""
+    workdir = tmp_path / "work"
+    config = write_config(
+        f'[[clients]]\nid = "asker"\nworkdir = "{workdir}"\npermissions = ["file_read", "file_write"]\n'
+        'approval = "always"\napproval_channel = "client"\n',
+        name="asker.toml",
+    )
+    asked: list[str] = []
+
+    async def answer(context, params):
+        asked.append(params.message)
+        return mcp.types.ElicitResult(action="accept", content={"approve": approve})
+
+    async def body(client):
+        return await client.call_tool("write_file", {"path": "note.txt", "content": "approved"})
+
+    result = connect(body, client="asker", config=config, elicitation_callback=answer)
+    assert len(asked) == 1 and "write_file" in asked[0] and "approved" in asked[0], asked
+    if approve:
+        assert not result.is_error, result
+        assert (workdir / "note.txt").read_text() == "approved"
+    else:
+        assert result.is_error and "not approved" in result.content[0].text, result
+        assert not (workdir / "note.txt").exists()
+    log = (state_home / "bastion" / "audit.jsonl").read_text()
+    assert '"approval":"asked"' in log and '"request_state":"valid"' in log

@@ -15,24 +15,56 @@ extension ApprovalManager {
         "required": ["approve"],
     ]
 
-    /// Asks the person behind the client through `elicitation/create`; fails closed without it.
+    /// The question put to the person behind the client, and the preview it shows.
+    struct ClientQuestion {
+        /// The elicitation's message.
+        var message: String
+        /// What the call will do, when its tool has a previewer.
+        var preview: ApprovalPreview?
+    }
+
+    /// The question for a call, or why it cannot be asked (a preview that found the call unaskable).
+    func clientQuestion(
+        tool: ToolDefinition,
+        arguments: [String: JSONValue],
+        client: ClientContext
+    ) async -> Result<ClientQuestion, ApprovalRefusal> {
+        var message =
+            "Bastion asks for your approval.\n"
+            + ApprovalDescriber.description(clientID: client.id, tool: tool, arguments: arguments)
+        let preview = await preview(tool: tool, arguments: arguments, client: client)
+        if let preview {
+            if let reason = preview.unaskableReason {
+                return .failure(ApprovalRefusal(kind: .unavailable, channel: .client, reason: reason))
+            }
+            message += "\n" + preview.text
+        }
+        message += "\nAllow this action?"
+        return .success(ClientQuestion(message: message, preview: preview))
+    }
+
+    /// Asks the person behind the client: through `elicitation/create` on a handshake-era session,
+    /// through an `input_required` result on 2026-07-28; fails closed without elicitation.
     func askClient(
         tool: ToolDefinition,
         arguments: [String: JSONValue],
         client: ClientContext,
-        context: RequestContext
+        context: RequestContext,
+        retry: InputRetry
     ) async -> ApprovalVerdict {
+        // 2026-07-28 asks through an `input_required` result, not a server-to-client request.
+        if context.envelope != nil {
+            return await askThroughRetry(
+                tool: tool,
+                arguments: arguments,
+                client: client,
+                context: context,
+                retry: retry
+            )
+        }
         let session = context.session
         func refused(_ kind: ApprovalRefusal.Kind, _ reason: String) -> ApprovalVerdict {
             .refused(ApprovalRefusal(kind: kind, channel: .client, reason: reason))
-        }
-        // 2026-07-28 asks through an `input_required` result, not a server-to-client request.
-        guard context.envelope == nil else {
-            return refused(
-                .unavailable,
-                "approval channel client on protocol 2026-07-28 asks through input_required, which this server "
-                    + "does not serve yet; the local channel (bastion approve) works on every protocol"
-            )
         }
         guard session.clientInfo?.supportsElicitation == true else {
             return refused(
@@ -47,15 +79,12 @@ extension ApprovalManager {
                 "approval channel client needs elicitation (protocol 2025-06-18 or later); this session uses \(version)"
             )
         }
-        var message =
-            "Bastion asks for your approval.\n"
-            + ApprovalDescriber.description(clientID: client.id, tool: tool, arguments: arguments)
-        let preview = await preview(tool: tool, arguments: arguments, client: client)
-        if let preview {
-            if let reason = preview.unaskableReason { return refused(.unavailable, reason) }
-            message += "\n" + preview.text
+        let question: ClientQuestion
+        switch await clientQuestion(tool: tool, arguments: arguments, client: client) {
+        case .success(let asked): question = asked
+        case .failure(let refusal): return .refused(refusal)
         }
-        message += "\nAllow this action?"
+        let (message, preview) = (question.message, question.preview)
         let start = ContinuousClock.now
         context.awaitingInput(true)
         defer { context.awaitingInput(false) }

@@ -59,6 +59,9 @@ package final class ApprovalManager: Sendable {
     let onPending: (@Sendable (ApprovalRequest) -> Void)?
     /// What each tool's calls will do, by tool name (``ApprovalPreviewer``).
     let previewers: [String: any ApprovalPreviewer]
+    /// Seals the `requestState` of the questions asked through `input_required` (2026-07-28);
+    /// a state lives as long as a call may wait for its answer.
+    let requestStates: RequestStateSealer
 
     /// The previewers of the built-in tools: file changes, and executions (ARCHITECTURE §4).
     static let standardPreviewers: [any ApprovalPreviewer] = [
@@ -92,6 +95,7 @@ package final class ApprovalManager: Sendable {
             for name in previewer.toolNames { byName[name] = previewer }
         }
         self.previewers = byName
+        self.requestStates = RequestStateSealer(lifetimeSeconds: max(1, timeout.components.seconds))
     }
 
     /// What a call will do, from its tool's previewer, computed on the blocking executor (it may read files).
@@ -177,12 +181,14 @@ package final class ApprovalManager: Sendable {
     ///   - arguments: Its validated arguments.
     ///   - client: The caller.
     ///   - context: The request.
+    ///   - retry: What a 2026-07-28 retry after an `input_required` result carries.
     /// - Returns: The verdict; the call runs only on ``ApprovalVerdict/notRequired`` or ``ApprovalVerdict/allowed(_:basis:)``.
     func review(
         tool: ToolDefinition,
         arguments: [String: JSONValue],
         client: ClientContext,
-        context: RequestContext
+        context: RequestContext,
+        retry: InputRetry = InputRetry()
     ) async -> ApprovalVerdict {
         let settings = settings(for: client.id)
         guard settings.policy.requiresApproval(for: tool.annotations) else { return .notRequired }
@@ -199,7 +205,14 @@ package final class ApprovalManager: Sendable {
             let asked = ContinuousClock.now
             context.extendDeadline(by: timeout)
             switch settings.channel {
-            case .client: verdict = await askClient(tool: tool, arguments: arguments, client: client, context: context)
+            case .client:
+                verdict = await askClient(
+                    tool: tool,
+                    arguments: arguments,
+                    client: client,
+                    context: context,
+                    retry: retry
+                )
             case .local: verdict = await askOperator(tool: tool, arguments: arguments, client: client, context: context)
             }
             context.extendDeadline(by: (ContinuousClock.now - asked) - timeout)
@@ -213,6 +226,11 @@ package final class ApprovalManager: Sendable {
         case .refused(let refusal):
             context.annotate("approval", .string(refusal.kind.rawValue))
             context.annotate("approval_reason", .string(refusal.reason))
+        case .inputRequired:
+            context.annotate("approval", "asked")
+        case .failed(let error):
+            context.annotate("approval", "unavailable")
+            context.annotate("approval_reason", .string(error.message))
         }
         return verdict
     }

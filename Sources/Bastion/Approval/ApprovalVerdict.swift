@@ -1,3 +1,5 @@
+import BastionProtocol
+
 /// The outcome of the approval step of one tool call.
 enum ApprovalVerdict: Sendable, Hashable {
     /// The client's policy does not ask for approval of this call.
@@ -7,10 +9,16 @@ enum ApprovalVerdict: Sendable, Hashable {
     case allowed(ApprovalChannel, basis: ApprovalBasis? = nil)
     /// The call must not run.
     case refused(ApprovalRefusal)
+    /// 2026-07-28: the call is answered with this `input_required` result, which asks the person
+    /// through the client; the client's retry carries the answer (``ApprovalManager/askThroughRetry``).
+    case inputRequired(JSONValue)
+    /// 2026-07-28: the request is answered with this error (-32021 without elicitation, -32602 for
+    /// a `requestState` that does not hold).
+    case failed(JSONRPCError)
 }
 
 /// Why a call that needed approval will not run.
-struct ApprovalRefusal: Sendable, Hashable {
+struct ApprovalRefusal: Sendable, Hashable, Error {
     /// The kind of refusal, as recorded in the audit log's `approval` field.
     enum Kind: String, Sendable, Hashable {
         /// A person said no.

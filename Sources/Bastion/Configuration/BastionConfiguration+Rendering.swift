@@ -47,6 +47,7 @@ extension BastionConfiguration {
             "interpreters = \(array(server.interpreters.map { q($0) }))",
             "log_level = \(q(server.logLevel))",
             "request_timeout_ms = \(server.requestTimeoutMs)",
+            "approval_timeout_ms = \(server.approvalTimeoutMs)",
             "page_size = \(server.pageSize)",
             "memory_budget_mb = \(server.memoryBudgetMB)",
             "require_sandbox = \(array(server.requireSandbox.map { q($0.rawValue) }))",

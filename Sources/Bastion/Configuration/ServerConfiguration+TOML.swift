@@ -7,7 +7,7 @@ extension ServerConfiguration {
         "name", "audit_log", "audit_sync", "audit_max_bytes", "audit_keep", "audit_syslog", "audit_syslog_facility",
         "interpreters",
         "max_message_bytes", "max_depth", "diagnostics", "log_level",
-        "request_timeout_ms", "page_size", "memory_budget_mb", "require_sandbox",
+        "request_timeout_ms", "approval_timeout_ms", "page_size", "memory_budget_mb", "require_sandbox",
     ]
 
     /// Reads `[server]`; an absent table gives the defaults.
@@ -50,6 +50,9 @@ extension ServerConfiguration {
             server.logLevel = level
         }
         if let timeout = try reader.int("request_timeout_ms", in: 1...86_400_000) { server.requestTimeoutMs = timeout }
+        if let timeout = try reader.int("approval_timeout_ms", in: 1_000...86_400_000) {
+            server.approvalTimeoutMs = timeout
+        }
         if let pageSize = try reader.int("page_size", in: 1...10_000) { server.pageSize = pageSize }
         if let budget = try reader.int("memory_budget_mb", in: memoryBudgetRange) { server.memoryBudgetMB = budget }
         if let required = try decodeRequiredSandbox(reader, context: context) { server.requireSandbox = required }

@@ -27,6 +27,9 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var logLevel: String
     /// How long the server waits for a client's answer to a server→client request, in ms (`request_timeout_ms`).
     public var requestTimeoutMs: Int
+    /// How long a call waits for a person's approval, in ms (`approval_timeout_ms`); on 2026-07-28
+    /// also the lifetime of the `requestState` of an approval asked through `input_required`.
+    public var approvalTimeoutMs: Int
     /// The number of items per page of a `…/list` result (`page_size`).
     public var pageSize: Int
     /// The process-wide budget of bytes in flight (answers being built or waiting to be written), in
@@ -74,6 +77,7 @@ public struct ServerConfiguration: Sendable, Hashable {
     ///   - diagnostics: Whether the diagnostics module is enabled (default `false`).
     ///   - logLevel: The stderr log level (default `info`).
     ///   - requestTimeoutMs: The timeout of server→client requests (default 60 s).
+    ///   - approvalTimeoutMs: How long a call waits for approval (default 120 s).
     ///   - pageSize: The list page size (default 50).
     ///   - memoryBudgetMB: The budget of bytes in flight, in MiB (default 256).
     ///   - requireSandbox: The sandboxing features execution requires (default Landlock and seccomp).
@@ -90,6 +94,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         diagnostics: Bool = false,
         logLevel: String = "info",
         requestTimeoutMs: Int = 60_000,
+        approvalTimeoutMs: Int = 120_000,
         pageSize: Int = 50,
         memoryBudgetMB: Int = 256,
         requireSandbox: [SandboxFeature] = ServerConfiguration.defaultRequiredSandbox
@@ -106,6 +111,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         self.diagnostics = diagnostics
         self.logLevel = logLevel
         self.requestTimeoutMs = requestTimeoutMs
+        self.approvalTimeoutMs = approvalTimeoutMs
         self.pageSize = pageSize
         self.memoryBudgetMB = memoryBudgetMB
         self.requireSandbox = requireSandbox

@@ -260,7 +260,11 @@ public struct BastionServer: Sendable {
             tools: ToolManager(
                 tools: tools.tools,
                 sandbox: WorkdirSandboxValidator(),
-                approvals: ApprovalManager(clients: configuration.clients, logger: logger),
+                approvals: ApprovalManager(
+                    clients: configuration.clients,
+                    timeout: .milliseconds(configuration.server.approvalTimeoutMs),
+                    logger: logger
+                ),
                 memoryBudget: memoryBudget,
                 isolation: isolation,
                 logger: logger

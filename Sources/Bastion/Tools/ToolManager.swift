@@ -140,10 +140,23 @@ final class ToolManager: Sendable {
         // Human approval, the last gate: only a call that would otherwise run is put to a person.
         var basis: ApprovalBasis?
         if let approvals {
-            switch await approvals.review(tool: tool, arguments: arguments, client: client, context: context) {
+            let retry = InputRetry(params: params)
+            switch await approvals.review(
+                tool: tool,
+                arguments: arguments,
+                client: client,
+                context: context,
+                retry: retry
+            ) {
             case .refused(let refusal):
                 context.annotate("outcome", "not-approved")
                 return ToolResult.error(refusal.message(tool: name)).json(for: version)
+            case .inputRequired(let result):
+                context.annotate("outcome", "input-required")
+                return result
+            case .failed(let error):
+                context.annotate("outcome", "not-approved")
+                throw error
             case .allowed(_, let approved):
                 basis = approved
             case .notRequired:

@@ -5,14 +5,18 @@ import Synchronization
 extension MCPSession {
     /// Starts delivering what `filter` asks for to the listen `id`, once its acknowledgement with
     /// `honored` (the subset the server serves) is written: nothing of the listen precedes it.
+    /// A change that happens as the acknowledgement is written is delivered right after it, never
+    /// lost (a client may change a file as soon as it reads the acknowledgement).
     public func beginListen(_ id: RequestID, filter: ListenFilter, honored: JSONValue) {
-        defer { state.withLock { $0.listens[id] = filter } }
-        write(
-            .notification(
-                method: "notifications/subscriptions/acknowledged",
-                params: ["_meta": [ListenFilter.subscriptionIDKey: id.json], "notifications": honored]
+        listenOrder.withLock { _ in
+            write(
+                .notification(
+                    method: "notifications/subscriptions/acknowledged",
+                    params: ["_meta": [ListenFilter.subscriptionIDKey: id.json], "notifications": honored]
+                )
             )
-        )
+            state.withLock { $0.listens[id] = filter }
+        }
     }
 
     /// Stops a listen; returns the URIs no other listen of this connection still watches.
@@ -28,6 +32,10 @@ extension MCPSession {
     /// A change notification on a modern connection: one copy per listen that wants it, with that
     /// listen's id in `_meta`; none when no listen does (the revision has no unsolicited ones).
     func deliverToListens(method: String, params: JSONValue?) {
+        listenOrder.withLock { _ in deliverInOrder(method: method, params: params) }
+    }
+
+    private func deliverInOrder(method: String, params: JSONValue?) {
         let listens = state.withLock { state in state.listens.filter { $0.value.wants(method, params: params) }.keys }
         for id in listens {
             var members = params?.objectValue ?? [:]

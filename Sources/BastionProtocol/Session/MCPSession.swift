@@ -125,6 +125,9 @@ public final class MCPSession: Sendable {
     let observer: any SessionObserver
     let logger: Logger
     let state = Mutex(State())
+    /// Orders a listen's acknowledgement before its first notification: taken around writing the
+    /// acknowledgement and registering the listen, and around each delivery to listens.
+    let listenOrder = Mutex(())
     /// Index in `ProtocolVersion.allCases` of the negotiated version, -1 before `initialize`.
     /// An atomic rather than a read of `state`: every request reads it, and the mutex is contended.
     private let versionIndex = Atomic<Int>(-1)
