@@ -10,6 +10,7 @@ struct RequestStateClaimsTests {
         target: "write_file",
         argumentsDigest: "ab",
         shownDigest: "cd",
+        basisDigest: "ef",
         issuedAt: 10,
         expiresAt: 130,
         nonce: "00ff"
@@ -19,7 +20,7 @@ struct RequestStateClaimsTests {
         #expect(RequestStateClaims(json: Self.claims.json) == Self.claims)
     }
 
-    @Test(arguments: ["v", "c", "m", "t", "a", "s", "iat", "exp", "n"])
+    @Test(arguments: ["v", "c", "m", "t", "a", "s", "b", "iat", "exp", "n"])
     func aMissingOrMistypedMemberIsNoClaims(member: String) {
         guard case .object(var members) = Self.claims.json else { return }
         members[member] = nil

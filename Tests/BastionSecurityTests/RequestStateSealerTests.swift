@@ -130,4 +130,42 @@ struct RequestStateSealerTests {
         _ = try seal(sealer)
         #expect(sealer.outstandingCount(for: "claude") == 1)
     }
+
+    @Test func expiredStatesOfAClientThatStoppedCallingAreDroppedWhenAnotherSeals() throws {
+        let clock = Clock()
+        let sealer = sealer(clock, lifetime: 5)
+        for _ in 0..<10 { _ = try seal(sealer, client: "idle") }
+        clock.advance(6)
+        _ = try seal(sealer)
+        #expect(sealer.outstandingCount(for: "idle") == 0)
+        #expect(sealer.clientsWithOutstanding == 1)
+    }
+
+    @Test func theBasisIsSealedAndOnlyItsDigestTravels() throws {
+        let sealer = sealer()
+        let basis = Array("/w/notes.txt inode 42 sha 0123".utf8)
+        let token = try #require(
+            sealer.seal(
+                client: "claude",
+                method: "tools/call",
+                target: "write_file",
+                arguments: Self.arguments,
+                shown: "Q",
+                basis: basis
+            )
+        )
+        #expect(!token.contains("notes"))
+        let claims = try open(sealer, .string(token)).get()
+        #expect(claims.basisDigest == RequestStateSealer.digest(ofBasis: basis))
+        #expect(claims.basisDigest != RequestStateSealer.digest(ofBasis: []))
+    }
+
+    @Test func anIntegerAndTheSameNumberAsADoubleAreDifferentArguments() throws {
+        #expect(RequestStateSealer.digest(of: ["n": .int(1)]) != RequestStateSealer.digest(of: ["n": .double(1)]))
+        let sealer = sealer()
+        let token = try #require(
+            sealer.seal(client: "claude", method: "tools/call", target: "t", arguments: ["n": .int(1)], shown: "Q")
+        )
+        #expect(open(sealer, .string(token), target: "t", arguments: ["n": .double(1)]) == .failure(.otherRequest))
+    }
 }

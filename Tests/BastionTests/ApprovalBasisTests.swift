@@ -34,6 +34,16 @@ struct ApprovalBasisTests {
         #expect(!basis.holds(for: target, files: files, content: Array("mode = fast\n".utf8)))
     }
 
+    @Test func theCanonicalBytesAreStableAndChangeWithTheFile() throws {
+        let fixture = try FileToolFixture()
+        try fixture.write("mode = safe\n", "c.txt")
+        let first = try basis(fixture, "c.txt").canonicalBytes
+        #expect(try basis(fixture, "c.txt").canonicalBytes == first)
+        try fixture.write("mode = fast\n", "c.txt")
+        #expect(try basis(fixture, "c.txt").canonicalBytes != first)
+        #expect(try basis(fixture, "absent.txt").canonicalBytes != first)
+    }
+
     @Test func anAppendedFileDoesNotHold() throws {
         let fixture = try FileToolFixture()
         try fixture.write("mode = safe\n", "c.txt")

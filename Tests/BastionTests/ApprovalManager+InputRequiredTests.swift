@@ -1,5 +1,6 @@
 import BastionProtocol
 import BastionSecurity
+import Synchronization
 import Testing
 
 @testable import Bastion
@@ -7,6 +8,24 @@ import Testing
 /// A sink that drops everything: on 2026-07-28 the server sends the client nothing of its own.
 private struct DroppingSink: MessageSink {
     func send(_ message: consuming [UInt8]) -> Bool { true }
+}
+
+/// A previewer whose text never changes while what it was computed from can: the file's content
+/// behind an unchanged "Replaces …" line.
+private final class SteadyTextPreviewer: ApprovalPreviewer {
+    let toolNames: Set<String> = ["change_things"]
+    let content = Mutex(Array("first".utf8))
+    let previews = Atomic(0)
+
+    func preview(tool: ToolDefinition, arguments: [String: JSONValue], client: ClientContext) -> ApprovalPreview? {
+        previews.add(1, ordering: .relaxed)
+        let bytes = content.withLock { $0 }
+        return ApprovalPreview(
+            title: "Replaces notes.txt",
+            body: "new text",
+            basis: ApprovalBasis(path: "/x/notes.txt", state: .tree(ApprovalBasis.Digest(bytes)))
+        )
+    }
 }
 
 struct ApprovalManagerInputRequiredTests {
@@ -165,5 +184,76 @@ struct ApprovalManagerInputRequiredTests {
         #expect(error.code == JSONRPCError.missingRequiredClientCapabilityCode)
         #expect(error.data?["requiredCapabilities"] == ["elicitation": [:]])
         #expect(context.annotations["approval"] == "unavailable")
+    }
+
+    private func manager(previewer: SteadyTextPreviewer) -> ApprovalManager {
+        ApprovalManager(
+            clients: [ClientConfiguration(id: "claude", workdir: "/x", approval: .always, approvalChannel: .client)],
+            directory: nil,
+            logger: SessionTestSupport.quietLogger,
+            previewers: [previewer]
+        )
+    }
+
+    private func review(_ manager: ApprovalManager, retry: InputRetry = InputRetry()) async throws -> ApprovalVerdict {
+        await manager.review(
+            tool: ApprovalManagerChannelsTests.changer,
+            arguments: Self.arguments,
+            client: SessionTestSupport.makeClient(id: "claude"),
+            context: try context(),
+            retry: retry
+        )
+    }
+
+    @Test func aChangedBasisBehindTheSameWordsIsAskedAgain() async throws {
+        let previewer = SteadyTextPreviewer()
+        let manager = manager(previewer: previewer)
+        guard case .inputRequired(let first) = try await review(manager) else {
+            Issue.record("the first call was not asked")
+            return
+        }
+        let firstState: JSONValue? = first["requestState"]
+        let state = try #require(firstState)
+        previewer.content.withLock { $0 = Array("other".utf8) }
+        guard
+            case .inputRequired(let again) = try await review(
+                manager,
+                retry: InputRetry(responses: Self.yes, state: state)
+            )
+        else {
+            Issue.record("a yes to another basis was taken")
+            return
+        }
+        let message = again["inputRequests"]?["approval"]?["params"]?["message"]?.stringValue ?? ""
+        #expect(message.hasPrefix("What this call would do changed"))
+        // The new question, answered, runs against the basis it was asked about.
+        let secondState: JSONValue? = again["requestState"]
+        let verdict = try await review(manager, retry: InputRetry(responses: Self.yes, state: secondState))
+        guard case .allowed(.client, let basis?) = verdict else {
+            Issue.record("the second yes was not taken: \(verdict)")
+            return
+        }
+        #expect(basis.state == .tree(ApprovalBasis.Digest(Array("other".utf8))))
+    }
+
+    @Test func aJunkStateIsRefusedBeforeAnythingIsPreviewed() async throws {
+        let previewer = SteadyTextPreviewer()
+        let manager = manager(previewer: previewer)
+        let verdict = try await review(manager, retry: InputRetry(responses: Self.yes, state: "bst1.00"))
+        #expect(verdict == .failed(ApprovalManager.invalidRequestState))
+        #expect(previewer.previews.load(ordering: .relaxed) == 0)
+    }
+
+    @Test func theStateLivesAsLongAsTheWaitRoundedUp() {
+        #expect(ApprovalManager.wholeSeconds(rounding: .milliseconds(1500)) == 2)
+        #expect(ApprovalManager.wholeSeconds(rounding: .seconds(120)) == 120)
+        #expect(ApprovalManager.wholeSeconds(rounding: .milliseconds(1)) == 1)
+        let manager = ApprovalManager(
+            clients: [],
+            directory: nil,
+            timeout: .milliseconds(1500),
+            logger: SessionTestSupport.quietLogger
+        )
+        #expect(manager.requestStates.lifetime == 2)
     }
 }

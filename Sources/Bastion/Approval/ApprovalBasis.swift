@@ -87,6 +87,30 @@ package struct ApprovalBasis: Sendable, Hashable {
     /// What was there.
     package var state: State
 
+    /// The basis in one canonical encoding, for a digest sealed with a question (``RequestStateSealer``).
+    var canonicalBytes: [UInt8] {
+        func digest(_ digest: Digest?) -> [JSONValue] {
+            guard let digest else { return [] }
+            return [
+                .int(Int64(digest.count)), .string(digest.value.map { String($0, radix: 16) }.joined(separator: ":")),
+            ]
+        }
+        let state: [JSONValue]
+        switch self.state {
+        case .absent:
+            state = ["absent"]
+        case .present(let stamp, let content):
+            let fields: [Int64] = [
+                Int64(bitPattern: stamp.device), Int64(bitPattern: stamp.inode), Int64(stamp.mode), stamp.size,
+                stamp.modified, Int64(stamp.modifiedNanoseconds), stamp.changed, Int64(stamp.changedNanoseconds),
+            ]
+            state = ["present"] + fields.map(JSONValue.int) + digest(content)
+        case .tree(let listing):
+            state = ["tree"] + digest(listing)
+        }
+        return JSONWriter.encode(.array([.string(path)] + state))
+    }
+
     /// The refusal an approved call gets when the file is no longer what was approved.
     package static func changedMessage(_ path: String) -> String {
         "\"\(DisplayText.escaped(path, maxBytes: 64 * 1024))\" changed since it was approved; nothing was written (call again to get "

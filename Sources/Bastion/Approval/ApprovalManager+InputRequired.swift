@@ -18,12 +18,8 @@ extension ApprovalManager {
         context: RequestContext,
         retry: InputRetry
     ) async -> ApprovalVerdict {
-        let question: ClientQuestion
-        switch await clientQuestion(tool: tool, arguments: arguments, client: client) {
-        case .success(let asked): question = asked
-        case .failure(let refusal): return .refused(refusal)
-        }
-        var note: String?
+        // The state is opened before anything is previewed: a junk state costs no file read.
+        var claims: RequestStateClaims?
         if let state = retry.state {
             let opened = requestStates.open(
                 state,
@@ -36,13 +32,26 @@ extension ApprovalManager {
             case .failure(let refusal):
                 context.annotate("request_state", .string(refusal.rawValue))
                 return .failed(Self.invalidRequestState)
-            case .success(let claims):
+            case .success(let opened):
                 context.annotate("request_state", "valid")
-                if claims.shownDigest != RequestStateSealer.digest(of: question.message) {
-                    note = "What this call would do changed since you were asked; here it is again.\n"
-                } else if let answer = retry.responses?[Self.inputKey] {
-                    return verdict(answer, preview: question.preview)
-                }
+                claims = opened
+            }
+        }
+        let question: ClientQuestion
+        switch await clientQuestion(tool: tool, arguments: arguments, client: client) {
+        case .success(let asked): question = asked
+        case .failure(let refusal): return .refused(refusal)
+        }
+        let basis = question.preview?.basis?.canonicalBytes ?? []
+        var note: String?
+        if let claims {
+            // The same words are not enough: what they were computed from must be the same too.
+            if claims.shownDigest != RequestStateSealer.digest(of: question.message)
+                || claims.basisDigest != RequestStateSealer.digest(ofBasis: basis)
+            {
+                note = "What this call would do changed since you were asked; here it is again.\n"
+            } else if let answer = retry.responses?[Self.inputKey] {
+                return verdict(answer, preview: question.preview)
             }
         }
         guard context.client?.supportsElicitation == true else {
@@ -62,7 +71,8 @@ extension ApprovalManager {
                 method: "tools/call",
                 target: tool.name,
                 arguments: .object(arguments),
-                shown: question.message
+                shown: question.message,
+                basis: basis
             )
         else {
             return .refused(

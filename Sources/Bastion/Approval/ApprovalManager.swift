@@ -95,7 +95,13 @@ package final class ApprovalManager: Sendable {
             for name in previewer.toolNames { byName[name] = previewer }
         }
         self.previewers = byName
-        self.requestStates = RequestStateSealer(lifetimeSeconds: max(1, timeout.components.seconds))
+        self.requestStates = RequestStateSealer(lifetimeSeconds: Self.wholeSeconds(rounding: timeout))
+    }
+
+    /// A duration in whole seconds, rounded up (at least one): a state must live as long as its call may wait.
+    static func wholeSeconds(rounding duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return max(1, seconds + (attoseconds > 0 ? 1 : 0))
     }
 
     /// What a call will do, from its tool's previewer, computed on the blocking executor (it may read files).

@@ -14,6 +14,10 @@ package struct RequestStateClaims: Sendable, Hashable {
     package var argumentsDigest: String
     /// SHA-256 of what the person was asked, hex: the answer is worth only as much as the question.
     package var shownDigest: String
+    /// SHA-256 of what the question was computed from (the identity and content of the file a
+    /// change is previewed against), hex; the digest of nothing when the question has no basis.
+    /// Equal text is not enough: two states of a file can read the same in a preview.
+    package var basisDigest: String
     /// Seconds since the epoch when it was issued.
     package var issuedAt: Int64
     /// Seconds since the epoch after which it is refused.
@@ -28,6 +32,7 @@ package struct RequestStateClaims: Sendable, Hashable {
         target: String,
         argumentsDigest: String,
         shownDigest: String,
+        basisDigest: String,
         issuedAt: Int64,
         expiresAt: Int64,
         nonce: String
@@ -37,6 +42,7 @@ package struct RequestStateClaims: Sendable, Hashable {
         self.target = target
         self.argumentsDigest = argumentsDigest
         self.shownDigest = shownDigest
+        self.basisDigest = basisDigest
         self.issuedAt = issuedAt
         self.expiresAt = expiresAt
         self.nonce = nonce
@@ -46,7 +52,8 @@ package struct RequestStateClaims: Sendable, Hashable {
     var json: JSONValue {
         [
             "v": 1, "c": .string(client), "m": .string(method), "t": .string(target), "a": .string(argumentsDigest),
-            "s": .string(shownDigest), "iat": .int(issuedAt), "exp": .int(expiresAt), "n": .string(nonce),
+            "s": .string(shownDigest), "b": .string(basisDigest), "iat": .int(issuedAt), "exp": .int(expiresAt),
+            "n": .string(nonce),
         ]
     }
 
@@ -55,7 +62,8 @@ package struct RequestStateClaims: Sendable, Hashable {
         guard json["v"] == 1,
             case .string(let client)? = json["c"], case .string(let method)? = json["m"],
             case .string(let target)? = json["t"], case .string(let arguments)? = json["a"],
-            case .string(let shown)? = json["s"], case .int(let issuedAt)? = json["iat"],
+            case .string(let shown)? = json["s"], case .string(let basis)? = json["b"],
+            case .int(let issuedAt)? = json["iat"],
             case .int(let expiresAt)? = json["exp"], case .string(let nonce)? = json["n"]
         else { return nil }
         self.init(
@@ -64,6 +72,7 @@ package struct RequestStateClaims: Sendable, Hashable {
             target: target,
             argumentsDigest: arguments,
             shownDigest: shown,
+            basisDigest: basis,
             issuedAt: issuedAt,
             expiresAt: expiresAt,
             nonce: nonce

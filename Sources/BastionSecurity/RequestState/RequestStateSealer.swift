@@ -33,7 +33,13 @@ package final class RequestStateSealer: Sendable {
     /// How long a state stays good.
     package let lifetime: Int64
     private let now: @Sendable () -> Int64
-    private let outstanding = Mutex<[String: [Outstanding]]>([:])
+    private struct Table {
+        var byClient: [String: [Outstanding]] = [:]
+        /// When expired nonces of every client were last dropped.
+        var sweptAt: Int64 = .min
+    }
+
+    private let outstanding = Mutex(Table())
 
     /// Creates a sealer.
     /// - Parameters:
@@ -60,6 +66,11 @@ package final class RequestStateSealer: Sendable {
         hex(SHA256.hash(data: Array(shown.utf8)))
     }
 
+    /// The digest the claims hold of what the question was computed from.
+    package static func digest(ofBasis basis: [UInt8]) -> String {
+        hex(SHA256.hash(data: basis))
+    }
+
     /// Seals a new state and keeps its nonce.
     /// - Parameters:
     ///   - client: The client it is issued to.
@@ -67,8 +78,16 @@ package final class RequestStateSealer: Sendable {
     ///   - target: The request's tool name or URI.
     ///   - arguments: The request's arguments.
     ///   - shown: What the person is asked.
+    ///   - basis: What the question was computed from, in a canonical encoding (empty: nothing).
     /// - Returns: The `requestState` string; `nil` if the cipher failed (nothing is then kept).
-    package func seal(client: String, method: String, target: String, arguments: JSONValue, shown: String) -> String? {
+    package func seal(
+        client: String,
+        method: String,
+        target: String,
+        arguments: JSONValue,
+        shown: String,
+        basis: [UInt8] = []
+    ) -> String? {
         let issuedAt = now()
         var nonceBytes = [UInt8](repeating: 0, count: 16)
         var generator = SystemRandomNumberGenerator()
@@ -79,6 +98,7 @@ package final class RequestStateSealer: Sendable {
             target: target,
             argumentsDigest: Self.digest(of: arguments),
             shownDigest: Self.digest(of: shown),
+            basisDigest: Self.digest(ofBasis: basis),
             issuedAt: issuedAt,
             expiresAt: issuedAt + lifetime,
             nonce: Self.hex(nonceBytes)
@@ -92,12 +112,21 @@ package final class RequestStateSealer: Sendable {
             let combined = box.combined
         else { return nil }
         outstanding.withLock { table in
-            var open = table[client, default: []].filter { $0.expiresAt >= issuedAt }
+            if issuedAt > table.sweptAt {
+                // Once a second at most, every client's expired nonces go: a client that stops
+                // calling must not keep its last 64 forever.
+                table.sweptAt = issuedAt
+                table.byClient = table.byClient.compactMapValues { open in
+                    let live = open.filter { $0.expiresAt >= issuedAt }
+                    return live.isEmpty ? nil : live
+                }
+            }
+            var open = table.byClient[client, default: []].filter { $0.expiresAt >= issuedAt }
             if open.count >= Self.maximumOutstandingPerClient {
                 open.removeFirst(open.count - Self.maximumOutstandingPerClient + 1)
             }
             open.append(Outstanding(nonce: claims.nonce, expiresAt: claims.expiresAt))
-            table[client] = open
+            table.byClient[client] = open
         }
         return Self.prefix + Self.hex(combined)
     }
@@ -130,11 +159,12 @@ package final class RequestStateSealer: Sendable {
         let time = now()
         guard time <= claims.expiresAt else { return .failure(.expired) }
         let used = outstanding.withLock { table -> Bool in
-            guard var open = table[client], let index = open.firstIndex(where: { $0.nonce == claims.nonce }) else {
+            guard var open = table.byClient[client], let index = open.firstIndex(where: { $0.nonce == claims.nonce })
+            else {
                 return false
             }
             open.remove(at: index)
-            table[client] = open.isEmpty ? nil : open
+            table.byClient[client] = open.isEmpty ? nil : open
             return true
         }
         return used ? .success(claims) : .failure(.replayed)
@@ -142,7 +172,12 @@ package final class RequestStateSealer: Sendable {
 
     /// How many states of a client are open (tests).
     package func outstandingCount(for client: String) -> Int {
-        outstanding.withLock { $0[client]?.count ?? 0 }
+        outstanding.withLock { $0.byClient[client]?.count ?? 0 }
+    }
+
+    /// How many clients have states open (tests).
+    package var clientsWithOutstanding: Int {
+        outstanding.withLock { $0.byClient.count }
     }
 
     static func hex(_ bytes: some Sequence<UInt8>) -> String {
