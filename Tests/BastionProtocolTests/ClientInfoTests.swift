@@ -10,6 +10,16 @@ struct ClientInfoTests {
         #expect(info.capabilities["roots"] == ["listChanged": true])
     }
 
+    @Test func theTasksExtensionIsDeclaredOnlyUnderExtensionsAsAnObject() {
+        func info(_ capabilities: [String: JSONValue]) -> ClientInfo {
+            ClientInfo(name: "c", version: "1", capabilities: capabilities)
+        }
+        #expect(info(["extensions": ["io.modelcontextprotocol/tasks": [:]]]).supportsTasksExtension)
+        #expect(!info(["extensions": ["io.modelcontextprotocol/tasks": true]]).supportsTasksExtension)
+        #expect(!info(["tasks": [:]]).supportsTasksExtension)
+        #expect(!info(["io.modelcontextprotocol/tasks": [:]]).supportsTasksExtension)
+    }
+
     @Test func declaresNothingWithoutCapabilities() {
         let info = ClientInfo(name: "c", version: "1", capabilities: [:])
         #expect(!info.supportsRoots)

@@ -18,4 +18,13 @@ struct ListenFilterTests {
         #expect(!ListenFilter.changeNotifications.contains("notifications/message"))
         #expect(ListenFilter.changeNotifications.contains("notifications/resources/updated"))
     }
+
+    @Test func aListenOnTaskIDsGetsTheStatusOfThoseTasksOnly() {
+        let filter = ListenFilter(taskIDs: ["t-1"])
+        #expect(filter.wants("notifications/tasks", params: ["taskId": "t-1", "status": "completed"]))
+        #expect(!filter.wants("notifications/tasks", params: ["taskId": "t-2"]))
+        #expect(!filter.wants("notifications/tasks", params: nil))
+        #expect(!ListenFilter().wants("notifications/tasks", params: ["taskId": "t-1"]))
+        #expect(ListenFilter.changeNotifications.contains(TasksExtension.statusNotification))
+    }
 }

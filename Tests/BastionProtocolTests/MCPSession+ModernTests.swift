@@ -93,7 +93,7 @@ struct MCPSessionModernTests {
         _ = routes
     }
 
-    @Test(arguments: ["ping", "logging/setLevel", "resources/subscribe", "tasks/get", "tasks/list"])
+    @Test(arguments: ["ping", "logging/setLevel", "resources/subscribe", "tasks/result", "tasks/list"])
     func whatTheRevisionRemovedIsNotFound(method: String) {
         let (harness, _) = harness()
         harness.receive(json: Self.modern(1, method))

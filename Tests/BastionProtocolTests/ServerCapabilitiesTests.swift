@@ -81,4 +81,12 @@ struct ServerCapabilitiesTests {
         }
         #expect(ServerCapabilities(tools: true).json(for: .v2025_11_25)["tasks"] == nil)
     }
+
+    @Test func tasksAreTheExtensionOn2026_07_28AndNowhereElse() {
+        let capabilities = ServerCapabilities(tools: true, logging: false, tasks: true)
+        #expect(capabilities.json(for: .v2026_07_28)["extensions"] == ["io.modelcontextprotocol/tasks": [:]])
+        #expect(capabilities.json(for: .v2026_07_28)["tasks"] == nil)
+        #expect(capabilities.json(for: .v2025_11_25)["extensions"] == nil)
+        #expect(ServerCapabilities(tools: true).json(for: .v2026_07_28)["extensions"] == nil)
+    }
 }

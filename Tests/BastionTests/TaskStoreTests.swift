@@ -41,6 +41,59 @@ struct TaskStoreTests {
         return try store.find(created["task"]?["taskId"], owner: ServerRuntime.owner(client ?? self.client, context))
     }
 
+    @Test func anExtensionTaskBelongsToItsClientOnAnyConnectionAndGetsNoProgressToken() async throws {
+        let store = TaskStore()
+        let context = makeContext()
+        let created = try store.startForExtension(
+            params: ["name": "run_command", "_meta": ["progressToken": 5]],
+            client: client,
+            context: context,
+            timeout: .seconds(5)
+        ) { own in
+            #expect(own.progressToken == nil && own.relatedTask == nil)
+            return ["content": []]
+        }
+        #expect(created["resultType"] == "task" && created["status"] == "working")
+        #expect(context.annotations["outcome"] == "task-created" && context.annotations["tool"] == "run_command")
+        let owner = ToolTask.Owner(client: client.id, session: TaskStore.extensionSession)
+        let task = try store.find(created["taskId"], owner: owner)
+        #expect(task.flavor == .tasksExtension)
+        // Not the session's: a 2025-11-25 lookup on the creating session does not find it.
+        #expect(throws: JSONRPCError.self) {
+            try store.find(created["taskId"], owner: ServerRuntime.owner(client, context))
+        }
+        // Nor does the connection's end stop it.
+        await store.sessionEnded(context.session, client: client, wait: .milliseconds(10))
+        #expect((try? store.find(created["taskId"], owner: owner)) != nil)
+        _ = await task.answer()
+        #expect(task.status == .completed)
+    }
+
+    @Test func stoppingTheServerCancelsEveryTaskLeftAndWaitsForItsRecord() async throws {
+        let store = TaskStore()
+        let records = Records()
+        let context = makeContext(observer: records)
+        let created = try store.startForExtension(params: nil, client: client, context: context, timeout: .seconds(60))
+        {
+            _ in
+            try? await Task.sleep(for: .seconds(60))
+            return ["content": []]
+        }
+        let task = try store.find(
+            created["taskId"],
+            owner: ToolTask.Owner(client: client.id, session: TaskStore.extensionSession)
+        )
+        await store.stopAll(wait: .seconds(5))
+        #expect(task.status == .cancelled)
+        #expect(records.kept.withLock { $0 }.contains { $0.annotations["task"] == created["taskId"] })
+        #expect(throws: JSONRPCError.self) {
+            try store.find(
+                created["taskId"],
+                owner: ToolTask.Owner(client: self.client.id, session: TaskStore.extensionSession)
+            )
+        }
+    }
+
     @Test func aTaskRunsItsWorkAndKeepsTheAnswer() async throws {
         let store = TaskStore()
         let records = Records()

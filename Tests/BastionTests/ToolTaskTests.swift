@@ -5,14 +5,44 @@ import Testing
 @testable import Bastion
 
 struct ToolTaskTests {
-    private func makeTask(ttlMs: Int = 60_000) -> ToolTask {
+    private func makeTask(ttlMs: Int = 60_000, flavor: ToolTask.Flavor = .core) -> ToolTask {
         ToolTask(
             id: "t-1",
             owner: ToolTask.Owner(client: "c", session: "s"),
             sequence: 0,
             ttlMs: ttlMs,
-            pollIntervalMs: 500
+            pollIntervalMs: 500,
+            flavor: flavor
         )
+    }
+
+    @Test func anExtensionTaskNamesItsFieldsInMillisecondsAndInlinesItsResult() {
+        let task = makeTask(flavor: .tasksExtension)
+        let working = task.detailedJSON
+        #expect(working["ttlMs"] == 60_000 && working["pollIntervalMs"] == 500 && working["status"] == "working")
+        #expect(working["ttl"] == nil && working["result"] == nil)
+        task.finish(.success(["content": [], "isError": false]))
+        #expect(task.detailedJSON["status"] == "completed")
+        #expect(task.detailedJSON["result"] == ["content": [], "isError": false])
+    }
+
+    @Test func underTheExtensionAnIsErrorResultCompletesAndOnlyAJSONRPCErrorFails() {
+        let toolError = makeTask(flavor: .tasksExtension)
+        toolError.finish(.success(["content": [["type": "text", "text": "exit 3"]], "isError": true]))
+        #expect(toolError.status == .completed)
+        #expect(toolError.detailedJSON["result"]?["isError"] == true)
+        let failed = makeTask(flavor: .tasksExtension)
+        failed.finish(.failure(.internalError("boom")))
+        #expect(failed.status == .failed)
+        #expect(failed.detailedJSON["error"]?["code"] == .int(Int64(JSONRPCError.internalErrorCode)))
+        #expect(failed.detailedJSON["result"] == nil)
+    }
+
+    @Test func aCancelledExtensionTaskCarriesNoResult() throws {
+        let task = makeTask(flavor: .tasksExtension)
+        try task.cancel(reason: "stop")
+        task.finish(.success(["content": []]))
+        #expect(task.detailedJSON["status"] == "cancelled" && task.detailedJSON["result"] == nil)
     }
 
     @Test func aNewTaskIsWorkingWithEveryRequiredField() {
@@ -29,7 +59,9 @@ struct ToolTaskTests {
         #expect(ok.finish(.success(["content": []])))
         #expect(ok.status == .completed)
         let failed = makeTask()
-        #expect(failed.finish(.success(["content": [["type": "text", "text": "Permission denied"]], "isError": true])))
+        #expect(
+            failed.finish(.success(["content": [["type": "text", "text": "Permission denied"]], "isError": true]))
+        )
         #expect(failed.status == .failed)
         #expect(failed.json["statusMessage"]?.stringValue?.contains("Permission denied") == true)
         let error = makeTask()

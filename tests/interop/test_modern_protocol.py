@@ -60,7 +60,8 @@ def test_discover_names_every_revision_and_what_is_served(started):
     assert result["ttlMs"] == 0 and result["cacheScope"] == "private"
     assert result["_meta"][SERVER_INFO]["name"] == "bastion"
     assert {"tools", "resources", "prompts", "completions"} <= set(result["capabilities"])
-    assert "tasks" not in result["capabilities"]  # core tasks are gone; the extension is not declared
+    assert "tasks" not in result["capabilities"]  # core tasks are gone; the extension replaces them
+    assert result["capabilities"]["extensions"] == {"io.modelcontextprotocol/tasks": {}}
     assert "Sandbox" in result["instructions"] or "sandbox" in result["instructions"]
     done(started)
 

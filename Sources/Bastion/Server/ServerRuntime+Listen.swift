@@ -37,6 +37,22 @@ extension ServerRuntime {
                 }
                 honored["resourceSubscriptions"] = .array(filter.resourceURIs.sorted().map(JSONValue.string))
             }
+            if let ids = wanted["taskIds"] {
+                guard context.client?.supportsTasksExtension == true else {
+                    throw TasksExtension.missing("\"taskIds\" in subscriptions/listen")
+                }
+                guard case .array(let list) = ids, list.count <= TaskStore.Limits().maximumRetained else {
+                    throw .invalidParams(
+                        "\"taskIds\" must be an array of at most \(TaskStore.Limits().maximumRetained) task ids"
+                    )
+                }
+                // Only the caller's own tasks; any other id is left out, as if it did not exist.
+                let owner = ToolTask.Owner(client: client.id, session: TaskStore.extensionSession)
+                for case .string(let id) in list where (try? tasks.find(.string(id), owner: owner)) != nil {
+                    filter.taskIDs.insert(id)
+                }
+                honored["taskIds"] = .array(filter.taskIDs.sorted().map(JSONValue.string))
+            }
             context.annotate("listen", .object(honored.mapValues { $0 }))
             let session = context.session
             session.beginListen(context.id, filter: filter, honored: .object(honored))

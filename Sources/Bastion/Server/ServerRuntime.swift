@@ -67,6 +67,9 @@ final class ServerRuntime: Sendable {
         router.on("tools/call", start: .inlineWhen { [tools] in tools.isNonBlocking($0?["name"]?.stringValue) }) {
             [self] params, context throws(JSONRPCError) in
             let version = context.version
+            if context.envelope != nil {
+                return try await callModern(params: params, client: client, context: context, version: version)
+            }
             // A server that declares no tasks (before 2025-11-25) ignores `task` (tasks.mdx).
             let request = version.hasTasks ? params?["task"].flatMap { $0.isNull ? nil : $0 } : nil
             try tools.checkTaskAugmentation(params: params, asTask: request != nil)
@@ -115,6 +118,34 @@ final class ServerRuntime: Sendable {
             }
         }
         return router
+    }
+}
+
+extension ServerRuntime {
+    /// `tools/call` on 2026-07-28: the server makes a task of a call of a tool that may run as one
+    /// (`taskSupport` optional or required) when, and only when, this request declares the tasks
+    /// extension; every other call is answered when it ends.
+    func callModern(
+        params: JSONValue?,
+        client: ClientContext,
+        context: RequestContext,
+        version: ProtocolVersion
+    ) async throws(JSONRPCError) -> JSONValue {
+        let declared = context.client?.supportsTasksExtension == true
+        try tools.checkExtensionTask(params: params, declared: declared)
+        guard declared else {
+            return try await tools.call(params: params, client: client, context: context, version: version)
+        }
+        return try await tools.call(params: params, client: client, context: context, version: version) {
+            [tasks] work throws(JSONRPCError) in
+            try tasks.startForExtension(
+                params: params,
+                client: client,
+                context: context,
+                timeout: .milliseconds(client.limits.timeoutMs),
+                work: work
+            )
+        }
     }
 }
 

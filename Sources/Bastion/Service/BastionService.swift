@@ -120,6 +120,9 @@ public final class BastionService: Service, Sendable {
             group.cancelAll()
         }
         await stopEveryConnection()
+        // The tasks-extension tasks outlive their connections, not the server: each run is
+        // stopped and its record written before the `stop` record.
+        await runtime.tasks.stopAll()
         await server.shutdownModules()
         runtime.tools.isolation?.stopAll()
         CodeDirectory.shared.removeIfEmpty()

@@ -3,10 +3,12 @@ import BastionSecurity
 import Synchronization
 
 /// The tasks of every session (2025-11-25 tasks.mdx): task-augmented `tools/call` runs in the
-/// background while the client polls `tasks/get`, waits on `tasks/result`, lists or cancels.
+/// background while the client polls `tasks/get`, waits on `tasks/result`, lists or cancels; and
+/// the tasks the server makes under the 2026-07-28 tasks extension (``startForExtension``).
 ///
-/// A task is bound to the client and the session that created it: any other caller is told "Task
-/// not found", exactly as for an id that never existed (no oracle). Each session may hold at most
+/// A 2025-11-25 task is bound to the client and the session that created it, an extension task to
+/// its client: any other caller is told "Task not found", exactly as for an id that never existed
+/// (no oracle). Each session may hold at most
 /// ``Limits/maximumWorking`` running and ``Limits/maximumRetained`` tasks in all; ended tasks are
 /// dropped once their TTL has passed, and a session's tasks are cancelled when it ends.
 final class TaskStore: Sendable {
@@ -40,7 +42,12 @@ final class TaskStore: Sendable {
         self.limits = limits
     }
 
-    /// Starts `work` as a task and returns the `CreateTaskResult`.
+    /// The owner's session of every task made under the tasks extension: 2026-07-28 has no
+    /// sessions, so such a task belongs to its client, whatever connection asks about it, and
+    /// outlives the connection that made it (it ends with its call, or with the process).
+    static let extensionSession = "2026-07-28"
+
+    /// Starts `work` as a task the client asked for (2025-11-25) and returns the `CreateTaskResult`.
     /// - Parameters:
     ///   - request: The `task` member of the request's params (`{ttl?}`).
     ///   - params: The request's params, for the task's own context (progress token).
@@ -58,9 +65,12 @@ final class TaskStore: Sendable {
         work: @escaping Work
     ) throws(JSONRPCError) -> JSONValue {
         let ttl = try ttlMilliseconds(request, client: client)
-        let owner = ToolTask.Owner(client: client.id, session: context.session.id)
         let session = context.session
-        let task = try admit(owner: owner, ttlMs: ttl)
+        let task = try admit(
+            owner: ToolTask.Owner(client: client.id, session: session.id),
+            ttlMs: ttl,
+            flavor: .core
+        )
         let own = RequestContext(
             id: context.id,
             method: context.method,
@@ -71,6 +81,62 @@ final class TaskStore: Sendable {
                 if task.awaitInput(isWaiting) { Self.announce(task, on: session) }
             }
         )
+        launch(task, work: work, own: own, creating: context, params: params, timeout: timeout)
+        return [
+            "task": task.json,
+            "_meta": [
+                "io.modelcontextprotocol/model-immediate-response": .string(
+                    "The call runs as task \(task.id); its result comes with tasks/result."
+                )
+            ],
+        ]
+    }
+
+    /// Starts `work` as a task the server chose to make under the tasks extension (2026-07-28)
+    /// and returns the `CreateTaskResult` (`resultType: "task"`). The task is in the store before
+    /// this returns, so a `tasks/get` of its id resolves at once (SEP-2663, "durably created").
+    ///
+    /// The run gets neither the request's progress token nor its log level: the extension sends
+    /// neither for a task, and the request is answered before the run ends.
+    /// - Throws: -32005 when the client holds too many tasks.
+    func startForExtension(
+        params: JSONValue?,
+        client: ClientContext,
+        context: RequestContext,
+        timeout: Duration,
+        work: @escaping Work
+    ) throws(JSONRPCError) -> JSONValue {
+        let ttl = try ttlMilliseconds([:], client: client)
+        let task = try admit(
+            owner: ToolTask.Owner(client: client.id, session: Self.extensionSession),
+            ttlMs: ttl,
+            flavor: .tasksExtension
+        )
+        var envelope = context.envelope
+        envelope?.logLevel = nil
+        let own = RequestContext(
+            id: context.id,
+            method: context.method,
+            params: nil,
+            session: context.session,
+            envelope: envelope
+        )
+        launch(task, work: work, own: own, creating: context, params: params, timeout: timeout)
+        guard case .object(var members) = task.detailedJSON else { return task.detailedJSON }
+        members["resultType"] = .string(TasksExtension.taskResultType)
+        return .object(members)
+    }
+
+    /// Runs a registered task's work in the background; the creating request's record says so.
+    private func launch(
+        _ task: ToolTask,
+        work: @escaping Work,
+        own: RequestContext,
+        creating context: RequestContext,
+        params: JSONValue?,
+        timeout: Duration
+    ) {
+        let session = context.session
         own.annotate("task", .string(task.id))
         context.annotate("task", .string(task.id))
         if let name = params?["name"]?.stringValue { context.annotate("tool", .string(name)) }
@@ -84,14 +150,6 @@ final class TaskStore: Sendable {
                 task.finish(unrecorded.map { .failure($0) } ?? answer) { Self.announce(task, on: session) }
             }
         )
-        return [
-            "task": task.json,
-            "_meta": [
-                "io.modelcontextprotocol/model-immediate-response": .string(
-                    "The call runs as task \(task.id); its result comes with tasks/result."
-                )
-            ],
-        ]
     }
 
     /// What ends first in ``run(_:context:timeout:)``.
@@ -169,8 +227,22 @@ final class TaskStore: Sendable {
             for task in mine { state.tasks.removeValue(forKey: task.id) }
             return mine
         }
+        await Self.end(ended, reason: "The session ended.", wait: wait)
+    }
+
+    /// Cancels every task left — those of the tasks extension, which outlive their connection —
+    /// as the server stops, and waits (a little) for their records.
+    func stopAll(wait: Duration = .seconds(5)) async {
+        let ended = state.withLock { state -> [ToolTask] in
+            defer { state.tasks.removeAll() }
+            return Array(state.tasks.values)
+        }
+        await Self.end(ended, reason: "The server stopped.", wait: wait)
+    }
+
+    private static func end(_ ended: [ToolTask], reason: String, wait: Duration) async {
         guard !ended.isEmpty else { return }
-        for task in ended { try? task.cancel(reason: "The session ended.") }
+        for task in ended { try? task.cancel(reason: reason) }
         let works = ended.compactMap(\.work)
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -182,10 +254,15 @@ final class TaskStore: Sendable {
         }
     }
 
-    /// Sends `notifications/tasks/status` with the task's state (optional in the spec; sent on
-    /// every change so a client need not poll).
+    /// Sends the task's state on every change, so a client need not poll (optional in both
+    /// specifications): `notifications/tasks/status` on 2025-11-25; `notifications/tasks` with
+    /// the detailed task under the extension, which reaches only the connection's listens that
+    /// named the task (``ListenFilter/taskIDs``).
     static func announce(_ task: ToolTask, on session: MCPSession) {
-        session.notify(method: "notifications/tasks/status", params: task.json)
+        switch task.flavor {
+        case .core: session.notify(method: "notifications/tasks/status", params: task.json)
+        case .tasksExtension: session.notify(method: TasksExtension.statusNotification, params: task.detailedJSON)
+        }
     }
 
     /// The granted TTL: the requested one (or the default), at least the client's timeout plus a
@@ -203,7 +280,7 @@ final class TaskStore: Sendable {
     }
 
     /// Registers a new task for `owner`, within the session's bounds.
-    private func admit(owner: ToolTask.Owner, ttlMs: Int) throws(JSONRPCError) -> ToolTask {
+    private func admit(owner: ToolTask.Owner, ttlMs: Int, flavor: ToolTask.Flavor) throws(JSONRPCError) -> ToolTask {
         try state.withLock { state throws(JSONRPCError) -> ToolTask in
             purge(&state)
             let mine = state.tasks.values.filter { $0.owner == owner }
@@ -230,7 +307,8 @@ final class TaskStore: Sendable {
                 owner: owner,
                 sequence: state.nextSequence,
                 ttlMs: ttlMs,
-                pollIntervalMs: limits.pollIntervalMs
+                pollIntervalMs: limits.pollIntervalMs,
+                flavor: flavor
             )
             state.nextSequence += 1
             state.tasks[task.id] = task

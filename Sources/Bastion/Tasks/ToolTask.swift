@@ -2,13 +2,23 @@ import BastionProtocol
 import BastionSecurity
 import Synchronization
 
-/// One task-augmented `tools/call` (2025-11-25 tasks.mdx): its status, and the call's answer once
-/// the call has ended.
+/// One `tools/call` run as a task: task-augmented by the client (2025-11-25 tasks.mdx), or made a
+/// task by the server under the tasks extension (2026-07-28, SEP-2663). Its status, and the call's
+/// answer once the call has ended.
 ///
 /// The answer is kept exactly as the call would have returned it — a result or a JSON-RPC error —
-/// so `tasks/result` gives out the same thing. A cancelled task stays `cancelled` whatever its call
-/// returns afterwards.
+/// so `tasks/result` (or the extension's `tasks/get`) gives out the same thing. A cancelled task
+/// stays `cancelled` whatever its call returns afterwards.
 final class ToolTask: Sendable {
+    /// Which specification the task follows: they name and end their tasks differently.
+    enum Flavor: Sendable, Hashable {
+        /// 2025-11-25: `ttl`/`pollInterval`; a tool result with `isError` is `failed`.
+        case core
+        /// The tasks extension: `ttlMs`/`pollIntervalMs`; `failed` only for a JSON-RPC error, a
+        /// tool result with `isError` is `completed` (it is a result).
+        case tasksExtension
+    }
+
     /// Who may see the task: the client that created it, on the session it created it on.
     struct Owner: Sendable, Hashable {
         var client: String
@@ -26,6 +36,7 @@ final class ToolTask: Sendable {
     let ttlMs: Int
     /// The polling interval suggested to the client, in milliseconds.
     let pollIntervalMs: Int
+    let flavor: Flavor
 
     private struct State {
         var status = TaskStatus.working
@@ -39,8 +50,9 @@ final class ToolTask: Sendable {
 
     private let state: Mutex<State>
 
-    init(id: String, owner: Owner, sequence: Int, ttlMs: Int, pollIntervalMs: Int) {
+    init(id: String, owner: Owner, sequence: Int, ttlMs: Int, pollIntervalMs: Int, flavor: Flavor = .core) {
         self.id = id
+        self.flavor = flavor
         self.owner = owner
         self.sequence = sequence
         self.ttlMs = ttlMs
@@ -56,13 +68,30 @@ final class ToolTask: Sendable {
 
     /// The `Task` object of `tasks/get`, `tasks/list`, `tasks/cancel` and status notifications.
     var json: JSONValue {
+        state.withLock { .object(members(of: $0, suffix: "")) }
+    }
+
+    /// The members both specifications share; they differ in the unit suffix of two names.
+    private func members(of state: State, suffix: String) -> [String: JSONValue] {
+        var members: [String: JSONValue] = [
+            "taskId": .string(id), "status": .string(state.status.rawValue), "createdAt": .string(createdAt),
+            "lastUpdatedAt": .string(state.updatedAt), "ttl" + suffix: .int(Int64(ttlMs)),
+            "pollInterval" + suffix: .int(Int64(pollIntervalMs)),
+        ]
+        if let message = state.message { members["statusMessage"] = .string(message) }
+        return members
+    }
+
+    /// The `DetailedTask` of the tasks extension (`tasks/get`, `notifications/tasks`): the task, and
+    /// its result once `completed` or its JSON-RPC error once `failed`.
+    var detailedJSON: JSONValue {
         state.withLock { state in
-            var members: [String: JSONValue] = [
-                "taskId": .string(id), "status": .string(state.status.rawValue), "createdAt": .string(createdAt),
-                "lastUpdatedAt": .string(state.updatedAt), "ttl": .int(Int64(ttlMs)),
-                "pollInterval": .int(Int64(pollIntervalMs)),
-            ]
-            if let message = state.message { members["statusMessage"] = .string(message) }
+            var members = members(of: state, suffix: "Ms")
+            switch (state.status, state.answer) {
+            case (.completed, .success(let result)?): members["result"] = result
+            case (.failed, .failure(let error)?): members["error"] = error.json
+            default: break
+            }
             return .object(members)
         }
     }
@@ -97,8 +126,8 @@ final class ToolTask: Sendable {
         }
     }
 
-    /// Stores the call's answer and ends the task: `failed` for an error or an `isError` result,
-    /// else `completed` — unless it was cancelled, which it stays.
+    /// Stores the call's answer and ends the task: `failed` for an error (and, on 2025-11-25, for
+    /// an `isError` result), else `completed` — unless it was cancelled, which it stays.
     /// - Parameters:
     ///   - answer: The call's answer.
     ///   - onChange: Called when the status changed, before anyone waiting in `tasks/result` is
@@ -115,7 +144,7 @@ final class ToolTask: Sendable {
             guard !state.status.isTerminal else { return (false, waiters) }
             switch answer {
             case .success(let result) where result["isError"] == true:
-                state.status = .failed
+                state.status = flavor == .core ? .failed : .completed
                 state.message = "The tool reported an error: " + Self.summary(of: result)
             case .success:
                 state.status = .completed

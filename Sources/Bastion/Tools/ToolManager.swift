@@ -67,6 +67,15 @@ final class ToolManager: Sendable {
         return .object(result)
     }
 
+    /// Refuses a 2026-07-28 call of a tool that runs only as a task when the request did not declare
+    /// the tasks extension (-32021 naming it, SEP-2663).
+    func checkExtensionTask(params: JSONValue?, declared: Bool) throws(JSONRPCError) {
+        guard !declared, let name = params?["name"]?.stringValue, let position = index[name],
+            tools[position].taskSupport == .required
+        else { return }
+        throw TasksExtension.missing("the tool \"\(name)\" runs only as a task, so calling it")
+    }
+
     /// Refuses a task-augmented call of a tool that forbids it, and a plain call of one that requires
     /// it (-32601, tasks.mdx); an unknown tool is left to the call to refuse.
     func checkTaskAugmentation(params: JSONValue?, asTask: Bool) throws(JSONRPCError) {
@@ -90,12 +99,19 @@ final class ToolManager: Sendable {
         }
     }
 
+    /// Runs an authorized, approved call later: given the call's work, it returns what the request
+    /// answers now (the tasks extension's `CreateTaskResult`).
+    typealias Deferral = (_ work: @escaping TaskStore.Work) throws(JSONRPCError) -> JSONValue
+
     /// Answers `tools/call`.
+    /// - Parameter deferral: Where a call of a tool that may run as a task goes once every gate
+    ///   has passed (the request then gets what it returns); `nil` runs every call now.
     func call(
         params: JSONValue?,
         client: ClientContext,
         context: RequestContext,
-        version: ProtocolVersion
+        version: ProtocolVersion,
+        deferral: Deferral? = nil
     )
         async throws(JSONRPCError) -> JSONValue
     {
@@ -163,7 +179,35 @@ final class ToolManager: Sendable {
                 break
             }
         }
-        // [4] Execution (a file change approved on a preview writes only if the file is still as shown).
+        // A task is made only of a call that would run now: every gate above, approval included,
+        // is passed on the request itself (SEP-2663: input before the task, on the request).
+        if let deferral, tool.taskSupport != .forbidden {
+            let carried = context.annotations.filter { $0.key != "outcome" }
+            return try deferral { [self, basis] own throws(JSONRPCError) in
+                for (key, value) in carried { own.annotate(key, value) }
+                return await run(
+                    tool,
+                    arguments: arguments,
+                    client: client,
+                    context: own,
+                    basis: basis,
+                    version: version
+                )
+            }
+        }
+        return await run(tool, arguments: arguments, client: client, context: context, basis: basis, version: version)
+    }
+
+    /// [4] Execution (a file change approved on a preview writes only if the file is still as
+    /// shown), and the outcome noted on the record.
+    private func run(
+        _ tool: ToolDefinition,
+        arguments: [String: JSONValue],
+        client: ClientContext,
+        context: RequestContext,
+        basis: ApprovalBasis?,
+        version: ProtocolVersion
+    ) async -> JSONValue {
         let result = await execute(tool, arguments: arguments, client: client, context: context, basis: basis)
         if let denial = result.denial {
             // A path or command refused inside the call: the record says deny, not allow + error.

@@ -48,4 +48,6 @@ public enum ProtocolVersion: String, Sendable, Hashable, CaseIterable, Comparabl
     /// Task-augmented requests and `tasks/*` (2025-11-25, experimental there; 2026-07-28 moved
     /// tasks to an extension).
     public var hasTasks: Bool { self == .v2025_11_25 }
+    /// The tasks extension `io.modelcontextprotocol/tasks` (2026-07-28 on; ``TasksExtension``).
+    public var hasTasksExtension: Bool { isModern }
 }

@@ -21,6 +21,10 @@ public struct ClientInfo: Sendable, Hashable {
     public var supportsRoots: Bool { capabilities["roots"] != nil }
     /// Whether the client declared `elicitation`.
     public var supportsElicitation: Bool { capabilities["elicitation"] != nil }
+    /// Whether the request declared the tasks extension (2026-07-28: `extensions` of its capabilities).
+    public var supportsTasksExtension: Bool {
+        capabilities["extensions"]?[TasksExtension.identifier]?.objectValue != nil
+    }
     /// Whether the client declared `sampling`.
     public var supportsSampling: Bool { capabilities["sampling"] != nil }
 }

@@ -5,11 +5,14 @@ public struct ListenFilter: Sendable, Hashable {
     public var toolsListChanged: Bool
     /// `notifications/resources/updated` of these URIs.
     public var resourceURIs: Set<String>
+    /// `notifications/tasks` of these tasks (the tasks extension).
+    public var taskIDs: Set<String>
 
     /// Creates a filter.
-    public init(toolsListChanged: Bool = false, resourceURIs: Set<String> = []) {
+    public init(toolsListChanged: Bool = false, resourceURIs: Set<String> = [], taskIDs: Set<String> = []) {
         self.toolsListChanged = toolsListChanged
         self.resourceURIs = resourceURIs
+        self.taskIDs = taskIDs
     }
 
     /// Whether a change notification goes to this listen.
@@ -17,6 +20,7 @@ public struct ListenFilter: Sendable, Hashable {
         switch method {
         case "notifications/tools/list_changed": return toolsListChanged
         case "notifications/resources/updated": return params?["uri"]?.stringValue.map(resourceURIs.contains) ?? false
+        case TasksExtension.statusNotification: return params?["taskId"]?.stringValue.map(taskIDs.contains) ?? false
         default: return false
         }
     }
@@ -24,7 +28,7 @@ public struct ListenFilter: Sendable, Hashable {
     /// The change notifications of the handshake era that 2026-07-28 sends only through a listen.
     static let changeNotifications: Set<String> = [
         "notifications/tools/list_changed", "notifications/prompts/list_changed",
-        "notifications/resources/list_changed", "notifications/resources/updated",
+        "notifications/resources/list_changed", "notifications/resources/updated", TasksExtension.statusNotification,
     ]
 
     /// The `_meta` key that ties a notification to its listen.

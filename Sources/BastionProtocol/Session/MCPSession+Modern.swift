@@ -22,10 +22,10 @@ extension MCPSession {
     }
 
     /// Methods 2026-07-28 removed: -32601 on a modern connection, served on handshake ones
-    /// (changelog.mdx; core `tasks/*` became the tasks extension).
+    /// (changelog.mdx; core `tasks/*` became the tasks extension, which keeps `tasks/get` and
+    /// `tasks/cancel` and has neither `tasks/result` nor `tasks/list`).
     static let removedInModern: Set<String> = [
-        "ping", "logging/setLevel", "resources/subscribe", "resources/unsubscribe",
-        "tasks/get", "tasks/result", "tasks/list", "tasks/cancel",
+        "ping", "logging/setLevel", "resources/subscribe", "resources/unsubscribe", "tasks/result", "tasks/list",
     ]
 
     /// Results that carry `ttlMs` and `cacheScope` (utilities/caching.mdx).

@@ -16,7 +16,7 @@ public struct ServerCapabilities: Sendable, Hashable {
     /// `completion/complete`.
     public var completions: Bool
     /// Task-augmented `tools/call` with `tasks/get`, `tasks/result`, `tasks/list` and `tasks/cancel`
-    /// (declared from 2025-11-25 only).
+    /// (declared on 2025-11-25), and the tasks extension on 2026-07-28 (``TasksExtension``).
     public var tasks: Bool
 
     /// Creates a capability set.
@@ -57,6 +57,7 @@ public struct ServerCapabilities: Sendable, Hashable {
         if tasks && version.hasTasks {
             members["tasks"] = ["list": [:], "cancel": [:], "requests": ["tools": ["call": [:]]]]
         }
+        if tasks && version.hasTasksExtension { members["extensions"] = [TasksExtension.identifier: [:]] }
         return .object(members)
     }
 }
