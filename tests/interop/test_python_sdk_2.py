@@ -194,3 +194,147 @@ def test_approval_through_the_client_is_an_input_required_round_trip(connect, wr
         assert not (workdir / "note.txt").exists()
     log = (state_home / "bastion" / "audit.jsonl").read_text()
     assert '"approval":"asked"' in log and '"request_state":"valid"' in log
+
+
+def tasks_extension():
+    """The tasks extension as a 2.3.0 `ClientExtension`: it claims `resultType: "task"` on
+    `tools/call` and resolves it by polling `tasks/get` until the task ends (SEP-2663)."""
+    from typing import Literal
+
+    from mcp.client.extension import ClientExtension, ResultClaim
+    from mcp_types import CallToolResult, Request, RequestParams, Result
+    from pydantic import ConfigDict
+
+    class CreateTaskResult(Result):
+        model_config = ConfigDict(extra="allow", populate_by_name=True)
+        result_type: Literal["task"]
+        task_id: str
+        status: str
+        ttl_ms: int | None = None
+        poll_interval_ms: int | None = None
+
+    class GetTaskParams(RequestParams):
+        task_id: str
+
+    class GetTaskRequest(Request[GetTaskParams, Literal["tasks/get"]]):
+        method: Literal["tasks/get"] = "tasks/get"
+        name_param = "taskId"
+
+    class DetailedTask(Result):
+        model_config = ConfigDict(extra="allow", populate_by_name=True)
+        task_id: str
+        status: str
+        poll_interval_ms: int | None = None
+
+    seen: list[CreateTaskResult] = []
+
+    async def resolve(created: CreateTaskResult, ctx) -> CallToolResult:
+        seen.append(created)
+        while True:
+            task = await ctx.session.send_request(
+                GetTaskRequest(params=GetTaskParams(task_id=created.task_id)), DetailedTask
+            )
+            if task.status == "completed":
+                return CallToolResult.model_validate(task.model_extra["result"])
+            if task.status in ("failed", "cancelled"):
+                raise RuntimeError(f"task {task.status}: {task.model_extra}")
+            await asyncio.sleep((task.poll_interval_ms or 100) / 1000)
+
+    class Tasks(ClientExtension):
+        identifier = "io.modelcontextprotocol/tasks"
+
+        def claims(self):
+            return [ResultClaim(result_type="task", model=CreateTaskResult, resolve=resolve)]
+
+    return Tasks(), seen
+
+
+def test_the_official_client_with_the_tasks_extension_gets_run_command_as_a_task(
+    connect, write_config, state_home
+):
+    config = write_config('[[clients]]\nid = "coder"\npermissions = ["file_read", "code_execution", "system_command:*"]\n')
+    extension, seen = tasks_extension()
+
+    async def body(client):
+        ran = await client.call_tool("run_command", {"command": ["echo", "polled"]})
+        listed = await client.call_tool("list_directory", {"path": "."})
+        return ran, listed
+
+    ran, listed = connect(body, client="coder", config=config, extensions=[extension])
+    assert not ran.is_error and ran.structured_content["stdout"] == "polled\n", ran
+    assert len(seen) == 1 and seen[0].status == "working"  # run_command became a task; list_directory did not
+    assert not listed.is_error
+    records = [line for line in (state_home / "bastion" / "audit.jsonl").read_text().splitlines() if "tools/call" in line]
+    assert any('"outcome":"task-created"' in r for r in records)
+    assert any('"method":"tasks/get"' in line for line in (state_home / "bastion" / "audit.jsonl").read_text().splitlines())
+
+
+def test_every_file_tool_through_the_official_modern_client(connect, write_config, tmp_path):
+    workdir = tmp_path / "files"
+    config = write_config(f'[[clients]]\nid = "files"\nworkdir = "{workdir}"\npermissions = ["file_read", "file_write"]\n')
+
+    async def body(client):
+        out = {}
+
+        async def call(name, **arguments):
+            result = await client.call_tool(name, arguments)
+            assert not result.is_error, (name, result)
+            out[name] = result
+            return result
+
+        await call("create_directory", path="src")
+        await call("write_file", path="src/a.txt", content="alpha\nbeta\n")
+        await call("edit_file", path="src/a.txt", edits=[{"oldText": "beta", "newText": "gamma"}])
+        await call("read_text_file", path="src/a.txt")
+        await call("read_multiple_files", paths=["src/a.txt"])
+        await call("write_file", path="src/pixel.png", content="not really a png")
+        await call("read_media_file", path="src/pixel.png")
+        await call("list_directory", path="src")
+        await call("list_directory_with_sizes", path="src")
+        await call("directory_tree", path=".")
+        await call("search_files", path=".", pattern="**/*.txt")
+        await call("search_content", path=".", pattern="gam+a")
+        await call("get_file_info", path="src/a.txt")
+        await call("list_allowed_directories")
+        await call("move_file", source="src/a.txt", destination="src/b.txt")
+        await call("delete_path", path="src/pixel.png")
+        return out
+
+    out = connect(body, client="files", config=config)
+    assert (workdir / "src" / "b.txt").read_text() == "alpha\ngamma\n"
+    assert not (workdir / "src" / "pixel.png").exists()
+    assert "gamma" in out["read_text_file"].content[0].text
+    assert "a.txt" in out["search_files"].content[0].text
+    assert "gamma" in out["search_content"].content[0].text
+    assert str(workdir) in out["list_allowed_directories"].content[0].text
+
+
+def test_completion_and_prompts_through_the_official_modern_client(connect):
+    from mcp_types import PromptReference
+
+    async def body(client):
+        prompts = await client.list_prompts()
+        completed = await client.complete(PromptReference(type="ref/prompt", name="review"), {"name": "path", "value": ""})
+        return prompts, completed
+
+    prompts, completed = connect(body)
+    assert "review" in {p.name for p in prompts.prompts}
+    assert all(isinstance(v, str) for v in completed.completion.values)
+
+
+def test_a_call_the_official_client_abandons_is_cancelled_on_the_server(connect, state_home):
+    async def body(client):
+        with pytest.raises(TimeoutError):
+            async with asyncio.timeout(0.5):
+                await client.call_tool("sleep", {"ms": 20000})
+        # The connection goes on serving.
+        return await client.call_tool("echo", {"text": "after"})
+
+    echoed = connect(body)
+    assert echoed.content[0].text == "after"
+    import json
+
+    lines = (state_home / "bastion" / "audit.jsonl").read_text().splitlines()
+    records = [json.loads(line) for line in lines if '"tool":"sleep"' in line]
+    assert len(records) == 1 and records[0]["cancelled"] is True, records
+    assert records[0]["duration_us"] < 5_000_000, records  # stopped, not slept out

@@ -16,6 +16,8 @@ struct MeasureConfig {
     var pipeSeconds = 10.0
     var inflight = 32
     var stallSeconds = 10.0
+    /// Speak 2026-07-28: `server/discover` instead of initialize, the `_meta` envelope on every call.
+    var modern = false
 }
 
 /// One server's numbers, as written to the result file.
@@ -53,6 +55,14 @@ private let initializedNotification = Array(
 private let callHead = Array(#"{"jsonrpc":"2.0","id":"#.utf8)
 private let callMiddle = Array(#","method":"tools/call","params":{"name":"echo","arguments":{"text":""#.utf8)
 private let callTail = Array("\"}}}\n".utf8)
+/// The 2026-07-28 envelope every modern request carries (basic/index.mdx), as the Python SDK 2.x sends it.
+private let modernMeta =
+    #""_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","#
+    + #""io.modelcontextprotocol/clientInfo":{"name":"bastion-bench","version":"1.0"},"#
+    + #""io.modelcontextprotocol/clientCapabilities":{}}"#
+private let modernCallTail = Array(("\"}," + modernMeta + "}}\n").utf8)
+private let discoverRequest = Array(
+    (#"{"jsonrpc":"2.0","id":0,"method":"server/discover","params":{"# + modernMeta + "}}\n").utf8)
 /// Every call echoes a distinct text, with a non-ASCII character to check UTF-8 handling.
 private let textPrefix = Array("bench é #".utf8)
 /// Every 64th call also carries characters that JSON must escape and one outside the BMP
@@ -82,14 +92,14 @@ private func appendDecimal(_ value: Int64, to a: inout [UInt8]) {
 }
 
 @inline(__always)
-private func appendCall(id: Int64, to a: inout [UInt8]) {
+private func appendCall(id: Int64, modern: Bool, to a: inout [UInt8]) {
     a.append(contentsOf: callHead)
     appendDecimal(id, to: &a)
     a.append(contentsOf: callMiddle)
     a.append(contentsOf: textPrefix)
     appendDecimal(id, to: &a)
     if isSpecial(id) { a.append(contentsOf: specialSuffixJSON) }
-    a.append(contentsOf: callTail)
+    a.append(contentsOf: modern ? modernCallTail : callTail)
 }
 
 @inline(__always)
@@ -127,7 +137,10 @@ final class Session {
     /// The server closed its stdout, died or was killed for stalling.
     private(set) var broken = false
 
-    init(server: ServerProcess, watchdog: Watchdog) {
+    private let modern: Bool
+
+    init(server: ServerProcess, watchdog: Watchdog, modern: Bool = false) {
+        self.modern = modern
         self.server = server
         self.reader = LineReader(fd: server.fromServer)
         self.watchdog = watchdog
@@ -181,9 +194,10 @@ final class Session {
         }
     }
 
-    /// Sends initialize and checks the answer. Returns the time of the answer, or nil on failure.
+    /// Sends initialize (on 2026-07-28: server/discover) and checks the answer. Returns the time of
+    /// the answer, or nil on failure.
     func initialize() -> UInt64? {
-        guard send(initializeRequest) else {
+        guard send(modern ? discoverRequest : initializeRequest) else {
             fail("initialize could not be sent", nil)
             return nil
         }
@@ -191,7 +205,7 @@ final class Session {
             fail("no answer to initialize", nil)
             return nil
         }
-        guard r.valid, r.id == 0, r.hasResult, !r.hasError, r.hasProtocolVersion else {
+        guard r.valid, r.id == 0, r.hasResult, !r.hasError, modern || r.hasProtocolVersion else {
             fail("bad initialize response", line)
             return nil
         }
@@ -199,7 +213,7 @@ final class Session {
     }
 
     func initialized() -> Bool {
-        send(initializedNotification)
+        modern || send(initializedNotification)
     }
 
     @inline(__always)
@@ -223,7 +237,7 @@ final class Session {
             let id = nextID
             nextID += 1
             request.removeAll(keepingCapacity: true)
-            appendCall(id: id, to: &request)
+            appendCall(id: id, modern: modern, to: &request)
             let t0 = nowNs()
             guard send(request) else { break }
             guard let (t1, r, line) = readResponse() else { break }
@@ -254,7 +268,7 @@ final class Session {
             if sent < limit && inFlight < inflight {
                 request.removeAll(keepingCapacity: true)
                 while sent < limit && inFlight < inflight {
-                    appendCall(id: firstID + Int64(sent), to: &request)
+                    appendCall(id: firstID + Int64(sent), modern: modern, to: &request)
                     outstanding[sent] = true
                     sent += 1
                     inFlight += 1
@@ -326,7 +340,7 @@ func measure(_ config: MeasureConfig) -> Measurement {
         }
         do {
             let server = try spawnServer(argv: config.argv, env: env, stderrPath: config.stderrPath)
-            return Session(server: server, watchdog: watchdog)
+            return Session(server: server, watchdog: watchdog, modern: config.modern)
         } catch {
             m.note = error.description
             return nil

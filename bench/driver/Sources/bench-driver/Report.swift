@@ -32,6 +32,9 @@ private func megabytes(_ kB: Int?) -> String {
     return fixed(Double(kB) * 1024 / 1e6, 1) + " MB"
 }
 
+/// The label of a server's 2026-07-28 row.
+func modernLabel(of label: String) -> String { label + " (2026-07-28)" }
+
 func renderReport(_ results: [Measurement], targetLabel: String, command: String, note: String?) -> String {
     let header = [
         "server", "cold start p50 (p90)", "p50 µs", "p99 µs", "mean µs", "calls/s (\(results.first?.inflight ?? 32) in flight)",
@@ -119,6 +122,17 @@ func renderReport(_ results: [Measurement], targetLabel: String, command: String
         } else {
             out.append("Targets for \(targetLabel): not measured (\(b.note ?? "not available")).")
         }
+    }
+    // The 2026-07-28 envelope against the handshake era, same binary, same run (issue 11: ≤ 10 % of throughput).
+    if let b = results.first(where: { $0.label == targetLabel && $0.available }),
+        let m = results.first(where: { $0.label == modernLabel(of: targetLabel) && $0.available }),
+        let handshake = b.callsPerSecond, let modern = m.callsPerSecond, handshake > 0
+    {
+        let share = modern / handshake
+        let p50 = (m.p50Us.map(micros) ?? "—") + " µs vs " + (b.p50Us.map(micros) ?? "—") + " µs"
+        out.append(
+            "2026-07-28 envelope: \(grouped(modern)) calls/s = \(fixed(share * 100, 1)) % of the handshake era's "
+                + "\(grouped(handshake)) in this run (target ≥ 90 %: \(share >= 0.9 ? "met" : "NOT met")); p50 \(p50).")
     }
     if let note { out.append(note) }
     return out.joined(separator: "\n") + "\n"

@@ -8,7 +8,7 @@ func usage() -> Never {
     let text = """
         usage: bench-driver measure --label NAME [--out FILE] [--stderr FILE] [--fresh-dir VAR=BASE]
                    [--cold N] [--warmup N] [--seq N] [--seq-seconds S] [--pipe N] [--pipe-seconds S]
-                   [--inflight N] [--stall-seconds S] -- COMMAND [ARGS...]
+                   [--inflight N] [--stall-seconds S] [--era handshake|modern] -- COMMAND [ARGS...]
                bench-driver unavailable --label NAME --note WHY [--out FILE]
                bench-driver report [--target LABEL] [--command TEXT] [--note TEXT] [--out FILE] RESULT.json...
                bench-driver fs [--data DIR] [--state-base DIR] [--stderr FILE] [--reps N] [--out FILE.json]
@@ -94,6 +94,11 @@ case "measure":
     config.pipeSeconds = number(flags, "pipe-seconds", config.pipeSeconds)
     config.inflight = number(flags, "inflight", config.inflight)
     config.stallSeconds = number(flags, "stall-seconds", config.stallSeconds)
+    switch flags["era"] ?? "handshake" {
+    case "handshake": config.modern = false
+    case "modern": config.modern = true
+    default: die("--era wants handshake or modern")
+    }
     guard config.coldRuns >= 1, config.inflight >= 1, config.inflight <= 256 else { die("bad counts") }
     save(measure(config), to: flags["out"])
 case "unavailable":
