@@ -148,6 +148,58 @@ struct TaskStoreTests {
         try second.cancel(reason: "x")
     }
 
+    /// Work that will not stop when cancelled until the test lets it.
+    private final class Gate: Sendable {
+        let open = Atomic(false)
+        func wait() async {
+            while !open.load(ordering: .relaxed) { try? await Task.sleep(for: .milliseconds(5)) }
+        }
+    }
+
+    @Test func aCancelledRunStillCountsUntilItHasStoppedAndIsNeverEvicted() async throws {
+        var limits = TaskStore.Limits()
+        limits.maximumWorking = 1
+        limits.maximumRetained = 1
+        let store = TaskStore(limits: limits)
+        let context = makeContext()
+        let gate = Gate()
+        let stubborn = try start(store, context) { _ in
+            await gate.wait()
+            return [:]
+        }
+        try stubborn.cancel(reason: "stop")
+        #expect(stubborn.status == .cancelled)
+        // Cancelled, still running: no room for another run, and it is not dropped to make some.
+        #expect(throws: JSONRPCError.self) { try store.checkRoom(owner: ServerRuntime.owner(self.client, context)) }
+        #expect(throws: JSONRPCError.self) { _ = try self.start(store, context) { _ in [:] } }
+        #expect(store.tasks(of: ServerRuntime.owner(client, context)).map(\.id) == [stubborn.id])
+        gate.open.store(true, ordering: .relaxed)
+        _ = await stubborn.answer()
+        try store.checkRoom(owner: ServerRuntime.owner(client, context))
+    }
+
+    /// Stands for the memory reserved for an answer.
+    private final class Reservation: Sendable {}
+
+    @Test func aKeptAnswerKeepsWhatItsCallReservedUntilTheTaskIsDropped() async throws {
+        let store = TaskStore()
+        let context = makeContext()
+        nonisolated(unsafe) weak var reserved: Reservation?
+        let task = try start(store, context) { own in
+            let reservation = Reservation()
+            reserved = reservation
+            own.holdUntilAnswered(reservation)
+            return ["content": []]
+        }
+        _ = await task.answer()
+        try? await Task.sleep(for: .milliseconds(50))  // the run's own context is gone by now
+        #expect(reserved != nil)
+        await store.sessionEnded(context.session, client: client, wait: .seconds(1))
+        #expect(store.tasks(of: ServerRuntime.owner(client, context)).isEmpty)
+        _ = consume task
+        #expect(reserved == nil)
+    }
+
     @Test func theOldestEndedTaskMakesRoom() async throws {
         var limits = TaskStore.Limits()
         limits.maximumRetained = 2

@@ -217,3 +217,46 @@ def test_a_running_task_is_stopped_and_recorded_when_the_server_stops(coder, sta
     assert len(calls) == 2 and calls[1]["task"] == task["taskId"], calls
     events = [r.get("event") for r in audit_records(state_home)]
     assert events[-1] == "stop"
+
+
+def test_a_reload_that_takes_the_right_away_takes_the_task_too(spawn, write_config):
+    import os
+    import signal
+
+    config = write_config('[[clients]]\nid = "coder"\npermissions = ["file_read", "system_command:*"]\n')
+    server = spawn("--config", config, "--client", "coder")
+    task = call(server, "run_command", {"command": ["echo", "secret"]})["result"]
+    assert wait_terminal(server, task["taskId"])["status"] == "completed"
+    config.write_text('[[clients]]\nid = "coder"\npermissions = ["file_read"]\n')
+    os.kill(server.proc.pid, signal.SIGHUP)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if "run_command" not in {t["name"] for t in modern(server, "tools/list")["result"]["tools"]}:
+            break
+        time.sleep(0.05)
+    response = get(server, task["taskId"])
+    refused(response, -32602)
+    assert "secret" not in json.dumps(response)
+    # Gone for good, even were the right given back.
+    refused(modern(server, "tasks/cancel", {"taskId": task["taskId"]}, meta=envelope(**TASKS)), -32602)
+    done(server)
+
+
+def test_at_the_task_cap_the_call_is_refused_before_anyone_is_asked(spawn, write_config, state_home):
+    config = write_config(
+        '[[clients]]\nid = "coder"\npermissions = ["code_execution", "system_command:*"]\n'
+        'approval = "always"\napproval_channel = "client"\nlimits = { timeout_ms = 30000, processes = 64 }\n'
+    )
+    server = spawn("--config", config, "--client", "coder")
+    asking = {"io.modelcontextprotocol/clientCapabilities": {
+        "extensions": {"io.modelcontextprotocol/tasks": {}}, "elicitation": {"form": {}}}}
+    params = {"name": "run_command", "arguments": {"command": ["sleep", "20"]}}
+    for _ in range(16):
+        first = modern(server, "tools/call", params, meta=envelope(**asking), timeout=30)["result"]
+        assert first["resultType"] == "input_required", first
+        answer = {"approval": {"action": "accept", "content": {"approve": True}}}
+        retry = dict(params, inputResponses=answer, requestState=first["requestState"])
+        assert modern(server, "tools/call", retry, meta=envelope(**asking), timeout=30)["result"]["resultType"] == "task"
+    seventeenth = modern(server, "tools/call", params, meta=envelope(**asking), timeout=30)
+    refused(seventeenth, -32005)
+    done(server)

@@ -6,9 +6,9 @@ extension ServerRuntime {
     /// `tasks/get`, `tasks/update` and `tasks/cancel` of the tasks extension on 2026-07-28, for the
     /// caller's own tasks only. Before 2025-11-25 they do not exist (-32601).
     func addTaskRoutes(to router: inout RequestRouter, client: ClientContext) {
-        router.on("tasks/get", start: .inline) { [tasks] params, context throws(JSONRPCError) in
+        router.on("tasks/get", start: .inline) { [self] params, context throws(JSONRPCError) in
             if context.envelope != nil {
-                return try Self.extensionTask(tasks, params, client, context).detailedJSON
+                return try extensionTask(params, client, context).detailedJSON
             }
             try Self.requireTasks(context)
             return try tasks.find(params?["taskId"], owner: Self.owner(client, context)).json
@@ -41,9 +41,9 @@ extension ServerRuntime {
             if let next { result["nextCursor"] = .string(next) }
             return .object(result)
         }
-        router.on("tasks/update", start: .inline) { [tasks] params, context throws(JSONRPCError) in
+        router.on("tasks/update", start: .inline) { [self] params, context throws(JSONRPCError) in
             guard context.envelope != nil else { throw .methodNotFound("tasks/update") }
-            let task = try Self.extensionTask(tasks, params, client, context)
+            let task = try extensionTask(params, client, context)
             // Bastion's tasks never wait for input (approval is asked before a task is made), so
             // no key is outstanding and every response is ignored, as SEP-2663 says of such keys.
             if let responses = params?["inputResponses"], responses.objectValue == nil {
@@ -52,9 +52,9 @@ extension ServerRuntime {
             context.annotate("task", .string(task.id))
             return [:]
         }
-        router.on("tasks/cancel", start: .inline) { [tasks] params, context throws(JSONRPCError) in
+        router.on("tasks/cancel", start: .inline) { [self] params, context throws(JSONRPCError) in
             if context.envelope != nil {
-                let task = try Self.extensionTask(tasks, params, client, context)
+                let task = try extensionTask(params, client, context)
                 // Cooperative and acknowledged whatever the status: an ended task stays as it ended.
                 if (try? task.cancel(reason: "The task was cancelled by request.")) != nil {
                     TaskStore.announce(task, on: context.session)
@@ -77,19 +77,23 @@ extension ServerRuntime {
 
     /// The caller's task of the tasks extension named by `params.taskId`.
     /// - Throws: -32021 when the request does not declare the extension (SEP-2663: every
-    ///   `tasks/*` request must); -32602 "Task not found" for any task not the caller's.
-    static func extensionTask(
-        _ tasks: TaskStore,
+    ///   `tasks/*` request must); -32602 "Task not found" for any task not the caller's, and for
+    ///   one whose tool the caller no longer has the rights to (a reload took them): such a task
+    ///   is cancelled and dropped, its result never given out (SEP-2663, "auth binding").
+    func extensionTask(
         _ params: JSONValue?,
         _ client: ClientContext,
         _ context: RequestContext
     ) throws(JSONRPCError) -> ToolTask {
         guard context.client?.supportsTasksExtension == true else { throw TasksExtension.missing(context.method) }
-        let task = try tasks.find(
-            params?["taskId"],
-            owner: ToolTask.Owner(client: client.id, session: TaskStore.extensionSession)
-        )
+        let owner = ToolTask.Owner(client: client.id, session: TaskStore.extensionSession)
+        let task = try tasks.find(params?["taskId"], owner: owner)
         context.annotate("task", .string(task.id))
+        if let tool = task.toolName, !tools.permits(tool, for: client) {
+            tasks.revoke(task, reason: "The client no longer holds the rights to \(tool).")
+            context.annotate("decision", "deny")
+            throw .invalidParams("Failed to retrieve task: Task not found")
+        }
         return task
     }
 

@@ -132,10 +132,11 @@ extension ServerRuntime {
         version: ProtocolVersion
     ) async throws(JSONRPCError) -> JSONValue {
         let declared = context.client?.supportsTasksExtension == true
-        try tools.checkExtensionTask(params: params, declared: declared)
-        guard declared else {
+        guard try tools.runsAsExtensionTask(params: params, declared: declared) else {
             return try await tools.call(params: params, client: client, context: context, version: version)
         }
+        // Before any gate: a person is never asked about a call that could not start.
+        try tasks.checkRoom(owner: ToolTask.Owner(client: client.id, session: TaskStore.extensionSession))
         return try await tools.call(params: params, client: client, context: context, version: version) {
             [tasks] work throws(JSONRPCError) in
             try tasks.startForExtension(

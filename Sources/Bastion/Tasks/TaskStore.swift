@@ -110,7 +110,8 @@ final class TaskStore: Sendable {
         let task = try admit(
             owner: ToolTask.Owner(client: client.id, session: Self.extensionSession),
             ttlMs: ttl,
-            flavor: .tasksExtension
+            flavor: .tasksExtension,
+            toolName: params?["name"]?.stringValue
         )
         var envelope = context.envelope
         envelope?.logLevel = nil
@@ -146,6 +147,7 @@ final class TaskStore: Sendable {
                 let answer = await Self.run(work, context: own, timeout: timeout)
                 // The record is written before the answer can be fetched, as for any request.
                 let unrecorded = session.recordDetached(own, result: answer, wasCancelled: task.status == .cancelled)
+                task.keep(own.takeHeld())
                 // A cancelled task was announced when it was cancelled; it stays so.
                 task.finish(unrecorded.map { .failure($0) } ?? answer) { Self.announce(task, on: session) }
             }
@@ -230,6 +232,15 @@ final class TaskStore: Sendable {
         await Self.end(ended, reason: "The session ended.", wait: wait)
     }
 
+    /// Cancels a task and drops it from the store, once its run has stopped (a reload took its
+    /// client's rights): nobody may see it again.
+    func revoke(_ task: ToolTask, reason: String) {
+        try? task.cancel(reason: reason)
+        state.withLock { state in
+            if task.hasAnswer { state.tasks.removeValue(forKey: task.id) }
+        }
+    }
+
     /// Cancels every task left — those of the tasks extension, which outlive their connection —
     /// as the server stops, and waits (a little) for their records.
     func stopAll(wait: Duration = .seconds(5)) async {
@@ -279,22 +290,39 @@ final class TaskStore: Sendable {
         return min(limits.maximumTTLMs, max(requested, floor))
     }
 
+    /// Refuses a new task of `owner` before any gate runs when its runs are at the cap already, so a
+    /// person is never asked about (nor a `requestState` spent on) a call that could not start.
+    func checkRoom(owner: ToolTask.Owner) throws(JSONRPCError) {
+        let working = state.withLock { state in state.tasks.values.filter { $0.owner == owner && !$0.hasAnswer }.count }
+        guard working < limits.maximumWorking else { throw Self.busy(working, limits.maximumWorking) }
+    }
+
+    private static func busy(_ working: Int, _ maximum: Int) -> JSONRPCError {
+        JSONRPCError(
+            code: JSONRPCError.serverBusyCode,
+            message: "This session runs \(working) tasks already (at most \(maximum)); "
+                + "wait for one to end or cancel one (tasks/cancel)"
+        )
+    }
+
     /// Registers a new task for `owner`, within the session's bounds.
-    private func admit(owner: ToolTask.Owner, ttlMs: Int, flavor: ToolTask.Flavor) throws(JSONRPCError) -> ToolTask {
+    private func admit(
+        owner: ToolTask.Owner,
+        ttlMs: Int,
+        flavor: ToolTask.Flavor,
+        toolName: String? = nil
+    ) throws(JSONRPCError) -> ToolTask {
         try state.withLock { state throws(JSONRPCError) -> ToolTask in
             purge(&state)
             let mine = state.tasks.values.filter { $0.owner == owner }
-            let working = mine.filter { !$0.status.isTerminal }.count
-            guard working < limits.maximumWorking else {
-                throw JSONRPCError(
-                    code: JSONRPCError.serverBusyCode,
-                    message: "This session runs \(working) tasks already (at most \(limits.maximumWorking)); "
-                        + "wait for one to end or cancel one (tasks/cancel)"
-                )
-            }
+            // A cancelled run still counts until it has stopped: the cap bounds runs, not statuses.
+            let working = mine.filter { !$0.hasAnswer }.count
+            guard working < limits.maximumWorking else { throw Self.busy(working, limits.maximumWorking) }
             if mine.count >= limits.maximumRetained {
                 // Room is made by dropping the oldest ended task (its TTL is a "may keep", not a promise).
-                guard let oldest = mine.filter({ $0.status.isTerminal }).min(by: { $0.sequence < $1.sequence }) else {
+                // Only a task whose run has ended, so nothing still running leaves the store (and the
+                // wait at shutdown).
+                guard let oldest = mine.filter(\.hasAnswer).min(by: { $0.sequence < $1.sequence }) else {
                     throw JSONRPCError(
                         code: JSONRPCError.serverBusyCode,
                         message: "This session holds \(mine.count) tasks; fetch or cancel some first"
@@ -308,7 +336,8 @@ final class TaskStore: Sendable {
                 sequence: state.nextSequence,
                 ttlMs: ttlMs,
                 pollIntervalMs: limits.pollIntervalMs,
-                flavor: flavor
+                flavor: flavor,
+                toolName: toolName
             )
             state.nextSequence += 1
             state.tasks[task.id] = task

@@ -37,6 +37,8 @@ final class ToolTask: Sendable {
     /// The polling interval suggested to the client, in milliseconds.
     let pollIntervalMs: Int
     let flavor: Flavor
+    /// The tool the task calls, when known: its rights are checked again on every task request.
+    let toolName: String?
 
     private struct State {
         var status = TaskStatus.working
@@ -46,12 +48,23 @@ final class ToolTask: Sendable {
         var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
         var nextWaiter = 0
         var work: Task<Void, Never>?
+        /// What the call reserved for its answer (memory budget), kept as long as the answer is.
+        var held: [any AnyObject & Sendable] = []
     }
 
     private let state: Mutex<State>
 
-    init(id: String, owner: Owner, sequence: Int, ttlMs: Int, pollIntervalMs: Int, flavor: Flavor = .core) {
+    init(
+        id: String,
+        owner: Owner,
+        sequence: Int,
+        ttlMs: Int,
+        pollIntervalMs: Int,
+        flavor: Flavor = .core,
+        toolName: String? = nil
+    ) {
         self.id = id
+        self.toolName = toolName
         self.flavor = flavor
         self.owner = owner
         self.sequence = sequence
@@ -109,6 +122,15 @@ final class ToolTask: Sendable {
         }
         if cancelled { work.cancel() }
     }
+
+    /// Keeps what the call reserved for its answer until the task is dropped: a kept answer
+    /// stays counted in the memory budget.
+    func keep(_ held: [any AnyObject & Sendable]) {
+        state.withLock { $0.held += held }
+    }
+
+    /// Whether the call's answer is in (its run has ended), whatever the status says.
+    var hasAnswer: Bool { state.withLock { $0.answer != nil } }
 
     /// The work, for waiting on it at shutdown.
     var work: Task<Void, Never>? { state.withLock { $0.work } }

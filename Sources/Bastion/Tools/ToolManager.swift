@@ -46,6 +46,13 @@ final class ToolManager: Sendable {
         tools.filter { Self.check(client, $0).isAllowed }
     }
 
+    /// Whether the client holds, now, the rights a call of the tool `name` needs (a reload may have
+    /// taken them since); an unknown tool is no.
+    func permits(_ name: String, for client: ClientContext) -> Bool {
+        guard let position = index[name] else { return false }
+        return Self.check(client, tools[position]).isAllowed
+    }
+
     /// The tool-level check ([2] of the security chain) of one tool for one client.
     static func check(_ client: ClientContext, _ tool: ToolDefinition) -> PermissionDecision {
         client.checkTool(tool.permissions, isReadOnly: tool.annotations.readOnlyHint == true)
@@ -67,13 +74,17 @@ final class ToolManager: Sendable {
         return .object(result)
     }
 
-    /// Refuses a 2026-07-28 call of a tool that runs only as a task when the request did not declare
-    /// the tasks extension (-32021 naming it, SEP-2663).
-    func checkExtensionTask(params: JSONValue?, declared: Bool) throws(JSONRPCError) {
-        guard !declared, let name = params?["name"]?.stringValue, let position = index[name],
-            tools[position].taskSupport == .required
-        else { return }
-        throw TasksExtension.missing("the tool \"\(name)\" runs only as a task, so calling it")
+    /// Whether a 2026-07-28 call would be made a task: its tool may run as one and the request
+    /// declared the tasks extension.
+    /// - Throws: -32021 naming the extension for a tool that runs only as a task when the request
+    ///   did not declare it (SEP-2663).
+    func runsAsExtensionTask(params: JSONValue?, declared: Bool) throws(JSONRPCError) -> Bool {
+        guard let name = params?["name"]?.stringValue, let position = index[name] else { return false }
+        let support = tools[position].taskSupport
+        if support == .required && !declared {
+            throw TasksExtension.missing("the tool \"\(name)\" runs only as a task, so calling it")
+        }
+        return declared && support != .forbidden
     }
 
     /// Refuses a task-augmented call of a tool that forbids it, and a plain call of one that requires

@@ -144,6 +144,15 @@ public final class RequestContext: Sendable {
         _ = consume held  // released outside the lock: a reservation's deinit wakes budget waiters
     }
 
+    /// Hands over what ``holdUntilAnswered(_:)`` kept, to whatever keeps the answer from now on (a
+    /// task keeps its call's answer, and the memory reserved for it, until the task is dropped).
+    package func takeHeld() -> [any AnyObject & Sendable] {
+        state.withLock { state in
+            defer { state.held = [] }
+            return state.held
+        }
+    }
+
     /// The facts added so far.
     public var annotations: [String: JSONValue] { state.withLock { $0.annotations } }
 

@@ -49,9 +49,11 @@ struct Measurement: Codable {
 
 private let initializeRequest = Array(
     (#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","#
-        + #""capabilities":{},"clientInfo":{"name":"bastion-bench","version":"1.0"}}}"# + "\n").utf8)
+        + #""capabilities":{},"clientInfo":{"name":"bastion-bench","version":"1.0"}}}"# + "\n").utf8
+)
 private let initializedNotification = Array(
-    (#"{"jsonrpc":"2.0","method":"notifications/initialized"}"# + "\n").utf8)
+    (#"{"jsonrpc":"2.0","method":"notifications/initialized"}"# + "\n").utf8
+)
 private let callHead = Array(#"{"jsonrpc":"2.0","id":"#.utf8)
 private let callMiddle = Array(#","method":"tools/call","params":{"name":"echo","arguments":{"text":""#.utf8)
 private let callTail = Array("\"}}}\n".utf8)
@@ -62,7 +64,8 @@ private let modernMeta =
     + #""io.modelcontextprotocol/clientCapabilities":{}}"#
 private let modernCallTail = Array(("\"}," + modernMeta + "}}\n").utf8)
 private let discoverRequest = Array(
-    (#"{"jsonrpc":"2.0","id":0,"method":"server/discover","params":{"# + modernMeta + "}}\n").utf8)
+    (#"{"jsonrpc":"2.0","id":0,"method":"server/discover","params":{"# + modernMeta + "}}\n").utf8
+)
 /// Every call echoes a distinct text, with a non-ASCII character to check UTF-8 handling.
 private let textPrefix = Array("bench é #".utf8)
 /// Every 64th call also carries characters that JSON must escape and one outside the BMP
@@ -335,7 +338,8 @@ func measure(_ config: MeasureConfig) -> Measurement {
         if let variable = config.freshDirVariable {
             spawnCount += 1
             let dir = "\(config.freshDirBase)/spawn-\(spawnCount)"
-            mkdir(dir, 0o700)
+            // Searchable by all: as root, Bastion runs children as `nobody`, who must reach the workdir.
+            mkdir(dir, 0o711)
             env = env.filter { !$0.hasPrefix(variable + "=") } + ["\(variable)=\(dir)"]
         }
         do {
@@ -400,7 +404,10 @@ func measure(_ config: MeasureConfig) -> Measurement {
         }
         if !session.broken && config.pipeCalls > 0 {
             let (calls, elapsed) = session.pipelined(
-                total: config.pipeCalls, seconds: config.pipeSeconds, inflight: config.inflight)
+                total: config.pipeCalls,
+                seconds: config.pipeSeconds,
+                inflight: config.inflight
+            )
             m.pipeCalls = calls
             m.pipeSeconds = Double(elapsed) / 1e9
             if elapsed > 0 { m.callsPerSecond = Double(calls) / (Double(elapsed) / 1e9) }
