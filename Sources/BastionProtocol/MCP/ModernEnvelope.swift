@@ -31,19 +31,20 @@ public struct ModernEnvelope: Sendable, Hashable {
     /// - Throws: -32602 for a missing or mistyped key or level, -32022 for a version this server
     ///   does not speak on the modern path (with `data.supported` and `data.requested`).
     public init(params: JSONValue?) throws(JSONRPCError) {
-        let meta = params?["_meta"]
-        guard case .string(let requested)? = meta?[Key.protocolVersion] else {
+        // One lookup of `_meta`, then one per key in its own dictionary (this runs on every request).
+        guard case .object(let meta)? = params?["_meta"], case .string(let requested)? = meta[Key.protocolVersion]
+        else {
             throw .invalidParams("\"_meta\".\"\(Key.protocolVersion)\" must be a string")
         }
         guard let version = ProtocolVersion(rawValue: requested), version.isModern else {
             throw .unsupportedProtocolVersion(requested: requested)
         }
-        guard case .object(let capabilities)? = meta?[Key.clientCapabilities] else {
+        guard case .object(let capabilities)? = meta[Key.clientCapabilities] else {
             throw .invalidParams("\"_meta\".\"\(Key.clientCapabilities)\" must be an object (every request carries it)")
         }
-        let info = meta?[Key.clientInfo]
+        let info = meta[Key.clientInfo]
         var logLevel: LogLevel?
-        if let level = meta?[Key.logLevel] {
+        if let level = meta[Key.logLevel] {
             guard let name = level.stringValue, let parsed = LogLevel(rawValue: name) else {
                 let names = LogLevel.allCases.map(\.rawValue).joined(separator: ", ")
                 throw .invalidParams("\"_meta\".\"\(Key.logLevel)\" must be one of \(names)")

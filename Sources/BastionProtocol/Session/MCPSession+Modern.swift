@@ -168,14 +168,22 @@ extension MCPSession {
     /// `private` unless the handler chose: every answer of Bastion depends on the client's rights.
     func modernResult(_ value: JSONValue, method: String) -> JSONValue {
         guard case .object(var members) = value else { return value }
-        if members["resultType"] == nil { members["resultType"] = "complete" }
-        var meta = members["_meta"]?.objectValue ?? [:]
-        let identity = configuration.identity
-        var info: [String: JSONValue] = ["name": .string(identity.name), "version": .string(identity.version)]
-        if let title = identity.title { info["title"] = .string(title) }
-        meta[ModernEnvelope.Key.serverInfo] = .object(info)
-        members["_meta"] = .object(meta)
-        if members["resultType"] == "complete", Self.cacheableMethods.contains(method) {
+        let isComplete: Bool
+        if let given = members["resultType"] {
+            isComplete = given == "complete"
+        } else {
+            members["resultType"] = "complete"
+            isComplete = true
+        }
+        // The identity is built once per session; a result's own `_meta` keeps its members.
+        if case .object(var meta)? = members["_meta"] {
+            members["_meta"] = nil  // uniquely referenced again, so the merge does not copy it
+            meta.merge(serverInfoMeta) { _, server in server }
+            members["_meta"] = .object(meta)
+        } else {
+            members["_meta"] = .object(serverInfoMeta)
+        }
+        if isComplete, Self.cacheableMethods.contains(method) {
             if members["ttlMs"] == nil { members["ttlMs"] = 0 }
             if members["cacheScope"] == nil { members["cacheScope"] = "private" }
         }

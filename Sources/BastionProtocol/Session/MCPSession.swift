@@ -120,6 +120,8 @@ public final class MCPSession: Sendable {
     }
 
     let configuration: Configuration
+    /// The server's identity as every 2026-07-28 result carries it in `_meta`, built once.
+    let serverInfoMeta: [String: JSONValue]
     let router: RequestRouter
     let sink: any MessageSink
     let observer: any SessionObserver
@@ -154,6 +156,11 @@ public final class MCPSession: Sendable {
         logger: Logger
     ) {
         self.configuration = configuration
+        var info: [String: JSONValue] = [
+            "name": .string(configuration.identity.name), "version": .string(configuration.identity.version),
+        ]
+        if let title = configuration.identity.title { info["title"] = .string(title) }
+        self.serverInfoMeta = [ModernEnvelope.Key.serverInfo: .object(info)]
         self.router = router
         self.sink = sink
         self.observer = observer
