@@ -25,6 +25,32 @@ struct MCPSessionTests {
         #expect(configuration.maxConcurrentRequests == 256)
     }
 
+    // MARK: dropped answers
+
+    @Test func whatAHandlerUndoesIfUnansweredRunsOnlyWhenTheAnswerIsDropped() async throws {
+        let dropped = Atomic(0)
+        var router = RequestRouter()
+        router.on("make") { _, context throws(JSONRPCError) in
+            context.onUnanswered { dropped.add(1, ordering: .relaxed) }
+            try? await Task.sleep(for: context.id == .int(1) ? .seconds(30) : .zero)
+            return [:]
+        }
+        let harness = SessionHarness(router: router)
+        harness.initialize()
+        harness.receive(json: SessionHarness.request(2, "make"))
+        _ = await harness.sink.waitForResponse(to: 2)
+        #expect(dropped.load(ordering: .relaxed) == 0)
+        harness.receive(json: SessionHarness.request(1, "make"))
+        try await Task.sleep(for: .milliseconds(50))
+        harness.receive(json: SessionHarness.notification("notifications/cancelled", ["requestId": 1]))
+        let deadline = ContinuousClock.now + .seconds(10)
+        while dropped.load(ordering: .relaxed) == 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(dropped.load(ordering: .relaxed) == 1)
+        #expect(harness.sink.responses(to: 1).isEmpty)
+    }
+
     // MARK: close
 
     @Test func closingAnIdleSessionTellsTheObserverOnce() async {

@@ -69,6 +69,23 @@ struct TaskStoreTests {
         #expect(task.status == .completed)
     }
 
+    @Test func aTaskWhoseCreatingAnswerIsDroppedIsCancelled() async throws {
+        let store = TaskStore()
+        let context = makeContext()
+        let created = try store.startForExtension(params: nil, client: client, context: context, timeout: .seconds(60))
+        {
+            _ in
+            try? await Task.sleep(for: .seconds(60))
+            return ["content": []]
+        }
+        let owner = ToolTask.Owner(client: client.id, session: TaskStore.extensionSession)
+        let task = try store.find(created["taskId"], owner: owner)
+        context.answerDropped()  // what the session does when the answer is cancelled or unrecorded
+        #expect(task.status == .cancelled)
+        _ = await task.answer()
+        #expect(!task.hasAnswer || task.status == .cancelled)
+    }
+
     @Test func stoppingTheServerCancelsEveryTaskLeftAndWaitsForItsRecord() async throws {
         let store = TaskStore()
         let records = Records()

@@ -142,6 +142,10 @@ final class TaskStore: Sendable {
         context.annotate("task", .string(task.id))
         if let name = params?["name"]?.stringValue { context.annotate("tool", .string(name)) }
         context.annotate("outcome", "task-created")
+        // A task nobody was told about could never be fetched or cancelled: it goes with the answer.
+        context.onUnanswered { [self, weak task] in
+            if let task { revoke(task, reason: "The request that made the task was not answered.") }
+        }
         task.attach(
             Task {
                 let answer = await Self.run(work, context: own, timeout: timeout)

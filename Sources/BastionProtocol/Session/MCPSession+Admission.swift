@@ -117,6 +117,7 @@ extension MCPSession {
         )
         // A result whose record was not written is never sent: the audit error takes its place.
         if let unrecorded { result = .failure(unrecorded) }
+        if !shouldAnswer || unrecorded != nil { context.answerDropped() }
         if context.envelope != nil {
             result = result.map { modernResult($0, method: context.method) }.mapError(Self.modernError)
         }

@@ -29,6 +29,7 @@ public final class RequestContext: Sendable {
         var annotations: [String: JSONValue] = [:]
         var deadlineExtension: Duration = .zero
         var held: [any AnyObject & Sendable] = []
+        var onUnanswered: [@Sendable () -> Void] = []
     }
 
     private let state = Mutex(State())
@@ -151,6 +152,22 @@ public final class RequestContext: Sendable {
             defer { state.held = [] }
             return state.held
         }
+    }
+
+    /// Runs `action` if this request's answer is never sent: cancelled before it was written, or
+    /// replaced by an error because its audit record could not be written. What the answer would
+    /// have told the client about (a task's id) is then undone.
+    package func onUnanswered(_ action: @escaping @Sendable () -> Void) {
+        state.withLock { $0.onUnanswered.append(action) }
+    }
+
+    /// Runs what ``onUnanswered(_:)`` registered; the session calls it once, when the answer is dropped.
+    package func answerDropped() {
+        let actions = state.withLock { state in
+            defer { state.onUnanswered = [] }
+            return state.onUnanswered
+        }
+        for action in actions { action() }
     }
 
     /// The facts added so far.
