@@ -147,6 +147,37 @@ final class ExecutionModuleSessionsTests {
         #expect(listed.structuredContent?["sessions"] == [])
     }
 
+    @Test func theRequestsOfAStatelessTransportShareTheirClientsProcessSessions() throws {
+        let coder = try client([.codeExecution(unrestricted: false)])
+        func call(in session: MCPSession) -> ToolCall {
+            ToolCall(
+                name: "list_processes",
+                arguments: [:],
+                request: RequestContext(id: .int(1), method: "tools/call", params: nil, session: session)
+            )
+        }
+        func exchange(_ id: String) -> MCPSession {
+            MCPExchange(
+                headers: MCPRequestHeaders([]),
+                configuration: MCPSession.Configuration(
+                    identity: ServerIdentity(name: "bastion-test", version: "0.0.1"),
+                    capabilities: ServerRuntime.capabilities
+                ),
+                router: RequestRouter(),
+                observer: NullObserver(),
+                id: id,
+                logger: SessionTestSupport.quietLogger
+            ).session
+        }
+        // start_process in one POST, read_process_output in the next: the same owner.
+        let first = ExecutionModule.owner(coder, call(in: exchange("x-1")))
+        #expect(first == ExecutionModule.owner(coder, call(in: exchange("x-2"))))
+        #expect(first.session == MCPExchange.sharedScope)
+        // A connection's stay its own.
+        let connection = SessionTestSupport.makeContext()
+        #expect(ExecutionModule.owner(coder, call(in: connection.session)).session == connection.session.id)
+    }
+
     @Test func bothFormsAtOnceOrNeitherAreRefused() async throws {
         let start = try #require(tools()["start_process"])
         let coder = try client([.codeExecution(unrestricted: false), .systemCommand(pattern: "sh")])

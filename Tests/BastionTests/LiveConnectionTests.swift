@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 
 @testable import Bastion
@@ -29,5 +30,15 @@ struct LiveConnectionTests {
         waiting.cancel()
         #expect(await waiting.value == .zero)
         #expect(!live.isStopRequested)
+    }
+
+    @Test func aConnectionNoTaskWaitsOnIsStoppedThroughItsHandlerOnce() {
+        let graces = Mutex<[Duration]>([])
+        let live = LiveConnection(session: SessionTestSupport.makeSession(), client: SessionTestSupport.makeClient()) {
+            grace in graces.withLock { $0.append(grace) }
+        }
+        live.requestStop(grace: .milliseconds(500))
+        live.requestStop(grace: .zero)
+        #expect(graces.withLock { $0 } == [.milliseconds(500)])
     }
 }

@@ -69,6 +69,45 @@ struct TaskStoreTests {
         #expect(task.status == .completed)
     }
 
+    @Test func anExtensionTasksChangesReachTheListensOfItsClientOnOtherConnections() async throws {
+        let store = TaskStore()
+        // A 2026-07-28 connection of the same client, listening: a stateless client listens in
+        // another request than the one that made the task.
+        let listenerSink = RecordingSink()
+        let listener = SessionTestSupport.makeSession(sink: listenerSink, observer: NullObserver())
+        SessionTestSupport.feed(
+            listener,
+            #"{"jsonrpc":"2.0","id":1,"method":"server/discover","params":{"_meta":{"#
+                + #""io.modelcontextprotocol/protocolVersion":"2026-07-28","#
+                + #""io.modelcontextprotocol/clientCapabilities":{}}}}"#
+        )
+        #expect(listener.isModern)
+        let otherSink = RecordingSink()
+        let otherClients = SessionTestSupport.makeSession(sink: otherSink, observer: NullObserver())
+        let client = self.client
+        store.setClientSessions { id in id == client.id ? [listener] : [otherClients] }
+        let creatingSink = RecordingSink()
+        let context = makeContext(sink: creatingSink)
+        let release = Gate()
+        let created = try store.startForExtension(params: nil, client: client, context: context, timeout: .seconds(10))
+        { _ in
+            await release.wait()
+            return ["content": []]
+        }
+        let id = try #require(created["taskId"]?.stringValue)
+        listener.beginListen(.int(2), filter: ListenFilter(taskIDs: [id]), honored: ["taskIds": [.string(id)]])
+        release.open.store(true, ordering: .relaxed)
+        var delivered: [JSONValue] = []
+        for _ in 0..<500 where delivered.isEmpty {
+            delivered = listenerSink.notifications(TasksExtension.statusNotification)
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(delivered.first?["params"]?["taskId"] == .string(id))
+        #expect(delivered.first?["params"]?["status"] == "completed")
+        #expect(creatingSink.notifications(TasksExtension.statusNotification).isEmpty)
+        #expect(otherSink.sent.isEmpty)
+    }
+
     @Test func aTaskWhoseCreatingAnswerIsDroppedIsCancelled() async throws {
         let store = TaskStore()
         let context = makeContext()

@@ -57,7 +57,7 @@ extension ServerRuntime {
                 let task = try extensionTask(params, client, context)
                 // Cooperative and acknowledged whatever the status: an ended task stays as it ended.
                 if (try? task.cancel(reason: "The task was cancelled by request.")) != nil {
-                    TaskStore.announce(task, on: context.session)
+                    tasks.announce(task, on: context.session)
                 }
                 context.annotate("task", .string(task.id))
                 return [:]
@@ -66,7 +66,7 @@ extension ServerRuntime {
             let task = try tasks.find(params?["taskId"], owner: Self.owner(client, context))
             try task.cancel(reason: "The task was cancelled by request.")
             context.annotate("task", .string(task.id))
-            TaskStore.announce(task, on: context.session)
+            tasks.announce(task, on: context.session)
             return task.json
         }
     }

@@ -53,8 +53,13 @@ extension BastionService {
 
     /// Removes a finished connection; the last one out wakes a waiting shutdown.
     func unregister(_ connection: LiveConnection) {
+        unregister(session: connection.session.id)
+    }
+
+    /// Removes the finished connection of session `id`; the last one out wakes a waiting shutdown.
+    func unregister(session id: String) {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            state.connections.removeValue(forKey: connection.session.id)
+            state.connections.removeValue(forKey: id)
             guard state.connections.isEmpty else { return nil }
             defer { state.drainedWaiter = nil }
             return state.drainedWaiter

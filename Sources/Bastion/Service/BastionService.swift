@@ -86,6 +86,10 @@ public final class BastionService: Service, Sendable {
             )
         }
         self.state = Mutex(State(configuration: server.configuration))
+        // A tasks-extension task's changes reach its client's listens on every connection.
+        runtime.tasks.setClientSessions { [weak self] client in
+            self?.liveConnections.filter { $0.client.id == client }.map(\.session) ?? []
+        }
     }
 
     /// The configuration in force.

@@ -13,21 +13,26 @@ final class LiveConnection: Sendable {
     }
 
     private let stop = Mutex(Stop())
+    /// Runs on the first stop request, for a connection no task waits on (``stopRequested()``):
+    /// one request of a stateless transport.
+    private let onStop: (@Sendable (Duration) -> Void)?
 
-    init(session: MCPSession, client: ClientContext) {
+    init(session: MCPSession, client: ClientContext, onStop: (@Sendable (Duration) -> Void)? = nil) {
         self.session = session
         self.client = client
+        self.onStop = onStop
     }
 
     /// Asks the connection to end, giving its in-flight calls `grace`; the first request wins.
     func requestStop(grace: Duration) {
-        let waiter = stop.withLock { stop -> CheckedContinuation<Duration, Never>? in
-            guard stop.grace == nil else { return nil }
+        let (isFirst, waiter) = stop.withLock { stop -> (Bool, CheckedContinuation<Duration, Never>?) in
+            guard stop.grace == nil else { return (false, nil) }
             stop.grace = grace
             defer { stop.waiter = nil }
-            return stop.waiter
+            return (true, stop.waiter)
         }
         waiter?.resume(returning: grace)
+        if isFirst { onStop?(grace) }
     }
 
     /// Returns the grace period once a stop is requested (zero when the waiting task is cancelled).

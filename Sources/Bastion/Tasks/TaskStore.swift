@@ -37,6 +37,7 @@ final class TaskStore: Sendable {
         var nextSequence = 0
     }
     private let state = Mutex(State())
+    private let clientSessions = Mutex<(@Sendable (String) -> [MCPSession])?>(nil)
 
     init(limits: Limits = Limits()) {
         self.limits = limits
@@ -45,7 +46,7 @@ final class TaskStore: Sendable {
     /// The owner's session of every task made under the tasks extension: 2026-07-28 has no
     /// sessions, so such a task belongs to its client, whatever connection asks about it, and
     /// outlives the connection that made it (it ends with its call, or with the process).
-    static let extensionSession = "2026-07-28"
+    static let extensionSession = MCPExchange.sharedScope
 
     /// Starts `work` as a task the client asked for (2025-11-25) and returns the `CreateTaskResult`.
     /// - Parameters:
@@ -77,8 +78,8 @@ final class TaskStore: Sendable {
             params: params,
             session: session,
             relatedTask: task.id,
-            inputObserver: { isWaiting in
-                if task.awaitInput(isWaiting) { Self.announce(task, on: session) }
+            inputObserver: { [self] isWaiting in
+                if task.awaitInput(isWaiting) { announce(task, on: session) }
             }
         )
         launch(task, work: work, own: own, creating: context, params: params, timeout: timeout)
@@ -153,7 +154,7 @@ final class TaskStore: Sendable {
                 let unrecorded = session.recordDetached(own, result: answer, wasCancelled: task.status == .cancelled)
                 task.keep(own.takeHeld())
                 // A cancelled task was announced when it was cancelled; it stays so.
-                task.finish(unrecorded.map { .failure($0) } ?? answer) { Self.announce(task, on: session) }
+                task.finish(unrecorded.map { .failure($0) } ?? answer) { self.announce(task, on: session) }
             }
         )
     }
@@ -270,14 +271,27 @@ final class TaskStore: Sendable {
     }
 
     /// Sends the task's state on every change, so a client need not poll (optional in both
-    /// specifications): `notifications/tasks/status` on 2025-11-25; `notifications/tasks` with
-    /// the detailed task under the extension, which reaches only the connection's listens that
-    /// named the task (``ListenFilter/taskIDs``).
-    static func announce(_ task: ToolTask, on session: MCPSession) {
+    /// specifications): `notifications/tasks/status` on 2025-11-25 to the task's session;
+    /// `notifications/tasks` with the detailed task under the extension to every 2026-07-28
+    /// session of the task's client (``setClientSessions(_:)``; the task is the client's, and a
+    /// stateless client listens in another request than the one that made it), where only the
+    /// listens that named the task receive it (``ListenFilter/taskIDs``).
+    func announce(_ task: ToolTask, on session: MCPSession) {
         switch task.flavor {
-        case .core: session.notify(method: "notifications/tasks/status", params: task.json)
-        case .tasksExtension: session.notify(method: TasksExtension.statusNotification, params: task.detailedJSON)
+        case .core:
+            session.notify(method: "notifications/tasks/status", params: task.json)
+        case .tasksExtension:
+            let sessions = clientSessions.withLock { $0 }.map { $0(task.owner.client) } ?? [session]
+            let params = task.detailedJSON
+            for each in sessions where each.isModern {
+                each.notify(method: TasksExtension.statusNotification, params: params)
+            }
         }
+    }
+
+    /// Where ``announce(_:on:)`` finds a client's sessions: the service's live ones.
+    func setClientSessions(_ lookup: @escaping @Sendable (_ client: String) -> [MCPSession]) {
+        clientSessions.withLock { $0 = lookup }
     }
 
     /// The granted TTL: the requested one (or the default), at least the client's timeout plus a

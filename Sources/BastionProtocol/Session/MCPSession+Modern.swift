@@ -89,6 +89,14 @@ extension MCPSession {
         } catch {
             return refuse(error, [AuditKey.protocol: .string(ProtocolVersion.v2026_07_28.rawValue)])
         }
+        // Over HTTP, what the headers say (and a gateway may have routed on) is what the body says.
+        if let headers = exchange?.headers {
+            do throws(JSONRPCError) {
+                try headers.validate(method: method, params: params)
+            } catch {
+                return refuse(error, Self.auditAnnotations(envelope))
+            }
+        }
         if current == nil { becomeModern(envelope) }
         if Self.removedInModern.contains(method) {
             return refuse(.methodNotFound(method), Self.auditAnnotations(envelope))

@@ -108,6 +108,8 @@ public final class MCPSession: Sendable {
         var nextWaiterKey = 0
         /// The open `subscriptions/listen` requests of a 2026-07-28 connection.
         var listens: [RequestID: ListenFilter] = [:]
+        /// Whether the one body of an ``MCPExchange`` was handed over.
+        var hasReceived = false
 
         var isIdle: Bool { inFlight.isEmpty }
 
@@ -126,7 +128,10 @@ public final class MCPSession: Sendable {
     let sink: any MessageSink
     let observer: any SessionObserver
     let logger: Logger
-    let state = Mutex(State())
+    let state: Mutex<State>
+    /// Where the messages of a session that serves one request of a stateless transport go,
+    /// sorted into notifications and the response (``MCPExchange``); `nil` for a connection.
+    let exchange: ExchangeOutput?
     /// Orders a listen's acknowledgement before its first notification: taken around writing the
     /// acknowledgement and registering the listen, and around each delivery to listens.
     let listenOrder = Mutex(())
@@ -147,7 +152,7 @@ public final class MCPSession: Sendable {
     ///   - observer: Told about every request before its answer is written (the audit hook).
     ///   - id: The session id used in logs and audit records.
     ///   - logger: The server's logger (stderr).
-    public init(
+    public convenience init(
         configuration: Configuration,
         router: RequestRouter,
         sink: any MessageSink,
@@ -155,7 +160,34 @@ public final class MCPSession: Sendable {
         id: String,
         logger: Logger
     ) {
+        self.init(
+            configuration: configuration,
+            router: router,
+            sink: sink,
+            observer: observer,
+            id: id,
+            logger: logger,
+            exchange: nil
+        )
+    }
+
+    /// Creates a connection's session, or (with `exchange`) the session of one stateless request:
+    /// modern from the start, its headers checked against the body, no session-start or
+    /// session-end for the observer (it is not a session of the client's, only one request).
+    init(
+        configuration: Configuration,
+        router: RequestRouter,
+        sink: any MessageSink,
+        observer: any SessionObserver,
+        id: String,
+        logger: Logger,
+        exchange: ExchangeOutput?
+    ) {
         self.configuration = configuration
+        self.exchange = exchange
+        var initial = State()
+        if exchange != nil { initial.phase = .modern }
+        self.state = Mutex(initial)
         var info: [String: JSONValue] = [
             "name": .string(configuration.identity.name), "version": .string(configuration.identity.version),
         ]
@@ -168,6 +200,7 @@ public final class MCPSession: Sendable {
         var logger = logger
         logger[metadataKey: "session.id"] = .string(id)
         self.logger = logger
+        if exchange != nil { publish(.v2026_07_28) }
     }
 
     /// The negotiated protocol version, once `initialize` has been answered.
@@ -175,6 +208,14 @@ public final class MCPSession: Sendable {
         let index = versionIndex.load(ordering: .acquiring)
         return index >= 0 ? ProtocolVersion.allCases[index] : nil
     }
+
+    /// Whom the server-side state its requests create (process sessions, tasks) belongs to beside
+    /// the client: this session, or, for a request of a stateless transport, every request of the
+    /// client (``MCPExchange/sharedScope``), since the next request comes in another exchange.
+    public var stateScope: String { exchange == nil ? id : MCPExchange.sharedScope }
+
+    /// Whether this session serves one request of a stateless transport (``MCPExchange``).
+    public var isExchange: Bool { exchange != nil }
 
     /// Whether ``close(grace:)`` has begun.
     var isClosed: Bool { closedFlag.load(ordering: .acquiring) }
@@ -226,7 +267,9 @@ public final class MCPSession: Sendable {
         // at most one more second, then close anyway. Only waits that end when cancelled are raced
         // here — awaiting a task's value would outlive the timeout.
         await waitUntilIdle(atMost: .seconds(1))
-        observer.sessionClosed(self)
+        guard let exchange else { return observer.sessionClosed(self) }
+        // Nothing more goes out for the request, whatever was still running.
+        exchange.finish()
     }
 
     /// Returns once no request is in flight, or after `limit`, whichever comes first.
@@ -265,6 +308,7 @@ public final class MCPSession: Sendable {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(256)
         JSONWriter.write(message.json, into: &bytes)
-        return sink.send(consume bytes)
+        guard let exchange else { return sink.send(consume bytes) }
+        return exchange.deliver(consume bytes, kind: MCPExchange.Message.Kind(message))
     }
 }

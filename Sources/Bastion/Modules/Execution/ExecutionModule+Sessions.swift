@@ -91,7 +91,7 @@ extension ExecutionModule {
     }
 
     static func owner(_ client: ClientContext, _ call: ToolCall) -> ProcessSession.Owner {
-        ProcessSession.Owner(client: client.id, session: call.request.session.id)
+        ProcessSession.Owner(client: client.id, session: call.request.session.stateScope)
     }
 
     /// The caller's session named by `sessionId`; another caller's is "no such session" too.
