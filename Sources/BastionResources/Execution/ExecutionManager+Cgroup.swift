@@ -8,6 +8,11 @@ extension ExecutionManager {
     /// - Throws: ``ExecutionError`` `busy` when the client's runs already hold `limits.processes`
     ///   processes (every descendant counts, not only the runs).
     func makeCgroup(run id: UInt64, client: ClientContext) throws(ExecutionError) -> CgroupRun? {
+        // Not while a parked process is moved in: it would be counted before it had its slot.
+        try warm.placing { () throws(ExecutionError) -> CgroupRun? in try makeCgroupPlaced(run: id, client: client) }
+    }
+
+    private func makeCgroupPlaced(run id: UInt64, client: ClientContext) throws(ExecutionError) -> CgroupRun? {
         // A parked process in the client's directory is no run's: not counted, and left its slot.
         let parked = warm.isInCgroup(client: client.id) ? 1 : 0
         try checkProcessCount(client, alreadyStarted: parked)

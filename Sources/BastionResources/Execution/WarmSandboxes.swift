@@ -52,6 +52,10 @@ final class WarmSandboxes: Sendable {
     private let launcher: SandboxLauncher
     private let cgroups: CgroupManager?
     private let state = Mutex(State())
+    /// Held across a parked process's move into its client's directory and the raise of that
+    /// directory's `pids.max`, and across a cold run's count and cgroup (``placing(_:)``): a run
+    /// never makes its cgroup between the two, and no process is moved in while the client runs.
+    private let placement = Mutex(())
     /// Changes of the mount table, which a prepared process does not see.
     let mountTable = MountTableWatch()
 
@@ -64,6 +68,11 @@ final class WarmSandboxes: Sendable {
     init(launcher: SandboxLauncher, cgroups: CgroupManager?) {
         self.launcher = launcher
         self.cgroups = cgroups
+    }
+
+    /// Runs `body` (a run's count and cgroup) while no parked process is being moved in.
+    func placing<T: Sendable, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+        try placement.withLock { (_: inout ()) throws(E) -> T in try body() }
     }
 
     /// Whether a parked process of the client sits in its cgroup directory now (one process of
@@ -113,12 +122,17 @@ final class WarmSandboxes: Sendable {
             // this process and its sandbox compete with it for the CPU (on two cores, 0.3–0.7 ms
             // of the next call's p50, bench/exec_true.py).
             usleep(Self.startDelayMicroseconds)
-            let parked = park(client: client, id: id, memoryBytes: memoryBytes, processes: processes)
+            let parked = park(client: client, id: id, memoryBytes: memoryBytes, processes: processes, isIdle: isIdle)
                 .flatMap { applyAhead(policy, in: $0) }
             let idle = isIdle()
             let leftOver = state.withLock { state -> Parked? in
                 state.preparing.remove(client)
-                guard let parked else { return nil }
+                guard let parked else {
+                    // A process moved in and then discarded (its policy could not be written)
+                    // took its slot with it: the client's next runs must not reserve one.
+                    state.inCgroup.remove(client)
+                    return nil
+                }
                 guard !state.isStopped, state.parked[client] == nil, idle else {
                     state.inCgroup.remove(client)
                     return parked
@@ -142,7 +156,13 @@ final class WarmSandboxes: Sendable {
     }
 
     /// Spawns one and moves it into a new run cgroup; `nil` when either fails (nothing is left).
-    private func park(client: String, id: UInt64, memoryBytes: Int, processes: Int) -> Parked? {
+    private func park(
+        client: String,
+        id: UInt64,
+        memoryBytes: Int,
+        processes: Int,
+        isIdle: () -> Bool
+    ) -> Parked? {
         guard let child = try? launcher.spawn() else { return nil }
         guard let cgroups else { return Parked(child: child, cgroup: nil) }
         guard let run = cgroups.makeRun(client: client, id: id, memoryBytes: memoryBytes, processes: processes) else {
@@ -150,14 +170,21 @@ final class WarmSandboxes: Sendable {
             return nil
         }
         let parked = Parked(child: child, cgroup: run, processes: processes)
-        // Moved first, then given its slot: a run of the client meanwhile has one process less
-        // for those milliseconds, never one more (review 10, finding 1).
-        guard cgroups.move(child.pid, into: run) else {
+        // Moved only while the client runs nothing, and given its slot before any run of the
+        // client counts or makes its cgroup. A run already live would lose a process for the
+        // whole migration: its forks wait on the migration (cgroup_threadgroup_rwsem) and go on
+        // the moment the parked process is charged, before the raise (review 10, finding 1).
+        let moved = placement.withLock { _ -> Bool in
+            guard isIdle() else { return false }
+            guard cgroups.move(child.pid, into: run) else { return false }
+            cgroups.limitClient(of: run, processes: processes + 1)
+            state.withLock { _ = $0.inCgroup.insert(client) }
+            return true
+        }
+        guard moved else {
             discard(parked)
             return nil
         }
-        state.withLock { _ = $0.inCgroup.insert(client) }
-        cgroups.limitClient(of: run, processes: processes + 1)
         return parked
     }
 
