@@ -96,6 +96,19 @@ extension AuditRecordBodyTests {
         #expect(!AuditRecordBody.precedes(lower, lower))
     }
 
+    @Test func theSortByPrefixGivesTheOrderOfTheWholeKeys() {
+        // Keys sharing their first eight bytes, keys shorter than eight, multi-byte ones.
+        let keys = [
+            "client_version", "client_name", "client", "duration_us", "decision", "a", "", "é", "z",
+            "permission", "permissions", "transport", "ts", "seq", "session", "prev", "prev0", "12345678a", "12345678",
+        ]
+        var members = keys.map { (key: $0, value: JSONValue.null) }
+        AuditRecordBody.sortByKey(&members)
+        #expect(members.map(\.key) == keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+        #expect(AuditRecordBody.keyPrefix("ab") == 0x6162_0000_0000_0000)
+        #expect(AuditRecordBody.keyPrefix("abcdefghij") == 0x6162_6364_6566_6768)
+    }
+
     @Test(arguments: ["plain", "", "quote\"", "back\\slash", "control\u{1}", "tab\t", "é 😀"])
     func stringsAreWrittenAsTheWriterWritesThem(text: String) {
         var bytes: [UInt8] = []
