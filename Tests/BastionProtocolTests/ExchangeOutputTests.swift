@@ -30,17 +30,44 @@ struct ExchangeOutputTests {
         #expect(count == 0)
     }
 
-    @Test func aFullBufferKeepsTheNewestMessageAndStillEndsOnTheResponse() async {
-        let (stream, continuation) = AsyncStream.makeStream(
-            of: MCPExchange.Message.self,
-            bufferingPolicy: .bufferingNewest(1)
-        )
-        let output = ExchangeOutput(headers: MCPRequestHeaders([]), continuation: continuation)
-        #expect(output.send([1]))
-        #expect(output.deliver([2], kind: .response(errorCode: nil)))
+    private static func limited(_ limit: Int) -> (ExchangeOutput, AsyncStream<MCPExchange.Message>) {
+        let (stream, continuation) = AsyncStream.makeStream(of: MCPExchange.Message.self)
+        return (ExchangeOutput(headers: MCPRequestHeaders([]), continuation: continuation, limit: limit), stream)
+    }
+
+    @Test func pastItsLimitASupersededNotificationIsDroppedAndTheResponseKept() async {
+        let (output, stream) = Self.limited(1)
+        #expect(output.deliver([1], kind: .notification))
+        #expect(!output.deliver([2], kind: .notification, droppable: true))
+        #expect(!output.hasFinished)
+        #expect(output.deliver([3], kind: .response(errorCode: nil)))
+        var bytes: [[UInt8]] = []
+        for await message in stream { bytes.append(message.bytes) }
+        #expect(bytes == [[1], [3]])
+    }
+
+    @Test func pastItsLimitAChangeEndsTheOutput() async {
+        let (output, stream) = Self.limited(1)
+        #expect(output.deliver([1], kind: .notification))
+        #expect(!output.deliver([2], kind: .notification))
         #expect(output.hasFinished)
         var bytes: [[UInt8]] = []
         for await message in stream { bytes.append(message.bytes) }
-        #expect(bytes == [[2]])
+        #expect(bytes == [[1]])
+    }
+
+    @Test func whatTheTransportTookMakesRoom() {
+        let (output, stream) = Self.limited(1)
+        #expect(output.deliver([1], kind: .notification))
+        output.taken()
+        #expect(output.deliver([2], kind: .notification, droppable: true))
+        withExtendedLifetime(stream) {}
+    }
+
+    @Test func aRefusalIsKeptOnce() {
+        let (output, _) = Self.output()
+        output.refuse(.invalidRequest("first"))
+        output.refuse(.parseError("second"))
+        #expect(output.refusal?.message.hasSuffix("first") == true)
     }
 }

@@ -34,7 +34,8 @@ struct MCPExchangeTests {
         _ headers: MCPRequestHeaders,
         router: RequestRouter = TestRoutes().router,
         observer: RecordingObserver = RecordingObserver(),
-        ended: Recorder<String> = Recorder<String>()
+        ended: Recorder<String> = Recorder<String>(),
+        quota: ExchangeQuota? = nil
     ) -> MCPExchange {
         MCPExchange(
             headers: headers,
@@ -45,7 +46,8 @@ struct MCPExchangeTests {
             router: router,
             observer: observer,
             id: "x-test",
-            logger: SessionHarness.logger
+            logger: SessionHarness.logger,
+            quota: quota
         ) { session in ended.append(session.id) }
     }
 
@@ -61,7 +63,8 @@ struct MCPExchangeTests {
         return try bytes.withUnsafeBytes { try JSONParser.parse($0) }
     }
 
-    private static func send(_ exchange: MCPExchange, _ body: [UInt8]) {
+    @discardableResult
+    private static func send(_ exchange: MCPExchange, _ body: [UInt8]) -> MCPExchange.Body {
         body.withUnsafeBytes { exchange.receive($0) }
     }
 
@@ -171,17 +174,149 @@ struct MCPExchangeTests {
         #expect(parseError.map(\.kind) == [.response(errorCode: -32700)] && parseError.first?.httpStatus == 400)
     }
 
-    @Test func aNotificationOrAResponseEndsTheExchangeWithNothing() async {
+    @Test func aNotificationIsTakenAndARefusedNotificationOrAResponseIsARefusal() async throws {
         let notification = Self.exchange(Self.headers("notifications/cancelled"))
-        Self.send(
+        let taken = Self.send(
             notification,
             JSONWriter.encode(SessionHarness.notification("notifications/cancelled", ["requestId": 7]))
         )
+        guard case .notification = taken else {
+            Issue.record("taken as \(taken)")
+            return
+        }
         #expect(await Self.messages(of: notification).isEmpty)
 
-        let response = Self.exchange(Self.headers("echo"))
-        Self.send(response, Array(#"{"jsonrpc":"2.0","id":3,"result":{}}"#.utf8))
+        // Review 14, finding 5: these got no answer and looked taken (202) to the transport.
+        let observer = RecordingObserver()
+        let malformed = Self.exchange(Self.headers("notifications/cancelled"), observer: observer)
+        let refused = Self.send(malformed, Array(#"{"jsonrpc":"1.0","method":"notifications/cancelled"}"#.utf8))
+        guard case .refused(let error) = refused else {
+            Issue.record("taken as \(refused)")
+            return
+        }
+        #expect(error.code == -32600 && MCPRequestHeaders.httpStatus(forErrorCode: error.code) == 400)
+        #expect(await Self.messages(of: malformed).isEmpty)
+        #expect(observer.records.count == 1)
+
+        let response = Self.exchange(Self.headers("echo"), observer: observer)
+        let posted = Self.send(response, Array(#"{"jsonrpc":"2.0","id":3,"result":{}}"#.utf8))
+        guard case .refused(let answer) = posted else {
+            Issue.record("taken as \(posted)")
+            return
+        }
+        #expect(answer.code == -32600)
         #expect(await Self.messages(of: response).isEmpty)
+        #expect(observer.records.count == 2)
+    }
+
+    @Test func aRequestThatArrivesAsTheSessionClosesIsRefusedRecordedAndAnswered() async throws {
+        // Review 14, finding 4: it was dropped with neither a record nor an answer.
+        let observer = RecordingObserver()
+        let exchange = Self.exchange(Self.headers("echo"), observer: observer)
+        await exchange.session.close(grace: .zero)
+        let body = Self.send(exchange, Self.body(1, "echo"))
+        guard case .request = body else {
+            Issue.record("taken as \(body)")
+            return
+        }
+        let messages = await Self.messages(of: exchange)
+        #expect(messages.map(\.kind) == [.response(errorCode: -32600)])
+        #expect(observer.records.map(\.method) == ["echo"])
+    }
+
+    @Test func theClientsRequestsShareItsQuota() async throws {
+        let routes = TestRoutes()
+        let quota = ExchangeQuota(maximumRunning: 1)
+        let first = Self.exchange(Self.headers("slow"), router: routes.router, quota: quota)
+        Self.send(first, Self.body(1, "slow"))
+        #expect(await routes.started.wait(forCount: 1) == [.int(1)])
+        let second = Self.exchange(Self.headers("echo"), router: routes.router, quota: quota)
+        Self.send(second, Self.body(1, "echo"))
+        let busy = await Self.messages(of: second)
+        #expect(busy.map(\.kind) == [.response(errorCode: -32005)])
+        #expect(try Self.json(busy.first)["error"]?["message"]?.stringValue?.contains("of this client") == true)
+        first.cancel()
+        _ = await Self.messages(of: first)
+        for _ in 0..<200 where quota.held.running > 0 { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(quota.held.running == 0)
+        let third = Self.exchange(Self.headers("echo"), router: routes.router, quota: quota)
+        Self.send(third, Self.body(1, "echo"))
+        #expect(await Self.messages(of: third).map(\.kind) == [.response(errorCode: nil)])
+        #expect(quota.held.running == 0)
+    }
+
+    @Test func theClientsListensShareItsQuota() async throws {
+        var router = RequestRouter()
+        router.on("listen") { _, context throws(JSONRPCError) in
+            try context.session.reserveListen()
+            defer { context.session.releaseListen() }
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(10)) }
+            throw .internalError("ended")
+        }
+        let quota = ExchangeQuota(maximumRunning: 10, maximumListens: 1)
+        let open = Self.exchange(Self.headers("listen"), router: router, quota: quota)
+        Self.send(open, Self.body(1, "listen"))
+        for _ in 0..<200 where quota.held.listens == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        let refused = Self.exchange(Self.headers("listen"), router: router, quota: quota)
+        Self.send(refused, Self.body(2, "listen"))
+        #expect(await Self.messages(of: refused).map(\.kind) == [.response(errorCode: -32005)])
+        open.cancel()
+        for _ in 0..<200 where quota.held != (0, 0) { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(quota.held == (0, 0))
+    }
+
+    @Test func theAnswerKeepsItsReservationUntilTheTransportHasIt() async throws {
+        // Review 14, finding 2: the reservation was released once the answer was yielded.
+        final class Reservation: Sendable {}
+        var router = RequestRouter()
+        let reservation = Reservation()
+        router.on("big") { _, context in
+            context.holdUntilAnswered(reservation)
+            return ["big": true]
+        }
+        let exchange = Self.exchange(Self.headers("big"), router: router)
+        Self.send(exchange, Self.body(1, "big"))
+        let messages = await Self.messages(of: exchange)
+        #expect(messages.first?.held.contains { $0 === reservation } == true)
+    }
+
+    @Test func aListenFloodNeverDropsTheAcknowledgementAndEndsTheStalledStream() async throws {
+        // Review 14, finding 3: the oldest (the acknowledgement) was dropped.
+        var router = RequestRouter()
+        router.on("listen") { _, context throws(JSONRPCError) in
+            context.session.beginListen(context.id, filter: ListenFilter(toolsListChanged: true), honored: [:])
+            for _ in 0..<(MCPExchange.maximumBufferedMessages + 50) {
+                context.session.notify(method: "notifications/tools/list_changed")
+            }
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(10)) }
+            throw .internalError("ended")
+        }
+        let exchange = Self.exchange(Self.headers("listen"), router: router)
+        Self.send(exchange, Self.body(1, "listen"))
+        for _ in 0..<400 where !exchange.session.state.withLock({ $0.listens.isEmpty }) {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        let messages = await Self.messages(of: exchange)  // ends: the client must listen again
+        #expect(messages.count == MCPExchange.maximumBufferedMessages)
+        #expect(try Self.json(messages.first)["method"] == "notifications/subscriptions/acknowledged")
+    }
+
+    @Test func aProgressFloodDropsProgressAndKeepsTheResponse() async throws {
+        var router = RequestRouter()
+        router.on("work") { _, context in
+            for step in 1...(MCPExchange.maximumBufferedMessages + 50) { context.reportProgress(Double(step)) }
+            return ["done": true]
+        }
+        let exchange = Self.exchange(Self.headers("work"), router: router)
+        var meta = Self.meta.objectValue ?? [:]
+        meta["progressToken"] = "p"
+        Self.send(exchange, JSONWriter.encode(SessionHarness.request(1, "work", ["_meta": .object(meta)])))
+        for _ in 0..<400 where !exchange.session.state.withLock({ $0.isIdle }) {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        let messages = await Self.messages(of: exchange)
+        #expect(messages.count == MCPExchange.maximumBufferedMessages + 1)
+        #expect(messages.last?.kind == .response(errorCode: nil))
     }
 
     @Test func whatIsSentForTheRequestComesBeforeItsResponseAndNothingAfter() async throws {
@@ -232,7 +367,10 @@ struct MCPExchangeTests {
         let routes = TestRoutes()
         let exchange = Self.exchange(Self.headers("gated"), router: routes.router, observer: observer)
         Self.send(exchange, Self.body(1, "gated"))
-        Self.send(exchange, Self.body(2, "gated"))
+        guard case .refused = Self.send(exchange, Self.body(2, "gated")) else {
+            Issue.record("a second body")
+            return
+        }
         routes.gate.open()
         let messages = await Self.messages(of: exchange)
         #expect(messages.count == 1)

@@ -63,9 +63,14 @@ struct MCPRequestHeadersTests {
     @Test func aRepeatedHeaderIsRefused() {
         let twice = Self.headers([("Mcp-Name", "echo"), ("mcp-name", "echo")])
         #expect(Self.mismatch(twice, "tools/call", Self.params(["name": "echo"]))?.contains("repeated") == true)
-        #expect(
-            MCPRequestHeaders([("MCP-Protocol-Version", "a"), ("MCP-Protocol-Version", "b")]).protocolVersion == nil
-        )
+        // A repeated version is seen as present and repeated, so the transport routes it to the
+        // path that refuses it, never to the legacy one as if it were absent (review 14, finding 8).
+        let versions = MCPRequestHeaders([
+            ("MCP-Protocol-Version", "2025-06-18"), ("mcp-protocol-version", "2026-07-28"),
+        ])
+        #expect(versions.protocolVersion == "2025-06-18" && versions.isProtocolVersionRepeated)
+        #expect(!Self.headers().isProtocolVersionRepeated)
+        #expect(MCPRequestHeaders([]).protocolVersion == nil && !MCPRequestHeaders([]).isProtocolVersionRepeated)
     }
 
     @Test func theNameOfAResourceAndOfAPromptAreChecked() throws {

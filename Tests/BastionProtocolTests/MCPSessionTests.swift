@@ -51,6 +51,25 @@ struct MCPSessionTests {
         #expect(harness.sink.responses(to: 1).isEmpty)
     }
 
+    @Test func anAnswerThePeerCannotTakeIsDroppedAndUndone() async throws {
+        // Review 14, finding 7: over HTTP a client that closed its stream never gets the task id
+        // of its answer; the task must not live on unseen.
+        let dropped = Atomic(0)
+        var router = RequestRouter()
+        router.on("make") { _, context in
+            context.onUnanswered { dropped.add(1, ordering: .relaxed) }
+            return [:]
+        }
+        let harness = SessionHarness(router: router, sink: RecordingSink(isAccepting: false))
+        harness.initialize()
+        harness.receive(json: SessionHarness.request(1, "make"))
+        let deadline = ContinuousClock.now + .seconds(10)
+        while dropped.load(ordering: .relaxed) == 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(dropped.load(ordering: .relaxed) == 1)
+    }
+
     // MARK: close
 
     @Test func closingAnIdleSessionTellsTheObserverOnce() async {

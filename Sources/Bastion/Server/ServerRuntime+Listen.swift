@@ -15,6 +15,9 @@ extension ServerRuntime {
             guard case .object(let wanted)? = requested else {
                 throw .invalidParams("\"notifications\" must be an object (the kinds of change to receive)")
             }
+            // Over HTTP each listen is a session of its own: the client's listens are bounded together.
+            try context.session.reserveListen()
+            defer { context.session.releaseListen() }
             var filter = ListenFilter()
             var honored: [String: JSONValue] = [:]
             if wanted["toolsListChanged"] == true {

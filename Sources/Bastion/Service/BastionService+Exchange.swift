@@ -1,5 +1,6 @@
 public import BastionProtocol
 public import BastionSecurity
+import Synchronization
 
 /// The entry point of a stateless transport (2026-07-28 Streamable HTTP): one request at a time,
 /// each through the same security chain and audit as a connection's, none of them a session.
@@ -21,21 +22,27 @@ extension BastionService {
     ///   - body: The request's body, as received.
     ///   - headers: Its header fields (``MCPRequestHeaders``: checked against the body, -32020).
     ///   - client: The authenticated client.
-    /// - Returns: The running exchange.
+    /// The client's requests together hold at most its `max_concurrent_requests` (a request
+    /// beyond is answered -32005) and ``ExchangeQuota/maximumListens`` listens.
+    ///
+    /// - Returns: The running exchange, and what its body was (for the status: a request's
+    ///   answer comes in its messages; a notification is 202; a refused body an HTTP error).
     /// - Throws: ``ServerError`` when the service is not running.
     public func exchange(
         _ body: [UInt8],
         headers: MCPRequestHeaders,
         as client: ClientContext
-    ) async throws(ServerError) -> MCPExchange {
+    ) async throws(ServerError) -> (exchange: MCPExchange, body: MCPExchange.Body) {
         guard await isRunning() else { throw ServerError("the server is shutting down") }
+        let sessionConfiguration = server.sessionConfiguration(for: client, configuration: configuration)
         let exchange = MCPExchange(
             headers: headers,
-            configuration: server.sessionConfiguration(for: client, configuration: configuration),
+            configuration: sessionConfiguration,
             router: runtime.makeRouter(for: client),
             observer: AuditingObserver(audit: audit, client: client),
             id: SessionID.make(),
-            logger: logger
+            logger: logger,
+            quota: exchangeQuota(of: client.id, maximumRunning: sessionConfiguration.maxConcurrentRequests)
         ) { [weak self] session in
             self?.runtime.resources.sessionEnded(session)
             self?.unregister(session: session.id)
@@ -48,7 +55,20 @@ extension BastionService {
             exchange.cancel()
             throw ServerError("the server is shutting down")
         }
-        body.withUnsafeBytes { exchange.receive($0) }
-        return exchange
+        let kind = body.withUnsafeBytes { exchange.receive($0) }
+        return (exchange, kind)
+    }
+
+    /// The quota all of a client's stateless requests share, made at its first; a reload that
+    /// changes the client's limit applies to the quota made after the change.
+    private func exchangeQuota(of client: String, maximumRunning: Int) -> ExchangeQuota {
+        state.withLock { state in
+            if let quota = state.exchangeQuotas[client], quota.maximumRunning == max(1, maximumRunning) {
+                return quota
+            }
+            let quota = ExchangeQuota(maximumRunning: maximumRunning)
+            state.exchangeQuotas[client] = quota
+            return quota
+        }
     }
 }

@@ -25,6 +25,8 @@ public final class BastionService: Service, Sendable {
         var phase = Phase.starting
         var configuration: BastionConfiguration
         var connections: [String: LiveConnection] = [:]
+        /// What each client's stateless requests hold together (``exchange(_:headers:as:)``).
+        var exchangeQuotas: [String: ExchangeQuota] = [:]
         var readyWaiters: [CheckedContinuation<Bool, Never>] = []
         var shutdownReason: String?
         var shutdownWaiter: CheckedContinuation<Void, Never>?

@@ -30,11 +30,14 @@ public struct MCPRequestHeaders: Sendable, Hashable {
         }
     }
 
-    /// The `MCP-Protocol-Version` header, when there is exactly one (the transport routes on it).
-    public var protocolVersion: String? {
-        guard let values = fields[Name.protocolVersion], values.count == 1 else { return nil }
-        return values[0]
-    }
+    /// The first `MCP-Protocol-Version` header, `nil` when there is none: the transport routes
+    /// on it (a legacy version or none to the handshake-era endpoint).
+    public var protocolVersion: String? { fields[Name.protocolVersion]?.first }
+
+    /// Whether `MCP-Protocol-Version` came more than once: the transport routes such a request to
+    /// the 2026-07-28 path, whose check refuses it (-32020), never to the legacy one, where a
+    /// repeated header would go unchecked.
+    public var isProtocolVersionRepeated: Bool { (fields[Name.protocolVersion]?.count ?? 0) > 1 }
 
     /// Checks the headers against a modern request's body.
     /// - Throws: -32020 (HeaderMismatch) naming the first header that is missing, repeated, holds

@@ -22,16 +22,23 @@ extension MCPSession {
         case busy
         /// The session is closed.
         case closed
+        /// The client's stateless requests hold every slot of its ``ExchangeQuota``.
+        case clientBusy
     }
 
     /// Registers a request as in flight and gives it a credit or a place in the queue.
     func admit(_ request: AdmittedRequest) -> Admission {
+        // A stateless request also takes one of its client's slots (its one credit here bounds
+        // nothing): given back when it releases its credit, or at once when it does not start.
+        let quota = exchange?.quota
+        if let quota, !quota.acquireRunning() { return .clientBusy }
         let now = ContinuousClock.now
         let (admission, watchdog) = state.withLock { state -> (Admission, CheckedContinuation<Void, Never>?) in
             let admission = state.admit(request, configuration: configuration, now: now)
             return (admission, admission == .start ? armWatchdog(&state) : nil)
         }
         watchdog?.resume()
+        if admission != .start { quota?.releaseRunning() }
         return admission
     }
 
@@ -70,6 +77,7 @@ extension MCPSession {
             state -> (AdmittedRequest?, [CheckedContinuation<Void, Never>], CheckedContinuation<Void, Never>?) in
             update(&state)
             let next = state.passCredit(now: .now)
+            if next == nil { exchange?.quota?.releaseRunning() }
             return (next, state.takeIdleWaitersIfIdle(), next == nil ? nil : armWatchdog(&state))
         }
         watchdog?.resume()
@@ -124,10 +132,16 @@ extension MCPSession {
         switch request.reply {
         case .single:
             if shouldAnswer {
+                // An exchange's answer keeps its reservation until the transport has taken it.
+                let held = exchange == nil ? [] : context.takeHeld()
+                let message: JSONRPCMessage
                 switch result {
-                case .success(let value): write(.response(id: context.id, result: value))
-                case .failure(let error): write(.errorResponse(id: context.id, error: error))
+                case .success(let value): message = .response(id: context.id, result: value)
+                case .failure(let error): message = .errorResponse(id: context.id, error: error)
                 }
+                // An answer the peer can no longer take is dropped like a cancelled one: what it
+                // would have told (a task's id) is undone.
+                if !write(message, holding: held), unrecorded == nil { context.answerDropped() }
             }
             // The answer is written: dropped before what was reserved for it is released, so the
             // budget never counts as free the memory a large answer still holds.
@@ -218,6 +232,15 @@ extension JSONRPCError {
     /// 2026-07-28 revision reserves -32020…-32099; -32005 is the "limit exceeded" of other
     /// JSON-RPC servers (EIP-1474).
     package static let serverBusyCode = -32005
+
+    /// -32005: the client's stateless requests run all it may at once; retry later.
+    package static func clientBusy(running: Int) -> JSONRPCError {
+        JSONRPCError(
+            code: serverBusyCode,
+            message: "Server busy: \(running) requests of this client are running; retry once some have finished",
+            data: ["running": .int(Int64(running))]
+        )
+    }
 
     /// -32005: the session runs all the requests it may and its queue is full; retry later.
     package static func serverBusy(running: Int, queued: Int) -> JSONRPCError {

@@ -54,6 +54,17 @@ extension MCPSession {
             receiveRequest(id: id, method: method, params: params, byteCount: byteCount, receivedAt: receivedAt)
         case .notification(let method, let params):
             receiveNotification(method: method, params: params)
+        case .response where exchange != nil, .errorResponse where exchange != nil:
+            // 2026-07-28 has no server-to-client requests: over HTTP a posted response is refused
+            // (recorded; the transport answers it with an HTTP error).
+            reject(
+                id: nil,
+                method: nil,
+                error: .invalidRequest("a 2026-07-28 client sends requests and notifications, never responses"),
+                byteCount: byteCount,
+                since: receivedAt,
+                answer: false
+            )
         case .response(let id, let result):
             resolveReply(id: id, with: .success(result))
         case .errorResponse(let id?, let error):
@@ -116,10 +127,8 @@ extension MCPSession {
             write(unrecorded.map { .errorResponse(id: id, error: $0) } ?? message)
             return
         }
+        // A modern request's context starts with its envelope's audit annotations.
         let context = RequestContext(id: id, method: method, params: params, session: self, envelope: envelope)
-        if let envelope {
-            for (key, value) in Self.auditAnnotations(envelope) { context.annotate(key, value) }
-        }
         let request = AdmittedRequest(
             context: context,
             params: params,
@@ -145,6 +154,8 @@ extension MCPSession {
         case .duplicate: return .invalidRequest("request id \(id) is already in use")
         case .busy:
             return .serverBusy(running: configuration.maxConcurrentRequests, queued: configuration.maxQueuedRequests)
+        case .clientBusy:
+            return .clientBusy(running: exchange?.quota?.maximumRunning ?? configuration.maxConcurrentRequests)
         case .closed, .start, .queued: return .invalidRequest("the session is closing")
         }
     }
@@ -246,7 +257,11 @@ extension MCPSession {
                 annotations: annotations
             )
         )
-        if answer { write(.errorResponse(id: id, error: isModern ? Self.modernError(error) : error)) }
+        if answer {
+            write(.errorResponse(id: id, error: isModern ? Self.modernError(error) : error))
+        } else {
+            exchange?.refuse(error)
+        }
     }
 }
 

@@ -19,6 +19,26 @@ extension MCPSession {
         }
     }
 
+    /// Takes one of the client's listen slots for a stateless request (``ExchangeQuota/maximumListens``).
+    /// A connection's listens are bounded by its session's credits: always granted there.
+    /// - Throws: -32005 when the client's listens hold every slot.
+    public func reserveListen() throws(JSONRPCError) {
+        guard let quota = exchange?.quota else { return }
+        guard quota.acquireListen() else {
+            throw JSONRPCError(
+                code: JSONRPCError.serverBusyCode,
+                message: "Server busy: \(quota.maximumListens) subscriptions/listen of this client are open; "
+                    + "end one first",
+                data: ["listens": .int(Int64(quota.maximumListens))]
+            )
+        }
+    }
+
+    /// Gives back what ``reserveListen()`` took.
+    public func releaseListen() {
+        exchange?.quota?.releaseListen()
+    }
+
     /// Stops a listen; returns the URIs no other listen of this connection still watches.
     @discardableResult
     public func endListen(_ id: RequestID) -> Set<String> {

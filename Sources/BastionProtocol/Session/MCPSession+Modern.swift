@@ -213,12 +213,13 @@ extension MCPSession {
 
     /// What a modern request's audit record says of its revision and of the client it claims to be.
     static func auditAnnotations(_ envelope: ModernEnvelope) -> [String: JSONValue] {
-        [
-            AuditKey.protocol: .string(envelope.version.rawValue),
-            // Bounded by the audit observer, like every client-chosen string.
-            AuditKey.clientName: .string(envelope.client.name),
-            AuditKey.clientVersion: .string(envelope.client.version),
-        ]
+        // Room for the handler's own notes (tool, decision, permission, args, outcome…).
+        var annotations = [String: JSONValue](minimumCapacity: 10)
+        annotations[AuditKey.protocol] = .string(envelope.version.rawValue)
+        // Bounded by the audit observer, like every client-chosen string.
+        annotations[AuditKey.clientName] = .string(envelope.client.name)
+        annotations[AuditKey.clientVersion] = .string(envelope.client.version)
+        return annotations
     }
 
     /// Audit field names of the era.

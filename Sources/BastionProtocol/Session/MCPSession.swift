@@ -268,8 +268,9 @@ public final class MCPSession: Sendable {
         // here — awaiting a task's value would outlive the timeout.
         await waitUntilIdle(atMost: .seconds(1))
         guard let exchange else { return observer.sessionClosed(self) }
-        // Nothing more goes out for the request, whatever was still running.
-        exchange.finish()
+        // Nothing more goes out for the request, whatever was still running. A body not handed
+        // over yet is still refused (recorded, answered "closing"), and that answer ends it.
+        if state.withLock({ $0.hasReceived }) { exchange.finish() }
     }
 
     /// Returns once no request is in flight, or after `limit`, whichever comes first.
@@ -303,12 +304,24 @@ public final class MCPSession: Sendable {
     }
 
     /// Encodes and writes one message.
+    /// - Parameter held: What an exchange keeps alive until its transport has taken the message
+    ///   (a connection's sink accounts for what it queues itself).
     @discardableResult
-    func write(_ message: JSONRPCMessage) -> Bool {
+    func write(_ message: JSONRPCMessage, holding held: [any AnyObject & Sendable] = []) -> Bool {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(256)
         JSONWriter.write(message.json, into: &bytes)
         guard let exchange else { return sink.send(consume bytes) }
-        return exchange.deliver(consume bytes, kind: MCPExchange.Message.Kind(message))
+        var droppable = false
+        if case .notification(let method, _) = message {
+            // Superseded by the next one; a listen's change is not.
+            droppable = method == "notifications/progress" || method == "notifications/message"
+        }
+        return exchange.deliver(
+            consume bytes,
+            kind: MCPExchange.Message.Kind(message),
+            droppable: droppable,
+            held: held
+        )
     }
 }

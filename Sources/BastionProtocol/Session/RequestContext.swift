@@ -32,7 +32,7 @@ public final class RequestContext: Sendable {
         var onUnanswered: [@Sendable () -> Void] = []
     }
 
-    private let state = Mutex(State())
+    private let state: Mutex<State>
 
     /// Creates a context; the session does this for each request.
     package init(
@@ -56,6 +56,11 @@ public final class RequestContext: Sendable {
         default: self.progressToken = nil
         }
         self.receivedAt = .now
+        // What a modern request's record says of its revision and client: set here, not by three
+        // locked inserts (every request of a 2026-07-28 connection).
+        var initial = State()
+        if let envelope { initial.annotations = MCPSession.auditAnnotations(envelope) }
+        self.state = Mutex(initial)
     }
 
     /// What the client declared for this request: its envelope's on a 2026-07-28 connection
