@@ -27,6 +27,21 @@ struct ModernEnvelopeTests {
         #expect(!ModernEnvelope.isPresent(method: "tools/list", params: nil))
     }
 
+    @Test(arguments: [(JSONValue.string("p-1"), JSONValue?.some("p-1")), (7, 7), (1.5, nil), (JSONValue.object(["x": 1]), nil)])
+    func theProgressTokenIsReadWithTheEnvelopeWhenAStringOrAnInteger(_ token: JSONValue, _ kept: JSONValue?) throws {
+        var meta = Self.valid
+        meta["progressToken"] = token
+        let envelope = try ModernEnvelope(meta: meta)
+        #expect(envelope.progressToken == kept)
+        #expect(try ModernEnvelope(meta: Self.valid).progressToken == nil)
+    }
+
+    @Test func theMetaIsLookedUpOnceAndItsEnvelopeReadFromIt() throws {
+        let meta = try #require(ModernEnvelope.meta(method: "tools/call", params: Self.params(Self.valid)))
+        #expect(try ModernEnvelope(meta: meta) == ModernEnvelope(params: Self.params(Self.valid)))
+        #expect(ModernEnvelope.meta(method: "tools/call", params: ["_meta": "not an object"]) == nil)
+    }
+
     @Test func aMissingOrMistypedKeyIsInvalidParams() {
         var noCapabilities = Self.valid
         noCapabilities[ModernEnvelope.Key.clientCapabilities] = nil

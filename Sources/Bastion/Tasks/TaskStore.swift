@@ -116,6 +116,7 @@ final class TaskStore: Sendable {
         )
         var envelope = context.envelope
         envelope?.logLevel = nil
+        envelope?.progressToken = nil
         let own = RequestContext(
             id: context.id,
             method: context.method,

@@ -11,6 +11,8 @@ public struct ModernEnvelope: Sendable, Hashable {
     /// `io.modelcontextprotocol/logLevel`: the lowest level of `notifications/message` this request
     /// wants; `nil` means none at all (logging.mdx).
     public var logLevel: LogLevel?
+    /// `_meta.progressToken`, when the request asks for progress (a string or an integer).
+    public var progressToken: JSONValue?
 
     /// The `_meta` keys of the revision.
     public enum Key {
@@ -21,22 +23,39 @@ public struct ModernEnvelope: Sendable, Hashable {
         public static let serverInfo = "io.modelcontextprotocol/serverInfo"
     }
 
-    /// Whether a request is a modern one: its `_meta` has the protocol-version key and it is not
-    /// `initialize` (what the Python SDK checks too). Notifications carry no envelope.
+    /// Whether a request carries the 2026-07-28 envelope (its `_meta` names a protocol version);
+    /// `initialize` never does, whatever it holds.
     public static func isPresent(method: String, params: JSONValue?) -> Bool {
-        method != "initialize" && params?["_meta"]?[Key.protocolVersion] != nil
+        meta(method: method, params: params) != nil
     }
 
-    /// Reads the envelope of a request for which ``isPresent(method:params:)`` holds.
-    /// - Throws: -32602 for a missing or mistyped key or level, -32022 for a version this server
-    ///   does not speak on the modern path (with `data.supported` and `data.requested`).
+    /// The request's `_meta` when it is a 2026-07-28 envelope (``isPresent(method:params:)``),
+    /// looked up once for both the era check and ``init(meta:)``: this runs on every request.
+    public static func meta(method: String, params: JSONValue?) -> [String: JSONValue]? {
+        guard method != "initialize", case .object(let meta)? = params?["_meta"], meta[Key.protocolVersion] != nil
+        else { return nil }
+        return meta
+    }
+
+    /// Reads and checks the envelope of a request's params.
+    /// - Throws: -32602 when a required key is missing or malformed, -32022 for a version that is
+    ///   not a 2026-07-28-era one.
     public init(params: JSONValue?) throws(JSONRPCError) {
-        // One lookup of `_meta`, then one per key in its own dictionary (this runs on every request).
-        guard case .object(let meta)? = params?["_meta"], case .string(let requested)? = meta[Key.protocolVersion]
-        else {
+        guard case .object(let meta)? = params?["_meta"] else {
             throw .invalidParams("\"_meta\".\"\(Key.protocolVersion)\" must be a string")
         }
-        guard let version = ProtocolVersion(rawValue: requested), version.isModern else {
+        try self.init(meta: meta)
+    }
+
+    /// Reads and checks an envelope from the request's `_meta` object.
+    /// - Throws: As ``init(params:)``.
+    public init(meta: [String: JSONValue]) throws(JSONRPCError) {
+        guard case .string(let requested)? = meta[Key.protocolVersion] else {
+            throw .invalidParams("\"_meta\".\"\(Key.protocolVersion)\" must be a string")
+        }
+        // The version every modern client sends, without the string switch of `init(rawValue:)`.
+        let known = requested == ProtocolVersion.v2026_07_28.rawValue ? .v2026_07_28 : ProtocolVersion(rawValue: requested)
+        guard let version = known, version.isModern else {
             throw .unsupportedProtocolVersion(requested: requested)
         }
         guard case .object(let capabilities)? = meta[Key.clientCapabilities] else {
@@ -58,5 +77,10 @@ public struct ModernEnvelope: Sendable, Hashable {
             capabilities: capabilities
         )
         self.logLevel = logLevel
+        switch meta["progressToken"] {
+        case .string(let token)?: self.progressToken = .string(token)
+        case .int(let token)?: self.progressToken = .int(token)
+        default: self.progressToken = nil
+        }
     }
 }

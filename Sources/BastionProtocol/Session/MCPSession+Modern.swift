@@ -45,7 +45,8 @@ extension MCPSession {
         byteCount: Int,
         receivedAt: ContinuousClock.Instant
     ) -> EraDecision {
-        let present = ModernEnvelope.isPresent(method: method, params: params)
+        let meta = ModernEnvelope.meta(method: method, params: params)
+        let present = meta != nil
         let current = negotiatedVersion
         func refuse(_ error: JSONRPCError, _ annotations: [String: JSONValue] = [:]) -> EraDecision {
             reject(
@@ -69,7 +70,7 @@ extension MCPSession {
             }
             return .handshake
         }
-        guard present else {
+        guard let meta else {
             if current == nil, method != "server/discover" { return .handshake }
             if method == "initialize" {
                 let requested = params?["protocolVersion"]?.stringValue ?? ""
@@ -85,7 +86,7 @@ extension MCPSession {
         }
         let envelope: ModernEnvelope
         do {
-            envelope = try ModernEnvelope(params: params)
+            envelope = try ModernEnvelope(meta: meta)
         } catch {
             return refuse(error, [AuditKey.protocol: .string(ProtocolVersion.v2026_07_28.rawValue)])
         }
@@ -98,7 +99,8 @@ extension MCPSession {
             }
         }
         if current == nil { becomeModern(envelope) }
-        if Self.removedInModern.contains(method) {
+        // `tools/call`, by far the most frequent, without hashing its name.
+        if method != "tools/call", Self.removedInModern.contains(method) {
             return refuse(.methodNotFound(method), Self.auditAnnotations(envelope))
         }
         if method == "server/discover" {
@@ -191,7 +193,7 @@ extension MCPSession {
         } else {
             members["_meta"] = .object(serverInfoMeta)
         }
-        if isComplete, Self.cacheableMethods.contains(method) {
+        if isComplete, method != "tools/call", Self.cacheableMethods.contains(method) {
             if members["ttlMs"] == nil { members["ttlMs"] = 0 }
             if members["cacheScope"] == nil { members["cacheScope"] = "private" }
         }

@@ -50,10 +50,15 @@ public final class RequestContext: Sendable {
         self.inputObserver = inputObserver
         self.method = method
         self.session = session
-        let token = params?["_meta"]?["progressToken"]
-        switch token {
-        case .string?, .int?: self.progressToken = token
-        default: self.progressToken = nil
+        if let envelope {
+            // Read with the envelope, from the `_meta` it looked up already.
+            self.progressToken = envelope.progressToken
+        } else {
+            let token = params?["_meta"]?["progressToken"]
+            switch token {
+            case .string?, .int?: self.progressToken = token
+            default: self.progressToken = nil
+            }
         }
         self.receivedAt = .now
         // What a modern request's record says of its revision and client: set here, not by three
