@@ -19,6 +19,28 @@ struct RequestContextTests {
         harness.sink.notifications("notifications/progress").compactMap { $0["params"] }
     }
 
+    @Test func aLogMessageCarriesTheTagAndTaskOfItsRequest() throws {
+        let harness = SessionHarness(capabilities: ServerCapabilities(tools: true, logging: true))
+        harness.initialize()
+        harness.receive(json: SessionHarness.request(1, "logging/setLevel", ["level": "debug"]))
+        let tagged = RequestContext(
+            id: .int(3),
+            method: "tools/call",
+            params: nil,
+            session: harness.session,
+            relatedTask: "t-1",
+            messageTag: ["bastion/worker-call": 3]
+        )
+        tagged.log(.info, data: "from the call")
+        let plain = RequestContext(id: .int(4), method: "tools/call", params: nil, session: harness.session)
+        plain.log(.info, data: "no tag")
+        let messages = harness.sink.notifications("notifications/message").compactMap { $0["params"] }
+        #expect(messages.count == 2)
+        #expect(messages.first?["_meta"]?["bastion/worker-call"] == 3)
+        #expect(messages.first?["_meta"]?[RequestContext.relatedTaskKey]?["taskId"] == "t-1")
+        #expect(messages.last?["_meta"] == nil)
+    }
+
     @Test func keepsIDAndMethod() {
         let (context, harness) = makeContext(params: nil)
         #expect(context.id == .int(9))

@@ -161,6 +161,8 @@ def test_progress_logging_and_cancellation_cross_the_worker(spawn, tmp_path, wri
     assert "slept 300 ms" in text_of(response["result"]), response
     progress = server.notifications("notifications/progress")
     assert progress and all(n["params"]["progressToken"] == "p1" for n in progress), progress
+    messages = server.notifications("notifications/message")
+    assert {m["params"]["level"] for m in messages} == {"info", "debug"}, messages
     # A long call, cancelled: the answer never comes, and the next call is served at once.
     call_id = server.next_id()
     server.send({"jsonrpc": "2.0", "id": call_id, "method": "tools/call", "params": {"name": "sleep", "arguments": {"ms": 20000}}})
@@ -169,6 +171,28 @@ def test_progress_logging_and_cancellation_cross_the_worker(spawn, tmp_path, wri
     server.notify("notifications/cancelled", {"requestId": call_id, "reason": "test"})
     assert text_of(server.call_tool("list_directory", {"path": "."})) is not None
     assert time.monotonic() - started < 5
+    server.close()
+
+
+def test_a_modern_calls_log_messages_cross_the_worker_at_its_own_level(spawn, tmp_path, write_config, server_env):
+    """Review 13, finding 3: a worker's log messages went to the session, which sends none on a
+    2026-07-28 connection, so an isolated client's `_meta.logLevel` got nothing."""
+    config, _, _, _ = _setup(tmp_path, write_config, server_env, "process")
+    server = spawn("--config", config, "--client", "a")
+    meta = {
+        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientInfo": {"name": "raw-modern", "version": "1"},
+        "io.modelcontextprotocol/clientCapabilities": {},
+    }
+    quiet = server.request("tools/call", {"name": "sleep", "arguments": {"ms": 150}, "_meta": meta})
+    assert "slept 150 ms" in text_of(quiet["result"]), quiet
+    assert server.notifications("notifications/message") == []
+    loud = server.request("tools/call", {"name": "sleep", "arguments": {"ms": 150},
+                                         "_meta": {**meta, "io.modelcontextprotocol/logLevel": "info"}})
+    assert "slept 150 ms" in text_of(loud["result"]), loud
+    messages = server.notifications("notifications/message")
+    assert [m["params"]["level"] for m in messages] == ["info"], messages
+    assert all("bastion/worker-call" not in (m["params"].get("_meta") or {}) for m in messages), messages
     server.close()
 
 

@@ -357,8 +357,13 @@ final class IsolationWorker: Sendable {
         return .array(checked)
     }
 
-    /// Progress goes to the call it belongs to (its token is the call's id), log messages to the
-    /// session, which applies the level the client set; nothing else is forwarded.
+    /// The `_meta` member by which the worker tags a call's log messages with the call's id.
+    static let callTagKey = "bastion/worker-call"
+
+    /// Progress goes to the call it belongs to (its token is the call's id), and so do log
+    /// messages (tagged with it), which then follow that call's rules: the level the client set,
+    /// or on 2026-07-28 the request's own `_meta` level (review 13, finding 3: they went to the
+    /// session, which sends none on a modern connection). Nothing else is forwarded.
     private func forward(_ notification: JSONValue) {
         let params = notification["params"]
         switch notification["method"]?.stringValue {
@@ -376,7 +381,14 @@ final class IsolationWorker: Sendable {
             guard let level = params?["level"]?.stringValue.flatMap(LogLevel.init(rawValue:)),
                 let data = params?["data"]
             else { return }
-            session.log(level, logger: params?["logger"]?.stringValue, data: data)
+            let logger = params?["logger"]?.stringValue
+            guard let id = params?["_meta"]?[Self.callTagKey]?.intValue,
+                let context = state.withLock({ $0.pending[id]?.context })
+            else {
+                // Not a call's (or its call has ended): the session's rules, as for any message.
+                return session.log(level, logger: logger, data: data)
+            }
+            context.log(level, logger: logger, data: data)
         default:
             return
         }

@@ -185,7 +185,8 @@ private final class Worker: Sendable {
             id: .int(id),
             method: "tools/call",
             params: message["progress"]?.boolValue == true ? ["_meta": ["progressToken": .int(id)]] : nil,
-            session: current.session
+            session: current.session,
+            messageTag: [IsolationWorker.callTagKey: .int(id)]
         )
         let call = ToolCall(name: name, arguments: arguments, request: context, approvalBasis: basis)
         running.withLock { running in

@@ -16,21 +16,23 @@ extension MCPSession {
     }
 
     /// Sends `notifications/message` when `level` is at or above the level the client set.
-    public func log(_ level: LogLevel, logger name: String? = nil, data: JSONValue) {
+    /// - Parameter meta: The notification's `_meta` (what the request it is about asked to tag it with).
+    public func log(_ level: LogLevel, logger name: String? = nil, data: JSONValue, meta: JSONValue? = nil) {
         guard configuration.capabilities.logging else { return }
         let allowed = state.withLock { state -> Bool in
             guard case .initialized = state.phase else { return false }
             return level >= state.logLevel
         }
         guard allowed else { return }
-        send(level, logger: name, data: data)
+        send(level, logger: name, data: data, meta: meta)
     }
 
     /// Writes one `notifications/message`, whoever decided it may go.
-    func send(_ level: LogLevel, logger name: String?, data: JSONValue) {
+    func send(_ level: LogLevel, logger name: String?, data: JSONValue, meta: JSONValue? = nil) {
         guard configuration.capabilities.logging, !isClosed else { return }
         var params: [String: JSONValue] = ["level": .string(level.rawValue), "data": data]
         if let name { params["logger"] = .string(name) }
+        if let meta { params["_meta"] = meta }
         write(.notification(method: "notifications/message", params: .object(params)))
     }
 

@@ -17,6 +17,8 @@ public final class RequestContext: Sendable {
     /// The task this request runs as (a task-augmented `tools/call`, 2025-11-25): the messages it
     /// causes carry `_meta["io.modelcontextprotocol/related-task"]`.
     public let relatedTask: String?
+    /// Members added to the `_meta` of the log messages it causes (``messageMeta``).
+    let messageTag: [String: JSONValue]?
     /// Told when the handler starts and stops waiting for the person behind the client (a task
     /// moves to `input_required` and back).
     private let inputObserver: (@Sendable (_ isWaiting: Bool) -> Void)?
@@ -42,9 +44,11 @@ public final class RequestContext: Sendable {
         session: MCPSession,
         relatedTask: String? = nil,
         envelope: ModernEnvelope? = nil,
-        inputObserver: (@Sendable (_ isWaiting: Bool) -> Void)? = nil
+        inputObserver: (@Sendable (_ isWaiting: Bool) -> Void)? = nil,
+        messageTag: [String: JSONValue]? = nil
     ) {
         self.id = id
+        self.messageTag = messageTag
         self.envelope = envelope
         self.relatedTask = relatedTask
         self.inputObserver = inputObserver
@@ -78,13 +82,25 @@ public final class RequestContext: Sendable {
     /// Sends `notifications/message` about this request: on a 2026-07-28 connection only when the
     /// request asked for that level or a lower one in its `_meta` (logging.mdx), else when it is
     /// at or above the level the client set with `logging/setLevel`.
+    ///
+    /// The message carries ``messageMeta`` in `_meta`, so whoever relays it knows its request.
     public func log(_ level: LogLevel, logger name: String? = nil, data: JSONValue) {
         guard let envelope else {
-            session.log(level, logger: name, data: data)
+            session.log(level, logger: name, data: data, meta: messageMeta)
             return
         }
         guard let wanted = envelope.logLevel, level >= wanted, !isFinished, !isCancelled else { return }
-        session.send(level, logger: name, data: data)
+        session.send(level, logger: name, data: data, meta: messageMeta)
+    }
+
+    /// The `_meta` of the log messages this request causes: its task's (``relatedTaskMeta``), and
+    /// the tag it was made with (an isolation worker's call id, by which the server hands the
+    /// message to the call it belongs to and applies that call's log level).
+    var messageMeta: JSONValue? {
+        guard let messageTag else { return relatedTaskMeta }
+        var meta = relatedTaskMeta?.objectValue ?? [:]
+        for (key, value) in messageTag { meta[key] = value }
+        return .object(meta)
     }
 
     /// Adds time to this request's deadline (the client's `timeout_ms`), for time the handler spends
