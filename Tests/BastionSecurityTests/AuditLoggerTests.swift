@@ -29,6 +29,22 @@ struct AuditLoggerTests {
         }
     }
 
+    @Test func everyRecordNamesTheNodeAndStillVerifies() throws {
+        let scratch = try ScratchDirectory()
+        let logger = try AuditLogger(path: scratch.file("audit.jsonl"), policy: .none, node: "replica-1")
+        logger.record(AuditEntry(event: "start"))
+        // An entry cannot name another node.
+        logger.record(AuditEntry(event: "request", fields: ["node": "forged"]))
+        logger.flush()
+        let lines = try records(logger.path)
+        #expect(lines.map { $0["node"] } == ["replica-1", "replica-1"])
+        #expect(try AuditVerifier.verify(path: logger.path).isIntact)
+        let plain = try AuditLogger(path: scratch.file("plain.jsonl"), policy: .none)
+        plain.record(AuditEntry(event: "start"))
+        plain.flush()
+        #expect(try records(plain.path).first?["node"] == nil)
+    }
+
     @Test func theFileIsCreatedWithMode0600() throws {
         let scratch = try ScratchDirectory()
         let logger = try AuditLogger(path: scratch.file("audit.jsonl"), policy: .batch)

@@ -41,6 +41,15 @@ struct BastionServerTests {
         #expect(BastionServer.version == "0.1.0")
     }
 
+    @Test func theDefaultNodeIsTheHostNameAndThePid() {
+        let node = BastionServer.defaultNodeID
+        let host = ProcessInfo.processInfo.hostName
+        #expect(node.hasSuffix("-\(ProcessInfo.processInfo.processIdentifier)"))
+        #expect(
+            node.hasPrefix(host.split(separator: ".").first.map(String.init) ?? host) || node.hasPrefix("localhost")
+        )
+    }
+
     @Test func theConfigurationIsKept() throws {
         let scratch = try ScratchDirectory()
         let configuration = configuration(scratch)

@@ -54,6 +54,12 @@ struct ServerConfigurationTOMLTests {
         )
     }
 
+    @Test("node_id names this replica in the audit records; unset, the host name and pid do")
+    func nodeID() throws {
+        #expect(try server("node_id = \"eu-west-2\"").nodeID == "eu-west-2")
+        #expect(try server("").nodeID == nil)
+    }
+
     @Test("An empty [server] table keeps the defaults")
     func emptyTableKeepsDefaults() throws {
         #expect(try server("") == ServerConfiguration(auditLog: "/state/bastion/audit.jsonl"))
@@ -63,6 +69,9 @@ struct ServerConfigurationTOMLTests {
         "Bad [server] values are refused at their key",
         arguments: [
             ("name = \"\"", "server.name"),
+            ("node_id = \"\"", "server.node_id"),
+            ("node_id = \"a\\tb\"", "server.node_id"),
+            ("node_id = 7", "server.node_id"),
             ("name = \"a\\nb\"", "server.name"),
             ("audit_log = \"\"", "server.audit_log"),
             ("audit_sync = \"sometimes\"", "server.audit_sync"),

@@ -64,6 +64,10 @@ def test_a_fresh_log_verifies(run_cli, log: Path):
     assert all(b["prev"] == a["hash"] for a, b in zip(records, records[1:]))
     head = json.loads((log.parent / "audit.jsonl.head").read_text())
     assert head == {"seq": count, "hash": records[-1]["hash"]}
+    # Each record names its node (issue 12: replicas' logs verify separately, merge by time):
+    # by default the host name and the server's pid, the same on every record of one process.
+    nodes = {r.get("node") for r in records}
+    assert len(nodes) == 1 and str(records[0]["pid"]) == next(iter(nodes)).rsplit("-", 1)[1], nodes
 
 
 def test_an_edited_byte_is_caught(run_cli, log: Path):

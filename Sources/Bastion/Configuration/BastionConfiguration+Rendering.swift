@@ -38,6 +38,7 @@ extension BastionConfiguration {
             "audit_max_bytes = \(server.auditMaxBytes)",
             "audit_keep = \(server.auditKeep)",
         ]
+        if let node = server.nodeID { lines.append("node_id = \(q(node))") }
         if let syslog = server.auditSyslog { lines.append("audit_syslog = \(q(syslog.description))") }
         lines += [
             "audit_syslog_facility = \(q(server.auditSyslogFacility.rawValue))",

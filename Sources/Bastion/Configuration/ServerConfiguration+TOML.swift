@@ -7,7 +7,7 @@ extension ServerConfiguration {
         "name", "audit_log", "audit_sync", "audit_max_bytes", "audit_keep", "audit_syslog", "audit_syslog_facility",
         "interpreters",
         "max_message_bytes", "max_depth", "diagnostics", "log_level",
-        "request_timeout_ms", "approval_timeout_ms", "page_size", "memory_budget_mb", "require_sandbox",
+        "request_timeout_ms", "approval_timeout_ms", "page_size", "memory_budget_mb", "require_sandbox", "node_id",
     ]
 
     /// Reads `[server]`; an absent table gives the defaults.
@@ -29,6 +29,18 @@ extension ServerConfiguration {
                 )
             }
             server.name = name
+        }
+        if let node = try reader.string("node_id") {
+            guard !node.isEmpty, node.utf8.count <= 128,
+                !node.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
+            else {
+                throw context.error(
+                    .invalidValue,
+                    at: reader.path.appending("node_id"),
+                    "the node id must be 1 to 128 bytes without control characters"
+                )
+            }
+            server.nodeID = node
         }
         if let auditLog = try reader.string("audit_log") {
             server.auditLog = try context.resolvePath(auditLog, at: reader.path.appending("audit_log"))

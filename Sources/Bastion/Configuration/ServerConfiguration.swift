@@ -35,6 +35,9 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// The process-wide budget of bytes in flight (answers being built or waiting to be written), in
     /// MiB (`memory_budget_mb`): beyond it a call waits a few seconds, then is refused as busy.
     public var memoryBudgetMB: Int
+    /// This replica's name in every audit record (`node_id`); `nil`: the host name and the pid,
+    /// so the logs of replicas behind one load balancer verify separately and merge by time.
+    public var nodeID: String?
     /// The kernel sandboxing features code execution needs (`require_sandbox`): when the kernel
     /// lacks one, `bastion sandbox-check` fails and no command or code is run without it.
     public var requireSandbox: [SandboxFeature]

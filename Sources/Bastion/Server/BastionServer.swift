@@ -6,6 +6,10 @@ import BastionTransport
 public import Logging
 import ServiceLifecycle
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The Bastion server: a configuration plus the modules that provide its tools.
 ///
 /// ```swift
@@ -144,13 +148,24 @@ public struct BastionServer: Sendable {
         }
     }
 
+    /// The audit records' `node` when `node_id` is not set: the host name and the pid.
+    static var defaultNodeID: String {
+        var name = [UInt8](repeating: 0, count: 256)
+        let host =
+            name.withUnsafeMutableBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { gethostname($0.baseAddress!, $0.count - 1) }
+            } == 0 ? String(decoding: name.prefix { $0 != 0 }, as: UTF8.self) : "localhost"
+        return "\(host.isEmpty ? "localhost" : host)-\(getpid())"
+    }
+
     func openAudit() throws(ServerError) -> AuditLogger {
         do {
             return try AuditLogger(
                 path: configuration.server.auditLog,
                 policy: configuration.server.auditSync,
                 rotation: configuration.server.auditRotation,
-                syslog: configuration.server.auditSyslogConfiguration
+                syslog: configuration.server.auditSyslogConfiguration,
+                node: configuration.server.nodeID ?? Self.defaultNodeID
             )
         } catch {
             throw ServerError(error.message)

@@ -43,12 +43,18 @@ public final class AuditLogger: Sendable {
     ///   - rotation: When the file is rotated (default: never).
     ///   - syslog: Where records are also sent, if anywhere.
     /// - Throws: ``AuditError`` when the file cannot be opened.
+    /// - Parameter node: The `node` member of every record (a replica's name), or none.
+    /// The `node` member of every record, when set (``init(path:policy:rotation:syslog:node:)``).
+    public let node: String?
+
     public init(
         path: String,
         policy: AuditSyncPolicy,
         rotation: AuditRotation = .never,
-        syslog: AuditSyslogConfiguration? = nil
+        syslog: AuditSyslogConfiguration? = nil,
+        node: String? = nil
     ) throws(AuditError) {
+        self.node = node
         let parent = PathBytes.splitLast(path)?.parent ?? ""
         if !parent.isEmpty { Self.makeDirectories(parent) }
         writer = try AuditWriter(
@@ -70,6 +76,7 @@ public final class AuditLogger: Sendable {
     )
         throws(AuditError)
     {
+        node = nil
         writer = try AuditWriter(
             path: path,
             policy: policy,
@@ -91,7 +98,7 @@ public final class AuditLogger: Sendable {
     @discardableResult
     public func record(_ entry: AuditEntry) -> Int64? {
         // Encoded before any lock is taken; see AuditRecordBody.
-        let body = AuditRecordBody(entry)
+        let body = AuditRecordBody(entry, node: node)
         // Only with syslog on: the `decision` lookup hashes a key per record.
         let fields =
             writer.syslog == nil

@@ -38,12 +38,15 @@ struct AuditRecordBody {
 
     /// Encodes an entry straight from its parts, as ``AuditEntry/members()`` would give them but
     /// without building that dictionary (a copy of `fields` and up to six inserts per record).
-    init(_ entry: AuditEntry) {
+    /// - Parameter node: The logger's `node` member; an entry's own `node` gives way to it.
+    init(_ entry: AuditEntry, node: String? = nil) {
         var sorted: [(key: String, value: JSONValue)] = []
-        sorted.reserveCapacity(entry.fields.count + 6)
+        sorted.reserveCapacity(entry.fields.count + 7)
         for member in entry.fields where !Self.isOwned(member.key) && !entry.names(member.key) {
+            if node != nil, member.key == "node" { continue }
             sorted.append(member)
         }
+        if let node { sorted.append(("node", .string(node))) }
         sorted.append(("event", .string(entry.event)))
         if let client = entry.client { sorted.append(("client", .string(client))) }
         if let transport = entry.transport { sorted.append(("transport", .string(transport))) }
