@@ -74,6 +74,18 @@ struct MCPSessionModernTests {
         #expect(response["result"]?["protocolVersion"] == .string(ProtocolVersion.latest.rawValue))
     }
 
+    @Test(arguments: [JSONValue.object([:]), ["content": [["type": "text", "text": "x"]], "resultType": "complete"]])
+    func theSplicedIdentityGivesTheSameAnswerAsTheDictionaryOne(_ result: JSONValue) throws {
+        let (harness, _) = harness()
+        for id in [RequestID.int(7), .string("a\"b")] {
+            harness.session.writeWithServerInfo(.response(id: id, result: result))
+            var expected = result.objectValue ?? [:]
+            expected["_meta"] = .object(harness.session.serverInfoMeta)
+            let written = try #require(harness.sink.responses(to: id.json).last)
+            #expect(written == ["jsonrpc": "2.0", "id": id.json, "result": .object(expected)])
+        }
+    }
+
     @Test func aModernResultHasItsTypeAndTheServersIdentity() async throws {
         let (harness, _) = harness()
         harness.receive(json: Self.modern(1, "echo", ["x": 1]))

@@ -126,8 +126,16 @@ extension MCPSession {
         // A result whose record was not written is never sent: the audit error takes its place.
         if let unrecorded { result = .failure(unrecorded) }
         if !shouldAnswer || unrecorded != nil { context.answerDropped() }
+        // A single modern answer gets the server's identity spliced in as it is encoded (below).
+        var splicesServerInfo = false
         if context.envelope != nil {
-            result = result.map { modernResult($0, method: context.method) }.mapError(Self.modernError)
+            let splices: Bool
+            if case .single = request.reply { splices = true } else { splices = false }
+            result = result.map { value in
+                let (modern, spliced) = modernResult(value, method: context.method, leavingServerInfo: splices)
+                splicesServerInfo = spliced
+                return modern
+            }.mapError(Self.modernError)
         }
         switch request.reply {
         case .single:
@@ -141,7 +149,10 @@ extension MCPSession {
                 }
                 // An answer the peer can no longer take is dropped like a cancelled one: what it
                 // would have told (a task's id) is undone.
-                if !write(message, holding: held), unrecorded == nil { context.answerDropped() }
+                let written =
+                    splicesServerInfo
+                    ? writeWithServerInfo(message, holding: held) : write(message, holding: held)
+                if !written, unrecorded == nil { context.answerDropped() }
             }
             // The answer is written: dropped before what was reserved for it is released, so the
             // budget never counts as free the memory a large answer still holds.

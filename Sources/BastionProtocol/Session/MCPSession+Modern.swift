@@ -169,15 +169,23 @@ extension MCPSession {
         if let unrecorded {
             write(.errorResponse(id: id, error: unrecorded))
         } else {
-            write(.response(id: id, result: envelope == nil ? result : modernResult(result, method: method)))
+            write(.response(id: id, result: envelope == nil ? result : modernResult(result, method: method).value))
         }
     }
 
     /// A result as 2026-07-28 has it: `resultType` (index.mdx: every result), the server's identity
     /// in `_meta`, and, on a complete result of a cacheable method, `ttlMs` 0 and `cacheScope`
     /// `private` unless the handler chose: every answer of Bastion depends on the client's rights.
-    func modernResult(_ value: JSONValue, method: String) -> JSONValue {
-        guard case .object(var members) = value else { return value }
+    ///
+    /// - Parameter leavingServerInfo: Leave the identity out of a result that has no `_meta` of
+    ///   its own, for ``writeWithServerInfo(_:holding:)`` to splice in pre-encoded.
+    /// - Returns: The result, and whether the identity was left out.
+    func modernResult(
+        _ value: JSONValue,
+        method: String,
+        leavingServerInfo: Bool = false
+    ) -> (value: JSONValue, leftOut: Bool) {
+        guard case .object(var members) = value else { return (value, false) }
         let isComplete: Bool
         if let given = members["resultType"] {
             isComplete = given == "complete"
@@ -185,19 +193,51 @@ extension MCPSession {
             members["resultType"] = "complete"
             isComplete = true
         }
+        var leftOut = false
         // The identity is built once per session; a result's own `_meta` keeps its members.
         if case .object(var meta)? = members["_meta"] {
             members["_meta"] = nil  // uniquely referenced again, so the merge does not copy it
             meta.merge(serverInfoMeta) { _, server in server }
             members["_meta"] = .object(meta)
+        } else if leavingServerInfo {
+            leftOut = true
         } else {
             members["_meta"] = .object(serverInfoMeta)
         }
+        // `tools/call`, by far the most frequent, is not one: no set lookup for it.
         if isComplete, method != "tools/call", Self.cacheableMethods.contains(method) {
             if members["ttlMs"] == nil { members["ttlMs"] = 0 }
             if members["cacheScope"] == nil { members["cacheScope"] = "private" }
         }
-        return .object(members)
+        return (.object(members), leftOut)
+    }
+
+    /// Writes a response whose result object lacks `_meta`, with the server's identity spliced in
+    /// as its first member from bytes encoded once per session: no dictionary insert, no nested
+    /// objects to sort and write on every answer (the envelope's cost, issue 11 item 9).
+    @discardableResult
+    func writeWithServerInfo(_ message: JSONRPCMessage, holding held: [any AnyObject & Sendable] = []) -> Bool {
+        guard case .response(let id, let result) = message, case .object = result else {
+            return write(message, holding: held)
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256 + serverInfoMember.count)
+        bytes.append(contentsOf: #"{"id":"#.utf8)
+        JSONWriter.write(id.json, into: &bytes)
+        bytes.append(contentsOf: #","jsonrpc":"2.0","result":{"#.utf8)
+        bytes.append(contentsOf: serverInfoMember)
+        let opening = bytes.count
+        JSONWriter.write(result, into: &bytes)
+        // The result's own `{` becomes the comma after the identity, or goes when it is empty.
+        if bytes.count - opening == 2 {
+            bytes.removeLast(2)
+            bytes.append(UInt8(ascii: "}"))
+        } else {
+            bytes[opening] = UInt8(ascii: ",")
+        }
+        bytes.append(UInt8(ascii: "}"))
+        guard let exchange else { return sink.send(consume bytes) }
+        return exchange.deliver(consume bytes, kind: .response(errorCode: nil), held: held)
     }
 
     /// An error as 2026-07-28 allows it: no -32002 (an unknown resource is -32602 now) and

@@ -124,6 +124,8 @@ public final class MCPSession: Sendable {
     let configuration: Configuration
     /// The server's identity as every 2026-07-28 result carries it in `_meta`, built once.
     let serverInfoMeta: [String: JSONValue]
+    /// The same as the JSON member `"_meta":{…}`, encoded once (``writeWithServerInfo(_:holding:)``).
+    let serverInfoMember: [UInt8]
     let router: RequestRouter
     let sink: any MessageSink
     let observer: any SessionObserver
@@ -193,6 +195,9 @@ public final class MCPSession: Sendable {
         ]
         if let title = configuration.identity.title { info["title"] = .string(title) }
         self.serverInfoMeta = [ModernEnvelope.Key.serverInfo: .object(info)]
+        var member = Array(#""_meta":"#.utf8)
+        JSONWriter.write(.object(serverInfoMeta), into: &member)
+        self.serverInfoMember = member
         self.router = router
         self.sink = sink
         self.observer = observer
