@@ -236,8 +236,7 @@ extension MCPSession {
             bytes[opening] = UInt8(ascii: ",")
         }
         bytes.append(UInt8(ascii: "}"))
-        guard let exchange else { return sink.send(consume bytes) }
-        return exchange.deliver(consume bytes, kind: .response(errorCode: nil), held: held)
+        return send(encoded: bytes, of: message, holding: held)
     }
 
     /// An error as 2026-07-28 allows it: no -32002 (an unknown resource is -32602 now) and

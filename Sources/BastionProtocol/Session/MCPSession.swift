@@ -316,14 +316,25 @@ public final class MCPSession: Sendable {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(256)
         JSONWriter.write(message.json, into: &bytes)
-        guard let exchange else { return sink.send(consume bytes) }
+        return send(encoded: bytes, of: message, holding: held)
+    }
+
+    /// Writes `message`, already encoded as `bytes`: to the sink, or sorted for the exchange.
+    func send(
+        encoded bytes: consuming [UInt8],
+        of message: JSONRPCMessage,
+        holding held: [any AnyObject & Sendable]
+    )
+        -> Bool
+    {
+        guard let exchange else { return sink.send(bytes) }
         var droppable = false
         if case .notification(let method, _) = message {
             // Superseded by the next one; a listen's change is not.
             droppable = method == "notifications/progress" || method == "notifications/message"
         }
         return exchange.deliver(
-            consume bytes,
+            bytes,
             kind: MCPExchange.Message.Kind(message),
             droppable: droppable,
             held: held
