@@ -21,6 +21,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        // HTTP transport: Hummingbird 2 on SwiftNIO (without its Foundation and swift-configuration traits).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
@@ -35,7 +39,16 @@ let package = Package(
         // Layer 1: byte transports that hand frames to the protocol layer.
         .target(
             name: "BastionTransport",
-            dependencies: ["BastionProtocol", "BastionSystem", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "BastionProtocol", "BastionSystem",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdHTTP2", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strictSettings
         ),
         // Layer 3: authentication, permissions, client contexts, audit.
@@ -91,7 +104,12 @@ let package = Package(
         .testTarget(name: "BastionProtocolTests", dependencies: ["BastionProtocol"], swiftSettings: strictSettings),
         .testTarget(
             name: "BastionTransportTests",
-            dependencies: ["BastionTransport", "BastionSystem"],
+            dependencies: [
+                "BastionTransport", "BastionSystem",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "BastionSecurityTests", dependencies: ["BastionSecurity"], swiftSettings: strictSettings),

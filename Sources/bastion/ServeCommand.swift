@@ -9,11 +9,11 @@ import Logging
 import Glibc
 #endif
 
-/// `bastion serve`: serves one client over stdio.
+/// `bastion serve`: serves one client over stdio, or MCP over HTTP (`--http`).
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve MCP over stdin/stdout for one client.",
+        abstract: "Serve MCP over stdin/stdout for one client, or over HTTP (--http).",
         discussion: """
             Each DIR is granted to the client for reading and writing, like the arguments of the reference \
             filesystem server. Logs go to stderr; stdout carries only MCP messages.
@@ -25,6 +25,15 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("The configured client this process serves.", valueName: "id"))
     var client: String = "local"
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Serve MCP over HTTP instead of stdio, on HOST:PORT (default: [transport.http] listen, else 127.0.0.1:8765; port 0 picks a free one).",
+            valueName: "host:port"
+        )
+    )
+    var http: String?
 
     @Flag(name: .long, help: "Enable the diagnostics module (echo, sleep, whoami, list_workdir).")
     var diagnostics = false
@@ -45,7 +54,7 @@ struct ServeCommand: AsyncParsableCommand {
         // What `bastion serve` is: the file (or the embedded default) plus the command-line
         // overrides. SIGHUP runs it again, so a reload keeps --diagnostics and the DIR grants.
         let load: @Sendable () throws(ConfigurationError) -> BastionConfiguration = {
-            [config, client, diagnostics] () throws(ConfigurationError) -> BastionConfiguration in
+            [config, client, diagnostics, http] () throws(ConfigurationError) -> BastionConfiguration in
             var configuration = BastionConfiguration.embeddedDefault(environment: environment)
             if let config {
                 configuration = try BastionConfiguration.load(
@@ -55,6 +64,11 @@ struct ServeCommand: AsyncParsableCommand {
                 )
             }
             if diagnostics { configuration.server.diagnostics = true }
+            if let http, !http.isEmpty {
+                var transport = configuration.http ?? HTTPTransportConfiguration()
+                transport.listen = http
+                configuration.http = transport
+            }
             if !directories.isEmpty { configuration.grantDirectories(directories, toClient: client) }
             return configuration
         }
@@ -68,22 +82,65 @@ struct ServeCommand: AsyncParsableCommand {
         if let problem = configuration.runAsProblem(serverUID: geteuid()) { throw CommandFailure(problem) }
         let logger = StderrLogging.bootstrap(level: configuration.server.logLevel)
         for line in configuration.warnings { logger.warning("\(line)") }
-        if isatty(STDIN_FILENO) != 0 { Self.writeToStandardError(Self.terminalGuide) }
+        if http == nil, isatty(STDIN_FILENO) != 0 { Self.writeToStandardError(Self.terminalGuide) }
         var server = BastionServer(configuration: configuration)
         // A cgroup per run when a hierarchy is writable; the summary says whether one is in use.
         let cgroups = CgroupManager.start()
         defer { cgroups?.shutdown() }
         server.cgroups = cgroups
-        server.kernelSandbox = SandboxCheckCommand.announce(configuration: configuration, logger: logger, cgroups: cgroups)
+        server.kernelSandbox = SandboxCheckCommand.announce(
+            configuration: configuration,
+            logger: logger,
+            cgroups: cgroups
+        )
         if let config {
             server.configurationFile = config
             server.reloadConfiguration = load
         }
         do {
-            try await server.serveStdio(clientID: client, logger: logger)
+            if http != nil {
+                try await server.serveHTTP(clientID: client, logger: logger) { url in
+                    Self.writeToStandardError("bastion: listening on \(url)\n")
+                }
+            } else {
+                try await server.serveStdio(clientID: client, logger: logger)
+            }
         } catch {
             throw CommandFailure(error.description)
         }
+    }
+
+    /// `--http` takes an optional value: `serve --http` alone (or followed by another option or a
+    /// directory) becomes `--http=`, the configured address; `--http HOST:PORT` stays as it is.
+    static func normalizingHTTPFlag(_ arguments: [String]) -> [String] {
+        guard arguments.first == "serve" else { return arguments }
+        var result: [String] = []
+        var index = arguments.startIndex
+        while index < arguments.endIndex {
+            let argument = arguments[index]
+            index += 1
+            if argument == "--" {
+                result += arguments[(index - 1)...]
+                break
+            }
+            guard argument == "--http" else {
+                result.append(argument)
+                continue
+            }
+            if index < arguments.endIndex, isAddress(arguments[index]) {
+                result.append("--http=\(arguments[index])")
+                index += 1
+            } else {
+                result.append("--http=")
+            }
+        }
+        return result
+    }
+
+    /// Whether `text` reads as HOST:PORT rather than a directory or an option.
+    static func isAddress(_ text: String) -> Bool {
+        !text.hasPrefix("-") && !text.hasPrefix("/") && !text.hasPrefix(".") && !text.hasPrefix("~")
+            && text.contains(":") && !text.contains("/")
     }
 
     /// A directory argument as a canonical absolute path; it must exist.

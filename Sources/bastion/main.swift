@@ -20,7 +20,7 @@ if CommandLine.argc == 2, let verb = CommandLine.unsafeArgv[1], strcmp(verb, Too
 
 /// ArgumentParser's asynchronous entry point (top-level code would pick the synchronous overload).
 func runBastionCommand() async {
-    await BastionCommand.main(nil)
+    await BastionCommand.main(ServeCommand.normalizingHTTPFlag(Array(CommandLine.arguments.dropFirst())))
 }
 
 await runBastionCommand()

@@ -8,6 +8,7 @@ struct TransportCredentialsTests {
         (.bearerToken("eyJhbGciOiJIUzI1NiJ9.payload.signature"), "bearer-token"),
         (.certificateSubject("CN=alice,O=Example"), "client-certificate"),
         (.dbusPeer(uid: 1000, pid: 4242), "dbus-peer"),
+        (.anonymous, "none"),
     ])
     func kindNameIsTheCredentialKind(credentials: TransportCredentials, kind: String) {
         #expect(credentials.kindName == kind)
@@ -21,6 +22,11 @@ struct TransportCredentialsTests {
     ])
     func kindNameNeverContainsTheCredentialItself(credentials: TransportCredentials, secret: String) {
         #expect(!credentials.kindName.contains(secret))
+    }
+
+    @Test func anonymousCredentialsDescribeThemselvesAsNone() {
+        #expect("\(TransportCredentials.anonymous)" == "none")
+        #expect(TransportCredentials.anonymous != .bearerToken(""))
     }
 
     @Test func credentialsCompareByValue() {

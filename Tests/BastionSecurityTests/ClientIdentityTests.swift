@@ -16,6 +16,7 @@ struct ClientIdentityTests {
         (.mutualTLS, "mtls"),
         (.httpSignature, "http-signature"),
         (.dbusPeer, "dbus-peer"),
+        (.loopback, "loopback"),
     ])
     func methodsHaveStableAuditNames(method: ClientIdentity.Method, name: String) {
         #expect(method.rawValue == name)

@@ -154,4 +154,45 @@ struct ServeCommandTests {
         #expect(ServeCommand.terminalGuide.contains(#""method":"initialize""#))
         #expect(ServeCommand.terminalGuide.contains("0.1.0"))
     }
+
+    @Test(arguments: [
+        (["serve", "--http"], ["serve", "--http="]),
+        (["serve", "--http", "127.0.0.1:0"], ["serve", "--http=127.0.0.1:0"]),
+        (["serve", "--http", "[::1]:9"], ["serve", "--http=[::1]:9"]),
+        (["serve", "--http", "--diagnostics"], ["serve", "--http=", "--diagnostics"]),
+        (["serve", "--http", "/srv/data"], ["serve", "--http=", "/srv/data"]),
+        (["serve", "--http=localhost:1"], ["serve", "--http=localhost:1"]),
+        (["serve", "--", "--http"], ["serve", "--", "--http"]),
+        (["audit", "--http"], ["audit", "--http"]),
+    ])
+    func theHTTPFlagTakesAnOptionalAddress(arguments: [String], normalized: [String]) {
+        #expect(ServeCommand.normalizingHTTPFlag(arguments) == normalized)
+    }
+
+    @Test func serveHTTPOnAPortZeroAnnouncesItsURL() throws {
+        let scratch = try ScratchDirectory()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(BastionBinary.path))
+        process.arguments = ["serve", "--http", "127.0.0.1:0"]
+        process.environment = BastionBinary.environment(home: scratch.path)
+        process.currentDirectoryURL = URL(fileURLWithPath: scratch.path)
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        var seen = ""
+        while !seen.contains("/mcp\n") {
+            let chunk = errors.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+        }
+        let line = try #require(seen.split(separator: "\n").first { $0.hasPrefix("bastion: listening on ") })
+        #expect(line.hasPrefix("bastion: listening on http://127.0.0.1:"))
+        #expect(line.hasSuffix("/mcp"))
+        #expect(!line.hasSuffix(":0/mcp"))
+    }
 }

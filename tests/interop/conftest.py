@@ -412,6 +412,24 @@ def spawn(bastion_bin: Path, server_env: dict[str, str], tmp_path: Path):
 
 
 @pytest.fixture
+def http_serve(bastion_bin: Path, server_env: dict[str, str], tmp_path: Path):
+    """`http_serve(*args)` starts `bastion serve --http 127.0.0.1:0 *args` (an HTTPServer, its
+    URL read from the `listening on` line); stopped at teardown."""
+    from http_support import HTTPServer
+
+    started: list[HTTPServer] = []
+
+    def start(*args: str | Path, listen: str = "127.0.0.1:0") -> HTTPServer:
+        server = HTTPServer([str(bastion_bin), "serve", "--http", listen, *map(str, args)], server_env, tmp_path)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.kill()
+
+
+@pytest.fixture
 def server(spawn) -> StdioClient:
     """A fresh server with the diagnostics module, not yet initialized."""
     return spawn("--diagnostics")

@@ -35,6 +35,9 @@ public struct BastionServer: Sendable {
     /// What the kernel offers for sandboxing (``KernelSandboxSupport/detect()``, once at start),
     /// told to every client in its `initialize` instructions; `nil` says nothing.
     public var kernelSandbox: KernelSandboxSupport?
+    /// The client a loopback HTTP listener without authentication serves every request as
+    /// (``LoopbackAuthenticator``); set by ``serveHTTP(clientID:logger:onListening:)``.
+    var loopbackClient: String?
     /// The cgroup per run (``CgroupManager/start(mountRoot:name:)``, once at start), given to the
     /// execution manager when it is made; `nil` runs go without cgroups.
     public var cgroups: CgroupManager? {

@@ -27,6 +27,9 @@ public final class BastionService: Service, Sendable {
         var connections: [String: LiveConnection] = [:]
         /// What each client's stateless requests hold together (``exchange(_:headers:as:)``).
         var exchangeQuotas: [String: ExchangeQuota] = [:]
+        /// The clients whose workdir a per-request transport has provisioned (workdirs change
+        /// only with a restart), so an HTTP request does not redo it.
+        var provisioned: Set<String> = []
         var readyWaiters: [CheckedContinuation<Bool, Never>] = []
         var shutdownReason: String?
         var shutdownWaiter: CheckedContinuation<Void, Never>?
@@ -62,7 +65,11 @@ public final class BastionService: Service, Sendable {
             self.clients = try ClientManager(
                 clients: server.configuration.registryClients(home: server.home),
                 protectedPaths: server.protectedPaths,
-                runtimePaths: server.runtimePaths
+                runtimePaths: server.runtimePaths,
+                authenticators: { [loopbackClient = server.loopbackClient] clients in
+                    ClientManager.stdioAuthenticators(clients)
+                        + (loopbackClient.map { [LoopbackAuthenticator(clientID: $0)] } ?? [])
+                }
             ) { error, credentials, transport in
                 audit.record(
                     AuditEntry(
@@ -180,6 +187,35 @@ public final class BastionService: Service, Sendable {
             throw ServerError(error.message)
         }
         return context
+    }
+
+    /// Authenticates one request of a per-request transport (HTTP): as ``authenticate(_:transport:)``,
+    /// with the client's workdir provisioned at its first request only.
+    /// - Returns: The client's context; the transport hands it back to ``disconnect(_:)``.
+    func authenticateRequest(
+        _ credentials: TransportCredentials,
+        transport: String
+    ) throws(ServerError) -> ClientContext {
+        let context: ClientContext
+        do {
+            context = try clients.connect(credentials, transport: transport).context
+        } catch {
+            throw ServerError(error.message)
+        }
+        guard !state.withLock({ $0.provisioned.contains(context.id) }) else { return context }
+        do {
+            try WorkdirProvisioner.provision(context.workdir, sharedWith: context.runAs)
+        } catch {
+            clients.disconnect(context)
+            throw ServerError(error.message)
+        }
+        _ = state.withLock { $0.provisioned.insert(context.id) }
+        return context
+    }
+
+    /// Ends a request's or a connection's hold on its client context.
+    func disconnect(_ context: ClientContext) {
+        clients.disconnect(context)
     }
 
     /// Serves one connection until its frames end or the service stops.

@@ -8,6 +8,9 @@ public enum TransportCredentials: Sendable, Hashable {
     case certificateSubject(String)
     /// D-Bus peer credentials from the bus.
     case dbusPeer(uid: UInt32, pid: Int32)
+    /// Nothing: an HTTP request with no token, certificate or signature. Only a server that
+    /// trusts its loopback peers as one client accepts it (``kindName`` `none`).
+    case anonymous
 
     /// The credential kind, safe to log (never the secret itself).
     public var kindName: String {
@@ -16,6 +19,7 @@ public enum TransportCredentials: Sendable, Hashable {
         case .bearerToken: return "bearer-token"
         case .certificateSubject: return "client-certificate"
         case .dbusPeer: return "dbus-peer"
+        case .anonymous: return "none"
         }
     }
 }
@@ -30,6 +34,7 @@ extension TransportCredentials: CustomStringConvertible, CustomDebugStringConver
         case .bearerToken: return "bearer-token(<redacted>)"
         case .certificateSubject(let subject): return "client-certificate(\(Self.shown(subject)))"
         case .dbusPeer(let uid, let pid): return "dbus-peer(uid: \(uid), pid: \(pid))"
+        case .anonymous: return "none"
         }
     }
 

@@ -8,6 +8,9 @@ public struct ClientIdentity: Sendable, Hashable {
         case mutualTLS = "mtls"
         case httpSignature = "http-signature"
         case dbusPeer = "dbus-peer"
+        /// A peer on a loopback HTTP listener that has no authentication configured: trusted as
+        /// the one client the server was started for, like stdio's process.
+        case loopback
     }
 
     /// The configured client id.

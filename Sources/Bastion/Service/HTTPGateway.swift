@@ -1,0 +1,58 @@
+import BastionProtocol
+import BastionSecurity
+import BastionTransport
+
+/// The HTTP transport's way into the service: each request authenticated (401 with the
+/// resource metadata's address), each 2026-07-28 request an ``BastionService/exchange(_:headers:as:)``,
+/// each handshake-era session a connection (``BastionService/serve(_:as:)``), each refusal audited.
+struct HTTPGateway: HTTPServing {
+    let service: BastionService
+    /// `WWW-Authenticate` and the like, sent with every 401.
+    let challenge: [(name: String, value: String)]
+
+    /// The transport name of the audit records.
+    static let transport = "http"
+
+    func authenticate(_ credentials: TransportCredentials) throws(HTTPRefusal) -> ClientContext {
+        do {
+            return try service.authenticateRequest(credentials, transport: Self.transport)
+        } catch {
+            // The failure is audited (`auth-failure`); the client learns nothing more.
+            throw HTTPRefusal.unauthorized(headers: challenge)
+        }
+    }
+
+    func clientID(of client: ClientContext) -> String { client.id }
+
+    func release(_ client: ClientContext) { service.disconnect(client) }
+
+    func exchange(
+        _ body: [UInt8],
+        headers: MCPRequestHeaders,
+        as client: ClientContext
+    ) async throws(HTTPRefusal) -> (exchange: MCPExchange, body: MCPExchange.Body) {
+        do {
+            return try await service.exchange(body, headers: headers, as: client)
+        } catch {
+            throw HTTPRefusal.unavailable
+        }
+    }
+
+    func refused(_ refusal: HTTPRefusal, method: String, path: String) {
+        var fields: [String: JSONValue] = [
+            "status": .int(Int64(refusal.status)),
+            "http_method": .string(String(method.prefix(16))),
+            "path": .string(String(path.prefix(256))),
+        ]
+        if let reason = refusal.error?.message { fields["reason"] = .string(reason) }
+        service.audit.record(AuditEntry(event: "http-refusal", transport: Self.transport, fields: fields))
+    }
+
+    func serve(_ connection: Connection, as client: ClientContext) async throws(HTTPRefusal) {
+        do {
+            try await service.serve(connection, as: client)
+        } catch {
+            throw HTTPRefusal.unavailable
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import Hummingbird
+public import Logging
+public import ServiceLifecycle
+
+/// The HTTP transport as a service: one listener (Hummingbird 2 on SwiftNIO, HTTP/1.1) serving
+/// ``MCPHTTPResponder``'s endpoints until the service group shuts down.
+///
+/// Once bound it calls `onListening` with the URL of `/mcp` (the bound port, when port 0 asked
+/// for a free one), which `bastion serve --http` prints.
+public struct HTTPTransport<Server: HTTPServing>: Service {
+    let responder: MCPHTTPResponder<Server>
+    let settings: HTTPTransportSettings
+    let logger: Logger
+    let onListening: @Sendable (String) -> Void
+
+    /// Creates the transport.
+    /// - Parameters:
+    ///   - server: What serves the requests.
+    ///   - settings: The address and the limits.
+    ///   - logger: The server's logger.
+    ///   - onListening: Called once bound, with the URL of `/mcp`.
+    public init(
+        server: Server,
+        settings: HTTPTransportSettings,
+        logger: Logger,
+        onListening: @escaping @Sendable (String) -> Void
+    ) {
+        self.responder = MCPHTTPResponder(server: server, settings: settings)
+        self.settings = settings
+        self.logger = logger
+        self.onListening = onListening
+    }
+
+    public func run() async throws {
+        let seconds = settings.idleTimeout.components.seconds
+        // Hummingbird's own lines (its "listening" among them) only when something is wrong:
+        // the `listening on` line is ours, and requests are in the audit log.
+        var quiet = logger
+        quiet.logLevel = max(logger.logLevel, .warning)
+        let application = Application(
+            responder: responder,
+            server: .http1(configuration: .init(idleTimeout: .seconds(max(1, seconds)))),
+            configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port)),
+            onServerRunning: { [settings, onListening] channel in
+                let port = channel.localAddress?.port ?? settings.port
+                onListening(Self.url(host: settings.host, port: port, tls: false))
+            },
+            logger: quiet
+        )
+        try await application.run()
+    }
+
+    /// The URL of `/mcp` on `host:port`.
+    static func url(host: String, port: Int, tls: Bool) -> String {
+        let shown = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+        return "\(tls ? "https" : "http")://\(shown):\(port)/mcp"
+    }
+}

@@ -1,0 +1,41 @@
+/// How the HTTP transport listens and what it accepts (`[transport.http]`, resolved by the server).
+public struct HTTPTransportSettings: Sendable {
+    /// The address to bind: a host name or address, and a port (0 picks a free one).
+    public var host: String
+    /// The port to bind; 0 picks a free one.
+    public var port: Int
+    /// The largest request body read, in bytes (413 beyond).
+    public var maxBodyBytes: Int
+    /// The `Origin` values accepted; a request that sends another one is refused (403). A request
+    /// without `Origin` (not a browser) is not concerned.
+    public var allowedOrigins: [String]
+    /// The `Host` names accepted, lower-cased, without port (421 otherwise: DNS rebinding); empty
+    /// accepts any.
+    public var allowedHosts: [String]
+    /// How long a connection may stay idle, between requests or inside one, before it is closed.
+    public var idleTimeout: Duration
+    /// The URL the `listening` line shows when it is not the bound address (`public_url`).
+    public var publicURL: String?
+
+    /// Creates settings.
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8765,
+        maxBodyBytes: Int = 4 << 20,
+        allowedOrigins: [String] = [],
+        allowedHosts: [String] = [],
+        idleTimeout: Duration = .seconds(60),
+        publicURL: String? = nil
+    ) {
+        self.host = host
+        self.port = port
+        self.maxBodyBytes = maxBodyBytes
+        self.allowedOrigins = allowedOrigins
+        self.allowedHosts = allowedHosts
+        self.idleTimeout = idleTimeout
+        self.publicURL = publicURL
+    }
+
+    /// The host names of a loopback listener: what a local client's `Host` header says.
+    public static let loopbackHosts = ["localhost", "127.0.0.1", "::1", "[::1]"]
+}

@@ -1,0 +1,273 @@
+import BastionProtocol
+import HTTPTypes
+public import Hummingbird
+import NIOCore
+
+/// Bastion's HTTP endpoints, on Hummingbird: `/mcp` (Streamable HTTP, both eras), `/healthz`.
+///
+/// Every request first passes the checks that concern no client yet — `Host` (421, DNS
+/// rebinding) and `Origin` (403) —, then its endpoint's own (method 405, `Accept` 406,
+/// `Content-Type` 415, body size 413), then authentication (401), and only then reaches the
+/// server, which runs it through the security chain and audit like any stdio request. A refusal
+/// is answered with its status and, on `/mcp`, a JSON-RPC error body, and recorded through
+/// ``HTTPServing/refused(_:method:path:)``; the listener keeps serving everyone else.
+///
+/// The path is matched directly rather than through Hummingbird's router: there are a handful
+/// of fixed paths, and the round trip is a hot path.
+public struct MCPHTTPResponder<Server: HTTPServing>: HTTPResponder {
+    public typealias Context = HTTPPeerContext
+
+    let server: Server
+    let settings: HTTPTransportSettings
+    let sessions: LegacySessions<Server>
+
+    /// Creates the responder of one listener.
+    public init(server: Server, settings: HTTPTransportSettings) {
+        self.server = server
+        self.settings = settings
+        self.sessions = LegacySessions(server: server, settings: settings)
+    }
+
+    /// The legacy sessions' registry (for the transport's shutdown).
+    var legacySessions: LegacySessions<Server> { sessions }
+
+    public func respond(to request: Request, context: Context) async throws -> Response {
+        let path = request.uri.path
+        do {
+            try checkHost(request)
+            try checkOrigin(request)
+            switch path {
+            case "/mcp":
+                return try await mcp(request, context: context)
+            case "/healthz":
+                guard request.method == .get || request.method == .head else {
+                    throw HTTPRefusal.methodNotAllowed(allow: "GET, HEAD")
+                }
+                return Self.json(status: .ok, Array(#"{"status":"ok"}"#.utf8))
+            default:
+                throw HTTPRefusal(
+                    status: 404,
+                    code: JSONRPCError.invalidRequestCode,
+                    message: "no endpoint at this path"
+                )
+            }
+        } catch {
+            let refusal = error as? HTTPRefusal ?? .internalError
+            // Authentication failures have their own record, written by the server.
+            if refusal.status != 401 { server.refused(refusal, method: request.method.rawValue, path: path) }
+            return Self.response(refusal)
+        }
+    }
+
+    /// `/mcp`: routed by `MCP-Protocol-Version` (MCP-2026-07-28 §10): none, or a handshake-era
+    /// version, goes to the session transport; anything else, and a repeated header, to the
+    /// stateless one, whose check answers a bad or repeated version.
+    private func mcp(_ request: Request, context: Context) async throws(HTTPRefusal) -> Response {
+        let headers = MCPRequestHeaders(request.headers.map { (name: $0.name.rawName, value: $0.value) })
+        if Self.isLegacy(headers) {
+            return try await sessions.respond(to: request, headers: headers, credentials: credentials(request))
+        }
+        guard request.method == .post else { throw HTTPRefusal.methodNotAllowed(allow: "POST") }
+        try Self.checkAccept(request)
+        try Self.checkContentType(request)
+        let body = try await Self.collectBody(request, limit: settings.maxBodyBytes)
+        let client = try server.authenticate(credentials(request))
+        let exchange: MCPExchange
+        let kind: MCPExchange.Body
+        do {
+            (exchange, kind) = try await server.exchange(body, headers: headers, as: client)
+        } catch {
+            server.release(client)
+            throw error
+        }
+        switch kind {
+        case .notification:
+            server.release(client)
+            return Response(status: .accepted)
+        case .refused(let error):
+            server.release(client)
+            throw HTTPRefusal(status: MCPRequestHeaders.httpStatus(forErrorCode: error.code), error: error)
+        case .request:
+            return await Self.answer(exchange, release: { server.release(client) })
+        }
+    }
+
+    /// The answer of a running exchange: its response alone as JSON, or, when anything comes
+    /// before it (progress, a log message, a listen's acknowledgement), everything as SSE.
+    static func answer(_ exchange: MCPExchange, release: @escaping @Sendable () -> Void) async -> Response {
+        let stream = ExchangeStream(exchange, release: release)
+        guard let first = await stream.next() else {
+            stream.end()
+            // Nothing came: the server stopped before the request could be answered.
+            return response(HTTPRefusal.unavailable)
+        }
+        if case .response = first.kind {
+            stream.end()
+            return json(status: HTTPResponse.Status(code: first.httpStatus), first.bytes)
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = ServerSentEvents.mediaType
+        headers[.cacheControl] = "no-cache"
+        return Response(
+            status: .ok,
+            headers: headers,
+            body: ResponseBody { writer in
+                let allocator = ByteBufferAllocator()
+                do {
+                    try await writer.write(ServerSentEvents.event(first.bytes, allocator: allocator))
+                    while let message = await stream.next() {
+                        try await writer.write(ServerSentEvents.event(message.bytes, allocator: allocator))
+                    }
+                    stream.end()
+                    try await writer.finish(nil)
+                } catch {
+                    // The client went away: on HTTP, closing the stream is the cancellation.
+                    stream.cancel()
+                    throw error
+                }
+            }
+        )
+    }
+
+    // MARK: Checks
+
+    /// Whether a request on `/mcp` belongs to the handshake era's session transport.
+    static func isLegacy(_ headers: MCPRequestHeaders) -> Bool {
+        if headers.isProtocolVersionRepeated { return false }
+        guard let text = headers.protocolVersion else { return true }
+        guard let version = ProtocolVersion(rawValue: text) else { return false }
+        return !version.isModern
+    }
+
+    /// 421 for a `Host` this listener does not serve (a DNS-rebinding page reaches a loopback
+    /// server under the attacker's host name).
+    private func checkHost(_ request: Request) throws(HTTPRefusal) {
+        guard !settings.allowedHosts.isEmpty else { return }
+        guard let authority = request.head.authority else {
+            throw HTTPRefusal(status: 400, code: JSONRPCError.invalidRequestCode, message: "the Host header is missing")
+        }
+        let host = Self.hostName(of: authority)
+        guard settings.allowedHosts.contains(host) else {
+            throw HTTPRefusal(
+                status: 421,
+                code: JSONRPCError.invalidRequestCode,
+                message: "this server does not serve the host named in the Host header"
+            )
+        }
+    }
+
+    /// The host of an authority (`host[:port]`, `[v6][:port]`), lower-cased, without the port.
+    static func hostName(of authority: String) -> String {
+        let lowered = authority.lowercased()
+        if lowered.hasPrefix("["), let close = lowered.firstIndex(of: "]") {
+            return String(lowered[...close])
+        }
+        if let colon = lowered.lastIndex(of: ":"), lowered.firstIndex(of: ":") == colon {
+            return String(lowered[..<colon])
+        }
+        return lowered
+    }
+
+    /// 403 for an `Origin` that is not allowed (a browser page of another site).
+    private func checkOrigin(_ request: Request) throws(HTTPRefusal) {
+        guard let origin = request.headers[.origin] else { return }
+        guard settings.allowedOrigins.contains(origin) else {
+            throw HTTPRefusal(
+                status: 403,
+                code: JSONRPCError.invalidRequestCode,
+                message: "the Origin \(origin.prefix(100)) is not allowed"
+            )
+        }
+    }
+
+    /// 406 unless `Accept` lists both JSON and SSE (a wildcard counts).
+    static func checkAccept(_ request: Request) throws(HTTPRefusal) {
+        let accepted = request.headers[values: .accept].flatMap { $0.split(separator: ",") }.map {
+            $0.split(separator: ";")[0].trimmingASCIIWhitespace().lowercased()
+        }
+        let json = accepted.contains { $0 == "application/json" || $0 == "application/*" || $0 == "*/*" }
+        let sse = accepted.contains { $0 == ServerSentEvents.mediaType || $0 == "text/*" || $0 == "*/*" }
+        guard json, sse else {
+            throw HTTPRefusal(
+                status: 406,
+                code: JSONRPCError.invalidRequestCode,
+                message: "the Accept header must list application/json and text/event-stream"
+            )
+        }
+    }
+
+    /// 415 unless the body is declared JSON.
+    static func checkContentType(_ request: Request) throws(HTTPRefusal) {
+        let type = request.headers[.contentType].map {
+            $0.split(separator: ";")[0].trimmingASCIIWhitespace().lowercased()
+        }
+        guard type == "application/json" else {
+            throw HTTPRefusal(
+                status: 415,
+                code: JSONRPCError.invalidRequestCode,
+                message: "the Content-Type must be application/json"
+            )
+        }
+    }
+
+    /// The body, at most `limit` bytes (413 beyond, before reading it when its length is declared).
+    static func collectBody(_ request: Request, limit: Int) async throws(HTTPRefusal) -> [UInt8] {
+        let tooLarge = HTTPRefusal(
+            status: 413,
+            code: JSONRPCError.invalidRequestCode,
+            message: "the body is larger than the server's limit of \(limit) bytes"
+        )
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit { throw tooLarge }
+        do {
+            let buffer = try await request.body.collect(upTo: limit)
+            return Array(buffer.readableBytesView)
+        } catch is NIOTooManyBytesError {
+            throw tooLarge
+        } catch {
+            throw HTTPRefusal(status: 400, code: JSONRPCError.invalidRequestCode, message: "the body could not be read")
+        }
+    }
+
+    /// What the request presented: a bearer token, else nothing.
+    func credentials(_ request: Request) -> TransportCredentials {
+        if let authorization = request.headers[.authorization] {
+            let parts = authorization.split(separator: " ", maxSplits: 1)
+            if parts.count == 2, parts[0].lowercased() == "bearer" {
+                return .bearerToken(String(parts[1].trimmingASCIIWhitespace()))
+            }
+        }
+        return .anonymous
+    }
+
+    // MARK: Responses
+
+    /// A JSON body with `status`.
+    static func json(status: HTTPResponse.Status, _ bytes: [UInt8]) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// The answer to a refusal: its status, its headers, its JSON-RPC error (id null).
+    static func response(_ refusal: HTTPRefusal) -> Response {
+        var bytes: [UInt8] = []
+        if let body = refusal.error {
+            JSONWriter.write(JSONRPCMessage.errorResponse(id: nil, error: body).json, into: &bytes)
+        }
+        var response = json(status: HTTPResponse.Status(code: refusal.status), bytes)
+        for (name, value) in refusal.headers {
+            if let field = HTTPField.Name(name) { response.headers[field] = value }
+        }
+        return response
+    }
+}
+
+extension Substring {
+    /// Without leading and trailing spaces and tabs.
+    func trimmingASCIIWhitespace() -> Substring {
+        var text = self
+        while let first = text.first, first == " " || first == "\t" { text = text.dropFirst() }
+        while let last = text.last, last == " " || last == "\t" { text = text.dropLast() }
+        return text
+    }
+}

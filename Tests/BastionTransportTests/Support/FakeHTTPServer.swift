@@ -1,0 +1,62 @@
+import BastionProtocol
+import BastionTransport
+import Logging
+import Synchronization
+
+/// An ``HTTPServing`` for the responder's tests: one client (`tester`, or refused when the
+/// request presents a token other than `good`), exchanges on a real session with an `echo` and a
+/// `test/progress` route, and every refusal and release recorded.
+final class FakeHTTPServer: HTTPServing {
+    struct Client: Sendable, Hashable { let id: String }
+
+    let refusals = Mutex<[Int]>([])
+    let releases = Mutex(0)
+    let authentications = Mutex(0)
+
+    func authenticate(_ credentials: TransportCredentials) throws(HTTPRefusal) -> Client {
+        authentications.withLock { $0 += 1 }
+        switch credentials {
+        case .anonymous: return Client(id: "tester")
+        case .bearerToken(let token) where token == "good": return Client(id: "token-holder")
+        default: throw HTTPRefusal.unauthorized(headers: [(name: "WWW-Authenticate", value: "Bearer")])
+        }
+    }
+
+    func clientID(of client: Client) -> String { client.id }
+
+    func release(_ client: Client) { releases.withLock { $0 += 1 } }
+
+    func exchange(
+        _ body: [UInt8],
+        headers: MCPRequestHeaders,
+        as client: Client
+    ) async throws(HTTPRefusal) -> (exchange: MCPExchange, body: MCPExchange.Body) {
+        var router = RequestRouter()
+        router.on("tools/call") { params, _ in ["content": [["type": "text", "text": params?["name"] ?? "?"]]] }
+        router.on("test/progress") { _, context in
+            context.reportProgress(1, total: 2)
+            return [:]
+        }
+        let exchange = MCPExchange(
+            headers: headers,
+            configuration: MCPSession.Configuration(
+                identity: ServerIdentity(name: "bastion-test", version: "1"),
+                capabilities: ServerCapabilities(tools: true)
+            ),
+            router: router,
+            observer: TestSession.NoObserver(),
+            id: "x-fake",
+            logger: TestSession.logger
+        )
+        let kind = body.withUnsafeBytes { exchange.receive($0) }
+        return (exchange, kind)
+    }
+
+    func refused(_ refusal: HTTPRefusal, method: String, path: String) {
+        refusals.withLock { $0.append(refusal.status) }
+    }
+
+    func serve(_ connection: Connection, as client: Client) async throws(HTTPRefusal) {
+        throw HTTPRefusal.unavailable
+    }
+}
