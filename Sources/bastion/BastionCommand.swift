@@ -15,7 +15,7 @@ struct BastionCommand: AsyncParsableCommand {
         version: BastionServer.version,
         subcommands: [
             ServeCommand.self, CheckConfigCommand.self, AuditCommand.self, ApproveCommand.self,
-            SandboxCheckCommand.self,
+            SandboxCheckCommand.self, CertsCommand.self,
         ],
         defaultSubcommand: nil
     )

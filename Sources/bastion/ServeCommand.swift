@@ -64,7 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
                 )
             }
             if diagnostics { configuration.server.diagnostics = true }
-            if let http, !http.isEmpty {
+            if let http, http != Self.configuredAddress {
                 var transport = configuration.http ?? HTTPTransportConfiguration()
                 transport.listen = http
                 configuration.http = transport
@@ -110,8 +110,11 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
+    /// What `--http` without an address stands for: `[transport.http] listen`, else its default.
+    static let configuredAddress = "configured"
+
     /// `--http` takes an optional value: `serve --http` alone (or followed by another option or a
-    /// directory) becomes `--http=`, the configured address; `--http HOST:PORT` stays as it is.
+    /// directory) becomes `--http=configured`; `--http HOST:PORT` becomes `--http=HOST:PORT`.
     static func normalizingHTTPFlag(_ arguments: [String]) -> [String] {
         guard arguments.first == "serve" else { return arguments }
         var result: [String] = []
@@ -131,7 +134,7 @@ struct ServeCommand: AsyncParsableCommand {
                 result.append("--http=\(arguments[index])")
                 index += 1
             } else {
-                result.append("--http=")
+                result.append("--http=\(configuredAddress)")
             }
         }
         return result

@@ -156,11 +156,11 @@ struct ServeCommandTests {
     }
 
     @Test(arguments: [
-        (["serve", "--http"], ["serve", "--http="]),
+        (["serve", "--http"], ["serve", "--http=configured"]),
         (["serve", "--http", "127.0.0.1:0"], ["serve", "--http=127.0.0.1:0"]),
         (["serve", "--http", "[::1]:9"], ["serve", "--http=[::1]:9"]),
-        (["serve", "--http", "--diagnostics"], ["serve", "--http=", "--diagnostics"]),
-        (["serve", "--http", "/srv/data"], ["serve", "--http=", "/srv/data"]),
+        (["serve", "--http", "--diagnostics"], ["serve", "--http=configured", "--diagnostics"]),
+        (["serve", "--http", "/srv/data"], ["serve", "--http=configured", "/srv/data"]),
         (["serve", "--http=localhost:1"], ["serve", "--http=localhost:1"]),
         (["serve", "--", "--http"], ["serve", "--", "--http"]),
         (["audit", "--http"], ["audit", "--http"]),

@@ -127,3 +127,64 @@ def test_an_unknown_tool_is_an_error_and_the_server_keeps_serving(connect):
     missing, after = connect(body)
     assert isinstance(missing, Exception) or missing.is_error
     assert after.content[0].text == "still here"
+
+
+def test_legacy_mode_gets_a_handshake_session_over_the_same_endpoint(connect, served, state_home):
+    async def body(client):
+        return client.protocol_version, (await client.call_tool("echo", {"text": "handshake"})).content[0].text
+
+    version, text = connect(body, mode="legacy")
+    assert version == "2025-11-25"
+    assert text == "handshake"
+    served.stop()
+    records = audit(state_home)
+    assert any(r.get("event") == "session-start" and r["transport"] == "http" for r in records)
+    assert any(r.get("method") == "initialize" for r in records)
+
+
+def test_mutual_tls_with_the_2x_client(http_serve, write_config, bastion_bin, tmp_path, state_home):
+    import ssl
+    import subprocess
+
+    import httpx2
+    from mcp.client.streamable_http import streamable_http_client
+
+    certs = tmp_path / "certs"
+    made = subprocess.run([str(bastion_bin), "certs", "init", str(certs), "--client", "full"],
+                          capture_output=True, text=True, timeout=30)
+    assert made.returncode == 0, made.stderr
+    config = write_config(f"""\
+        [server]
+        diagnostics = true
+
+        [transport.http]
+        listen = "127.0.0.1:0"
+        tls_cert = "{certs}/server.pem"
+        tls_key = "{certs}/server.key"
+        client_ca = "{certs}/ca.pem"
+
+        [[clients]]
+        id = "full"
+        permissions = ["file_read"]
+        auth = {{ mtls_subject = "CN=full" }}
+        """)
+    served = http_serve("--config", config)
+    ctx = ssl.create_default_context(cafile=str(certs / "ca.pem"))
+    ctx.load_cert_chain(str(certs / "client-full.pem"), str(certs / "client-full.key"))
+
+    async def main():
+        async with asyncio.timeout(30):
+            transport = streamable_http_client(served.url, http_client=httpx2.AsyncClient(verify=ctx))
+            async with Client(transport, mode="auto") as client:
+                who = await client.call_tool("whoami", {})
+                return client.protocol_version, json.loads(who.content[0].text)
+
+    try:
+        version, who = asyncio.run(main())
+    except BaseExceptionGroup as group:
+        raise first_leaf_error(group) from None
+    assert version == MODERN
+    assert who["client"] == "full"
+    served.stop()
+    calls = [r for r in audit(state_home) if r.get("method") == "tools/call"]
+    assert calls and calls[0]["client"] == "full" and calls[0]["protocol"] == MODERN

@@ -9,9 +9,11 @@ extension BastionServer {
     /// Hummingbird, every request through the same security chain and audit as stdio, until a
     /// signal or ``BastionService/requestShutdown(reason:)`` stops it.
     ///
-    /// Until token and certificate authentication land, the listener must be on a loopback
-    /// address, where a request that presents nothing is the client `clientID`, as stdio's
-    /// process is; a listener on any other address is refused.
+    /// With `tls_cert`/`tls_key` it speaks TLS 1.3 only; with `client_ca` too, every client
+    /// presents a certificate and is the client whose `auth.mtls_subject` is its subject.
+    /// Without `client_ca` the listener must be on a loopback address, where a request that
+    /// presents nothing is the client `clientID`, as stdio's process is; a listener on any other
+    /// address without TLS and mutual TLS is refused.
     ///
     /// - Parameters:
     ///   - clientID: The client a loopback request without credentials is.
@@ -27,28 +29,49 @@ extension BastionServer {
         guard let (host, port) = http.listenHostAndPort else {
             throw ServerError("invalid HTTP listen address \"\(http.listen)\"; expected HOST:PORT or [IPV6]:PORT")
         }
-        guard http.isLoopback else {
+        let tls = http.tlsCert.map { certificate in
+            HTTPTLSSettings(
+                certificateChainPath: certificate,
+                privateKeyPath: http.tlsKey ?? "",
+                clientCAPath: http.clientCA
+            )
+        }
+        // Who a request is: its client certificate (mutual TLS) when a client CA is set; else,
+        // on a loopback listener only, the one client this process serves.
+        let isAuthenticated = tls?.isMutual == true
+        guard http.isLoopback || (tls != nil && isAuthenticated) else {
             throw ServerError(
-                "HTTP on \(http.listen) is refused: a listener on a non-loopback address needs TLS and "
-                    + "authentication (JWT or mutual TLS), which this build does not offer yet; listen on 127.0.0.1"
+                "HTTP on \(http.listen) is refused: a listener on a non-loopback address needs TLS (tls_cert, "
+                    + "tls_key) and authentication (client_ca for mutual TLS); or listen on 127.0.0.1"
             )
         }
         var server = self
-        server.loopbackClient = clientID
+        server.loopbackClient = isAuthenticated ? nil : clientID
         let service = try BastionService(server: server, logger: logger)
-        guard service.clients.clients[clientID] != nil else {
-            let known = configuration.clients.map(\.id).joined(separator: ", ")
-            throw ServerError("no client \"\(clientID)\" is configured (configured clients: \(known))")
+        if !isAuthenticated {
+            guard service.clients.clients[clientID] != nil else {
+                let known = configuration.clients.map(\.id).joined(separator: ", ")
+                throw ServerError("no client \"\(clientID)\" is configured (configured clients: \(known))")
+            }
+            logger.warning(
+                "HTTP without authentication on a loopback address: every local process that reaches \(http.listen) acts as client \(clientID)"
+            )
         }
-        logger.warning(
-            "HTTP without authentication on a loopback address: every local process that reaches \(http.listen) acts as client \(clientID)"
-        )
+        if let tls {
+            // Read now, so a bad file stops the start with its name rather than the listener later.
+            do {
+                _ = try tls.makeConfiguration()
+            } catch {
+                throw ServerError("[transport.http] TLS: \(error)")
+            }
+        }
         let settings = HTTPTransportSettings(
             host: host,
             port: port,
             maxBodyBytes: configuration.server.maxMessageBytes,
             allowedOrigins: http.allowedOrigins,
-            allowedHosts: HTTPTransportSettings.loopbackHosts
+            allowedHosts: http.isLoopback ? HTTPTransportSettings.loopbackHosts : [],
+            tls: tls
         )
         let transport = HTTPTransport(
             server: HTTPGateway(service: service, challenge: []),

@@ -11,7 +11,10 @@ extension BastionConfiguration {
     ///   - others: Other configurations whose workdirs are denied too (a reload: a workdir kept
     ///     here until a restart is already the reloaded one for the other clients' new processes).
     /// - Returns: One entry per client, in configuration order.
-    func registryClients(home: String, alsoDenyingWorkdirsOf others: [BastionConfiguration] = []) -> [ClientManager.Client] {
+    func registryClients(
+        home: String,
+        alsoDenyingWorkdirsOf others: [BastionConfiguration] = []
+    ) -> [ClientManager.Client] {
         let workdirGlobs = ([self] + others).flatMap { configuration in
             configuration.clients.map { ($0.id, Self.subtreeGlobs(of: $0.workdir)) }
         }
@@ -20,7 +23,13 @@ extension BastionConfiguration {
             for (id, globs) in workdirGlobs where id != client.id {
                 rules.deny += globs.filter { !rules.deny.contains($0) }
             }
-            return ClientManager.Client(id: client.id, rules: rules, limits: client.limits, runAs: client.runAs)
+            return ClientManager.Client(
+                id: client.id,
+                rules: rules,
+                limits: client.limits,
+                runAs: client.runAs,
+                certificateSubject: client.auth.mtlsSubject
+            )
         }
     }
 

@@ -67,7 +67,7 @@ public final class BastionService: Service, Sendable {
                 protectedPaths: server.protectedPaths,
                 runtimePaths: server.runtimePaths,
                 authenticators: { [loopbackClient = server.loopbackClient] clients in
-                    ClientManager.stdioAuthenticators(clients)
+                    ClientManager.stdioAuthenticators(clients) + [CertificateAuthenticator(clients: clients)]
                         + (loopbackClient.map { [LoopbackAuthenticator(clientID: $0)] } ?? [])
                 }
             ) { error, credentials, transport in

@@ -48,10 +48,22 @@ extension MCPSession {
     func start(_ request: AdmittedRequest, inline: Bool) {
         let body: @Sendable () async -> Void = { [self] in
             // Cancelled between taking its credit and starting: it does not run.
-            let result: Result<JSONValue, JSONRPCError> =
-                request.context.isCancelled
-                ? .failure(.internalError("cancelled"))
-                : await dispatch(method: request.context.method, params: request.params, context: request.context)
+            let result: Result<JSONValue, JSONRPCError>
+            if request.context.isCancelled {
+                result = .failure(.internalError("cancelled"))
+            } else if routingSink != nil {
+                // What the handler sends goes on its request's stream (a routing sink only: the
+                // task-local costs the other transports nothing).
+                result = await Self.$relatedRequest.withValue(request.context.id) {
+                    await dispatch(method: request.context.method, params: request.params, context: request.context)
+                }
+            } else {
+                result = await dispatch(
+                    method: request.context.method,
+                    params: request.params,
+                    context: request.context
+                )
+            }
             finish(request, result: consume result)
         }
         // The task is created outside the lock: it may start (and contend for the lock) at once.
@@ -183,7 +195,11 @@ extension MCPSession {
     func writeBatch(_ answers: [JSONValue]) {
         var bytes: [UInt8] = []
         JSONWriter.write(.array(answers), into: &bytes)
-        sink.send(bytes)
+        guard let routingSink else {
+            sink.send(bytes)
+            return
+        }
+        routingSink.send(bytes, route: .batch(answers.compactMap { $0["id"].flatMap(RequestID.init(json:)) }))
     }
 }
 

@@ -128,6 +128,10 @@ public final class MCPSession: Sendable {
     let serverInfoMember: [UInt8]
     let router: RequestRouter
     let sink: any MessageSink
+    /// The sink, when it routes messages to their request's stream (``RoutingMessageSink``).
+    let routingSink: (any RoutingMessageSink)?
+    /// The request whose handler is running, for a routing sink (set only for such a session).
+    @TaskLocal static var relatedRequest: RequestID?
     let observer: any SessionObserver
     let logger: Logger
     let state: Mutex<State>
@@ -200,6 +204,7 @@ public final class MCPSession: Sendable {
         self.serverInfoMember = member
         self.router = router
         self.sink = sink
+        self.routingSink = sink as? any RoutingMessageSink
         self.observer = observer
         self.id = id
         var logger = logger
@@ -327,7 +332,17 @@ public final class MCPSession: Sendable {
     )
         -> Bool
     {
-        guard let exchange else { return sink.send(bytes) }
+        guard let exchange else {
+            guard let routingSink else { return sink.send(bytes) }
+            let route: MessageRoute
+            switch message {
+            case .response(let id, _): route = .response(to: id)
+            case .errorResponse(let id?, _): route = .response(to: id)
+            case .errorResponse(nil, _): route = .related(to: nil)
+            case .request, .notification: route = .related(to: Self.relatedRequest)
+            }
+            return routingSink.send(bytes, route: route)
+        }
         var droppable = false
         if case .notification(let method, _) = message {
             // Superseded by the next one; a listen's change is not.

@@ -22,18 +22,22 @@ public final class ClientManager: Sendable {
         public var limits: ResourceLimits
         /// The user its children run as when the server is root (`run_as`); `nil` keeps the server's.
         public var runAs: SystemUser?
+        /// The TLS client certificate subject that identifies it (`auth.mtls_subject`).
+        public var certificateSubject: String?
 
         /// Creates a client description.
         public init(
             id: String,
             rules: PermissionManager.ClientRules,
             limits: ResourceLimits,
-            runAs: SystemUser? = nil
+            runAs: SystemUser? = nil,
+            certificateSubject: String? = nil
         ) {
             self.id = id
             self.rules = rules
             self.limits = limits
             self.runAs = runAs
+            self.certificateSubject = certificateSubject
         }
     }
 

@@ -1,5 +1,8 @@
 public import Hummingbird
 public import NIOCore
+import NIOSSL
+import SwiftASN1
+import X509
 
 /// Hummingbird's per-request context, with the connection's channel: where the transport finds
 /// what the peer proved below HTTP (its TLS client certificate) and its address.
@@ -11,5 +14,19 @@ public struct HTTPPeerContext: RequestContext {
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = CoreRequestContextStorage(source: source)
         self.channel = source.channel
+    }
+
+    /// The subject of the client certificate the TLS handshake verified (mutual TLS), most
+    /// specific attribute first as RFC 4514 writes it (`CN=claude,O=Example`); `nil` without one.
+    func peerCertificateSubject() async -> String? {
+        // HTTP/1.1: the TLS handler is on this channel; HTTP/2: on the stream's parent.
+        for candidate in [channel, channel.parent].compactMap({ $0 }) {
+            guard let certificate = try? await candidate.nioSSL_peerCertificate().get() else { continue }
+            guard let der = try? certificate.toDERBytes(), let parsed = try? Certificate(derEncoded: der) else {
+                return nil
+            }
+            return String(describing: parsed.subject)
+        }
+        return nil
     }
 }

@@ -37,6 +37,13 @@ public struct HTTPRefusal: Error, Sendable {
         )
     }
 
+    /// 404 for a session that ended, never existed, or is another client's: the same answer.
+    static let sessionNotFound = HTTPRefusal(
+        status: 404,
+        code: JSONRPCError.invalidRequestCode,
+        message: "session not found: it ended, or it never existed; initialize again"
+    )
+
     /// 500: what the transport did not foresee (never a detail).
     static let internalError = HTTPRefusal(
         status: 500,

@@ -1,5 +1,9 @@
 import Hummingbird
+import HummingbirdCore
+import HummingbirdHTTP2
+import HummingbirdTLS
 public import Logging
+import NIOCore
 public import ServiceLifecycle
 
 /// The HTTP transport as a service: one listener (Hummingbird 2 on SwiftNIO, HTTP/1.1) serving
@@ -37,16 +41,39 @@ public struct HTTPTransport<Server: HTTPServing>: Service {
         // the `listening on` line is ours, and requests are in the audit log.
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .warning)
+        let idle = TimeAmount.seconds(max(1, seconds))
+        let server: HTTPServerBuilder
+        if let tls = settings.tls {
+            // HTTP/2 or HTTP/1.1, chosen by ALPN; TLS 1.3 only.
+            server = try .http2Upgrade(
+                tlsConfiguration: tls.makeConfiguration(),
+                configuration: .init(idleTimeout: settings.idleTimeout, streamConfiguration: .init(idleTimeout: idle))
+            )
+        } else {
+            server = .http1(configuration: .init(idleTimeout: idle))
+        }
         let application = Application(
             responder: responder,
-            server: .http1(configuration: .init(idleTimeout: .seconds(max(1, seconds)))),
+            server: server,
             configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port)),
             onServerRunning: { [settings, onListening] channel in
                 let port = channel.localAddress?.port ?? settings.port
-                onListening(Self.url(host: settings.host, port: port, tls: false))
+                onListening(Self.url(host: settings.host, port: port, tls: settings.tls != nil))
             },
             logger: quiet
         )
+        let sessions = responder.legacySessions
+        let reaper = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(30))
+                sessions.reapIdle()
+            }
+        }
+        defer {
+            reaper.cancel()
+            // Whatever the server has not stopped yet: their streams end with the listener.
+            sessions.endAll()
+        }
         try await application.run()
     }
 

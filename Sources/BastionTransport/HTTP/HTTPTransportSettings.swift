@@ -14,6 +14,11 @@ public struct HTTPTransportSettings: Sendable {
     public var allowedHosts: [String]
     /// How long a connection may stay idle, between requests or inside one, before it is closed.
     public var idleTimeout: Duration
+    /// How often a quiet SSE stream gets a keep-alive comment: how soon a client that went away
+    /// is noticed (and how proxies are kept from closing the stream).
+    public var keepAliveInterval: Duration
+    /// TLS, when the listener has a certificate; `nil`: plain HTTP.
+    public var tls: HTTPTLSSettings?
     /// The URL the `listening` line shows when it is not the bound address (`public_url`).
     public var publicURL: String?
 
@@ -25,8 +30,12 @@ public struct HTTPTransportSettings: Sendable {
         allowedOrigins: [String] = [],
         allowedHosts: [String] = [],
         idleTimeout: Duration = .seconds(60),
+        keepAliveInterval: Duration = .seconds(15),
+        tls: HTTPTLSSettings? = nil,
         publicURL: String? = nil
     ) {
+        self.tls = tls
+        self.keepAliveInterval = keepAliveInterval
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes

@@ -1,25 +1,347 @@
 import BastionProtocol
+import HTTPTypes
 import Hummingbird
+import NIOCore
+import Synchronization
 
-/// The handshake-era sessions of `/mcp` (2025-03-26 … 2025-11-25 Streamable HTTP).
+/// The handshake-era sessions of the HTTP listener: Streamable HTTP on `/mcp` (2025-03-26 …
+/// 2025-11-25: `MCP-Session-Id` issued with the `initialize` answer, POST, GET, DELETE) and
+/// HTTP+SSE on `/sse` + `/messages` (2024-11-05).
+///
+/// A session is one connection of the server's (``HTTPServing/serve(_:as:)``), bound to the
+/// client that initialized it: every later request must authenticate as the same client, and
+/// one that does not, or names a session that does not exist or has ended, gets 404 — the same
+/// answer, so a client learns nothing about another's sessions. Sessions are bounded in number
+/// (``maximumSessions``; 503 beyond) and reaped after ``idleTimeout`` without a request.
 final class LegacySessions<Server: HTTPServing>: Sendable {
     let server: Server
     let settings: HTTPTransportSettings
+    private let table = Mutex<[String: LegacyHTTPSession]>([:])
 
-    init(server: Server, settings: HTTPTransportSettings) {
+    /// Sessions open at once, over all clients.
+    let maximumSessions: Int
+    /// How long a session may go without a request (and without an open stream) before it ends.
+    let idleTimeout: Duration
+
+    static var sessionHeader: HTTPField.Name { HTTPField.Name("Mcp-Session-Id")! }
+
+    init(
+        server: Server,
+        settings: HTTPTransportSettings,
+        maximumSessions: Int = 1024,
+        idleTimeout: Duration = .seconds(1800)
+    ) {
         self.server = server
         self.settings = settings
+        self.maximumSessions = maximumSessions
+        self.idleTimeout = idleTimeout
     }
 
+    /// The sessions open now.
+    var count: Int { table.withLock { $0.count } }
+
+    // MARK: Streamable HTTP (/mcp)
+
+    /// A handshake-era request on `/mcp`.
     func respond(
         to request: Request,
         headers: MCPRequestHeaders,
         credentials: TransportCredentials
     ) async throws(HTTPRefusal) -> Response {
-        throw HTTPRefusal(
-            status: 400,
-            code: JSONRPCError.invalidRequestCode,
-            message: "this server speaks 2026-07-28 over HTTP: send MCP-Protocol-Version: 2026-07-28"
+        switch request.method {
+        case .post: return try await post(request, credentials: credentials)
+        case .get: return try await get(request, credentials: credentials)
+        case .delete: return try delete(request, credentials: credentials)
+        default: throw HTTPRefusal.methodNotAllowed(allow: "GET, POST, DELETE")
+        }
+    }
+
+    private func post(_ request: Request, credentials: TransportCredentials) async throws(HTTPRefusal) -> Response {
+        try HTTPRequestChecks.checkAccept(request)
+        try HTTPRequestChecks.checkContentType(request)
+        let body = try await HTTPRequestChecks.collectBody(request, limit: settings.maxBodyBytes)
+        guard let posted = PostedBody(body) else {
+            throw HTTPRefusal(status: 400, error: .parseError("the body is not JSON"))
+        }
+        let client = try server.authenticate(credentials)
+        guard let sessionID = request.headers[Self.sessionHeader] else {
+            // Only an initialize opens a session; the client keeps it for the session's life.
+            guard posted.isInitialize else {
+                server.release(client)
+                throw HTTPRefusal(
+                    status: 400,
+                    code: JSONRPCError.invalidRequestCode,
+                    message: "no MCP-Session-Id: initialize first (or send MCP-Protocol-Version: 2026-07-28)"
+                )
+            }
+            return try await initialize(body, posted: posted, client: client)
+        }
+        defer { server.release(client) }
+        let session = try find(sessionID, for: client)
+        guard !posted.isInitialize else {
+            throw HTTPRefusal(
+                status: 400,
+                code: JSONRPCError.invalidRequestCode,
+                message: "this session is initialized already"
+            )
+        }
+        guard !posted.requestIDs.isEmpty else {
+            // Notifications and answers to the server's requests: taken.
+            guard session.deliver(body) else { throw Self.notFound }
+            return Response(status: .accepted)
+        }
+        guard let stream = session.openStream(for: posted.requestIDs) else {
+            throw HTTPRefusal(
+                status: 400,
+                code: JSONRPCError.invalidRequestCode,
+                message: "a request with this id is already in flight on the session"
+            )
+        }
+        guard session.deliver(body) else {
+            session.closed(stream)
+            throw Self.notFound
+        }
+        return await answer(stream, of: session, extraHeaders: [])
+    }
+
+    /// Opens a session with its `initialize`: the MCP session starts (its `connect` and
+    /// `session-start` records written), the answer carries the new `MCP-Session-Id`.
+    private func initialize(
+        _ body: [UInt8],
+        posted: PostedBody,
+        client: Server.Client
+    ) async throws(HTTPRefusal)
+        -> Response
+    {
+        let session = try open(for: client, mode: .streamable)
+        guard let stream = session.openStream(for: posted.requestIDs) else {
+            session.end()
+            throw HTTPRefusal.unavailable
+        }
+        session.deliver(body)
+        return await answer(stream, of: session, extraHeaders: [(Self.sessionHeader, session.id)])
+    }
+
+    private func get(_ request: Request, credentials: TransportCredentials) async throws(HTTPRefusal) -> Response {
+        let accepts = request.headers[values: .accept].joined(separator: ",").lowercased()
+        guard accepts.contains(ServerSentEvents.mediaType) || accepts.contains("*/*") else {
+            throw HTTPRefusal(
+                status: 406,
+                code: JSONRPCError.invalidRequestCode,
+                message: "the Accept header must list text/event-stream"
+            )
+        }
+        guard let sessionID = request.headers[Self.sessionHeader] else {
+            throw HTTPRefusal(status: 400, code: JSONRPCError.invalidRequestCode, message: "no MCP-Session-Id")
+        }
+        let client = try server.authenticate(credentials)
+        defer { server.release(client) }
+        let session = try find(sessionID, for: client)
+        guard let stream = session.openStandalone() else {
+            throw HTTPRefusal(
+                status: 409,
+                code: JSONRPCError.invalidRequestCode,
+                message: "this session has a GET stream open already"
+            )
+        }
+        return self.stream(stream, of: session, prefix: nil)
+    }
+
+    private func delete(_ request: Request, credentials: TransportCredentials) throws(HTTPRefusal) -> Response {
+        guard let sessionID = request.headers[Self.sessionHeader] else {
+            throw HTTPRefusal(status: 400, code: JSONRPCError.invalidRequestCode, message: "no MCP-Session-Id")
+        }
+        let client = try server.authenticate(credentials)
+        defer { server.release(client) }
+        let session = try find(sessionID, for: client)
+        remove(session)
+        session.end()
+        return Response(status: .ok)
+    }
+
+    // MARK: HTTP+SSE (/sse, /messages)
+
+    /// `GET /sse`: a 2024-11-05 session, its one stream opened with the `endpoint` event.
+    func openEventStream(_ request: Request, credentials: TransportCredentials) async throws(HTTPRefusal) -> Response {
+        guard request.method == .get else { throw HTTPRefusal.methodNotAllowed(allow: "GET") }
+        let client = try server.authenticate(credentials)
+        let session = try open(for: client, mode: .singleStream)
+        guard let stream = session.openStandalone() else {
+            session.end()
+            throw HTTPRefusal.unavailable
+        }
+        var endpoint = ByteBufferAllocator().buffer(capacity: 96)
+        endpoint.writeString("event: endpoint\ndata: /messages?session_id=\(session.id)\n\n")
+        // The stream is the session: when the client drops it, the session ends.
+        return self.stream(stream, of: session, prefix: endpoint, endsSession: true)
+    }
+
+    /// `POST /messages?session_id=…`: a message of a 2024-11-05 session, answered on its stream.
+    func postMessage(_ request: Request, credentials: TransportCredentials) async throws(HTTPRefusal) -> Response {
+        guard request.method == .post else { throw HTTPRefusal.methodNotAllowed(allow: "POST") }
+        try HTTPRequestChecks.checkContentType(request)
+        guard let sessionID = request.uri.queryParameters["session_id"].map(String.init) else {
+            throw HTTPRefusal(status: 400, code: JSONRPCError.invalidRequestCode, message: "no session_id")
+        }
+        let body = try await HTTPRequestChecks.collectBody(request, limit: settings.maxBodyBytes)
+        let client = try server.authenticate(credentials)
+        defer { server.release(client) }
+        let session = try find(sessionID, for: client)
+        guard session.mode == .singleStream, session.deliver(body) else { throw Self.notFound }
+        return Response(status: .accepted)
+    }
+
+    // MARK: The table
+
+    /// Registers a new session for `client` and starts serving it.
+    private func open(for client: Server.Client, mode: LegacyHTTPSession.Mode) throws(HTTPRefusal) -> LegacyHTTPSession
+    {
+        reapIdle()
+        let session = LegacyHTTPSession(id: Self.makeSessionID(), clientID: server.clientID(of: client), mode: mode)
+        let added = table.withLock { table -> Bool in
+            guard table.count < maximumSessions else { return false }
+            table[session.id] = session
+            return true
+        }
+        guard added else {
+            server.release(client)
+            throw HTTPRefusal(
+                status: 503,
+                code: JSONRPCError.internalErrorCode,
+                message: "too many sessions are open; retry later",
+                headers: [(name: "Retry-After", value: "5")]
+            )
+        }
+        let connection = Connection(
+            credentials: .anonymous,
+            transport: mode == .singleStream ? "sse" : "http",
+            frames: session.frames,
+            sink: session
+        )
+        Task { [server] in
+            // The server disconnects the client when the session ends, however it ends.
+            try? await server.serve(connection, as: client)
+            self.remove(session)
+            session.end()
+        }
+        return session
+    }
+
+    /// The session `id` if it exists and belongs to `client`; 404 otherwise, whichever it is.
+    private func find(_ id: String, for client: Server.Client) throws(HTTPRefusal) -> LegacyHTTPSession {
+        guard let session = table.withLock({ $0[id] }), session.clientID == server.clientID(of: client) else {
+            throw Self.notFound
+        }
+        return session
+    }
+
+    private func remove(_ session: LegacyHTTPSession) {
+        table.withLock { table in
+            if table[session.id] === session { table[session.id] = nil }
+        }
+    }
+
+    /// Ends the sessions idle past ``idleTimeout``.
+    func reapIdle(now: ContinuousClock.Instant = .now) {
+        let idle = table.withLock { table -> [LegacyHTTPSession] in
+            let idle = table.values.filter { $0.isIdle(for: idleTimeout, now: now) }
+            for session in idle { table[session.id] = nil }
+            return idle
+        }
+        for session in idle { session.end() }
+    }
+
+    /// Ends every session (the listener is stopping).
+    func endAll() {
+        let all = table.withLock { table in
+            defer { table = [:] }
+            return Array(table.values)
+        }
+        for session in all { session.end() }
+    }
+
+    static var notFound: HTTPRefusal { HTTPRefusal.sessionNotFound }
+
+    /// 128 random bits as 32 hexadecimal digits (visible ASCII, as the specification requires).
+    static func makeSessionID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return [generator.next(), generator.next()].map { (value: UInt64) -> String in
+            let digits = String(value, radix: 16)
+            return String(repeating: "0", count: 16 - digits.count) + digits
+        }.joined()
+    }
+
+    // MARK: Answers
+
+    /// A POST's answer: the response alone as JSON, or, when anything precedes it, an SSE stream.
+    func answer(
+        _ stream: OutboundStream,
+        of session: LegacyHTTPSession,
+        extraHeaders: [(HTTPField.Name, String)]
+    ) async -> Response {
+        guard let first = await stream.next() else {
+            session.closed(stream)
+            return MCPHTTPResponder<Server>.response(Self.notFound)
+        }
+        if stream.isDrained {
+            session.closed(stream)
+            var response = MCPHTTPResponder<Server>.json(status: .ok, first)
+            for (name, value) in extraHeaders { response.headers[name] = value }
+            return response
+        }
+        let prefix = ServerSentEvents.event(first, id: "\(stream.number)-0", allocator: ByteBufferAllocator())
+        var response = self.stream(stream, of: session, prefix: prefix, firstSequence: 1)
+        for (name, value) in extraHeaders { response.headers[name] = value }
+        return response
+    }
+
+    /// An SSE response carrying `stream` (after `prefix`), until it finishes or the client goes away.
+    func stream(
+        _ stream: OutboundStream,
+        of session: LegacyHTTPSession,
+        prefix: ByteBuffer?,
+        firstSequence: Int = 0,
+        endsSession: Bool = false
+    ) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = ServerSentEvents.mediaType
+        headers[.cacheControl] = "no-cache"
+        let guarded = StreamGuard(stream: stream, session: session, endsSession: endsSession)
+        let events = SSEEvents(stream: stream.number, firstSequence: firstSequence) { await stream.next() }
+        return Response(
+            status: .ok,
+            headers: headers,
+            body: ResponseBody { [keepAlive = settings.keepAliveInterval] writer in
+                defer { guarded.close() }
+                try await EventStreamPump.run(events, prefix: prefix, keepAlive: keepAlive, into: &writer)
+            }
         )
     }
+}
+
+/// Closes a session's stream once, when its response ends or is dropped unwritten.
+final class StreamGuard: Sendable {
+    private let stream: OutboundStream
+    private let session: LegacyHTTPSession
+    private let endsSession: Bool
+    private let isClosed = Mutex(false)
+
+    init(stream: OutboundStream, session: LegacyHTTPSession, endsSession: Bool) {
+        self.stream = stream
+        self.session = session
+        self.endsSession = endsSession
+    }
+
+    func close() {
+        guard
+            !isClosed.withLock({ closed in
+                defer { closed = true }
+                return closed
+            })
+        else { return }
+        session.closed(stream)
+        if endsSession { session.end() }
+    }
+
+    deinit { close() }
 }

@@ -23,9 +23,13 @@ public struct MCPHTTPResponder<Server: HTTPServing>: HTTPResponder {
 
     /// Creates the responder of one listener.
     public init(server: Server, settings: HTTPTransportSettings) {
+        self.init(server: server, settings: settings, sessions: LegacySessions(server: server, settings: settings))
+    }
+
+    init(server: Server, settings: HTTPTransportSettings, sessions: LegacySessions<Server>) {
         self.server = server
         self.settings = settings
-        self.sessions = LegacySessions(server: server, settings: settings)
+        self.sessions = sessions
     }
 
     /// The legacy sessions' registry (for the transport's shutdown).
@@ -39,6 +43,10 @@ public struct MCPHTTPResponder<Server: HTTPServing>: HTTPResponder {
             switch path {
             case "/mcp":
                 return try await mcp(request, context: context)
+            case "/sse":
+                return try await sessions.openEventStream(request, credentials: await credentials(request, context))
+            case "/messages":
+                return try await sessions.postMessage(request, credentials: await credentials(request, context))
             case "/healthz":
                 guard request.method == .get || request.method == .head else {
                     throw HTTPRefusal.methodNotAllowed(allow: "GET, HEAD")
@@ -65,13 +73,17 @@ public struct MCPHTTPResponder<Server: HTTPServing>: HTTPResponder {
     private func mcp(_ request: Request, context: Context) async throws(HTTPRefusal) -> Response {
         let headers = MCPRequestHeaders(request.headers.map { (name: $0.name.rawName, value: $0.value) })
         if Self.isLegacy(headers) {
-            return try await sessions.respond(to: request, headers: headers, credentials: credentials(request))
+            return try await sessions.respond(
+                to: request,
+                headers: headers,
+                credentials: await credentials(request, context)
+            )
         }
         guard request.method == .post else { throw HTTPRefusal.methodNotAllowed(allow: "POST") }
-        try Self.checkAccept(request)
-        try Self.checkContentType(request)
-        let body = try await Self.collectBody(request, limit: settings.maxBodyBytes)
-        let client = try server.authenticate(credentials(request))
+        try HTTPRequestChecks.checkAccept(request)
+        try HTTPRequestChecks.checkContentType(request)
+        let body = try await HTTPRequestChecks.collectBody(request, limit: settings.maxBodyBytes)
+        let client = try server.authenticate(await credentials(request, context))
         let exchange: MCPExchange
         let kind: MCPExchange.Body
         do {
@@ -88,13 +100,17 @@ public struct MCPHTTPResponder<Server: HTTPServing>: HTTPResponder {
             server.release(client)
             throw HTTPRefusal(status: MCPRequestHeaders.httpStatus(forErrorCode: error.code), error: error)
         case .request:
-            return await Self.answer(exchange, release: { server.release(client) })
+            return await Self.answer(exchange, keepAlive: settings.keepAliveInterval) { server.release(client) }
         }
     }
 
     /// The answer of a running exchange: its response alone as JSON, or, when anything comes
     /// before it (progress, a log message, a listen's acknowledgement), everything as SSE.
-    static func answer(_ exchange: MCPExchange, release: @escaping @Sendable () -> Void) async -> Response {
+    static func answer(
+        _ exchange: MCPExchange,
+        keepAlive: Duration,
+        release: @escaping @Sendable () -> Void
+    ) async -> Response {
         let stream = ExchangeStream(exchange, release: release)
         guard let first = await stream.next() else {
             stream.end()
@@ -108,18 +124,15 @@ public struct MCPHTTPResponder<Server: HTTPServing>: HTTPResponder {
         var headers = HTTPFields()
         headers[.contentType] = ServerSentEvents.mediaType
         headers[.cacheControl] = "no-cache"
+        let events = SSEEvents { await stream.next()?.bytes }
         return Response(
             status: .ok,
             headers: headers,
             body: ResponseBody { writer in
-                let allocator = ByteBufferAllocator()
                 do {
-                    try await writer.write(ServerSentEvents.event(first.bytes, allocator: allocator))
-                    while let message = await stream.next() {
-                        try await writer.write(ServerSentEvents.event(message.bytes, allocator: allocator))
-                    }
+                    let prefix = ServerSentEvents.event(first.bytes, allocator: ByteBufferAllocator())
+                    try await EventStreamPump.run(events, prefix: prefix, keepAlive: keepAlive, into: &writer)
                     stream.end()
-                    try await writer.finish(nil)
                 } catch {
                     // The client went away: on HTTP, closing the stream is the cancellation.
                     stream.cancel()
@@ -180,56 +193,12 @@ public struct MCPHTTPResponder<Server: HTTPServing>: HTTPResponder {
         }
     }
 
-    /// 406 unless `Accept` lists both JSON and SSE (a wildcard counts).
-    static func checkAccept(_ request: Request) throws(HTTPRefusal) {
-        let accepted = request.headers[values: .accept].flatMap { $0.split(separator: ",") }.map {
-            $0.split(separator: ";")[0].trimmingASCIIWhitespace().lowercased()
+    /// What the request presented: the verified client certificate of its connection (mutual
+    /// TLS), else a bearer token, else nothing.
+    func credentials(_ request: Request, _ context: Context) async -> TransportCredentials {
+        if settings.tls?.isMutual == true, let subject = await context.peerCertificateSubject() {
+            return .certificateSubject(subject)
         }
-        let json = accepted.contains { $0 == "application/json" || $0 == "application/*" || $0 == "*/*" }
-        let sse = accepted.contains { $0 == ServerSentEvents.mediaType || $0 == "text/*" || $0 == "*/*" }
-        guard json, sse else {
-            throw HTTPRefusal(
-                status: 406,
-                code: JSONRPCError.invalidRequestCode,
-                message: "the Accept header must list application/json and text/event-stream"
-            )
-        }
-    }
-
-    /// 415 unless the body is declared JSON.
-    static func checkContentType(_ request: Request) throws(HTTPRefusal) {
-        let type = request.headers[.contentType].map {
-            $0.split(separator: ";")[0].trimmingASCIIWhitespace().lowercased()
-        }
-        guard type == "application/json" else {
-            throw HTTPRefusal(
-                status: 415,
-                code: JSONRPCError.invalidRequestCode,
-                message: "the Content-Type must be application/json"
-            )
-        }
-    }
-
-    /// The body, at most `limit` bytes (413 beyond, before reading it when its length is declared).
-    static func collectBody(_ request: Request, limit: Int) async throws(HTTPRefusal) -> [UInt8] {
-        let tooLarge = HTTPRefusal(
-            status: 413,
-            code: JSONRPCError.invalidRequestCode,
-            message: "the body is larger than the server's limit of \(limit) bytes"
-        )
-        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit { throw tooLarge }
-        do {
-            let buffer = try await request.body.collect(upTo: limit)
-            return Array(buffer.readableBytesView)
-        } catch is NIOTooManyBytesError {
-            throw tooLarge
-        } catch {
-            throw HTTPRefusal(status: 400, code: JSONRPCError.invalidRequestCode, message: "the body could not be read")
-        }
-    }
-
-    /// What the request presented: a bearer token, else nothing.
-    func credentials(_ request: Request) -> TransportCredentials {
         if let authorization = request.headers[.authorization] {
             let parts = authorization.split(separator: " ", maxSplits: 1)
             if parts.count == 2, parts[0].lowercased() == "bearer" {
@@ -259,15 +228,5 @@ public struct MCPHTTPResponder<Server: HTTPServing>: HTTPResponder {
             if let field = HTTPField.Name(name) { response.headers[field] = value }
         }
         return response
-    }
-}
-
-extension Substring {
-    /// Without leading and trailing spaces and tabs.
-    func trimmingASCIIWhitespace() -> Substring {
-        var text = self
-        while let first = text.first, first == " " || first == "\t" { text = text.dropFirst() }
-        while let last = text.last, last == " " || last == "\t" { text = text.dropLast() }
-        return text
     }
 }

@@ -31,19 +31,13 @@ final class FakeHTTPServer: HTTPServing {
         headers: MCPRequestHeaders,
         as client: Client
     ) async throws(HTTPRefusal) -> (exchange: MCPExchange, body: MCPExchange.Body) {
-        var router = RequestRouter()
-        router.on("tools/call") { params, _ in ["content": [["type": "text", "text": params?["name"] ?? "?"]]] }
-        router.on("test/progress") { _, context in
-            context.reportProgress(1, total: 2)
-            return [:]
-        }
         let exchange = MCPExchange(
             headers: headers,
             configuration: MCPSession.Configuration(
                 identity: ServerIdentity(name: "bastion-test", version: "1"),
                 capabilities: ServerCapabilities(tools: true)
             ),
-            router: router,
+            router: Self.router,
             observer: TestSession.NoObserver(),
             id: "x-fake",
             logger: TestSession.logger
@@ -52,11 +46,43 @@ final class FakeHTTPServer: HTTPServing {
         return (exchange, kind)
     }
 
+    /// `tools/call` answers the tool's name; `test/progress` reports progress first.
+    static var router: RequestRouter {
+        var router = RequestRouter()
+        router.on("tools/call") { params, _ in ["content": [["type": "text", "text": params?["name"] ?? "?"]]] }
+        router.on("test/progress") { _, context in
+            context.reportProgress(1, total: 2)
+            return [:]
+        }
+        return router
+    }
+
     func refused(_ refusal: HTTPRefusal, method: String, path: String) {
         refusals.withLock { $0.append(refusal.status) }
     }
 
+    /// Serves a handshake-era session: its frames into a real session, until they end.
     func serve(_ connection: Connection, as client: Client) async throws(HTTPRefusal) {
-        throw HTTPRefusal.unavailable
+        let session = MCPSession(
+            configuration: MCPSession.Configuration(
+                identity: ServerIdentity(name: "bastion-test", version: "1"),
+                capabilities: ServerCapabilities(tools: true)
+            ),
+            router: Self.router,
+            sink: connection.sink,
+            observer: TestSession.NoObserver(),
+            id: "s-fake",
+            logger: TestSession.logger
+        )
+        served.withLock { $0 += 1 }
+        guard case .sequence(let frames) = connection.inbound else { return }
+        for await frame in frames {
+            if case .message(let bytes) = frame { bytes.withUnsafeBytes { session.receive($0) } }
+        }
+        await session.close(grace: .seconds(1))
+        ended.withLock { $0 += 1 }
     }
+
+    let served = Mutex(0)
+    let ended = Mutex(0)
 }
