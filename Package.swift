@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
@@ -67,6 +68,18 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Layer 3, JWT bearer tokens (jwt-kit), behind BastionSecurity's BearerTokenVerifier: a target
+        // of its own that only the executable links, because jwt-kit re-exports Foundation, whose
+        // CoreFoundation would take over the Glibc types (stat) the other layers use.
+        .target(
+            name: "BastionTokens",
+            dependencies: [
+                "BastionProtocol", "BastionSecurity",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Linux system calls Swift cannot call directly (no glibc wrapper; syscall(2) is variadic).
         .target(name: "CBastionLinux"),
         // RE2, Google's automaton-based regular expression library, from the system (Debian: libre2-dev).
@@ -99,11 +112,12 @@ let package = Package(
         .executableTarget(
             name: "bastion",
             dependencies: [
-                "Bastion", "BastionSecurity", "BastionSystem", "CBastionLinux",
+                "Bastion", "BastionSecurity", "BastionSystem", "BastionTokens", "CBastionLinux",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -121,7 +135,16 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "BastionSecurityTests", dependencies: ["BastionSecurity"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "BastionSecurityTests",
+            dependencies: ["BastionSecurity"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "BastionTokensTests",
+            dependencies: ["BastionTokens", .product(name: "JWTKit", package: "jwt-kit")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "BastionResourcesTests",
             dependencies: ["BastionResources"],

@@ -15,7 +15,7 @@ struct BastionCommand: AsyncParsableCommand {
         version: BastionServer.version,
         subcommands: [
             ServeCommand.self, CheckConfigCommand.self, AuditCommand.self, ApproveCommand.self,
-            SandboxCheckCommand.self, CertsCommand.self,
+            SandboxCheckCommand.self, CertsCommand.self, TokenCommand.self,
         ],
         defaultSubcommand: nil
     )

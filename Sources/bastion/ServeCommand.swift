@@ -97,6 +97,9 @@ struct ServeCommand: AsyncParsableCommand {
             server.configurationFile = config
             server.reloadConfiguration = load
         }
+        if http != nil, let jwt = configuration.jwt {
+            server.tokenVerifier = try await TokenKeys.verifier(jwt, publicURL: configuration.http?.publicURL)
+        }
         do {
             if http != nil {
                 try await server.serveHTTP(clientID: client, logger: logger) { url in

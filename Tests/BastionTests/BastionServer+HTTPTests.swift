@@ -50,4 +50,33 @@ struct BastionServerHTTPTests {
             ) { _ in }
         }
     }
+
+    @Test(arguments: [
+        ("https://mcp.example.com/mcp", "https://mcp.example.com/.well-known/oauth-protected-resource/mcp"),
+        ("https://mcp.example.com", "https://mcp.example.com/.well-known/oauth-protected-resource"),
+        ("http://127.0.0.1:8765/a/mcp?x", "http://127.0.0.1:8765/.well-known/oauth-protected-resource/a/mcp"),
+    ])
+    func theMetadataURLOfAResource(resource: String, metadata: String) {
+        #expect(BastionServer.metadataURL(forResource: resource) == metadata)
+    }
+
+    @Test(
+        arguments: [
+            ("https://MCP.example.com:8443/mcp", "mcp.example.com"), ("http://[::1]:80/mcp", "[::1]"),
+            ("http://user@evil/mcp", nil), ("mcp.example.com", nil),
+        ] as [(String, String?)]
+    )
+    func theHostOfAPublicURL(url: String, host: String?) {
+        #expect(BastionServer.host(ofURL: url) == host)
+    }
+
+    @Test func jwtWithoutAVerifierIsRefused() async throws {
+        let scratch = try ScratchDirectory()
+        var server = server(listen: "127.0.0.1:0", scratch)
+        server.configuration.jwt = JWTConfiguration(issuer: "i", audience: "a", publicKeys: ["/k"])
+        let error = await #expect(throws: ServerError.self) {
+            try await server.serveHTTP(clientID: "local", logger: SessionTestSupport.quietLogger) { _ in }
+        }
+        #expect(error?.description.contains("token verifier") == true)
+    }
 }

@@ -26,10 +26,10 @@ struct HTTPGatewayTests {
         return (HTTPGateway(service: service, challenge: challenge), service)
     }
 
-    @Test func anAnonymousRequestIsTheLoopbackClientWithItsWorkdirMade() throws {
+    @Test func anAnonymousRequestIsTheLoopbackClientWithItsWorkdirMade() async throws {
         let scratch = try ScratchDirectory()
         let (gateway, service) = try gateway(scratch)
-        let client = try gateway.authenticate(.anonymous)
+        let client = try await gateway.authenticate(.anonymous)
         #expect(client.id == "web")
         #expect(client.authentication == .loopback)
         #expect(client.transport == "http")
@@ -39,22 +39,86 @@ struct HTTPGatewayTests {
         #expect(service.clients.connectedClients.isEmpty)
     }
 
-    @Test func withoutLoopbackTrustAnAnonymousRequestIs401AndAudited() throws {
+    @Test func withoutLoopbackTrustAnAnonymousRequestIs401AndAudited() async throws {
         let scratch = try ScratchDirectory()
         let (gateway, service) = try gateway(scratch, loopbackClient: nil)
-        let refusal = try #require(throws: HTTPRefusal.self) { try gateway.authenticate(.anonymous) }
-        #expect(refusal.status == 401)
-        #expect(refusal.headers.first?.name == "WWW-Authenticate")
-        #expect(refusal.error?.message == "unauthorized")  // nothing about why
+        let refusal = await #expect(throws: HTTPRefusal.self) { _ = try await gateway.authenticate(.anonymous) }
+        #expect(refusal?.status == 401)
+        #expect(refusal?.headers.first?.name == "WWW-Authenticate")
+        #expect(refusal?.error?.message == "unauthorized")  // nothing about why
         service.audit.flush()
         let records = try ScratchDirectory.jsonLines(of: scratch.file("state/audit.jsonl"))
         #expect(records.contains { $0["event"] == "auth-failure" && $0["transport"] == "http" })
     }
 
-    @Test func aTokenIsNotWavedThroughByLoopbackTrust() throws {
+    @Test func aTokenIsNotWavedThroughByLoopbackTrust() async throws {
         let scratch = try ScratchDirectory()
         let (gateway, _) = try gateway(scratch)
-        #expect(throws: HTTPRefusal.self) { try gateway.authenticate(.bearerToken("anything")) }
+        await #expect(throws: HTTPRefusal.self) { _ = try await gateway.authenticate(.bearerToken("anything")) }
+    }
+
+    /// Proves `good` (subject `web-sub`), `narrow` (valid, lacking a scope); refuses the rest.
+    struct Tokens: BearerTokenVerifier {
+        func verify(_ token: String) async throws(AuthenticationError) -> VerifiedToken {
+            switch token {
+            case "good": return VerifiedToken(subject: "web-sub", scopes: [])
+            case "narrow": throw AuthenticationError(code: .insufficientScope, message: "the token lacks the scope mcp")
+            default: throw AuthenticationError(code: .invalidCredentials, message: "the signature does not verify")
+            }
+        }
+    }
+
+    private func tokenGateway(_ scratch: borrowing ScratchDirectory) throws -> (HTTPGateway, BastionService) {
+        let configuration = BastionConfiguration(
+            server: ServerConfiguration(auditLog: scratch.file("state/audit.jsonl")),
+            clients: [
+                ClientConfiguration(
+                    id: "web",
+                    workdir: scratch.file("clients/web"),
+                    permissions: [.fileRead(glob: nil)],
+                    auth: ClientAuthConfiguration(jwtSubject: "web-sub")
+                )
+            ]
+        )
+        let service = try BastionService(
+            server: BastionServer(configuration: configuration),
+            logger: SessionTestSupport.quietLogger
+        )
+        var gateway = HTTPGateway(service: service, challenge: [(name: "WWW-Authenticate", value: "Bearer")])
+        gateway.tokens = Tokens()
+        gateway.requiredScopes = ["mcp"]
+        return (gateway, service)
+    }
+
+    @Test func aVerifiedTokenIsItsSubjectsClient() async throws {
+        let scratch = try ScratchDirectory()
+        let (gateway, _) = try tokenGateway(scratch)
+        let client = try await gateway.authenticate(.bearerToken("good"))
+        #expect(client.id == "web")
+        #expect(client.authentication == .jwt)
+    }
+
+    @Test func aForgedTokenIs401AndAuditedWithoutTheToken() async throws {
+        let scratch = try ScratchDirectory()
+        let (gateway, service) = try tokenGateway(scratch)
+        let refusal = await #expect(throws: HTTPRefusal.self) {
+            _ = try await gateway.authenticate(.bearerToken("forged-XYZ"))
+        }
+        #expect(refusal?.status == 401)
+        service.audit.flush()
+        let text = try String(contentsOfFile: scratch.file("state/audit.jsonl"), encoding: .utf8)
+        #expect(text.contains("the signature does not verify"))
+        #expect(!text.contains("forged-XYZ"))
+    }
+
+    @Test func aTokenWithoutTheScopeIs403InsufficientScope() async throws {
+        let scratch = try ScratchDirectory()
+        let (gateway, _) = try tokenGateway(scratch)
+        let refusal = await #expect(throws: HTTPRefusal.self) {
+            _ = try await gateway.authenticate(.bearerToken("narrow"))
+        }
+        #expect(refusal?.status == 403)
+        #expect(refusal?.headers.first?.value == #"Bearer error="insufficient_scope", scope="mcp""#)
     }
 
     @Test func aRefusalIsAuditedWithItsStatusAndPath() throws {
@@ -73,7 +137,7 @@ struct HTTPGatewayTests {
     @Test func anExchangeBeforeTheServiceRunsWaitsAndOnShutdownIs503() async throws {
         let scratch = try ScratchDirectory()
         let (gateway, service) = try gateway(scratch)
-        let client = try gateway.authenticate(.anonymous)
+        let client = try await gateway.authenticate(.anonymous)
         service.requestShutdown(reason: "test")
         let running = Task { try await service.run() }
         let refusal = await #expect(throws: HTTPRefusal.self) {

@@ -1,4 +1,5 @@
 import BastionProtocol
+import Synchronization
 import Testing
 
 @testable import BastionTransport
@@ -9,10 +10,34 @@ struct LegacyHTTPSessionTests {
         await stream.next().map { String(decoding: $0, as: UTF8.self) }
     }
 
+    private func open(_ session: LegacyHTTPSession, _ ids: [RequestID]) throws -> OutboundStream {
+        try session.openStream(for: ids).get()
+    }
+
+    /// A receiver that answers each body through `respond`, on the delivering task.
+    final class Receiver: FrameReceiver {
+        let bodies = Mutex<[String]>([])
+        let respond: @Sendable (String) -> Void
+        init(respond: @escaping @Sendable (String) -> Void = { _ in }) { self.respond = respond }
+        func receive(_ frame: UnsafeRawBufferPointer) {
+            let body = String(decoding: frame, as: UTF8.self)
+            bodies.withLock { $0.append(body) }
+            respond(body)
+        }
+        func receiveOversizedFrame(byteCount: Int) {}
+    }
+
+    /// The session, read by `receiver` from a task of its own, until it ends.
+    private func serve(_ session: LegacyHTTPSession, _ receiver: Receiver) async -> Task<Void, Never> {
+        let task = Task { await session.deliver(to: receiver) }
+        #expect(await session.ready())
+        return task
+    }
+
     @Test func anAnswerGoesToThePOSTThatCarriedItsRequest() async throws {
         let session = LegacyHTTPSession(id: "s", clientID: "c", mode: .streamable)
-        let first = try #require(session.openStream(for: [.int(1)]))
-        let second = try #require(session.openStream(for: [.int(2)]))
+        let first = try open(session, [.int(1)])
+        let second = try open(session, [.int(2)])
         #expect(session.send(Array("for 2".utf8), route: .response(to: .int(2))))
         #expect(session.send(Array("for 1".utf8), route: .response(to: .int(1))))
         #expect(await text(first) == "for 1")
@@ -22,9 +47,8 @@ struct LegacyHTTPSessionTests {
 
     @Test func aRelatedMessageGoesToItsRequestsStreamElseTheStandaloneOne() async throws {
         let session = LegacyHTTPSession(id: "s", clientID: "c", mode: .streamable)
-        let post = try #require(session.openStream(for: [.int(7)]))
+        let post = try open(session, [.int(7)])
         let get = try #require(session.openStandalone())
-        #expect(session.openStandalone() == nil)  // one GET stream (409)
         #expect(session.send(Array("progress".utf8), route: .related(to: .int(7))))
         #expect(session.send(Array("list changed".utf8), route: .related(to: nil)))
         #expect(session.send(Array("plain".utf8)))
@@ -33,18 +57,79 @@ struct LegacyHTTPSessionTests {
         #expect(await text(get) == "plain")
     }
 
+    /// Review 12, finding 6: a request whose stream is gone never borrows another request's.
+    @Test func aMessageOfARequestWhoseStreamClosedNeverGoesToAnotherPOST() async throws {
+        let session = LegacyHTTPSession(id: "s", clientID: "c", mode: .streamable)
+        let gone = try open(session, [.int(1)])
+        let other = try open(session, [.int(2)])
+        session.closed(gone)
+        #expect(!session.send(Array("progress of 1".utf8), route: .related(to: .int(1))))
+        #expect(!session.send(Array("unrelated".utf8), route: .related(to: nil)))
+        #expect(session.send(Array("answer 2".utf8), route: .response(to: .int(2))))
+        #expect(await text(other) == "answer 2")
+    }
+
+    @Test func aSecondGETReplacesTheFirst() async throws {
+        let session = LegacyHTTPSession(id: "s", clientID: "c", mode: .streamable)
+        let old = try #require(session.openStandalone())
+        let new = try #require(session.openStandalone())
+        #expect(await old.next() == nil)
+        #expect(session.send(Array("note".utf8), route: .related(to: nil)))
+        #expect(await text(new) == "note")
+    }
+
     @Test func aRequestIDAlreadyWaitingCannotBeReused() throws {
         let session = LegacyHTTPSession(id: "s", clientID: "c", mode: .streamable)
-        _ = try #require(session.openStream(for: [.string("a")]))
-        #expect(session.openStream(for: [.string("a")]) == nil)
+        _ = try open(session, [.string("a")])
+        guard case .failure(.duplicateID) = session.openStream(for: [.string("a")]) else {
+            Issue.record("a waiting id was accepted again")
+            return
+        }
     }
 
     @Test func aBatchAnswerGoesToItsStreamWhole() async throws {
         let session = LegacyHTTPSession(id: "s", clientID: "c", mode: .streamable)
-        let stream = try #require(session.openStream(for: [.int(1), .int(2)]))
+        let stream = try open(session, [.int(1), .int(2)])
         #expect(session.send(Array("[…]".utf8), route: .batch([.int(1), .int(2)])))
         #expect(await text(stream) == "[…]")
         #expect(stream.isDrained)
+    }
+
+    /// Review 12, finding 2: an error without an id, sent while the session reads a POST's body
+    /// (a batch where batches do not exist), answers that POST and ends its stream.
+    @Test func aRefusalWhileReadingABodyEndsThatPOSTsStream() async throws {
+        let session = LegacyHTTPSession(id: "s", clientID: "c", mode: .streamable)
+        let receiver = Receiver { _ in
+            _ = session.send(Array(#"{"error":"no batches"}"#.utf8), route: .refusal)
+        }
+        let serving = await serve(session, receiver)
+        let stream = try open(session, [.int(8)])
+        let other = try open(session, [.int(9)])
+        #expect(session.deliver(Array("[batch]".utf8), answeringOn: stream))
+        #expect(await text(stream) == #"{"error":"no batches"}"#)
+        #expect(await stream.next() == nil)  // finished: the POST is answered
+        #expect(stream.isDrained)
+        #expect(!other.isDrained)
+        // Its id is free again.
+        _ = try open(session, [.int(8)])
+        session.end()
+        await serving.value
+    }
+
+    /// Review 12, finding 1: a 2024-11-05 client that stops reading `/sse` cannot make the
+    /// server hold its answers without bound: past the limit its session ends.
+    @Test func aSingleStreamNobodyReadsEndsItsSessionAtTheLimit() async throws {
+        let session = LegacyHTTPSession(id: "s", clientID: "c", mode: .singleStream)
+        let serving = await serve(session, Receiver())
+        let stream = try #require(session.openStandalone())
+        var accepted = 0
+        for id in 0..<(OutboundStream.maximumQueuedAnswers + 10) {
+            if session.send(Array("{}".utf8), route: .response(to: .int(Int64(id)))) { accepted += 1 }
+        }
+        #expect(accepted == OutboundStream.maximumQueuedAnswers)
+        #expect(!session.deliver(Array("{}".utf8)))  // ended
+        await serving.value
+        _ = stream
     }
 
     @Test func aSingleStreamSessionSendsEverythingOnItsOneStream() async throws {
@@ -57,22 +142,34 @@ struct LegacyHTTPSessionTests {
         #expect(await text(stream) == "note")
     }
 
-    @Test func endFinishesTheFramesAndEveryStream() async throws {
+    @Test func bodiesAreReadInOrderAndEndStopsReading() async throws {
         let session = LegacyHTTPSession(id: "s", clientID: "c", mode: .streamable)
-        let post = try #require(session.openStream(for: [.int(1)]))
-        #expect(session.deliver(Array("{}".utf8)))
+        let receiver = Receiver()
+        let serving = await serve(session, receiver)
+        let post = try open(session, [.int(1)])
+        #expect(session.deliver(Array("one".utf8)))
+        #expect(session.deliver(Array("two".utf8)))
         session.end()
-        #expect(!session.deliver(Array("{}".utf8)))
-        var frames: [Frame] = []
-        for await frame in session.frames { frames.append(frame) }
-        #expect(frames == [.message(Array("{}".utf8))])
+        await serving.value
+        #expect(!session.deliver(Array("three".utf8)))
+        #expect(receiver.bodies.withLock { $0 } == ["one", "two"])
         #expect(await post.next() == nil)
-        #expect(session.openStream(for: [.int(2)]) == nil)
+        guard case .failure(.ended) = session.openStream(for: [.int(2)]) else {
+            Issue.record("an ended session opened a stream")
+            return
+        }
+    }
+
+    @Test func readyIsFalseForASessionEndedBeforeItWasRead() async {
+        let session = LegacyHTTPSession(id: "s", clientID: "c", mode: .streamable)
+        session.end()
+        #expect(await session.ready() == false)
+        await session.deliver(to: Receiver())  // returns at once
     }
 
     @Test func aSessionIsIdleOnlyWithNoStreamOpenAndNoRecentRequest() throws {
         let session = LegacyHTTPSession(id: "s", clientID: "c", mode: .streamable)
-        let stream = try #require(session.openStream(for: [.int(1)]))
+        let stream = try open(session, [.int(1)])
         #expect(!session.isIdle(for: .seconds(1), now: .now + .seconds(10)))
         session.closed(stream)
         #expect(!session.isIdle(for: .seconds(60), now: .now))

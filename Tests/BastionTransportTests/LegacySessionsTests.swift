@@ -206,3 +206,77 @@ struct LegacySessionsTests {
         #expect(try await send(responder, body: Self.initialize).status == 200)
     }
 }
+
+/// Review 12's findings on sessions, each a regression test.
+struct LegacySessionsReviewTests {
+    let server = FakeHTTPServer()
+
+    private func post(
+        _ responder: MCPHTTPResponder<FakeHTTPServer>,
+        session: String? = nil,
+        headers: [(String, String)] = LegacySessionsTests.headers,
+        body: String
+    ) async throws -> (status: Int, headers: HTTPFields) {
+        var fields = HTTPFields()
+        for (name, value) in headers { fields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
+        if let session { fields[HTTPField.Name("Mcp-Session-Id")!] = session }
+        let request = Request(
+            head: HTTPRequest(
+                method: .post,
+                scheme: "http",
+                authority: "127.0.0.1",
+                path: "/mcp",
+                headerFields: fields
+            ),
+            body: RequestBody(buffer: ByteBuffer(string: body))
+        )
+        let context = HTTPPeerContext(
+            source: ApplicationRequestContextSource(channel: EmbeddedChannel(), logger: TestSession.logger)
+        )
+        let response = try await responder.respond(to: request, context: context)
+        try await response.body.write(Collector())
+        return (response.status.code, response.headers)
+    }
+
+    /// Finding 3: an initialize that fails leaves no session (and no id) behind.
+    @Test func aFailedInitializeLeavesNoSession() async throws {
+        let sessions = LegacySessions(server: server, settings: HTTPTransportSettings(port: 1))
+        let responder = MCPHTTPResponder(server: server, settings: HTTPTransportSettings(port: 1), sessions: sessions)
+        let (status, fields) = try await post(
+            responder,
+            body: #"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{}}"#
+        )
+        #expect(status == 400)
+        #expect(fields[HTTPField.Name("Mcp-Session-Id")!] == nil)
+        #expect(sessions.count == 0)
+    }
+
+    /// Finding 3: one client cannot take every session slot.
+    @Test func sessionsAreBoundedPerClient() async throws {
+        let sessions = LegacySessions(
+            server: server,
+            settings: HTTPTransportSettings(port: 1),
+            maximumSessionsPerClient: 1
+        )
+        let responder = MCPHTTPResponder(server: server, settings: HTTPTransportSettings(port: 1), sessions: sessions)
+        #expect(try await post(responder, body: LegacySessionsTests.initialize).status == 200)
+        #expect(try await post(responder, body: LegacySessionsTests.initialize).status == 503)
+        let other = LegacySessionsTests.headers + [("Authorization", "Bearer good")]
+        #expect(try await post(responder, headers: other, body: LegacySessionsTests.initialize).status == 200)
+    }
+
+    /// Finding 5: `/mcp` does not take a 2024-11-05 session's id (its answers would go to `/sse`).
+    @Test func anSSESessionsIDIs404OnMCP() async throws {
+        let sessions = LegacySessions(server: server, settings: HTTPTransportSettings(port: 1))
+        let responder = MCPHTTPResponder(server: server, settings: HTTPTransportSettings(port: 1), sessions: sessions)
+        let request = Request(
+            head: HTTPRequest(method: .get, scheme: "http", authority: "127.0.0.1", path: "/sse", headerFields: [:]),
+            body: RequestBody(buffer: ByteBuffer())
+        )
+        let opened = try await sessions.openEventStream(request, credentials: .anonymous)
+        #expect(opened.status == .ok)
+        let id = try #require(sessions.sessionIDs.first)
+        #expect(try await post(responder, session: id, body: LegacySessionsTests.call(1)).status == 404)
+        sessions.endAll()
+    }
+}

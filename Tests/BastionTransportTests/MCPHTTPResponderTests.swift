@@ -219,3 +219,76 @@ final class Collector: ResponseBodyWriter, Sendable {
 
     func finish(_ trailingHeaders: HTTPFields?) async throws {}
 }
+
+/// Review 12's findings on the responder, each a regression test.
+struct MCPHTTPResponderReviewTests {
+    let server = FakeHTTPServer()
+
+    private func send(
+        _ headers: [(String, String)],
+        authority: String = "127.0.0.1",
+        body: String = MCPHTTPResponderTests.call(),
+        settings: HTTPTransportSettings = MCPHTTPResponderTests.settings
+    ) async throws -> (status: Int, headers: HTTPFields, body: String) {
+        var fields = HTTPFields()
+        for (name, value) in headers { fields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
+        let request = Request(
+            head: HTTPRequest(method: .post, scheme: "http", authority: authority, path: "/mcp", headerFields: fields),
+            body: RequestBody(buffer: ByteBuffer(string: body))
+        )
+        let context = HTTPPeerContext(
+            source: ApplicationRequestContextSource(channel: EmbeddedChannel(), logger: TestSession.logger)
+        )
+        let response = try await MCPHTTPResponder(server: server, settings: settings).respond(
+            to: request,
+            context: context
+        )
+        let collector = Collector()
+        try await response.body.write(collector)
+        return (
+            response.status.code, response.headers, String(decoding: collector.bytes.withLock { $0 }, as: UTF8.self)
+        )
+    }
+
+    /// Finding 8: an Authorization header that is not one `Bearer <token>` is never anonymous.
+    @Test(arguments: ["Bearer\ttok", "Basic dXNlcjpwYXNz", "Token tok", "Bearertok", "Bearer", "Bearer a b", "Bearer "])
+    func aMalformedAuthorizationIs401(value: String) async throws {
+        let (status, _, _) = try await send(MCPHTTPResponderTests.modernHeaders + [("Authorization", value)])
+        #expect(status == 401)
+    }
+
+    @Test func twoAuthorizationHeadersAre401() async throws {
+        let headers =
+            MCPHTTPResponderTests.modernHeaders + [("Authorization", "Bearer good"), ("Authorization", "Bearer good")]
+        #expect(try await send(headers).status == 401)
+    }
+
+    /// Finding 7: a Host that is not `host[:digits]` is refused before anything else.
+    @Test(arguments: ["[::1]evil.com", "localhost:evil", "localhost:", "127.0.0.1:8765:1", "local host"])
+    func aMalformedHostIs400(authority: String) async throws {
+        #expect(try await send(MCPHTTPResponderTests.modernHeaders, authority: authority).status == 400)
+    }
+
+    /// Finding 4: a request slower than `streamAfter` is answered as SSE at once (whose
+    /// keep-alives notice a client gone), its answer the stream's last event.
+    @Test func aSlowRequestBecomesAStream() async throws {
+        var settings = MCPHTTPResponderTests.settings
+        settings.streamAfter = .milliseconds(30)
+        let body =
+            #"{"jsonrpc":"2.0","id":5,"method":"test/slow","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}"#
+        let headers =
+            MCPHTTPResponderTests.modernHeaders.filter { $0.0 != "Mcp-Method" && $0.0 != "Mcp-Name" } + [
+                ("Mcp-Method", "test/slow")
+            ]
+        let (status, fields, text) = try await send(headers, body: body, settings: settings)
+        #expect(status == 200)
+        #expect(fields[.contentType] == "text/event-stream")
+        #expect(text.contains(#""slow":true"#))
+        #expect(server.releases.withLock { $0 } == 1)
+    }
+
+    @Test func aQuickRequestStaysJSON() async throws {
+        let (_, fields, _) = try await send(MCPHTTPResponderTests.modernHeaders)
+        #expect(fields[.contentType] == "application/json")
+    }
+}

@@ -33,6 +33,6 @@ struct BastionCommandTests {
         #expect(configuration.commandName == "bastion")
         #expect(configuration.version == "0.1.0")
         let names = configuration.subcommands.map { $0.configuration.commandName }
-        #expect(names == ["serve", "check-config", "audit", "approve", "sandbox-check", "certs"])
+        #expect(names == ["serve", "check-config", "audit", "approve", "sandbox-check", "certs", "token"])
     }
 }

@@ -15,7 +15,17 @@ extension BastionConfiguration {
             if let tlsCert = http.tlsCert { lines.append("tls_cert = \(q(tlsCert))") }
             if let tlsKey = http.tlsKey { lines.append("tls_key = \(q(tlsKey))") }
             if let clientCA = http.clientCA { lines.append("client_ca = \(q(clientCA))") }
+            if let publicURL = http.publicURL { lines.append("public_url = \(q(publicURL))") }
             lines.append("allowed_origins = \(array(http.allowedOrigins.map(q)))")
+        }
+        if let jwt {
+            lines += ["", "[auth.jwt]", "issuer = \(q(jwt.issuer))"]
+            if let audience = jwt.audience { lines.append("audience = \(q(audience))") }
+            lines.append("public_keys = \(array(jwt.publicKeys.map(q)))")
+            if let secret = jwt.hs256SecretFile { lines.append("hs256_secret_file = \(q(secret))") }
+            if let signing = jwt.signingKeyFile { lines.append("signing_key_file = \(q(signing))") }
+            lines.append("authorization_servers = \(array(jwt.authorizationServers.map(q)))")
+            lines.append("required_scopes = \(array(jwt.requiredScopes.map(q)))")
         }
         if let dbus {
             lines += ["", "[transport.dbus]", "bus = \(q(dbus.bus))"]

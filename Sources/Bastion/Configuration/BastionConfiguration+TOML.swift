@@ -9,7 +9,7 @@ import Foundation
 
 extension BastionConfiguration {
     /// The keys allowed at the top of a configuration file.
-    static let tomlKeys = ["server", "transport", "clients", "prompts"]
+    static let tomlKeys = ["server", "transport", "auth", "clients", "prompts"]
     /// Configuration files larger than this are refused (they are a few KiB in practice).
     static let maximumFileBytes = 4 * 1_024 * 1_024
 
@@ -114,6 +114,17 @@ extension BastionConfiguration {
             if let dbus = try transport.table("dbus") {
                 configuration.dbus = try DBusTransportConfiguration.decode(dbus)
             }
+        }
+        if let auth = try root.table("auth") {
+            try auth.checkKeys(["jwt"])
+            if let jwt = try auth.table("jwt") { configuration.jwt = try JWTConfiguration.decode(jwt) }
+        }
+        if let jwt = configuration.jwt, jwt.audience == nil, configuration.http?.publicURL == nil {
+            throw context.error(
+                .missingKey,
+                at: ConfigKeyPath.root.appending("auth").appending("jwt").appending("audience"),
+                "[auth.jwt] needs an audience: set audience, or [transport.http] public_url (this server's URL)"
+            )
         }
         configuration.clients = try decodeClients(root)
         try checkSeparation(configuration, context: context)

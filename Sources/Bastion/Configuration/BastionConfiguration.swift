@@ -9,6 +9,8 @@ public struct BastionConfiguration: Sendable, Hashable {
     public var server: ServerConfiguration
     /// The HTTP transport, when configured (`[transport.http]`).
     public var http: HTTPTransportConfiguration?
+    /// JWT bearer tokens, when configured (`[auth.jwt]`).
+    public var jwt: JWTConfiguration?
     /// The D-Bus transport, when configured (`[transport.dbus]`).
     public var dbus: DBusTransportConfiguration?
     /// The clients, in file order (`[[clients]]`); ids are unique.

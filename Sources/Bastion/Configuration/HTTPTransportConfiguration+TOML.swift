@@ -1,6 +1,6 @@
 extension HTTPTransportConfiguration {
     /// The keys of `[transport.http]`.
-    static let tomlKeys = ["listen", "tls_cert", "tls_key", "client_ca", "allowed_origins"]
+    static let tomlKeys = ["listen", "tls_cert", "tls_key", "client_ca", "public_url", "allowed_origins"]
 
     /// Reads `[transport.http]` and refuses unsafe combinations.
     static func decode(_ reader: TOMLTableReader) throws(ConfigurationError) -> HTTPTransportConfiguration {
@@ -51,6 +51,18 @@ extension HTTPTransportConfiguration {
                 "\(TOMLString.quoted(http.listen)) is not a loopback address: listening on it without TLS is "
                     + "refused; set \(prefix)tls_cert and \(prefix)tls_key, or listen on 127.0.0.1"
             )
+        }
+        if let url = try reader.string("public_url") {
+            guard url.hasPrefix("https://") || url.hasPrefix("http://"),
+                !url.contains(where: { $0 == " " || $0 == "#" })
+            else {
+                throw context.error(
+                    .invalidValue,
+                    at: reader.path.appending("public_url"),
+                    "invalid public_url \(TOMLString.quoted(url)); expected an http(s) URL such as https://mcp.example.com/mcp"
+                )
+            }
+            http.publicURL = url
         }
         for origin in try reader.stringArray("allowed_origins") ?? [] {
             guard isValidOrigin(origin.value) else {

@@ -11,6 +11,9 @@ public struct HTTPTransportConfiguration: Sendable, Hashable {
     public var tlsKey: String?
     /// The absolute path of the CA bundle that client certificates must chain to: mutual TLS (`client_ca`).
     public var clientCA: String?
+    /// This server's URL (of `/mcp`) as clients reach it: the JWT audience and the RFC 9728
+    /// `resource` (`public_url`).
+    public var publicURL: String?
     /// The `Origin` header values accepted from browsers, e.g. `http://localhost` (`allowed_origins`).
     public var allowedOrigins: [String]
 
@@ -26,8 +29,10 @@ public struct HTTPTransportConfiguration: Sendable, Hashable {
         tlsCert: String? = nil,
         tlsKey: String? = nil,
         clientCA: String? = nil,
+        publicURL: String? = nil,
         allowedOrigins: [String] = []
     ) {
+        self.publicURL = publicURL
         self.listen = listen
         self.tlsCert = tlsCert
         self.tlsKey = tlsKey

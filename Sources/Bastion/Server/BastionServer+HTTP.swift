@@ -38,11 +38,14 @@ extension BastionServer {
         }
         // Who a request is: its client certificate (mutual TLS) when a client CA is set; else,
         // on a loopback listener only, the one client this process serves.
-        let isAuthenticated = tls?.isMutual == true
+        if configuration.jwt != nil, tokenVerifier == nil {
+            throw ServerError("[auth.jwt] is configured but no token verifier was made")
+        }
+        let isAuthenticated = tls?.isMutual == true || tokenVerifier != nil
         guard http.isLoopback || (tls != nil && isAuthenticated) else {
             throw ServerError(
                 "HTTP on \(http.listen) is refused: a listener on a non-loopback address needs TLS (tls_cert, "
-                    + "tls_key) and authentication (client_ca for mutual TLS); or listen on 127.0.0.1"
+                    + "tls_key) and authentication ([auth.jwt], or client_ca for mutual TLS); or listen on 127.0.0.1"
             )
         }
         var server = self
@@ -65,16 +68,39 @@ extension BastionServer {
                 throw ServerError("[transport.http] TLS: \(error)")
             }
         }
-        let settings = HTTPTransportSettings(
+        var settings = HTTPTransportSettings(
             host: host,
             port: port,
             maxBodyBytes: configuration.server.maxMessageBytes,
             allowedOrigins: http.allowedOrigins,
             allowedHosts: http.isLoopback ? HTTPTransportSettings.loopbackHosts : [],
-            tls: tls
+            tls: tls,
+            publicURL: http.publicURL
         )
+        if let publicURL = http.publicURL, let publicHost = Self.host(ofURL: publicURL), !settings.allowedHosts.isEmpty
+        {
+            settings.allowedHosts.append(publicHost)
+        }
+        var challenge: [(name: String, value: String)] = [(name: "WWW-Authenticate", value: "Bearer")]
+        if let jwt = configuration.jwt, let resource = jwt.audience ?? http.publicURL {
+            // RFC 9728: where a client learns which authorization server issues tokens for us.
+            settings.resourceMetadata = JSONWriter.encode([
+                "resource": .string(resource),
+                "authorization_servers": .array(jwt.authorizationServers.map { .string($0) }),
+                "bearer_methods_supported": ["header"],
+                "scopes_supported": .array(jwt.requiredScopes.map { .string($0) }),
+            ])
+            if let metadataURL = Self.metadataURL(forResource: resource) {
+                challenge = [(name: "WWW-Authenticate", value: #"Bearer resource_metadata="\#(metadataURL)""#)]
+            }
+        }
         let transport = HTTPTransport(
-            server: HTTPGateway(service: service, challenge: []),
+            server: HTTPGateway(
+                service: service,
+                challenge: challenge,
+                tokens: tokenVerifier,
+                requiredScopes: configuration.jwt?.requiredScopes ?? []
+            ),
             settings: settings,
             logger: logger,
             onListening: onListening
@@ -93,5 +119,32 @@ extension BastionServer {
         } catch {
             throw ServerError("the server stopped on an error: \(error)")
         }
+    }
+
+    /// The host of an http(s) URL, lower-cased, without port (`[v6]` kept bracketed).
+    static func host(ofURL url: String) -> String? {
+        guard let rest = Self.afterScheme(url) else { return nil }
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        guard !authority.isEmpty, !authority.contains("@") else { return nil }
+        if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
+            return String(authority[...close]).lowercased()
+        }
+        return String(authority.prefix { $0 != ":" }).lowercased()
+    }
+
+    /// What follows `http://` or `https://`.
+    private static func afterScheme(_ url: String) -> Substring? {
+        for scheme in ["https://", "http://"] where url.hasPrefix(scheme) { return url.dropFirst(scheme.count) }
+        return nil
+    }
+
+    /// RFC 9728 §3.1: the metadata of `https://host/mcp` is at
+    /// `https://host/.well-known/oauth-protected-resource/mcp`.
+    static func metadataURL(forResource resource: String) -> String? {
+        guard let rest = Self.afterScheme(resource) else { return nil }
+        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
+        let origin = resource[..<authorityEnd]
+        let path = rest[authorityEnd...].prefix { $0 != "?" && $0 != "#" }
+        return origin + "/.well-known/oauth-protected-resource" + (path == "/" ? "" : path)
     }
 }

@@ -1,6 +1,6 @@
 import BastionProtocol
 public import BastionResources
-import BastionSecurity
+public import BastionSecurity
 import BastionSystem
 import BastionTransport
 public import Logging
@@ -35,6 +35,9 @@ public struct BastionServer: Sendable {
     /// What the kernel offers for sandboxing (``KernelSandboxSupport/detect()``, once at start),
     /// told to every client in its `initialize` instructions; `nil` says nothing.
     public var kernelSandbox: KernelSandboxSupport?
+    /// Verifies bearer tokens for the HTTP transport (`[auth.jwt]`, made by the executable
+    /// from `BastionTokens`); `nil`: tokens prove nothing.
+    public var tokenVerifier: (any BearerTokenVerifier)?
     /// The client a loopback HTTP listener without authentication serves every request as
     /// (``LoopbackAuthenticator``); set by ``serveHTTP(clientID:logger:onListening:)``.
     var loopbackClient: String?
@@ -182,6 +185,10 @@ public struct BastionServer: Sendable {
         var paths = [configuration.server.auditLog]
         if let configurationFile { paths.append(ConfigurationPaths.canonical(configurationFile)) }
         if let http = configuration.http { paths += [http.tlsCert, http.tlsKey, http.clientCA].compactMap { $0 } }
+        // The JWT keys: a client that could read the secret or the signing key could mint tokens.
+        if let jwt = configuration.jwt {
+            paths += jwt.publicKeys + [jwt.hs256SecretFile, jwt.signingKeyFile].compactMap { $0 }
+        }
         if let approvals = ApprovalDirectory.path() { paths.append(approvals) }
         // Where run_code's code waits for its interpreter (review 10, finding 2); made now.
         if runsCode, let code = CodeDirectory.shared.path { paths.append(code) }

@@ -28,7 +28,8 @@ extension BastionConfiguration {
                 rules: rules,
                 limits: client.limits,
                 runAs: client.runAs,
-                certificateSubject: client.auth.mtlsSubject
+                certificateSubject: client.auth.mtlsSubject,
+                tokenSubject: client.auth.jwtSubject
             )
         }
     }

@@ -67,7 +67,8 @@ public final class BastionService: Service, Sendable {
                 protectedPaths: server.protectedPaths,
                 runtimePaths: server.runtimePaths,
                 authenticators: { [loopbackClient = server.loopbackClient] clients in
-                    ClientManager.stdioAuthenticators(clients) + [CertificateAuthenticator(clients: clients)]
+                    ClientManager.stdioAuthenticators(clients)
+                        + [CertificateAuthenticator(clients: clients), TokenSubjectAuthenticator(clients: clients)]
                         + (loopbackClient.map { [LoopbackAuthenticator(clientID: $0)] } ?? [])
                 }
             ) { error, credentials, transport in
@@ -211,6 +212,18 @@ public final class BastionService: Service, Sendable {
         }
         _ = state.withLock { $0.provisioned.insert(context.id) }
         return context
+    }
+
+    /// Records a failed authentication that happened before the client registry (a bearer
+    /// token that does not verify): the same `auth-failure` record as the registry's own.
+    func recordAuthenticationFailure(_ error: AuthenticationError, credentials: String, transport: String) {
+        audit.record(
+            AuditEntry(
+                event: "auth-failure",
+                transport: transport,
+                fields: ["reason": .string(error.message), "credentials": .string(credentials)]
+            )
+        )
     }
 
     /// Ends a request's or a connection's hold on its client context.

@@ -9,11 +9,40 @@ struct HTTPGateway: HTTPServing {
     let service: BastionService
     /// `WWW-Authenticate` and the like, sent with every 401.
     let challenge: [(name: String, value: String)]
+    /// Verifies bearer tokens (`[auth.jwt]`); `nil`: a token proves nothing.
+    var tokens: (any BearerTokenVerifier)? = nil
+    /// The scopes every token must hold, for a 403's `WWW-Authenticate`.
+    var requiredScopes: [String] = []
 
     /// The transport name of the audit records.
     static let transport = "http"
 
-    func authenticate(_ credentials: TransportCredentials) throws(HTTPRefusal) -> ClientContext {
+    func authenticate(_ credentials: TransportCredentials) async throws(HTTPRefusal) -> ClientContext {
+        var credentials = credentials
+        if case .bearerToken(let token) = credentials {
+            // The token is verified here; what it proves (its subject) goes through the chain.
+            do throws(AuthenticationError) {
+                guard let tokens else {
+                    throw AuthenticationError(
+                        code: .unsupportedCredentials,
+                        message: "no [auth.jwt] verifies bearer tokens"
+                    )
+                }
+                credentials = .tokenSubject(try await tokens.verify(token).subject)
+            } catch {
+                service.recordAuthenticationFailure(error, credentials: "bearer-token", transport: Self.transport)
+                guard error.code == .insufficientScope else { throw HTTPRefusal.unauthorized(headers: challenge) }
+                let scope = requiredScopes.joined(separator: " ")
+                throw HTTPRefusal(
+                    status: 403,
+                    code: JSONRPCError.invalidRequestCode,
+                    message: "insufficient scope",
+                    headers: [
+                        (name: "WWW-Authenticate", value: #"Bearer error="insufficient_scope", scope="\#(scope)""#)
+                    ]
+                )
+            }
+        }
         do {
             return try service.authenticateRequest(credentials, transport: Self.transport)
         } catch {

@@ -8,6 +8,8 @@ public enum TransportCredentials: Sendable, Hashable {
     case certificateSubject(String)
     /// D-Bus peer credentials from the bus.
     case dbusPeer(uid: UInt32, pid: Int32)
+    /// The subject of a bearer token whose signature, issuer, audience and times were verified.
+    case tokenSubject(String)
     /// Nothing: an HTTP request with no token, certificate or signature. Only a server that
     /// trusts its loopback peers as one client accepts it (``kindName`` `none`).
     case anonymous
@@ -19,6 +21,7 @@ public enum TransportCredentials: Sendable, Hashable {
         case .bearerToken: return "bearer-token"
         case .certificateSubject: return "client-certificate"
         case .dbusPeer: return "dbus-peer"
+        case .tokenSubject: return "jwt"
         case .anonymous: return "none"
         }
     }
@@ -34,6 +37,7 @@ extension TransportCredentials: CustomStringConvertible, CustomDebugStringConver
         case .bearerToken: return "bearer-token(<redacted>)"
         case .certificateSubject(let subject): return "client-certificate(\(Self.shown(subject)))"
         case .dbusPeer(let uid, let pid): return "dbus-peer(uid: \(uid), pid: \(pid))"
+        case .tokenSubject(let subject): return "jwt(sub: \(Self.shown(subject)))"
         case .anonymous: return "none"
         }
     }

@@ -338,7 +338,7 @@ public final class MCPSession: Sendable {
             switch message {
             case .response(let id, _): route = .response(to: id)
             case .errorResponse(let id?, _): route = .response(to: id)
-            case .errorResponse(nil, _): route = .related(to: nil)
+            case .errorResponse(nil, _): route = .refusal
             case .request, .notification: route = .related(to: Self.relatedRequest)
             }
             return routingSink.send(bytes, route: route)

@@ -9,6 +9,9 @@ public enum MessageRoute: Sendable, Hashable {
     /// A notification or a server-to-client request sent while handling the request with this
     /// id (its progress, its log messages, its elicitation); `nil` when it concerns none.
     case related(to: RequestID?)
+    /// An error without an id: the answer to a message refused whole (unparsable, a batch where
+    /// batches do not exist), sent while the session reads it.
+    case refusal
 }
 
 /// A ``MessageSink`` that is told where each message goes. A session whose sink is one routes

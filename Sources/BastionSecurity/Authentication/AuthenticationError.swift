@@ -2,7 +2,7 @@
 public struct AuthenticationError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What kind of failure, comparable across versions.
     public struct Code: Sendable, Hashable {
-        fileprivate enum Value { case unknownClient, unsupportedCredentials, invalidCredentials }
+        fileprivate enum Value { case unknownClient, unsupportedCredentials, invalidCredentials, insufficientScope }
         fileprivate let value: Value
         /// The credentials name no configured client.
         public static let unknownClient = Code(value: .unknownClient)
@@ -10,6 +10,8 @@ public struct AuthenticationError: Error, Sendable, Hashable, CustomStringConver
         public static let unsupportedCredentials = Code(value: .unsupportedCredentials)
         /// The credentials were malformed, expired or forged.
         public static let invalidCredentials = Code(value: .invalidCredentials)
+        /// A valid token that lacks a scope the server requires (HTTP 403 `insufficient_scope`).
+        public static let insufficientScope = Code(value: .insufficientScope)
     }
 
     /// The failure kind.

@@ -24,6 +24,8 @@ public final class ClientManager: Sendable {
         public var runAs: SystemUser?
         /// The TLS client certificate subject that identifies it (`auth.mtls_subject`).
         public var certificateSubject: String?
+        /// The JWT `sub` that identifies it (`auth.jwt_subject`).
+        public var tokenSubject: String?
 
         /// Creates a client description.
         public init(
@@ -31,8 +33,10 @@ public final class ClientManager: Sendable {
             rules: PermissionManager.ClientRules,
             limits: ResourceLimits,
             runAs: SystemUser? = nil,
-            certificateSubject: String? = nil
+            certificateSubject: String? = nil,
+            tokenSubject: String? = nil
         ) {
+            self.tokenSubject = tokenSubject
             self.id = id
             self.rules = rules
             self.limits = limits

@@ -9,7 +9,7 @@ public protocol HTTPServing: Sendable {
 
     /// Authenticates one request from what it presented.
     /// - Throws: ``HTTPRefusal`` (401, audited by the server) when the credentials prove nothing.
-    func authenticate(_ credentials: TransportCredentials) throws(HTTPRefusal) -> Client
+    func authenticate(_ credentials: TransportCredentials) async throws(HTTPRefusal) -> Client
 
     /// The configured client id of `client`: a session is bound to it.
     func clientID(of client: Client) -> String

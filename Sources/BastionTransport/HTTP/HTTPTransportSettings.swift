@@ -17,8 +17,13 @@ public struct HTTPTransportSettings: Sendable {
     /// How often a quiet SSE stream gets a keep-alive comment: how soon a client that went away
     /// is noticed (and how proxies are kept from closing the stream).
     public var keepAliveInterval: Duration
+    /// How long a request may take before its answer becomes an SSE stream (``FirstMessage``).
+    public var streamAfter: Duration
     /// TLS, when the listener has a certificate; `nil`: plain HTTP.
     public var tls: HTTPTLSSettings?
+    /// The RFC 9728 protected-resource metadata, encoded (served at
+    /// `/.well-known/oauth-protected-resource`, also under `/mcp`); `nil`: 404 there.
+    public var resourceMetadata: [UInt8]?
     /// The URL the `listening` line shows when it is not the bound address (`public_url`).
     public var publicURL: String?
 
@@ -31,10 +36,12 @@ public struct HTTPTransportSettings: Sendable {
         allowedHosts: [String] = [],
         idleTimeout: Duration = .seconds(60),
         keepAliveInterval: Duration = .seconds(15),
+        streamAfter: Duration = FirstMessage.patience,
         tls: HTTPTLSSettings? = nil,
         publicURL: String? = nil
     ) {
         self.tls = tls
+        self.streamAfter = streamAfter
         self.keepAliveInterval = keepAliveInterval
         self.host = host
         self.port = port

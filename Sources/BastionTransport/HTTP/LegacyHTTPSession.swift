@@ -6,9 +6,15 @@ import Synchronization
 /// belong to (``RoutingMessageSink``) — a POST's response stream, or the standalone stream (the
 /// GET stream of Streamable HTTP) for what concerns no request in flight.
 ///
+/// A POST hands its body to the session on its own task (``FrameSource``: the session only
+/// parses, admits and starts handlers, it never blocks), so what the session answers while
+/// reading it — a parse error, a refused batch, both without an id — goes back on that POST.
+///
 /// With ``Mode/singleStream`` (2024-11-05 HTTP+SSE) every message goes on the one `/sse` stream,
-/// answers included, and the POSTs only deliver.
-final class LegacyHTTPSession: RoutingMessageSink {
+/// answers included, and the POSTs only deliver; a client that stops reading that stream ends
+/// its session once ``OutboundStream/maximumQueuedAnswers`` answers wait (its POSTs are not
+/// slowed, so nothing else would bound them).
+final class LegacyHTTPSession: RoutingMessageSink, FrameSource {
     /// How answers travel.
     enum Mode: Sendable {
         /// Streamable HTTP (2025-03-26 …): each POST carries its own answers.
@@ -24,65 +30,118 @@ final class LegacyHTTPSession: RoutingMessageSink {
         var lastActive: ContinuousClock.Instant
         var openRequests = 0
         var isEnded = false
+        var receiver: (any FrameReceiver)?
+        var readyWaiters: [CheckedContinuation<Bool, Never>] = []
+        var deliveryEnd: CheckedContinuation<Void, Never>?
     }
+
+    /// The POST stream whose body the session is reading on this task.
+    @TaskLocal private static var reading: OutboundStream?
 
     /// The `MCP-Session-Id` (or 2024-11-05 `session_id`): 128 random bits, visible ASCII.
     let id: String
     /// The client the session belongs to: every request on it must authenticate as this client.
     let clientID: String
     let mode: Mode
-    /// What the client POSTs, in order, for the MCP session to read.
-    let frames: AsyncStream<Frame>
-    private let input: AsyncStream<Frame>.Continuation
     private let state: Mutex<State>
+    /// Serializes the bodies handed to the session (concurrent POSTs are read one at a time).
+    private let readLock = Mutex(())
 
     init(id: String, clientID: String, mode: Mode) {
         self.id = id
         self.clientID = clientID
         self.mode = mode
-        (frames, input) = AsyncStream.makeStream(of: Frame.self)
         state = Mutex(State(lastActive: .now))
     }
 
-    // MARK: Inbound
+    // MARK: Inbound (the MCP session's source)
 
-    /// Hands a POSTed body to the session; `false` once the session has ended.
-    @discardableResult
-    func deliver(_ body: [UInt8]) -> Bool {
-        let isOpen = state.withLock { state -> Bool in
-            state.lastActive = .now
-            return !state.isEnded
+    func deliver(to receiver: any FrameReceiver) async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let waiters = state.withLock { state -> [CheckedContinuation<Bool, Never>]? in
+                    guard !state.isEnded else { return nil }
+                    state.receiver = receiver
+                    state.deliveryEnd = continuation
+                    defer { state.readyWaiters = [] }
+                    return state.readyWaiters
+                }
+                guard let waiters else {
+                    continuation.resume()
+                    return
+                }
+                for waiter in waiters { waiter.resume(returning: true) }
+            }
+        } onCancel: {
+            end()
         }
-        guard isOpen else { return false }
-        if case .terminated = input.yield(.message(body)) { return false }
+    }
+
+    /// Waits until the MCP session reads this one's bodies; `false` when it ended first.
+    func ready() async -> Bool {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            let answer = state.withLock { state -> Bool? in
+                if state.isEnded { return false }
+                if state.receiver != nil { return true }
+                state.readyWaiters.append(continuation)
+                return nil
+            }
+            if let answer { continuation.resume(returning: answer) }
+        }
+    }
+
+    /// Hands a POSTed body to the session, on the calling task; `false` once the session has
+    /// ended. What the session answers while reading it without an id goes to `stream`.
+    @discardableResult
+    func deliver(_ body: [UInt8], answeringOn stream: OutboundStream? = nil) -> Bool {
+        let receiver = state.withLock { state -> (any FrameReceiver)? in
+            state.lastActive = .now
+            return state.isEnded ? nil : state.receiver
+        }
+        guard let receiver else { return false }
+        readLock.withLock { _ in
+            Self.$reading.withValue(stream) {
+                body.withUnsafeBytes { receiver.receive($0) }
+            }
+        }
         return true
     }
 
-    /// Opens the stream that will carry the answers to `ids` (a POST's); `nil` when one of them
-    /// is already waiting for its answer, or the session has ended.
-    func openStream(for ids: [RequestID]) -> OutboundStream? {
-        state.withLock { state -> OutboundStream? in
-            guard !state.isEnded, ids.allSatisfy({ state.waiting[$0] == nil }) else { return nil }
+    /// Opens the stream that will carry the answers to `ids` (a POST's); `nil` when the session
+    /// has ended (`ended`) or one of them is already waiting for its answer.
+    func openStream(for ids: [RequestID]) -> Result<OutboundStream, OpenFailure> {
+        state.withLock { state -> Result<OutboundStream, OpenFailure> in
+            guard !state.isEnded else { return .failure(.ended) }
+            guard ids.allSatisfy({ state.waiting[$0] == nil }) else { return .failure(.duplicateID) }
             let stream = OutboundStream(number: state.nextStream, pending: Set(ids))
             state.nextStream += 1
             for id in ids { state.waiting[id] = stream }
             state.openRequests += 1
             state.lastActive = .now
-            return stream
+            return .success(stream)
         }
     }
 
-    /// Opens the standalone stream; `nil` when one is open already (409) or the session ended.
+    /// Why a stream could not be opened.
+    enum OpenFailure: Error {
+        case ended, duplicateID
+    }
+
+    /// Opens the standalone stream, replacing one still open (its client reconnected: the old
+    /// one may not have noticed yet that it is gone); `nil` once the session has ended.
     func openStandalone() -> OutboundStream? {
-        state.withLock { state -> OutboundStream? in
-            guard !state.isEnded, state.standalone == nil else { return nil }
+        let (stream, replaced) = state.withLock { state -> (OutboundStream?, OutboundStream?) in
+            guard !state.isEnded else { return (nil, nil) }
             let stream = OutboundStream(standalone: state.nextStream)
             state.nextStream += 1
+            let replaced = state.standalone
             state.standalone = stream
             state.openRequests += 1
             state.lastActive = .now
-            return stream
+            return (stream, replaced)
         }
+        replaced?.finish()
+        return stream
     }
 
     /// A stream's response has ended (written, or the client went away).
@@ -101,18 +160,25 @@ final class LegacyHTTPSession: RoutingMessageSink {
         state.withLock { $0.openRequests == 0 && now - $0.lastActive >= idle }
     }
 
-    /// Ends the session: no more frames (the MCP session closes once its calls are done) and
+    /// Ends the session: no more bodies (the MCP session closes once its calls are done) and
     /// every stream finished.
     func end() {
-        let streams = state.withLock { state -> [OutboundStream] in
+        let (streams, waiters, deliveryEnd) = state.withLock {
+            state -> ([OutboundStream], [CheckedContinuation<Bool, Never>], CheckedContinuation<Void, Never>?) in
             state.isEnded = true
             var all = Array(state.waiting.values)
             if let standalone = state.standalone { all.append(standalone) }
             state.waiting = [:]
             state.standalone = nil
-            return all
+            state.receiver = nil
+            defer {
+                state.readyWaiters = []
+                state.deliveryEnd = nil
+            }
+            return (all, state.readyWaiters, state.deliveryEnd)
         }
-        input.finish()
+        for waiter in waiters { waiter.resume(returning: false) }
+        deliveryEnd?.resume()
         for stream in streams { stream.finish() }
     }
 
@@ -123,16 +189,7 @@ final class LegacyHTTPSession: RoutingMessageSink {
     }
 
     func send(_ message: consuming [UInt8], route: MessageRoute) -> Bool {
-        if mode == .singleStream {
-            guard let stream = state.withLock({ $0.standalone }) else { return false }
-            switch route {
-            case .response, .batch:
-                stream.answer(message, ids: [])
-                return true
-            case .related:
-                return stream.send(message)
-            }
-        }
+        if mode == .singleStream { return sendOnTheOneStream(message, route: route) }
         switch route {
         case .response(let id):
             guard let stream = state.withLock({ $0.waiting.removeValue(forKey: id) }) else { return false }
@@ -147,14 +204,38 @@ final class LegacyHTTPSession: RoutingMessageSink {
             guard let stream else { return false }
             stream.answer(message, ids: ids)
             return true
+        case .refusal:
+            // The POST being read was refused whole: its stream ends with the error.
+            guard let stream = Self.reading else { return state.withLock({ $0.standalone })?.send(message) ?? false }
+            let ids = state.withLock { state -> [RequestID] in
+                let ids = state.waiting.filter { $0.value === stream }.map(\.key)
+                for id in ids { state.waiting[id] = nil }
+                return ids
+            }
+            stream.answer(message, ids: ids, finishing: true)
+            return true
         case .related(let id):
-            // The request's own stream; else the standalone one; else any stream still open
-            // (a message that concerns no request is never lost while the client listens).
+            // The request's own stream; else the standalone one. Never another request's.
             let stream = state.withLock { state -> OutboundStream? in
                 if let id, let stream = state.waiting[id] { return stream }
-                return state.standalone ?? state.waiting.values.first
+                return state.standalone
             }
             return stream?.send(message) ?? false
+        }
+    }
+
+    /// 2024-11-05: everything on the `/sse` stream; a client that does not read it loses its session.
+    private func sendOnTheOneStream(_ message: consuming [UInt8], route: MessageRoute) -> Bool {
+        guard let stream = state.withLock({ $0.standalone }) else { return false }
+        switch route {
+        case .response, .batch, .refusal:
+            guard stream.answer(message, ids: []) else {
+                end()
+                return false
+            }
+            return true
+        case .related:
+            return stream.send(message)
         }
     }
 }

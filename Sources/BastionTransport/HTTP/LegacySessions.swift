@@ -20,6 +20,8 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
 
     /// Sessions open at once, over all clients.
     let maximumSessions: Int
+    /// Sessions one client may hold at once: one client cannot take every slot.
+    let maximumSessionsPerClient: Int
     /// How long a session may go without a request (and without an open stream) before it ends.
     let idleTimeout: Duration
 
@@ -29,8 +31,10 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
         server: Server,
         settings: HTTPTransportSettings,
         maximumSessions: Int = 1024,
+        maximumSessionsPerClient: Int = 64,
         idleTimeout: Duration = .seconds(1800)
     ) {
+        self.maximumSessionsPerClient = maximumSessionsPerClient
         self.server = server
         self.settings = settings
         self.maximumSessions = maximumSessions
@@ -39,6 +43,9 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
 
     /// The sessions open now.
     var count: Int { table.withLock { $0.count } }
+
+    /// The ids of the sessions open now, for tests.
+    var sessionIDs: [String] { table.withLock { Array($0.keys) } }
 
     // MARK: Streamable HTTP (/mcp)
 
@@ -51,7 +58,7 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
         switch request.method {
         case .post: return try await post(request, credentials: credentials)
         case .get: return try await get(request, credentials: credentials)
-        case .delete: return try delete(request, credentials: credentials)
+        case .delete: return try await delete(request, credentials: credentials)
         default: throw HTTPRefusal.methodNotAllowed(allow: "GET, POST, DELETE")
         }
     }
@@ -63,7 +70,7 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
         guard let posted = PostedBody(body) else {
             throw HTTPRefusal(status: 400, error: .parseError("the body is not JSON"))
         }
-        let client = try server.authenticate(credentials)
+        let client = try await server.authenticate(credentials)
         guard let sessionID = request.headers[Self.sessionHeader] else {
             // Only an initialize opens a session; the client keeps it for the session's life.
             guard posted.isInitialize else {
@@ -77,7 +84,7 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
             return try await initialize(body, posted: posted, client: client)
         }
         defer { server.release(client) }
-        let session = try find(sessionID, for: client)
+        let session = try find(sessionID, for: client, mode: .streamable)
         guard !posted.isInitialize else {
             throw HTTPRefusal(
                 status: 400,
@@ -90,14 +97,18 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
             guard session.deliver(body) else { throw Self.notFound }
             return Response(status: .accepted)
         }
-        guard let stream = session.openStream(for: posted.requestIDs) else {
+        let stream: OutboundStream
+        switch session.openStream(for: posted.requestIDs) {
+        case .success(let opened): stream = opened
+        case .failure(.ended): throw Self.notFound
+        case .failure(.duplicateID):
             throw HTTPRefusal(
                 status: 400,
                 code: JSONRPCError.invalidRequestCode,
                 message: "a request with this id is already in flight on the session"
             )
         }
-        guard session.deliver(body) else {
+        guard session.deliver(body, answeringOn: stream) else {
             session.closed(stream)
             throw Self.notFound
         }
@@ -105,7 +116,8 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
     }
 
     /// Opens a session with its `initialize`: the MCP session starts (its `connect` and
-    /// `session-start` records written), the answer carries the new `MCP-Session-Id`.
+    /// `session-start` records written), the answer carries the new `MCP-Session-Id`. An
+    /// initialize that fails leaves no session behind (and no id to hold one with).
     private func initialize(
         _ body: [UInt8],
         posted: PostedBody,
@@ -113,13 +125,29 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
     ) async throws(HTTPRefusal)
         -> Response
     {
-        let session = try open(for: client, mode: .streamable)
-        guard let stream = session.openStream(for: posted.requestIDs) else {
+        let session = try await open(for: client, mode: .streamable)
+        guard case .success(let stream) = session.openStream(for: posted.requestIDs),
+            session.deliver(body, answeringOn: stream)
+        else {
+            remove(session)
             session.end()
             throw HTTPRefusal.unavailable
         }
-        session.deliver(body)
-        return await answer(stream, of: session, extraHeaders: [(Self.sessionHeader, session.id)])
+        // The handshake answers at once; no stream, no keep-alive.
+        guard let answer = await stream.next() else {
+            remove(session)
+            session.end()
+            throw HTTPRefusal.unavailable
+        }
+        session.closed(stream)
+        guard let json = try? JSONParser.parse(answer), json["result"] != nil else {
+            remove(session)
+            session.end()
+            return MCPHTTPResponder<Server>.json(status: .badRequest, answer)
+        }
+        var response = MCPHTTPResponder<Server>.json(status: .ok, answer)
+        response.headers[Self.sessionHeader] = session.id
+        return response
     }
 
     private func get(_ request: Request, credentials: TransportCredentials) async throws(HTTPRefusal) -> Response {
@@ -134,26 +162,21 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
         guard let sessionID = request.headers[Self.sessionHeader] else {
             throw HTTPRefusal(status: 400, code: JSONRPCError.invalidRequestCode, message: "no MCP-Session-Id")
         }
-        let client = try server.authenticate(credentials)
+        let client = try await server.authenticate(credentials)
         defer { server.release(client) }
-        let session = try find(sessionID, for: client)
-        guard let stream = session.openStandalone() else {
-            throw HTTPRefusal(
-                status: 409,
-                code: JSONRPCError.invalidRequestCode,
-                message: "this session has a GET stream open already"
-            )
-        }
+        let session = try find(sessionID, for: client, mode: .streamable)
+        // A second GET replaces the first (its client reconnected; the old one is finished).
+        guard let stream = session.openStandalone() else { throw Self.notFound }
         return self.stream(stream, of: session, prefix: nil)
     }
 
-    private func delete(_ request: Request, credentials: TransportCredentials) throws(HTTPRefusal) -> Response {
+    private func delete(_ request: Request, credentials: TransportCredentials) async throws(HTTPRefusal) -> Response {
         guard let sessionID = request.headers[Self.sessionHeader] else {
             throw HTTPRefusal(status: 400, code: JSONRPCError.invalidRequestCode, message: "no MCP-Session-Id")
         }
-        let client = try server.authenticate(credentials)
+        let client = try await server.authenticate(credentials)
         defer { server.release(client) }
-        let session = try find(sessionID, for: client)
+        let session = try find(sessionID, for: client, mode: .streamable)
         remove(session)
         session.end()
         return Response(status: .ok)
@@ -164,8 +187,8 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
     /// `GET /sse`: a 2024-11-05 session, its one stream opened with the `endpoint` event.
     func openEventStream(_ request: Request, credentials: TransportCredentials) async throws(HTTPRefusal) -> Response {
         guard request.method == .get else { throw HTTPRefusal.methodNotAllowed(allow: "GET") }
-        let client = try server.authenticate(credentials)
-        let session = try open(for: client, mode: .singleStream)
+        let client = try await server.authenticate(credentials)
+        let session = try await open(for: client, mode: .singleStream)
         guard let stream = session.openStandalone() else {
             session.end()
             throw HTTPRefusal.unavailable
@@ -184,22 +207,27 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
             throw HTTPRefusal(status: 400, code: JSONRPCError.invalidRequestCode, message: "no session_id")
         }
         let body = try await HTTPRequestChecks.collectBody(request, limit: settings.maxBodyBytes)
-        let client = try server.authenticate(credentials)
+        let client = try await server.authenticate(credentials)
         defer { server.release(client) }
-        let session = try find(sessionID, for: client)
-        guard session.mode == .singleStream, session.deliver(body) else { throw Self.notFound }
+        let session = try find(sessionID, for: client, mode: .singleStream)
+        guard session.deliver(body) else { throw Self.notFound }
         return Response(status: .accepted)
     }
 
     // MARK: The table
 
-    /// Registers a new session for `client` and starts serving it.
-    private func open(for client: Server.Client, mode: LegacyHTTPSession.Mode) throws(HTTPRefusal) -> LegacyHTTPSession
-    {
+    /// Registers a new session for `client`, starts serving it and waits until it reads.
+    private func open(
+        for client: Server.Client,
+        mode: LegacyHTTPSession.Mode
+    ) async throws(HTTPRefusal) -> LegacyHTTPSession {
         reapIdle()
-        let session = LegacyHTTPSession(id: Self.makeSessionID(), clientID: server.clientID(of: client), mode: mode)
+        let clientID = server.clientID(of: client)
+        let session = LegacyHTTPSession(id: Self.makeSessionID(), clientID: clientID, mode: mode)
         let added = table.withLock { table -> Bool in
-            guard table.count < maximumSessions else { return false }
+            guard table.count < maximumSessions,
+                table.values.lazy.filter({ $0.clientID == clientID }).count < maximumSessionsPerClient
+            else { return false }
             table[session.id] = session
             return true
         }
@@ -208,14 +236,14 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
             throw HTTPRefusal(
                 status: 503,
                 code: JSONRPCError.internalErrorCode,
-                message: "too many sessions are open; retry later",
+                message: "too many sessions are open; end one (DELETE) or retry later",
                 headers: [(name: "Retry-After", value: "5")]
             )
         }
         let connection = Connection(
             credentials: .anonymous,
             transport: mode == .singleStream ? "sse" : "http",
-            frames: session.frames,
+            source: session,
             sink: session
         )
         Task { [server] in
@@ -224,14 +252,23 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
             self.remove(session)
             session.end()
         }
+        guard await session.ready() else {
+            remove(session)
+            throw HTTPRefusal.unavailable
+        }
         return session
     }
 
-    /// The session `id` if it exists and belongs to `client`; 404 otherwise, whichever it is.
-    private func find(_ id: String, for client: Server.Client) throws(HTTPRefusal) -> LegacyHTTPSession {
-        guard let session = table.withLock({ $0[id] }), session.clientID == server.clientID(of: client) else {
-            throw Self.notFound
-        }
+    /// The session `id` if it exists, is of `mode` and belongs to `client`; 404 otherwise,
+    /// whichever it is.
+    private func find(
+        _ id: String,
+        for client: Server.Client,
+        mode: LegacyHTTPSession.Mode
+    ) throws(HTTPRefusal) -> LegacyHTTPSession {
+        guard let session = table.withLock({ $0[id] }), session.mode == mode,
+            session.clientID == server.clientID(of: client)
+        else { throw Self.notFound }
         return session
     }
 
@@ -279,18 +316,23 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
         of session: LegacyHTTPSession,
         extraHeaders: [(HTTPField.Name, String)]
     ) async -> Response {
-        guard let first = await stream.next() else {
+        var response: Response
+        switch await FirstMessage.wait(patience: settings.streamAfter, { await stream.next() }) {
+        case .message(nil):
             session.closed(stream)
             return MCPHTTPResponder<Server>.response(Self.notFound)
+        case .message(let first?):
+            if stream.isDrained {
+                session.closed(stream)
+                response = MCPHTTPResponder<Server>.json(status: .ok, first)
+            } else {
+                let prefix = ServerSentEvents.event(first, id: "\(stream.number)-0", allocator: ByteBufferAllocator())
+                response = self.stream(stream, of: session, prefix: prefix, firstSequence: 1)
+            }
+        case .late(let pending):
+            // A slow request: an SSE stream at once, whose keep-alives notice a client gone.
+            response = self.stream(stream, of: session, prefix: nil, first: pending)
         }
-        if stream.isDrained {
-            session.closed(stream)
-            var response = MCPHTTPResponder<Server>.json(status: .ok, first)
-            for (name, value) in extraHeaders { response.headers[name] = value }
-            return response
-        }
-        let prefix = ServerSentEvents.event(first, id: "\(stream.number)-0", allocator: ByteBufferAllocator())
-        var response = self.stream(stream, of: session, prefix: prefix, firstSequence: 1)
         for (name, value) in extraHeaders { response.headers[name] = value }
         return response
     }
@@ -301,13 +343,23 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
         of session: LegacyHTTPSession,
         prefix: ByteBuffer?,
         firstSequence: Int = 0,
-        endsSession: Bool = false
+        endsSession: Bool = false,
+        first: Task<[UInt8]?, Never>? = nil
     ) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = ServerSentEvents.mediaType
         headers[.cacheControl] = "no-cache"
         let guarded = StreamGuard(stream: stream, session: session, endsSession: endsSession)
-        let events = SSEEvents(stream: stream.number, firstSequence: firstSequence) { await stream.next() }
+        let pending = Mutex(first)
+        let events = SSEEvents(stream: stream.number, firstSequence: firstSequence) {
+            if let task = pending.withLock({ task in
+                defer { task = nil }
+                return task
+            }) {
+                return await task.value
+            }
+            return await stream.next()
+        }
         return Response(
             status: .ok,
             headers: headers,

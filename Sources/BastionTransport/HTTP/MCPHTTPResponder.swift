@@ -2,6 +2,7 @@ import BastionProtocol
 import HTTPTypes
 public import Hummingbird
 import NIOCore
+import Synchronization
 
 /// Bastion's HTTP endpoints, on Hummingbird: `/mcp` (Streamable HTTP, both eras), `/healthz`.
 ///
@@ -47,6 +48,18 @@ public struct MCPHTTPResponder<Server: HTTPServing>: HTTPResponder {
                 return try await sessions.openEventStream(request, credentials: await credentials(request, context))
             case "/messages":
                 return try await sessions.postMessage(request, credentials: await credentials(request, context))
+            case "/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/mcp":
+                guard request.method == .get || request.method == .head else {
+                    throw HTTPRefusal.methodNotAllowed(allow: "GET, HEAD")
+                }
+                guard let metadata = settings.resourceMetadata else {
+                    throw HTTPRefusal(
+                        status: 404,
+                        code: JSONRPCError.invalidRequestCode,
+                        message: "this server takes no OAuth tokens"
+                    )
+                }
+                return Self.json(status: .ok, metadata)
             case "/healthz":
                 guard request.method == .get || request.method == .head else {
                     throw HTTPRefusal.methodNotAllowed(allow: "GET, HEAD")
@@ -83,7 +96,7 @@ public struct MCPHTTPResponder<Server: HTTPServing>: HTTPResponder {
         try HTTPRequestChecks.checkAccept(request)
         try HTTPRequestChecks.checkContentType(request)
         let body = try await HTTPRequestChecks.collectBody(request, limit: settings.maxBodyBytes)
-        let client = try server.authenticate(await credentials(request, context))
+        let client = try await server.authenticate(await credentials(request, context))
         let exchange: MCPExchange
         let kind: MCPExchange.Body
         do {
@@ -100,7 +113,9 @@ public struct MCPHTTPResponder<Server: HTTPServing>: HTTPResponder {
             server.release(client)
             throw HTTPRefusal(status: MCPRequestHeaders.httpStatus(forErrorCode: error.code), error: error)
         case .request:
-            return await Self.answer(exchange, keepAlive: settings.keepAliveInterval) { server.release(client) }
+            return await Self.answer(exchange, keepAlive: settings.keepAliveInterval, patience: settings.streamAfter) {
+                server.release(client)
+            }
         }
     }
 
@@ -109,29 +124,45 @@ public struct MCPHTTPResponder<Server: HTTPServing>: HTTPResponder {
     static func answer(
         _ exchange: MCPExchange,
         keepAlive: Duration,
+        patience: Duration,
         release: @escaping @Sendable () -> Void
     ) async -> Response {
         let stream = ExchangeStream(exchange, release: release)
-        guard let first = await stream.next() else {
+        let pending: Task<MCPExchange.Message?, Never>?
+        switch await FirstMessage.wait(patience: patience, { await stream.next() }) {
+        case .message(let first?):
+            if case .response = first.kind {
+                stream.end()
+                return json(status: HTTPResponse.Status(code: first.httpStatus), first.bytes)
+            }
+            pending = Task { first }
+        case .message(nil):
             stream.end()
             // Nothing came: the server stopped before the request could be answered.
             return response(HTTPRefusal.unavailable)
-        }
-        if case .response = first.kind {
-            stream.end()
-            return json(status: HTTPResponse.Status(code: first.httpStatus), first.bytes)
+        case .late(let task):
+            pending = task
         }
         var headers = HTTPFields()
         headers[.contentType] = ServerSentEvents.mediaType
         headers[.cacheControl] = "no-cache"
-        let events = SSEEvents { await stream.next()?.bytes }
+        let first = Mutex<Task<MCPExchange.Message?, Never>?>(pending)
+        let events = SSEEvents {
+            // The first message (already here, or still awaited), then the rest.
+            if let task = first.withLock({ task in
+                defer { task = nil }
+                return task
+            }) {
+                return await task.value?.bytes
+            }
+            return await stream.next()?.bytes
+        }
         return Response(
             status: .ok,
             headers: headers,
             body: ResponseBody { writer in
                 do {
-                    let prefix = ServerSentEvents.event(first.bytes, allocator: ByteBufferAllocator())
-                    try await EventStreamPump.run(events, prefix: prefix, keepAlive: keepAlive, into: &writer)
+                    try await EventStreamPump.run(events, prefix: nil, keepAlive: keepAlive, into: &writer)
                     stream.end()
                 } catch {
                     // The client went away: on HTTP, closing the stream is the cancellation.
@@ -153,12 +184,22 @@ public struct MCPHTTPResponder<Server: HTTPServing>: HTTPResponder {
     }
 
     /// 421 for a `Host` this listener does not serve (a DNS-rebinding page reaches a loopback
-    /// server under the attacker's host name).
+    /// server under the attacker's host name); 400 for a request target that is not a path,
+    /// or a `Host` that is repeated, disagrees with the target, or is not `host[:port]`.
     private func checkHost(_ request: Request) throws(HTTPRefusal) {
+        let malformed = HTTPRefusal(
+            status: 400,
+            code: JSONRPCError.invalidRequestCode,
+            message: "the request target or the Host header is malformed"
+        )
+        guard let path = request.head.path, path.hasPrefix("/") else { throw malformed }
+        let hosts = request.headers[values: HTTPField.Name("Host")!]
+        guard hosts.count <= 1, hosts.allSatisfy({ $0 == request.head.authority }) else { throw malformed }
         guard !settings.allowedHosts.isEmpty else { return }
         guard let authority = request.head.authority else {
             throw HTTPRefusal(status: 400, code: JSONRPCError.invalidRequestCode, message: "the Host header is missing")
         }
+        guard Self.isWellFormed(authority: authority) else { throw malformed }
         let host = Self.hostName(of: authority)
         guard settings.allowedHosts.contains(host) else {
             throw HTTPRefusal(
@@ -167,6 +208,45 @@ public struct MCPHTTPResponder<Server: HTTPServing>: HTTPResponder {
                 message: "this server does not serve the host named in the Host header"
             )
         }
+    }
+
+    /// Whether `authority` is `host`, `host:PORT`, `[v6]` or `[v6]:PORT` (digits only, no more).
+    static func isWellFormed(authority: String) -> Bool {
+        let bytes = Array(authority.utf8)
+        var rest: ArraySlice<UInt8>
+        if bytes.first == UInt8(ascii: "[") {
+            guard let close = bytes.firstIndex(of: UInt8(ascii: "]")), close > 1 else { return false }
+            guard bytes[1..<close].allSatisfy({ $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") || Self.isHex($0) })
+            else { return false }
+            rest = bytes[(close + 1)...]
+        } else {
+            let end = bytes.firstIndex(of: UInt8(ascii: ":")) ?? bytes.endIndex
+            guard end > 0, bytes[..<end].allSatisfy(Self.isHostByte) else { return false }
+            rest = bytes[end...]
+        }
+        guard !rest.isEmpty else { return true }
+        guard rest.first == UInt8(ascii: ":") else { return false }
+        rest = rest.dropFirst()
+        return !rest.isEmpty && rest.count <= 5 && rest.allSatisfy { (0x30...0x39).contains($0) }
+    }
+
+    private static func isHex(_ byte: UInt8) -> Bool {
+        (0x30...0x39).contains(byte) || (0x41...0x46).contains(byte) || (0x61...0x66).contains(byte)
+    }
+
+    /// A byte of a registered name or IPv4 address (RFC 3986 unreserved, without `~` and `_`).
+    private static func isHostByte(_ byte: UInt8) -> Bool {
+        (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+            || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+    }
+
+    /// A byte of RFC 7235 token68 (what a bearer token is made of).
+    static func isToken68(_ byte: UInt8) -> Bool {
+        (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+            || [
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "+"),
+                UInt8(ascii: "/"), UInt8(ascii: "="),
+            ].contains(byte)
     }
 
     /// The host of an authority (`host[:port]`, `[v6][:port]`), lower-cased, without the port.
@@ -199,13 +279,17 @@ public struct MCPHTTPResponder<Server: HTTPServing>: HTTPResponder {
         if settings.tls?.isMutual == true, let subject = await context.peerCertificateSubject() {
             return .certificateSubject(subject)
         }
-        if let authorization = request.headers[.authorization] {
-            let parts = authorization.split(separator: " ", maxSplits: 1)
-            if parts.count == 2, parts[0].lowercased() == "bearer" {
-                return .bearerToken(String(parts[1].trimmingASCIIWhitespace()))
-            }
-        }
-        return .anonymous
+        let authorizations = request.headers[values: .authorization]
+        guard !authorizations.isEmpty else { return .anonymous }
+        // Whatever is not exactly one `Bearer <token>` is a token that proves nothing (401,
+        // audited), never a request that presented nothing.
+        guard authorizations.count == 1 else { return .bearerToken("") }
+        let value = authorizations[0]
+        let scheme = value.prefix { $0 != " " }
+        guard scheme.lowercased() == "bearer" else { return .bearerToken("") }
+        let token = value.dropFirst(scheme.count).drop { $0 == " " }
+        guard !token.isEmpty, token.utf8.allSatisfy(Self.isToken68) else { return .bearerToken("") }
+        return .bearerToken(String(token))
     }
 
     // MARK: Responses

@@ -12,11 +12,16 @@ final class OutboundStream: Sendable {
     private struct State {
         var pending: Set<RequestID>
         var queued = 0
+        var queuedBytes = 0
         var isFinished = false
     }
 
     /// Notifications a reader that has not caught up may leave waiting.
     static let maximumQueuedNotifications = 256
+    /// Answers the standalone stream may hold for a reader that has not caught up (2024-11-05
+    /// sends them all there), by count and by size; beyond either, the answer is refused.
+    static let maximumQueuedAnswers = 1024
+    static let maximumQueuedBytes = 64 << 20
 
     private let continuation: AsyncStream<[UInt8]>.Continuation
     // Read by one task at a time: the POST's handler takes the first message, and returns
@@ -54,9 +59,11 @@ final class OutboundStream: Sendable {
 
     /// Queues a notification or a server request; `false` when dropped (finished, or too many waiting).
     func send(_ message: consuming [UInt8]) -> Bool {
+        let size = message.count
         let admitted = state.withLock { state -> Bool in
             guard !state.isFinished, state.queued < Self.maximumQueuedNotifications else { return false }
             state.queued += 1
+            state.queuedBytes += size
             return true
         }
         guard admitted else { return false }
@@ -64,25 +71,41 @@ final class OutboundStream: Sendable {
         return true
     }
 
-    /// Queues the answer to `ids`; the stream finishes once nothing is pending.
-    func answer(_ message: consuming [UInt8], ids: [RequestID]) {
+    /// Queues the answer to `ids`; the stream finishes once nothing is pending (or at once with
+    /// `finishing`: the request was refused whole). The standalone stream never finishes so.
+    /// - Returns: `false` when it was not queued: the stream has finished, or it is the
+    ///   standalone one and its reader is too far behind.
+    @discardableResult
+    func answer(_ message: consuming [UInt8], ids: [RequestID], finishing: Bool = false) -> Bool {
+        let size = message.count
         let isLast = state.withLock { [isStandalone] state -> Bool? in
             guard !state.isFinished else { return nil }
+            if isStandalone {
+                guard state.queued < Self.maximumQueuedAnswers, state.queuedBytes + size <= Self.maximumQueuedBytes
+                else { return nil }
+            }
             for id in ids { state.pending.remove(id) }
             state.queued += 1
-            guard !isStandalone, state.pending.isEmpty else { return false }
+            state.queuedBytes += size
+            guard !isStandalone, state.pending.isEmpty || finishing else { return false }
             state.isFinished = true
             return true
         }
-        guard let isLast else { return }
+        guard let isLast else { return false }
         continuation.yield(message)
         if isLast { continuation.finish() }
+        return true
     }
 
     /// The next message; `nil` once the stream has finished.
     func next() async -> [UInt8]? {
         let message = await iterator.next()
-        if message != nil { state.withLock { $0.queued = max(0, $0.queued - 1) } }
+        if let message {
+            state.withLock { state in
+                state.queued = max(0, state.queued - 1)
+                state.queuedBytes = max(0, state.queuedBytes - message.count)
+            }
+        }
         return message
     }
 

@@ -50,6 +50,10 @@ final class FakeHTTPServer: HTTPServing {
     static var router: RequestRouter {
         var router = RequestRouter()
         router.on("tools/call") { params, _ in ["content": [["type": "text", "text": params?["name"] ?? "?"]]] }
+        router.on("test/slow") { _, _ in
+            try? await Task.sleep(for: .milliseconds(300))
+            return ["slow": true]
+        }
         router.on("test/progress") { _, context in
             context.reportProgress(1, total: 2)
             return [:]
@@ -75,9 +79,13 @@ final class FakeHTTPServer: HTTPServing {
             logger: TestSession.logger
         )
         served.withLock { $0 += 1 }
-        guard case .sequence(let frames) = connection.inbound else { return }
-        for await frame in frames {
-            if case .message(let bytes) = frame { bytes.withUnsafeBytes { session.receive($0) } }
+        switch connection.inbound {
+        case .source(let source):
+            await source.deliver(to: session)
+        case .sequence(let frames):
+            for await frame in frames {
+                if case .message(let bytes) = frame { bytes.withUnsafeBytes { session.receive($0) } }
+            }
         }
         await session.close(grace: .seconds(1))
         ended.withLock { $0 += 1 }
