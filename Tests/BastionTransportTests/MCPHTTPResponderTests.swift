@@ -177,6 +177,12 @@ struct MCPHTTPResponderTests {
         #expect(server.refusals.withLock { $0 } == [404])
     }
 
+    @Test func healthzAnswersWhateverTheHostForALoadBalancersCheck() async throws {
+        #expect(try await send(.get, path: "/healthz", authority: "10.0.0.5:8765", headers: []).status == 200)
+        // Anything else on a foreign Host is still 421.
+        #expect(try await send(.post, path: "/healthz", authority: "10.0.0.5:8765", headers: []).status == 421)
+    }
+
     @Test func healthzAnswersGetOnly() async throws {
         let (status, _, body) = try await send(.get, path: "/healthz", headers: [])
         #expect(status == 200)
