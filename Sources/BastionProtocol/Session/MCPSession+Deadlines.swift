@@ -7,6 +7,15 @@ extension MCPSession {
     /// Called under the state lock when a request gets a credit: one check, no allocation, so the
     /// hot path pays nothing for deadlines (no timer per request).
     func armWatchdog(_ state: inout State) -> CheckedContinuation<Void, Never>? {
+        if isExchange {
+            // One request, and many exchanges at once: the process's ticker, not a task each.
+            if state.deadlineTicket == nil, !isClosed {
+                state.deadlineTicket = DeadlineTicker.shared.add(deadline: .now + configuration.handlerDeadline) {
+                    [weak self] in self?.checkExchangeDeadline()
+                }
+            }
+            return nil
+        }
         if state.watchdog == nil, !isClosed {
             state.watchdog = Task { [self] in await watchOverDeadlines() }
         }
@@ -51,6 +60,37 @@ extension MCPSession {
             } else if overdue.isEmpty {
                 await waitForWork()
             }
+        }
+    }
+
+    /// An exchange's deadline came (or its extension moved it): expires its request when it is
+    /// overdue, else waits for the new deadline.
+    private func checkExchangeDeadline() {
+        let now = ContinuousClock.now
+        let limit = configuration.handlerDeadline
+        let overdue = state.withLock { state -> [RequestContext] in
+            state.deadlineTicket = nil
+            guard !isClosed else { return [] }
+            var overdue: [RequestContext] = []
+            var next: ContinuousClock.Instant?
+            for entry in state.inFlight.values where !entry.context.isTimedOut && !entry.context.isFinished {
+                guard case .running(_, let since) = entry.phase else { continue }
+                let deadline = since + limit + entry.context.deadlineExtension
+                if deadline <= now { overdue.append(entry.context) } else { next = min(next ?? deadline, deadline) }
+            }
+            if let next {
+                state.deadlineTicket = DeadlineTicker.shared.add(deadline: next) { [weak self] in
+                    self?.checkExchangeDeadline()
+                }
+            }
+            return overdue
+        }
+        for context in overdue {
+            logger.notice(
+                "Request passed its deadline",
+                metadata: ["rpc.id": "\(context.id)", "rpc.method": "\(context.method)"]
+            )
+            expire(context)
         }
     }
 

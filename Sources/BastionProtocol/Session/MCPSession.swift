@@ -101,6 +101,8 @@ public final class MCPSession: Sendable {
         var nextOutgoingID: Int64 = 1
         var idleWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
         var watchdog: Task<Void, Never>?
+        /// An exchange's deadline, with the process's ticker instead of a watchdog task.
+        var deadlineTicket: DeadlineTicker.Ticket?
         var watchdogWaiter: CheckedContinuation<Void, Never>?
         /// How many times the deadline watchdog has looked at the running requests (for tests: a
         /// watchdog with nothing to expire must wait, not spin).
@@ -265,6 +267,8 @@ public final class MCPSession: Sendable {
             // Cancelled outside the lock with the others: its cancellation handler takes the lock.
             if let watchdog = state.watchdog { tasks.append(watchdog) }
             state.watchdog = nil
+            if let ticket = state.deadlineTicket { DeadlineTicker.shared.remove(ticket) }
+            state.deadlineTicket = nil
             let replies = Array(state.pendingReplies.values)
             state.pendingReplies.removeAll()
             return (tasks, replies, dropped)

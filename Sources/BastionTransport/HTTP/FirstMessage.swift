@@ -1,3 +1,4 @@
+import BastionProtocol
 import Synchronization
 
 /// The first message of a request's answer, waited for at most ``patience``: a request that
@@ -27,12 +28,11 @@ public enum FirstMessage {
             race.settle(message, isTimeout: false)
             return message
         }
-        let timer = Task {
-            try? await Task.sleep(for: patience)
-            race.settle(nil, isTimeout: true)
-        }
+        // The process's ticker settles the late ones: a timer per request costs more than the rest
+        // of a quick request's overhead (DeadlineTicker).
+        let ticket = DeadlineTicker.shared.add(deadline: .now + patience) { race.settle(nil, isTimeout: true) }
         let (value, isTimeout) = await race.result()
-        timer.cancel()
+        DeadlineTicker.shared.remove(ticket)
         return isTimeout ? .late(pending: puller) : .message(value)
     }
 
