@@ -128,13 +128,17 @@ public final class JWTVerifier: BearerTokenVerifier {
     public func verify(_ token: String, now: Date) async throws(AuthenticationError) -> VerifiedToken {
         let bytes = Array(token.utf8)
         guard bytes.count <= Self.maximumTokenBytes else { throw Self.invalid("the token is too large") }
-        let digest = SHA256.hash(data: bytes).map { String($0, radix: 16) }.joined()
+        // Two hex digits per byte: a digit dropped would make two digests one key (review 13, finding 6).
+        let digest = SHA256.hash(data: bytes).map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }
+            .joined()
         if let known = cache.withLock({ $0[digest] }), known.expires.timeIntervalSince(now) > -Self.leeway {
             return try checkScopes(known)
         }
         let algorithm = try Self.algorithm(of: bytes)
         guard let candidates = collections[algorithm] else {
-            throw Self.invalid("no key verifies tokens signed with \(algorithm)")
+            // Named only when it is one we know: the header is the peer's text (review 13, finding 3).
+            let named = ["HS256", "RS256", "ES256", "EdDSA"].contains(algorithm) ? algorithm : "an unsupported alg"
+            throw Self.invalid("no key verifies tokens signed with \(named)")
         }
         var claims: Claims?
         for collection in candidates {

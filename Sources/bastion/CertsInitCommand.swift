@@ -42,5 +42,6 @@ struct CertsInitCommand: ParsableCommand {
         }
         try set.write(into: directory)
         print("wrote \(set.files.map(\.name).joined(separator: ", ")) in \(directory)")
+        print("ca.key signs certificates for any client: move it off this machine once you have made the ones you need")
     }
 }

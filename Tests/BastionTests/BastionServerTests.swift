@@ -168,4 +168,17 @@ struct BastionServerTests {
         server.configurationFile = scratch.file("bastion.toml")
         #expect(server.hiddenFromChildren.contains(scratch.file("bastion.toml")))
     }
+
+    /// Review 13, finding 1: the CA key `bastion certs init` leaves beside `client_ca` is protected.
+    @Test func theCAKeyBesideTheClientCAIsProtected() {
+        var configuration = BastionConfiguration(server: ServerConfiguration(auditLog: "/tmp/a.jsonl"))
+        configuration.http = HTTPTransportConfiguration(
+            tlsCert: "/etc/bastion/certs/server.pem",
+            tlsKey: "/etc/bastion/certs/server.key",
+            clientCA: "/etc/bastion/certs/ca.pem"
+        )
+        let paths = BastionServer(configuration: configuration).protectedPaths
+        #expect(paths.contains("/etc/bastion/certs/ca.key"))
+        #expect(paths.contains("/etc/bastion/certs/server.key"))
+    }
 }

@@ -122,6 +122,13 @@ struct JWTVerifierTests {
         #expect(await refusal(try await verifier(), token)?.code == .invalidCredentials)
     }
 
+    /// Review 13, finding 3: the peer's `alg` never reaches the audit record unbounded.
+    @Test func anUnknownAlgIsNotQuotedInTheRefusal() async throws {
+        let header = Self.base64URL(Data(#"{"alg":"\#(String(repeating: "X", count: 5000))"}"#.utf8))
+        let error = await refusal(try await verifier(), header + ".e30.c2ln")
+        #expect(error?.message == "no key verifies tokens signed with an unsupported alg")
+    }
+
     @Test func anOversizedTokenIsRefusedUnparsed() async throws {
         let huge = String(repeating: "a", count: JWTVerifier.maximumTokenBytes + 1)
         #expect(await refusal(try await verifier(), huge)?.message == "the token is too large")

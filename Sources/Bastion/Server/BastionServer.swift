@@ -185,6 +185,11 @@ public struct BastionServer: Sendable {
         var paths = [configuration.server.auditLog]
         if let configurationFile { paths.append(ConfigurationPaths.canonical(configurationFile)) }
         if let http = configuration.http { paths += [http.tlsCert, http.tlsKey, http.clientCA].compactMap { $0 } }
+        // The CA's key beside its certificate, as `bastion certs init` leaves it: a client that
+        // could read it could sign itself any client's certificate (review 13, finding 1).
+        if let clientCA = configuration.http?.clientCA, let slash = clientCA.lastIndex(of: "/") {
+            paths.append(String(clientCA[...slash]) + "ca.key")
+        }
         // The JWT keys: a client that could read the secret or the signing key could mint tokens.
         if let jwt = configuration.jwt {
             paths += jwt.publicKeys + [jwt.hs256SecretFile, jwt.signingKeyFile].compactMap { $0 }
