@@ -8,17 +8,11 @@ public import BastionProtocol
 /// signed for a subject no client claims is refused (unknown client), so the CA may sign
 /// certificates for other uses without granting them anything here.
 public struct CertificateAuthenticator: Authenticator {
-    private let clientsBySubject: [String: String]
+    private let clientsBySubject: SubjectIndex
 
-    /// Creates an authenticator over the clients' certificate subjects.
+    /// Creates an authenticator over the clients' subjects.
     public init(clients: [ClientManager.Client]) {
-        var map: [String: String] = [:]
-        for client in clients {
-            guard let subject = client.certificateSubject else { continue }
-            // Two clients claiming one subject: neither is reachable by it (fail closed).
-            map[subject] = map[subject] == nil ? client.id : ""
-        }
-        self.clientsBySubject = map.filter { !$0.value.isEmpty }
+        self.clientsBySubject = SubjectIndex(clients) { $0.certificateSubject }
     }
 
     public func authenticate(

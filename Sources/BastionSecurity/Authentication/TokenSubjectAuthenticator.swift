@@ -4,17 +4,11 @@ public import BastionProtocol
 /// client whose `auth.jwt_subject` is that subject (compared exactly). A subject no client claims
 /// is refused, so the issuer may mint tokens for other services without granting them anything.
 public struct TokenSubjectAuthenticator: Authenticator {
-    private let clientsBySubject: [String: String]
+    private let clientsBySubject: SubjectIndex
 
-    /// Creates an authenticator over the clients' token subjects.
+    /// Creates an authenticator over the clients' subjects.
     public init(clients: [ClientManager.Client]) {
-        var map: [String: String] = [:]
-        for client in clients {
-            guard let subject = client.tokenSubject else { continue }
-            // Two clients claiming one subject: neither is reachable by it (fail closed).
-            map[subject] = map[subject] == nil ? client.id : ""
-        }
-        self.clientsBySubject = map.filter { !$0.value.isEmpty }
+        self.clientsBySubject = SubjectIndex(clients) { $0.tokenSubject }
     }
 
     public func authenticate(
