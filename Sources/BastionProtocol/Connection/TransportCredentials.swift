@@ -10,6 +10,9 @@ public enum TransportCredentials: Sendable, Hashable {
     case dbusPeer(uid: UInt32, pid: Int32)
     /// The subject of a bearer token whose signature, issuer, audience and times were verified.
     case tokenSubject(String)
+    /// A request carrying an RFC 9421 `Signature` (label `sig1`), verified by the signature
+    /// authenticator against the key of the client its `keyid` names.
+    case signedRequest(SignedHTTPRequest)
     /// Nothing: an HTTP request with no token, certificate or signature. Only a server that
     /// trusts its loopback peers as one client accepts it (``kindName`` `none`).
     case anonymous
@@ -22,6 +25,7 @@ public enum TransportCredentials: Sendable, Hashable {
         case .certificateSubject: return "client-certificate"
         case .dbusPeer: return "dbus-peer"
         case .tokenSubject: return "jwt"
+        case .signedRequest: return "http-signature"
         case .anonymous: return "none"
         }
     }
@@ -38,6 +42,7 @@ extension TransportCredentials: CustomStringConvertible, CustomDebugStringConver
         case .certificateSubject(let subject): return "client-certificate(\(Self.shown(subject)))"
         case .dbusPeer(let uid, let pid): return "dbus-peer(uid: \(uid), pid: \(pid))"
         case .tokenSubject(let subject): return "jwt(sub: \(Self.shown(subject)))"
+        case .signedRequest: return "http-signature(<redacted>)"
         case .anonymous: return "none"
         }
     }
