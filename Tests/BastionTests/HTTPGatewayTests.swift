@@ -124,7 +124,7 @@ struct HTTPGatewayTests {
     @Test func aRefusalIsAuditedWithItsStatusAndPath() throws {
         let scratch = try ScratchDirectory()
         let (gateway, service) = try gateway(scratch)
-        gateway.refused(HTTPRefusal.methodNotAllowed(allow: "POST"), method: "DELETE", path: "/mcp")
+        gateway.refused(HTTPRefusal.methodNotAllowed(allow: "POST"), method: "DELETE", path: "/mcp", clientID: nil)
         service.audit.flush()
         let records = try ScratchDirectory.jsonLines(of: scratch.file("state/audit.jsonl"))
         let record = try #require(records.first { $0["event"] == "http-refusal" })
@@ -132,6 +132,24 @@ struct HTTPGatewayTests {
         #expect(record["http_method"] == "DELETE")
         #expect(record["path"] == "/mcp")
         #expect(record["transport"] == "http")
+        #expect(record["client"] == nil)
+    }
+
+    @Test func aRefusalOfAnAuthenticatedClientNamesIt() throws {
+        let scratch = try ScratchDirectory()
+        let (gateway, service) = try gateway(scratch)
+        let limited = HTTPRefusal(status: 429, code: -32603, message: "rate limit")
+        gateway.refused(limited, method: "POST", path: "/mcp", clientID: "local")
+        // A connection refused on arrival has no method or path.
+        gateway.refused(HTTPRefusal.unavailable, method: "", path: "", clientID: nil)
+        service.audit.flush()
+        let records = try ScratchDirectory.jsonLines(of: scratch.file("state/audit.jsonl"))
+            .filter { $0["event"] == "http-refusal" }
+        #expect(records.count == 2)
+        #expect(records.first?["client"] == "local")
+        #expect(records.first?["status"] == 429)
+        #expect(records.last?["path"] == nil)
+        #expect(records.last?["http_method"] == nil)
     }
 
     @Test func anExchangeBeforeTheServiceRunsWaitsAndOnShutdownIs503() async throws {

@@ -273,7 +273,9 @@ struct LegacySessionsReviewTests {
             head: HTTPRequest(method: .get, scheme: "http", authority: "127.0.0.1", path: "/sse", headerFields: [:]),
             body: RequestBody(buffer: ByteBuffer())
         )
-        let opened = try await sessions.openEventStream(request, credentials: .anonymous)
+        let opened = try await sessions.openEventStream(request) { _ throws(HTTPRefusal) in
+            try server.authenticate(.anonymous)
+        }
         #expect(opened.status == .ok)
         let id = try #require(sessions.sessionIDs.first)
         #expect(try await post(responder, session: id, body: LegacySessionsTests.call(1)).status == 404)

@@ -180,7 +180,7 @@ def main() -> int:
         config = work / f"bastion-{port}.toml"
         tls_lines = f'tls_cert = "{certs}/server.pem"\ntls_key = "{certs}/server.key"\n' if tls else ""
         config.write_text(f'[server]\ndiagnostics = true\naudit_sync = "batch"\n\n[transport.http]\n'
-                          f'listen = "127.0.0.1:{port}"\n{tls_lines}\n[[clients]]\nid = "local"\npermissions = []\n')
+                          f'listen = "127.0.0.1:{port}"\n# wrk holds up to 64 connections as one client\nmax_connections_per_client = 256\n{tls_lines}\n[[clients]]\nid = "local"\npermissions = []\n')
         env = dict(os.environ, XDG_STATE_HOME=str(state))
         return Server([str(bastion), "serve", "--config", str(config), "--http"], port, env=env, cwd=work)
 

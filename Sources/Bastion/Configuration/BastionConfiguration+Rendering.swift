@@ -17,6 +17,12 @@ extension BastionConfiguration {
             if let clientCA = http.clientCA { lines.append("client_ca = \(q(clientCA))") }
             if let publicURL = http.publicURL { lines.append("public_url = \(q(publicURL))") }
             lines.append("allowed_origins = \(array(http.allowedOrigins.map(q)))")
+            if let maxBodyKB = http.maxBodyKB { lines.append("max_body_kb = \(maxBodyKB)") }
+            if let rate = http.requestsPerSecond { lines.append("requests_per_second = \(rate)") }
+            lines.append("max_connections_per_client = \(http.maxConnectionsPerClient)")
+            lines.append("max_connections = \(http.maxConnections)")
+            lines.append("header_timeout_ms = \(http.headerTimeoutMS)")
+            lines.append("body_timeout_ms = \(http.bodyTimeoutMS)")
         }
         if let jwt {
             lines += ["", "[auth.jwt]", "issuer = \(q(jwt.issuer))"]

@@ -1,6 +1,10 @@
 extension HTTPTransportConfiguration {
     /// The keys of `[transport.http]`.
-    static let tomlKeys = ["listen", "tls_cert", "tls_key", "client_ca", "public_url", "allowed_origins"]
+    static let tomlKeys = [
+        "listen", "tls_cert", "tls_key", "client_ca", "public_url", "allowed_origins", "max_body_kb",
+        "requests_per_second", "max_connections_per_client", "max_connections", "header_timeout_ms",
+        "body_timeout_ms",
+    ]
 
     /// Reads `[transport.http]` and refuses unsafe combinations.
     static func decode(_ reader: TOMLTableReader) throws(ConfigurationError) -> HTTPTransportConfiguration {
@@ -75,6 +79,14 @@ extension HTTPTransportConfiguration {
             }
             http.allowedOrigins.append(origin.value)
         }
+        http.maxBodyKB = try reader.int("max_body_kb", in: 1...(1 << 20))
+        http.requestsPerSecond = try reader.int("requests_per_second", in: 1...1_000_000)
+        if let value = try reader.int("max_connections_per_client", in: 1...100_000) {
+            http.maxConnectionsPerClient = value
+        }
+        if let value = try reader.int("max_connections", in: 1...1_000_000) { http.maxConnections = value }
+        if let value = try reader.int("header_timeout_ms", in: 100...600_000) { http.headerTimeoutMS = value }
+        if let value = try reader.int("body_timeout_ms", in: 100...3_600_000) { http.bodyTimeoutMS = value }
         return http
     }
 

@@ -16,6 +16,22 @@ public struct HTTPTransportConfiguration: Sendable, Hashable {
     public var publicURL: String?
     /// The `Origin` header values accepted from browsers, e.g. `http://localhost` (`allowed_origins`).
     public var allowedOrigins: [String]
+    /// The largest request body, in KiB (`max_body_kb`; 413 beyond); `nil`: `[server]
+    /// max_message_bytes`, the largest message any transport takes.
+    public var maxBodyKB: Int?
+    /// Requests per second per client (`requests_per_second`; 429 + `Retry-After` beyond);
+    /// `nil`: no limit.
+    public var requestsPerSecond: Int?
+    /// Connections one client may hold at once (`max_connections_per_client`).
+    public var maxConnectionsPerClient: Int = 128
+    /// Connections open at once over all peers (`max_connections`).
+    public var maxConnections: Int = 1024
+    /// How long, in milliseconds, a connection may take to deliver its first request head, TLS
+    /// handshake included (`header_timeout_ms`).
+    public var headerTimeoutMS: Int = 10_000
+    /// How long, in milliseconds, a request body may take to arrive once its head has
+    /// (`body_timeout_ms`).
+    public var bodyTimeoutMS: Int = 60_000
 
     /// Creates an HTTP transport configuration.
     /// - Parameters:

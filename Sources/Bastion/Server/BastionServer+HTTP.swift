@@ -71,11 +71,18 @@ extension BastionServer {
         var settings = HTTPTransportSettings(
             host: host,
             port: port,
-            maxBodyBytes: configuration.server.maxMessageBytes,
+            maxBodyBytes: http.maxBodyKB.map { $0 << 10 } ?? configuration.server.maxMessageBytes,
             allowedOrigins: http.allowedOrigins,
             allowedHosts: http.isLoopback ? HTTPTransportSettings.loopbackHosts : [],
             tls: tls,
-            publicURL: http.publicURL
+            publicURL: http.publicURL,
+            limits: HTTPLimits(
+                maxConnections: http.maxConnections,
+                maxConnectionsPerClient: http.maxConnectionsPerClient,
+                headerTimeout: .milliseconds(http.headerTimeoutMS),
+                bodyTimeout: .milliseconds(http.bodyTimeoutMS),
+                requestsPerSecond: http.requestsPerSecond
+            )
         )
         if let publicURL = http.publicURL, let publicHost = Self.host(ofURL: publicURL), !settings.allowedHosts.isEmpty
         {

@@ -67,14 +67,15 @@ struct HTTPGateway: HTTPServing {
         }
     }
 
-    func refused(_ refusal: HTTPRefusal, method: String, path: String) {
-        var fields: [String: JSONValue] = [
-            "status": .int(Int64(refusal.status)),
-            "http_method": .string(String(method.prefix(16))),
-            "path": .string(String(path.prefix(256))),
-        ]
+    func refused(_ refusal: HTTPRefusal, method: String, path: String, clientID: String?) {
+        var fields: [String: JSONValue] = ["status": .int(Int64(refusal.status))]
+        // A connection refused on arrival has neither.
+        if !method.isEmpty { fields["http_method"] = .string(String(method.prefix(16))) }
+        if !path.isEmpty { fields["path"] = .string(String(path.prefix(256))) }
         if let reason = refusal.error?.message { fields["reason"] = .string(reason) }
-        service.audit.record(AuditEntry(event: "http-refusal", transport: Self.transport, fields: fields))
+        service.audit.record(
+            AuditEntry(event: "http-refusal", client: clientID, transport: Self.transport, fields: fields)
+        )
     }
 
     func serve(_ connection: Connection, as client: ClientContext) async throws(HTTPRefusal) {

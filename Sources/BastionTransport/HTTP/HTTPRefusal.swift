@@ -9,6 +9,8 @@ public struct HTTPRefusal: Error, Sendable {
     public var error: JSONRPCError?
     /// Extra response header fields (`WWW-Authenticate`, `Allow`, `Retry-After`).
     public var headers: [(name: String, value: String)]
+    /// The client refused, when it was authenticated before the refusal (429): for the audit.
+    public var clientID: String?
 
     /// Creates a refusal with a JSON-RPC error body.
     public init(status: Int, error: JSONRPCError, headers: [(name: String, value: String)] = []) {

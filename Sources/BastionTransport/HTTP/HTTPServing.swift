@@ -25,10 +25,10 @@ public protocol HTTPServing: Sendable {
         as client: Client
     ) async throws(HTTPRefusal) -> (exchange: MCPExchange, body: MCPExchange.Body)
 
-    /// Records a request the transport refused before any client was known to the server (bad
-    /// Host or Origin, method, media type, size, unknown path or session); authentication
-    /// failures are recorded by ``authenticate(_:)`` itself.
-    func refused(_ refusal: HTTPRefusal, method: String, path: String)
+    /// Records a request the transport refused (bad Host or Origin, method, media type, size,
+    /// unknown path or session, a limit), with the client when one was authenticated before the
+    /// refusal; authentication failures are recorded by ``authenticate(_:)`` itself.
+    func refused(_ refusal: HTTPRefusal, method: String, path: String, clientID: String?)
 
     /// Serves a handshake-era session until its frames end (the session is deleted or expires)
     /// or the server stops. The transport calls it once per session, from a task of its own.

@@ -1,3 +1,4 @@
+import BastionProtocol
 import Hummingbird
 import HummingbirdCore
 import HummingbirdHTTP2
@@ -42,15 +43,38 @@ public struct HTTPTransport<Server: HTTPServing>: Service {
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .warning)
         let idle = TimeAmount.seconds(max(1, seconds))
-        let server: HTTPServerBuilder
-        if let tls = settings.tls {
-            // HTTP/2 or HTTP/1.1, chosen by ALPN; TLS 1.3 only.
-            server = try .http2Upgrade(
-                tlsConfiguration: tls.makeConfiguration(),
-                configuration: .init(idleTimeout: settings.idleTimeout, streamConfiguration: .init(idleTimeout: idle))
+        let ledger = responder.admission.ledger
+        let limits = settings.limits
+        let refusals = ConnectionRefusals { [responder] refusal, count in
+            responder.server.refused(
+                HTTPRefusal(status: 503, code: JSONRPCError.internalErrorCode, message: refusal.reason(count: count)),
+                method: "",
+                path: "",
+                clientID: nil
             )
-        } else {
-            server = .http1(configuration: .init(idleTimeout: idle))
+        }
+        let stream = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [RequestDeadlines(ledger: ledger)],
+            idleTimeout: idle,
+            httpDecoderConfiguration: .init(
+                maxHeaderFieldSize: limits.maxHeaderBytes,
+                maxHeaderListSize: limits.maxHeaderBytes
+            )
+        )
+        let tlsConfiguration = try settings.tls?.makeConfiguration()
+        let server = HTTPServerBuilder { responder in
+            let onRefused: @Sendable (ConnectionLedger.Refusal) -> Void = { refusals.note($0) }
+            if let tlsConfiguration {
+                // HTTP/2 or HTTP/1.1, chosen by ALPN; TLS 1.3 only.
+                let inner = try HTTP2UpgradeChannel(
+                    tlsConfiguration: tlsConfiguration,
+                    configuration: .init(idleTimeout: settings.idleTimeout, streamConfiguration: stream),
+                    responder: responder
+                )
+                return GuardedChildChannel(inner: inner, ledger: ledger, onRefused: onRefused)
+            }
+            let inner = HTTP1Channel(responder: responder, configuration: stream)
+            return GuardedChildChannel(inner: inner, ledger: ledger, onRefused: onRefused)
         }
         let application = Application(
             responder: responder,

@@ -26,6 +26,8 @@ public struct HTTPTransportSettings: Sendable {
     public var resourceMetadata: [UInt8]?
     /// The URL the `listening` line shows when it is not the bound address (`public_url`).
     public var publicURL: String?
+    /// Connections, time and rate each peer may use.
+    public var limits: HTTPLimits
 
     /// Creates settings.
     public init(
@@ -38,8 +40,10 @@ public struct HTTPTransportSettings: Sendable {
         keepAliveInterval: Duration = .seconds(15),
         streamAfter: Duration = FirstMessage.patience,
         tls: HTTPTLSSettings? = nil,
-        publicURL: String? = nil
+        publicURL: String? = nil,
+        limits: HTTPLimits = HTTPLimits()
     ) {
+        self.limits = limits
         self.tls = tls
         self.streamAfter = streamAfter
         self.keepAliveInterval = keepAliveInterval

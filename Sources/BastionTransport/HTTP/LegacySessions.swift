@@ -27,6 +27,10 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
 
     static var sessionHeader: HTTPField.Name { HTTPField.Name("Mcp-Session-Id")! }
 
+    /// Authenticates the request being served, given its body (empty when it has none), and
+    /// admits its client (``MCPHTTPResponder/authenticate(_:_:body:)``).
+    typealias Authenticate = (_ body: [UInt8]) async throws(HTTPRefusal) -> Server.Client
+
     init(
         server: Server,
         settings: HTTPTransportSettings,
@@ -53,24 +57,24 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
     func respond(
         to request: Request,
         headers: MCPRequestHeaders,
-        credentials: TransportCredentials
+        authenticate: Authenticate
     ) async throws(HTTPRefusal) -> Response {
         switch request.method {
-        case .post: return try await post(request, credentials: credentials)
-        case .get: return try await get(request, credentials: credentials)
-        case .delete: return try await delete(request, credentials: credentials)
+        case .post: return try await post(request, authenticate: authenticate)
+        case .get: return try await get(request, authenticate: authenticate)
+        case .delete: return try await delete(request, authenticate: authenticate)
         default: throw HTTPRefusal.methodNotAllowed(allow: "GET, POST, DELETE")
         }
     }
 
-    private func post(_ request: Request, credentials: TransportCredentials) async throws(HTTPRefusal) -> Response {
+    private func post(_ request: Request, authenticate: Authenticate) async throws(HTTPRefusal) -> Response {
         try HTTPRequestChecks.checkAccept(request)
         try HTTPRequestChecks.checkContentType(request)
         let body = try await HTTPRequestChecks.collectBody(request, limit: settings.maxBodyBytes)
         guard let posted = PostedBody(body) else {
             throw HTTPRefusal(status: 400, error: .parseError("the body is not JSON"))
         }
-        let client = try await server.authenticate(credentials)
+        let client = try await authenticate(body)
         guard let sessionID = request.headers[Self.sessionHeader] else {
             // Only an initialize opens a session; the client keeps it for the session's life.
             guard posted.isInitialize else {
@@ -150,7 +154,7 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
         return response
     }
 
-    private func get(_ request: Request, credentials: TransportCredentials) async throws(HTTPRefusal) -> Response {
+    private func get(_ request: Request, authenticate: Authenticate) async throws(HTTPRefusal) -> Response {
         let accepts = request.headers[values: .accept].joined(separator: ",").lowercased()
         guard accepts.contains(ServerSentEvents.mediaType) || accepts.contains("*/*") else {
             throw HTTPRefusal(
@@ -162,7 +166,7 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
         guard let sessionID = request.headers[Self.sessionHeader] else {
             throw HTTPRefusal(status: 400, code: JSONRPCError.invalidRequestCode, message: "no MCP-Session-Id")
         }
-        let client = try await server.authenticate(credentials)
+        let client = try await authenticate([])
         defer { server.release(client) }
         let session = try find(sessionID, for: client, mode: .streamable)
         // A second GET replaces the first (its client reconnected; the old one is finished).
@@ -170,11 +174,11 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
         return self.stream(stream, of: session, prefix: nil)
     }
 
-    private func delete(_ request: Request, credentials: TransportCredentials) async throws(HTTPRefusal) -> Response {
+    private func delete(_ request: Request, authenticate: Authenticate) async throws(HTTPRefusal) -> Response {
         guard let sessionID = request.headers[Self.sessionHeader] else {
             throw HTTPRefusal(status: 400, code: JSONRPCError.invalidRequestCode, message: "no MCP-Session-Id")
         }
-        let client = try await server.authenticate(credentials)
+        let client = try await authenticate([])
         defer { server.release(client) }
         let session = try find(sessionID, for: client, mode: .streamable)
         remove(session)
@@ -185,9 +189,9 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
     // MARK: HTTP+SSE (/sse, /messages)
 
     /// `GET /sse`: a 2024-11-05 session, its one stream opened with the `endpoint` event.
-    func openEventStream(_ request: Request, credentials: TransportCredentials) async throws(HTTPRefusal) -> Response {
+    func openEventStream(_ request: Request, authenticate: Authenticate) async throws(HTTPRefusal) -> Response {
         guard request.method == .get else { throw HTTPRefusal.methodNotAllowed(allow: "GET") }
-        let client = try await server.authenticate(credentials)
+        let client = try await authenticate([])
         let session = try await open(for: client, mode: .singleStream)
         guard let stream = session.openStandalone() else {
             session.end()
@@ -200,14 +204,14 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
     }
 
     /// `POST /messages?session_id=…`: a message of a 2024-11-05 session, answered on its stream.
-    func postMessage(_ request: Request, credentials: TransportCredentials) async throws(HTTPRefusal) -> Response {
+    func postMessage(_ request: Request, authenticate: Authenticate) async throws(HTTPRefusal) -> Response {
         guard request.method == .post else { throw HTTPRefusal.methodNotAllowed(allow: "POST") }
         try HTTPRequestChecks.checkContentType(request)
         guard let sessionID = request.uri.queryParameters["session_id"].map(String.init) else {
             throw HTTPRefusal(status: 400, code: JSONRPCError.invalidRequestCode, message: "no session_id")
         }
         let body = try await HTTPRequestChecks.collectBody(request, limit: settings.maxBodyBytes)
-        let client = try await server.authenticate(credentials)
+        let client = try await authenticate(body)
         defer { server.release(client) }
         let session = try find(sessionID, for: client, mode: .singleStream)
         guard session.deliver(body) else { throw Self.notFound }

@@ -21,6 +21,7 @@ public struct MCPHTTPResponder<Server: HTTPServing>: HTTPResponder {
     let server: Server
     let settings: HTTPTransportSettings
     let sessions: LegacySessions<Server>
+    let admission: HTTPAdmission
 
     /// Creates the responder of one listener.
     public init(server: Server, settings: HTTPTransportSettings) {
@@ -31,6 +32,7 @@ public struct MCPHTTPResponder<Server: HTTPServing>: HTTPResponder {
         self.server = server
         self.settings = settings
         self.sessions = sessions
+        self.admission = HTTPAdmission(limits: settings.limits)
     }
 
     /// The legacy sessions' registry (for the transport's shutdown).
@@ -50,9 +52,13 @@ public struct MCPHTTPResponder<Server: HTTPServing>: HTTPResponder {
             case "/mcp":
                 return try await mcp(request, context: context)
             case "/sse":
-                return try await sessions.openEventStream(request, credentials: await credentials(request, context))
+                return try await sessions.openEventStream(request) { body throws(HTTPRefusal) in
+                    try await authenticate(request, context, body: body)
+                }
             case "/messages":
-                return try await sessions.postMessage(request, credentials: await credentials(request, context))
+                return try await sessions.postMessage(request) { body throws(HTTPRefusal) in
+                    try await authenticate(request, context, body: body)
+                }
             case "/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/mcp":
                 guard request.method == .get || request.method == .head else {
                     throw HTTPRefusal.methodNotAllowed(allow: "GET, HEAD")
@@ -80,7 +86,9 @@ public struct MCPHTTPResponder<Server: HTTPServing>: HTTPResponder {
         } catch {
             let refusal = error as? HTTPRefusal ?? .internalError
             // Authentication failures have their own record, written by the server.
-            if refusal.status != 401 { server.refused(refusal, method: request.method.rawValue, path: path) }
+            if refusal.status != 401 {
+                server.refused(refusal, method: request.method.rawValue, path: path, clientID: refusal.clientID)
+            }
             return Self.response(refusal)
         }
     }
@@ -91,17 +99,15 @@ public struct MCPHTTPResponder<Server: HTTPServing>: HTTPResponder {
     private func mcp(_ request: Request, context: Context) async throws(HTTPRefusal) -> Response {
         let headers = MCPRequestHeaders(request.headers.map { (name: $0.name.rawName, value: $0.value) })
         if Self.isLegacy(headers) {
-            return try await sessions.respond(
-                to: request,
-                headers: headers,
-                credentials: await credentials(request, context)
-            )
+            return try await sessions.respond(to: request, headers: headers) { body throws(HTTPRefusal) in
+                try await authenticate(request, context, body: body)
+            }
         }
         guard request.method == .post else { throw HTTPRefusal.methodNotAllowed(allow: "POST") }
         try HTTPRequestChecks.checkAccept(request)
         try HTTPRequestChecks.checkContentType(request)
         let body = try await HTTPRequestChecks.collectBody(request, limit: settings.maxBodyBytes)
-        let client = try await server.authenticate(await credentials(request, context))
+        let client = try await authenticate(request, context, body: body)
         let exchange: MCPExchange
         let kind: MCPExchange.Body
         do {
@@ -278,11 +284,31 @@ public struct MCPHTTPResponder<Server: HTTPServing>: HTTPResponder {
         }
     }
 
+    /// Authenticates a request whose body (which a signature covers) was read, then admits its
+    /// client (``HTTPAdmission``: connections, rate). The client is released when refused here.
+    func authenticate(_ request: Request, _ context: Context, body: [UInt8]) async throws(HTTPRefusal) -> Server.Client
+    {
+        let client = try await server.authenticate(await credentials(request, context, body: body))
+        let clientID = server.clientID(of: client)
+        do {
+            try admission.admit(clientID, on: context)
+        } catch {
+            server.release(client)
+            var refusal = error
+            refusal.clientID = clientID
+            throw refusal
+        }
+        return client
+    }
+
     /// What the request presented: the verified client certificate of its connection (mutual
-    /// TLS), else a bearer token, else nothing.
-    func credentials(_ request: Request, _ context: Context) async -> TransportCredentials {
+    /// TLS), else an RFC 9421 signature, else a bearer token, else nothing.
+    func credentials(_ request: Request, _ context: Context, body: [UInt8] = []) async -> TransportCredentials {
         if settings.tls?.isMutual == true, let subject = await context.peerCertificateSubject() {
             return .certificateSubject(subject)
+        }
+        if request.headers[Self.signatureInput] != nil {
+            return .signedRequest(signedView(of: request, body: body))
         }
         let authorizations = request.headers[values: .authorization]
         guard !authorizations.isEmpty else { return .anonymous }
@@ -295,6 +321,26 @@ public struct MCPHTTPResponder<Server: HTTPServing>: HTTPResponder {
         let token = value.dropFirst(scheme.count).drop { $0 == " " }
         guard !token.isEmpty, token.utf8.allSatisfy(Self.isToken68) else { return .bearerToken("") }
         return .bearerToken(String(token))
+    }
+
+    static var signatureInput: HTTPField.Name { HTTPField.Name("Signature-Input")! }
+
+    /// The request as a signature covers it. The target URI's scheme and authority are the
+    /// ones clients were told (`public_url`) when set — behind a proxy that terminates TLS they
+    /// are not this listener's —, else this listener's scheme and the request's `Host`.
+    func signedView(of request: Request, body: [UInt8]) -> SignedHTTPRequest {
+        let origin: String
+        if let publicURL = settings.publicURL, let scheme = ["https://", "http://"].first(where: publicURL.hasPrefix) {
+            origin = scheme + publicURL.dropFirst(scheme.count).prefix { $0 != "/" && $0 != "?" }
+        } else {
+            origin = (settings.tls == nil ? "http://" : "https://") + (request.head.authority ?? "")
+        }
+        return SignedHTTPRequest(
+            method: request.method.rawValue,
+            targetURI: origin + (request.head.path ?? "/"),
+            fields: request.headers.map { SignedHTTPRequest.Field(name: $0.name.canonicalName, value: $0.value) },
+            body: body
+        )
     }
 
     // MARK: Responses

@@ -61,7 +61,7 @@ final class FakeHTTPServer: HTTPServing {
         return router
     }
 
-    func refused(_ refusal: HTTPRefusal, method: String, path: String) {
+    func refused(_ refusal: HTTPRefusal, method: String, path: String, clientID: String?) {
         refusals.withLock { $0.append(refusal.status) }
     }
 

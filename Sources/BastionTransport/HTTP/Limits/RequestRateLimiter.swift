@@ -1,0 +1,47 @@
+import Synchronization
+
+/// `requests_per_second` per client: a token bucket of one second's worth of requests, refilled
+/// continuously. A request that finds it empty is told how long until the next token
+/// (`Retry-After`, whole seconds, at least 1).
+///
+/// One entry per client that sent a request — bounded by the configured clients.
+final class RequestRateLimiter: Sendable {
+    private struct Bucket {
+        var tokens: Double
+        var updated: ContinuousClock.Instant
+    }
+
+    /// Requests per second, and the burst.
+    let rate: Int
+    private let buckets = Mutex<[String: Bucket]>([:])
+
+    init(rate: Int) {
+        precondition(rate > 0, "a rate limit of zero refuses everything; use no limiter")
+        self.rate = rate
+    }
+
+    /// Takes one request's token for `client`: `nil` when it may go on, else how long to wait.
+    func take(_ client: String, now: ContinuousClock.Instant = .now) -> Duration? {
+        buckets.withLock { buckets in
+            let capacity = Double(rate)
+            var bucket = buckets[client] ?? Bucket(tokens: capacity, updated: now)
+            let elapsed = bucket.updated < now ? bucket.updated.duration(to: now) : .zero
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            bucket.tokens = min(capacity, bucket.tokens + seconds * capacity)
+            bucket.updated = now
+            guard bucket.tokens >= 1 else {
+                buckets[client] = bucket
+                return .seconds((1 - bucket.tokens) / capacity)
+            }
+            bucket.tokens -= 1
+            buckets[client] = bucket
+            return nil
+        }
+    }
+
+    /// `Retry-After` for a wait: whole seconds, rounded up, at least 1.
+    static func retryAfter(_ wait: Duration) -> String {
+        let seconds = wait.components.seconds + (wait.components.attoseconds > 0 ? 1 : 0)
+        return String(max(1, seconds))
+    }
+}

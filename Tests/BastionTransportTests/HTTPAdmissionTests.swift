@@ -1,0 +1,38 @@
+import BastionProtocol
+import Hummingbird
+import NIOCore
+import NIOEmbedded
+import Testing
+
+@testable import BastionTransport
+
+/// Connections and rate after authentication (HTTPAdmission.swift).
+struct HTTPAdmissionTests {
+    static func context(_ channel: EmbeddedChannel) -> HTTPPeerContext {
+        HTTPPeerContext(source: ApplicationRequestContextSource(channel: channel, logger: TestSession.logger))
+    }
+
+    @Test func overTheRateIs429WithRetryAfter() throws {
+        let admission = HTTPAdmission(limits: HTTPLimits(requestsPerSecond: 2))
+        let context = Self.context(EmbeddedChannel())
+        try admission.admit("claude", on: context)
+        try admission.admit("claude", on: context)
+        let refusal = #expect(throws: HTTPRefusal.self) { try admission.admit("claude", on: context) }
+        #expect(refusal?.status == 429)
+        #expect(refusal?.headers.contains { $0.name == "Retry-After" && $0.value == "1" } == true)
+        #expect(refusal?.error?.message.contains("requests_per_second") == true)
+    }
+
+    @Test func aConnectionBeyondTheClientsShareIs429AndCloses() throws {
+        let admission = HTTPAdmission(limits: HTTPLimits(maxConnectionsPerClient: 1))
+        let (first, second) = (EmbeddedChannel(), EmbeddedChannel())
+        try admission.ledger.open(ObjectIdentifier(first), address: "10.0.0.1")
+        try admission.ledger.open(ObjectIdentifier(second), address: "10.0.0.1")
+        try admission.admit("claude", on: Self.context(first))
+        let refusal = #expect(throws: HTTPRefusal.self) { try admission.admit("claude", on: Self.context(second)) }
+        #expect(refusal?.status == 429)
+        #expect(refusal?.headers.contains { $0.name == "Connection" && $0.value == "close" } == true)
+        // Without a rate limit, the first connection's requests keep going.
+        for _ in 0..<100 { try admission.admit("claude", on: Self.context(first)) }
+    }
+}

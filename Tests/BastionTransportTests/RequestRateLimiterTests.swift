@@ -1,0 +1,44 @@
+import Testing
+
+@testable import BastionTransport
+
+/// `requests_per_second` as a token bucket (RequestRateLimiter.swift).
+struct RequestRateLimiterTests {
+    @Test func aBurstOfTheRateGoesThenTheNextWaits() {
+        let limiter = RequestRateLimiter(rate: 5)
+        let start = ContinuousClock.now
+        for _ in 0..<5 { #expect(limiter.take("claude", now: start) == nil) }
+        let wait = limiter.take("claude", now: start)
+        #expect(wait != nil)
+        #expect(wait! > .milliseconds(150) && wait! <= .milliseconds(200))
+    }
+
+    @Test func tokensComeBackWithTime() {
+        let limiter = RequestRateLimiter(rate: 2)
+        let start = ContinuousClock.now
+        #expect(limiter.take("claude", now: start) == nil)
+        #expect(limiter.take("claude", now: start) == nil)
+        #expect(limiter.take("claude", now: start) != nil)
+        #expect(limiter.take("claude", now: start + .milliseconds(600)) == nil)
+        // Never more than the burst, however long the client was quiet.
+        let later = start + .seconds(60)
+        #expect(limiter.take("claude", now: later) == nil)
+        #expect(limiter.take("claude", now: later) == nil)
+        #expect(limiter.take("claude", now: later) != nil)
+    }
+
+    @Test func oneClientsBurstLeavesAnothersAlone() {
+        let limiter = RequestRateLimiter(rate: 1)
+        let now = ContinuousClock.now
+        #expect(limiter.take("claude", now: now) == nil)
+        #expect(limiter.take("claude", now: now) != nil)
+        #expect(limiter.take("gpt", now: now) == nil)
+    }
+
+    @Test(arguments: [
+        (Duration.milliseconds(1), "1"), (.zero, "1"), (.milliseconds(1500), "2"), (.seconds(3), "3"),
+    ])
+    func retryAfterIsWholeSecondsRoundedUp(wait: Duration, header: String) {
+        #expect(RequestRateLimiter.retryAfter(wait) == header)
+    }
+}
