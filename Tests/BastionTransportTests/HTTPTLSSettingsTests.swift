@@ -6,7 +6,10 @@ import Testing
 /// The listener's TLS (HTTPTLSSettings.swift).
 struct HTTPTLSSettingsTests {
     @Test func aMissingFileIsNamed() {
-        let settings = HTTPTLSSettings(certificateChainPath: "/nonexistent/server.pem", privateKeyPath: "/nonexistent/k")
+        let settings = HTTPTLSSettings(
+            certificateChainPath: "/nonexistent/server.pem",
+            privateKeyPath: "/nonexistent/k"
+        )
         let error = #expect(throws: HTTPTLSError.self) { try settings.makeConfiguration() }
         #expect(error?.description.contains("/nonexistent/server.pem") == true)
         #expect(!settings.isMutual)

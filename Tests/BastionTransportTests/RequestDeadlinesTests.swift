@@ -2,6 +2,7 @@ import HTTPTypes
 import NIOCore
 import NIOEmbedded
 import NIOHTTPTypes
+import Synchronization
 import Testing
 
 @testable import BastionTransport
@@ -38,6 +39,20 @@ struct RequestDeadlinesTests {
         #expect(channel.isActive)
         channel.embeddedEventLoop.advanceTime(by: TimeAmount.seconds(1))
         #expect(!channel.isActive)
+    }
+
+    /// (The codec's own parse errors are reported: test_http_limits.py sends one.)
+    @Test func anErrorThatIsNotTheCodecsIsNotReportedAsMalformed() throws {
+        let reports = ConnectionGuardTests.Refusals()
+        let channel = EmbeddedChannel()
+        try channel.pipeline.syncOperations.addHandler(
+            RequestDeadlines(ledger: ConnectionLedger(limits: HTTPLimits())) {
+                reports.seen.withLock { $0.append(.malformed) }
+            }
+        )
+        channel.pipeline.fireErrorCaught(ChannelError.ioOnClosedChannel)
+        #expect(throws: ChannelError.self) { try channel.throwIfErrorCaught() }
+        #expect(reports.seen.withLock { $0 }.isEmpty)
     }
 
     @Test func aBodyThatEndsInTimeKeepsTheConnection() throws {

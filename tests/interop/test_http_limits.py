@@ -166,6 +166,20 @@ def test_a_trickled_body_is_cut_at_the_body_timeout(limited):
     assert call(limited)[0] == 200
 
 
+def test_an_oversized_request_head_is_400_closed_and_audited(limited, state_home):
+    sock = raw(limited)
+    sock.sendall(b"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * 40_000 + b"\r\n\r\n")
+    sock.settimeout(5)
+    answer = b""
+    while chunk := sock.recv(4096):
+        answer += chunk
+    assert answer.startswith(b"HTTP/1.1 400"), answer[:100]
+    assert call(limited)[0] == 200
+    malformed = [r for r in records(limited, state_home)
+                 if r.get("event") == "http-refusal" and "malformed" in r.get("reason", "")]
+    assert len(malformed) == 1 and malformed[0]["status"] == 400
+
+
 def test_over_the_rate_is_429_with_retry_after_and_audited_and_the_other_client_goes_on(limited, state_home):
     connection = http.client.HTTPConnection("127.0.0.1", limited.port, timeout=10)
     statuses = []

@@ -45,16 +45,23 @@ public struct HTTPTransport<Server: HTTPServing>: Service {
         let idle = TimeAmount.seconds(max(1, seconds))
         let ledger = responder.admission.ledger
         let limits = settings.limits
-        let refusals = ConnectionRefusals { [responder] refusal, count in
+        let record: @Sendable (ConnectionLedger.Refusal, Int) -> Void = { [responder] refusal, count in
             responder.server.refused(
-                HTTPRefusal(status: 503, code: JSONRPCError.internalErrorCode, message: refusal.reason(count: count)),
+                HTTPRefusal(
+                    status: refusal.status,
+                    code: JSONRPCError.internalErrorCode,
+                    message: refusal.reason(count: count)
+                ),
                 method: "",
                 path: "",
                 clientID: nil
             )
         }
+        // Each kind tallied apart, so that a record's count is of one kind.
+        let refusals = ConnectionRefusals(record: record)
+        let malformed = ConnectionRefusals(record: record)
         let stream = HTTP1Channel.Configuration(
-            additionalChannelHandlers: [RequestDeadlines(ledger: ledger)],
+            additionalChannelHandlers: [RequestDeadlines(ledger: ledger) { malformed.note(.malformed) }],
             idleTimeout: idle,
             httpDecoderConfiguration: .init(
                 maxHeaderFieldSize: limits.maxHeaderBytes,

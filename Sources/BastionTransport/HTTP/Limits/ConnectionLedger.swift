@@ -17,6 +17,9 @@ final class ConnectionLedger: Sendable {
         case tooManyPending
         /// Its client holds ``HTTPLimits/maxConnectionsPerClient`` connections already.
         case tooManyForClient
+        /// It sent what HTTP cannot parse (a head over ``HTTPLimits/maxHeaderBytes``, garbage):
+        /// answered 400 by the HTTP codec, and closed.
+        case malformed
     }
 
     private struct Entry {

@@ -34,6 +34,15 @@ final class ConnectionRefusals: Sendable {
 }
 
 extension ConnectionLedger.Refusal {
+    /// The status the audit records: what was answered (400) or would have been (503, 429).
+    var status: Int {
+        switch self {
+        case .full, .tooManyPending: return 503
+        case .tooManyForClient: return 429
+        case .malformed: return 400
+        }
+    }
+
     /// The audit's reason for `count` connections refused so.
     func reason(count: Int) -> String {
         let what = count == 1 ? "a connection" : "\(count) connections"
@@ -41,6 +50,7 @@ extension ConnectionLedger.Refusal {
         case .full: return "\(what) closed on arrival: the listener's max_connections are open"
         case .tooManyPending: return "\(what) closed on arrival: too many unauthenticated connections from one address"
         case .tooManyForClient: return "\(what) refused: the client holds max_connections_per_client"
+        case .malformed: return "\(what) closed: malformed HTTP (or a request head over 32 KiB), answered 400"
         }
     }
 }

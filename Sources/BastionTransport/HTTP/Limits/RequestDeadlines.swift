@@ -1,4 +1,5 @@
 import NIOCore
+import NIOHTTP1
 import NIOHTTPTypes
 
 /// On each HTTP/1.1 connection and HTTP/2 stream, after HTTP decoding: tells the
@@ -11,10 +12,15 @@ final class RequestDeadlines: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundOut = HTTPRequestPart
 
     private let ledger: ConnectionLedger
+    private let onMalformed: @Sendable () -> Void
     private var bodyDeadline: Scheduled<Void>?
 
-    init(ledger: ConnectionLedger) {
+    /// - Parameters:
+    ///   - ledger: The listener's connections.
+    ///   - onMalformed: Told of a request the HTTP codec could not parse (for the audit).
+    init(ledger: ConnectionLedger, onMalformed: @escaping @Sendable () -> Void = {}) {
         self.ledger = ledger
+        self.onMalformed = onMalformed
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -36,6 +42,12 @@ final class RequestDeadlines: ChannelInboundHandler, RemovableChannelHandler {
             bodyDeadline = nil
         }
         context.fireChannelRead(data)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // The codec's parse errors come this way (it has answered 400 and closes).
+        if error is HTTPParserError { onMalformed() }
+        context.fireErrorCaught(error)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
