@@ -100,6 +100,42 @@ struct SignatureAuthenticatorTests {
         #expect(try authenticator.authenticate(.signedRequest(Self.signed()), transport: "http").clientID == "claude")
     }
 
+    /// Signed by tests/interop/http_signing.py (RFC 9421 B.1.4's key as `claude`): the two
+    /// implementations build their signature bases independently.
+    @Test func aRequestSignedByThePythonSignerIsAccepted() throws {
+        let authenticator = SignatureAuthenticator(
+            clients: [Self.client("claude", S.Key.rfcEd25519.configured)],
+            now: { Self.now + 10 }
+        )
+        var request = SignedHTTPRequest(
+            method: "POST",
+            targetURI: "https://bastion.example:8443/mcp",
+            fields: [
+                .init(name: "host", value: "bastion.example:8443"),
+                .init(name: "mcp-protocol-version", value: "2025-06-18"),
+                .init(name: "content-type", value: "application/json"),
+                .init(name: "content-length", value: "40"),
+                .init(name: "content-digest", value: "sha-256=:mOCWGnwSMvCNLyGH0TxKGiKgZB4A5d7A7KZF1kYHf6s=:"),
+                .init(
+                    name: "signature-input",
+                    value: #"sig1=("@method" "@target-uri" "content-digest" "mcp-protocol-version")"#
+                        + #";created=1750000000;keyid="claude";alg="ed25519";nonce="py-1""#
+                ),
+                .init(
+                    name: "signature",
+                    value:
+                        "sig1=:dCZJQtXVXn8JeL2jbqjIv4gkOqbvtPr3hEPO0hUyO+HAyIkYctg5B1GdUTn0puRuMX++j17uVq8IYdg+s8kpCQ==:"
+                ),
+            ],
+            body: Array(#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#.utf8)
+        )
+        #expect(try authenticator.authenticate(.signedRequest(request), transport: "http").clientID == "claude")
+        request.fields[1].value = "2025-03-26"
+        #expect(throws: AuthenticationError.self) {
+            try authenticator.authenticate(.signedRequest(request), transport: "http")
+        }
+    }
+
     // MARK: Replays and times
 
     @Test func theSameNonceTwiceIsAReplay() throws {
