@@ -30,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // RFC 9421 Signature-Input/Signature and RFC 9530 Content-Digest are RFC 8941 structured fields.
+        .package(url: "https://github.com/apple/swift-http-structured-headers", from: "1.7.0"),
     ],
     targets: [
         // Below every layer: file descriptors and threads, the only system code the layers share.
@@ -68,6 +70,8 @@ let package = Package(
                 "BastionSystem",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                // Only the raw module: StructuredFieldValues (the Codable one) imports Foundation.
+                .product(name: "RawStructuredFieldValues", package: "swift-http-structured-headers"),
             ],
             swiftSettings: strictSettings
         ),
@@ -141,7 +145,11 @@ let package = Package(
         ),
         .testTarget(
             name: "BastionSecurityTests",
-            dependencies: ["BastionSecurity"],
+            // Crypto signs the requests the signature tests verify.
+            dependencies: [
+                "BastionSecurity", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "RawStructuredFieldValues", package: "swift-http-structured-headers"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -54,4 +54,17 @@ struct BastionConfigurationRegistryTests {
         #expect(entries[0].rules.deny == ["/w/b/**", "/w/b2/**"])
         #expect(entries[1].rules.deny == ["/w/a/**"])
     }
+
+    @Test func aSignatureKeyReachesTheRegistry() throws {
+        let key = try SignatureKey(parsing: ClientAuthConfigurationTOMLTests.ed25519Key)
+        let configuration = BastionConfiguration(
+            server: ServerConfiguration(auditLog: "/dev/null"),
+            clients: [
+                ClientConfiguration(id: "signer", workdir: "/w/s", auth: ClientAuthConfiguration(signatureKey: key)),
+                ClientConfiguration(id: "other", workdir: "/w/o"),
+            ]
+        )
+        let entries = configuration.registryClients(home: "/home/ada")
+        #expect(entries.map(\.signatureKey) == [key, nil])
+    }
 }

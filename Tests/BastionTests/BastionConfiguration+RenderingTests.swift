@@ -114,4 +114,25 @@ struct BastionConfigurationRenderingTests {
         configuration.prompts[0].messages.append(.init(role: .assistant, text: "u"))
         #expect(configuration.renderedTOML().contains("messages = [{ role = \"user\", text = \"t\" }, "))
     }
+
+    @Test("check-config shows an Ed25519 public key but never an HMAC secret")
+    func signatureKeysRenderWithoutSecrets() throws {
+        let ed25519 = ClientAuthConfigurationTOMLTests.ed25519Key
+        let hmac = ClientAuthConfigurationTOMLTests.hmacKey
+        var configuration = BastionConfiguration.embeddedDefault(environment: Support.environment)
+        configuration.clients[0].auth = ClientAuthConfiguration(signatureKey: try SignatureKey(parsing: ed25519))
+        configuration.clients.append(
+            ClientConfiguration(
+                id: "second",
+                workdir: "/w2",
+                auth: ClientAuthConfiguration(signatureKey: try SignatureKey(parsing: hmac))
+            )
+        )
+        let text = configuration.renderedTOML()
+        #expect(text.contains("auth = { signature_key = \"\(ed25519)\" }"))
+        #expect(text.contains("auth = { signature_key = \"hmac-sha256:<redacted>\" }"))
+        #expect(!text.contains("uzvJ"))
+        configuration.clients.removeLast()
+        #expect(try roundTrip(configuration) == configuration)
+    }
 }

@@ -1,3 +1,4 @@
+import BastionSecurity
 import Testing
 
 @testable import Bastion
@@ -36,5 +37,32 @@ struct ClientAuthConfigurationTOMLTests {
         #expect(error.code == .duplicate)
         #expect(error.line == 6)
         #expect(error.message.hasSuffix("(first used at line 3)"))
+    }
+
+    static let ed25519Key = "ed25519:JrQLj5P/89iXES9+vFgrIy29clF9CC/oPPsw3c5D0bs="
+    static let hmacKey =
+        "hmac-sha256:uzvJfB4u3N0Jy4T7NZ75MDVcr8zSTInedJtkgcu46YW4XByzNJjxBdtjUkdJPBtbmHhIDi6pcl8jsasjlTMtDQ=="
+
+    @Test("signature_key is read for both key types", arguments: [ed25519Key, hmacKey])
+    func readsSignatureKey(text: String) throws {
+        let configuration = try Support.parse("[[clients]]\nid = \"c\"\nauth = { signature_key = \"\(text)\" }\n")
+        let key = try #require(configuration.clients.first?.auth.signatureKey)
+        #expect(key == (try SignatureKey(parsing: text)))
+        #expect(key.algorithm == (text.hasPrefix("ed25519") ? .ed25519 : .hmacSHA256))
+    }
+
+    @Test(
+        "A bad signature_key is refused at its key, without quoting it",
+        arguments: [
+            "\"rsa:uzvJfB4u3N0Jy4T7NZ75MDVc\"", "\"ed25519:uzvJfB4u3N0Jy4T7NZ75MDVc\"",
+            "\"hmac-sha256:uzvJfB4u3N0Jy4T7NZ75MDVc\"", "\"hmac-sha256:uzvJ fB4u3N0Jy4T7NZ75MDVc\"",
+            "\"uzvJfB4u3N0Jy4T7NZ75MDVc\"", "42",
+        ]
+    )
+    func badSignatureKeysAreRefused(value: String) throws {
+        let error = try Support.error("[[clients]]\nid = \"c\"\nauth = { signature_key = \(value) }\n")
+        #expect(error.keyPath == "clients[0].auth.signature_key")
+        #expect(error.line == 3)
+        #expect(!error.message.contains("uzvJ") && !"\(error)".contains("uzvJ"))
     }
 }

@@ -9,6 +9,7 @@ struct ClientAuthConfigurationTests {
         #expect(auth.jwtSubject == nil)
         #expect(auth.mtlsSubject == nil)
         #expect(auth.dbusUID == nil)
+        #expect(auth.signatureKey == nil)
     }
 
     @Test("Mappings compare field by field")

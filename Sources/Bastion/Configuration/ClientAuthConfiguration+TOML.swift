@@ -1,6 +1,8 @@
+import BastionSecurity
+
 extension ClientAuthConfiguration {
     /// The keys of a client's `auth` table.
-    static let tomlKeys = ["jwt_subject", "mtls_subject", "dbus_uid"]
+    static let tomlKeys = ["jwt_subject", "mtls_subject", "dbus_uid", "signature_key"]
 
     /// Reads an `auth` table; an absent table maps no peer to the client.
     static func decode(_ reader: TOMLTableReader?) throws(ConfigurationError) -> ClientAuthConfiguration {
@@ -11,7 +13,22 @@ extension ClientAuthConfiguration {
         auth.mtlsSubject = try subject("mtls_subject", reader)
         // 4294967295 is (uid_t)-1, which means "no uid" to the kernel.
         auth.dbusUID = try reader.int("dbus_uid", in: 0...4_294_967_294)
+        auth.signatureKey = try signatureKey(reader)
         return auth
+    }
+
+    /// `signature_key`, refused at start when it is not a usable key; the message never quotes it.
+    private static func signatureKey(_ reader: TOMLTableReader) throws(ConfigurationError) -> SignatureKey? {
+        guard let text = try reader.string("signature_key") else { return nil }
+        do {
+            return try SignatureKey(parsing: text)
+        } catch {
+            throw reader.context.error(
+                .invalidValue,
+                at: reader.path.appending("signature_key"),
+                error.message
+            )
+        }
     }
 
     private static func subject(_ key: String, _ reader: TOMLTableReader) throws(ConfigurationError) -> String? {

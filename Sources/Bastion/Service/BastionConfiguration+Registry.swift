@@ -29,7 +29,8 @@ extension BastionConfiguration {
                 limits: client.limits,
                 runAs: client.runAs,
                 certificateSubject: client.auth.mtlsSubject,
-                tokenSubject: client.auth.jwtSubject
+                tokenSubject: client.auth.jwtSubject,
+                signatureKey: client.auth.signatureKey
             )
         }
     }

@@ -66,9 +66,11 @@ public final class BastionService: Service, Sendable {
                 clients: server.configuration.registryClients(home: server.home),
                 protectedPaths: server.protectedPaths,
                 runtimePaths: server.runtimePaths,
-                authenticators: { [loopbackClient = server.loopbackClient] clients in
+                // One replay cache for every client list: a reload must not forget the nonces seen.
+                authenticators: { [loopbackClient = server.loopbackClient, nonces = NonceCache()] clients in
                     ClientManager.stdioAuthenticators(clients)
                         + [CertificateAuthenticator(clients: clients), TokenSubjectAuthenticator(clients: clients)]
+                        + [SignatureAuthenticator(clients: clients, nonces: nonces)]
                         + (loopbackClient.map { [LoopbackAuthenticator(clientID: $0)] } ?? [])
                 }
             ) { error, credentials, transport in

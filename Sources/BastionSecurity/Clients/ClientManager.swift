@@ -26,6 +26,8 @@ public final class ClientManager: Sendable {
         public var certificateSubject: String?
         /// The JWT `sub` that identifies it (`auth.jwt_subject`).
         public var tokenSubject: String?
+        /// The key its RFC 9421 signed requests verify with (`auth.signature_key`); `keyid` is its id.
+        public var signatureKey: SignatureKey?
 
         /// Creates a client description.
         public init(
@@ -34,9 +36,11 @@ public final class ClientManager: Sendable {
             limits: ResourceLimits,
             runAs: SystemUser? = nil,
             certificateSubject: String? = nil,
-            tokenSubject: String? = nil
+            tokenSubject: String? = nil,
+            signatureKey: SignatureKey? = nil
         ) {
             self.tokenSubject = tokenSubject
+            self.signatureKey = signatureKey
             self.id = id
             self.rules = rules
             self.limits = limits
