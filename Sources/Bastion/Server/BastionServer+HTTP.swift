@@ -36,16 +36,19 @@ extension BastionServer {
                 clientCAPath: http.clientCA
             )
         }
-        // Who a request is: its client certificate (mutual TLS) when a client CA is set; else,
-        // on a loopback listener only, the one client this process serves.
+        // Who a request is: its client certificate (mutual TLS), bearer token or signature; else,
+        // on a loopback listener without any of them configured, the one client this process serves.
         if configuration.jwt != nil, tokenVerifier == nil {
             throw ServerError("[auth.jwt] is configured but no token verifier was made")
         }
-        let isAuthenticated = tls?.isMutual == true || tokenVerifier != nil
+        // A client with a signature key means requests are signed: none is anyone by default.
+        let signs = configuration.clients.contains { $0.auth.signatureKey != nil }
+        let isAuthenticated = tls?.isMutual == true || tokenVerifier != nil || signs
         guard http.isLoopback || (tls != nil && isAuthenticated) else {
             throw ServerError(
                 "HTTP on \(http.listen) is refused: a listener on a non-loopback address needs TLS (tls_cert, "
-                    + "tls_key) and authentication ([auth.jwt], or client_ca for mutual TLS); or listen on 127.0.0.1"
+                    + "tls_key) and authentication ([auth.jwt], client_ca for mutual TLS, or a client's "
+                    + "auth.signature_key); or listen on 127.0.0.1"
             )
         }
         var server = self
