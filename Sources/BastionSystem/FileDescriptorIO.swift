@@ -19,6 +19,12 @@ package enum FileDescriptorIO {
         case failed(Int32)
     }
 
+    /// Whether `descriptor` is a regular file (a redirected stdout, rather than a pipe or a tty).
+    package static func isRegularFile(_ descriptor: Int32) -> Bool {
+        var info = stat()
+        return fstat(descriptor, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
+    }
+
     /// Writes all of `bytes`, retrying after `EINTR` and short writes.
     /// - Returns: `nil`, or the `errno` of the failure (`EIO` for a write that wrote nothing).
     package static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32? {

@@ -15,9 +15,9 @@ struct HTTPAdmissionTests {
     @Test func overTheRateIs429WithRetryAfter() throws {
         let admission = HTTPAdmission(limits: HTTPLimits(requestsPerSecond: 2))
         let context = Self.context(EmbeddedChannel())
-        try admission.admit("claude", on: context)
-        try admission.admit("claude", on: context)
-        let refusal = #expect(throws: HTTPRefusal.self) { try admission.admit("claude", on: context) }
+        try admission.admit("claude", on: context.channel)
+        try admission.admit("claude", on: context.channel)
+        let refusal = #expect(throws: HTTPRefusal.self) { try admission.admit("claude", on: context.channel) }
         #expect(refusal?.status == 429)
         #expect(refusal?.headers.contains { $0.name == "Retry-After" && $0.value == "1" } == true)
         #expect(refusal?.error?.message.contains("requests_per_second") == true)
@@ -28,11 +28,11 @@ struct HTTPAdmissionTests {
         let (first, second) = (EmbeddedChannel(), EmbeddedChannel())
         try admission.ledger.open(ObjectIdentifier(first), address: "10.0.0.1")
         try admission.ledger.open(ObjectIdentifier(second), address: "10.0.0.1")
-        try admission.admit("claude", on: Self.context(first))
-        let refusal = #expect(throws: HTTPRefusal.self) { try admission.admit("claude", on: Self.context(second)) }
+        try admission.admit("claude", on: first)
+        let refusal = #expect(throws: HTTPRefusal.self) { try admission.admit("claude", on: second) }
         #expect(refusal?.status == 429)
         #expect(refusal?.headers.contains { $0.name == "Connection" && $0.value == "close" } == true)
         // Without a rate limit, the first connection's requests keep going.
-        for _ in 0..<100 { try admission.admit("claude", on: Self.context(first)) }
+        for _ in 0..<100 { try admission.admit("claude", on: first) }
     }
 }

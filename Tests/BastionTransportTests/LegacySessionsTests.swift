@@ -274,7 +274,7 @@ struct LegacySessionsReviewTests {
             body: RequestBody(buffer: ByteBuffer())
         )
         let opened = try await sessions.openEventStream(request) { _ throws(HTTPRefusal) in
-            try server.authenticate(.anonymous)
+            try await server.authenticate(.anonymous)
         }
         #expect(opened.status == .ok)
         let id = try #require(sessions.sessionIDs.first)

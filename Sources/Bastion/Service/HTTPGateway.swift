@@ -17,7 +17,8 @@ struct HTTPGateway: HTTPServing {
     /// The transport name of the audit records.
     static let transport = "http"
 
-    func authenticate(_ credentials: TransportCredentials) async throws(HTTPRefusal) -> ClientContext {
+    func authenticate(_ credentials: TransportCredentials, transport: String) async throws(HTTPRefusal) -> ClientContext
+    {
         var credentials = credentials
         if case .bearerToken(let token) = credentials {
             // The token is verified here; what it proves (its subject) goes through the chain.
@@ -30,7 +31,7 @@ struct HTTPGateway: HTTPServing {
                 }
                 credentials = .tokenSubject(try await tokens.verify(token).subject)
             } catch {
-                service.recordAuthenticationFailure(error, credentials: "bearer-token", transport: Self.transport)
+                service.recordAuthenticationFailure(error, credentials: "bearer-token", transport: transport)
                 guard error.code == .insufficientScope else { throw HTTPRefusal.unauthorized(headers: challenge) }
                 let scope = requiredScopes.joined(separator: " ")
                 throw HTTPRefusal(
@@ -44,7 +45,7 @@ struct HTTPGateway: HTTPServing {
             }
         }
         do {
-            return try service.authenticateRequest(credentials, transport: Self.transport)
+            return try service.authenticateRequest(credentials, transport: transport)
         } catch {
             // The failure is audited (`auth-failure`); the client learns nothing more.
             throw HTTPRefusal.unauthorized(headers: challenge)

@@ -19,6 +19,11 @@ public struct HTTPPeerContext: RequestContext {
     /// The subject of the client certificate the TLS handshake verified (mutual TLS), most
     /// specific attribute first as RFC 4514 writes it (`CN=claude,O=Example`); `nil` without one.
     func peerCertificateSubject() async -> String? {
+        await Self.peerCertificateSubject(of: channel)
+    }
+
+    /// The verified client certificate's subject of `channel`'s connection.
+    static func peerCertificateSubject(of channel: any Channel) async -> String? {
         // HTTP/1.1: the TLS handler is on this channel; HTTP/2: on the stream's parent.
         for candidate in [channel, channel.parent].compactMap({ $0 }) {
             guard let certificate = try? await candidate.nioSSL_peerCertificate().get() else { continue }

@@ -24,6 +24,13 @@ public struct HTTPRefusal: Error, Sendable {
         self.init(status: status, error: JSONRPCError(code: code, message: message), headers: headers)
     }
 
+    /// The body: the JSON-RPC error (id null), or nothing.
+    var jsonBody: [UInt8] {
+        var bytes: [UInt8] = []
+        if let error { JSONWriter.write(JSONRPCMessage.errorResponse(id: nil, error: error).json, into: &bytes) }
+        return bytes
+    }
+
     /// 401: no acceptable credentials. The body says only that; the server's audit says why.
     public static func unauthorized(headers: [(name: String, value: String)] = []) -> HTTPRefusal {
         HTTPRefusal(status: 401, code: JSONRPCError.invalidRequestCode, message: "unauthorized", headers: headers)

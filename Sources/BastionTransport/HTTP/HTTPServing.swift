@@ -7,9 +7,10 @@ public protocol HTTPServing: Sendable {
     /// An authenticated client, opaque to the transport.
     associatedtype Client: Sendable
 
-    /// Authenticates one request from what it presented.
+    /// Authenticates one request from what it presented; `transport` names it in the records
+    /// (`http`, or `websocket` for an upgrade).
     /// - Throws: ``HTTPRefusal`` (401, audited by the server) when the credentials prove nothing.
-    func authenticate(_ credentials: TransportCredentials) async throws(HTTPRefusal) -> Client
+    func authenticate(_ credentials: TransportCredentials, transport: String) async throws(HTTPRefusal) -> Client
 
     /// The configured client id of `client`: a session is bound to it.
     func clientID(of client: Client) -> String
@@ -34,4 +35,11 @@ public protocol HTTPServing: Sendable {
     /// or the server stops. The transport calls it once per session, from a task of its own.
     /// - Throws: ``HTTPRefusal`` when the server refuses the session (shutting down).
     func serve(_ connection: Connection, as client: Client) async throws(HTTPRefusal)
+}
+
+extension HTTPServing {
+    /// Authenticates one HTTP request (``authenticate(_:transport:)`` as `http`).
+    public func authenticate(_ credentials: TransportCredentials) async throws(HTTPRefusal) -> Client {
+        try await authenticate(credentials, transport: "http")
+    }
 }

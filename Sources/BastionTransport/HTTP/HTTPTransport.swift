@@ -69,19 +69,31 @@ public struct HTTPTransport<Server: HTTPServing>: Service {
             )
         )
         let tlsConfiguration = try settings.tls?.makeConfiguration()
+        let mcp = self.responder
         let server = HTTPServerBuilder { responder in
             let onRefused: @Sendable (ConnectionLedger.Refusal) -> Void = { refusals.note($0) }
+            let http1 = HTTP1UpgradableChannel(
+                responder: responder,
+                configuration: stream,
+                secure: tlsConfiguration != nil,
+                maxFrameSize: settings.maxBodyBytes,
+                onMalformed: { malformed.note(.malformed) }
+            ) { request, channel in
+                await mcp.webSocketDecision(request, on: channel)
+            }
             if let tlsConfiguration {
-                // HTTP/2 or HTTP/1.1, chosen by ALPN; TLS 1.3 only.
-                let inner = try HTTP2UpgradeChannel(
-                    tlsConfiguration: tlsConfiguration,
-                    configuration: .init(idleTimeout: settings.idleTimeout, streamConfiguration: stream),
-                    responder: responder
+                // HTTP/2 or HTTP/1.1 (and its WebSocket upgrade), chosen by ALPN; TLS 1.3 only.
+                let inner = try SecureHTTPChannel(
+                    tls: tlsConfiguration,
+                    http1: http1,
+                    http2: HTTP2Channel(
+                        responder: responder,
+                        configuration: .init(idleTimeout: settings.idleTimeout, streamConfiguration: stream)
+                    )
                 )
                 return GuardedChildChannel(inner: inner, ledger: ledger, onRefused: onRefused)
             }
-            let inner = HTTP1Channel(responder: responder, configuration: stream)
-            return GuardedChildChannel(inner: inner, ledger: ledger, onRefused: onRefused)
+            return GuardedChildChannel(inner: http1, ledger: ledger, onRefused: onRefused)
         }
         let application = Application(
             responder: responder,

@@ -46,19 +46,29 @@ public struct MCPHTTPResponder<Server: HTTPServing>: HTTPResponder {
             if path == "/healthz", request.method == .get || request.method == .head {
                 return Self.json(status: .ok, Array(#"{"status":"ok"}"#.utf8))
             }
-            try checkHost(request)
-            try checkOrigin(request)
+            try checkHost(request.head)
+            try checkOrigin(request.head)
             switch path {
             case "/mcp":
                 return try await mcp(request, context: context)
             case "/sse":
                 return try await sessions.openEventStream(request) { body throws(HTTPRefusal) in
-                    try await authenticate(request, context, body: body)
+                    try await authenticate(request.head, on: context.channel, body: body)
                 }
             case "/messages":
                 return try await sessions.postMessage(request) { body throws(HTTPRefusal) in
-                    try await authenticate(request, context, body: body)
+                    try await authenticate(request.head, on: context.channel, body: body)
                 }
+            case "/ws":
+                // Upgrades never get here (HTTP1UpgradableChannel decides on them); anything else,
+                // HTTP/2 included, is told how to connect.
+                throw HTTPRefusal(
+                    status: 426,
+                    code: JSONRPCError.invalidRequestCode,
+                    message: "/ws takes a WebSocket: an HTTP/1.1 upgrade (Upgrade: websocket, Sec-WebSocket-Protocol: "
+                        + "mcp) as a connection's first request",
+                    headers: [(name: "Upgrade", value: "websocket"), (name: "Connection", value: "Upgrade")]
+                )
             case "/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/mcp":
                 guard request.method == .get || request.method == .head else {
                     throw HTTPRefusal.methodNotAllowed(allow: "GET, HEAD")
@@ -100,14 +110,14 @@ public struct MCPHTTPResponder<Server: HTTPServing>: HTTPResponder {
         let headers = MCPRequestHeaders(request.headers.map { (name: $0.name.rawName, value: $0.value) })
         if Self.isLegacy(headers) {
             return try await sessions.respond(to: request, headers: headers) { body throws(HTTPRefusal) in
-                try await authenticate(request, context, body: body)
+                try await authenticate(request.head, on: context.channel, body: body)
             }
         }
         guard request.method == .post else { throw HTTPRefusal.methodNotAllowed(allow: "POST") }
         try HTTPRequestChecks.checkAccept(request)
         try HTTPRequestChecks.checkContentType(request)
         let body = try await HTTPRequestChecks.collectBody(request, limit: settings.maxBodyBytes)
-        let client = try await authenticate(request, context, body: body)
+        let client = try await authenticate(request.head, on: context.channel, body: body)
         let exchange: MCPExchange
         let kind: MCPExchange.Body
         do {
@@ -197,17 +207,17 @@ public struct MCPHTTPResponder<Server: HTTPServing>: HTTPResponder {
     /// 421 for a `Host` this listener does not serve (a DNS-rebinding page reaches a loopback
     /// server under the attacker's host name); 400 for a request target that is not a path,
     /// or a `Host` that is repeated, disagrees with the target, or is not `host[:port]`.
-    private func checkHost(_ request: Request) throws(HTTPRefusal) {
+    func checkHost(_ request: HTTPRequest) throws(HTTPRefusal) {
         let malformed = HTTPRefusal(
             status: 400,
             code: JSONRPCError.invalidRequestCode,
             message: "the request target or the Host header is malformed"
         )
-        guard let path = request.head.path, path.hasPrefix("/") else { throw malformed }
-        let hosts = request.headers[values: HTTPField.Name("Host")!]
-        guard hosts.count <= 1, hosts.allSatisfy({ $0 == request.head.authority }) else { throw malformed }
+        guard let path = request.path, path.hasPrefix("/") else { throw malformed }
+        let hosts = request.headerFields[values: HTTPField.Name("Host")!]
+        guard hosts.count <= 1, hosts.allSatisfy({ $0 == request.authority }) else { throw malformed }
         guard !settings.allowedHosts.isEmpty else { return }
-        guard let authority = request.head.authority else {
+        guard let authority = request.authority else {
             throw HTTPRefusal(status: 400, code: JSONRPCError.invalidRequestCode, message: "the Host header is missing")
         }
         guard Self.isWellFormed(authority: authority) else { throw malformed }
@@ -273,8 +283,8 @@ public struct MCPHTTPResponder<Server: HTTPServing>: HTTPResponder {
     }
 
     /// 403 for an `Origin` that is not allowed (a browser page of another site).
-    private func checkOrigin(_ request: Request) throws(HTTPRefusal) {
-        guard let origin = request.headers[.origin] else { return }
+    func checkOrigin(_ request: HTTPRequest) throws(HTTPRefusal) {
+        guard let origin = request.headerFields[.origin] else { return }
         guard settings.allowedOrigins.contains(origin) else {
             throw HTTPRefusal(
                 status: 403,
@@ -286,12 +296,19 @@ public struct MCPHTTPResponder<Server: HTTPServing>: HTTPResponder {
 
     /// Authenticates a request whose body (which a signature covers) was read, then admits its
     /// client (``HTTPAdmission``: connections, rate). The client is released when refused here.
-    func authenticate(_ request: Request, _ context: Context, body: [UInt8]) async throws(HTTPRefusal) -> Server.Client
-    {
-        let client = try await server.authenticate(await credentials(request, context, body: body))
+    func authenticate(
+        _ request: HTTPRequest,
+        on channel: any Channel,
+        body: [UInt8],
+        transport: String = "http"
+    ) async throws(HTTPRefusal) -> Server.Client {
+        let client = try await server.authenticate(
+            await credentials(request, on: channel, body: body),
+            transport: transport
+        )
         let clientID = server.clientID(of: client)
         do {
-            try admission.admit(clientID, on: context)
+            try admission.admit(clientID, on: channel)
         } catch {
             server.release(client)
             var refusal = error
@@ -303,14 +320,15 @@ public struct MCPHTTPResponder<Server: HTTPServing>: HTTPResponder {
 
     /// What the request presented: the verified client certificate of its connection (mutual
     /// TLS), else an RFC 9421 signature, else a bearer token, else nothing.
-    func credentials(_ request: Request, _ context: Context, body: [UInt8] = []) async -> TransportCredentials {
-        if settings.tls?.isMutual == true, let subject = await context.peerCertificateSubject() {
+    func credentials(_ request: HTTPRequest, on channel: any Channel, body: [UInt8] = []) async -> TransportCredentials
+    {
+        if settings.tls?.isMutual == true, let subject = await HTTPPeerContext.peerCertificateSubject(of: channel) {
             return .certificateSubject(subject)
         }
-        if request.headers[Self.signatureInput] != nil {
+        if request.headerFields[Self.signatureInput] != nil {
             return .signedRequest(signedView(of: request, body: body))
         }
-        let authorizations = request.headers[values: .authorization]
+        let authorizations = request.headerFields[values: .authorization]
         guard !authorizations.isEmpty else { return .anonymous }
         // Whatever is not exactly one `Bearer <token>` is a token that proves nothing (401,
         // audited), never a request that presented nothing.
@@ -328,17 +346,17 @@ public struct MCPHTTPResponder<Server: HTTPServing>: HTTPResponder {
     /// The request as a signature covers it. The target URI's scheme and authority are the
     /// ones clients were told (`public_url`) when set — behind a proxy that terminates TLS they
     /// are not this listener's —, else this listener's scheme and the request's `Host`.
-    func signedView(of request: Request, body: [UInt8]) -> SignedHTTPRequest {
+    func signedView(of request: HTTPRequest, body: [UInt8]) -> SignedHTTPRequest {
         let origin: String
         if let publicURL = settings.publicURL, let scheme = ["https://", "http://"].first(where: publicURL.hasPrefix) {
             origin = scheme + publicURL.dropFirst(scheme.count).prefix { $0 != "/" && $0 != "?" }
         } else {
-            origin = (settings.tls == nil ? "http://" : "https://") + (request.head.authority ?? "")
+            origin = (settings.tls == nil ? "http://" : "https://") + (request.authority ?? "")
         }
         return SignedHTTPRequest(
             method: request.method.rawValue,
-            targetURI: origin + (request.head.path ?? "/"),
-            fields: request.headers.map { SignedHTTPRequest.Field(name: $0.name.canonicalName, value: $0.value) },
+            targetURI: origin + (request.path ?? "/"),
+            fields: request.headerFields.map { SignedHTTPRequest.Field(name: $0.name.canonicalName, value: $0.value) },
             body: body
         )
     }
@@ -354,11 +372,7 @@ public struct MCPHTTPResponder<Server: HTTPServing>: HTTPResponder {
 
     /// The answer to a refusal: its status, its headers, its JSON-RPC error (id null).
     static func response(_ refusal: HTTPRefusal) -> Response {
-        var bytes: [UInt8] = []
-        if let body = refusal.error {
-            JSONWriter.write(JSONRPCMessage.errorResponse(id: nil, error: body).json, into: &bytes)
-        }
-        var response = json(status: HTTPResponse.Status(code: refusal.status), bytes)
+        var response = json(status: HTTPResponse.Status(code: refusal.status), refusal.jsonBody)
         for (name, value) in refusal.headers {
             if let field = HTTPField.Name(name) { response.headers[field] = value }
         }

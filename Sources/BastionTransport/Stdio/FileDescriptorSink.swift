@@ -94,8 +94,9 @@ public final class FileDescriptorSink: MessageSink {
         self.backlogLimit = backlogLimit
         self.maxQueuedBytes = max(backlogLimit, maxQueuedBytes)
         self.account = account
-        var info = stat()
-        isRegularFile = fstat(descriptor, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
+        // In BastionSystem: NIOHTTPTypesHTTP1 brings Foundation into this module, whose
+        // CoreFoundation would take over Glibc's `stat`.
+        isRegularFile = FileDescriptorIO.isRegularFile(descriptor)
     }
 
     /// Blocks the calling (reader) thread while more than ``backlogLimit`` queued bytes wait to be written.

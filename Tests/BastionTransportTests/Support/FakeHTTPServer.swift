@@ -13,7 +13,7 @@ final class FakeHTTPServer: HTTPServing {
     let releases = Mutex(0)
     let authentications = Mutex(0)
 
-    func authenticate(_ credentials: TransportCredentials) throws(HTTPRefusal) -> Client {
+    func authenticate(_ credentials: TransportCredentials, transport: String) throws(HTTPRefusal) -> Client {
         authentications.withLock { $0 += 1 }
         switch credentials {
         case .anonymous: return Client(id: "tester")

@@ -15,10 +15,9 @@ struct HTTPAdmission: Sendable {
         self.rateLimiter = limits.requestsPerSecond.map { RequestRateLimiter(rate: $0) }
     }
 
-    /// Admits one request of `clientID` that came on `context`'s connection.
+    /// Admits one request of `clientID` that came on `channel` (a connection, or an HTTP/2 stream of one).
     /// - Throws: ``HTTPRefusal`` 429 when the client is over a limit.
-    func admit(_ clientID: String, on context: HTTPPeerContext) throws(HTTPRefusal) {
-        let channel = context.channel
+    func admit(_ clientID: String, on channel: any Channel) throws(HTTPRefusal) {
         do {
             try ledger.admit(ObjectIdentifier(channel), channel.parent.map(ObjectIdentifier.init), client: clientID)
         } catch {
