@@ -38,13 +38,26 @@ struct ConnectionGuardTests {
         #expect(ledger.count == 0)
     }
 
-    @Test func aConnectionWhoseRequestArrivedStaysOpen() throws {
-        let ledger = ConnectionLedger(limits: HTTPLimits(headerTimeout: .seconds(10)))
+    @Test func aConnectionAClientAuthenticatedOnStaysOpen() throws {
+        let ledger = ConnectionLedger(limits: HTTPLimits(headerTimeout: .seconds(10), bodyTimeout: .seconds(5)))
         let channel = try Self.connected(ledger)
         ledger.sawRequest(ObjectIdentifier(channel))
-        channel.embeddedEventLoop.advanceTime(by: TimeAmount.seconds(30))
+        try ledger.admit(ObjectIdentifier(channel), client: "claude")
+        channel.embeddedEventLoop.advanceTime(by: TimeAmount.seconds(60))
         #expect(channel.isActive)
         _ = try channel.finish()
+    }
+
+    /// Review 14, finding 1: requests answered 401 (or health checks) held a slot for ever.
+    @Test func aConnectionWithRequestsButNoClientIsClosedAfterTheBodyTimeout() throws {
+        let ledger = ConnectionLedger(limits: HTTPLimits(headerTimeout: .seconds(10), bodyTimeout: .seconds(5)))
+        let channel = try Self.connected(ledger)
+        ledger.sawRequest(ObjectIdentifier(channel))
+        channel.embeddedEventLoop.advanceTime(by: TimeAmount.seconds(14))
+        #expect(channel.isActive)
+        channel.embeddedEventLoop.advanceTime(by: TimeAmount.seconds(1))
+        #expect(!channel.isActive)
+        #expect(ledger.count == 0)
     }
 
     @Test func aRefusedConnectionIsClosedReportedAndTakesNoSlot() throws {

@@ -25,7 +25,9 @@ struct ConnectionLedgerTests {
         let ledger = Self.ledger(max: 2, pendingPerAddress: 10)
         let tokens = [Token(), Token(), Token()]
         try ledger.open(ObjectIdentifier(tokens[0]), address: "10.0.0.1")
+        try ledger.admit(ObjectIdentifier(tokens[0]), client: "claude")
         try ledger.open(ObjectIdentifier(tokens[1]), address: "10.0.0.2")
+        try ledger.admit(ObjectIdentifier(tokens[1]), client: "gpt")
         #expect(throws: ConnectionLedger.Refusal.full) {
             try ledger.open(ObjectIdentifier(tokens[2]), address: "10.0.0.3")
         }
@@ -94,6 +96,21 @@ struct ConnectionLedgerTests {
         ledger.sawRequest(ObjectIdentifier(first))
         #expect(ledger.hasSeenRequest(ObjectIdentifier(first)))
         #expect(!ledger.hasSeenRequest(ObjectIdentifier(second)))
+    }
+
+    /// Review 14, finding 1: unauthenticated peers from many addresses could fill the listener.
+    @Test func halfTheListenerIsKeptForConnectionsThatAuthenticate() throws {
+        let ledger = Self.ledger(max: 4, perClient: 4, pendingPerAddress: 10)
+        let tokens = (0..<4).map { _ in Token() }
+        try ledger.open(ObjectIdentifier(tokens[0]), address: "10.0.0.1")
+        try ledger.open(ObjectIdentifier(tokens[1]), address: "10.0.0.2")
+        #expect(throws: ConnectionLedger.Refusal.tooManyPending) {
+            try ledger.open(ObjectIdentifier(tokens[2]), address: "10.0.0.3")
+        }
+        try ledger.admit(ObjectIdentifier(tokens[0]), client: "claude")
+        #expect(ledger.isAttributed(ObjectIdentifier(tokens[0])))
+        #expect(!ledger.isAttributed(ObjectIdentifier(tokens[1])))
+        try ledger.open(ObjectIdentifier(tokens[2]), address: "10.0.0.3")
     }
 
     @Test func closingAnUnknownConnectionChangesNothing() throws {

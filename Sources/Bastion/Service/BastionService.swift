@@ -71,7 +71,10 @@ public final class BastionService: Service, Sendable {
                     ClientManager.stdioAuthenticators(clients)
                         + [CertificateAuthenticator(clients: clients), TokenSubjectAuthenticator(clients: clients)]
                         + [SignatureAuthenticator(clients: clients, nonces: nonces)]
-                        + (loopbackClient.map { [LoopbackAuthenticator(clientID: $0)] } ?? [])
+                        // A reload that gives a client a signature key ends the loopback trust
+                        // (review 14, finding 5): requests are then signed or nothing.
+                        + (clients.contains { $0.signatureKey != nil }
+                            ? [] : loopbackClient.map { [LoopbackAuthenticator(clientID: $0)] } ?? [])
                 }
             ) { error, credentials, transport in
                 audit.record(

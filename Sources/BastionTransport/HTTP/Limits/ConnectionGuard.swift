@@ -3,7 +3,9 @@ import NIOCore
 /// The first handler of every accepted connection, before TLS: lets it in through the
 /// ``ConnectionLedger`` (or closes it at once), and closes it when no request head has arrived
 /// within ``HTTPLimits/headerTimeout`` — a TLS handshake that never ends, plain HTTP sent to
-/// the TLS port, garbage, a request head trickled a byte at a time.
+/// the TLS port, garbage, a request head trickled a byte at a time —, and when no client has
+/// authenticated on it ``HTTPLimits/bodyTimeout`` later (a peer that keeps a connection with
+/// requests that are refused, or with health checks).
 final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = NIOAny
 
@@ -55,8 +57,15 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
         }
         phase = .entered
         let ledger = ledger
-        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(ledger.limits.headerTimeout)) {
-            if !ledger.hasSeenRequest(id) { channel.close(promise: nil) }
+        let limits = ledger.limits
+        let loop = context.eventLoop
+        deadline = loop.assumeIsolated().scheduleTask(in: TimeAmount(limits.headerTimeout)) {
+            guard ledger.hasSeenRequest(id) else { return channel.close(promise: nil) }
+            // A connection nobody authenticates on is closed once a first request could have
+            // arrived whole: answers to unauthenticated requests (401, /healthz) keep none open.
+            self.deadline = loop.assumeIsolated().scheduleTask(in: TimeAmount(limits.bodyTimeout)) {
+                if !ledger.isAttributed(id) { channel.close(promise: nil) }
+            }
         }
     }
 

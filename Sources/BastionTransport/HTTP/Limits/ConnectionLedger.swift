@@ -32,6 +32,7 @@ final class ConnectionLedger: Sendable {
         var entries: [ObjectIdentifier: Entry] = [:]
         var pendingByAddress: [String: Int] = [:]
         var connectionsByClient: [String: Int] = [:]
+        var pending = 0
     }
 
     let limits: HTTPLimits
@@ -51,9 +52,12 @@ final class ConnectionLedger: Sendable {
     func open(_ connection: ObjectIdentifier, address: String) throws(Refusal) {
         try state.withLock { (state: inout State) throws(Refusal) in
             guard state.entries.count < limits.maxConnections else { throw .full }
+            // Half the listener is kept for connections that authenticate.
+            guard state.pending < max(1, limits.maxConnections / 2) else { throw .tooManyPending }
             let pending = state.pendingByAddress[address] ?? 0
             guard pending < limits.maxPendingConnectionsPerAddress else { throw .tooManyPending }
             state.pendingByAddress[address] = pending + 1
+            state.pending += 1
             state.entries[connection] = Entry(address: address)
         }
     }
@@ -66,6 +70,7 @@ final class ConnectionLedger: Sendable {
                 Self.decrement(&state.connectionsByClient, client)
             } else {
                 Self.decrement(&state.pendingByAddress, entry.address)
+                state.pending -= 1
             }
         }
     }
@@ -77,6 +82,11 @@ final class ConnectionLedger: Sendable {
             guard let key = Self.known(candidates, in: state) else { return }
             state.entries[key]?.sawRequest = true
         }
+    }
+
+    /// Whether a client authenticated on `connection`.
+    func isAttributed(_ connection: ObjectIdentifier) -> Bool {
+        state.withLock { $0.entries[connection]?.client != nil }
     }
 
     /// Whether a request head arrived on `connection`.
@@ -98,6 +108,7 @@ final class ConnectionLedger: Sendable {
             guard held < limits.maxConnectionsPerClient else { throw .tooManyForClient }
             state.connectionsByClient[client] = held + 1
             Self.decrement(&state.pendingByAddress, entry.address)
+            state.pending -= 1
             state.entries[key]?.client = client
         }
     }

@@ -26,7 +26,7 @@ struct HTTPAdmission: Sendable {
                 code: JSONRPCError.internalErrorCode,
                 message: "this client holds \(ledger.limits.maxConnectionsPerClient) connections already; "
                     + "reuse one (max_connections_per_client)",
-                headers: [(name: "Retry-After", value: "1"), (name: "Connection", value: "close")]
+                headers: [(name: "Retry-After", value: "1")]
             )
         }
         if let rateLimiter, let wait = rateLimiter.take(clientID) {
