@@ -92,6 +92,18 @@ struct ClientManagerTests {
         #expect(reader.permissions.contains(.systemCommand(pattern: "git")))
     }
 
+    @Test func whetherSomeClientSignsFollowsAReplacement() throws {
+        let scratch = try ScratchDirectory()
+        let clients = try manager(clients(scratch))
+        #expect(!clients.acceptsSignatures)
+        var new = self.clients(scratch)
+        new[0].signatureKey = try SignatureKey(parsing: "hmac-sha256:" + String(repeating: "A", count: 44))
+        try clients.replaceClients(new)
+        #expect(clients.acceptsSignatures)
+        try clients.replaceClients(self.clients(scratch))
+        #expect(!clients.acceptsSignatures)
+    }
+
     @Test func aClientRemovedByAReplacementLosesEveryRight() throws {
         let scratch = try ScratchDirectory()
         let clients = try manager(clients(scratch))

@@ -233,6 +233,28 @@ struct SignatureAuthenticatorTests {
         #expect(try refusal(signed).message.contains("\"\(component)\" is not covered"))
     }
 
+    @Test func aSessionIdLeftUncoveredIsRefused() throws {
+        var request = S.request()
+        request.fields.append(.init(name: "mcp-session-id", value: "s-1"))
+        let signed = Self.signed(request, components: S.profileComponents(request).filter { $0 != "mcp-session-id" })
+        #expect(try refusal(signed).message.contains("\"mcp-session-id\" is not covered"))
+    }
+
+    @Test func aSignedSessionIdIsAccepted() throws {
+        var request = S.request()
+        request.fields.append(.init(name: "mcp-session-id", value: "s-1"))
+        let identity = try authenticator.authenticate(.signedRequest(Self.signed(request)), transport: "http")
+        #expect(identity.clientID == "claude")
+    }
+
+    /// Review 14, finding 9: a forger's request is refused on its signature before the server
+    /// hashes its body.
+    @Test func aForgedSignatureIsRefusedBeforeTheDigestIsChecked() throws {
+        var request = Self.signed(key: S.Key.newEd25519())
+        request.body[3] ^= 1
+        #expect(try refusal(request).message.contains("does not verify"))
+    }
+
     @Test func aBodyWithoutAContentDigestFieldIsRefused() throws {
         var request = S.request()
         request.fields.removeAll { $0.name == "content-digest" }

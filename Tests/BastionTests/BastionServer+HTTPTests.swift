@@ -29,6 +29,21 @@ struct BastionServerHTTPTests {
         #expect(error?.description.contains("non-loopback") == true)
     }
 
+    /// Review 14, finding 2: without public_url a signature's target URI would be the sender's Host.
+    @Test func signatureKeysOnAPublicListenerWithoutPublicURLAreRefused() async throws {
+        let scratch = try ScratchDirectory()
+        var server = server(listen: "0.0.0.0:8443", scratch)
+        server.configuration.http?.tlsCert = scratch.file("server.pem")
+        server.configuration.http?.tlsKey = scratch.file("server.key")
+        server.configuration.clients[0].auth.signatureKey = try SignatureKey(
+            parsing: "hmac-sha256:" + String(repeating: "A", count: 44)
+        )
+        let error = await #expect(throws: ServerError.self) {
+            try await server.serveHTTP(clientID: "local", logger: SessionTestSupport.quietLogger) { _ in }
+        }
+        #expect(error?.description.contains("public_url") == true)
+    }
+
     @Test func anUnknownClientIsRefusedNamingTheConfiguredOnes() async throws {
         let scratch = try ScratchDirectory()
         let error = await #expect(throws: ServerError.self) {

@@ -111,6 +111,35 @@ struct HTTPGatewayTests {
         #expect(!text.contains("forged-XYZ"))
     }
 
+    /// Review 14, finding 4: a flood of bad tokens from one address is one record (and a count
+    /// later), naming the address.
+    @Test func aFloodOfForgedTokensIsOneRecordNamingThePeer() async throws {
+        let scratch = try ScratchDirectory()
+        let (gateway, service) = try tokenGateway(scratch)
+        for _ in 0..<200 {
+            await #expect(throws: HTTPRefusal.self) {
+                _ = try await gateway.authenticate(.bearerToken("forged-XYZ"), transport: "http", peer: "203.0.113.7")
+            }
+        }
+        service.audit.flush()
+        let failures = try ScratchDirectory.jsonLines(of: scratch.file("state/audit.jsonl"))
+            .filter { $0["event"] == "auth-failure" }
+        #expect(failures.count == 1)
+        #expect(failures.first?["peer"] == "203.0.113.7")
+    }
+
+    @Test func aRequestWithoutCredentialsIsRecordedWithItsPeer() async throws {
+        let scratch = try ScratchDirectory()
+        let (gateway, service) = try tokenGateway(scratch)
+        await #expect(throws: HTTPRefusal.self) {
+            _ = try await gateway.authenticate(.anonymous, transport: "http", peer: "198.51.100.2")
+        }
+        service.audit.flush()
+        let failure = try ScratchDirectory.jsonLines(of: scratch.file("state/audit.jsonl"))
+            .first { $0["event"] == "auth-failure" }
+        #expect(failure?["peer"] == "198.51.100.2")
+    }
+
     @Test func aTokenWithoutTheScopeIs403InsufficientScope() async throws {
         let scratch = try ScratchDirectory()
         let (gateway, _) = try tokenGateway(scratch)
@@ -124,7 +153,13 @@ struct HTTPGatewayTests {
     @Test func aRefusalIsAuditedWithItsStatusAndPath() throws {
         let scratch = try ScratchDirectory()
         let (gateway, service) = try gateway(scratch)
-        gateway.refused(HTTPRefusal.methodNotAllowed(allow: "POST"), method: "DELETE", path: "/mcp", clientID: nil)
+        gateway.refused(
+            HTTPRefusal.methodNotAllowed(allow: "POST"),
+            method: "DELETE",
+            path: "/mcp",
+            clientID: nil,
+            peer: "127.0.0.1"
+        )
         service.audit.flush()
         let records = try ScratchDirectory.jsonLines(of: scratch.file("state/audit.jsonl"))
         let record = try #require(records.first { $0["event"] == "http-refusal" })
@@ -139,9 +174,9 @@ struct HTTPGatewayTests {
         let scratch = try ScratchDirectory()
         let (gateway, service) = try gateway(scratch)
         let limited = HTTPRefusal(status: 429, code: -32603, message: "rate limit")
-        gateway.refused(limited, method: "POST", path: "/mcp", clientID: "local")
+        gateway.refused(limited, method: "POST", path: "/mcp", clientID: "local", peer: "127.0.0.1")
         // A connection refused on arrival has no method or path.
-        gateway.refused(HTTPRefusal.unavailable, method: "", path: "", clientID: nil)
+        gateway.refused(HTTPRefusal.unavailable, method: "", path: "", clientID: nil, peer: nil)
         service.audit.flush()
         let records = try ScratchDirectory.jsonLines(of: scratch.file("state/audit.jsonl"))
             .filter { $0["event"] == "http-refusal" }

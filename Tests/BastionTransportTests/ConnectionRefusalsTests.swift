@@ -7,13 +7,26 @@ import Testing
 struct ConnectionRefusalsTests {
     @Test func aFloodIsRecordedOnceASecondWithItsCount() {
         let records = Mutex<[Int]>([])
-        let refusals = ConnectionRefusals { _, count in records.withLock { $0.append(count) } }
+        let refusals = ConnectionRefusals(flushesItself: false) { _, count in records.withLock { $0.append(count) } }
         let start = ContinuousClock.now
         refusals.note(.full, now: start)
         for step in 1...99 { refusals.note(.full, now: start + .milliseconds(step)) }
         #expect(records.withLock { $0 } == [1])
-        refusals.note(.full, now: start + .seconds(1))
-        #expect(records.withLock { $0 } == [1, 100])
+        refusals.flush(now: start + .seconds(1))
+        #expect(records.withLock { $0 } == [1, 99])
+    }
+
+    /// Review 14, finding 6: two kinds never share a tally, so a record's count is of its kind.
+    @Test func kindsAreCountedApart() {
+        let records = Mutex<[String]>([])
+        let refusals = ConnectionRefusals(flushesItself: false) { refusal, count in
+            records.withLock { $0.append("\(refusal):\(count)") }
+        }
+        let start = ContinuousClock.now
+        for step in 0..<3 { refusals.note(.full, now: start + .milliseconds(step)) }
+        for step in 0..<5 { refusals.note(.malformed, now: start + .milliseconds(step)) }
+        refusals.flush(now: start + .seconds(1))
+        #expect(Set(records.withLock { $0 }) == ["full:1", "malformed:1", "full:2", "malformed:4"])
     }
 
     @Test(arguments: [ConnectionLedger.Refusal.full, .tooManyPending, .tooManyForClient])

@@ -165,6 +165,22 @@ struct MCPHTTPResponderTests {
         #expect(try await send(headers: Self.modernHeaders + [("Authorization", "Bearer good")]).status == 200)
     }
 
+    static let signedWithToken =
+        modernHeaders + [
+            ("Authorization", "Bearer good"), ("Signature-Input", #"sig1=("@method");keyid="x""#),
+            ("Signature", "sig1=:AAAA:"),
+        ]
+
+    @Test func aSignatureIsTheCredentialWhenSomeClientSigns() async throws {
+        #expect(try await send(headers: Self.signedWithToken).status == 401)
+    }
+
+    /// Review 14, finding 10: a Signature-Input no key can check does not hide the token.
+    @Test func aSignatureIsIgnoredWhenNoClientSigns() async throws {
+        server.signs.withLock { $0 = false }
+        #expect(try await send(headers: Self.signedWithToken).status == 200)
+    }
+
     @Test(arguments: [HTTPRequest.Method.get, .delete, .put])
     func otherMethodsOnTheModernEndpointAre405(method: HTTPRequest.Method) async throws {
         let (status, headers, _) = try await send(method)

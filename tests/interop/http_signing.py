@@ -3,7 +3,7 @@ way Bastion's signature authenticator expects them (ARCHITECTURE §7).
 
 `SignedRequests(key_id, alg, key_bytes)` adds `Content-Digest` (RFC 9530, sha-256) when the request
 has a body, then `Signature-Input` and `Signature` under the label `sig1`, covering `"@method"`,
-`"@target-uri"`, `"content-digest"` and `"mcp-protocol-version"` as present, with the parameters
+`"@target-uri"`, `"content-digest"`, `"mcp-protocol-version"` and `"mcp-session-id"` as present, with the parameters
 `created`, `keyid`, `alg` and `nonce`. `alg` is `ed25519` (`key_bytes`: the raw 32-byte private key)
 or `hmac-sha256` (`key_bytes`: the shared secret). The signature base is built here, independently
 of the server's, so the two can be checked against each other and against the RFC's vectors.
@@ -23,7 +23,7 @@ import httpx
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 LABEL = "sig1"
-PROFILE_COMPONENTS = ("@method", "@target-uri", "content-digest", "mcp-protocol-version")
+PROFILE_COMPONENTS = ("@method", "@target-uri", "content-digest", "mcp-protocol-version", "mcp-session-id")
 ParameterValue = Union[int, str]
 
 

@@ -241,3 +241,28 @@ def test_a_thousand_connections_from_one_client_cost_the_others_nothing(limited,
     assert arrivals, "the refused connections left no record"
     assert len(arrivals) < 20, "every refused connection got its own record: the flood floods the log"
     assert any(r.get("client") == "claude" and "max_connections_per_client" in r.get("reason", "") for r in refused)
+
+
+def test_a_flood_of_401s_and_429s_is_a_few_records_with_the_peer_and_the_count(limited, state_home):
+    """Review 14, finding 4: a refused request per millisecond must not rotate the audit away."""
+    connection = http.client.HTTPConnection("127.0.0.1", limited.port, timeout=10)
+    forged = {**headers("claude"), "Authorization": "Bearer not-a-token"}
+    for _ in range(500):
+        connection.request("POST", "/mcp", body=whoami_body(), headers=forged)
+        response = connection.getresponse()
+        response.read()
+        assert response.status == 401
+    statuses = [call(limited, "claude", connection)[0] for _ in range(200)]
+    assert statuses.count(429) > 100
+    connection.close()
+    assert call(limited, "other", source="127.0.0.2")[0] == 200
+    audit = records(limited, state_home)
+    failures = [r for r in audit if r.get("event") == "auth-failure"]
+    refusals = [r for r in audit if r.get("event") == "http-refusal" and r.get("status") == 429]
+    assert 1 <= len(failures) <= 10, len(failures)
+    assert 1 <= len(refusals) <= 10, len(refusals)
+    assert all(r.get("peer") == "127.0.0.1" for r in failures + refusals)
+    # Nothing is lost: the records and their counts add up to every refused request, the last
+    # burst's count written at the stop if not before.
+    assert sum(r.get("count", 1) for r in failures) == 500
+    assert sum(r.get("count", 1) for r in refusals) == statuses.count(429)

@@ -51,6 +51,16 @@ extension BastionServer {
                     + "auth.signature_key); or listen on 127.0.0.1"
             )
         }
+        // A signature covers the target URI. Without public_url its authority is the request's
+        // Host, which on a public listener the sender picks: a request signed for another server
+        // sharing the key would verify here (review 14, finding 2).
+        guard !signs || http.isLoopback || http.publicURL != nil else {
+            throw ServerError(
+                "HTTP on \(http.listen) is refused: a client has an auth.signature_key, and a signature covers "
+                    + "the server's URL, so a non-loopback listener needs [transport.http] public_url "
+                    + "(e.g. \"https://mcp.example.com/mcp\")"
+            )
+        }
         var server = self
         server.loopbackClient = isAuthenticated ? nil : clientID
         let service = try BastionService(server: server, logger: logger)

@@ -43,6 +43,8 @@ public final class BastionService: Service, Sendable {
 
     let server: BastionServer
     let audit: AuditLogger
+    /// The throttled records of refused requests (authentication failures, HTTP refusals).
+    let refusals: RefusalRecords
     let clients: ClientManager
     let runtime: ServerRuntime
     let logger: Logger
@@ -59,6 +61,8 @@ public final class BastionService: Service, Sendable {
         self.logger = logger
         let audit = try server.openAudit()
         self.audit = audit
+        let refusals = RefusalRecords(audit: audit)
+        self.refusals = refusals
         try server.checkCustomPermissions(server.configuration)
         try server.checkWorkdirsHoldNoRuntime(server.configuration)
         do {
@@ -77,12 +81,13 @@ public final class BastionService: Service, Sendable {
                             ? [] : loopbackClient.map { [LoopbackAuthenticator(clientID: $0)] } ?? [])
                 }
             ) { error, credentials, transport in
-                audit.record(
+                refusals.record(
                     AuditEntry(
                         event: "auth-failure",
                         transport: transport,
                         fields: ["reason": .string(error.message), "credentials": .string(credentials)]
-                    )
+                    ),
+                    kind: credentials
                 )
             }
         } catch {
@@ -150,6 +155,7 @@ public final class BastionService: Service, Sendable {
             state.phase = .stopped
             return state.shutdownReason ?? "shutdown"
         }
+        refusals.drain()
         audit.record(AuditEntry(event: "stop", fields: ["reason": .string(reason)]))
         audit.flush()
         logger.debug("Bastion stopped", metadata: ["reason": "\(reason)"])
@@ -221,13 +227,20 @@ public final class BastionService: Service, Sendable {
 
     /// Records a failed authentication that happened before the client registry (a bearer
     /// token that does not verify): the same `auth-failure` record as the registry's own.
-    func recordAuthenticationFailure(_ error: AuthenticationError, credentials: String, transport: String) {
-        audit.record(
+    func recordAuthenticationFailure(
+        _ error: AuthenticationError,
+        credentials: String,
+        transport: String,
+        peer: String? = RefusalRecords.peer
+    ) {
+        refusals.record(
             AuditEntry(
                 event: "auth-failure",
                 transport: transport,
                 fields: ["reason": .string(error.message), "credentials": .string(credentials)]
-            )
+            ),
+            kind: credentials,
+            peer: peer
         )
     }
 

@@ -17,8 +17,11 @@ struct HTTPGateway: HTTPServing {
     /// The transport name of the audit records.
     static let transport = "http"
 
-    func authenticate(_ credentials: TransportCredentials, transport: String) async throws(HTTPRefusal) -> ClientContext
-    {
+    func authenticate(
+        _ credentials: TransportCredentials,
+        transport: String,
+        peer: String?
+    ) async throws(HTTPRefusal) -> ClientContext {
         var credentials = credentials
         if case .bearerToken(let token) = credentials {
             // The token is verified here; what it proves (its subject) goes through the chain.
@@ -31,7 +34,12 @@ struct HTTPGateway: HTTPServing {
                 }
                 credentials = .tokenSubject(try await tokens.verify(token).subject)
             } catch {
-                service.recordAuthenticationFailure(error, credentials: "bearer-token", transport: transport)
+                service.recordAuthenticationFailure(
+                    error,
+                    credentials: "bearer-token",
+                    transport: transport,
+                    peer: peer
+                )
                 guard error.code == .insufficientScope else { throw HTTPRefusal.unauthorized(headers: challenge) }
                 let scope = requiredScopes.joined(separator: " ")
                 throw HTTPRefusal(
@@ -45,12 +53,17 @@ struct HTTPGateway: HTTPServing {
             }
         }
         do {
-            return try service.authenticateRequest(credentials, transport: transport)
+            // The registry records a failure; the record names the address it came from.
+            return try RefusalRecords.$peer.withValue(peer) {
+                try service.authenticateRequest(credentials, transport: transport)
+            }
         } catch {
             // The failure is audited (`auth-failure`); the client learns nothing more.
             throw HTTPRefusal.unauthorized(headers: challenge)
         }
     }
+
+    var acceptsSignatures: Bool { service.clients.acceptsSignatures }
 
     func clientID(of client: ClientContext) -> String { client.id }
 
@@ -68,15 +81,19 @@ struct HTTPGateway: HTTPServing {
         }
     }
 
-    func refused(_ refusal: HTTPRefusal, method: String, path: String, clientID: String?) {
+    func refused(_ refusal: HTTPRefusal, method: String, path: String, clientID: String?, peer: String?) {
         var fields: [String: JSONValue] = ["status": .int(Int64(refusal.status))]
         // A connection refused on arrival has neither.
         if !method.isEmpty { fields["http_method"] = .string(String(method.prefix(16))) }
         if !path.isEmpty { fields["path"] = .string(String(path.prefix(256))) }
         if let reason = refusal.error?.message { fields["reason"] = .string(reason) }
-        service.audit.record(
-            AuditEntry(event: "http-refusal", client: clientID, transport: Self.transport, fields: fields)
-        )
+        let entry = AuditEntry(event: "http-refusal", client: clientID, transport: Self.transport, fields: fields)
+        // The transport's tallies of refused connections come throttled already.
+        if method.isEmpty, peer == nil {
+            service.audit.record(entry)
+        } else {
+            service.refusals.record(entry, kind: String(refusal.status), peer: peer)
+        }
     }
 
     func serve(_ connection: Connection, as client: ClientContext) async throws(HTTPRefusal) {

@@ -53,9 +53,19 @@ public final class ClientManager: Sendable {
     public typealias AuthenticatorFactory = @Sendable ([Client]) -> [any Authenticator]
 
     private struct State {
-        var clients: [String: Client]
+        var clients: [String: Client] {
+            didSet { anySigns = clients.values.contains { $0.signatureKey != nil } }
+        }
         var authentication: AuthenticationManager
         var connected: [ObjectIdentifier: ClientContext] = [:]
+        /// Whether some client has a ``Client/signatureKey`` (kept with `clients`).
+        var anySigns: Bool
+
+        init(clients: [String: Client], authentication: AuthenticationManager) {
+            self.clients = clients
+            self.authentication = authentication
+            self.anySigns = clients.values.contains { $0.signatureKey != nil }
+        }
     }
 
     private let state: Mutex<State>
@@ -153,6 +163,9 @@ public final class ClientManager: Sendable {
 
     /// The configured clients now, by id.
     public var clients: [String: Client] { state.withLock { $0.clients } }
+
+    /// Whether some configured client now signs its requests (has a ``Client/signatureKey``).
+    public var acceptsSignatures: Bool { state.withLock { $0.anySigns } }
 
     /// Replaces the configured clients, for the next request of every connected client.
     ///

@@ -8,9 +8,17 @@ public protocol HTTPServing: Sendable {
     associatedtype Client: Sendable
 
     /// Authenticates one request from what it presented; `transport` names it in the records
-    /// (`http`, or `websocket` for an upgrade).
+    /// (`http`, or `websocket` for an upgrade), `peer` is the address it came from.
     /// - Throws: ``HTTPRefusal`` (401, audited by the server) when the credentials prove nothing.
-    func authenticate(_ credentials: TransportCredentials, transport: String) async throws(HTTPRefusal) -> Client
+    func authenticate(
+        _ credentials: TransportCredentials,
+        transport: String,
+        peer: String?
+    ) async throws(HTTPRefusal) -> Client
+
+    /// Whether some client now signs its requests: only then is a request's `Signature-Input`
+    /// its credentials (review 14, finding 10), else it is ignored and its token, if any, counts.
+    var acceptsSignatures: Bool { get }
 
     /// The configured client id of `client`: a session is bound to it.
     func clientID(of client: Client) -> String
@@ -28,8 +36,10 @@ public protocol HTTPServing: Sendable {
 
     /// Records a request the transport refused (bad Host or Origin, method, media type, size,
     /// unknown path or session, a limit), with the client when one was authenticated before the
-    /// refusal; authentication failures are recorded by ``authenticate(_:)`` itself.
-    func refused(_ refusal: HTTPRefusal, method: String, path: String, clientID: String?)
+    /// refusal and the address it came from; authentication failures are recorded by
+    /// ``authenticate(_:transport:peer:)`` itself. A refusal with no method and no peer is the
+    /// transport's tally of refused connections, throttled already.
+    func refused(_ refusal: HTTPRefusal, method: String, path: String, clientID: String?, peer: String?)
 
     /// Serves a handshake-era session until its frames end (the session is deleted or expires)
     /// or the server stops. The transport calls it once per session, from a task of its own.
@@ -38,8 +48,11 @@ public protocol HTTPServing: Sendable {
 }
 
 extension HTTPServing {
-    /// Authenticates one HTTP request (``authenticate(_:transport:)`` as `http`).
+    /// Signatures are looked at unless a server says it has no key.
+    public var acceptsSignatures: Bool { true }
+
+    /// Authenticates one HTTP request from an unknown address (``authenticate(_:transport:peer:)`` as `http`).
     public func authenticate(_ credentials: TransportCredentials) async throws(HTTPRefusal) -> Client {
-        try await authenticate(credentials, transport: "http")
+        try await authenticate(credentials, transport: "http", peer: nil)
     }
 }

@@ -54,14 +54,14 @@ public struct HTTPTransport<Server: HTTPServing>: Service {
                 ),
                 method: "",
                 path: "",
-                clientID: nil
+                clientID: nil,
+                peer: nil
             )
         }
-        // Each kind tallied apart, so that a record's count is of one kind.
+        // Each kind is tallied apart, so that a record's count is of one kind.
         let refusals = ConnectionRefusals(record: record)
-        let malformed = ConnectionRefusals(record: record)
         let stream = HTTP1Channel.Configuration(
-            additionalChannelHandlers: [RequestDeadlines(ledger: ledger) { malformed.note(.malformed) }],
+            additionalChannelHandlers: [RequestDeadlines(ledger: ledger) { refusals.note(.malformed) }],
             idleTimeout: idle,
             httpDecoderConfiguration: .init(
                 maxHeaderFieldSize: limits.maxHeaderBytes,
@@ -77,7 +77,7 @@ public struct HTTPTransport<Server: HTTPServing>: Service {
                 configuration: stream,
                 secure: tlsConfiguration != nil,
                 maxFrameSize: settings.maxBodyBytes,
-                onMalformed: { malformed.note(.malformed) }
+                onMalformed: { refusals.note(.malformed) }
             ) { request, channel in
                 await mcp.webSocketDecision(request, on: channel)
             }

@@ -36,7 +36,13 @@ extension MCPHTTPResponder {
             }
         } catch {
             if error.status != 401 {
-                server.refused(error, method: request.method.rawValue, path: path, clientID: error.clientID)
+                server.refused(
+                    error,
+                    method: request.method.rawValue,
+                    path: path,
+                    clientID: error.clientID,
+                    peer: channel.remoteAddress?.ipAddress
+                )
             }
             return .refuse(error)
         }

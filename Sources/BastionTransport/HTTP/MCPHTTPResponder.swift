@@ -97,7 +97,13 @@ public struct MCPHTTPResponder<Server: HTTPServing>: HTTPResponder {
             let refusal = error as? HTTPRefusal ?? .internalError
             // Authentication failures have their own record, written by the server.
             if refusal.status != 401 {
-                server.refused(refusal, method: request.method.rawValue, path: path, clientID: refusal.clientID)
+                server.refused(
+                    refusal,
+                    method: request.method.rawValue,
+                    path: path,
+                    clientID: refusal.clientID,
+                    peer: context.channel.remoteAddress?.ipAddress
+                )
             }
             return Self.response(refusal)
         }
@@ -304,7 +310,8 @@ public struct MCPHTTPResponder<Server: HTTPServing>: HTTPResponder {
     ) async throws(HTTPRefusal) -> Server.Client {
         let client = try await server.authenticate(
             await credentials(request, on: channel, body: body),
-            transport: transport
+            transport: transport,
+            peer: channel.remoteAddress?.ipAddress
         )
         let clientID = server.clientID(of: client)
         do {
@@ -319,13 +326,14 @@ public struct MCPHTTPResponder<Server: HTTPServing>: HTTPResponder {
     }
 
     /// What the request presented: the verified client certificate of its connection (mutual
-    /// TLS), else an RFC 9421 signature, else a bearer token, else nothing.
+    /// TLS), else an RFC 9421 signature (when some client has a key), else a bearer token, else
+    /// nothing.
     func credentials(_ request: HTTPRequest, on channel: any Channel, body: [UInt8] = []) async -> TransportCredentials
     {
         if settings.tls?.isMutual == true, let subject = await HTTPPeerContext.peerCertificateSubject(of: channel) {
             return .certificateSubject(subject)
         }
-        if request.headerFields[Self.signatureInput] != nil {
+        if request.headerFields[Self.signatureInput] != nil, server.acceptsSignatures {
             return .signedRequest(signedView(of: request, body: body))
         }
         let authorizations = request.headerFields[values: .authorization]

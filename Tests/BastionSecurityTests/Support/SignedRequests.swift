@@ -85,7 +85,7 @@ enum SignedRequests {
 
     /// The profile's components, as present on `request`.
     static func profileComponents(_ request: SignedHTTPRequest) -> [String] {
-        ["@method", "@target-uri", "content-digest", "mcp-protocol-version"].filter { name in
+        ["@method", "@target-uri", "content-digest", "mcp-protocol-version", "mcp-session-id"].filter { name in
             name.hasPrefix("@") || request.fields.contains { $0.name == name }
         }
     }

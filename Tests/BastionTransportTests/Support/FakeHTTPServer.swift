@@ -12,8 +12,16 @@ final class FakeHTTPServer: HTTPServing {
     let refusals = Mutex<[Int]>([])
     let releases = Mutex(0)
     let authentications = Mutex(0)
+    /// ``acceptsSignatures``; a signed request is always refused.
+    let signs = Mutex(true)
 
-    func authenticate(_ credentials: TransportCredentials, transport: String) throws(HTTPRefusal) -> Client {
+    var acceptsSignatures: Bool { signs.withLock { $0 } }
+
+    func authenticate(
+        _ credentials: TransportCredentials,
+        transport: String,
+        peer: String?
+    ) throws(HTTPRefusal) -> Client {
         authentications.withLock { $0 += 1 }
         switch credentials {
         case .anonymous: return Client(id: "tester")
@@ -61,7 +69,7 @@ final class FakeHTTPServer: HTTPServing {
         return router
     }
 
-    func refused(_ refusal: HTTPRefusal, method: String, path: String, clientID: String?) {
+    func refused(_ refusal: HTTPRefusal, method: String, path: String, clientID: String?, peer: String?) {
         refusals.withLock { $0.append(refusal.status) }
     }
 

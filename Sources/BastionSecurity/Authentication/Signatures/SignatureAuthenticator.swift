@@ -5,8 +5,8 @@ import Glibc
 /// signature of a request, by the key of the client its `keyid` names.
 ///
 /// The profile: `sig1` covers at least `"@method"` and `"@target-uri"`, `"content-digest"`
-/// (RFC 9530, `sha-256`) whenever there is a body, and `"mcp-protocol-version"` whenever the
-/// request has that header; its parameters are `created` (within ±``window`` seconds of now),
+/// (RFC 9530, `sha-256`) whenever there is a body, and `"mcp-protocol-version"` and
+/// `"mcp-session-id"` whenever the request has those headers; its parameters are `created` (within ±``window`` seconds of now),
 /// `keyid` (the client id), `alg` (the client's key type) and `nonce`, and `expires` if present
 /// must not be past. A `(keyid, nonce)` seen within the window is a replay.
 ///
@@ -73,11 +73,13 @@ public struct SignatureAuthenticator: Authenticator {
         }
         try Self.checkCoverage(input.components, of: request)
         let base = try SignatureBase(request: request, parameters: input.parameters)
-        if input.components.contains("content-digest") {  // path-bytes: component names
-            try Self.checkDigest(of: request)
-        }
         guard key.verify(signature: input.signature, base: base.bytes) else {
             throw .signatureRefused("the signature does not verify with the key of keyid \"\(input.keyID)\"")
+        }
+        // Only a verified signature gets the body hashed (review 14, finding 9): a forger cannot
+        // make the server hash megabytes for free.
+        if input.components.contains("content-digest") {  // path-bytes: component names
+            try Self.checkDigest(of: request)
         }
         let forgetAt = min(input.created + Self.window, input.expires ?? .max)
         switch nonces.record(nonce: input.nonce, keyID: input.keyID, expiresAt: forgetAt, now: current) {
@@ -98,8 +100,11 @@ public struct SignatureAuthenticator: Authenticator {
     {
         var required = ["@method", "@target-uri"]
         if !request.body.isEmpty { required.append("content-digest") }
-        if request.fields.contains(where: { $0.name == "mcp-protocol-version" }) {
-            required.append("mcp-protocol-version")
+        // A session id must be signed too (review 14, finding 10), or a signed request could be
+        // moved onto another session of the same client.
+        for name in ["mcp-protocol-version", "mcp-session-id"] where request.fields.contains(where: { $0.name == name })
+        {
+            required.append(name)
         }
         for name in required where !components.contains(name) {
             throw .signatureRefused("\"\(name)\" is not covered")

@@ -10,7 +10,7 @@ import Synchronization
 /// cannot be reused while the entry exists (the channel lives until it leaves).
 final class ConnectionLedger: Sendable {
     /// Why a connection was not let in.
-    enum Refusal: Error, Equatable {
+    enum Refusal: Error, Hashable {
         /// ``HTTPLimits/maxConnections`` connections are open.
         case full
         /// Its address has ``HTTPLimits/maxPendingConnectionsPerAddress`` unauthenticated ones open.

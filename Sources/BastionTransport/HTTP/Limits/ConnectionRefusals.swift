@@ -1,36 +1,36 @@
-import Synchronization
+import BastionSystem
 
 /// Connections the ``ConnectionLedger`` refused, recorded without letting a flood of them flood
-/// the audit log: the first refusal of a quiet period is recorded at once, the rest at most once
-/// a second, as a count.
+/// the audit log: per kind of refusal, the first of a quiet period is recorded at once and the
+/// rest at most once a second, as a count — flushed by a timer, so a burst's count is written
+/// even when nothing follows it (review 14, finding 6).
 final class ConnectionRefusals: Sendable {
-    private struct State {
-        var lastRecorded: ContinuousClock.Instant?
-        var unrecorded = 0
+    private let throttle: RecordThrottle<ConnectionLedger.Refusal, ConnectionLedger.Refusal>
+
+    /// - Parameters:
+    ///   - flushesItself: Whether a timer writes a burst's count (tests call ``flush(now:)``).
+    ///   - record: Writes one record: the refusal, and how many it stands for.
+    init(
+        interval: Duration = .seconds(1),
+        flushesItself: Bool = true,
+        record: @escaping @Sendable (ConnectionLedger.Refusal, Int) -> Void
+    ) {
+        throttle = RecordThrottle(
+            interval: interval,
+            maxKeys: 8,
+            overflowKey: .full,
+            flushesItself: flushesItself,
+            emit: record
+        )
     }
 
-    private let state = Mutex(State())
-    private let record: @Sendable (ConnectionLedger.Refusal, Int) -> Void
-    let interval: Duration
-
-    /// - Parameter record: Writes one record: the latest refusal, and how many it stands for.
-    init(interval: Duration = .seconds(1), record: @escaping @Sendable (ConnectionLedger.Refusal, Int) -> Void) {
-        self.interval = interval
-        self.record = record
-    }
-
-    /// Notes one refused connection; records it (with those not recorded yet) when the last
-    /// record is older than the interval.
+    /// Notes one refused connection, recorded now or counted into the next record of its kind.
     func note(_ refusal: ConnectionLedger.Refusal, now: ContinuousClock.Instant = .now) {
-        let count = state.withLock { state -> Int in
-            state.unrecorded += 1
-            if let last = state.lastRecorded, last.duration(to: now) < interval { return 0 }
-            state.lastRecorded = now
-            defer { state.unrecorded = 0 }
-            return state.unrecorded
-        }
-        if count > 0 { record(refusal, count) }
+        throttle.note(refusal, key: refusal, now: now)
     }
+
+    /// Writes the counts whose second is over.
+    func flush(now: ContinuousClock.Instant = .now) { throttle.flush(now: now) }
 }
 
 extension ConnectionLedger.Refusal {
