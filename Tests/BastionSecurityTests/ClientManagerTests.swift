@@ -24,7 +24,12 @@ struct ClientManagerTests {
     ) -> ClientManager.Client {
         ClientManager.Client(
             id: id,
-            rules: PermissionManager.ClientRules(permissions: permissions, deny: deny, workdir: workdir, home: "/home/ada"),
+            rules: PermissionManager.ClientRules(
+                permissions: permissions,
+                deny: deny,
+                workdir: workdir,
+                home: "/home/ada"
+            ),
             limits: ResourceLimits()
         )
     }
@@ -120,7 +125,9 @@ struct ClientManagerTests {
         let scratch = try ScratchDirectory()
         let clients = try manager(clients(scratch))
         let reader = try clients.connect(.stdio(clientID: "reader"), transport: "stdio").context
-        #expect(throws: PermissionParseError.self) { try clients.replaceClients(self.clients(scratch, readerDeny: ["a**"])) }
+        #expect(throws: PermissionParseError.self) {
+            try clients.replaceClients(self.clients(scratch, readerDeny: ["a**"]))
+        }
         #expect(reader.check(.read, path: "a.txt") == .allow)
         #expect(clients.clients["reader"]?.rules.deny == [])
     }
@@ -137,7 +144,9 @@ struct ClientManagerTests {
         let contexts = await withTaskGroup(of: [ClientContext].self) { group -> [ClientContext] in
             for _ in 0..<8 {
                 group.addTask {
-                    (0..<200).compactMap { _ in try? clients.connect(.stdio(clientID: "writer"), transport: "stdio").context }
+                    (0..<200).compactMap { _ in
+                        try? clients.connect(.stdio(clientID: "writer"), transport: "stdio").context
+                    }
                 }
             }
             group.addTask {

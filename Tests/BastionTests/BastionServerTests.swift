@@ -181,4 +181,17 @@ struct BastionServerTests {
         #expect(paths.contains("/etc/bastion/certs/ca.key"))
         #expect(paths.contains("/etc/bastion/certs/server.key"))
     }
+
+    /// A signature key's file is out of every child's reach: an HMAC secret signs for its client.
+    @Test func aSignatureKeyFileIsProtected() {
+        var configuration = BastionConfiguration(server: ServerConfiguration(auditLog: "/tmp/a.jsonl"))
+        configuration.clients = [
+            ClientConfiguration(
+                id: "c",
+                workdir: "/tmp/c",
+                auth: ClientAuthConfiguration(signatureKeyFile: "/etc/bastion/c.key")
+            )
+        ]
+        #expect(BastionServer(configuration: configuration).protectedPaths.contains("/etc/bastion/c.key"))
+    }
 }

@@ -43,7 +43,11 @@ def keys() -> Keys:
 
 
 @pytest.fixture
-def signed(write_config, http_serve, keys: Keys):
+def signed(write_config, http_serve, keys: Keys, tmp_path):
+    # The HMAC secret lives in a file of its own (mode 600), out of the configuration.
+    secret = tmp_path / "gpt.key"
+    secret.write_text(f"hmac-sha256:{base64.b64encode(HMAC_SECRET).decode()}\n")
+    secret.chmod(0o600)
     config = write_config(f"""\
         [server]
         diagnostics = true
@@ -56,7 +60,7 @@ def signed(write_config, http_serve, keys: Keys):
         [[clients]]
         id = "gpt"
         permissions = []
-        auth = {{ signature_key = "hmac-sha256:{base64.b64encode(HMAC_SECRET).decode()}" }}
+        auth = {{ signature_key_file = "{secret}" }}
         """)
     return http_serve("--config", config)
 
@@ -141,13 +145,20 @@ def forged(signed, keys: Keys) -> dict[str, tuple[httpx.Request, bytes | None]]:
         "another client's key": (signed_request(signed, SignedRequests("claude", "hmac-sha256", HMAC_SECRET)), None),
         "unknown keyid": (signed_request(signed, SignedRequests("nobody", "hmac-sha256", HMAC_SECRET)), None),
         "no nonce": (signed_request(signed, claude(keys, nonce=lambda: "")), None),
+        "session id added after signing": (with_session_id(signed_request(signed, claude(keys))), None),
     }
+
+
+def with_session_id(request: httpx.Request) -> httpx.Request:
+    """The signed request with an `Mcp-Session-Id` its signature does not cover."""
+    request.headers["Mcp-Session-Id"] = "moved-onto-another-session"
+    return request
 
 
 @pytest.mark.parametrize(
     "case",
     ["stale", "future", "tampered body", "wrong key", "another client's key", "unknown keyid", "no nonce", "unsigned",
-     "replayed"],
+     "replayed", "session id added after signing"],
 )
 def test_a_bad_signature_is_401_audited_without_it_and_others_are_served(signed, keys, state_home, case):
     if case == "unsigned":

@@ -90,7 +90,11 @@ extension BastionConfiguration {
         if let subject = client.auth.mtlsSubject { auth.append("mtls_subject = \(q(subject))") }
         if let uid = client.auth.dbusUID { auth.append("dbus_uid = \(uid)") }
         // The key's description never holds an HMAC secret (`hmac-sha256:<redacted>`).
-        if let key = client.auth.signatureKey { auth.append("signature_key = \(q(key.description))") }
+        if let file = client.auth.signatureKeyFile {
+            auth.append("signature_key_file = \(q(file))")
+        } else if let key = client.auth.signatureKey {
+            auth.append("signature_key = \(q(key.description))")
+        }
         if !auth.isEmpty { lines.append("auth = { \(auth.joined(separator: ", ")) }") }
         lines += [
             "deny = \(array(client.deny.map(q)))",

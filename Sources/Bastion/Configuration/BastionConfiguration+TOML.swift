@@ -38,6 +38,7 @@ extension BastionConfiguration {
             throw fileError(.unreadable, path, "cannot read the configuration file: \(error)")
         }
         return try parse(tomlBytes: data, source: path, environment: environment, customPermissions: customPermissions)
+            .readingSignatureKeyFiles(source: path)
     }
 
     /// Parses and validates the bytes of a TOML configuration file, as ``load(path:environment:customPermissions:)``

@@ -2,7 +2,7 @@ import BastionSecurity
 
 extension ClientAuthConfiguration {
     /// The keys of a client's `auth` table.
-    static let tomlKeys = ["jwt_subject", "mtls_subject", "dbus_uid", "signature_key"]
+    static let tomlKeys = ["jwt_subject", "mtls_subject", "dbus_uid", "signature_key", "signature_key_file"]
 
     /// Reads an `auth` table; an absent table maps no peer to the client.
     static func decode(_ reader: TOMLTableReader?) throws(ConfigurationError) -> ClientAuthConfiguration {
@@ -14,6 +14,19 @@ extension ClientAuthConfiguration {
         // 4294967295 is (uid_t)-1, which means "no uid" to the kernel.
         auth.dbusUID = try reader.int("dbus_uid", in: 0...4_294_967_294)
         auth.signatureKey = try signatureKey(reader)
+        if let file = try reader.string("signature_key_file") {
+            guard auth.signatureKey == nil else {
+                throw reader.context.error(
+                    .invalidValue,
+                    at: reader.path.appending("signature_key_file"),
+                    "set signature_key or signature_key_file, not both"
+                )
+            }
+            auth.signatureKeyFile = try reader.context.resolvePath(
+                file,
+                at: reader.path.appending("signature_key_file")
+            )
+        }
         return auth
     }
 

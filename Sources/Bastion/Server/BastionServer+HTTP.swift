@@ -42,7 +42,7 @@ extension BastionServer {
             throw ServerError("[auth.jwt] is configured but no token verifier was made")
         }
         // A client with a signature key means requests are signed: none is anyone by default.
-        let signs = configuration.clients.contains { $0.auth.signatureKey != nil }
+        let signs = configuration.clients.contains { $0.auth.signatureKey != nil || $0.auth.signatureKeyFile != nil }
         let isAuthenticated = tls?.isMutual == true || tokenVerifier != nil || signs
         guard http.isLoopback || (tls != nil && isAuthenticated) else {
             throw ServerError(

@@ -194,6 +194,8 @@ public struct BastionServer: Sendable {
         if let jwt = configuration.jwt {
             paths += jwt.publicKeys + [jwt.hs256SecretFile, jwt.signingKeyFile].compactMap { $0 }
         }
+        // The signature keys' files: an HMAC secret signs for its client.
+        paths += configuration.clients.compactMap(\.auth.signatureKeyFile)
         if let approvals = ApprovalDirectory.path() { paths.append(approvals) }
         // Where run_code's code waits for its interpreter (review 10, finding 2); made now.
         if runsCode, let code = CodeDirectory.shared.path { paths.append(code) }
