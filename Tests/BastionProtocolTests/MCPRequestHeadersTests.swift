@@ -124,14 +124,4 @@ struct MCPRequestHeadersTests {
         #expect(MCPRequestHeaders.httpStatus(forErrorCode: nil) == 200)
         #expect(MCPRequestHeaders.httpStatus(forErrorCode: -32603) == 200)
     }
-
-    @Test func base64IsStrict() {
-        #expect(MCPRequestHeaders.base64Decoded(ArraySlice("TWFu".utf8)) == Array("Man".utf8))
-        #expect(MCPRequestHeaders.base64Decoded(ArraySlice("TWE=".utf8)) == Array("Ma".utf8))
-        #expect(MCPRequestHeaders.base64Decoded(ArraySlice("TQ==".utf8)) == Array("M".utf8))
-        #expect(MCPRequestHeaders.base64Decoded(ArraySlice("".utf8)) == [])
-        #expect(MCPRequestHeaders.base64Decoded(ArraySlice("TQ=".utf8)) == nil)
-        #expect(MCPRequestHeaders.base64Decoded(ArraySlice("T===".utf8)) == nil)
-        #expect(MCPRequestHeaders.base64Decoded(ArraySlice("TQ==TQ==".utf8)) == nil)
-    }
 }

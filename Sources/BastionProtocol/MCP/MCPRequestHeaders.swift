@@ -89,46 +89,10 @@ public struct MCPRequestHeaders: Sendable, Hashable {
         guard bytes.count >= prefix.count + suffix.count, bytes.starts(with: prefix),
             bytes.suffix(2).elementsEqual(suffix)
         else { return nil }
-        guard let decoded = base64Decoded(bytes[prefix.count..<(bytes.count - suffix.count)]) else { return .some(nil) }
+        guard let decoded = StrictBase64.decode(bytes: bytes[prefix.count..<(bytes.count - suffix.count)]) else {
+            return .some(nil)
+        }
         return .some(String(validating: decoded, as: UTF8.self))
-    }
-
-    /// Strict RFC 4648 §4 base64 (standard alphabet, `=` padding to a multiple of four, nothing
-    /// else); `nil` for anything else. A header value is small: no need for speed here.
-    static func base64Decoded(_ text: ArraySlice<UInt8>) -> [UInt8]? {
-        guard text.count % 4 == 0 else { return nil }
-        func sextet(_ byte: UInt8) -> UInt32? {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): UInt32(byte - UInt8(ascii: "A"))
-            case UInt8(ascii: "a")...UInt8(ascii: "z"): UInt32(byte - UInt8(ascii: "a") + 26)
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte - UInt8(ascii: "0") + 52)
-            case UInt8(ascii: "+"): 62
-            case UInt8(ascii: "/"): 63
-            default: nil
-            }
-        }
-        var output: [UInt8] = []
-        output.reserveCapacity(text.count / 4 * 3)
-        var index = text.startIndex
-        while index < text.endIndex {
-            let quad = text[index..<(index + 4)]
-            let isLast = index + 4 == text.endIndex
-            let padding = quad.reversed().prefix { $0 == UInt8(ascii: "=") }.count
-            guard padding <= 2, padding == 0 || isLast else { return nil }
-            var value: UInt32 = 0
-            for byte in quad.prefix(4 - padding) {
-                guard let bits = sextet(byte) else { return nil }
-                value = value << 6 | bits
-            }
-            value <<= UInt32(6 * padding)
-            let decoded = [
-                UInt8(truncatingIfNeeded: value >> 16), UInt8(truncatingIfNeeded: value >> 8),
-                UInt8(truncatingIfNeeded: value),
-            ]
-            output += decoded.prefix(3 - padding)
-            index += 4
-        }
-        return output
     }
 
     /// RFC 9110 §5.5: visible ASCII, space and tab (the parser has already stripped the edges).

@@ -1,3 +1,4 @@
+import BastionProtocol
 import Crypto
 import RawStructuredFieldValues
 
@@ -41,14 +42,14 @@ public enum ContentDigest {
     /// - Parameter body: The content.
     /// - Returns: `sha-256=:BASE64:`.
     public static func sha256Field(for body: [UInt8]) -> String {
-        "sha-256=:\(SignatureBase64.encode(Array(SHA256.hash(data: body)))):"
+        "sha-256=:\(StrictBase64.encode(Array(SHA256.hash(data: body)))):"
     }
 
     /// The bytes of a byte-sequence member; `nil` when absent.
     private static func digest(_ member: ItemOrInnerList?) throws(Refusal) -> [UInt8]? {
         guard let member else { return nil }
         guard case .item(let item) = member, case .undecodedByteSequence(let text) = item.rfc9651BareItem,
-            let bytes = SignatureBase64.decode(text)
+            let bytes = StrictBase64.decode(text)
         else { throw .malformed }
         return bytes
     }

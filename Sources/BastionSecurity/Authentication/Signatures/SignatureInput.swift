@@ -42,7 +42,7 @@ struct SignatureInput: Sendable, Hashable {
             throw .signatureRefused("Signature-Input has no \(label) inner list")
         }
         guard case .item(let item) = signatures[label], case .undecodedByteSequence(let text) = item.rfc9651BareItem,
-            text.utf8.count <= Self.maximumSignatureBytes * 4 / 3 + 4, let signature = SignatureBase64.decode(text),
+            text.utf8.count <= Self.maximumSignatureBytes * 4 / 3 + 4, let signature = StrictBase64.decode(text),
             !signature.isEmpty, signature.count <= Self.maximumSignatureBytes
         else { throw .signatureRefused("Signature has no \(label) byte sequence") }
         guard parameters.bareInnerList.count <= Self.maximumComponents else {

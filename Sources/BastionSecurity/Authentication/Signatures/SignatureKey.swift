@@ -1,3 +1,4 @@
+import BastionProtocol
 import Crypto
 
 /// A client's key for RFC 9421 signed requests (`auth.signature_key`): an Ed25519 public key or an
@@ -30,7 +31,7 @@ public struct SignatureKey: Sendable, Hashable {
         guard let colon = text.firstIndex(of: ":"),  // path-bytes: a key, not a path
             let algorithm = Algorithm(rawValue: String(text[..<colon]))
         else { throw Self.invalid("must start with \"ed25519:\" or \"hmac-sha256:\"") }
-        guard let bytes = SignatureBase64.decode(text[text.index(after: colon)...]) else {
+        guard let bytes = StrictBase64.decode(text[text.index(after: colon)...]) else {
             throw Self.invalid("is not standard base64 after \"\(algorithm.rawValue):\"")
         }
         switch algorithm {
@@ -82,7 +83,7 @@ extension SignatureKey: CustomStringConvertible, CustomDebugStringConvertible, C
     /// The configuration form, with an HMAC secret redacted.
     public var description: String {
         switch algorithm {
-        case .ed25519: return "ed25519:\(SignatureBase64.encode(bytes))"
+        case .ed25519: return "ed25519:\(StrictBase64.encode(bytes))"
         case .hmacSHA256: return "hmac-sha256:<redacted>"
         }
     }

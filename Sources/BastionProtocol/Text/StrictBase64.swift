@@ -1,25 +1,33 @@
-/// Strict RFC 4648 §4 base64 for keys, signatures and digests, without Foundation: the standard
-/// alphabet, `=` padding to a multiple of four, nothing else (no whitespace, no URL alphabet).
-enum SignatureBase64 {
+/// Strict RFC 4648 §4 base64, without Foundation: the standard alphabet, `=` padding to a
+/// multiple of four, and nothing else — no whitespace, no URL alphabet, no missing padding, and
+/// no stray bits in the last character before the padding (§3.5), so every byte string has
+/// exactly one accepted text. For small values: header fields, keys, signatures, digests.
+package enum StrictBase64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
     /// The bytes `text` encodes; `nil` unless it is strict base64.
-    static func decode(_ text: some StringProtocol) -> [UInt8]? {
-        let bytes = Array(text.utf8)
+    package static func decode(_ text: some StringProtocol) -> [UInt8]? {
+        decode(bytes: Array(text.utf8)[...])
+    }
+
+    /// The bytes the base64 text `bytes` encodes; `nil` unless it is strict base64.
+    package static func decode(bytes: ArraySlice<UInt8>) -> [UInt8]? {
         guard bytes.count % 4 == 0 else { return nil }
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count / 4 * 3)
-        var index = 0
-        while index < bytes.count {
-            let isLast = index + 4 == bytes.count
-            let padding = bytes[index..<(index + 4)].reversed().prefix { $0 == UInt8(ascii: "=") }.count
-            guard padding <= 2, padding == 0 || isLast else { return nil }
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let quad = bytes[index..<(index + 4)]
+            let padding = quad.reversed().prefix { $0 == UInt8(ascii: "=") }.count
+            guard padding <= 2, padding == 0 || index + 4 == bytes.endIndex else { return nil }
             var value: UInt32 = 0
-            for byte in bytes[index..<(index + 4 - padding)] {
+            for byte in quad.prefix(4 - padding) {
                 guard let bits = sextet(byte) else { return nil }
                 value = value << 6 | bits
             }
             value <<= UInt32(6 * padding)
+            // The bits a padded group drops must be zero ("QR==" is not another "QQ==").
+            guard value & (1 << (8 * UInt32(padding)) - 1) == 0 else { return nil }
             let group = [
                 UInt8(truncatingIfNeeded: value >> 16), UInt8(truncatingIfNeeded: value >> 8),
                 UInt8(truncatingIfNeeded: value),
@@ -31,7 +39,7 @@ enum SignatureBase64 {
     }
 
     /// The base64 of `bytes`, padded.
-    static func encode(_ bytes: some Collection<UInt8>) -> String {
+    package static func encode(_ bytes: some Collection<UInt8>) -> String {
         let input = Array(bytes)
         var output: [UInt8] = []
         output.reserveCapacity((input.count + 2) / 3 * 4)
