@@ -289,6 +289,10 @@ public final class MCPSession: Sendable {
 
     /// Returns once no request is in flight, or after `limit`, whichever comes first.
     func waitUntilIdle(atMost limit: Duration) async {
+        // Idle already — every exchange's session is when its answer has gone out: no timer, no
+        // tasks. A sleeping child task per wait cost a dispatch timer and three task switches per
+        // stateless request (the dispatch manager thread alone took 9% of the CPU).
+        if state.withLock({ $0.isIdle }) { return }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.waitUntilIdle() }
             group.addTask { try? await Task.sleep(for: limit) }
