@@ -15,4 +15,12 @@ struct SessionIDTests {
         let ids = (0..<10_000).map { _ in SessionID.make() }
         #expect(Set(ids).count == ids.count)
     }
+
+    @Test func exchangeIDsShareAProcessPrefixAndNeverRepeat() {
+        let ids = (0..<1000).map { _ in SessionID.makeExchange() }
+        #expect(Set(ids).count == 1000)
+        let parts = ids[0].split(separator: "-")
+        #expect(parts.count == 3 && parts[0] == "x" && parts[1].count == 16)
+        #expect(ids.allSatisfy { $0.hasPrefix("x-\(parts[1])-") })
+    }
 }

@@ -55,6 +55,38 @@ struct WorkdirSandboxValidatorTests {
         #expect(ScratchDirectory.mode(of: workdir) == 0o755)
     }
 
+    /// The privacy of a shared workdir is re-read whenever its inode changes: an ACL loosened
+    /// after calls that passed (and were remembered) is refused at the next call.
+    @Test func anACLLoosenedAfterPassingCallsIsRefused() throws {
+        let nobody = SystemUser(name: "nobody", uid: 65534, gid: 65534, groups: [65534])
+        guard geteuid() != nobody.uid else { return }
+        let scratch = try ScratchDirectory()
+        let workdir = scratch.file("w")
+        try ScratchDirectory.makeDirectory(workdir, mode: 0o700)
+        do {
+            try WorkdirProvisioner.verify(workdir, sharedWith: nobody, repair: true)
+        } catch {
+            guard error.message.contains("POSIX ACL") else { throw error }
+            return  // no ACLs on this file system
+        }
+        let validator = WorkdirSandboxValidator()
+        let shared = ClientContext(
+            identity: ClientIdentity(clientID: "claude", transport: "stdio", method: .stdioProcess),
+            permissions: [.fileRead(glob: nil)],
+            workdir: workdir,
+            limits: ResourceLimits(),
+            runAs: nobody
+        )
+        #expect(validator.validate(tool: "echo", arguments: [:], client: shared) == nil)
+        #expect(validator.validate(tool: "echo", arguments: [:], client: shared) == nil)
+        var looser = PosixACL.sharedWorkdir(uid: nobody.uid)
+        looser.entries.append(.init(.user, 7, id: 4242))
+        let directory = open(workdir, O_RDONLY | O_DIRECTORY)
+        defer { close(directory) }
+        try PosixACL(looser.entries).write(descriptor: directory, .access)
+        #expect(validator.validate(tool: "echo", arguments: [:], client: shared) != nil)
+    }
+
     @Test func aWorkdirRemovedAfterAFirstCallIsRefused() throws {
         let scratch = try ScratchDirectory()
         let workdir = scratch.file("w")

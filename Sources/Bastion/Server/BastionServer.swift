@@ -34,7 +34,12 @@ public struct BastionServer: Sendable {
     public var home: String = ConfigurationPaths.processHome
     /// What the kernel offers for sandboxing (``KernelSandboxSupport/detect()``, once at start),
     /// told to every client in its `initialize` instructions; `nil` says nothing.
-    public var kernelSandbox: KernelSandboxSupport?
+    public var kernelSandbox: KernelSandboxSupport? {
+        didSet { instructionsSuffix = Self.instructionsSuffix(kernelSandbox) }
+    }
+    /// The part of every client's instructions that is the same for all, made when
+    /// ``kernelSandbox`` is set rather than at each stateless request.
+    private(set) var instructionsSuffix = BastionServer.instructionsSuffix(nil)
     /// Verifies bearer tokens for the HTTP transport (`[auth.jwt]`, made by the executable
     /// from `BastionTokens`); `nil`: tokens prove nothing.
     public var tokenVerifier: (any BearerTokenVerifier)?
@@ -314,6 +319,13 @@ public struct BastionServer: Sendable {
         )
     }
 
+    /// What the kernel gives sandboxing, and a warning when children start through a stand-in.
+    static func instructionsSuffix(_ kernelSandbox: KernelSandboxSupport?) -> String {
+        (kernelSandbox.map { " Kernel sandboxing for code Bastion runs: \($0.summary)." } ?? "")
+            + (SandboxLauncher.fromEnvironment.isOverridden
+                ? " Warning: children are started through a stand-in launcher, not Bastion's sandbox-exec." : "")
+    }
+
     /// The settings of one client's session, from the configuration in force when it connects.
     func sessionConfiguration(
         for client: ClientContext,
@@ -323,9 +335,7 @@ public struct BastionServer: Sendable {
             Bastion gives you controlled access to this computer as client "\(client.id)". You see only the \
             tools your permissions allow; every call is checked and recorded in an audit log. Relative paths \
             resolve in your private working directory \(client.workdir).
-            """ + (kernelSandbox.map { " Kernel sandboxing for code Bastion runs: \($0.summary)." } ?? "")
-            + (SandboxLauncher.fromEnvironment.isOverridden
-                ? " Warning: children are started through a stand-in launcher, not Bastion's sandbox-exec." : "")
+            """ + instructionsSuffix
         return MCPSession.Configuration(
             identity: ServerIdentity(
                 name: configuration.server.name,

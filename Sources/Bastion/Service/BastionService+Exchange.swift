@@ -40,7 +40,7 @@ extension BastionService {
             configuration: sessionConfiguration,
             router: runtime.makeRouter(for: client),
             observer: AuditingObserver(audit: audit, client: client),
-            id: SessionID.make(),
+            id: SessionID.makeExchange(),
             logger: logger,
             quota: exchangeQuota(of: client.id, maximumRunning: sessionConfiguration.maxConcurrentRequests)
         ) { [weak self] session in
