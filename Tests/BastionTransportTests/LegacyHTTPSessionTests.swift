@@ -175,4 +175,97 @@ struct LegacyHTTPSessionTests {
         #expect(!session.isIdle(for: .seconds(60), now: .now))
         #expect(session.isIdle(for: .seconds(1), now: .now + .seconds(10)))
     }
+
+    // MARK: Resumption
+
+    @Test func aPOSTStreamWhoseConnectionDroppedIsResumedWithItsAnswer() async throws {
+        let session = LegacyHTTPSession(id: "s", clientID: "c", mode: .streamable)
+        let stream = try open(session, [.int(1)])
+        #expect(session.send(Array("progress".utf8), route: .related(to: .int(1))))
+        #expect(await stream.next(OutboundStream.firstReader)?.sequence == 1)
+        session.release(stream, reader: OutboundStream.firstReader)  // the connection dropped
+        #expect(session.detachedCount == 1 && !stream.isAttached)
+        // The request still runs: its progress and its answer wait in the stream.
+        #expect(session.send(Array("more".utf8), route: .related(to: .int(1))))
+        #expect(session.send(Array("answer".utf8), route: .response(to: .int(1))))
+        let id = SSEEventID(tag: session.eventTag, stream: stream.number, sequence: 0)
+        let (resumed, reader) = try session.resume(id).get()
+        #expect(resumed === stream && session.detachedCount == 0)
+        var seen: [String] = []
+        while let event = await stream.next(reader) { seen.append(String(decoding: event.message, as: UTF8.self)) }
+        #expect(seen == ["progress", "more", "answer"])
+        session.release(stream, reader: reader)
+        // Delivered whole: forgotten.
+        #expect(session.resume(id).failure == .gone)
+        #expect(session.isIdle(for: .zero, now: .now + .seconds(1)))
+    }
+
+    @Test func anIDOfAnotherSessionOrAStreamNeverOpenedIsNotIssued() throws {
+        let session = LegacyHTTPSession(id: "s", clientID: "c", mode: .streamable)
+        let stream = try open(session, [.int(1)])
+        let other = LegacyHTTPSession(id: "o", clientID: "c", mode: .streamable)
+        #expect(
+            other.resume(SSEEventID(tag: session.eventTag, stream: stream.number, sequence: 0)).failure == .notIssued
+        )
+        #expect(session.resume(SSEEventID(tag: session.eventTag, stream: 99, sequence: 0)).failure == .notIssued)
+        #expect(
+            session.resume(SSEEventID(tag: session.eventTag, stream: stream.number, sequence: 5)).failure == .notIssued
+        )
+        #expect(session.eventTag != other.eventTag)  // 2^-32 to fail
+    }
+
+    @Test func detachedStreamsAreBoundedTheOldestForgottenFirst() throws {
+        let session = LegacyHTTPSession(id: "s", clientID: "c", mode: .streamable)
+        var streams: [OutboundStream] = []
+        for id in 0...LegacyHTTPSession.maximumDetachedStreams {
+            let stream = try open(session, [.int(Int64(id))])
+            streams.append(stream)
+            session.release(stream, reader: OutboundStream.firstReader)
+        }
+        #expect(session.detachedCount == LegacyHTTPSession.maximumDetachedStreams)
+        #expect(
+            session.resume(SSEEventID(tag: session.eventTag, stream: streams[0].number, sequence: 0)).failure == .gone
+        )
+        #expect(!session.send(Array("late".utf8), route: .response(to: .int(0))))  // its stream is gone
+        #expect(
+            session.resume(SSEEventID(tag: session.eventTag, stream: streams[1].number, sequence: 0)).failure == nil
+        )
+    }
+
+    @Test func aReaderTakenOverLeavesTheStreamToItsSuccessor() async throws {
+        let session = LegacyHTTPSession(id: "s", clientID: "c", mode: .streamable)
+        let stream = try open(session, [.int(1)])
+        let (_, reader) = try session.resume(SSEEventID(tag: session.eventTag, stream: stream.number, sequence: 0))
+            .get()
+        session.release(stream, reader: OutboundStream.firstReader)  // the old response ends
+        #expect(stream.isAttached && session.detachedCount == 0)
+        #expect(session.send(Array("answer".utf8), route: .response(to: .int(1))))
+        #expect(await stream.next(reader)?.message == Array("answer".utf8))
+    }
+
+    @Test func aSingleStreamSessionNeverResumes() throws {
+        let session = LegacyHTTPSession(id: "s", clientID: "c", mode: .singleStream)
+        let stream = try #require(session.openStandalone())
+        session.release(stream, reader: OutboundStream.firstReader)
+        #expect(session.detachedCount == 0)
+        #expect(
+            session.resume(SSEEventID(tag: session.eventTag, stream: stream.number, sequence: 0)).failure == .notIssued
+        )
+    }
+
+    @Test func primingIsFor20251125AndLater() {
+        let session = LegacyHTTPSession(id: "s", clientID: "c", mode: .streamable)
+        #expect(!session.primesStreams)
+        session.negotiated(.v2025_06_18)
+        #expect(!session.primesStreams)
+        session.negotiated(.v2025_11_25)
+        #expect(session.primesStreams)
+    }
+}
+
+extension Result {
+    fileprivate var failure: Failure? {
+        if case .failure(let failure) = self { return failure }
+        return nil
+    }
 }

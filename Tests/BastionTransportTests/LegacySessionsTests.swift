@@ -124,9 +124,65 @@ struct LegacySessionsTests {
         #expect(status == 200)
         #expect(fields[.contentType] == "text/event-stream")
         let events = body.split(separator: "\n\n").map(String.init)
+        #expect(events.count == 3)
+        // 2025-11-25: a priming event (an id, retry, empty data), then the messages.
+        let priming = try #require(events.first?.split(separator: "\n").map(String.init))
+        #expect(priming.count == 3 && priming[1] == "retry: 1000" && priming[2] == "data: ")
+        let primingID = try #require(SSEEventID(String(priming[0].dropFirst(4))))
+        #expect(primingID.sequence == 0)
+        #expect(events[1].hasPrefix("id: ") && events[1].contains("notifications/progress"))
+        let firstID = try #require(SSEEventID(String(events[1].prefix { $0 != "\n" }.dropFirst(4))))
+        #expect(firstID.stream == primingID.stream && firstID.tag == primingID.tag && firstID.sequence == 1)
+        #expect(events[2].contains(#""id":4"#))
+    }
+
+    @Test func a20250326StreamHasNoPrimingEvent() async throws {
+        let responder = responder()
+        let (_, fields, _) = try await send(
+            responder,
+            body: Self.initialize.split(separator: "2025-11-25").joined(separator: "2025-03-26")
+        )
+        let id = try #require(fields[HTTPField.Name("Mcp-Session-Id")!])
+        _ = try await send(responder, session: id, body: Self.initialized)
+        let (_, _, body) = try await send(
+            responder,
+            session: id,
+            body: #"{"jsonrpc":"2.0","id":4,"method":"test/progress","params":{"_meta":{"progressToken":"p"}}}"#
+        )
+        let events = body.split(separator: "\n\n").map(String.init)
         #expect(events.count == 2)
-        #expect(events[0].hasPrefix("id: ") && events[0].contains("notifications/progress"))
-        #expect(events[1].contains(#""id":4"#))
+        #expect(!body.contains("retry:"))
+        #expect(events[0].contains("notifications/progress"))
+    }
+
+    @Test func aLastEventIDThatIsMalformedForeignOrGoneIsRefused() async throws {
+        let responder = responder()
+        let id = try await open(responder)
+        let other = try await open(responder)
+        func resume(_ session: String, _ lastEventID: String) async throws -> Int {
+            try await send(
+                responder,
+                .get,
+                session: session,
+                headers: [("Accept", "text/event-stream"), ("Last-Event-ID", lastEventID)]
+            ).status
+        }
+        // The POST stream of the other session, answered and forgotten: 410 there, 400 here.
+        let (_, _, body) = try await send(
+            responder,
+            session: other,
+            body: #"{"jsonrpc":"2.0","id":4,"method":"test/progress","params":{"_meta":{"progressToken":"p"}}}"#
+        )
+        let foreign = String(body.prefix { $0 != "\n" }.dropFirst(4))
+        #expect(SSEEventID(foreign) != nil)
+        #expect(try await resume(other, foreign) == 410)
+        #expect(try await resume(id, foreign) == 400)
+        #expect(try await resume(id, "bogus") == 400)
+        #expect(try await resume(id, String(repeating: "9", count: 100_000)) == 400)
+        #expect(try await resume(id, "0000000é-1-1") == 400)
+        let tag = String(foreign.prefix(8))
+        #expect(try await resume(other, "\(tag)-99-0") == 400)  // a stream it never had
+        #expect(server.refusals.withLock { $0 }.filter { $0 == 400 || $0 == 410 }.count == 6)
     }
 
     @Test func withoutASessionOnlyInitializeIsTaken() async throws {

@@ -44,3 +44,89 @@ struct OutboundStreamTests {
         #expect(String(decoding: last, as: UTF8.self) == "done")
     }
 }
+
+/// Resumption: the replay log, readers taking a stream over.
+struct OutboundStreamResumeTests {
+    private func text(_ event: OutboundStream.Event?) -> String? {
+        event.map { String(decoding: $0.message, as: UTF8.self) }
+    }
+
+    @Test func aResumedReaderGetsWhatFollowedItsEventThenTheRest() async throws {
+        let stream = OutboundStream(number: 2, pending: [.int(1)], budget: ReplayBudget())
+        #expect(stream.send(Array("a".utf8)))
+        #expect(stream.send(Array("b".utf8)))
+        let first = OutboundStream.firstReader
+        #expect(await stream.next(first)?.sequence == 1)
+        #expect(await stream.next(first)?.sequence == 2)
+        #expect(stream.detach(first))
+        #expect(!stream.isAttached)
+        stream.answer(Array("done".utf8), ids: [.int(1)])
+        let reader = try stream.resume(after: 1).get()
+        #expect(stream.isAttached && !stream.isCurrent(first))
+        #expect(await stream.next(first) == nil)  // taken over
+        let replayed = await stream.next(reader)
+        #expect(replayed?.sequence == 2 && text(replayed) == "b")
+        let answer = await stream.next(reader)
+        #expect(answer?.sequence == 3 && text(answer) == "done")
+        #expect(stream.isDrained)
+        #expect(await stream.next(reader) == nil)
+    }
+
+    @Test func anEventNeverSentOrNoLongerKeptCannotBeResumedFrom() async {
+        let stream = OutboundStream(number: 1, pending: [.int(1)], budget: ReplayBudget())
+        #expect(stream.resume(after: 0).isSuccess)  // the priming event
+        #expect(stream.resume(after: 1) == .failure(.neverSent))
+        let reader = try! stream.resume(after: 0).get()
+        for _ in 0...OutboundStream.maximumReplayEvents {
+            #expect(stream.send([0x7B, 0x7D]))
+            _ = await stream.next(reader)
+        }
+        #expect(stream.resume(after: 0) == .failure(.expired))  // the oldest went first
+        #expect(stream.resume(after: 1).isSuccess)
+    }
+
+    @Test func theSessionBudgetIsCheckedBeforeAnEventIsKept() async {
+        let budget = ReplayBudget(limit: 8)
+        let stream = OutboundStream(number: 1, pending: [.int(1)], budget: budget)
+        #expect(stream.send(Array("12345".utf8)))
+        #expect(stream.send(Array("123456789".utf8)))  // larger than the whole budget
+        #expect(await stream.next()?.count == 5)
+        #expect(budget.bytesUsed == 5)
+        #expect(await stream.next()?.count == 9)
+        #expect(budget.bytesUsed == 0 && stream.replayBytes == 0)
+        #expect(stream.resume(after: 1) == .failure(.expired))
+        #expect(stream.resume(after: 2).isSuccess)
+        _ = stream.send(Array("1234".utf8))
+        _ = await stream.next(try! stream.resume(after: 2).get())
+        #expect(budget.bytesUsed == 4)
+        stream.discardLog()
+        #expect(budget.bytesUsed == 0)
+    }
+
+    @Test func aCancelledReaderReadsNil() async {
+        let stream = OutboundStream(standalone: 1)
+        let task = Task { await stream.next(OutboundStream.firstReader) }
+        try? await Task.sleep(for: .milliseconds(50))
+        task.cancel()
+        #expect(await task.value == nil)
+        #expect(stream.send(Array("later".utf8)))
+        #expect(await stream.next().map { String(decoding: $0, as: UTF8.self) } == "later")
+    }
+
+    @Test func aWaitingReaderIsDisplacedByAResumption() async throws {
+        let stream = OutboundStream(standalone: 1, budget: ReplayBudget())
+        let waiting = Task { await stream.next(OutboundStream.firstReader) }
+        try? await Task.sleep(for: .milliseconds(50))
+        let reader = try stream.resume(after: 0).get()
+        #expect(await waiting.value == nil)
+        #expect(stream.send(Array("x".utf8)))
+        #expect(await stream.next(reader)?.sequence == 1)
+    }
+}
+
+extension Result {
+    fileprivate var isSuccess: Bool {
+        if case .success = self { return true }
+        return false
+    }
+}

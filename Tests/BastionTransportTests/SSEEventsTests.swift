@@ -4,24 +4,27 @@ import Testing
 
 @testable import BastionTransport
 
-/// Messages as numbered SSE events (SSEEvents.swift).
+/// Messages as SSE events, with their source's ids (SSEEvents.swift).
 struct SSEEventsTests {
-    private static func source(_ messages: [String]) -> @Sendable () async -> [UInt8]? {
-        let remaining = Mutex(messages.map { Array($0.utf8) })
+    private static func source(_ messages: [SSEEvents.Message]) -> @Sendable () async -> SSEEvents.Message? {
+        let remaining = Mutex(messages)
         return { remaining.withLock { $0.isEmpty ? nil : $0.removeFirst() } }
     }
 
-    @Test func aSessionsEventsAreNumberedFromTheFirstSequence() async {
+    @Test func aSessionsEventsCarryTheirIDs() async {
         var seen: [String] = []
-        for await event in SSEEvents(stream: 2, firstSequence: 1, next: Self.source(["{}", "[]"])) {
-            seen.append(String(buffer: event))
-        }
-        #expect(seen == ["id: 2-1\nevent: message\ndata: {}\n\n", "id: 2-2\nevent: message\ndata: []\n\n"])
+        let messages = [
+            SSEEvents.Message(id: "a-2-1", json: Array("{}".utf8)), .init(id: "a-2-2", json: Array("[]".utf8)),
+        ]
+        for await event in SSEEvents(next: Self.source(messages)) { seen.append(String(buffer: event)) }
+        #expect(seen == ["id: a-2-1\nevent: message\ndata: {}\n\n", "id: a-2-2\nevent: message\ndata: []\n\n"])
     }
 
     @Test func anExchangesEventsHaveNoID() async {
         var seen: [String] = []
-        for await event in SSEEvents(next: Self.source(["{}"])) { seen.append(String(buffer: event)) }
+        for await event in SSEEvents(next: Self.source([.init(json: Array("{}".utf8))])) {
+            seen.append(String(buffer: event))
+        }
         #expect(seen == ["event: message\ndata: {}\n\n"])
     }
 }

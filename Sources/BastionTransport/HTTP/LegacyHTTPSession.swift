@@ -14,6 +14,11 @@ import Synchronization
 /// answers included, and the POSTs only deliver; a client that stops reading that stream ends
 /// its session once ``OutboundStream/maximumQueuedAnswers`` answers wait (its POSTs are not
 /// slowed, so nothing else would bound them).
+///
+/// With ``Mode/streamable`` a stream whose connection drops before it finished is kept
+/// (detached: its requests still run, their answers wait in it) until the client resumes it
+/// (``resume(_:)``, a GET with `Last-Event-ID`), at most ``maximumDetachedStreams`` of them, the
+/// oldest forgotten first; its sent events are kept within the session's ``ReplayBudget``.
 final class LegacyHTTPSession: RoutingMessageSink, FrameSource {
     /// How answers travel.
     enum Mode: Sendable {
@@ -26,6 +31,11 @@ final class LegacyHTTPSession: RoutingMessageSink, FrameSource {
     private struct State {
         var waiting: [RequestID: OutboundStream] = [:]
         var standalone: OutboundStream?
+        /// Every stream not forgotten yet (read, or detached), by number: what a resumption may name.
+        var live: [Int: OutboundStream] = [:]
+        /// The numbers of the detached streams, oldest first.
+        var detached: [Int] = []
+        var protocolVersion: ProtocolVersion?
         var nextStream = 1
         var lastActive: ContinuousClock.Instant
         var openRequests = 0
@@ -46,13 +56,42 @@ final class LegacyHTTPSession: RoutingMessageSink, FrameSource {
     private let state: Mutex<State>
     /// Serializes the bodies handed to the session (concurrent POSTs are read one at a time).
     private let readLock = Mutex(())
+    /// The random tag of this session's event ids (``SSEEventID``).
+    let eventTag: UInt32
+    /// The bytes its streams keep for replay.
+    let replayBudget: ReplayBudget
 
-    init(id: String, clientID: String, mode: Mode) {
+    /// Streams whose connection dropped a session keeps for resumption; past it the oldest is forgotten.
+    static let maximumDetachedStreams = 32
+
+    init(id: String, clientID: String, mode: Mode, replayBudget: ReplayBudget = ReplayBudget()) {
         self.id = id
         self.clientID = clientID
         self.mode = mode
+        var generator = SystemRandomNumberGenerator()
+        self.eventTag = generator.next()
+        self.replayBudget = replayBudget
         state = Mutex(State(lastActive: .now))
     }
+
+    /// The `id` of event `sequence` of stream `number`.
+    func eventID(stream number: Int, sequence: Int) -> String {
+        SSEEventID(tag: eventTag, stream: number, sequence: sequence).description
+    }
+
+    /// Records the version the `initialize` answer negotiated.
+    func negotiated(_ version: ProtocolVersion?) {
+        state.withLock { $0.protocolVersion = version }
+    }
+
+    /// Whether its POST streams open with a priming event (2025-11-25 and later): older clients
+    /// may not expect an event without data.
+    var primesStreams: Bool {
+        state.withLock { state in state.protocolVersion.map { $0 >= .v2025_11_25 } ?? false }
+    }
+
+    /// The budget a new stream keeps its replay log in; `nil` for 2024-11-05, which cannot resume.
+    private var streamBudget: ReplayBudget? { mode == .streamable ? replayBudget : nil }
 
     // MARK: Inbound (the MCP session's source)
 
@@ -113,8 +152,9 @@ final class LegacyHTTPSession: RoutingMessageSink, FrameSource {
         state.withLock { state -> Result<OutboundStream, OpenFailure> in
             guard !state.isEnded else { return .failure(.ended) }
             guard ids.allSatisfy({ state.waiting[$0] == nil }) else { return .failure(.duplicateID) }
-            let stream = OutboundStream(number: state.nextStream, pending: Set(ids))
+            let stream = OutboundStream(number: state.nextStream, pending: Set(ids), budget: streamBudget)
             state.nextStream += 1
+            state.live[stream.number] = stream
             for id in ids { state.waiting[id] = stream }
             state.openRequests += 1
             state.lastActive = .now
@@ -132,27 +172,99 @@ final class LegacyHTTPSession: RoutingMessageSink, FrameSource {
     func openStandalone() -> OutboundStream? {
         let (stream, replaced) = state.withLock { state -> (OutboundStream?, OutboundStream?) in
             guard !state.isEnded else { return (nil, nil) }
-            let stream = OutboundStream(standalone: state.nextStream)
+            let stream = OutboundStream(standalone: state.nextStream, budget: streamBudget)
             state.nextStream += 1
             let replaced = state.standalone
             state.standalone = stream
+            state.live[stream.number] = stream
+            if let replaced { forget(replaced, in: &state) }
             state.openRequests += 1
             state.lastActive = .now
             return (stream, replaced)
         }
-        replaced?.finish()
+        if let replaced { Self.discard(replaced) }
         return stream
     }
 
-    /// A stream's response has ended (written, or the client went away).
+    /// A stream's response has ended and the stream is done with (answered in full, or not to
+    /// be resumed): it is forgotten.
     func closed(_ stream: OutboundStream) {
-        stream.finish()
         state.withLock { state in
-            if state.standalone === stream { state.standalone = nil }
-            state.waiting = state.waiting.filter { $0.value !== stream }
+            forget(stream, in: &state)
             state.openRequests -= 1
             state.lastActive = .now
         }
+        Self.discard(stream)
+    }
+
+    /// `reader`'s response carrying `stream` has ended, however: a stream it drained is
+    /// forgotten; one it left unfinished is detached for a resumption (``Mode/streamable``; the
+    /// 2024-11-05 stream is the session and is forgotten); one another reader took over, or
+    /// one forgotten already, is left alone.
+    func release(_ stream: OutboundStream, reader: OutboundStream.Reader) {
+        let forgotten = state.withLock { state -> [OutboundStream] in
+            state.openRequests -= 1
+            state.lastActive = .now
+            guard state.live[stream.number] === stream, stream.isCurrent(reader) else { return [] }
+            guard mode == .streamable, !stream.isDrained, !state.isEnded else {
+                forget(stream, in: &state)
+                return [stream]
+            }
+            stream.detach(reader)
+            state.detached.append(stream.number)
+            var forgotten: [OutboundStream] = []
+            while state.detached.count > Self.maximumDetachedStreams {
+                let number = state.detached.removeFirst()
+                guard let oldest = state.live[number] else { continue }
+                forget(oldest, in: &state)
+                forgotten.append(oldest)
+            }
+            return forgotten
+        }
+        for stream in forgotten { Self.discard(stream) }
+    }
+
+    /// Why a resumption was refused.
+    enum ResumeFailure: Error, Equatable {
+        /// The id is not one this session sent (another session's, a stream or an event it never had).
+        case notIssued
+        /// The stream has ended and was forgotten, or what followed the event is no longer kept.
+        case gone
+    }
+
+    /// The stream `eventID` names, taken over by a new reader that gets what followed that event.
+    func resume(_ eventID: SSEEventID) -> Result<(OutboundStream, OutboundStream.Reader), ResumeFailure> {
+        state.withLock { state -> Result<(OutboundStream, OutboundStream.Reader), ResumeFailure> in
+            guard mode == .streamable, eventID.tag == eventTag, eventID.stream < state.nextStream, !state.isEnded
+            else { return .failure(.notIssued) }
+            guard let stream = state.live[eventID.stream] else { return .failure(.gone) }
+            switch stream.resume(after: eventID.sequence) {
+            case .failure(.neverSent): return .failure(.notIssued)
+            case .failure(.expired): return .failure(.gone)
+            case .success(let reader):
+                state.detached.removeAll { $0 == stream.number }
+                state.openRequests += 1
+                state.lastActive = .now
+                return .success((stream, reader))
+            }
+        }
+    }
+
+    /// The streams kept for a resumption, for tests.
+    var detachedCount: Int { state.withLock { $0.detached.count } }
+
+    /// Drops `stream` from the session's tables (the caller then ``discard(_:)``s it).
+    private func forget(_ stream: OutboundStream, in state: inout State) {
+        if state.standalone === stream { state.standalone = nil }
+        if state.live[stream.number] === stream { state.live[stream.number] = nil }
+        state.detached.removeAll { $0 == stream.number }
+        state.waiting = state.waiting.filter { $0.value !== stream }
+    }
+
+    /// Finishes a forgotten stream and frees its replay log.
+    private static func discard(_ stream: OutboundStream) {
+        stream.finish()
+        stream.discardLog()
     }
 
     /// Whether no request has been open for `idle` (the session may be reaped).
@@ -166,10 +278,12 @@ final class LegacyHTTPSession: RoutingMessageSink, FrameSource {
         let (streams, waiters, deliveryEnd) = state.withLock {
             state -> ([OutboundStream], [CheckedContinuation<Bool, Never>], CheckedContinuation<Void, Never>?) in
             state.isEnded = true
-            var all = Array(state.waiting.values)
+            var all = Array(state.waiting.values) + Array(state.live.values)
             if let standalone = state.standalone { all.append(standalone) }
             state.waiting = [:]
             state.standalone = nil
+            state.live = [:]
+            state.detached = []
             state.receiver = nil
             defer {
                 state.readyWaiters = []
@@ -179,7 +293,7 @@ final class LegacyHTTPSession: RoutingMessageSink, FrameSource {
         }
         for waiter in waiters { waiter.resume(returning: false) }
         deliveryEnd?.resume()
-        for stream in streams { stream.finish() }
+        for stream in streams { Self.discard(stream) }
     }
 
     // MARK: Outbound (the MCP session's sink)

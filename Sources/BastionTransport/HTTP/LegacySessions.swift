@@ -26,6 +26,11 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
     let idleTimeout: Duration
 
     static var sessionHeader: HTTPField.Name { HTTPField.Name("Mcp-Session-Id")! }
+    static var lastEventIDHeader: HTTPField.Name { HTTPField.Name("Last-Event-ID")! }
+
+    /// The `retry:` of a priming event, in milliseconds: how long a client whose stream dropped
+    /// waits before resuming it (the 1.30.0 Python client's own default).
+    static var retryMilliseconds: Int { 1000 }
 
     /// Authenticates the request being served, given its body (empty when it has none), and
     /// admits its client (``MCPHTTPResponder/authenticate(_:_:body:)``).
@@ -144,11 +149,12 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
             throw HTTPRefusal.unavailable
         }
         session.closed(stream)
-        guard let json = try? JSONParser.parse(answer), json["result"] != nil else {
+        guard let json = try? JSONParser.parse(answer), let result = json["result"] else {
             remove(session)
             session.end()
             return MCPHTTPResponder<Server>.json(status: .badRequest, answer)
         }
+        session.negotiated(result["protocolVersion"]?.stringValue.flatMap(ProtocolVersion.init(rawValue:)))
         var response = MCPHTTPResponder<Server>.json(status: .ok, answer)
         response.headers[Self.sessionHeader] = session.id
         return response
@@ -169,9 +175,42 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
         let client = try await authenticate([])
         defer { server.release(client) }
         let session = try find(sessionID, for: client, mode: .streamable)
+        let lastEventIDs = request.headers[values: Self.lastEventIDHeader]
+        guard lastEventIDs.isEmpty else { return try resume(session, lastEventIDs: lastEventIDs) }
         // A second GET replaces the first (its client reconnected; the old one is finished).
         guard let stream = session.openStandalone() else { throw Self.notFound }
         return self.stream(stream, of: session, prefix: nil)
+    }
+
+    /// A GET with `Last-Event-ID`: the stream that event belongs to, from the event after it.
+    ///
+    /// 400 for an id that is malformed (one header, `TAG-STREAM-SEQUENCE`, at most
+    /// ``SSEEventID/maximumLength`` characters) or that this session never sent (another
+    /// session's, a stream or event it never had); 410 for one it sent whose stream has ended
+    /// and been forgotten or whose following events are no longer kept. Never 404: to a client
+    /// that means the session is gone, and it would initialize again.
+    private func resume(_ session: LegacyHTTPSession, lastEventIDs: [String]) throws(HTTPRefusal) -> Response {
+        guard lastEventIDs.count == 1, let eventID = SSEEventID(lastEventIDs[0]) else {
+            throw Self.refusal(400, "the Last-Event-ID is malformed", clientID: session.clientID)
+        }
+        switch session.resume(eventID) {
+        case .success(let (stream, reader)):
+            return self.stream(stream, reader: reader, of: session, prefix: nil)
+        case .failure(.notIssued):
+            throw Self.refusal(400, "the Last-Event-ID names no event of this session", clientID: session.clientID)
+        case .failure(.gone):
+            throw Self.refusal(
+                410,
+                "the stream of this Last-Event-ID has ended or its events are no longer kept",
+                clientID: session.clientID
+            )
+        }
+    }
+
+    private static func refusal(_ status: Int, _ message: String, clientID: String) -> HTTPRefusal {
+        var refusal = HTTPRefusal(status: status, code: JSONRPCError.invalidRequestCode, message: message)
+        refusal.clientID = clientID
+        return refusal
     }
 
     private func delete(_ request: Request, authenticate: Authenticate) async throws(HTTPRefusal) -> Response {
@@ -321,48 +360,73 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
         extraHeaders: [(HTTPField.Name, String)]
     ) async -> Response {
         var response: Response
-        switch await FirstMessage.wait(patience: settings.streamAfter, { await stream.next() }) {
+        let reader = OutboundStream.firstReader
+        switch await FirstMessage.wait(patience: settings.streamAfter, { await stream.next(reader) }) {
         case .message(nil):
             session.closed(stream)
             return MCPHTTPResponder<Server>.response(Self.notFound)
         case .message(let first?):
             if stream.isDrained {
                 session.closed(stream)
-                response = MCPHTTPResponder<Server>.json(status: .ok, first)
+                response = MCPHTTPResponder<Server>.json(status: .ok, first.message)
             } else {
-                let prefix = ServerSentEvents.event(first, id: "\(stream.number)-0", allocator: ByteBufferAllocator())
-                response = self.stream(stream, of: session, prefix: prefix, firstSequence: 1)
+                var prefix = priming(stream, of: session) ?? ByteBuffer()
+                var event = ServerSentEvents.event(
+                    first.message,
+                    id: session.eventID(stream: stream.number, sequence: first.sequence),
+                    allocator: ByteBufferAllocator()
+                )
+                prefix.writeBuffer(&event)
+                response = self.stream(stream, of: session, prefix: prefix)
             }
         case .late(let pending):
             // A slow request: an SSE stream at once, whose keep-alives notice a client gone.
-            response = self.stream(stream, of: session, prefix: nil, first: pending)
+            response = self.stream(stream, of: session, prefix: priming(stream, of: session), first: pending)
         }
         for (name, value) in extraHeaders { response.headers[name] = value }
         return response
     }
 
-    /// An SSE response carrying `stream` (after `prefix`), until it finishes or the client goes away.
+    /// The event a POST stream of a 2025-11-25 session opens with (sequence 0, empty data,
+    /// ``retryMilliseconds``), so that a client losing it before any message can resume it;
+    /// `nil` for older versions.
+    func priming(_ stream: OutboundStream, of session: LegacyHTTPSession) -> ByteBuffer? {
+        guard session.primesStreams else { return nil }
+        return ServerSentEvents.priming(
+            id: session.eventID(stream: stream.number, sequence: 0),
+            retryMilliseconds: Self.retryMilliseconds,
+            allocator: ByteBufferAllocator()
+        )
+    }
+
+    /// An SSE response carrying `stream` for `reader` (after `prefix`), until it finishes, the
+    /// client goes away, or another reader resumes it.
     func stream(
         _ stream: OutboundStream,
+        reader: OutboundStream.Reader = OutboundStream.firstReader,
         of session: LegacyHTTPSession,
         prefix: ByteBuffer?,
-        firstSequence: Int = 0,
         endsSession: Bool = false,
-        first: Task<[UInt8]?, Never>? = nil
+        first: Task<OutboundStream.Event?, Never>? = nil
     ) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = ServerSentEvents.mediaType
         headers[.cacheControl] = "no-cache"
-        let guarded = StreamGuard(stream: stream, session: session, endsSession: endsSession)
+        let guarded = StreamGuard(stream: stream, reader: reader, session: session, endsSession: endsSession)
         let pending = Mutex(first)
-        let events = SSEEvents(stream: stream.number, firstSequence: firstSequence) {
+        let events = SSEEvents {
+            let event: OutboundStream.Event?
             if let task = pending.withLock({ task in
                 defer { task = nil }
                 return task
             }) {
-                return await task.value
+                event = await task.value
+            } else {
+                event = await stream.next(reader)
             }
-            return await stream.next()
+            return event.map {
+                SSEEvents.Message(id: session.eventID(stream: stream.number, sequence: $0.sequence), json: $0.message)
+            }
         }
         return Response(
             status: .ok,
@@ -375,15 +439,18 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
     }
 }
 
-/// Closes a session's stream once, when its response ends or is dropped unwritten.
+/// Releases a session's stream once, when its response ends or is dropped unwritten
+/// (``LegacyHTTPSession/release(_:reader:)``: forgotten, or kept for a resumption).
 final class StreamGuard: Sendable {
     private let stream: OutboundStream
+    private let reader: OutboundStream.Reader
     private let session: LegacyHTTPSession
     private let endsSession: Bool
     private let isClosed = Mutex(false)
 
-    init(stream: OutboundStream, session: LegacyHTTPSession, endsSession: Bool) {
+    init(stream: OutboundStream, reader: OutboundStream.Reader, session: LegacyHTTPSession, endsSession: Bool) {
         self.stream = stream
+        self.reader = reader
         self.session = session
         self.endsSession = endsSession
     }
@@ -395,7 +462,7 @@ final class StreamGuard: Sendable {
                 return closed
             })
         else { return }
-        session.closed(stream)
+        session.release(stream, reader: reader)
         if endsSession { session.end() }
     }
 

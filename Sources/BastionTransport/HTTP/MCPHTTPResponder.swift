@@ -180,9 +180,9 @@ public struct MCPHTTPResponder<Server: HTTPServing>: HTTPResponder {
                 defer { task = nil }
                 return task
             }) {
-                return await task.value?.bytes
+                return await task.value.map { SSEEvents.Message(json: $0.bytes) }
             }
-            return await stream.next()?.bytes
+            return await stream.next().map { SSEEvents.Message(json: $0.bytes) }
         }
         return Response(
             status: .ok,

@@ -6,14 +6,52 @@ import Synchronization
 /// finishes once every request it waits for is answered; the standalone one lasts until the
 /// client or the session goes away.
 ///
+/// Each message a reader takes gets the stream's next sequence number (from 1; 0 is the
+/// priming event) and is kept in a log for resumption — at most ``maximumReplayEvents`` per
+/// stream, within the session's ``ReplayBudget`` — so a client whose connection dropped can
+/// come back with `Last-Event-ID` (``resume(after:)``): the new reader gets what followed that
+/// event, then the rest; the old one, if still reading, gets `nil`.
+///
 /// A client that stops reading cannot make it grow without bound: past
 /// ``maximumQueuedNotifications`` waiting messages, notifications are dropped (an answer never is).
 final class OutboundStream: Sendable {
+    /// Who reads the stream: the response that opened it (``firstReader``), or the GET that
+    /// resumed it last. A reader that has been replaced reads `nil`.
+    struct Reader: Sendable, Hashable {
+        let generation: Int
+    }
+
+    /// A message as a reader took it, with its sequence number on the stream.
+    struct Event: Sendable {
+        let sequence: Int
+        let message: [UInt8]
+    }
+
+    /// Why ``resume(after:)`` refused.
+    enum ResumeFailure: Error, Equatable {
+        /// The stream never sent that event.
+        case neverSent
+        /// What followed that event is no longer kept.
+        case expired
+    }
+
     private struct State {
         var pending: Set<RequestID>
-        var queued = 0
+        var queue: [[UInt8]] = []
         var queuedBytes = 0
         var isFinished = false
+        /// The messages taken, oldest first, for replay: sequences `floor + 1 ..< nextSequence`.
+        var log: [Event] = []
+        var logBytes = 0
+        /// The last sequence that cannot be replayed: a resumption after it (or later) can be served.
+        var floor = 0
+        var nextSequence = 1
+        /// The last sequence the current reader took.
+        var cursor = 0
+        var generation = 0
+        var isAttached = true
+        var waiter: (id: Int, continuation: CheckedContinuation<Event?, Never>)?
+        var nextWaiterID = 0
     }
 
     /// Notifications a reader that has not caught up may leave waiting.
@@ -22,53 +60,59 @@ final class OutboundStream: Sendable {
     /// sends them all there), by count and by size; beyond either, the answer is refused.
     static let maximumQueuedAnswers = 1024
     static let maximumQueuedBytes = 64 << 20
+    /// Sent messages one stream keeps for replay; the oldest goes first.
+    static let maximumReplayEvents = 256
 
-    private let continuation: AsyncStream<[UInt8]>.Continuation
-    // Read by one task at a time: the POST's handler takes the first message, and returns
-    // before its SSE body, which reads the rest, starts.
-    private nonisolated(unsafe) var iterator: AsyncStream<[UInt8]>.AsyncIterator
     private let state: Mutex<State>
-    /// The number of this stream in its session (its SSE event ids begin with it).
+    /// Where the replay log's bytes are counted; `nil`: nothing is kept (a stream that cannot be
+    /// resumed).
+    private let budget: ReplayBudget?
+    /// The number of this stream in its session (its SSE event ids carry it).
     let number: Int
     /// Whether it is the session's standalone stream, which no answer finishes.
     let isStandalone: Bool
+    /// The reader of the response that opened the stream.
+    static let firstReader = Reader(generation: 0)
 
     /// Creates a POST's stream, which finishes once `pending` are answered.
-    init(number: Int, pending: Set<RequestID>) {
-        let (messages, continuation) = AsyncStream.makeStream(of: [UInt8].self)
-        self.continuation = continuation
-        self.iterator = messages.makeAsyncIterator()
+    init(number: Int, pending: Set<RequestID>, budget: ReplayBudget? = nil) {
         state = Mutex(State(pending: pending))
+        self.budget = budget
         self.number = number
         self.isStandalone = false
     }
 
     /// Creates the standalone stream of a session.
-    init(standalone number: Int) {
-        let (messages, continuation) = AsyncStream.makeStream(of: [UInt8].self)
-        self.continuation = continuation
-        self.iterator = messages.makeAsyncIterator()
+    init(standalone number: Int, budget: ReplayBudget? = nil) {
         state = Mutex(State(pending: []))
+        self.budget = budget
         self.number = number
         self.isStandalone = true
     }
 
-    /// Whether every request it waited for has been answered and every message taken: the
-    /// message just taken was the last.
-    var isDrained: Bool { state.withLock { $0.isFinished && $0.queued == 0 } }
+    /// Whether every request it waited for has been answered and every message taken by the
+    /// current reader: the message just taken was the last.
+    var isDrained: Bool {
+        state.withLock { $0.isFinished && $0.queue.isEmpty && $0.cursor == $0.nextSequence - 1 }
+    }
+
+    /// Whether a reader holds the stream (no: its response ended before the stream did).
+    var isAttached: Bool { state.withLock { $0.isAttached } }
+
+    /// The bytes its replay log holds.
+    var replayBytes: Int { state.withLock { $0.logBytes } }
 
     /// Queues a notification or a server request; `false` when dropped (finished, or too many waiting).
     func send(_ message: consuming [UInt8]) -> Bool {
-        let size = message.count
-        let admitted = state.withLock { state -> Bool in
-            guard !state.isFinished, state.queued < Self.maximumQueuedNotifications else { return false }
-            state.queued += 1
-            state.queuedBytes += size
-            return true
+        let message = message
+        let (admitted, wake) = state.withLock { state -> (Bool, Wake?) in
+            guard !state.isFinished, state.queue.count < Self.maximumQueuedNotifications else { return (false, nil) }
+            state.queue.append(message)
+            state.queuedBytes += message.count
+            return (true, wakeReader(&state))
         }
-        guard admitted else { return false }
-        continuation.yield(message)
-        return true
+        wake?.resume()
+        return admitted
     }
 
     /// Queues the answer to `ids`; the stream finishes once nothing is pending (or at once with
@@ -77,41 +121,185 @@ final class OutboundStream: Sendable {
     ///   standalone one and its reader is too far behind.
     @discardableResult
     func answer(_ message: consuming [UInt8], ids: [RequestID], finishing: Bool = false) -> Bool {
-        let size = message.count
-        let isLast = state.withLock { [isStandalone] state -> Bool? in
-            guard !state.isFinished else { return nil }
+        let message = message
+        let (admitted, wake) = state.withLock { [isStandalone] state -> (Bool, Wake?) in
+            guard !state.isFinished else { return (false, nil) }
             if isStandalone {
-                guard state.queued < Self.maximumQueuedAnswers, state.queuedBytes + size <= Self.maximumQueuedBytes
-                else { return nil }
+                guard state.queue.count < Self.maximumQueuedAnswers,
+                    state.queuedBytes + message.count <= Self.maximumQueuedBytes
+                else { return (false, nil) }
             }
             for id in ids { state.pending.remove(id) }
-            state.queued += 1
-            state.queuedBytes += size
-            guard !isStandalone, state.pending.isEmpty || finishing else { return false }
-            state.isFinished = true
+            state.queue.append(message)
+            state.queuedBytes += message.count
+            if !isStandalone, state.pending.isEmpty || finishing { state.isFinished = true }
+            return (true, wakeReader(&state))
+        }
+        wake?.resume()
+        return admitted
+    }
+
+    /// The next message of the first reader; `nil` once the stream has finished.
+    func next() async -> [UInt8]? {
+        await next(Self.firstReader)?.message
+    }
+
+    /// The next message for `reader`: a replayed one, else the next queued; `nil` once the
+    /// stream has finished and it has all, or when another reader has taken the stream over,
+    /// or the task is cancelled.
+    func next(_ reader: Reader) async -> Event? {
+        let id = state.withLock { state in
+            defer { state.nextWaiterID += 1 }
+            return state.nextWaiterID
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Event?, Never>) in
+                let (ready, displaced) = state.withLock { state -> (Event??, CheckedContinuation<Event?, Never>?) in
+                    guard state.generation == reader.generation, !Task.isCancelled else { return (.some(nil), nil) }
+                    if let event = take(&state, waking: false)?.event { return (.some(event), nil) }
+                    if state.isFinished { return (.some(nil), nil) }
+                    let displaced = state.waiter?.continuation
+                    state.waiter = (id, continuation)
+                    return (nil, displaced)
+                }
+                displaced?.resume(returning: nil)
+                if let ready { continuation.resume(returning: ready) }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state -> CheckedContinuation<Event?, Never>? in
+                guard let waiter = state.waiter, waiter.id == id else { return nil }
+                state.waiter = nil
+                return waiter.continuation
+            }
+            waiter?.resume(returning: nil)
+        }
+    }
+
+    /// A new reader for a client resuming after event `sequence`: it gets the events that
+    /// followed, then the rest; the reader before it gets `nil` from now on.
+    func resume(after sequence: Int) -> Result<Reader, ResumeFailure> {
+        let (result, displaced) = state.withLock {
+            state -> (Result<Reader, ResumeFailure>, CheckedContinuation<Event?, Never>?) in
+            guard sequence < state.nextSequence else { return (.failure(.neverSent), nil) }
+            guard sequence >= state.floor else { return (.failure(.expired), nil) }
+            state.generation += 1
+            state.cursor = sequence
+            state.isAttached = true
+            defer { state.waiter = nil }
+            return (.success(Reader(generation: state.generation)), state.waiter?.continuation)
+        }
+        displaced?.resume(returning: nil)
+        return result
+    }
+
+    /// Whether `reader` still holds the stream (no other has resumed it since).
+    func isCurrent(_ reader: Reader) -> Bool {
+        state.withLock { $0.generation == reader.generation }
+    }
+
+    /// `reader`'s response ended before the stream: the stream waits for a resumption.
+    /// `false` when another reader holds it (nothing changes).
+    @discardableResult
+    func detach(_ reader: Reader) -> Bool {
+        state.withLock { state in
+            guard state.generation == reader.generation else { return false }
+            state.isAttached = false
             return true
         }
-        guard let isLast else { return false }
-        continuation.yield(message)
-        if isLast { continuation.finish() }
-        return true
     }
 
-    /// The next message; `nil` once the stream has finished.
-    func next() async -> [UInt8]? {
-        let message = await iterator.next()
-        if let message {
-            state.withLock { state in
-                state.queued = max(0, state.queued - 1)
-                state.queuedBytes = max(0, state.queuedBytes - message.count)
-            }
-        }
-        return message
-    }
-
-    /// Ends the stream (the session ended, or the client went away).
+    /// Ends the stream (the session ended, or the client went away): no more messages, what
+    /// is queued can still be read.
     func finish() {
-        state.withLock { $0.isFinished = true }
-        continuation.finish()
+        let waiter = state.withLock { state -> CheckedContinuation<Event?, Never>? in
+            state.isFinished = true
+            guard state.queue.isEmpty else { return nil }
+            defer { state.waiter = nil }
+            return state.waiter?.continuation
+        }
+        waiter?.resume(returning: nil)
+    }
+
+    /// Gives the replay log's bytes back to the session's budget (the stream is forgotten).
+    func discardLog() {
+        let bytes = state.withLock { state in
+            defer {
+                state.floor = state.nextSequence - 1
+                state.log = []
+                state.logBytes = 0
+            }
+            return state.logBytes
+        }
+        budget?.release(bytes)
+    }
+
+    // MARK: Taking
+
+    /// A waiting reader to resume with an event.
+    private struct Wake {
+        let continuation: CheckedContinuation<Event?, Never>
+        let event: Event
+
+        func resume() { continuation.resume(returning: event) }
+    }
+
+    /// The current reader's next event (replayed, else dequeued and logged); with `waking`,
+    /// only when a reader waits for it (which is then no longer waiting).
+    private func take(
+        _ state: inout State,
+        waking: Bool = true
+    ) -> (event: Event, continuation: CheckedContinuation<Event?, Never>?)? {
+        if waking, state.waiter == nil { return nil }
+        let event: Event
+        if let first = state.log.first, state.cursor + 1 >= first.sequence, state.cursor + 1 < state.nextSequence {
+            event = state.log[state.cursor + 1 - first.sequence]
+        } else if !state.queue.isEmpty {
+            let message = state.queue.removeFirst()
+            state.queuedBytes -= message.count
+            event = Event(sequence: state.nextSequence, message: message)
+            state.nextSequence += 1
+            record(event, in: &state)
+        } else {
+            return nil
+        }
+        state.cursor = event.sequence
+        let continuation = state.waiter?.continuation
+        if waking { state.waiter = nil }
+        return (event, continuation)
+    }
+
+    private func wakeReader(_ state: inout State) -> Wake? {
+        guard let (event, continuation) = take(&state, waking: true), let continuation else { return nil }
+        return Wake(continuation: continuation, event: event)
+    }
+
+    /// Keeps `event` for replay, the oldest going first past the stream's count or the
+    /// session's bytes; one that cannot be kept makes everything before it unreplayable.
+    private func record(_ event: Event, in state: inout State) {
+        guard let budget else {
+            state.floor = event.sequence
+            return
+        }
+        let size = event.message.count
+        while state.log.count >= Self.maximumReplayEvents { evictOldest(&state, budget) }
+        while !budget.reserve(size) {
+            guard !state.log.isEmpty, size <= budget.limit else {
+                budget.release(state.logBytes)
+                state.log = []
+                state.logBytes = 0
+                state.floor = event.sequence
+                return
+            }
+            evictOldest(&state, budget)
+        }
+        state.log.append(event)
+        state.logBytes += size
+    }
+
+    private func evictOldest(_ state: inout State, _ budget: ReplayBudget) {
+        let oldest = state.log.removeFirst()
+        state.logBytes -= oldest.message.count
+        budget.release(oldest.message.count)
+        state.floor = oldest.sequence
     }
 }

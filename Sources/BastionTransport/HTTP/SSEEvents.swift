@@ -1,34 +1,36 @@
 import NIOCore
 
-/// Encoded MCP messages as SSE `message` events, numbered `PREFIX-N` when the stream is
-/// resumable (a session's), unnumbered otherwise (a 2026-07-28 exchange's).
+/// Encoded MCP messages as SSE `message` events, each with the `id` its source gives (a
+/// session's stream: ``SSEEventID``), or none (a 2026-07-28 exchange's).
 struct SSEEvents: AsyncSequence, Sendable {
     typealias Element = ByteBuffer
     typealias Failure = Never
 
-    /// The next message of the source; `nil` once it has ended.
-    let next: @Sendable () async -> [UInt8]?
-    /// The stream's number in its session; `nil` for events without ids.
-    let stream: Int?
-    /// The sequence number of the first event.
-    let firstSequence: Int
+    /// One message and the id of its event.
+    struct Message: Sendable {
+        let id: String?
+        let json: [UInt8]
 
-    init(stream: Int? = nil, firstSequence: Int = 0, next: @escaping @Sendable () async -> [UInt8]?) {
+        init(id: String? = nil, json: [UInt8]) {
+            self.id = id
+            self.json = json
+        }
+    }
+
+    /// The next message of the source; `nil` once it has ended.
+    let next: @Sendable () async -> Message?
+
+    init(next: @escaping @Sendable () async -> Message?) {
         self.next = next
-        self.stream = stream
-        self.firstSequence = firstSequence
     }
 
     struct AsyncIterator: AsyncIteratorProtocol {
-        let next: @Sendable () async -> [UInt8]?
-        let stream: Int?
-        var sequence: Int
+        let next: @Sendable () async -> Message?
         let allocator = ByteBufferAllocator()
 
         mutating func next() async -> ByteBuffer? {
             guard let message = await next() else { return nil }
-            defer { sequence += 1 }
-            return ServerSentEvents.event(message, id: stream.map { "\($0)-\(sequence)" }, allocator: allocator)
+            return ServerSentEvents.event(message.json, id: message.id, allocator: allocator)
         }
 
         mutating func next(isolation actor: isolated (any Actor)?) async -> ByteBuffer? {
@@ -37,6 +39,6 @@ struct SSEEvents: AsyncSequence, Sendable {
     }
 
     func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(next: next, stream: stream, sequence: firstSequence)
+        AsyncIterator(next: next)
     }
 }
