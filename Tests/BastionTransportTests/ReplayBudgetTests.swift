@@ -16,4 +16,29 @@ struct ReplayBudgetTests {
         #expect(!budget.reserve(Int.max))
         #expect(ReplayBudget().limit == 4 << 20)
     }
+
+    /// Review of the helper's work: 1024 sessions × 4 MiB must not be 4 GiB; the listener's
+    /// budget bounds them together.
+    @Test func sessionsShareTheListenersLimit() {
+        let listener = ReplayBudget(limit: 10)
+        let one = ReplayBudget(limit: 8, parent: listener)
+        let two = ReplayBudget(limit: 8, parent: listener)
+        #expect(one.reserve(6))
+        #expect(!two.reserve(6))  // fits the session, not the listener
+        #expect(two.bytesUsed == 0)
+        #expect(two.reserve(4))
+        #expect(listener.bytesUsed == 10)
+        one.release(100)  // never more than held
+        #expect(listener.bytesUsed == 4)
+    }
+
+    @Test func anEndedSessionGivesItsBytesBack() {
+        let listener = ReplayBudget(limit: 10)
+        do {
+            let session = ReplayBudget(limit: 8, parent: listener)
+            #expect(session.reserve(7))
+            #expect(listener.bytesUsed == 7)
+        }
+        #expect(listener.bytesUsed == 0)
+    }
 }

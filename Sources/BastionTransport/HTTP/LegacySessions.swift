@@ -17,6 +17,8 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
     let server: Server
     let settings: HTTPTransportSettings
     private let table = Mutex<[String: LegacyHTTPSession]>([:])
+    /// What all sessions keep for replay together (``ReplayBudget/listenerMaximumBytes``).
+    let replayBudget = ReplayBudget(limit: ReplayBudget.listenerMaximumBytes)
 
     /// Sessions open at once, over all clients.
     let maximumSessions: Int
@@ -266,7 +268,12 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
     ) async throws(HTTPRefusal) -> LegacyHTTPSession {
         reapIdle()
         let clientID = server.clientID(of: client)
-        let session = LegacyHTTPSession(id: Self.makeSessionID(), clientID: clientID, mode: mode)
+        let session = LegacyHTTPSession(
+            id: Self.makeSessionID(),
+            clientID: clientID,
+            mode: mode,
+            replayBudget: ReplayBudget(parent: replayBudget)
+        )
         let added = table.withLock { table -> Bool in
             guard table.count < maximumSessions,
                 table.values.lazy.filter({ $0.clientID == clientID }).count < maximumSessionsPerClient
