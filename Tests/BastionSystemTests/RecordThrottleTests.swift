@@ -80,6 +80,33 @@ struct RecordThrottleTests {
         #expect(emitted.all.map(\.0) == ["a", "b", "c", "c again"])
     }
 
+    /// Review 15, finding 3: an event after the interval, before the timer, carries the count
+    /// it held back instead of dropping it.
+    @Test func aDueTallyGoesOutWithTheNextEvent() {
+        let throttle = throttle()
+        throttle.note("a", key: "k", now: at(0))
+        throttle.note("b", key: "k", now: at(500))
+        throttle.note("c", key: "k", now: at(1000))
+        #expect(emitted.all.map(\.1).reduce(0, +) == 3)
+        #expect(emitted.all.map(\.0) == ["a", "c"])
+    }
+
+    /// Review 15, finding 4: one group varying its keys fills its own share, not the others'.
+    @Test func aGroupPastItsShareUsesItsOwnOverflow() {
+        let throttle = RecordThrottle<String, String>(
+            maxKeys: 16,
+            overflowKey: "*",
+            maxKeysPerGroup: 3,
+            group: { key in key.split(separator: "/").first.map { "\($0)/overflow" } },
+            flushesItself: false
+        ) { [emitted] item, count in emitted.items.withLock { $0.append((item, count)) } }
+        for index in 0..<100 { throttle.note("attacker \(index)", key: "a/\(index)", now: at(0)) }
+        throttle.note("victim", key: "b/1", now: at(1))
+        #expect(emitted.all.map(\.0).contains("victim"))
+        #expect(emitted.all.count == 5)  // three keys of a, a's overflow, b
+        #expect(throttle.liveKeys == 5)
+    }
+
     @Test func drainingEmitsWhatIsNotDueYet() {
         let throttle = throttle()
         throttle.note("a", key: "a", now: at(0))

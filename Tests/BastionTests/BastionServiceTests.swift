@@ -16,7 +16,8 @@ struct BastionServiceTests {
     }
 
     /// Ten clients: even ones may write their workdir, odd ones only read it.
-    private func configuration(_ scratch: borrowing ScratchDirectory, writers: Set<Int>? = nil) -> BastionConfiguration {
+    private func configuration(_ scratch: borrowing ScratchDirectory, writers: Set<Int>? = nil) -> BastionConfiguration
+    {
         let writers = writers ?? Set(stride(from: 0, to: 10, by: 2))
         return BastionConfiguration(
             server: ServerConfiguration(auditLog: scratch.file("state/audit.jsonl"), diagnostics: true),
@@ -24,7 +25,8 @@ struct BastionServiceTests {
                 ClientConfiguration(
                     id: "c\(index)",
                     workdir: scratch.file("clients/c\(index)"),
-                    permissions: writers.contains(index) ? [.fileRead(glob: nil), .fileWrite(glob: nil)] : [.fileRead(glob: nil)]
+                    permissions: writers.contains(index)
+                        ? [.fileRead(glob: nil), .fileWrite(glob: nil)] : [.fileRead(glob: nil)]
                 )
             }
         )
@@ -71,7 +73,9 @@ struct BastionServiceTests {
     @Test func aHundredSessionsOfTenClientsAreIsolated() async throws {
         let scratch = try ScratchDirectory()
         let (service, running) = try start(configuration(scratch))
-        let peers = try (0..<100).map { MemoryPeer(clientID: "c\($0 % 10)", roots: [try makeRoot(scratch, session: $0)]) }
+        let peers = try (0..<100).map {
+            MemoryPeer(clientID: "c\($0 % 10)", roots: [try makeRoot(scratch, session: $0)])
+        }
         let serving = peers.map { peer in Task { try await service.serve(peer.connection) } }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (index, peer) in peers.enumerated() {
@@ -87,7 +91,10 @@ struct BastionServiceTests {
                         let denied = try await peer.call(3, "write_file", ["path": "x.txt", "content": "no"])
                         #expect(denied["isError"] == true)
                     case 5:  // a cancelled call, never answered
-                        peer.write(["jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": ["name": "sleep", "arguments": ["ms": 20_000]]])
+                        peer.write([
+                            "jsonrpc": "2.0", "id": 3, "method": "tools/call",
+                            "params": ["name": "sleep", "arguments": ["ms": 20_000]],
+                        ])
                         try await Task.sleep(for: .milliseconds(20))
                         peer.write(["jsonrpc": "2.0", "method": "notifications/cancelled", "params": ["requestId": 3]])
                     case 7:  // a closed connection
@@ -111,7 +118,9 @@ struct BastionServiceTests {
         try await running.value
         for task in serving { _ = await task.result }
         #expect(service.liveConnections.isEmpty)
-        let ids = Set(try ScratchDirectory.jsonLines(of: scratch.file("state/audit.jsonl")).compactMap { $0["session"] })
+        let ids = Set(
+            try ScratchDirectory.jsonLines(of: scratch.file("state/audit.jsonl")).compactMap { $0["session"] }
+        )
         #expect(ids.count == 100)  // a session id each, and none reused
     }
 
@@ -163,10 +172,29 @@ struct BastionServiceTests {
         _ = await serving.result
     }
 
+    /// Review 15, finding 5: protected paths are compiled at start, so a reload may not name a
+    /// signature key file the start did not know (it would be readable through the file tools).
+    @Test func aReloadThatAddsASignatureKeyFileIsRefused() async throws {
+        let scratch = try ScratchDirectory()
+        let next = NextConfiguration(configuration(scratch))
+        let (service, running) = try start(configuration(scratch), next: next)
+        next.value.withLock { $0.clients[1].auth.signatureKeyFile = scratch.file("c1.key") }
+        #expect(!service.reload())
+        #expect(service.configuration.clients[1].auth.signatureKeyFile == nil)
+        let reloads = try ScratchDirectory.jsonLines(of: scratch.file("state/audit.jsonl"))
+            .filter { $0["event"] == "config-reload" }
+        #expect(reloads.last?["outcome"] == "error")
+        #expect(reloads.last?["error"]?.stringValue?.contains("restart Bastion") == true)
+        service.requestShutdown(reason: "test")
+        try await running.value
+    }
+
     @Test func oneClientsBroadGrantDoesNotReachAnotherClientsWorkdir() async throws {
         let scratch = try ScratchDirectory()
         var configuration = configuration(scratch)
-        configuration.clients[0].permissions = [.fileRead(glob: scratch.path + "/**"), .fileWrite(glob: scratch.path + "/**")]
+        configuration.clients[0].permissions = [
+            .fileRead(glob: scratch.path + "/**"), .fileWrite(glob: scratch.path + "/**"),
+        ]
         let (service, running) = try start(configuration)
         let owner = MemoryPeer(clientID: "c2")
         let other = MemoryPeer(clientID: "c0")
@@ -181,7 +209,11 @@ struct BastionServiceTests {
         #expect(overwrite["isError"] == true)
         #expect(try String(contentsOfFile: secret, encoding: .utf8) == "mine")
         // The broad grant still covers everything else under it.
-        let elsewhere = try await other.call(5, "write_file", ["path": .string(scratch.file("shared.txt")), "content": "ok"])
+        let elsewhere = try await other.call(
+            5,
+            "write_file",
+            ["path": .string(scratch.file("shared.txt")), "content": "ok"]
+        )
         #expect(elsewhere["isError"] != true)
         service.requestShutdown(reason: "test")
         try await running.value

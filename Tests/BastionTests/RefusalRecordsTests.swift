@@ -55,6 +55,23 @@ struct RefusalRecordsTests {
         #expect(lines.last?["count"] == .int(Int64(5_000 - RefusalRecords.maxKeys - 1)))
     }
 
+    /// Review 15, finding 4: a sender that makes up a reason per request (a keyid) cannot push
+    /// another sender's refusal out of sight.
+    @Test func aSenderVaryingItsReasonsCannotHideAnother() throws {
+        let scratch = try ScratchDirectory()
+        let path = scratch.file("audit.jsonl")
+        let records = RefusalRecords(audit: try AuditLogger(path: path, policy: .none), flushesItself: false)
+        for index in 0..<1000 {
+            var entry = Self.failure()
+            entry.fields["reason"] = .string("no client has a key for keyid \"k\(index)\"")
+            records.record(entry, kind: "signature", peer: "203.0.113.66")
+        }
+        records.record(Self.failure(), kind: "bearer-token", peer: "198.51.100.1")
+        let lines = try ScratchDirectory.jsonLines(of: path)
+        #expect(lines.contains { $0["peer"] == "198.51.100.1" })
+        #expect(lines.filter { $0["peer"] == "203.0.113.66" }.count == RefusalRecords.maxKeysPerSender + 1)
+    }
+
     @Test func thePeerOfTheTaskIsTheDefault() throws {
         let scratch = try ScratchDirectory()
         let path = scratch.file("audit.jsonl")

@@ -29,6 +29,14 @@ struct ConnectionRefusalsTests {
         #expect(Set(records.withLock { $0 }) == ["full:1", "malformed:1", "full:2", "malformed:4"])
     }
 
+    @Test func aDrainWritesTheCountsNotDueYet() {
+        let records = Mutex<[Int]>([])
+        let refusals = ConnectionRefusals(flushesItself: false) { _, count in records.withLock { $0.append(count) } }
+        for _ in 0..<3 { refusals.note(.tooManyPending) }
+        refusals.drain()
+        #expect(records.withLock { $0 } == [1, 2])
+    }
+
     @Test(arguments: [ConnectionLedger.Refusal.full, .tooManyPending, .tooManyForClient])
     func theReasonSaysWhichLimitAndHowMany(refusal: ConnectionLedger.Refusal) {
         #expect(refusal.reason(count: 1).hasPrefix("a connection "))

@@ -85,6 +85,17 @@ extension BastionService {
     func apply(_ reloaded: BastionConfiguration) throws(ServerError) -> ConfigurationChanges {
         try server.checkCustomPermissions(reloaded)
         try server.checkWorkdirsHoldNoRuntime(reloaded)
+        // The paths kept from every client are compiled at start: a key file a reload names for
+        // the first time would be readable through the file tools (review 15, finding 5).
+        let protected = Set(server.protectedPaths)
+        if let unprotected = reloaded.clients.compactMap(\.auth.signatureKeyFile).first(where: {
+            !protected.contains($0)
+        }) {
+            throw ServerError(
+                "signature_key_file \(unprotected) is new: a key file is kept out of clients' reach only from "
+                    + "the start; restart Bastion to add or move one"
+            )
+        }
         let previous = configuration
         // Connected sessions work in their client's workdir and its rules are shared by all of
         // them, so a changed workdir waits for a restart (reported as not applied), and the

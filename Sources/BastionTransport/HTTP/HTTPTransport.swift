@@ -116,6 +116,8 @@ public struct HTTPTransport<Server: HTTPServing>: Service {
             reaper.cancel()
             // Whatever the server has not stopped yet: their streams end with the listener.
             sessions.endAll()
+            // The last second's refused connections are recorded, not lost (review 15).
+            refusals.drain()
         }
         try await application.run()
     }

@@ -31,6 +31,9 @@ final class ConnectionRefusals: Sendable {
 
     /// Writes the counts whose second is over.
     func flush(now: ContinuousClock.Instant = .now) { throttle.flush(now: now) }
+
+    /// Writes every count now: the listener stops.
+    func drain() { throttle.drain() }
 }
 
 extension ConnectionLedger.Refusal {
