@@ -200,6 +200,38 @@ struct LegacyHTTPSessionTests {
         #expect(session.isIdle(for: .zero, now: .now + .seconds(1)))
     }
 
+    /// Review 15, finding 2: the answer was taken but its write failed (the connection dropped
+    /// as it went out): the stream is kept, and a resumption gets the answer from the log.
+    @Test func anAnswerTakenButNotWrittenIsResumed() async throws {
+        let session = LegacyHTTPSession(id: "s", clientID: "c", mode: .streamable)
+        let stream = try open(session, [.int(1)])
+        #expect(session.send(Array("answer".utf8), route: .response(to: .int(1))))
+        #expect(await stream.next(OutboundStream.firstReader)?.sequence == 1)
+        #expect(stream.isDrained)
+        session.release(stream, reader: OutboundStream.firstReader, completed: false)
+        let id = SSEEventID(tag: session.eventTag, stream: stream.number, sequence: 0)
+        let (_, reader) = try session.resume(id).get()
+        #expect(await stream.next(reader).map { String(decoding: $0.message, as: UTF8.self) } == "answer")
+        session.release(stream, reader: reader)
+        #expect(session.resume(id).failure == .gone)
+    }
+
+    /// Review 15, finding 1: what waits in a stream nobody reads is charged to the session's
+    /// budget; past it the stream is lost (a resumption is told so), never unbounded memory.
+    @Test func aDetachedStreamsWaitingAnswersAreBounded() async throws {
+        let budget = ReplayBudget(limit: 5 << 20)
+        let session = LegacyHTTPSession(id: "s", clientID: "c", mode: .streamable, replayBudget: budget)
+        let ids = (1...5).map { RequestID.int($0) }
+        let stream = try open(session, ids)
+        session.release(stream, reader: OutboundStream.firstReader)  // dropped before anything came
+        let big = [UInt8](repeating: 0x61, count: 2 << 20)
+        for id in ids { _ = session.send(big, route: .response(to: id)) }
+        #expect(budget.bytesUsed <= budget.limit)
+        #expect(budget.bytesUsed == 0)  // lost: everything it held went back
+        let id = SSEEventID(tag: session.eventTag, stream: stream.number, sequence: 0)
+        #expect(session.resume(id).failure == .gone)
+    }
+
     @Test func anIDOfAnotherSessionOrAStreamNeverOpenedIsNotIssued() throws {
         let session = LegacyHTTPSession(id: "s", clientID: "c", mode: .streamable)
         let stream = try open(session, [.int(1)])

@@ -197,16 +197,18 @@ final class LegacyHTTPSession: RoutingMessageSink, FrameSource {
         Self.discard(stream)
     }
 
-    /// `reader`'s response carrying `stream` has ended, however: a stream it drained is
-    /// forgotten; one it left unfinished is detached for a resumption (``Mode/streamable``; the
-    /// 2024-11-05 stream is the session and is forgotten); one another reader took over, or
-    /// one forgotten already, is left alone.
-    func release(_ stream: OutboundStream, reader: OutboundStream.Reader) {
+    /// `reader`'s response carrying `stream` has ended, however: a stream it drained and wrote
+    /// in full is forgotten; one it left unfinished, or whose last events may not have reached
+    /// the client (`completed` false: the write failed), is detached for a resumption
+    /// (``Mode/streamable``; the 2024-11-05 stream is the session and is forgotten); one another
+    /// reader took over, or one forgotten already, is left alone.
+    func release(_ stream: OutboundStream, reader: OutboundStream.Reader, completed: Bool = true) {
         let forgotten = state.withLock { state -> [OutboundStream] in
             state.openRequests -= 1
             state.lastActive = .now
             guard state.live[stream.number] === stream, stream.isCurrent(reader) else { return [] }
-            guard mode == .streamable, !stream.isDrained, !state.isEnded else {
+            // Review 15, finding 2: an answer taken but not written is still in the log.
+            guard mode == .streamable, !stream.isDrained || !completed, !state.isEnded else {
                 forget(stream, in: &state)
                 return [stream]
             }

@@ -370,7 +370,8 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
         let reader = OutboundStream.firstReader
         switch await FirstMessage.wait(patience: settings.streamAfter, { await stream.next(reader) }) {
         case .message(nil):
-            session.closed(stream)
+            // Ended, or taken over by a resumption meanwhile: that reader keeps it (review 15).
+            session.release(stream, reader: reader)
             return MCPHTTPResponder<Server>.response(Self.notFound)
         case .message(let first?):
             if stream.isDrained {
@@ -439,8 +440,10 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
             status: .ok,
             headers: headers,
             body: ResponseBody { [keepAlive = settings.keepAliveInterval] writer in
-                defer { guarded.close() }
+                var completed = false
+                defer { guarded.close(completed: completed) }
                 try await EventStreamPump.run(events, prefix: prefix, keepAlive: keepAlive, into: &writer)
+                completed = true
             }
         )
     }
@@ -462,16 +465,18 @@ final class StreamGuard: Sendable {
         self.endsSession = endsSession
     }
 
-    func close() {
+    /// - Parameter completed: Whether every event was written; when not, even a stream whose
+    ///   events were all taken is kept, since the last of them may never have reached the client.
+    func close(completed: Bool) {
         guard
             !isClosed.withLock({ closed in
                 defer { closed = true }
                 return closed
             })
         else { return }
-        session.release(stream, reader: reader)
+        session.release(stream, reader: reader, completed: completed)
         if endsSession { session.end() }
     }
 
-    deinit { close() }
+    deinit { close(completed: false) }
 }

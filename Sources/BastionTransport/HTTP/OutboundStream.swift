@@ -50,6 +50,11 @@ final class OutboundStream: Sendable {
         var cursor = 0
         var generation = 0
         var isAttached = true
+        /// Bytes queued while no reader held the stream, charged to the session's budget until
+        /// taken (review 15, finding 1).
+        var detachedBytes = 0
+        /// What waited for a reader outgrew the budget: dropped, and the stream cannot resume.
+        var isLost = false
         var waiter: (id: Int, continuation: CheckedContinuation<Event?, Never>)?
         var nextWaiterID = 0
     }
@@ -106,7 +111,9 @@ final class OutboundStream: Sendable {
     func send(_ message: consuming [UInt8]) -> Bool {
         let message = message
         let (admitted, wake) = state.withLock { state -> (Bool, Wake?) in
-            guard !state.isFinished, state.queue.count < Self.maximumQueuedNotifications else { return (false, nil) }
+            guard !state.isFinished, state.queue.count < Self.maximumQueuedNotifications,
+                admitWhileDetached(message.count, &state)
+            else { return (false, nil) }
             state.queue.append(message)
             state.queuedBytes += message.count
             return (true, wakeReader(&state))
@@ -130,6 +137,7 @@ final class OutboundStream: Sendable {
                 else { return (false, nil) }
             }
             for id in ids { state.pending.remove(id) }
+            guard admitWhileDetached(message.count, &state) else { return (false, nil) }
             state.queue.append(message)
             state.queuedBytes += message.count
             if !isStandalone, state.pending.isEmpty || finishing { state.isFinished = true }
@@ -181,7 +189,7 @@ final class OutboundStream: Sendable {
         let (result, displaced) = state.withLock {
             state -> (Result<Reader, ResumeFailure>, CheckedContinuation<Event?, Never>?) in
             guard sequence < state.nextSequence else { return (.failure(.neverSent), nil) }
-            guard sequence >= state.floor else { return (.failure(.expired), nil) }
+            guard sequence >= state.floor, !state.isLost else { return (.failure(.expired), nil) }
             state.generation += 1
             state.cursor = sequence
             state.isAttached = true
@@ -227,10 +235,40 @@ final class OutboundStream: Sendable {
                 state.floor = state.nextSequence - 1
                 state.log = []
                 state.logBytes = 0
+                state.detachedBytes = 0
             }
-            return state.logBytes
+            return state.logBytes + state.detachedBytes
         }
         budget?.release(bytes)
+    }
+
+    /// Whether a message of `size` bytes may wait: always while a reader holds the stream (it
+    /// reads on), else only within the session's budget. One that does not fit loses the stream:
+    /// what waits is dropped and a resumption is told it is gone, rather than holding memory no
+    /// budget counts (a client dropping slow calls' connections could park any number of answers).
+    private func admitWhileDetached(_ size: Int, _ state: inout State) -> Bool {
+        guard !state.isAttached, let budget else { return true }
+        if budget.reserve(size) {
+            state.detachedBytes += size
+            return true
+        }
+        budget.release(state.detachedBytes + state.logBytes)
+        state.isLost = true
+        state.isFinished = true
+        state.queue = []
+        state.queuedBytes = 0
+        state.detachedBytes = 0
+        state.log = []
+        state.logBytes = 0
+        return false
+    }
+
+    /// Bytes a reader took that were charged while detached go back (the log charges its own).
+    private func releaseDetached(_ size: Int, _ state: inout State) {
+        guard state.detachedBytes > 0, let budget else { return }
+        let released = min(size, state.detachedBytes)
+        state.detachedBytes -= released
+        budget.release(released)
     }
 
     // MARK: Taking
@@ -256,6 +294,7 @@ final class OutboundStream: Sendable {
         } else if !state.queue.isEmpty {
             let message = state.queue.removeFirst()
             state.queuedBytes -= message.count
+            releaseDetached(message.count, &state)
             event = Event(sequence: state.nextSequence, message: message)
             state.nextSequence += 1
             record(event, in: &state)
