@@ -50,6 +50,43 @@ struct BastionConfigurationKeyFilesTests {
         #expect(configuration.clients[0].auth.signatureKey?.algorithm == .ed25519)
     }
 
+    /// Review 15, finding 6: whoever can rewrite a public key file can sign as the client.
+    @Test(arguments: [0o646, 0o666, 0o664] as [mode_t])
+    func aKeyFileOthersCanWriteIsRefused(mode: mode_t) throws {
+        let scratch = try ScratchDirectory()
+        let error = try #require(throws: ConfigurationError.self) {
+            try load(key: Self.ed25519Key, mode: mode, scratch)
+        }
+        #expect(error.message.contains("writable by other users"))
+    }
+
+    @Test func aKeyFileBehindASymbolicLinkIsRefusedUnread() throws {
+        let scratch = try ScratchDirectory()
+        _ = try load(key: Self.ed25519Key, mode: 0o644, scratch)
+        try FileManager.default.moveItem(atPath: scratch.file("key.txt"), toPath: scratch.file("real.txt"))
+        try FileManager.default.createSymbolicLink(atPath: scratch.file("key.txt"), withDestinationPath: "/dev/zero")
+        let error = try #require(throws: ConfigurationError.self) {
+            try BastionConfiguration.load(
+                path: scratch.file("bastion.toml"),
+                environment: ConfigurationTestSupport.environment
+            )
+        }
+        #expect(error.message.contains("cannot read"))
+    }
+
+    @Test func aKeyFileThatIsNotARegularFileIsRefused() throws {
+        let scratch = try ScratchDirectory()
+        try "[[clients]]\nid = \"c\"\nauth = { signature_key_file = \"/dev/null\" }\n"
+            .write(toFile: scratch.file("bastion.toml"), atomically: false, encoding: .utf8)
+        let error = try #require(throws: ConfigurationError.self) {
+            try BastionConfiguration.load(
+                path: scratch.file("bastion.toml"),
+                environment: ConfigurationTestSupport.environment
+            )
+        }
+        #expect(error.message.contains("not a regular file"))
+    }
+
     @Test func aBadKeyInTheFileIsRefusedWithoutQuotingIt() throws {
         let scratch = try ScratchDirectory()
         let error = try #require(throws: ConfigurationError.self) {

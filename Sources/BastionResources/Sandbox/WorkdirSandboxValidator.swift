@@ -27,6 +27,8 @@ public final class WorkdirSandboxValidator: SandboxValidator {
         var changeNanoseconds: Int
         /// The user the workdir is shared with (a reload may change it).
         var sharedWith: UInt32?
+        /// The permission bits, already in hand from the `lstat(2)`: compared too (review 15).
+        var mode: UInt32
     }
 
     private let verified = Mutex<[String: Identity]>([:])
@@ -56,7 +58,8 @@ public final class WorkdirSandboxValidator: SandboxValidator {
                 identity: current,
                 changeSeconds: Int(info.st_ctim.tv_sec),
                 changeNanoseconds: Int(info.st_ctim.tv_nsec),
-                sharedWith: client.runAs?.uid
+                sharedWith: client.runAs?.uid,
+                mode: UInt32(info.st_mode) & 0o7777
             )
             if privacyChecked.withLock({ $0[workdir] }) == checked { return nil }
             guard Self.isPrivate(workdir, mode: info.st_mode, sharedWith: client.runAs) else {
