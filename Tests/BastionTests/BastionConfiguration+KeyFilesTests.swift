@@ -26,6 +26,18 @@ struct BastionConfigurationKeyFilesTests {
         )
     }
 
+    /// The error of loading a configuration whose client reads its key from `keyFile`.
+    private func loadError(keyFile: String, _ scratch: borrowing ScratchDirectory) throws -> ConfigurationError {
+        try "[[clients]]\nid = \"c\"\nauth = { signature_key_file = \"\(keyFile)\" }\n"
+            .write(toFile: scratch.file("bastion.toml"), atomically: false, encoding: .utf8)
+        return try #require(throws: ConfigurationError.self) {
+            try BastionConfiguration.load(
+                path: scratch.file("bastion.toml"),
+                environment: ConfigurationTestSupport.environment
+            )
+        }
+    }
+
     @Test func anHMACSecretFileOfMode600IsTheClientsKey() throws {
         let scratch = try ScratchDirectory()
         let configuration = try load(key: Self.hmacKey, mode: 0o600, scratch)
@@ -65,25 +77,13 @@ struct BastionConfigurationKeyFilesTests {
         _ = try load(key: Self.ed25519Key, mode: 0o644, scratch)
         try FileManager.default.moveItem(atPath: scratch.file("key.txt"), toPath: scratch.file("real.txt"))
         try FileManager.default.createSymbolicLink(atPath: scratch.file("key.txt"), withDestinationPath: "/dev/zero")
-        let error = try #require(throws: ConfigurationError.self) {
-            try BastionConfiguration.load(
-                path: scratch.file("bastion.toml"),
-                environment: ConfigurationTestSupport.environment
-            )
-        }
+        let error = try loadError(keyFile: "key.txt", scratch)
         #expect(error.message.contains("cannot read"))
     }
 
     @Test func aKeyFileThatIsNotARegularFileIsRefused() throws {
         let scratch = try ScratchDirectory()
-        try "[[clients]]\nid = \"c\"\nauth = { signature_key_file = \"/dev/null\" }\n"
-            .write(toFile: scratch.file("bastion.toml"), atomically: false, encoding: .utf8)
-        let error = try #require(throws: ConfigurationError.self) {
-            try BastionConfiguration.load(
-                path: scratch.file("bastion.toml"),
-                environment: ConfigurationTestSupport.environment
-            )
-        }
+        let error = try loadError(keyFile: "/dev/null", scratch)
         #expect(error.message.contains("not a regular file"))
     }
 
@@ -98,14 +98,7 @@ struct BastionConfigurationKeyFilesTests {
 
     @Test func aMissingFileIsRefused() throws {
         let scratch = try ScratchDirectory()
-        try "[[clients]]\nid = \"c\"\nauth = { signature_key_file = \"nope\" }\n"
-            .write(toFile: scratch.file("bastion.toml"), atomically: false, encoding: .utf8)
-        let error = try #require(throws: ConfigurationError.self) {
-            try BastionConfiguration.load(
-                path: scratch.file("bastion.toml"),
-                environment: ConfigurationTestSupport.environment
-            )
-        }
+        let error = try loadError(keyFile: "nope", scratch)
         #expect(error.message.contains("cannot read"))
     }
 

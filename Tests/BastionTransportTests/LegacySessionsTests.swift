@@ -60,6 +60,17 @@ struct LegacySessionsTests {
     }
 
     /// A session initialized and ready; its id.
+    /// A session of 2025-03-26 (batches, no priming events), initialized.
+    private func open20250326(_ responder: MCPHTTPResponder<FakeHTTPServer>) async throws -> String {
+        let (_, fields, _) = try await send(
+            responder,
+            body: Self.initialize.split(separator: "2025-11-25").joined(separator: "2025-03-26")
+        )
+        let id = try #require(fields[HTTPField.Name("Mcp-Session-Id")!])
+        _ = try await send(responder, session: id, body: Self.initialized)
+        return id
+    }
+
     private func open(
         _ responder: MCPHTTPResponder<FakeHTTPServer>,
         headers: [(String, String)] = Self.headers
@@ -97,12 +108,7 @@ struct LegacySessionsTests {
     @Test func aBatchIsAnsweredAsOneArray() async throws {
         let responder = responder()
         // 2025-03-26 is the revision with batches.
-        let (_, fields, _) = try await send(
-            responder,
-            body: Self.initialize.split(separator: "2025-11-25").joined(separator: "2025-03-26")
-        )
-        let id = try #require(fields[HTTPField.Name("Mcp-Session-Id")!])
-        _ = try await send(responder, session: id, body: Self.initialized)
+        let id = try await open20250326(responder)
         let (status, _, body) = try await send(
             responder,
             session: id,
@@ -138,12 +144,7 @@ struct LegacySessionsTests {
 
     @Test func a20250326StreamHasNoPrimingEvent() async throws {
         let responder = responder()
-        let (_, fields, _) = try await send(
-            responder,
-            body: Self.initialize.split(separator: "2025-11-25").joined(separator: "2025-03-26")
-        )
-        let id = try #require(fields[HTTPField.Name("Mcp-Session-Id")!])
-        _ = try await send(responder, session: id, body: Self.initialized)
+        let id = try await open20250326(responder)
         let (_, _, body) = try await send(
             responder,
             session: id,
