@@ -19,7 +19,10 @@ import time
 from typing import Callable, Iterable, Mapping, Sequence, Union
 from urllib.parse import urlsplit
 
-import httpx
+try:
+    import httpx
+except ImportError:  # the mcp 2.x venv has httpx's successor, httpx2, with the same Auth API
+    import httpx2 as httpx  # type: ignore[no-redef]
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 LABEL = "sig1"

@@ -188,3 +188,51 @@ def test_mutual_tls_with_the_2x_client(http_serve, write_config, bastion_bin, tm
     served.stop()
     calls = [r for r in audit(state_home) if r.get("method") == "tools/call"]
     assert calls and calls[0]["client"] == "full" and calls[0]["protocol"] == MODERN
+
+
+def test_signed_requests_with_the_2x_client(http_serve, write_config, tmp_path, state_home):
+    """RFC 9421 signed requests from the official 2.3.0 client, through the httpx Auth signer."""
+    import base64
+
+    import httpx2
+    from http_signing import SignedRequests
+    from mcp.client.streamable_http import streamable_http_client
+
+    secret = bytes(range(32))
+    key_file = tmp_path / "signer.key"
+    key_file.write_text(f"hmac-sha256:{base64.b64encode(secret).decode()}\n")
+    key_file.chmod(0o600)
+    config = write_config(f"""\
+        [server]
+        diagnostics = true
+
+        [[clients]]
+        id = "signer"
+        permissions = []
+        auth = {{ signature_key_file = "{key_file}" }}
+        """)
+    served = http_serve("--config", config)
+
+    async def main(auth):
+        async with asyncio.timeout(30):
+            transport = streamable_http_client(served.url, http_client=httpx2.AsyncClient(auth=auth))
+            async with Client(transport, mode="auto") as client:
+                who = await client.call_tool("whoami", {})
+                return client.protocol_version, json.loads(who.content[0].text)
+
+    try:
+        version, who = asyncio.run(main(SignedRequests("signer", "hmac-sha256", secret)))
+    except BaseExceptionGroup as group:
+        raise first_leaf_error(group) from None
+    assert version == MODERN
+    assert who["client"] == "signer"
+    # The same client with the wrong secret is refused, and the server goes on serving.
+    with pytest.raises(BaseException):
+        asyncio.run(main(SignedRequests("signer", "hmac-sha256", bytes(32))))
+    assert asyncio.run(main(SignedRequests("signer", "hmac-sha256", secret)))[1]["client"] == "signer"
+    served.stop()
+    records = audit(state_home)
+    assert any(r.get("event") == "auth-failure" for r in records)
+    calls = [r for r in records if r.get("method") == "tools/call"]
+    assert calls and all(r["client"] == "signer" and r["transport"] == "http" for r in calls)
+
