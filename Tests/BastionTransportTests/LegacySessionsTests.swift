@@ -330,7 +330,7 @@ struct LegacySessionsReviewTests {
             head: HTTPRequest(method: .get, scheme: "http", authority: "127.0.0.1", path: "/sse", headerFields: [:]),
             body: RequestBody(buffer: ByteBuffer())
         )
-        let opened = try await sessions.openEventStream(request) { _ throws(HTTPRefusal) in
+        let opened = try await sessions.openEventStream(request) { _, _ throws(HTTPRefusal) in
             try await server.authenticate(.anonymous)
         }
         #expect(opened.status == .ok)

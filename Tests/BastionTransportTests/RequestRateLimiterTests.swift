@@ -13,6 +13,19 @@ struct RequestRateLimiterTests {
         #expect(wait! > .milliseconds(150) && wait! <= .milliseconds(200))
     }
 
+    /// Review 14, finding 7: a batch costs one token per request it carries, at most a bucket.
+    @Test func aBatchCostsItsRequests() {
+        let limiter = RequestRateLimiter(rate: 10)
+        let start = ContinuousClock.now
+        #expect(limiter.take("claude", cost: 8, now: start) == nil)
+        #expect(limiter.take("claude", cost: 3, now: start) != nil)  // 2 left
+        #expect(limiter.take("claude", cost: 2, now: start) == nil)
+        // Larger than the rate: a full bucket pays for it.
+        let later = start + .seconds(2)
+        #expect(limiter.take("claude", cost: 500, now: later) == nil)
+        #expect(limiter.take("claude", now: later) != nil)
+    }
+
     @Test func tokensComeBackWithTime() {
         let limiter = RequestRateLimiter(rate: 2)
         let start = ContinuousClock.now

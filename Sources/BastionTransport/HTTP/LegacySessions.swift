@@ -34,9 +34,10 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
     /// waits before resuming it (the 1.30.0 Python client's own default).
     static var retryMilliseconds: Int { 1000 }
 
-    /// Authenticates the request being served, given its body (empty when it has none), and
-    /// admits its client (``MCPHTTPResponder/authenticate(_:_:body:)``).
-    typealias Authenticate = (_ body: [UInt8]) async throws(HTTPRefusal) -> Server.Client
+    /// Authenticates the request being served, given its body (empty when it has none) and how
+    /// many requests it carries (a 2025-03-26 batch's count, which the rate limit charges), and
+    /// admits its client (``MCPHTTPResponder/authenticate(_:on:body:transport:cost:)``).
+    typealias Authenticate = (_ body: [UInt8], _ requests: Int) async throws(HTTPRefusal) -> Server.Client
 
     init(
         server: Server,
@@ -81,7 +82,8 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
         guard let posted = PostedBody(body) else {
             throw HTTPRefusal(status: 400, error: .parseError("the body is not JSON"))
         }
-        let client = try await authenticate(body)
+        // A batch costs one token per request it carries (review 14, finding 7).
+        let client = try await authenticate(body, max(1, posted.requestIDs.count))
         guard let sessionID = request.headers[Self.sessionHeader] else {
             // Only an initialize opens a session; the client keeps it for the session's life.
             guard posted.isInitialize else {
@@ -174,7 +176,7 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
         guard let sessionID = request.headers[Self.sessionHeader] else {
             throw HTTPRefusal(status: 400, code: JSONRPCError.invalidRequestCode, message: "no MCP-Session-Id")
         }
-        let client = try await authenticate([])
+        let client = try await authenticate([], 1)
         defer { server.release(client) }
         let session = try find(sessionID, for: client, mode: .streamable)
         let lastEventIDs = request.headers[values: Self.lastEventIDHeader]
@@ -219,7 +221,7 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
         guard let sessionID = request.headers[Self.sessionHeader] else {
             throw HTTPRefusal(status: 400, code: JSONRPCError.invalidRequestCode, message: "no MCP-Session-Id")
         }
-        let client = try await authenticate([])
+        let client = try await authenticate([], 1)
         defer { server.release(client) }
         let session = try find(sessionID, for: client, mode: .streamable)
         remove(session)
@@ -232,7 +234,7 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
     /// `GET /sse`: a 2024-11-05 session, its one stream opened with the `endpoint` event.
     func openEventStream(_ request: Request, authenticate: Authenticate) async throws(HTTPRefusal) -> Response {
         guard request.method == .get else { throw HTTPRefusal.methodNotAllowed(allow: "GET") }
-        let client = try await authenticate([])
+        let client = try await authenticate([], 1)
         let session = try await open(for: client, mode: .singleStream)
         guard let stream = session.openStandalone() else {
             session.end()
@@ -252,7 +254,7 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
             throw HTTPRefusal(status: 400, code: JSONRPCError.invalidRequestCode, message: "no session_id")
         }
         let body = try await HTTPRequestChecks.collectBody(request, limit: settings.maxBodyBytes)
-        let client = try await authenticate(body)
+        let client = try await authenticate(body, max(1, PostedBody(body)?.requestIDs.count ?? 1))
         defer { server.release(client) }
         let session = try find(sessionID, for: client, mode: .singleStream)
         guard session.deliver(body) else { throw Self.notFound }

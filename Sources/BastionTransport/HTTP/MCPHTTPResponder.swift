@@ -52,12 +52,12 @@ public struct MCPHTTPResponder<Server: HTTPServing>: HTTPResponder {
             case "/mcp":
                 return try await mcp(request, context: context)
             case "/sse":
-                return try await sessions.openEventStream(request) { body throws(HTTPRefusal) in
-                    try await authenticate(request.head, on: context.channel, body: body)
+                return try await sessions.openEventStream(request) { body, requests throws(HTTPRefusal) in
+                    try await authenticate(request.head, on: context.channel, body: body, cost: requests)
                 }
             case "/messages":
-                return try await sessions.postMessage(request) { body throws(HTTPRefusal) in
-                    try await authenticate(request.head, on: context.channel, body: body)
+                return try await sessions.postMessage(request) { body, requests throws(HTTPRefusal) in
+                    try await authenticate(request.head, on: context.channel, body: body, cost: requests)
                 }
             case "/ws":
                 // Upgrades never get here (HTTP1UpgradableChannel decides on them); anything else,
@@ -115,8 +115,8 @@ public struct MCPHTTPResponder<Server: HTTPServing>: HTTPResponder {
     private func mcp(_ request: Request, context: Context) async throws(HTTPRefusal) -> Response {
         let headers = MCPRequestHeaders(request.headers.map { (name: $0.name.rawName, value: $0.value) })
         if Self.isLegacy(headers) {
-            return try await sessions.respond(to: request, headers: headers) { body throws(HTTPRefusal) in
-                try await authenticate(request.head, on: context.channel, body: body)
+            return try await sessions.respond(to: request, headers: headers) { body, requests throws(HTTPRefusal) in
+                try await authenticate(request.head, on: context.channel, body: body, cost: requests)
             }
         }
         guard request.method == .post else { throw HTTPRefusal.methodNotAllowed(allow: "POST") }
@@ -306,7 +306,8 @@ public struct MCPHTTPResponder<Server: HTTPServing>: HTTPResponder {
         _ request: HTTPRequest,
         on channel: any Channel,
         body: [UInt8],
-        transport: String = "http"
+        transport: String = "http",
+        cost: Int = 1
     ) async throws(HTTPRefusal) -> Server.Client {
         let client = try await server.authenticate(
             await credentials(request, on: channel, body: body),
@@ -315,7 +316,7 @@ public struct MCPHTTPResponder<Server: HTTPServing>: HTTPResponder {
         )
         let clientID = server.clientID(of: client)
         do {
-            try admission.admit(clientID, on: channel)
+            try admission.admit(clientID, on: channel, cost: cost)
         } catch {
             server.release(client)
             var refusal = error

@@ -17,7 +17,8 @@ struct HTTPAdmission: Sendable {
 
     /// Admits one request of `clientID` that came on `channel` (a connection, or an HTTP/2 stream of one).
     /// - Throws: ``HTTPRefusal`` 429 when the client is over a limit.
-    func admit(_ clientID: String, on channel: any Channel) throws(HTTPRefusal) {
+    /// - Parameter cost: The requests the body carries (a batch's count), each a token.
+    func admit(_ clientID: String, on channel: any Channel, cost: Int = 1) throws(HTTPRefusal) {
         do {
             try ledger.admit(ObjectIdentifier(channel), channel.parent.map(ObjectIdentifier.init), client: clientID)
         } catch {
@@ -29,7 +30,7 @@ struct HTTPAdmission: Sendable {
                 headers: [(name: "Retry-After", value: "1")]
             )
         }
-        if let rateLimiter, let wait = rateLimiter.take(clientID) {
+        if let rateLimiter, let wait = rateLimiter.take(clientID, cost: cost) {
             throw HTTPRefusal(
                 status: 429,
                 code: JSONRPCError.internalErrorCode,

@@ -20,20 +20,23 @@ final class RequestRateLimiter: Sendable {
         self.rate = rate
     }
 
-    /// Takes one request's token for `client`: `nil` when it may go on, else how long to wait.
-    func take(_ client: String, now: ContinuousClock.Instant = .now) -> Duration? {
+    /// Takes `cost` tokens for `client` (one per request; a batch's count, at most a full
+    /// bucket, so a batch larger than the rate still passes once the bucket is full): `nil` when
+    /// it may go on, else how long to wait.
+    func take(_ client: String, cost: Int = 1, now: ContinuousClock.Instant = .now) -> Duration? {
         buckets.withLock { buckets in
             let capacity = Double(rate)
+            let cost = Double(min(max(1, cost), rate))
             var bucket = buckets[client] ?? Bucket(tokens: capacity, updated: now)
             let elapsed = bucket.updated < now ? bucket.updated.duration(to: now) : .zero
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             bucket.tokens = min(capacity, bucket.tokens + seconds * capacity)
             bucket.updated = now
-            guard bucket.tokens >= 1 else {
+            guard bucket.tokens >= cost else {
                 buckets[client] = bucket
-                return .seconds((1 - bucket.tokens) / capacity)
+                return .seconds((cost - bucket.tokens) / capacity)
             }
-            bucket.tokens -= 1
+            bucket.tokens -= cost
             buckets[client] = bucket
             return nil
         }
