@@ -124,7 +124,9 @@ struct HTTPGatewayTests {
         service.audit.flush()
         let failures = try ScratchDirectory.jsonLines(of: scratch.file("state/audit.jsonl"))
             .filter { $0["event"] == "auth-failure" }
-        #expect(failures.count == 1)
+        // One record at once; the rest wait for the throttle's next second (a slow machine may
+        // pass one second, hence a few).
+        #expect((1...3).contains(failures.count))
         #expect(failures.first?["peer"] == "203.0.113.7")
     }
 

@@ -6,6 +6,9 @@ import Testing
 
 /// Refused requests in the audit without a flood of records (RefusalRecords.swift).
 struct RefusalRecordsTests {
+    /// One instant for every refusal of a test, however slowly the machine runs it.
+    static let start = ContinuousClock.now
+
     static func failure(client: String? = nil) -> AuditEntry {
         AuditEntry(
             event: "auth-failure",
@@ -21,8 +24,10 @@ struct RefusalRecordsTests {
         let scratch = try ScratchDirectory()
         let path = scratch.file("audit.jsonl")
         let records = RefusalRecords(audit: try AuditLogger(path: path, policy: .none), flushesItself: false)
-        for _ in 0..<10_000 { records.record(Self.failure(), kind: "bearer-token", peer: "203.0.113.9") }
-        records.flush(now: .now + .seconds(2))
+        for _ in 0..<10_000 {
+            records.record(Self.failure(), kind: "bearer-token", peer: "203.0.113.9", now: Self.start)
+        }
+        records.flush(now: Self.start + .seconds(2))
         let lines = try ScratchDirectory.jsonLines(of: path)
         #expect(lines.count == 2)
         #expect(lines.allSatisfy { $0["peer"] == "203.0.113.9" && $0["event"] == "auth-failure" })
@@ -34,13 +39,13 @@ struct RefusalRecordsTests {
         let scratch = try ScratchDirectory()
         let path = scratch.file("audit.jsonl")
         let records = RefusalRecords(audit: try AuditLogger(path: path, policy: .none), flushesItself: false)
-        records.record(Self.failure(), kind: "bearer-token", peer: "203.0.113.9")
-        records.record(Self.failure(), kind: "bearer-token", peer: "203.0.113.10")
-        records.record(Self.failure(client: "claude"), kind: "429", peer: "203.0.113.9")
-        records.record(Self.failure(), kind: "signature", peer: "203.0.113.9")
+        records.record(Self.failure(), kind: "bearer-token", peer: "203.0.113.9", now: Self.start)
+        records.record(Self.failure(), kind: "bearer-token", peer: "203.0.113.10", now: Self.start)
+        records.record(Self.failure(client: "claude"), kind: "429", peer: "203.0.113.9", now: Self.start)
+        records.record(Self.failure(), kind: "signature", peer: "203.0.113.9", now: Self.start)
         var expired = Self.failure()
         expired.fields["reason"] = "the token has expired"
-        records.record(expired, kind: "bearer-token", peer: "203.0.113.9")
+        records.record(expired, kind: "bearer-token", peer: "203.0.113.9", now: Self.start)
         #expect(try ScratchDirectory.jsonLines(of: path).count == 5)
     }
 
@@ -48,7 +53,9 @@ struct RefusalRecordsTests {
         let scratch = try ScratchDirectory()
         let path = scratch.file("audit.jsonl")
         let records = RefusalRecords(audit: try AuditLogger(path: path, policy: .none), flushesItself: false)
-        for index in 0..<5_000 { records.record(Self.failure(), kind: "bearer-token", peer: "2001:db8::\(index)") }
+        for index in 0..<5_000 {
+            records.record(Self.failure(), kind: "bearer-token", peer: "2001:db8::\(index)", now: Self.start)
+        }
         records.drain()
         let lines = try ScratchDirectory.jsonLines(of: path)
         #expect(lines.count == RefusalRecords.maxKeys + 2)  // each key's first, the overflow's first and its count
@@ -64,9 +71,9 @@ struct RefusalRecordsTests {
         for index in 0..<1000 {
             var entry = Self.failure()
             entry.fields["reason"] = .string("no client has a key for keyid \"k\(index)\"")
-            records.record(entry, kind: "signature", peer: "203.0.113.66")
+            records.record(entry, kind: "signature", peer: "203.0.113.66", now: Self.start)
         }
-        records.record(Self.failure(), kind: "bearer-token", peer: "198.51.100.1")
+        records.record(Self.failure(), kind: "bearer-token", peer: "198.51.100.1", now: Self.start)
         let lines = try ScratchDirectory.jsonLines(of: path)
         #expect(lines.contains { $0["peer"] == "198.51.100.1" })
         #expect(lines.filter { $0["peer"] == "203.0.113.66" }.count == RefusalRecords.maxKeysPerSender + 1)

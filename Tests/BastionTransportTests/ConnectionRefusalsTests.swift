@@ -32,7 +32,8 @@ struct ConnectionRefusalsTests {
     @Test func aDrainWritesTheCountsNotDueYet() {
         let records = Mutex<[Int]>([])
         let refusals = ConnectionRefusals(flushesItself: false) { _, count in records.withLock { $0.append(count) } }
-        for _ in 0..<3 { refusals.note(.tooManyPending) }
+        let start = ContinuousClock.now
+        for _ in 0..<3 { refusals.note(.tooManyPending, now: start) }
         refusals.drain()
         #expect(records.withLock { $0 } == [1, 2])
     }

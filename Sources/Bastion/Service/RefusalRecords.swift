@@ -57,7 +57,13 @@ final class RefusalRecords: Sendable {
     ///   - entry: The record.
     ///   - kind: What tells refusals of one sender apart (the credentials' kind, the status).
     ///   - peer: The address the request came from.
-    func record(_ entry: AuditEntry, kind: String, peer: String? = RefusalRecords.peer) {
+    ///   - now: The time of the refusal.
+    func record(
+        _ entry: AuditEntry,
+        kind: String,
+        peer: String? = RefusalRecords.peer,
+        now: ContinuousClock.Instant = .now
+    ) {
         var entry = entry
         if let peer { entry.fields["peer"] = .string(peer) }
         // The reason is part of the key: different failures each get their record at once, and
@@ -65,7 +71,7 @@ final class RefusalRecords: Sendable {
         let reason = entry.fields["reason"]?.stringValue?.prefix(256) ?? ""
         let sender = [peer ?? "", entry.client ?? ""].joined(separator: "\u{1F}")
         let what = [entry.event, entry.transport ?? "", kind, String(reason)].joined(separator: "\u{1F}")
-        throttle.note(entry, key: Key(sender: sender == "\u{1F}" ? "" : sender, what: what))
+        throttle.note(entry, key: Key(sender: sender == "\u{1F}" ? "" : sender, what: what), now: now)
     }
 
     /// Writes the counts whose second is over.
