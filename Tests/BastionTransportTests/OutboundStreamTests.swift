@@ -122,6 +122,20 @@ struct OutboundStreamResumeTests {
         #expect(stream.send(Array("x".utf8)))
         #expect(await stream.next(reader)?.sequence == 1)
     }
+
+    /// Review 16: what a reader takes from a stream its session forgot is not kept, so its bytes
+    /// are not charged to a log nothing frees.
+    @Test func aDiscardedStreamKeepsNothingItsReaderTakes() async {
+        let budget = ReplayBudget(limit: 1 << 20)
+        let stream = OutboundStream(standalone: 1, budget: budget)
+        for _ in 0..<3 { #expect(stream.send(Array("note".utf8))) }
+        stream.finish()
+        stream.discardLog()
+        var taken = 0
+        while await stream.next(OutboundStream.firstReader) != nil { taken += 1 }
+        #expect(taken == 3)
+        #expect(budget.bytesUsed == 0)
+    }
 }
 
 extension Result {

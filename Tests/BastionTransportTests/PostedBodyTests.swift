@@ -31,6 +31,16 @@ struct PostedBodyTests {
         #expect(body?.requestIDs == [.int(1), .int(2)])
     }
 
+    /// Review 16: a batch's every member is a message the session handles and records, so the
+    /// rate limit charges them all, requests or not.
+    @Test func aBatchCountsEveryMember() throws {
+        let batch = PostedBody(Array(#"[{"jsonrpc":"2.0","id":1},{"jsonrpc":"2.0","method":"n"},3]"#.utf8))
+        #expect(batch?.messageCount == 3)
+        #expect(batch?.requestIDs.isEmpty == true)
+        #expect(PostedBody(Array(#"{"jsonrpc":"2.0","method":"n"}"#.utf8))?.messageCount == 1)
+        #expect(PostedBody(Array("[]".utf8))?.messageCount == 1)
+    }
+
     @Test(arguments: ["{nope", "", "\u{FF}"])
     func aBodyThatIsNotJSONIsNil(text: String) {
         #expect(read(text) == nil)

@@ -41,4 +41,16 @@ struct ReplayBudgetTests {
         }
         #expect(listener.bytesUsed == 0)
     }
+
+    /// Review 16: one client's sessions share a budget under the listener's, so filling it
+    /// leaves the other clients' resumptions alone.
+    @Test func oneClientFillingItsShareLeavesAnothersAlone() {
+        let sessions = LegacySessions(server: FakeHTTPServer(), settings: HTTPTransportSettings(port: 1))
+        let greedy = (0..<64).map { _ in ReplayBudget(parent: sessions.replayBudget(of: "greedy")) }
+        for budget in greedy { _ = budget.reserve(4 << 20) }
+        #expect(sessions.replayBudget(of: "greedy").bytesUsed <= ReplayBudget.clientMaximumBytes)
+        let other = ReplayBudget(parent: sessions.replayBudget(of: "other"))
+        #expect(other.reserve(1 << 20))
+        #expect(sessions.replayBudget.bytesUsed <= ReplayBudget.listenerMaximumBytes)
+    }
 }

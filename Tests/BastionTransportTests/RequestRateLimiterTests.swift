@@ -20,10 +20,12 @@ struct RequestRateLimiterTests {
         #expect(limiter.take("claude", cost: 8, now: start) == nil)
         #expect(limiter.take("claude", cost: 3, now: start) != nil)  // 2 left
         #expect(limiter.take("claude", cost: 2, now: start) == nil)
-        // Larger than the rate: a full bucket pays for it.
+        // Larger than the burst: it passes on a full bucket and leaves it in debt (review 16).
         let later = start + .seconds(2)
-        #expect(limiter.take("claude", cost: 500, now: later) == nil)
-        #expect(limiter.take("claude", now: later) != nil)
+        #expect(limiter.take("claude", cost: 100, now: later) == nil)
+        #expect(limiter.take("claude", now: later + .seconds(1)) != nil)
+        #expect(limiter.take("claude", now: later + .seconds(9)) != nil)
+        #expect(limiter.take("claude", now: later + .milliseconds(9_200)) == nil)
     }
 
     @Test func tokensComeBackWithTime() {

@@ -19,6 +19,8 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
     private let table = Mutex<[String: LegacyHTTPSession]>([:])
     /// What all sessions keep for replay together (``ReplayBudget/listenerMaximumBytes``).
     let replayBudget = ReplayBudget(limit: ReplayBudget.listenerMaximumBytes)
+    /// What each client's sessions keep together, by client id (bounded by the configured clients).
+    private let clientReplayBudgets = Mutex<[String: ReplayBudget]>([:])
 
     /// Sessions open at once, over all clients.
     let maximumSessions: Int
@@ -82,8 +84,8 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
         guard let posted = PostedBody(body) else {
             throw HTTPRefusal(status: 400, error: .parseError("the body is not JSON"))
         }
-        // A batch costs one token per request it carries (review 14, finding 7).
-        let client = try await authenticate(body, max(1, posted.requestIDs.count))
+        // A batch costs one token per message it carries (review 14, finding 7).
+        let client = try await authenticate(body, posted.messageCount)
         guard let sessionID = request.headers[Self.sessionHeader] else {
             // Only an initialize opens a session; the client keeps it for the session's life.
             guard posted.isInitialize else {
@@ -254,7 +256,7 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
             throw HTTPRefusal(status: 400, code: JSONRPCError.invalidRequestCode, message: "no session_id")
         }
         let body = try await HTTPRequestChecks.collectBody(request, limit: settings.maxBodyBytes)
-        let client = try await authenticate(body, max(1, PostedBody(body)?.requestIDs.count ?? 1))
+        let client = try await authenticate(body, PostedBody(body)?.messageCount ?? 1)
         defer { server.release(client) }
         let session = try find(sessionID, for: client, mode: .singleStream)
         guard session.deliver(body) else { throw Self.notFound }
@@ -262,6 +264,16 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
     }
 
     // MARK: The table
+
+    /// The replay budget all of `clientID`'s sessions share, made at its first.
+    func replayBudget(of clientID: String) -> ReplayBudget {
+        clientReplayBudgets.withLock { budgets in
+            if let budget = budgets[clientID] { return budget }
+            let budget = ReplayBudget(limit: ReplayBudget.clientMaximumBytes, parent: replayBudget)
+            budgets[clientID] = budget
+            return budget
+        }
+    }
 
     /// Registers a new session for `client`, starts serving it and waits until it reads.
     private func open(
@@ -274,7 +286,7 @@ final class LegacySessions<Server: HTTPServing>: Sendable {
             id: Self.makeSessionID(),
             clientID: clientID,
             mode: mode,
-            replayBudget: ReplayBudget(parent: replayBudget)
+            replayBudget: ReplayBudget(parent: replayBudget(of: clientID))
         )
         let added = table.withLock { table -> Bool in
             guard table.count < maximumSessions,

@@ -55,6 +55,8 @@ final class OutboundStream: Sendable {
         var detachedBytes = 0
         /// What waited for a reader outgrew the budget: dropped, and the stream cannot resume.
         var isLost = false
+        /// Forgotten by its session: what a reader still takes is not kept (nothing would free it).
+        var isDiscarded = false
         var waiter: (id: Int, continuation: CheckedContinuation<Event?, Never>)?
         var nextWaiterID = 0
     }
@@ -236,6 +238,7 @@ final class OutboundStream: Sendable {
                 state.log = []
                 state.logBytes = 0
                 state.detachedBytes = 0
+                state.isDiscarded = true
             }
             return state.logBytes + state.detachedBytes
         }
@@ -247,7 +250,7 @@ final class OutboundStream: Sendable {
     /// what waits is dropped and a resumption is told it is gone, rather than holding memory no
     /// budget counts (a client dropping slow calls' connections could park any number of answers).
     private func admitWhileDetached(_ size: Int, _ state: inout State) -> Bool {
-        guard !state.isAttached, let budget else { return true }
+        guard !state.isAttached, !state.isDiscarded, let budget else { return true }
         if budget.reserve(size) {
             state.detachedBytes += size
             return true
@@ -315,7 +318,7 @@ final class OutboundStream: Sendable {
     /// Keeps `event` for replay, the oldest going first past the stream's count or the
     /// session's bytes; one that cannot be kept makes everything before it unreplayable.
     private func record(_ event: Event, in state: inout State) {
-        guard let budget else {
+        guard let budget, !state.isDiscarded else {
             state.floor = event.sequence
             return
         }

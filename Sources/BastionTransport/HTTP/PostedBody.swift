@@ -7,6 +7,9 @@ struct PostedBody: Sendable, Hashable {
     var requestIDs: [RequestID]
     /// Whether it is one `initialize` request (which opens a session).
     var isInitialize: Bool
+    /// The messages in it: a batch's every element (requests, notifications, answers and
+    /// malformed members alike — each is handled and recorded), else 1.
+    var messageCount: Int
 
     /// Reads `body`; `nil` when it is not JSON (the transport answers -32700 itself).
     init?(_ body: [UInt8]) {
@@ -15,9 +18,11 @@ struct PostedBody: Sendable, Hashable {
         case .array(let elements):
             requestIDs = elements.compactMap(Self.requestID)
             isInitialize = false
+            messageCount = max(1, elements.count)
         default:
             requestIDs = Self.requestID(json).map { [$0] } ?? []
             isInitialize = json["method"]?.stringValue == "initialize" && !requestIDs.isEmpty
+            messageCount = 1
         }
     }
 

@@ -2,13 +2,17 @@ import Synchronization
 
 /// The bytes one session's streams may keep for replay (``OutboundStream``'s log of the events
 /// it sent), shared by all of them: a session holds at most ``maximumBytes`` however many
-/// streams it has, and all sessions of a listener together at most their parent's limit
-/// (``listenerMaximumBytes``), so 1024 sessions cannot hold 4 GiB.
+/// streams it has, all of a client's sessions together at most ``clientMaximumBytes``, and all
+/// sessions of a listener together at most ``listenerMaximumBytes`` (each level the parent of
+/// the one below), so 1024 sessions cannot hold 4 GiB.
 final class ReplayBudget: Sendable {
     /// Bytes of sent messages a session keeps for resumption, over all its streams.
     static let maximumBytes = 4 << 20
     /// Bytes all of a listener's sessions keep for resumption together.
     static let listenerMaximumBytes = 128 << 20
+    /// Bytes all of one client's sessions keep together: an eighth of the listener's, so one
+    /// client cannot take every other client's resumption away (review 16).
+    static let clientMaximumBytes = listenerMaximumBytes / 8
 
     let limit: Int
     private let used = Mutex(0)

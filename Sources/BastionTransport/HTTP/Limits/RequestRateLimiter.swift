@@ -20,21 +20,23 @@ final class RequestRateLimiter: Sendable {
         self.rate = rate
     }
 
-    /// Takes `cost` tokens for `client` (one per request; a batch's count, at most a full
-    /// bucket, so a batch larger than the rate still passes once the bucket is full): `nil` when
-    /// it may go on, else how long to wait.
+    /// Takes `cost` tokens for `client` (one per message; a batch's count): `nil` when it may go
+    /// on, else how long to wait. A batch larger than the burst passes once the bucket is full
+    /// and leaves it in debt, so the client then waits `cost / rate` seconds (review 16): a
+    /// 20,000-message batch is not 20,000 records for the price of one bucket.
     func take(_ client: String, cost: Int = 1, now: ContinuousClock.Instant = .now) -> Duration? {
         buckets.withLock { buckets in
             let capacity = Double(rate)
-            let cost = Double(min(max(1, cost), rate))
+            let cost = Double(max(1, cost))
+            let needed = min(cost, capacity)
             var bucket = buckets[client] ?? Bucket(tokens: capacity, updated: now)
             let elapsed = bucket.updated < now ? bucket.updated.duration(to: now) : .zero
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             bucket.tokens = min(capacity, bucket.tokens + seconds * capacity)
             bucket.updated = now
-            guard bucket.tokens >= cost else {
+            guard bucket.tokens >= needed else {
                 buckets[client] = bucket
-                return .seconds((cost - bucket.tokens) / capacity)
+                return .seconds((needed - bucket.tokens) / capacity)
             }
             bucket.tokens -= cost
             buckets[client] = bucket
