@@ -79,9 +79,9 @@ def test_concurrent_large_media_reads_are_answered_or_busy_within_the_memory_bou
         outcomes[ident] = "ok"
     assert "ok" in outcomes.values(), outcomes
     # 8 × 30 MiB with the default budget (256 MiB): at most three answers (bytes + Base64) at once.
-    # Measured on 2026-12-08 (2 shared CPUs): release builds 308 to 342 MB and debug 273 to 328 MB
-    # from run to run of the same binary, the spread being when the runtime frees an answer's
-    # transient buffers; 352 = the budget plus 96 MB of process and transient memory.
+    # Measured on 2026-12-08 (2 shared CPUs): release builds of nearly the same code 308 to 342 MB
+    # (one build 322 and 342 in two runs), and one debug binary 273 to 328 MB over four runs — the
+    # spread is when an answer's transient buffers are freed; 352 = the budget plus 96 MB.
     peak = peak_rss_mb(srv)
     assert peak <= 352, f"peak RSS {peak:.0f} MB for 8 concurrent reads of 30 MiB ({outcomes})"
     srv.assert_alive()
